@@ -1,0 +1,18 @@
+/**
+ * Every CLI command, in the order `--help` lists them. A command is one file exporting
+ * {command, describe, builder, handler(args, io) → exit code}; add it here.
+ */
+import { simulateCommand } from './simulate.ts';
+
+export interface CommandModule {
+  command: string | string[];
+  describe: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builder: (y: any) => any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler: (args: any, io: import('../io.ts').Io) => number | Promise<number>;
+}
+
+export const COMMANDS: CommandModule[] = [
+  simulateCommand,
+];

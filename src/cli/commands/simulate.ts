@@ -1,0 +1,79 @@
+/** `accelscope simulate`: one prefill or decode step of a model on one arch. */
+import type { Argv } from 'yargs';
+import type { Io } from '../io.ts';
+import { loadArch, loadQuant } from '../../config/load.ts';
+import { run, type RunResult } from '../../engine/run.ts';
+import { workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
+import { renderTable } from '../table.ts';
+import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
+import { DEFAULT_QUANT } from '../../quant/scheme.ts';
+import { AccelscopeError } from '../../util/errors.ts';
+
+export interface SimulateArgs extends WorkloadArgs {
+  arch: string;
+  quant: string;
+  json: boolean;
+  'ignore-capacity': boolean;
+  threads?: number;
+}
+
+export const simulateCommand = {
+  command: 'simulate',
+  describe: 'simulate one prefill or decode step of a model on an arch',
+  builder: (y: Argv) =>
+    workloadFlags(y)
+      .option('arch', { type: 'string', demandOption: true, describe: 'arch config JSON (arch-configs/…)' })
+      .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
+      .option('ignore-capacity', { type: 'boolean', default: false, describe: 'report timings even if the workload does not fit' })
+      .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' }),
+  handler: (a: SimulateArgs, io: Io): number => {
+    if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
+      throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
+    }
+    const arch = loadArch(a.arch);
+    const quant = loadQuant(a.quant);
+    const graph = workloadGraph(a);
+    const result = run(graph, arch, quant, {
+      ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
+    });
+    io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
+    for (const w of result.warnings) io.err(`warning: ${w}\n`);
+    return 0;
+  },
+};
+
+export function renderRun(r: RunResult): string {
+  const w = r.workload;
+  const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
+  let s = `${w.model} (${formatSi(w.params)} params) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
+  s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
+  const total = r.totals.seconds;
+  s += renderTable(
+    ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound'],
+    r.classes.map((c) => [
+      c.cls, c.ops, formatSeconds(c.seconds), `${((100 * c.seconds) / total).toFixed(1)}%`, formatSeconds(c.rooflineSeconds),
+      formatSi(c.flops), formatBytes(c.bytes), c.intensity.toFixed(1), c.bound,
+    ]),
+  );
+  const t = r.totals;
+  const m = r.memory;
+  const pj = t.energyPj;
+  s += '\n';
+  s += `time per step     ${formatSeconds(t.seconds)}  (roofline ${formatSeconds(t.rooflineSeconds)})\n`;
+  s += `tokens/s          ${t.tokensPerSecond.toPrecision(4)}\n`;
+  s += `FLOPs, bytes      ${formatSi(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
+  s += `energy            ${(t.energyJ).toPrecision(3)} J per step, ${(t.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${t.averagePowerW.toFixed(1)} W average\n`;
+  s += `  breakdown       compute ${pct(pj.compute, t.energyJ)} · on-chip ${pct(pj.onChip, t.energyJ)} · off-chip ${pct(pj.offChip, t.energyJ)} · static ${pct(pj.static, t.energyJ)}\n`;
+  s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${((100 * m.totalBytes) / m.capacityBytes).toFixed(1)}%)${m.fits ? '' : ' — DOES NOT FIT'}\n`;
+  s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
+  if (r.calibration.length) {
+    s += `calibration\n`;
+    for (const c of r.calibration) s += `  ${c.name} = ${c.value} (${c.source})\n`;
+  }
+  return s;
+}
+
+function pct(pj: number, totalJ: number): string {
+  return totalJ > 0 ? `${((100 * pj * 1e-12) / totalJ).toFixed(1)}%` : '0%';
+}

@@ -1,0 +1,47 @@
+/**
+ * CLI entry: parses flags with yargs and dispatches to a command. Only this layer turns errors
+ * into exit codes: a user error prints one line (`error: file: /pointer: message`) and exits 2;
+ * anything else is a bug and prints its stack, exit 70.
+ */
+import yargs from 'yargs';
+import { COMMANDS } from './commands/index.ts';
+import { processIo, type Io } from './io.ts';
+import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  let parser = yargs(argv)
+    .scriptName('accelscope')
+    .usage('$0 <command> [options]')
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new AccelscopeError('bad-flag', msg.split('\n')[0]!);
+    });
+  for (const c of COMMANDS) {
+    parser = parser.command({
+      command: c.command,
+      describe: c.describe,
+      builder: c.builder,
+      handler: async (args: unknown) => {
+        code = await c.handler(args, io);
+      },
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (e) {
+    if (isAccelscopeError(e)) {
+      io.err(e.toLine() + '\n');
+      return e.code === 'check-failed' ? 1 : 2;
+    }
+    io.err(`internal error (a bug in accelscope): ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,44 @@
+/** Flags shared by commands that build a workload (simulate, quant, sweep helpers). */
+import type { Argv } from 'yargs';
+import { loadGraph, loadModel } from '../config/load.ts';
+import { buildGraph } from '../workload/builders/decoder.ts';
+import type { OpGraph, Phase } from '../workload/graph.ts';
+import { AccelscopeError } from '../util/errors.ts';
+
+export interface WorkloadArgs {
+  model?: string;
+  graph?: string;
+  phase?: string;
+  batch: number;
+  seq?: number;
+  context?: number;
+  'logits-all'?: boolean;
+}
+
+export function workloadFlags<T>(y: Argv<T>) {
+  return y
+    .option('model', { type: 'string', describe: 'Hugging Face config.json of the model (workloads/models/*.json)' })
+    .option('graph', { type: 'string', describe: 'an OpGraph JSON file (e.g. from `trace import`) instead of --model' })
+    .option('phase', { type: 'string', describe: 'prefill | decode (default: decode)' })
+    .option('batch', { type: 'number', default: 1, describe: 'sequences in the batch (integer ≥ 1)' })
+    .option('seq', { type: 'number', describe: 'prefill: prompt tokens per sequence' })
+    .option('context', { type: 'number', describe: 'decode: tokens already in the KV cache' })
+    .option('logits-all', { type: 'boolean', default: false, describe: 'prefill computes logits for every token (as a HF forward does)' });
+}
+
+export function phaseOf(p: string | undefined, allowed: string[] = ['prefill', 'decode']): string {
+  const phase = p ?? 'decode';
+  if (!allowed.includes(phase)) throw new AccelscopeError('bad-flag', `--phase must be one of ${allowed.join(', ')} (got '${phase}')`);
+  return phase;
+}
+
+export function workloadGraph(a: WorkloadArgs): OpGraph {
+  if (a.graph && a.model) throw new AccelscopeError('bad-flag', 'give either --model or --graph, not both');
+  if (a.graph) return loadGraph(a.graph);
+  if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json) or --graph (an OpGraph file)');
+  const phase = phaseOf(a.phase) as Phase;
+  if (phase === 'prefill' && a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
+  if (phase === 'decode' && a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
+  const spec = loadModel(a.model);
+  return buildGraph(spec, { phase, batch: a.batch, seq: a.seq, context: a.context, logitsForAllTokens: a['logits-all'] });
+}

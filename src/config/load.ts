@@ -1,0 +1,83 @@
+/**
+ * Loaders: a file → a validated, typed object, or an AccelscopeError naming the file and the
+ * JSON pointer of the first problem. Arch configs may `extends` another file (path relative to
+ * the extending file) with `overrides` deep-merged on top.
+ */
+import { dirname, resolve } from 'node:path';
+import { readJsonFile } from '../util/json-file.ts';
+import { AccelscopeError } from '../util/errors.ts';
+import type { ArchConfig } from './arch.ts';
+import { deepMerge, isObject } from './merge.ts';
+import { validateOrThrow } from './ajv.ts';
+import { getModel } from '../hw/registry.ts';
+import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
+import { graphSchema } from './schemas/graph.ts';
+import type { OpGraph } from '../workload/graph.ts';
+import { parseQuantScheme } from '../quant/scheme.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import { quantSchemeFileSchema, quantSchemeFromJson } from './schemas/quant.ts';
+import { existsSync } from 'node:fs';
+
+/** Resolves `extends` chains into one plain document (no validation yet). */
+export function resolveArchDocument(file: string, seen: string[] = []): unknown {
+  const abs = resolve(file);
+  if (seen.includes(abs)) throw new AccelscopeError('schema', `'extends' cycle through ${file}`, { file, pointer: '/extends' });
+  const doc = readJsonFile(file);
+  if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
+  if (doc['extends'] === undefined) {
+    if (doc['overrides'] !== undefined) throw new AccelscopeError('schema', "'overrides' needs 'extends'", { file, pointer: '/overrides' });
+    return doc;
+  }
+  if (typeof doc['extends'] !== 'string') throw new AccelscopeError('schema', 'must be string', { file, pointer: '/extends' });
+  const basePath = resolve(dirname(abs), doc['extends']);
+  const base = resolveArchDocument(basePath, [...seen, abs]);
+  const { extends: _e, overrides, ...rest } = doc;
+  if (overrides !== undefined && !isObject(overrides)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '/overrides' });
+  return deepMerge(deepMerge(base, rest), overrides ?? {});
+}
+
+/** Validates an in-memory arch document (e.g. a sweep point) with its kind's schema. */
+export function validateArch(doc: unknown, file?: string): ArchConfig {
+  if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
+  const kind = doc['kind'];
+  if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
+  const model = getModel(kind, { file, pointer: '/kind' });
+  validateOrThrow(model.schema, doc, file);
+  return doc as ArchConfig;
+}
+
+export function loadArch(file: string): ArchConfig {
+  return validateArch(resolveArchDocument(file), file);
+}
+
+/** A Hugging Face config.json → ModelSpec. */
+export function loadModel(file: string): ModelSpec {
+  const spec = normalizeModelConfig(readJsonFile(file), file);
+  if (spec.name === spec.modelType) spec.name = file.replace(/^.*\//, '').replace(/\.json$/, '');
+  return spec;
+}
+
+export function loadGraph(file: string): OpGraph {
+  const doc = readJsonFile(file);
+  validateOrThrow(graphSchema, doc, file);
+  const g = doc as OpGraph;
+  const ids = new Set<string>();
+  g.ops.forEach((op, i) => {
+    if (ids.has(op.id)) throw new AccelscopeError('schema', `duplicate op id '${op.id}'`, { file, pointer: `/ops/${i}/id` });
+    ids.add(op.id);
+  });
+  g.ops.forEach((op, i) => op.deps.forEach((d, j) => {
+    if (!ids.has(d)) throw new AccelscopeError('schema', `unknown dependency '${d}'`, { file, pointer: `/ops/${i}/deps/${j}` });
+  }));
+  return g;
+}
+
+/** A scheme name (w4a16-g128, fp8 …) or a path to a quant-scheme JSON file. */
+export function loadQuant(text: string): QuantScheme {
+  if (text.endsWith('.json') || existsSync(text)) {
+    const doc = readJsonFile(text);
+    validateOrThrow(quantSchemeFileSchema, doc, text);
+    return quantSchemeFromJson(doc as Parameters<typeof quantSchemeFromJson>[0], text);
+  }
+  return parseQuantScheme(text);
+}

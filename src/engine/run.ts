@@ -1,0 +1,202 @@
+/**
+ * The pipeline's one entry: run(graph, arch, quant) → RunResult.
+ *   graph → bind(arch, quant) → simulate each op (memoized by shape) → aggregate → check capacity
+ * Ops run in graph order, one after another (no overlap between ops is assumed; a model that
+ * overlaps work inside an op reports it in that op's breakdown). The roofline of every op is
+ * computed beside the hardware model's result.
+ */
+import type { ArchConfig } from '../config/arch.ts';
+import type { OpGraph, OpClass } from '../workload/graph.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import { getModel } from '../hw/registry.ts';
+import type { Bound, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
+import { opShapeKey, opTraffic } from '../workload/ops.ts';
+import { footprint, type Footprint } from '../workload/footprint.ts';
+import { AccelscopeError } from '../util/errors.ts';
+import { formatBytes } from '../util/units.ts';
+
+export interface OpRecord {
+  id: string;
+  name: string;
+  kind: string;
+  cls: OpClass;
+  layer: number;
+  count: number;
+  flops: number;
+  /** Main-memory bytes the hardware model moved. */
+  bytes: number;
+  bytesByLevel: Record<string, number>;
+  seconds: number;
+  cycles: number;
+  bound: Bound;
+  utilization: number;
+  dtype?: string;
+  energyPj: EnergyBreakdownPj;
+  roofline: { seconds: number; bound: 'compute' | 'memory'; intensity: number; bytes: number; dtype: string };
+  breakdown?: Record<string, number>;
+  notes?: string[];
+}
+
+export interface ClassRecord {
+  cls: OpClass;
+  ops: number;
+  flops: number;
+  bytes: number;
+  seconds: number;
+  rooflineSeconds: number;
+  intensity: number;
+  /** The bound that accounts for most of the class's time. */
+  bound: Bound;
+  energyPj: number;
+}
+
+export interface RunResult {
+  workload: {
+    model: string;
+    modelType: string;
+    params: number;
+    phase: string;
+    batch: number;
+    seq?: number;
+    context?: number;
+    tokens: number;
+  };
+  arch: { name: string; kind: string };
+  quant: { name: string; weights: string; activations: string; kv: string; weightBits: number };
+  totals: {
+    seconds: number;
+    rooflineSeconds: number;
+    flops: number;
+    bytes: number;
+    energyJ: number;
+    energyPj: EnergyBreakdownPj;
+    energyPerTokenJ: number;
+    averagePowerW: number;
+    tokensPerSecond: number;
+    memoryBytes: number;
+  };
+  memory: Footprint & { capacityBytes: number; fits: boolean };
+  classes: ClassRecord[];
+  ops: OpRecord[];
+  calibration: { name: string; value: number; source: string; description?: string }[];
+  warnings: string[];
+}
+
+export interface RunOptions extends SimOptions {
+  /** Report timings even when the workload does not fit in device memory. */
+  ignoreCapacity?: boolean;
+  /** Name of the arch file, for messages. */
+  archFile?: string;
+}
+
+export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
+  const model = getModel(arch.kind);
+  const { ignoreCapacity, archFile, ...simOptions } = options;
+  const warnings: string[] = [];
+
+  const mem = footprint(graph, quant);
+  const capacityBytes = arch.memory.capacityBytes;
+  const fits = mem.totalBytes <= capacityBytes;
+  if (!fits) {
+    const msg = `workload does not fit in device memory: needs ${formatBytes(mem.totalBytes)} (weights ${formatBytes(mem.weightsBytes)} + KV cache ${formatBytes(mem.kvCacheBytes)} + activations ${formatBytes(mem.activationBytes)}) but ${arch.name} has ${formatBytes(capacityBytes)}, ${formatBytes(mem.totalBytes - capacityBytes)} over`;
+    if (!ignoreCapacity) throw new AccelscopeError('does-not-fit', `${msg} (--ignore-capacity reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
+    warnings.push(msg);
+  }
+
+  const ceilings = model.ceilings(arch);
+  const memo = new Map<string, { r: OpResult; p: RooflinePoint }>();
+  const ops: OpRecord[] = [];
+  const totalsPj: EnergyBreakdownPj = { compute: 0, onChip: 0, offChip: 0, static: 0 };
+  let seconds = 0;
+  let rooflineSeconds = 0;
+  let flops = 0;
+  let bytes = 0;
+  for (const op of graph.ops) {
+    const key = opShapeKey(op);
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = { r: model.simulate(op, arch, quant, simOptions), p: rooflinePoint(op, ceilings, quant) };
+      memo.set(key, hit);
+    }
+    const { r, p } = hit;
+    const dram = r.bytes['dram'] ?? 0;
+    ops.push({
+      id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1,
+      flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
+      utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
+      roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
+      ...(r.breakdown ? { breakdown: r.breakdown } : {}),
+      ...(r.notes ? { notes: r.notes } : {}),
+    });
+    seconds += r.seconds;
+    rooflineSeconds += p.seconds;
+    flops += r.flops;
+    bytes += dram;
+    totalsPj.compute += r.energyPj.compute;
+    totalsPj.onChip += r.energyPj.onChip;
+    totalsPj.offChip += r.energyPj.offChip;
+    totalsPj.static += r.energyPj.static;
+  }
+  const energyJ = (totalsPj.compute + totalsPj.onChip + totalsPj.offChip + totalsPj.static) * 1e-12;
+  const tokens = graph.meta.tokens;
+  const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
+  const tdp = arch.power?.tdpW;
+  if (tdp !== undefined && averagePowerW > tdp) warnings.push(`average power ${averagePowerW.toFixed(0)} W exceeds the TDP of ${tdp} W`);
+
+  return {
+    workload: {
+      model: graph.meta.model,
+      modelType: graph.meta.modelType,
+      params: graph.meta.params.total,
+      phase: graph.meta.phase,
+      batch: graph.meta.batch,
+      ...(graph.meta.seq !== undefined ? { seq: graph.meta.seq } : {}),
+      ...(graph.meta.context !== undefined ? { context: graph.meta.context } : {}),
+      tokens,
+    },
+    arch: { name: arch.name, kind: arch.kind },
+    quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
+    totals: {
+      seconds, rooflineSeconds, flops, bytes, energyJ, energyPj: totalsPj,
+      energyPerTokenJ: energyJ / tokens,
+      averagePowerW,
+      tokensPerSecond: tokens / seconds,
+      memoryBytes: mem.totalBytes,
+    },
+    memory: { ...mem, capacityBytes, fits },
+    classes: aggregateClasses(ops),
+    ops,
+    calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+    warnings,
+  };
+}
+
+export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
+  const by = new Map<OpClass, ClassRecord & { boundTime: Map<Bound, number> }>();
+  for (const o of ops) {
+    let c = by.get(o.cls);
+    if (!c) {
+      c = { cls: o.cls, ops: 0, flops: 0, bytes: 0, seconds: 0, rooflineSeconds: 0, intensity: 0, bound: o.bound, energyPj: 0, boundTime: new Map() };
+      by.set(o.cls, c);
+    }
+    c.ops += 1;
+    c.flops += o.flops;
+    c.bytes += o.bytes;
+    c.seconds += o.seconds;
+    c.rooflineSeconds += o.roofline.seconds;
+    c.energyPj += o.energyPj.compute + o.energyPj.onChip + o.energyPj.offChip + o.energyPj.static;
+    c.boundTime.set(o.bound, (c.boundTime.get(o.bound) ?? 0) + o.seconds);
+  }
+  return [...by.values()].map(({ boundTime, ...c }) => {
+    let best: Bound = c.bound;
+    let t = -1;
+    for (const [b, s] of boundTime) if (s > t) { best = b; t = s; }
+    return { ...c, bound: best, intensity: c.bytes > 0 ? c.flops / c.bytes : 0 };
+  });
+}
+
+/** Compulsory traffic of a graph (for tests and reports). */
+export function graphTraffic(graph: OpGraph, quant: QuantScheme): number {
+  return graph.ops.reduce((s, op) => s + opTraffic(op, quant).total, 0);
+}

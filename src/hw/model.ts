@@ -1,0 +1,66 @@
+/**
+ * The contract every hardware model meets. A model is pure: (op, arch, quant, options) → OpResult,
+ * deterministic, JSON in and out, so results are identical in 1 or N workers.
+ */
+import type { ArchConfig } from '../config/arch.ts';
+import type { Op } from '../workload/graph.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import type { ComputeDtype } from '../quant/types.ts';
+
+export type Bound = 'compute' | 'memory' | 'latency' | 'overhead';
+
+export interface EnergyBreakdownPj {
+  compute: number;
+  onChip: number;
+  offChip: number;
+  static: number;
+}
+
+/** Peak rates of a design: what the roofline is drawn from. memory[0] is the main memory. */
+export interface Ceilings {
+  matrix: Partial<Record<ComputeDtype, number>>;
+  vector: number;
+  memory: { level: string; bandwidthBps: number; capacityBytes?: number }[];
+}
+
+export interface OpResult {
+  cycles: number;
+  seconds: number;
+  /** From workload/ops.ts, never recounted. */
+  flops: number;
+  /** Traffic actually moved at each memory level, bytes (main memory is 'dram'). */
+  bytes: Record<string, number>;
+  energyPj: EnergyBreakdownPj;
+  bound: Bound;
+  /** Achieved / peak of the bound resource, 0..1. */
+  utilization: number;
+  /** Model-specific cycle or second terms (e.g. activate, precompute, launch). */
+  breakdown?: Record<string, number>;
+  /** The compute dtype the op ran at, and whether it was emulated. */
+  dtype?: string;
+  notes?: string[];
+}
+
+/** Run-wide options a model may read (e.g. CPU thread count). Part of the memo key. */
+export interface SimOptions {
+  threads?: number;
+  [key: string]: unknown;
+}
+
+export interface CalibrationUse {
+  name: string;
+  value: number;
+  source: string;
+  description?: string;
+}
+
+export interface HardwareModel<C extends ArchConfig = ArchConfig> {
+  kind: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of this kind's arch config. */
+  schema: object;
+  ceilings(c: C): Ceilings;
+  simulate(op: Op, c: C, q: QuantScheme, options?: SimOptions): OpResult;
+  /** Clock used to turn seconds into cycles where the model reports both. */
+  clockHz(c: C): number;
+}

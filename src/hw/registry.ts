@@ -1,0 +1,27 @@
+/**
+ * Hardware kind → model. A new family is one folder under hw/ plus one line here; the type
+ * makes tsc fail when a listed kind has no model.
+ */
+import type { ArchConfig } from '../config/arch.ts';
+import type { HardwareModel } from './model.ts';
+import { gpuTensorCoreModel } from './gpu-tensor-core/model.ts';
+import { AccelscopeError } from '../util/errors.ts';
+
+export type HardwareKind = 'gpu-tensor-core';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const HARDWARE_MODELS: Record<HardwareKind, HardwareModel<any>> = {
+  'gpu-tensor-core': gpuTensorCoreModel,
+};
+
+export function hardwareKinds(): string[] {
+  return Object.keys(HARDWARE_MODELS);
+}
+
+export function getModel(kind: string, where: { file?: string; pointer?: string } = {}): HardwareModel<ArchConfig> {
+  const m = (HARDWARE_MODELS as Record<string, HardwareModel<ArchConfig>>)[kind];
+  if (!m) {
+    throw new AccelscopeError('unknown-kind', `unknown hardware kind '${kind}' (known: ${hardwareKinds().join(', ')})`, where);
+  }
+  return m;
+}

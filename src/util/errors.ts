@@ -1,0 +1,56 @@
+/**
+ * One catalogue of user-facing errors. A user error is an AccelscopeError with a code, a one-line
+ * message and, where it concerns a file, the file and the JSON pointer. The CLI prints
+ * `error: <file>: <pointer>: <message>` and exits 2; a bug is any other exception.
+ */
+export type ErrorCode =
+  | 'file-not-found'
+  | 'malformed-json'
+  | 'schema'
+  | 'unknown-model-type'
+  | 'unknown-kind'
+  | 'unknown-op'
+  | 'unknown-format'
+  | 'bad-quant'
+  | 'bad-flag'
+  | 'does-not-fit'
+  | 'infeasible'
+  | 'unsupported'
+  | 'check-failed';
+
+export class AccelscopeError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly pointer?: string;
+  constructor(code: ErrorCode, message: string, where: { file?: string; pointer?: string } = {}) {
+    super(message);
+    this.name = 'AccelscopeError';
+    this.code = code;
+    this.file = where.file;
+    this.pointer = where.pointer;
+  }
+
+  /** The one line the CLI prints. */
+  toLine(): string {
+    const parts = ['error:'];
+    if (this.file) parts.push(`${this.file}:`);
+    if (this.pointer !== undefined) parts.push(`${this.pointer || '/'}:`);
+    parts.push(this.message);
+    return parts.join(' ');
+  }
+}
+
+/**
+ * A design point a hardware model cannot run (unsupported format, a buffer that does not fit).
+ * It is a value for sweeps (recorded with its reason) and an error for a single simulate.
+ */
+export class InfeasibleError extends AccelscopeError {
+  constructor(message: string, where: { file?: string; pointer?: string } = {}) {
+    super('infeasible', message, where);
+    this.name = 'InfeasibleError';
+  }
+}
+
+export function isAccelscopeError(e: unknown): e is AccelscopeError {
+  return e instanceof AccelscopeError;
+}

@@ -1,0 +1,36 @@
+/**
+ * Device memory a step needs: weights (at their storage formats), the KV cache at the end of the
+ * step, and the peak transient activations (the largest op's activation inputs + outputs).
+ */
+import type { OpGraph } from './graph.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import { opTraffic } from './ops.ts';
+
+export interface Footprint {
+  weightsBytes: number;
+  kvCacheBytes: number;
+  activationBytes: number;
+  totalBytes: number;
+}
+
+export function weightBytes(g: OpGraph, q: QuantScheme): number {
+  const p = g.meta.params;
+  return (p.layer * q.weights.bitsPerElement + p.embedding * q.embeddings.bitsPerElement) / 8 + p.other * 2;
+}
+
+export function kvCacheBytes(g: OpGraph, q: QuantScheme, tokens = g.meta.kv.tokens): number {
+  const kv = g.meta.kv;
+  return (2 * kv.layers * kv.kvHeads * kv.headDim * tokens * g.meta.batch * q.kv.bitsPerElement) / 8;
+}
+
+export function footprint(g: OpGraph, q: QuantScheme): Footprint {
+  const weightsBytes = weightBytes(g, q);
+  const kvBytes = kvCacheBytes(g, q);
+  let activationBytes = 0;
+  for (const op of g.ops) {
+    // Attention's K/V live in the cache (counted above); its Q and output are activations.
+    const a = opTraffic(op, q).activations;
+    if (a > activationBytes) activationBytes = a;
+  }
+  return { weightsBytes, kvCacheBytes: kvBytes, activationBytes, totalBytes: weightsBytes + kvBytes + activationBytes };
+}
