@@ -9,7 +9,7 @@ import type { ArchConfig } from '../config/arch.ts';
 import type { OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';
-import type { Bound, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import type { Bound, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
 import { opShapeKey, opTraffic } from '../workload/ops.ts';
 import { footprint, type Footprint } from '../workload/footprint.ts';
@@ -62,7 +62,7 @@ export interface RunResult {
     context?: number;
     tokens: number;
   };
-  arch: { name: string; kind: string };
+  arch: { name: string; kind: string; ceilings: Ceilings };
   quant: { name: string; weights: string; activations: string; kv: string; weightBits: number };
   totals: {
     seconds: number;
@@ -155,7 +155,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       ...(graph.meta.context !== undefined ? { context: graph.meta.context } : {}),
       tokens,
     },
-    arch: { name: arch.name, kind: arch.kind },
+    arch: { name: arch.name, kind: arch.kind, ceilings },
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
     totals: {
       seconds, rooflineSeconds, flops, bytes, energyJ, energyPj: totalsPj,
