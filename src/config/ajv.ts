@@ -6,7 +6,7 @@ import { AccelscopeError } from '../util/errors.ts';
 type AjvCtor = typeof Ajv2020Module.default;
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as AjvCtor;
 
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
 const cache = new WeakMap<object, ValidateFunction>();
 
 export function compile(schema: object): ValidateFunction {

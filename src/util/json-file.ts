@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from './errors.ts';
+import { locateJsonError } from './json-locate.ts';
 
 /** Reads and parses a JSON file; missing files and malformed JSON become one-line user errors. */
 export function readJsonFile(file: string): unknown {
@@ -21,14 +22,13 @@ export function readJsonFile(file: string): unknown {
 }
 
 function describeJsonError(text: string, e: Error): string {
-  const m = /position (\d+)/.exec(e.message);
-  const first = e.message.split('\n')[0]!.replace(/^JSON\.parse: /, '');
-  if (!m) return first;
-  const pos = Number(m[1]);
+  const pos = locateJsonError(text);
+  if (pos < 0) return e.message.split('\n')[0]!;
+  if (pos >= text.length) return 'unexpected end of input';
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
-  return `${first.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${col}`;
+  return `unexpected ${JSON.stringify(text[pos])} at line ${line}, column ${col}`;
 }
 
 /** Writes a file atomically: to a temporary name beside it, then renamed — never half-written. */
