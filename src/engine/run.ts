@@ -12,6 +12,7 @@ import { getModel } from '../hw/registry.ts';
 import type { Bound, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
 import { opShapeKey, opTraffic } from '../workload/ops.ts';
+import { opShapeLabel } from '../workload/shape-label.ts';
 import { footprint, type Footprint } from '../workload/footprint.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
@@ -35,6 +36,8 @@ export interface OpRecord {
   energyPj: EnergyBreakdownPj;
   roofline: { seconds: number; bound: 'compute' | 'memory'; intensity: number; bytes: number; dtype: string };
   breakdown?: Record<string, number>;
+  /** Human-readable shape (workload/shape-label.ts), for reports and tooltips. */
+  shape?: string;
   notes?: string[];
 }
 
@@ -122,7 +125,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     const { r, p } = hit;
     const dram = r.bytes['dram'] ?? 0;
     ops.push({
-      id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1,
+      id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
       flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
       utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
       roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
