@@ -6,7 +6,7 @@
  * computed beside the hardware model's result.
  */
 import type { ArchConfig } from '../config/arch.ts';
-import type { OpGraph, OpClass } from '../workload/graph.ts';
+import type { Op, OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';
 import type { Bound, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
@@ -86,7 +86,27 @@ export interface RunResult {
   warnings: string[];
 }
 
+/** Evaluates one op on the hardware model and the roofline, memoized by op shape. */
+export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint };
+
+export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
+  const model = getModel(arch.kind);
+  const ceilings = model.ceilings(arch);
+  const memo = new Map<string, { r: OpResult; p: RooflinePoint }>();
+  return (op) => {
+    const key = opShapeKey(op);
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = { r: model.simulate(op, arch, quant, simOptions), p: rooflinePoint(op, ceilings, quant) };
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+}
+
 export interface RunOptions extends SimOptions {
+  /** Share one memo across runs (e.g. the decode steps of a generate request). */
+  evaluator?: OpEvaluator;
   /** Report timings even when the workload does not fit in device memory. */
   ignoreCapacity?: boolean;
   /** Name of the arch file, for messages. */
@@ -95,7 +115,7 @@ export interface RunOptions extends SimOptions {
 
 export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
   const model = getModel(arch.kind);
-  const { ignoreCapacity, archFile, ...simOptions } = options;
+  const { ignoreCapacity, archFile, evaluator, ...simOptions } = options;
   const warnings: string[] = [];
 
   const mem = footprint(graph, quant);
@@ -108,7 +128,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   }
 
   const ceilings = model.ceilings(arch);
-  const memo = new Map<string, { r: OpResult; p: RooflinePoint }>();
+  const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions);
   const ops: OpRecord[] = [];
   const totalsPj: EnergyBreakdownPj = { compute: 0, onChip: 0, offChip: 0, static: 0 };
   let seconds = 0;
@@ -116,13 +136,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   let flops = 0;
   let bytes = 0;
   for (const op of graph.ops) {
-    const key = opShapeKey(op);
-    let hit = memo.get(key);
-    if (!hit) {
-      hit = { r: model.simulate(op, arch, quant, simOptions), p: rooflinePoint(op, ceilings, quant) };
-      memo.set(key, hit);
-    }
-    const { r, p } = hit;
+    const { r, p } = evaluate(op);
     const dram = r.bytes['dram'] ?? 0;
     ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
