@@ -5,6 +5,8 @@
  * from; `calibration` holds every calibration factor a model uses, named and sourced.
  */
 import type { ComputeDtype } from '../quant/types.ts';
+import { energySectionSchema } from '../energy/schema.ts';
+import type { EnergyOverride } from '../energy/account.ts';
 
 export interface Calibration {
   value: number;
@@ -32,8 +34,8 @@ export interface ArchConfig {
   power?: { tdpW?: number; idleW?: number };
   process?: { nodeNm: number; name?: string };
   calibration?: Record<string, Calibration>;
-  /** Energy-table overrides (see energy/). */
-  energy?: Record<string, unknown>;
+  /** Energy-table overrides keyed by table key (src/energy/schema.ts, docs/energy.md). */
+  energy?: Record<string, EnergyOverride>;
   sources?: Record<string, string>;
   /** The kind-specific section (gpu, fpga, pim, lut …). */
   [section: string]: unknown;
@@ -100,7 +102,7 @@ export const archBaseProperties = {
       properties: { value: { type: 'number' }, source: { type: 'string', minLength: 1 }, description: { type: 'string' } },
     },
   },
-  energy: { type: 'object' },
+  energy: energySectionSchema,
   sources: {
     type: 'object',
     description: 'JSON pointer of a value -> where it comes from (datasheet, paper section, repository file).',

@@ -16,6 +16,7 @@ import { opShapeLabel } from '../workload/shape-label.ts';
 import { footprint, type Footprint } from '../workload/footprint.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
+import { collectEnergySources, sortedSources, type EnergySourceUse } from '../energy/account.ts';
 
 export interface OpRecord {
   id: string;
@@ -83,21 +84,24 @@ export interface RunResult {
   classes: ClassRecord[];
   ops: OpRecord[];
   calibration: { name: string; value: number; source: string; description?: string }[];
+  /** Every energy-table entry the model used, with its source and whether the arch overrode it. */
+  energySources: EnergySourceUse[];
   warnings: string[];
 }
 
 /** Evaluates one op on the hardware model and the roofline, memoized by op shape. */
-export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint };
+export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint; energySources?: EnergySourceUse[] };
 
 export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
   const model = getModel(arch.kind);
   const ceilings = model.ceilings(arch);
-  const memo = new Map<string, { r: OpResult; p: RooflinePoint }>();
+  const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources: EnergySourceUse[] }>();
   return (op) => {
     const key = opShapeKey(op);
     let hit = memo.get(key);
     if (!hit) {
-      hit = { r: model.simulate(op, arch, quant, simOptions), p: rooflinePoint(op, ceilings, quant) };
+      const used = new Map<string, EnergySourceUse>();
+      hit = { r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)), p: rooflinePoint(op, ceilings, quant), energySources: [...used.values()] };
       memo.set(key, hit);
     }
     return hit;
@@ -130,13 +134,15 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const ceilings = model.ceilings(arch);
   const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions);
   const ops: OpRecord[] = [];
+  const energySources = new Map<string, EnergySourceUse>();
   const totalsPj: EnergyBreakdownPj = { compute: 0, onChip: 0, offChip: 0, static: 0 };
   let seconds = 0;
   let rooflineSeconds = 0;
   let flops = 0;
   let bytes = 0;
   for (const op of graph.ops) {
-    const { r, p } = evaluate(op);
+    const { r, p, energySources: used } = evaluate(op);
+    for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     const dram = r.bytes['dram'] ?? 0;
     ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
@@ -185,6 +191,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     classes: aggregateClasses(ops),
     ops,
     calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+    energySources: sortedSources(energySources),
     warnings,
   };
 }

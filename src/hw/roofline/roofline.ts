@@ -73,7 +73,7 @@ export function rooflineOpResult(op: Op, arch: ArchConfig, ceil: Ceilings, q: Qu
   const macs = opMacs(op);
   const energyPj = energyOf({
     compute: [
-      ...(macs > 0 ? [{ key: `mac:${p.dtype}`, count: macs }] : []),
+      ...(macs > 0 && p.dtype !== 'vector' ? [{ key: `mac:${p.dtype}`, count: macs }] : []),
       ...(p.dtype === 'vector' || macs === 0 ? [{ key: 'vector:fp32', count: p.flops }] : []),
     ],
     traffic: [{ level: 'dram', bytes: p.bytes }],
