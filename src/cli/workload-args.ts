@@ -19,7 +19,7 @@ export function workloadFlags<T>(y: Argv<T>) {
   return y
     .option('model', { type: 'string', describe: 'Hugging Face config.json of the model (workloads/models/*.json)' })
     .option('graph', { type: 'string', describe: 'an OpGraph JSON file (e.g. from `trace import`) instead of --model' })
-    .option('phase', { type: 'string', describe: 'prefill | decode (default: decode)' })
+    .option('phase', { type: 'string', describe: 'prefill | decode | generate (default: decode)' })
     .option('batch', { type: 'number', default: 1, describe: 'sequences in the batch (integer ≥ 1)' })
     .option('seq', { type: 'number', describe: 'prefill: prompt tokens per sequence' })
     .option('context', { type: 'number', describe: 'decode: tokens already in the KV cache' })

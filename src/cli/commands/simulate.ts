@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
 import { run, type RunResult } from '../../engine/run.ts';
-import { workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
+import { phaseOf, workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
+import { renderGenerate, simulateGenerateFromArgs } from './simulate-generate.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
@@ -15,6 +16,9 @@ export interface SimulateArgs extends WorkloadArgs {
   json: boolean;
   'ignore-capacity': boolean;
   threads?: number;
+  prompt?: number;
+  output?: number;
+  strict: boolean;
 }
 
 export const simulateCommand = {
@@ -26,13 +30,23 @@ export const simulateCommand = {
       .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
       .option('ignore-capacity', { type: 'boolean', default: false, describe: 'report timings even if the workload does not fit' })
-      .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' }),
+      .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' })
+      .option('prompt', { type: 'number', describe: 'generate: prompt tokens P per sequence' })
+      .option('output', { type: 'number', describe: 'generate: output tokens O per sequence (decode steps)' })
+      .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' }),
   handler: (a: SimulateArgs, io: Io): number => {
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
     }
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
+    if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
+      const result = simulateGenerateFromArgs(a, arch, quant);
+      io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
+      for (const w of result.warnings) io.err(`warning: ${w}\n`);
+      return 0;
+    }
+    if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     const graph = workloadGraph(a);
     const result = run(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
