@@ -97,7 +97,7 @@ export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions
   const ceilings = model.ceilings(arch);
   const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources: EnergySourceUse[] }>();
   return (op) => {
-    const key = opShapeKey(op);
+    const key = opShapeKey(op) + (model.memoKey?.(op, arch) ?? '');
     let hit = memo.get(key);
     if (!hit) {
       const used = new Map<string, EnergySourceUse>();

@@ -63,4 +63,6 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   simulate(op: Op, c: C, q: QuantScheme, options?: SimOptions): OpResult;
   /** Clock used to turn seconds into cycles where the model reports both. */
   clockHz(c: C): number;
+  /** Extra memo-key text for ops whose result depends on more than their shape (e.g. per-op-name sparsity). */
+  memoKey?(op: Op, c: C): string;
 }
