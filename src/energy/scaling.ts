@@ -23,7 +23,16 @@ function poly(node: number): number {
   return c[0] * V * V + c[1] * V + c[2];
 }
 
-/** Relative energy of a node vs 45 nm, log-interpolated between tabulated nodes. */
+/**
+ * Relative energy of a node (the Stillmaker & Baas polynomial at V), log-interpolated between
+ * tabulated nodes; below 7 nm the IRDS sqrt rule, no further scaling below 1 nm; above 130 nm held
+ * at 130 nm (no data).
+ */
+export function relativeNodeEnergy(node: number): number {
+  if (!(node > 0) || !Number.isFinite(node)) throw new Error(`energy: process node must be a positive number of nm (got ${node})`);
+  return relative(node);
+}
+
 function relative(node: number): number {
   if (node <= 7) return poly(7) * Math.sqrt(Math.max(node, 1) / 7);
   if (node >= 130) return poly(130);
@@ -40,5 +49,5 @@ function relative(node: number): number {
 
 /** Factor that scales an energy at `fromNm` to `toNm`. */
 export function nodeEnergyScale(fromNm: number, toNm: number): number {
-  return relative(toNm) / relative(fromNm);
+  return relativeNodeEnergy(toNm) / relativeNodeEnergy(fromNm);
 }
