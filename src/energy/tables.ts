@@ -125,12 +125,12 @@ export const DRAM_PJ_PER_BYTE: Record<string, EnergyEntry> = {
   HBM2e: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM2e (same core and IO design, faster pins)`, false, false),
   HBM3: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3 (no verified HBM3 per-bit figure in shared/reference)`, false, false),
   HBM3e: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3e (no verified HBM3e per-bit figure in shared/reference)`, false, false),
-  GDDR6: entry(7.5 * 8, 'pJ/byte', 0, 2018, 'placeholder: ~7.5 pJ/bit commonly quoted for GDDR6 device + PHY (Micron GDDR6 marketing figures; not verified)', false, false),
-  GDDR6X: entry(7.25 * 8, 'pJ/byte', 0, 2020, 'placeholder: Micron GDDR6X ~7.25 pJ/bit ("15% lower energy per bit than GDDR6"; not verified)', false, false),
-  LPDDR4: entry(6 * 8, 'pJ/byte', 0, 2014, 'placeholder: ~6 pJ/bit LPDDR4 device + PHY (commonly quoted; not verified)', false, false),
-  LPDDR5: entry(5 * 8, 'pJ/byte', 0, 2019, 'placeholder: ~5 pJ/bit LPDDR5 device + PHY (commonly quoted; not verified)', false, false),
-  DDR4: entry(15 * 8, 'pJ/byte', 0, 2014, 'placeholder: ~15 pJ/bit DDR4 DIMM access incl. IO (commonly quoted; not verified)', false, false),
-  DDR5: entry(12 * 8, 'pJ/byte', 0, 2020, 'placeholder: ~12 pJ/bit DDR5 DIMM access incl. IO (commonly quoted; not verified)', false, false),
+  GDDR6: entry(7.5 * 8, 'pJ/byte', 0, 2018, 'placeholder: ~7.5 pJ/bit commonly quoted for a GDDR6 device + PHY (Micron GDDR6 material; not verified)', false, false),
+  GDDR6X: entry(7.5 * 0.85 * 8, 'pJ/byte', 0, 2020, 'Micron: GDDR6X at 21 Gb/s uses 15% less power per bit than GDDR6 at 14 Gb/s (announcement as reported by VentureBeat/GamesBeat, Sept 2020) × the GDDR6 placeholder 7.5 pJ/bit', false, false),
+  LPDDR4: entry(13.5 * 8, 'pJ/byte', 0, 2020, 'H. Ha, Stanford PhD thesis (DramDSE simulation): 32 Gb LPDDR4 13–14 pJ/bit at 3.2 Gb/s/pin, as tabulated in the public repo Dongyunkam/DRAM_info README (secondary; not verified: thesis not read)', false, false),
+  LPDDR5: entry(13.5 * 8, 'pJ/byte', 0, 2020, 'placeholder: the LPDDR4 value 13.5 pJ/bit (H. Ha thesis via Dongyunkam/DRAM_info) taken for LPDDR5 (no LPDDR5 per-bit figure in shared/reference: a GAP in pim.json dram_energy)', false, false),
+  DDR4: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `${HOROWITZ}: DRAM 64-bit read 1.3–2.6 nJ, the low end (20.3 pJ/bit) taken for a DDR4 DIMM access incl. IO`, false, false),
+  DDR5: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `placeholder: the DDR4 value (${HOROWITZ}: DRAM 64-bit read 1.3 nJ) taken for DDR5`, false, false),
 };
 
 /** Memory energy per byte moved, by on-chip level and DRAM-internal path. */
