@@ -1,0 +1,113 @@
+/**
+ * Energy across every registered hardware model and its presets in arch-configs/: the joules a
+ * model reports come from energy/ (sources traced into RunResult), are additive over ops, follow
+ * the bits a format moves, and honour arch overrides.
+ */
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, buildFor } from '../helpers.ts';
+import { loadArch } from '../../src/config/load.ts';
+import type { ArchConfig } from '../../src/config/arch.ts';
+import { getModel, hardwareKinds } from '../../src/hw/registry.ts';
+import { parseQuantScheme } from '../../src/quant/scheme.ts';
+import type { GemmOp } from '../../src/workload/graph.ts';
+import { run } from '../../src/engine/run.ts';
+import { memoryEnergy, totalPj } from '../../src/energy/account.ts';
+import { InfeasibleError } from '../../src/util/errors.ts';
+
+/** Every preset of every registered kind. */
+function presets(): { file: string; arch: ArchConfig }[] {
+  const out: { file: string; arch: ArchConfig }[] = [];
+  const kinds = new Set(hardwareKinds());
+  for (const dir of readdirSync(resolve(ROOT, 'arch-configs'))) {
+    for (const f of readdirSync(resolve(ROOT, 'arch-configs', dir))) {
+      if (!f.endsWith('.json')) continue;
+      const arch = loadArch(resolve(ROOT, 'arch-configs', dir, f));
+      if (kinds.has(arch.kind)) out.push({ file: `${dir}/${f}`, arch });
+    }
+  }
+  return out;
+}
+
+const GEMV: GemmOp = { id: 'g', name: 'gemv', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m: 1, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+
+/** Pairs of schemes whose weight bits halve; a model uses the first pair it can run. */
+const HALVINGS: [string, string][] = [['w8a16', 'w4a16'], ['w4a16', 'w2a16'], ['w8a8', 'w4a8'], ['w4a8', 'w2a8']];
+
+describe.each(presets())('energy of $file', ({ arch }) => {
+  const model = getModel(arch.kind);
+
+  it('halvingWeightBitsHalvesWeightDramEnergy on a memory-bound GEMV', () => {
+    let checked = 0;
+    for (const [hi, lo] of HALVINGS) {
+      const qHi = parseQuantScheme(hi);
+      const qLo = parseQuantScheme(lo);
+      let eHi: number;
+      let eLo: number;
+      try {
+        eHi = model.simulate(GEMV, arch, qHi).energyPj.offChip;
+        eLo = model.simulate(GEMV, arch, qLo).energyPj.offChip;
+      } catch (e) {
+        if (e instanceof InfeasibleError) continue;
+        throw e;
+      }
+      // Off-chip energy of a GEMV is the weights' (16M elements) plus 8 KiB of activations in
+      // and out: the ratio follows the stored bits per element, scales included.
+      const ratio = qLo.weights.bitsPerElement / qHi.weights.bitsPerElement;
+      expect(eLo / eHi, `${hi} → ${lo}`).toBeGreaterThan(ratio - 0.01);
+      expect(eLo / eHi, `${hi} → ${lo}`).toBeLessThan(ratio + 0.01);
+      checked++;
+      break;
+    }
+    expect(checked, 'no weight-bit halving this model can run').toBe(1);
+  });
+
+  it('isAdditiveOverOps and lists a sourced entry for every joule', () => {
+    const graph = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });
+    const q = parseQuantScheme(arch.kind === 'lut-tensor-core' ? 'w2a16' : 'w16a16');
+    let r;
+    try {
+      r = run(graph, arch, q, { ignoreCapacity: true });
+    } catch (e) {
+      if (e instanceof InfeasibleError) return;
+      throw e;
+    }
+    const sum = r.ops.reduce((s, o) => s + totalPj(o.energyPj), 0);
+    expect(r.totals.energyJ).toBeCloseTo(sum * 1e-12, 9);
+    expect(r.totals.energyPerTokenJ).toBeCloseTo(r.totals.energyJ / r.workload.tokens, 12);
+    expect(r.totals.averagePowerW).toBeCloseTo(r.totals.energyJ / r.totals.seconds, 6);
+    expect(r.energySources.length).toBeGreaterThan(0);
+    const keys = r.energySources.map((s) => s.key);
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const s of r.energySources) {
+      expect(s.source.length, s.key).toBeGreaterThan(10);
+      expect(s.overridden, s.key).toBe(false);
+    }
+    // the main memory's entry is among them whenever weights were read from DRAM
+    if (r.totals.energyPj.offChip > 0) expect(keys.some((k) => k.startsWith('memory:'))).toBe(true);
+  });
+
+  it('an arch override of the DRAM energy shows in energySources and in the joules', () => {
+    const graph = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });
+    const q = parseQuantScheme(arch.kind === 'lut-tensor-core' ? 'w2a16' : 'w16a16');
+    const table = memoryEnergy('dram', arch).appliedPj;
+    const over: ArchConfig = { ...arch, energy: { ...(arch.energy ?? {}), dram: { valuePj: 2 * table, source: 'test: twice the table' } } };
+    let base;
+    let doubled;
+    try {
+      base = run(graph, arch, q, { ignoreCapacity: true });
+      doubled = run(graph, over, q, { ignoreCapacity: true });
+    } catch (e) {
+      if (e instanceof InfeasibleError) return;
+      throw e;
+    }
+    const used = doubled.energySources.find((s) => s.key === `memory:${arch.memory.type}`);
+    if (!used) return; // this model keeps its weights off the external bus (e.g. PIM bank-local)
+    expect(used.overridden).toBe(true);
+    expect(used.source).toBe('arch override: test: twice the table');
+    expect(doubled.totals.energyPj.offChip).toBeGreaterThan(base.totals.energyPj.offChip);
+    expect(doubled.totals.energyPj.compute).toBeCloseTo(base.totals.energyPj.compute, 3);
+  });
+});
