@@ -1,16 +1,21 @@
 /**
- * GPU tensor-core model. Until the cycle-approximate model lands (issue 5) it evaluates the
- * roofline of the config's peaks; the structure it will read is already in the `gpu` section.
+ * GPU tensor-core model, cycle-approximate (docs/models/gpu-tensor-core.md): GEMMs through CTA
+ * tiles and waves (gemm.ts), FlashAttention / flash-decoding (attention.ts), bandwidth-bound
+ * vector kernels (vector.ts). Every op pays a kernel launch unless a fusion flag absorbs it.
+ * Joules come from energy/ only.
  */
-import type { ArchConfig } from '../../config/arch.ts';
-import type { Ceilings, HardwareModel } from '../model.ts';
-import { rooflineOpResult } from '../roofline/roofline.ts';
+import type { Ceilings, HardwareModel, OpResult, SimOptions } from '../model.ts';
+import type { Op, GemmOp } from '../../workload/graph.ts';
+import type { QuantScheme } from '../../quant/types.ts';
+import { opFlops, opMacs } from '../../workload/ops.ts';
+import { energyOf } from '../../energy/account.ts';
 import { gpuArchSchema } from './schema.ts';
+import { l2StateOf, type GpuArchConfig } from './config.ts';
+import { gemmTiming, type GemmFusion } from './gemm.ts';
+import { attentionTiming } from './attention.ts';
+import { vectorTiming } from './vector.ts';
 
-export interface GpuArchConfig extends ArchConfig {
-  compute: NonNullable<ArchConfig['compute']>;
-  gpu: { sms: number; clockHz: number; [k: string]: unknown };
-}
+export type { GpuArchConfig } from './config.ts';
 
 export function gpuCeilings(c: GpuArchConfig): Ceilings {
   return {
@@ -23,11 +28,122 @@ export function gpuCeilings(c: GpuArchConfig): Ceilings {
   };
 }
 
+/** The fused-GEMM role of a projection under the config's fusion flags. */
+export function gemmFusionOf(op: GemmOp, c: GpuArchConfig): GemmFusion & { fusedInto?: string } {
+  const f = c.gpu.fusion ?? {};
+  const base = op.name.replace(/^experts\./, '');
+  if (f.fusedQkv && (base === 'k_proj' || base === 'v_proj')) return { noLaunch: true, noARead: true, fusedInto: 'fusedQkv' };
+  if (f.fusedGateUp && base === 'up_proj') return { noLaunch: true, noARead: true, fusedInto: 'fusedGateUp' };
+  return {};
+}
+
+function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+  const fz = gemmFusionOf(op, c);
+  const t = gemmTiming(op, c, q, l2StateOf(options), fz);
+  const inst = op.count ?? 1;
+  // Instances (MoE experts) run as one grouped kernel: one launch, the rest scales.
+  const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
+  const flops = opFlops(op);
+  const dram = t.bytes.dram * inst;
+  const energyPj = energyOf({
+    compute: [
+      { key: `mac:${t.dtype}`, count: opMacs(op) },
+      { key: 'vector:fp32', count: t.dequantOps * inst + (op.bias ? op.m * op.n * op.batch * inst : 0) },
+    ],
+    traffic: [{ level: 'dram', bytes: dram }, { level: 'l2', bytes: t.bytes.l2 * inst }, { level: 'sram', bytes: t.bytes.smem * inst }],
+    seconds,
+  }, c);
+  const p = t.plan;
+  const util = t.bound === 'compute'
+    ? (t.macs * inst) / (seconds * t.peakMacsPerSecond)
+    : t.bound === 'memory' ? dram / (seconds * t.dramBandwidthBps) : Math.max((t.macs * inst) / (seconds * t.peakMacsPerSecond), dram / (seconds * t.dramBandwidthBps));
+  return {
+    cycles: Math.ceil(seconds * c.gpu.clockHz),
+    seconds,
+    flops,
+    bytes: { dram, l2: t.bytes.l2 * inst, smem: t.bytes.smem * inst },
+    energyPj,
+    bound: t.bound,
+    utilization: Math.min(1, util),
+    breakdown: {
+      launchS: t.terms.launch, fillS: t.terms.fill, computeS: t.terms.compute, dequantS: t.terms.dequant,
+      dramS: t.terms.dram, l2S: t.terms.l2, epilogueS: t.terms.epilogue, splitKReduceS: t.terms.splitKReduce,
+      tileM: p.tile.m, tileN: p.tile.n, tileK: p.tile.k, stages: p.tile.stages, splitK: p.splits, ctas: p.ctas,
+      ctasPerSm: p.ctasPerSm, waves: p.waves, waveEfficiency: p.waveEfficiency, writebackBytes: t.bytes.writeback * inst,
+    },
+    dtype: t.dtype,
+    notes: [
+      `tile ${p.tile.m}x${p.tile.n}x${p.tile.k} (${p.tile.stages} stages), split-K ${p.splits}, ${p.ctas} CTAs in ${p.waves} wave(s)`,
+      ...(fz.fusedInto ? [`part of a ${fz.fusedInto} GEMM: no launch, input read by its first member`] : []),
+      ...(t.dequantOps > 0 ? ['weights dequantized on CUDA cores before the MMA'] : []),
+    ],
+  };
+}
+
+function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+  const l2 = l2StateOf(options);
+  const clock = c.gpu.clockHz;
+  switch (op.kind) {
+    case 'gemm':
+      return simulateGemm(op, c, q, options);
+    case 'attention': {
+      const t = attentionTiming(op, c, q, l2);
+      const energyPj = energyOf({
+        compute: [{ key: `mac:${t.dtype}`, count: opMacs(op) }, { key: 'vector:fp32', count: t.sfuOps * 6 }],
+        traffic: [{ level: 'dram', bytes: t.bytes.dram }, { level: 'l2', bytes: t.bytes.l2 }],
+        seconds: t.seconds,
+      }, c);
+      const util = t.bound === 'compute'
+        ? opMacs(op) / (t.seconds * t.peakMacsPerSecond)
+        : t.bytes.dram / (t.seconds * c.memory.bandwidthBps);
+      return {
+        cycles: Math.ceil(t.seconds * clock),
+        seconds: t.seconds,
+        flops: opFlops(op),
+        bytes: { dram: t.bytes.dram, l2: t.bytes.l2 },
+        energyPj,
+        bound: t.bound,
+        utilization: Math.min(1, util),
+        breakdown: {
+          launchS: t.terms.launch, fillS: t.terms.fill, computeS: t.terms.compute, softmaxS: t.terms.softmax,
+          dramS: t.terms.dram, l2S: t.terms.l2, combineS: t.terms.combine, ctas: t.ctas, kvSplits: t.kvSplits,
+          issuedMacs: t.issuedMacs, writebackBytes: t.bytes.writeback,
+        },
+        dtype: t.dtype,
+        notes: [t.phase === 'prefill'
+          ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)`
+          : `flash-decoding: ${t.ctas} CTAs, KV split ${t.kvSplits} way(s)`],
+      };
+    }
+    case 'embedding':
+    case 'norm':
+    case 'elementwise':
+    case 'softmax': {
+      const t = vectorTiming(op, c, q, l2);
+      const flops = opFlops(op);
+      const energyPj = energyOf({ compute: [{ key: 'vector:fp32', count: flops }], traffic: [{ level: 'dram', bytes: t.bytes.dram }], seconds: t.seconds }, c);
+      const util = t.seconds > 0 ? t.bytes.dram / (t.seconds * c.memory.bandwidthBps) : 0;
+      return {
+        cycles: Math.ceil(t.seconds * clock),
+        seconds: t.seconds,
+        flops,
+        bytes: { dram: t.bytes.dram },
+        energyPj,
+        bound: t.bound,
+        utilization: Math.min(1, util),
+        breakdown: { launchS: t.terms.launch, fillS: t.terms.fill, dramS: t.terms.dram, computeS: t.terms.compute, writebackBytes: t.bytes.writeback },
+        dtype: 'vector',
+        ...(t.fusedInto ? { notes: [`fused (${t.fusedInto}): no kernel of its own`] } : {}),
+      };
+    }
+  }
+}
+
 export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   kind: 'gpu-tensor-core',
-  description: 'NVIDIA-style GPU: SMs with tensor cores, L2, HBM/GDDR.',
+  description: 'NVIDIA-style GPU: SMs with tensor cores, L2, HBM/GDDR; GEMMs through CTA tiles and waves.',
   schema: gpuArchSchema,
   ceilings: gpuCeilings,
   clockHz: (c) => c.gpu.clockHz,
-  simulate: (op, c, q) => rooflineOpResult(op, c, gpuCeilings(c), q, c.gpu.clockHz),
+  simulate: simulateOp,
 };

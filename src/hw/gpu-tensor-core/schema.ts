@@ -1,14 +1,81 @@
 import { archSchema } from '../../config/arch.ts';
 
-/** The `gpu` section: the structure the cycle-approximate model reads (issue 5 extends it). */
+const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+const posInt = { type: 'integer', minimum: 1 } as const;
+const DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp6', 'fp4', 'int8', 'int4', 'int2', 'int1', 'ternary'];
+
+/**
+ * The `gpu` section: the structure the cycle-approximate model reads (docs/models/gpu-tensor-core.md).
+ * Calibration factors are not here but in the shared `calibration` map (see CALIBRATION in config.ts).
+ */
 export const gpuSectionSchema = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
   properties: {
-    sms: { type: 'integer', minimum: 1, description: 'Streaming multiprocessors.' },
-    clockHz: { type: 'number', exclusiveMinimum: 0, description: 'Sustained tensor clock, Hz.' },
+    sms: { ...posInt, description: 'Streaming multiprocessors.' },
+    clockHz: { ...positive, description: 'Sustained tensor clock, Hz (the clock the datasheet tensor peaks are quoted at).' },
+    tensorFmaPerClockPerSm: {
+      type: 'object',
+      description: 'Dense tensor-core multiply-accumulates per clock per SM, by compute dtype.',
+      propertyNames: { enum: DTYPES },
+      additionalProperties: positive,
+      minProperties: 1,
+    },
+    cudaCoreFlopsPerClockPerSm: { ...positive, description: 'FP32 CUDA-core FLOPs per clock per SM (an FMA is 2).' },
+    sharedMemoryBytesPerSm: { ...positive, description: 'Shared memory a CTA may use per SM, bytes.' },
+    maxCtasPerSm: { ...posInt, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' },
+    l2BytesPerClockPerSm: { ...positive, description: 'L2 → SM load bandwidth per SM per clock, bytes.' },
+    dramLatencySeconds: { ...positive, description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).' },
+    tiles: {
+      type: 'array',
+      minItems: 1,
+      description: 'CTA tiles the library heuristic chooses from.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['m', 'n', 'k', 'stages'],
+        properties: {
+          m: posInt, n: posInt, k: posInt,
+          stages: { ...posInt, description: 'Shared-memory pipeline stages (operand tiles in flight).' },
+          clusterM: { ...posInt, description: 'CTAs of a thread-block cluster along M that share (multicast) one B tile load (default 1).' },
+          clusterN: { ...posInt, description: 'CTAs of a cluster along N that share one A tile load (default 1).' },
+        },
+      },
+    },
+    splitK: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxSplits', 'minKPerSplit'],
+      properties: {
+        maxSplits: { ...posInt, description: 'Largest split-K factor the heuristic tries (powers of two up to it).' },
+        minKPerSplit: { ...posInt, description: 'Smallest K slice one split may take.' },
+      },
+    },
+    attention: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        blockQ: { ...posInt, description: 'FlashAttention query rows per CTA (prefill).' },
+        blockKv: { ...posInt, description: 'Keys per inner iteration.' },
+        decodeSplitMinKeys: { ...posInt, description: 'Flash-decoding: fewest keys one KV split processes.' },
+        sfuOpsPerClockPerSm: { ...positive, description: 'Special-function (exp) ops per clock per SM for softmax.' },
+      },
+    },
+    dequantOpsPerWeight: { type: 'number', minimum: 0, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' },
+    fusion: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Kernel fusions the software stack applies.',
+      properties: {
+        fusedQkv: { type: 'boolean', description: 'q/k/v projections run as one GEMM (input read once, one launch).' },
+        fusedGateUp: { type: 'boolean', description: 'gate and up projections run as one GEMM.' },
+        fusedResidualNorm: { type: 'boolean', description: 'residual add fused into the following norm (one launch, the sum is not re-read).' },
+        fusedActivation: { type: 'boolean', description: 'activation (silu·mul) fused into the GEMM epilogue: no launch and no traffic of its own beyond its output.' },
+        fusedRotary: { type: 'boolean', description: 'rotary embedding applied inside the attention kernel.' },
+      },
+    },
   },
-  required: ['sms', 'clockHz'],
+  required: ['sms', 'clockHz', 'tensorFmaPerClockPerSm', 'cudaCoreFlopsPerClockPerSm', 'sharedMemoryBytesPerSm', 'tiles', 'splitK'],
 };
 
 export const gpuArchSchema = archSchema('gpu-tensor-core', { name: 'gpu', schema: gpuSectionSchema, required: true }, true);

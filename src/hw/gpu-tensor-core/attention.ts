@@ -1,0 +1,155 @@
+/**
+ * Attention on a tensor-core GPU, FlashAttention-style: Q, K, V are read from DRAM, scores
+ * never leave the SM.
+ *
+ * Prefill (FlashAttention-2 tiling): one CTA per (sequence, head, block of blockQ queries); it
+ * walks the key blocks its queries attend (causal: only blocks at or left of the diagonal, the
+ * diagonal block computed whole and masked, so the work is about half of the full square) and
+ * does QKᵀ and PV on the tensor cores, the online softmax (exp on the SFU, max/sum/scale on
+ * CUDA cores) between them.
+ *
+ * Decode (flash-decoding): the queries of one KV head (heads/kvHeads · qLen rows, GQA) form one
+ * MMA tile, padded to the tile height; the KV sequence is split so the grid fills the SMs; a
+ * second small kernel combines the partial outputs.
+ */
+import type { AttentionOp } from '../../workload/graph.ts';
+import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
+import { activationStorageBytes, opComputeDtype, opTraffic } from '../../workload/ops.ts';
+import { resolveDtype } from '../roofline/roofline.ts';
+import { busiestUnitItems, ceilDiv } from '../../tiling/tiles.ts';
+import { cal, l2BandwidthBps, STRUCTURE_DEFAULTS, tensorFma, type GpuArchConfig, type L2State, l2CapacityBytes } from './config.ts';
+
+export interface AttentionTiming {
+  seconds: number;
+  dtype: ComputeDtype;
+  phase: 'prefill' | 'decode';
+  ctas: number;
+  kvSplits: number;
+  /** MACs the tensor cores execute, masked and padded ones included. */
+  issuedMacs: number;
+  sfuOps: number;
+  terms: { launch: number; fill: number; compute: number; softmax: number; dram: number; l2: number; combine: number };
+  bytes: { dram: number; l2: number; writeback: number };
+  bound: 'compute' | 'memory' | 'latency';
+  peakMacsPerSecond: number;
+}
+
+/** Smallest MMA tile height the tensor cores issue (wgmma m64 on Hopper, mma m16 before). */
+function mmaRows(c: GpuArchConfig): number {
+  return Math.min(...c.gpu.tiles.map((t) => t.m));
+}
+
+/** Key blocks a block of queries [q0, q1) visits, causal or windowed, over kvLen keys. */
+function keyBlocksVisited(op: AttentionOp, q0: number, q1: number, blockKv: number): number {
+  const first = op.kvLen - op.qLen; // absolute position of query 0
+  const hi = op.causal ? Math.min(op.kvLen, first + q1) : op.kvLen; // keys [lo, hi)
+  const lo = op.window > 0 ? Math.max(0, first + q0 - op.window + 1) : 0;
+  if (hi <= lo) return 0;
+  return ceilDiv(hi, blockKv) - Math.floor(lo / blockKv);
+}
+
+export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State): AttentionTiming {
+  const g = c.gpu;
+  const want = opComputeDtype(op, q) as ComputeDtype;
+  const dtype = resolveDtype(g.tensorFmaPerClockPerSm, want) ?? want;
+  const fmaPerClk = tensorFma(c, dtype) * cal(c, 'tensorCoreEfficiency');
+  const clock = g.clockHz;
+  const blockQ = g.attention?.blockQ ?? STRUCTURE_DEFAULTS.blockQ;
+  const blockKv = g.attention?.blockKv ?? STRUCTURE_DEFAULTS.blockKv;
+  const sfu = g.attention?.sfuOpsPerClockPerSm ?? STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm;
+  const latency = g.dramLatencySeconds ?? STRUCTURE_DEFAULTS.dramLatencySeconds;
+  const launch = cal(c, 'kernelLaunchSeconds');
+  const bwPeak = c.memory.bandwidthBps * cal(c, 'dramBandwidthEfficiency');
+  const l2Cap = l2CapacityBytes(c);
+  const d = op.headDim;
+  const inst = op.count ?? 1;
+  const group = op.heads / op.kvHeads;
+  const kvBytesPerElem = q.kv.bitsPerElement / 8;
+  const act = activationStorageBytes(q);
+  // DRAM: compulsory traffic (Q, O, K/V read once; K/V per KV head stay in L2 across its heads).
+  const compulsory = opTraffic({ ...op, count: 1 }, q).total;
+
+  const decode = op.qLen * group <= mmaRows(c) || op.qLen <= 16;
+  let ctas: number;
+  let kvSplits = 1;
+  let issuedMacs = 0;
+  let sfuOps = 0;
+  let l2Bytes = 0;
+  let perCtaMaxCycles = 0;
+  let computeCycles = 0;
+  let softmaxCycles = 0;
+  let combine = 0;
+  if (!decode) {
+    // One CTA per (sequence, head, query block); CTAs are dealt round-robin to SMs, heaviest first.
+    const qBlocks = ceilDiv(op.qLen, blockQ);
+    const perHead: number[] = [];
+    for (let b = 0; b < qBlocks; b++) perHead.push(keyBlocksVisited(op, b * blockQ, Math.min(op.qLen, (b + 1) * blockQ), blockKv));
+    const heads = op.batch * op.heads;
+    ctas = heads * qBlocks;
+    const totalBlocks = perHead.reduce((s, x) => s + x, 0) * heads;
+    const maxBlocks = Math.max(...perHead);
+    const cyclesPerBlock = (2 * blockQ * blockKv * d) / fmaPerClk;
+    const softmaxPerBlock = (blockQ * blockKv) / sfu + (5 * blockQ * blockKv) / g.cudaCoreFlopsPerClockPerSm;
+    // Busiest SM: its share of the block-steps, at least the longest CTA.
+    const perSmBlocks = Math.max(maxBlocks, busiestUnitItems(totalBlocks, g.sms));
+    computeCycles = perSmBlocks * cyclesPerBlock;
+    softmaxCycles = perSmBlocks * softmaxPerBlock;
+    perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
+    issuedMacs = totalBlocks * 2 * blockQ * blockKv * d;
+    sfuOps = totalBlocks * blockQ * blockKv;
+    l2Bytes = totalBlocks * 2 * blockKv * d * kvBytesPerElem + 2 * heads * op.qLen * d * act;
+  } else {
+    // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
+    const rows = Math.max(mmaRows(c), op.qLen * group);
+    const units = op.batch * op.kvHeads;
+    const keys = op.window > 0 ? Math.min(op.kvLen, op.window + op.qLen - 1) : op.kvLen;
+    const minKeys = g.attention?.decodeSplitMinKeys ?? STRUCTURE_DEFAULTS.decodeSplitMinKeys;
+    kvSplits = Math.max(1, Math.min(ceilDiv(keys, minKeys), ceilDiv(g.sms, units)));
+    ctas = units * kvSplits;
+    const blocksPerCta = ceilDiv(ceilDiv(keys, kvSplits), blockKv);
+    const cyclesPerBlock = (2 * rows * blockKv * d) / fmaPerClk;
+    const softmaxPerBlock = (op.qLen * group * blockKv) / sfu + (5 * op.qLen * group * blockKv) / g.cudaCoreFlopsPerClockPerSm;
+    const perSm = busiestUnitItems(ctas, g.sms) * blocksPerCta;
+    computeCycles = perSm * cyclesPerBlock;
+    softmaxCycles = perSm * softmaxPerBlock;
+    perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
+    issuedMacs = ctas * blocksPerCta * 2 * rows * blockKv * d;
+    sfuOps = ctas * blocksPerCta * op.qLen * group * blockKv;
+    l2Bytes = 2 * op.batch * op.kvHeads * keys * d * kvBytesPerElem;
+    if (kvSplits > 1) {
+      // Partial outputs (fp32 O plus max and sum per row) written, read back and combined.
+      const partial = kvSplits * op.batch * op.heads * op.qLen * (d + 2) * 4;
+      l2Bytes += 2 * partial;
+      combine = launch + (2 * partial) / l2BandwidthBps(c);
+    }
+  }
+  const activeSms = Math.min(g.sms, ctas);
+  // Memory-level parallelism: each active SM keeps two K/V blocks in flight.
+  const inFlight = activeSms * 2 * 2 * blockKv * d * kvBytesPerElem;
+  const bw = Math.min(bwPeak, inFlight / latency);
+  const dramRead = compulsory;
+  const writeback = l2State === 'flushed' ? Math.min(l2Cap, dramRead) : 0;
+  const dramBytes = dramRead + writeback;
+  const dramS = dramBytes / bw;
+  const l2S = l2Bytes / l2BandwidthBps(c);
+  const computeS = computeCycles / clock;
+  const softmaxS = softmaxCycles / clock;
+  const fill = latency + perCtaMaxCycles / clock;
+  const main = Math.max(computeS + softmaxS, dramS, l2S);
+  const overhead = launch + fill + combine;
+  const one = overhead + main;
+  const bound = overhead > main ? 'latency' : computeS + softmaxS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+  return {
+    seconds: one * inst,
+    dtype,
+    phase: decode ? 'decode' : 'prefill',
+    ctas,
+    kvSplits,
+    issuedMacs: issuedMacs * inst,
+    sfuOps: sfuOps * inst,
+    terms: { launch, fill, compute: computeS, softmax: softmaxS, dram: dramS, l2: l2S, combine },
+    bytes: { dram: dramBytes * inst, l2: l2Bytes * inst, writeback: writeback * inst },
+    bound,
+    peakMacsPerSecond: tensorFma(c, dtype) * g.sms * clock,
+  };
+}

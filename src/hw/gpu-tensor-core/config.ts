@@ -1,0 +1,107 @@
+/**
+ * The GPU arch config as the model reads it: the `gpu` section's type, the calibration factors
+ * it uses (named, with the default that applies when a config omits one) and small accessors.
+ */
+import type { ArchConfig } from '../../config/arch.ts';
+import type { ComputeDtype } from '../../quant/types.ts';
+import { InfeasibleError } from '../../util/errors.ts';
+import type { SimOptions } from '../model.ts';
+
+export interface GpuTile {
+  m: number;
+  n: number;
+  k: number;
+  stages: number;
+  /** Thread-block cluster: CTAs along M sharing a multicast B tile, along N sharing an A tile. */
+  clusterM?: number;
+  clusterN?: number;
+}
+
+export interface GpuSection {
+  sms: number;
+  clockHz: number;
+  tensorFmaPerClockPerSm: Partial<Record<ComputeDtype, number>>;
+  cudaCoreFlopsPerClockPerSm: number;
+  sharedMemoryBytesPerSm: number;
+  maxCtasPerSm?: number;
+  l2BytesPerClockPerSm?: number;
+  dramLatencySeconds?: number;
+  tiles: GpuTile[];
+  splitK: { maxSplits: number; minKPerSplit: number };
+  attention?: { blockQ?: number; blockKv?: number; decodeSplitMinKeys?: number; sfuOpsPerClockPerSm?: number };
+  dequantOpsPerWeight?: number;
+  fusion?: {
+    fusedQkv?: boolean;
+    fusedGateUp?: boolean;
+    fusedResidualNorm?: boolean;
+    fusedActivation?: boolean;
+    fusedRotary?: boolean;
+  };
+}
+
+export interface GpuArchConfig extends ArchConfig {
+  compute: NonNullable<ArchConfig['compute']>;
+  gpu: GpuSection;
+}
+
+/**
+ * Calibration factors the model reads from `calibration` (value used when the config has none).
+ * Each is one global number per device, never per shape; every report lists them.
+ */
+export const CALIBRATION = {
+  /** Fraction of the peak DRAM bandwidth a streaming kernel sustains. */
+  dramBandwidthEfficiency: 0.85,
+  /** Fraction of the peak tensor rate a steady GEMM main loop sustains (issue gaps, clock droop under the power limit). */
+  tensorCoreEfficiency: 0.8,
+  /** GPU-side cost of one kernel: start of the grid and drain of its last CTAs, seconds. */
+  kernelLaunchSeconds: 2e-6,
+} as const;
+export type CalibrationName = keyof typeof CALIBRATION;
+
+export function cal(c: GpuArchConfig, name: CalibrationName): number {
+  return c.calibration?.[name]?.value ?? CALIBRATION[name];
+}
+
+/** Defaults of optional structural fields (documented in docs/models/gpu-tensor-core.md). */
+export const STRUCTURE_DEFAULTS = {
+  maxCtasPerSm: 1,
+  l2BytesPerClockPerSm: 64,
+  dramLatencySeconds: 600e-9,
+  blockQ: 128,
+  blockKv: 128,
+  decodeSplitMinKeys: 256,
+  sfuOpsPerClockPerSm: 16,
+  dequantOpsPerWeight: 2,
+} as const;
+
+/** State of the L2 when a kernel starts (SimOptions key `l2State`). */
+export type L2State = 'cold' | 'flushed';
+
+/**
+ * 'flushed': the L2 is full of dirty lines (kernel benchmarks write a large buffer before each
+ * timed call, e.g. shared/reference/measured), so every line the kernel brings in first evicts a
+ * dirty one that is written back to DRAM. 'cold' (default): clean L2, nothing to write back.
+ */
+export function l2StateOf(options: SimOptions | undefined): L2State {
+  const s = options?.['l2State'];
+  return s === 'flushed' ? 'flushed' : 'cold';
+}
+
+export function l2CapacityBytes(c: GpuArchConfig): number {
+  return c.onChip?.find((l) => l.level === 'l2')?.capacityBytes ?? 0;
+}
+
+export function l2BandwidthBps(c: GpuArchConfig): number {
+  const l2 = c.onChip?.find((l) => l.level === 'l2');
+  const perSm = (c.gpu.l2BytesPerClockPerSm ?? STRUCTURE_DEFAULTS.l2BytesPerClockPerSm) * c.gpu.clockHz * c.gpu.sms;
+  return l2 ? Math.min(l2.bandwidthBps, perSm) : perSm;
+}
+
+/** Tensor-core FMA/clock/SM for a dtype, or InfeasibleError naming the dtypes the device has. */
+export function tensorFma(c: GpuArchConfig, dtype: ComputeDtype): number {
+  const v = c.gpu.tensorFmaPerClockPerSm[dtype];
+  if (v === undefined) {
+    throw new InfeasibleError(`${c.name} has no tensor-core rate for ${dtype} (has ${Object.keys(c.gpu.tensorFmaPerClockPerSm).join(', ')})`, { pointer: '/gpu/tensorFmaPerClockPerSm' });
+  }
+  return v;
+}

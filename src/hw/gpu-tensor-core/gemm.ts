@@ -1,0 +1,177 @@
+/**
+ * GEMM (and batched GEMM) on a tensor-core GPU, through CTA tiles and waves.
+ *
+ * For every CTA tile the config lists and every split-K factor the policy allows, the kernel
+ * time is built from the machine's structure; the plan with the least time is the one a
+ * library heuristic picks (cuBLASLt ranks its candidates with a model the same way):
+ *   tiles = ⌈M/tm⌉·⌈N/tn⌉·batch, CTAs = tiles·splits, resident CTAs/SM from shared memory
+ *   compute  = ⌈CTAs/SMs⌉ · (k-iterations · tm·tn·tk / (tensor FMA/clk/SM · efficiency)
+ *                            + dequantization of the B tile on CUDA cores) / clock
+ *   DRAM     = (operands with the L2 reuse of a wave + C + split-K partials that spill
+ *               + dirty-line write-back of a flushed L2) / min(achievable bandwidth,
+ *               memory-level parallelism of the active SMs)
+ *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
+ *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2)
+ *              + epilogue (last C tile) + split-K reduction kernel
+ */
+import type { GemmOp } from '../../workload/graph.ts';
+import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
+import { activationStorageBytes, opComputeDtype } from '../../workload/ops.ts';
+import { resolveDtype } from '../roofline/roofline.ts';
+import { InfeasibleError } from '../../util/errors.ts';
+import { busiestUnitItems, ceilDiv, tilesAlong, waves } from '../../tiling/tiles.ts';
+import { cachedOperandBytes, type GemmExtent, type OperandBytes } from '../../tiling/traffic.ts';
+import {
+  cal, l2BandwidthBps, l2CapacityBytes, STRUCTURE_DEFAULTS, tensorFma, type GpuArchConfig, type GpuTile, type L2State,
+} from './config.ts';
+
+export interface GemmPlan {
+  tile: GpuTile;
+  splits: number;
+  ctas: number;
+  ctasPerSm: number;
+  waves: number;
+  waveEfficiency: number;
+}
+
+export interface GemmTiming {
+  seconds: number;
+  plan: GemmPlan;
+  dtype: ComputeDtype;
+  /** Seconds per term. */
+  terms: {
+    launch: number; fill: number; compute: number; dequant: number; dram: number; l2: number;
+    epilogue: number; splitKReduce: number;
+  };
+  bytes: { dram: number; l2: number; smem: number; writeback: number };
+  /** Useful MACs (this kernel, all batch instances, one op instance) and CUDA-core conversion ops. */
+  macs: number;
+  dequantOps: number;
+  bound: 'compute' | 'memory' | 'latency';
+  peakMacsPerSecond: number;
+  dramBandwidthBps: number;
+}
+
+export interface GemmFusion {
+  /** The kernel is part of a fused GEMM whose first member pays the launch. */
+  noLaunch?: boolean;
+  /** The A operand was already read by the fused GEMM's first member. */
+  noARead?: boolean;
+}
+
+/** Storage bytes per element of A, B, C and the dtypes involved. */
+export function gemmOperands(op: GemmOp, q: QuantScheme, c: GpuArchConfig): {
+  o: OperandBytes; mma: ComputeDtype; convertA: boolean; convertB: boolean;
+} {
+  const act = activationStorageBytes(q);
+  const want = opComputeDtype(op, q) as ComputeDtype;
+  const mma = resolveDtype(c.gpu.tensorFmaPerClockPerSm, want);
+  if (!mma) tensorFma(c, want); // throws InfeasibleError naming what the device has
+  const d = mma!;
+  if (op.weight === 'layer') {
+    return {
+      o: { a: q.activations.bitsPerElement / 8, b: q.weights.bitsPerElement / 8, c: act, bShared: true },
+      mma: d,
+      convertA: q.activations.computeDtype !== d,
+      convertB: q.weights.computeDtype !== d,
+    };
+  }
+  if (op.weight === 'aux') {
+    return { o: { a: act, b: q.embeddings.bitsPerElement / 8, c: act, bShared: true }, mma: d, convertA: false, convertB: q.embeddings.computeDtype !== d && q.embeddings.bitsPerElement < 16 };
+  }
+  return { o: { a: act, b: act, c: act, bShared: false }, mma: d, convertA: false, convertB: false };
+}
+
+function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
+  const out = [1];
+  for (let s = 2; s <= maxSplits; s *= 2) if (Math.ceil(k / s) >= minK) out.push(s);
+  return out;
+}
+
+/** Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks. */
+export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}): GemmTiming {
+  const { o, mma, convertA, convertB } = gemmOperands(op, q, c);
+  const g = c.gpu;
+  const e: GemmExtent = { m: op.m, n: op.n, k: op.k, batch: op.batch };
+  const clock = g.clockHz;
+  const fmaPerClk = tensorFma(c, mma) * cal(c, 'tensorCoreEfficiency');
+  const cudaPerClk = g.cudaCoreFlopsPerClockPerSm;
+  const dequantOps = g.dequantOpsPerWeight ?? STRUCTURE_DEFAULTS.dequantOpsPerWeight;
+  const launch = fusion.noLaunch ? 0 : cal(c, 'kernelLaunchSeconds');
+  const latency = g.dramLatencySeconds ?? STRUCTURE_DEFAULTS.dramLatencySeconds;
+  const bwPeak = c.memory.bandwidthBps * cal(c, 'dramBandwidthEfficiency');
+  const l2Bw = l2BandwidthBps(c);
+  const l2Cap = l2CapacityBytes(c);
+  const l2PerSmBps = (g.l2BytesPerClockPerSm ?? STRUCTURE_DEFAULTS.l2BytesPerClockPerSm) * clock;
+  const maxCtas = g.maxCtasPerSm ?? STRUCTURE_DEFAULTS.maxCtasPerSm;
+  const macs = op.m * op.n * op.k * op.batch;
+
+  let best: GemmTiming | undefined;
+  let smallestSmem = Infinity;
+  for (const tile of g.tiles) {
+    const stageBytes = tile.m * tile.k * o.a + tile.k * tile.n * o.b;
+    const smemPerCta = tile.stages * stageBytes;
+    smallestSmem = Math.min(smallestSmem, smemPerCta);
+    const ctasPerSm = Math.min(maxCtas, Math.floor(g.sharedMemoryBytesPerSm / smemPerCta));
+    if (ctasPerSm < 1) continue;
+    const tiles = tilesAlong(op.m, tile.m) * tilesAlong(op.n, tile.n) * op.batch;
+    for (const s of splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit)) {
+      const kIters = ceilDiv(ceilDiv(op.k, s), tile.k);
+      const ctas = tiles * s;
+      const w = waves(ctas, g.sms, ctasPerSm);
+      const activeSms = Math.min(g.sms, ctas);
+      // Compute: the busiest SM runs ⌈CTAs/SMs⌉ CTAs back to back on its tensor cores.
+      const mmaCyclesPerIter = (tile.m * tile.n * tile.k) / fmaPerClk;
+      const convElems = (convertB ? tile.k * tile.n : 0) + (convertA ? tile.m * tile.k : 0);
+      const dequantCyclesPerIter = (convElems * dequantOps) / cudaPerClk;
+      const perSm = busiestUnitItems(ctas, g.sms);
+      const computeS = (perSm * kIters * mmaCyclesPerIter) / clock;
+      const dequantS = (perSm * kIters * dequantCyclesPerIter) / clock;
+      // Traffic: operands behind the L2 with the reuse one wave of concurrent tiles gives.
+      const concurrentTiles = Math.max(1, Math.floor(Math.min(ctas, w.slots) / s));
+      const ops = cachedOperandBytes(e, tile.m, tile.n, o, concurrentTiles, l2Cap);
+      const aDram = fusion.noARead ? 0 : ops.a;
+      const cBytes = op.batch * op.m * op.n * o.c;
+      const partialBytes = s > 1 ? s * op.batch * op.m * op.n * 4 : 0;
+      const partialsSpill = partialBytes > l2Cap / 2;
+      const readBytes = aDram + ops.b + (partialsSpill ? partialBytes : 0);
+      const writeBytes = s > 1 ? (partialsSpill ? partialBytes : 0) : cBytes;
+      const writeback = l2State === 'flushed' ? Math.min(l2Cap, readBytes + writeBytes) : 0;
+      const dramBytes = readBytes + writeBytes + writeback;
+      // Memory-level parallelism: each resident CTA keeps `stages` operand tiles in flight.
+      const inFlight = activeSms * Math.min(ctasPerSm, Math.ceil(ctas / g.sms)) * smemPerCta;
+      const bw = Math.min(bwPeak, inFlight / latency);
+      const dramS = dramBytes / bw;
+      // L2 → SM: a cluster's CTAs share multicast loads of the tile they have in common.
+      const streamStage = (tile.m * tile.k * o.a) / (tile.clusterN ?? 1) + (tile.k * tile.n * o.b) / (tile.clusterM ?? 1);
+      const streamBytes = ctas * kIters * streamStage;
+      const l2S = streamBytes / Math.min(l2Bw, activeSms * l2PerSmBps);
+      const fill = latency + (mmaCyclesPerIter + dequantCyclesPerIter) / clock;
+      const epilogue = (tile.m * tile.n * (s > 1 ? 4 : o.c)) / l2PerSmBps;
+      const splitKReduce = s > 1
+        ? cal(c, 'kernelLaunchSeconds') + (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw)
+        : 0;
+      const main = Math.max(computeS + dequantS, dramS, l2S);
+      const seconds = launch + fill + main + epilogue + splitKReduce;
+      if (best && seconds >= best.seconds) continue;
+      const overhead = launch + fill + epilogue + splitKReduce;
+      const bound = overhead > main ? 'latency' : computeS + dequantS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+      best = {
+        seconds,
+        plan: { tile, splits: s, ctas, ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
+        dtype: mma,
+        terms: { launch, fill, compute: computeS, dequant: dequantS, dram: dramS, l2: l2S, epilogue, splitKReduce },
+        bytes: { dram: dramBytes, l2: streamBytes + partialBytes * 2, smem: streamBytes, writeback },
+        macs,
+        dequantOps: ctas * kIters * convElems * dequantOps,
+        bound,
+        peakMacsPerSecond: tensorFma(c, mma) * g.sms * clock,
+        dramBandwidthBps: c.memory.bandwidthBps,
+      };
+    }
+  }
+  if (!best) {
+    throw new InfeasibleError(`no CTA tile of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`, { pointer: '/gpu/tiles' });
+  }
+  return best;
+}
