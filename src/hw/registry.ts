@@ -5,12 +5,14 @@
 import type { ArchConfig } from '../config/arch.ts';
 import type { HardwareModel } from './model.ts';
 import { gpuTensorCoreModel } from './gpu-tensor-core/model.ts';
+import { lutTensorCoreModel } from './lut-tensor-core/model.ts';
 import { AccelscopeError } from '../util/errors.ts';
 
-export type HardwareKind = 'gpu-tensor-core';
+export type HardwareKind = 'gpu-tensor-core' | 'lut-tensor-core';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const HARDWARE_MODELS: Record<HardwareKind, HardwareModel<any>> = {
+  'lut-tensor-core': lutTensorCoreModel,
   'gpu-tensor-core': gpuTensorCoreModel,
 };
 
