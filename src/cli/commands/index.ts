@@ -3,6 +3,10 @@
  * {command, describe, builder, handler(args, io) → exit code}; add it here.
  */
 import { simulateCommand } from './simulate.ts';
+import { sweepCommand } from './sweep.ts';
+import { mergeCommand } from './merge.ts';
+import { paretoCommand } from './pareto.ts';
+import { reportCommand } from './report.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -15,4 +19,8 @@ export interface CommandModule {
 
 export const COMMANDS: CommandModule[] = [
   simulateCommand,
+  sweepCommand,
+  mergeCommand,
+  paretoCommand,
+  reportCommand,
 ];

@@ -9,6 +9,7 @@ import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError } from '../../util/errors.ts';
+import { writeRunHtml } from '../../report/write.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
   arch: string;
@@ -19,6 +20,7 @@ export interface SimulateArgs extends WorkloadArgs {
   prompt?: number;
   output?: number;
   strict: boolean;
+  html?: string;
 }
 
 export const simulateCommand = {
@@ -33,7 +35,8 @@ export const simulateCommand = {
       .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' })
       .option('prompt', { type: 'number', describe: 'generate: prompt tokens P per sequence' })
       .option('output', { type: 'number', describe: 'generate: output tokens O per sequence (decode steps)' })
-      .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' }),
+      .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' })
+      .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' }),
   handler: (a: SimulateArgs, io: Io): number => {
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
@@ -43,6 +46,7 @@ export const simulateCommand = {
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = simulateGenerateFromArgs(a, arch, quant);
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
+      if (a.html) writeRunHtml(a.html, result, io);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
       return 0;
     }
@@ -52,6 +56,7 @@ export const simulateCommand = {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
     });
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
+    if (a.html) writeRunHtml(a.html, result, io);
     for (const w of result.warnings) io.err(`warning: ${w}\n`);
     return 0;
   },

@@ -1,0 +1,51 @@
+/**
+ * `accelscope report <run.json|sweep.jsonl|quant.json>… -o reports/x.html`: one self-contained
+ * offline HTML file. The input kind is read from the file (.jsonl → sweep; JSON with
+ * kind "quant-comparison" → quant; other JSON → a run). Several run files make one report whose
+ * latency and energy charts put the runs side by side (e.g. prefill and decode).
+ */
+import type { Argv } from 'yargs';
+import { basename } from 'node:path';
+import type { Io } from '../io.ts';
+import { loadReportInput, renderQuantReport, renderRunReport, renderSweepReport } from '../../report/index.ts';
+import { writeFileAtomic } from '../../util/json-file.ts';
+import { AccelscopeError } from '../../util/errors.ts';
+import { formatBytes } from '../../util/units.ts';
+
+export interface ReportArgs {
+  inputs: string[];
+  out?: string;
+  x?: string;
+  y?: string;
+  maximize?: string[];
+  title?: string;
+}
+
+export const reportCommand = {
+  command: 'report <inputs..>',
+  describe: 'write one self-contained offline HTML report of a run, a sweep (.jsonl) or a quant comparison',
+  builder: (y: Argv) =>
+    y
+      .positional('inputs', { type: 'string', array: true, describe: 'run JSON (simulate --json; several allowed), sweep results .jsonl, or quant --json output' })
+      .option('out', { alias: 'o', type: 'string', describe: 'HTML file to write (string; default reports/<input name>.html)' })
+      .option('x', { type: 'string', describe: 'sweeps: objective on the x axis (string; default latencySeconds)' })
+      .option('y', { type: 'string', describe: 'sweeps: objective on the y axis (string; default energyPerTokenJ)' })
+      .option('maximize', { type: 'string', array: true, describe: 'sweeps: objectives to maximize besides tokensPerSecond and …PerSecond (strings; default none)' })
+      .option('title', { type: 'string', describe: 'sweeps: report title (string)' }),
+  handler: (a: ReportArgs, io: Io): number => {
+    const inputs = a.inputs.map(loadReportInput);
+    const first = inputs[0]!;
+    if (inputs.length > 1 && inputs.some((i) => i.kind !== 'run')) {
+      const odd = inputs.find((i) => i.kind !== 'run')!;
+      throw new AccelscopeError('bad-flag', `only run files can be combined in one report; this is a ${odd.kind} file`, { file: odd.file });
+    }
+    let html: string;
+    if (first.kind === 'sweep') html = renderSweepReport(first.lines, { x: a.x, y: a.y, maximize: a.maximize, title: a.title, file: first.file });
+    else if (first.kind === 'quant') html = renderQuantReport(first.data);
+    else html = renderRunReport(inputs.flatMap((i) => (i.kind === 'run' ? [i.run] : [])));
+    const out = a.out ?? `reports/${basename(first.file).replace(/\.(jsonl|json)$/, '')}.html`;
+    writeFileAtomic(out, html);
+    io.out(`wrote ${out} (${formatBytes(Buffer.byteLength(html))}, ${first.kind} report)\n`);
+    return 0;
+  },
+};

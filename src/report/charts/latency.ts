@@ -1,0 +1,68 @@
+/**
+ * Per-op-class latency breakdown: one stacked bar per estimate (cycle model, roofline) for each
+ * run, the stack split by op class. Several runs (prefill and decode of one model) are rows of a
+ * facet, each with its own time axis, since a prefill step can take 100× a decode step.
+ */
+import type { RunResult } from '../../engine/run.ts';
+import { CONFIG, VL_SCHEMA, WIDTH, type VlSpec } from './common.ts';
+
+export interface LatencyRow {
+  run: string;
+  estimate: 'cycle model' | 'roofline';
+  cls: string;
+  seconds: number;
+  share: number;
+}
+
+type RunForLatency = Pick<RunResult, 'workload' | 'classes' | 'totals'>;
+
+/** A short label naming a run by its phase and shape ("decode b8 ctx2048"). */
+export function runLabel(r: Pick<RunResult, 'workload'>): string {
+  const w = r.workload as RunResult['workload'] & { prompt?: number; output?: number };
+  const shape = w.prompt !== undefined && w.output !== undefined ? ` P${w.prompt} O${w.output}`
+    : w.seq !== undefined ? ` seq${w.seq}` : w.context !== undefined ? ` ctx${w.context}` : '';
+  return `${w.phase} b${w.batch}${shape}`;
+}
+
+export function latencyRows(runs: RunForLatency[], labels = runs.map(runLabel)): LatencyRow[] {
+  const rows: LatencyRow[] = [];
+  runs.forEach((r, i) => {
+    for (const c of r.classes) {
+      if (c.seconds > 0) rows.push({ run: labels[i]!, estimate: 'cycle model', cls: c.cls, seconds: c.seconds, share: c.seconds / r.totals.seconds });
+      if (c.rooflineSeconds > 0) rows.push({ run: labels[i]!, estimate: 'roofline', cls: c.cls, seconds: c.rooflineSeconds, share: c.rooflineSeconds / r.totals.rooflineSeconds });
+    }
+  });
+  return rows;
+}
+
+export function latencySpec(runs: RunForLatency[], labels = runs.map(runLabel)): VlSpec {
+  const rows = latencyRows(runs, labels);
+  return {
+    $schema: VL_SCHEMA,
+    title: 'Latency per step by op class',
+    description: `latency breakdown: ${rows.length} bar segments`,
+    data: { values: rows },
+    config: CONFIG,
+    facet: { row: { field: 'run', type: 'nominal', title: null, sort: labels, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
+    spec: {
+      name: 'latency',
+      width: WIDTH - 120,
+      height: { step: 28 },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'estimate', type: 'nominal', title: null, sort: ['cycle model', 'roofline'] },
+        x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'latency per step (s)', axis: { format: '~s' } },
+        color: { field: 'cls', type: 'nominal', title: 'op class', scale: { scheme: 'tableau20' } },
+        order: { field: 'cls' },
+        tooltip: [
+          { field: 'run', type: 'nominal' },
+          { field: 'estimate', type: 'nominal' },
+          { field: 'cls', type: 'nominal', title: 'op class' },
+          { field: 'seconds', type: 'quantitative', title: 'time (s)', format: '.3~s' },
+          { field: 'share', type: 'quantitative', title: 'share of step', format: '.1%' },
+        ],
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  } as VlSpec;
+}

@@ -1,0 +1,121 @@
+/**
+ * Pareto scatter of a sweep in two chosen objectives: every feasible point, the non-dominated ones
+ * highlighted and joined in order, points that do not fit in memory marked apart (they are never
+ * on the front). Infeasible points have no objectives; the report lists them with their reasons.
+ */
+import { objectiveInfo, type ObjectiveInfo } from '../objectives.ts';
+import { paretoFront2d } from '../pareto.ts';
+import { objectiveField, type SweepTable } from '../sweep-table.ts';
+import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, spansDecades, type VlSpec } from './common.ts';
+
+export type ParetoStatus = 'front' | 'dominated' | 'does not fit';
+
+export interface ParetoPoint {
+  id: string;
+  label: string;
+  x: number;
+  y: number;
+  status: ParetoStatus;
+}
+
+export interface ParetoData {
+  x: ObjectiveInfo;
+  y: ObjectiveInfo;
+  points: ParetoPoint[];
+  /** Front points in order of x, for the line joining them. */
+  front: ParetoPoint[];
+  /** Feasible points missing either objective. */
+  missing: number;
+}
+
+export interface ParetoOptions {
+  x: string;
+  y: string;
+  maximize?: readonly string[];
+}
+
+export function paretoData(t: SweepTable, o: ParetoOptions): ParetoData {
+  const x = objectiveInfo(o.x, o.maximize);
+  const y = objectiveInfo(o.y, o.maximize);
+  const fx = objectiveField(o.x);
+  const fy = objectiveField(o.y);
+  const points: ParetoPoint[] = [];
+  let missing = 0;
+  for (const r of t.rows) {
+    if (!r.ok) continue;
+    const vx = r[fx];
+    const vy = r[fy];
+    if (typeof vx !== 'number' || typeof vy !== 'number' || !Number.isFinite(vx) || !Number.isFinite(vy)) {
+      missing++;
+      continue;
+    }
+    points.push({ id: r.id, label: r.label, x: vx, y: vy, status: r.fits ? 'dominated' : 'does not fit' });
+  }
+  const candidates = points.filter((p) => p.status !== 'does not fit');
+  const front = paretoFront2d(candidates, x.direction, y.direction).map((i) => candidates[i]!);
+  for (const p of front) p.status = 'front';
+  return { x, y, points, front, missing };
+}
+
+function axis(info: ObjectiveInfo, values: number[]) {
+  const log = spansDecades(values, 2);
+  const better = info.direction === 'min' ? 'lower is better' : 'higher is better';
+  return {
+    type: 'quantitative' as const,
+    scale: log ? { type: 'log' as const } : { zero: false },
+    axis: { title: `${info.title} — ${better}`, format: '~s' },
+  };
+}
+
+export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
+  const d = paretoData(t, o);
+  const x = axis(d.x, d.points.map((p) => p.x));
+  const y = axis(d.y, d.points.map((p) => p.y));
+  const tooltip = [
+    { field: 'id', type: 'nominal' },
+    { field: 'label', type: 'nominal', title: 'point' },
+    { field: 'x', type: 'quantitative', title: d.x.title, format: '.4~s' },
+    { field: 'y', type: 'quantitative', title: d.y.title, format: '.4~s' },
+    { field: 'status', type: 'nominal' },
+  ];
+  // Big sweeps: smaller, fainter points so the front stays readable.
+  const big = d.points.length > 2000;
+  return {
+    $schema: VL_SCHEMA,
+    title: { text: `Pareto front: ${d.x.name} vs ${d.y.name}`, subtitle: `${d.front.length} of ${d.points.length} feasible points on the front` },
+    description: `pareto: ${d.points.length} points, ${d.front.length} on the front`,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    layer: [
+      {
+        name: 'points',
+        data: { values: d.points.filter((p) => p.status !== 'front') },
+        mark: { type: 'point', filled: true, size: big ? 12 : 40, opacity: big ? 0.35 : 0.6 },
+        encoding: {
+          x: { field: 'x', ...x }, y: { field: 'y', ...y },
+          color: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } },
+          shape: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          tooltip,
+        },
+      },
+      {
+        name: 'front_line',
+        data: { values: d.front },
+        mark: { type: 'line', color: '#d62728', strokeWidth: 1.5 },
+        encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, order: { field: 'x' } },
+      },
+      {
+        name: 'front',
+        data: { values: d.front },
+        mark: { type: 'point', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
+        encoding: {
+          x: { field: 'x', ...x }, y: { field: 'y', ...y },
+          color: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } },
+          shape: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          tooltip,
+        },
+      },
+    ],
+  } as VlSpec;
+}

@@ -1,0 +1,55 @@
+/**
+ * Quant formats side by side in memory: weights and KV cache of each format (per arch when the
+ * comparison spans several), stacked, in GiB (binary, as DRAM capacity is quoted).
+ */
+import type { QuantComparison } from '../inputs.ts';
+import { GiB } from '../../util/units.ts';
+import { CONFIG, VL_SCHEMA, WIDTH, type VlSpec } from './common.ts';
+
+export interface QuantMemoryRow {
+  row: string;
+  format: string;
+  component: 'weights' | 'KV cache';
+  gib: number;
+  fits: string;
+}
+
+export function quantMemoryRows(q: QuantComparison): QuantMemoryRow[] {
+  const archs = new Set(q.rows.map((r) => r.arch));
+  const out: QuantMemoryRow[] = [];
+  for (const r of q.rows) {
+    if (!r.supported) continue;
+    const row = archs.size > 1 ? `${r.format} · ${r.archName}` : r.format;
+    const fits = r.fits ? 'fits' : 'does not fit';
+    if (r.weightBytes > 0) out.push({ row, format: r.format, component: 'weights', gib: r.weightBytes / GiB, fits });
+    if (r.kvBytes > 0) out.push({ row, format: r.format, component: 'KV cache', gib: r.kvBytes / GiB, fits });
+  }
+  return out;
+}
+
+export function quantMemorySpec(q: QuantComparison): VlSpec {
+  const rows = quantMemoryRows(q);
+  return {
+    $schema: VL_SCHEMA,
+    title: 'Memory by format: weights and KV cache',
+    description: `quant memory: ${rows.length} bar segments`,
+    data: { values: rows },
+    width: WIDTH - 120,
+    height: { step: 20 },
+    config: CONFIG,
+    layer: [{
+      name: 'memory',
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'row', type: 'nominal', title: 'format', sort: null },
+        x: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'memory (GiB)' },
+        color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: ['weights', 'KV cache'], range: ['#4c78a8', '#f58518'] } },
+        opacity: { field: 'fits', type: 'nominal', title: 'memory', scale: { domain: ['fits', 'does not fit'], range: [1, 0.4] } },
+        tooltip: [
+          { field: 'format', type: 'nominal' }, { field: 'component', type: 'nominal' },
+          { field: 'gib', type: 'quantitative', title: 'GiB', format: '.3f' }, { field: 'fits', type: 'nominal' },
+        ],
+      },
+    }],
+  } as VlSpec;
+}

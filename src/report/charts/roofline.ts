@@ -1,0 +1,170 @@
+/**
+ * Roofline on log-log axes: arithmetic intensity (FLOP/byte) against achieved FLOP/s. One
+ * horizontal ceiling per compute dtype the arch has (and its vector units; dtypes with equal
+ * peaks share one, named after all of them), one slanted ceiling
+ * per memory level; every op is a point at the cycle model's result, with its roofline point beside
+ * it (and a rule joining the two where they differ). Ops with no FLOPs or no bytes have no place
+ * on a log-log roofline; they are counted, not drawn.
+ */
+import type { RunResult } from '../../engine/run.ts';
+import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, decadeCeil, decadeFloor, type VlSpec } from './common.ts';
+
+export interface RooflineOpPoint {
+  series: 'cycle model' | 'roofline';
+  op: string;
+  name: string;
+  cls: string;
+  shape: string;
+  /** FLOP per byte of main-memory traffic. */
+  intensity: number;
+  /** Achieved FLOP/s. */
+  flopsPerSecond: number;
+  seconds: number;
+  bound: string;
+  dtype: string;
+}
+
+export interface RooflineCeiling {
+  ceiling: string;
+  kind: 'compute' | 'memory';
+  x: number;
+  y: number;
+  x2: number;
+  y2: number;
+}
+
+export interface RooflineData {
+  points: RooflineOpPoint[];
+  /** One rule per op whose cycle-model point differs from its roofline point. */
+  links: { op: string; x: number; y: number; x2: number; y2: number }[];
+  ceilings: RooflineCeiling[];
+  /** Ops not drawn because they have no FLOPs, no bytes or no time. */
+  excluded: number;
+  domain: { x: [number, number]; y: [number, number] };
+}
+
+type RunForRoofline = Pick<RunResult, 'arch' | 'ops'>;
+
+export function rooflineData(run: RunForRoofline): RooflineData {
+  const points: RooflineOpPoint[] = [];
+  const links: RooflineData['links'] = [];
+  let excluded = 0;
+  for (const o of run.ops) {
+    const modelBytes = o.bytes > 0 ? o.bytes : o.roofline.bytes;
+    if (!(o.flops > 0 && modelBytes > 0 && o.roofline.bytes > 0 && o.seconds > 0 && o.roofline.seconds > 0)) {
+      excluded++;
+      continue;
+    }
+    const common = { op: o.id, name: o.name, cls: o.cls, shape: o.shape ?? o.kind };
+    const model: RooflineOpPoint = {
+      series: 'cycle model', ...common, intensity: o.flops / modelBytes, flopsPerSecond: o.flops / o.seconds,
+      seconds: o.seconds, bound: o.bound, dtype: o.dtype ?? o.roofline.dtype,
+    };
+    const roof: RooflineOpPoint = {
+      series: 'roofline', ...common, intensity: o.roofline.intensity, flopsPerSecond: o.flops / o.roofline.seconds,
+      seconds: o.roofline.seconds, bound: o.roofline.bound, dtype: o.roofline.dtype,
+    };
+    points.push(model, roof);
+    if (!sameSpot(model, roof)) links.push({ op: o.id, x: roof.intensity, y: roof.flopsPerSecond, x2: model.intensity, y2: model.flopsPerSecond });
+  }
+
+  const c = run.arch.ceilings;
+  // Dtypes with the same peak (fp16 and bf16 on most GPUs) share one ceiling, named after all.
+  const byPeak = new Map<number, string[]>();
+  for (const [dtype, peak] of [...Object.entries(c.matrix), ['vector', c.vector] as const]) {
+    if (typeof peak === 'number' && peak > 0) byPeak.set(peak, [...(byPeak.get(peak) ?? []), dtype]);
+  }
+  const peaks: [string, number][] = [...byPeak].map(([peak, names]) => [names.join(' / '), peak]);
+  const levels = c.memory.filter((m) => m.bandwidthBps > 0);
+  const maxPeak = Math.max(...peaks.map((p) => p[1]));
+  const minPeak = Math.min(...peaks.map((p) => p[1]));
+  const maxBw = Math.max(...levels.map((l) => l.bandwidthBps));
+  const minBw = Math.min(...levels.map((l) => l.bandwidthBps));
+  const xs = [...points.map((p) => p.intensity), minPeak / maxBw, maxPeak / minBw];
+  const ys = [...points.map((p) => p.flopsPerSecond), maxPeak];
+  const x0 = decadeFloor(Math.min(...xs) / 2);
+  const x1 = decadeCeil(Math.max(...xs) * 2);
+  const y0 = decadeFloor(Math.min(...ys) / 2);
+  const y1 = decadeCeil(maxPeak * 2);
+
+  const ceilings: RooflineCeiling[] = [];
+  for (const [dtype, peak] of peaks) {
+    ceilings.push({ ceiling: `${dtype} peak`, kind: 'compute', x: peak / maxBw, y: peak, x2: x1, y2: peak });
+  }
+  for (const l of levels) {
+    // The slanted roof of a level runs from the left edge up to where it meets the highest peak.
+    const xStart = Math.max(x0, y0 / l.bandwidthBps);
+    ceilings.push({ ceiling: `${l.level} bandwidth`, kind: 'memory', x: xStart, y: l.bandwidthBps * xStart, x2: maxPeak / l.bandwidthBps, y2: maxPeak });
+  }
+  return { points, links, ceilings, excluded, domain: { x: [x0, x1], y: [y0, y1] } };
+}
+
+function sameSpot(a: RooflineOpPoint, b: RooflineOpPoint): boolean {
+  return Math.abs(a.intensity / b.intensity - 1) < 1e-9 && Math.abs(a.flopsPerSecond / b.flopsPerSecond - 1) < 1e-9;
+}
+
+export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.arch.name}`): VlSpec {
+  const d = rooflineData(run);
+  const x = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.x, clamp: true }, axis: { title: 'arithmetic intensity (FLOP/byte)', format: '~s' } };
+  const y = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.y, clamp: true }, axis: { title: 'achieved throughput (FLOP/s)', format: '~s' } };
+  return {
+    $schema: VL_SCHEMA,
+    title: { text: title, subtitle: d.excluded ? `${d.excluded} op(s) with no FLOPs or no bytes are not drawn` : '' },
+    description: `roofline: ${d.ceilings.length} ceilings, ${d.points.length / 2} ops`,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    layer: [
+      {
+        name: 'ceilings',
+        data: { values: d.ceilings },
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'x', ...x }, y: { field: 'y', ...y }, x2: { field: 'x2' }, y2: { field: 'y2' },
+          color: { field: 'ceiling', type: 'nominal', title: 'ceiling', scale: { scheme: 'dark2' } },
+          strokeDash: { field: 'kind', type: 'nominal', title: 'ceiling kind', scale: { domain: ['compute', 'memory'], range: [[1, 0], [6, 3]] } },
+          tooltip: [{ field: 'ceiling', type: 'nominal' }, { field: 'y2', type: 'quantitative', title: 'peak FLOP/s', format: '.3s' }],
+        },
+      },
+      {
+        name: 'ceiling_labels',
+        data: { values: d.ceilings },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 10, color: '#555' },
+        encoding: {
+          x: { field: 'x2', ...x }, y: { field: 'y2', ...y },
+          text: { field: 'ceiling', type: 'nominal' },
+        },
+        transform: [{ filter: "datum.kind === 'compute'" }],
+      },
+      {
+        name: 'links',
+        data: { values: d.links },
+        mark: { type: 'rule', color: '#999', strokeWidth: 1 },
+        encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, x2: { field: 'x2' }, y2: { field: 'y2' } },
+      },
+      {
+        name: 'ops',
+        data: { values: d.points },
+        mark: { type: 'point', filled: true, size: 50, opacity: 0.8 },
+        encoding: {
+          x: { field: 'intensity', ...x },
+          y: { field: 'flopsPerSecond', ...y },
+          color: { field: 'cls', type: 'nominal', title: 'op class', scale: { scheme: 'tableau20' } },
+          shape: { field: 'series', type: 'nominal', title: 'estimate', scale: { domain: ['cycle model', 'roofline'], range: ['circle', 'cross'] } },
+          tooltip: [
+            { field: 'name', type: 'nominal', title: 'op' },
+            { field: 'op', type: 'nominal', title: 'id' },
+            { field: 'shape', type: 'nominal' },
+            { field: 'series', type: 'nominal', title: 'estimate' },
+            { field: 'intensity', type: 'quantitative', title: 'intensity (FLOP/byte)', format: '.3~s' },
+            { field: 'flopsPerSecond', type: 'quantitative', title: 'achieved (FLOP/s)', format: '.3~s' },
+            { field: 'seconds', type: 'quantitative', title: 'time (s)', format: '.3~s' },
+            { field: 'bound', type: 'nominal' },
+            { field: 'dtype', type: 'nominal' },
+          ],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  } as VlSpec;
+}

@@ -1,0 +1,157 @@
+/**
+ * One self-contained, offline HTML file: the vega, vega-lite and vega-embed builds are read from
+ * node_modules and inlined, each chart's vega-lite spec (data included) is inlined as JSON, and a
+ * Content-Security-Policy forbids every network fetch (connect-src, img-src, font-src 'none'
+ * except data:/blob:), so the page can neither load nor leak anything. vega-embed gets a loader
+ * that refuses every URL, as a second guard.
+ *
+ * The page exposes window.__accelscope = {views, ready, marks(id)} for the browser tests, and sets
+ * <html data-rendered="true"> once every chart has rendered ("error" if one failed).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { VlSpec } from './charts/common.ts';
+
+export interface ChartSection {
+  id: string;
+  title: string;
+  spec: VlSpec;
+  /** Text under the heading (plain text, escaped). */
+  note?: string;
+  /** 'canvas' for charts with thousands of marks (SVG gets slow); default 'svg'. */
+  renderer?: 'svg' | 'canvas';
+}
+
+export interface HtmlSection {
+  id: string;
+  title: string;
+  /** Already-escaped HTML (tables built by summary.ts). */
+  html: string;
+}
+
+export interface ReportDocument {
+  title: string;
+  subtitle?: string;
+  /** Already-escaped HTML of the summary at the top. */
+  summaryHtml: string;
+  sections: (ChartSection | HtmlSection)[];
+}
+
+const RUNTIME: [pkg: string, file: string][] = [
+  ['vega', 'build/vega.min.js'],
+  ['vega-lite', 'build/vega-lite.min.js'],
+  ['vega-embed', 'build/vega-embed.min.js'],
+];
+
+let runtimeCache: string | undefined;
+
+/** The three UMD builds, concatenated as inline <script> elements (read once per process). */
+export function inlineRuntime(): string {
+  if (runtimeCache !== undefined) return runtimeCache;
+  const require = createRequire(import.meta.url);
+  const parts: string[] = [];
+  for (const [pkg, file] of RUNTIME) {
+    const dirs = require.resolve.paths(pkg) ?? [];
+    const path = dirs.map((d) => join(d, pkg, file)).find((p) => existsSync(p));
+    if (!path) throw new Error(`report runtime missing: ${pkg}/${file} not found in node_modules (npm ci)`);
+    const js = readFileSync(path, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+    parts.push(`<script data-lib="${pkg}">${js}</script>`);
+  }
+  runtimeCache = parts.join('\n');
+  return runtimeCache;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON safe inside <script type="application/json">: no '<' can close the element. */
+export function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const CSP = [
+  "default-src 'none'",
+  // vega compiles its expressions with Function(): 'unsafe-eval'; every script is inline.
+  "script-src 'unsafe-inline' 'unsafe-eval'",
+  "style-src 'unsafe-inline'",
+  'img-src data: blob:',
+  'font-src data:',
+  "connect-src 'none'",
+].join('; ');
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1180px;padding:0 16px;color:#222}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.sub{color:#666;margin:0 0 16px}.note{color:#555;font-size:13px;margin:4px 0 8px}
+table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.warn{color:#a40}.bad{color:#b00;font-weight:600}.ok{color:#070}.chart{margin:8px 0 16px;overflow-x:auto}
+footer{color:#888;font-size:12px;margin-top:32px}`;
+
+/** The in-page script: embeds every chart, records views, marks the document rendered. */
+const BOOT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('accelscope-specs').textContent);
+  var refuse = function (uri) { return Promise.reject(new Error('accelscope reports load nothing: ' + uri)); };
+  var loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+  var views = {};
+  function marks(id) {
+    var out = {};
+    function walk(node) {
+      if (!node) return;
+      if (node.marktype) {
+        if (node.marktype !== 'group' && node.role === 'mark') out[node.name] = (out[node.name] || 0) + node.items.length;
+        node.items.forEach(function (it) { (it.items || []).forEach(walk); });
+      } else if (node.items) node.items.forEach(walk);
+    }
+    walk(views[id].scenegraph().root);
+    return out;
+  }
+  var ready = Promise.all(specs.map(function (s) {
+    return vegaEmbed('#chart-' + s.id, s.spec, { actions: false, renderer: s.renderer, mode: 'vega-lite', loader: loader })
+      .then(function (r) { views[s.id] = r.view; });
+  })).then(function () {
+    document.documentElement.setAttribute('data-rendered', 'true');
+  }, function (e) {
+    document.documentElement.setAttribute('data-rendered', 'error');
+    console.error('accelscope report: a chart failed to render: ' + (e && e.message ? e.message : e));
+  });
+  window.__accelscope = { views: views, ready: ready, marks: marks, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
+})();`;
+
+function isChart(s: ChartSection | HtmlSection): s is ChartSection {
+  return 'spec' in s;
+}
+
+export function renderHtml(doc: ReportDocument): string {
+  const charts = doc.sections.filter(isChart).map((s) => ({ id: s.id, renderer: s.renderer ?? 'svg', spec: s.spec }));
+  const body = doc.sections.map((s) => {
+    const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
+    if (!isChart(s)) return `<section>${head}${s.html}</section>`;
+    const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '';
+    return `<section>${head}${note}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
+  }).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(doc.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(doc.title)}</h1>
+${doc.subtitle ? `<p class="sub">${escapeHtml(doc.subtitle)}</p>` : ''}
+${doc.summaryHtml}
+${body}
+<footer>Generated by accelscope. Self-contained: vega, vega-lite, vega-embed and all data are inlined; this page makes no network request.</footer>
+<script type="application/json" id="accelscope-specs">${scriptJson(charts)}</script>
+${inlineRuntime()}
+<script>${BOOT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,55 @@
+/**
+ * What a sweep objective means for a report: its direction (minimized or maximized), its unit and
+ * an axis title that states the unit. Known objectives are listed; any other name is read from its
+ * unit suffix (STYLE.md: units live in names), and a name the report cannot read is minimized.
+ */
+export type Direction = 'min' | 'max';
+
+export interface ObjectiveInfo {
+  name: string;
+  direction: Direction;
+  /** Unit as printed on an axis ('' for a pure number). */
+  unit: string;
+  /** Axis title: words plus the unit in parentheses. */
+  title: string;
+}
+
+const KNOWN: Record<string, Omit<ObjectiveInfo, 'name'>> = {
+  latencySeconds: { direction: 'min', unit: 's', title: 'latency per step (s)' },
+  tokensPerSecond: { direction: 'max', unit: 'tokens/s', title: 'throughput (tokens/s)' },
+  energyPerTokenJ: { direction: 'min', unit: 'J/token', title: 'energy per token (J/token)' },
+  memoryBytes: { direction: 'min', unit: 'bytes', title: 'memory footprint (bytes)' },
+};
+
+/** Suffix → [unit, direction]; first match wins, so longer suffixes come first. */
+const SUFFIXES: [RegExp, string, Direction][] = [
+  [/PerSecond$/, '/s', 'max'],
+  [/PerTokenJ$/, 'J/token', 'min'],
+  [/PerJ$/, '/J', 'max'],
+  [/PerW$/, '/W', 'max'],
+  [/Seconds$/, 's', 'min'],
+  [/Bytes$/, 'bytes', 'min'],
+  [/Pj$/, 'pJ', 'min'],
+  [/J$/, 'J', 'min'],
+  [/W$/, 'W', 'min'],
+  [/Hz$/, 'Hz', 'max'],
+  [/Mm2$/, 'mm²', 'min'],
+  [/(Utilization|Efficiency)$/i, 'fraction', 'max'],
+];
+
+/** Splits camelCase into words: energyPerTokenJ → "energy per token j". */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+export function objectiveInfo(name: string, maximize: readonly string[] = []): ObjectiveInfo {
+  const known = KNOWN[name];
+  let info: ObjectiveInfo;
+  if (known) info = { name, ...known };
+  else {
+    const hit = SUFFIXES.find(([re]) => re.test(name));
+    const unit = hit ? hit[1] : '';
+    info = { name, direction: hit ? hit[2] : 'min', unit, title: unit ? `${words(name)} (${unit})` : words(name) };
+  }
+  return maximize.includes(name) ? { ...info, direction: 'max' } : info;
+}

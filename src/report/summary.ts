@@ -1,0 +1,112 @@
+/**
+ * The HTML tables of a report: the run summary at the top (workload, arch, quant, tokens/s,
+ * latency, energy per token, memory footprint against capacity, the calibration factors the
+ * models used with their sources), the sweep summary and infeasible list, and the quant table.
+ * Every figure is read from the input; nothing is computed here beyond ratios and unit changes.
+ */
+import { tpotOf, type QuantComparison, type RunInput } from './inputs.ts';
+import type { SweepTable } from './sweep-table.ts';
+import { escapeHtml as e } from './html.ts';
+import { formatBytes, formatSeconds, formatSi } from '../util/units.ts';
+import { runLabel } from './charts/latency.ts';
+
+type Cell = string | { html: string; num?: boolean; cls?: string };
+
+function cell(c: Cell, tag: 'td' | 'th' = 'td'): string {
+  if (typeof c === 'string') return `<${tag}>${e(c)}</${tag}>`;
+  const cls = [c.num ? 'num' : '', c.cls ?? ''].filter(Boolean).join(' ');
+  return `<${tag}${cls ? ` class="${cls}"` : ''}>${c.html}</${tag}>`;
+}
+
+const num = (s: string): Cell => ({ html: e(s), num: true });
+
+export function table(headers: string[], rows: Cell[][], id?: string): string {
+  return `<table${id ? ` id="${e(id)}"` : ''}><thead><tr>${headers.map((h) => cell(h, 'th')).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c)).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+function percent(a: number, b: number): string {
+  return b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '—';
+}
+
+/** One column per run: the figures a reader looks for first. */
+export function runSummaryHtml(runs: RunInput[]): string {
+  const head = ['', ...runs.map(runLabel)];
+  const row = (label: string, f: (r: RunInput) => Cell): Cell[] => [{ html: `<b>${e(label)}</b>` }, ...runs.map(f)];
+  const rows: Cell[][] = [
+    row('workload', (r) => `${r.workload.model} (${formatSi(r.workload.params)} params) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`),
+    row('arch', (r) => `${r.arch.name} [${r.arch.kind}]`),
+    row('quant', (r) => `${r.quant.name} (weights ${r.quant.weights}, activations ${r.quant.activations}, KV ${r.quant.kv})`),
+    row('tokens/s', (r) => num(r.totals.tokensPerSecond.toPrecision(4))),
+    row('latency per step', (r) => num(`${formatSeconds(r.totals.seconds)} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`)),
+    row('energy per token', (r) => num(`${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ`)),
+    row('energy per step, power', (r) => num(`${r.totals.energyJ.toPrecision(3)} J, ${r.totals.averagePowerW.toFixed(1)} W average`)),
+    row('memory footprint', (r) => ({
+      html: `${e(formatBytes(r.memory.totalBytes))} of ${e(formatBytes(r.memory.capacityBytes))} (${percent(r.memory.totalBytes, r.memory.capacityBytes)})${r.memory.fits ? '' : ' <span class="bad">does not fit</span>'}<br><small>weights ${e(formatBytes(r.memory.weightsBytes))} · KV cache ${e(formatBytes(r.memory.kvCacheBytes))} · activations ${e(formatBytes(r.memory.activationBytes))}</small>`,
+      num: true,
+    })),
+  ];
+  if (runs.some((r) => r.generate)) {
+    const opt = (v: number | undefined, f: (v: number) => string) => (v === undefined ? '—' : f(v));
+    rows.push(row('TTFT / TPOT (mean)', (r) => num(r.generate ? `${opt(r.generate.ttftSeconds, formatSeconds)} / ${opt(tpotOf(r.generate), formatSeconds)}` : '—')));
+    rows.push(row('request: end to end, output tokens/s, energy', (r) => num(r.generate
+      ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => v.toPrecision(4))}, ${opt(r.generate.energyPerRequestJ, (v) => `${v.toPrecision(3)} J`)}`
+      : '—')));
+  }
+  let html = table(head, rows, 'summary');
+  html += calibrationHtml(runs);
+  const warnings = runs.flatMap((r) => r.warnings.map((w) => `${runLabel(r)}: ${w}`));
+  if (warnings.length) html += `<ul class="warn">${warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>`;
+  return html;
+}
+
+/** The calibration factors the models used, with their sources (deduplicated across runs). */
+export function calibrationHtml(runs: RunInput[]): string {
+  const seen = new Map<string, RunInput['calibration'][number]>();
+  for (const r of runs) for (const c of r.calibration) seen.set(`${c.name}=${c.value}`, c);
+  if (seen.size === 0) return '<p class="note" id="calibration">Calibration factors: none — the models used no calibration factor.</p>';
+  return `<p class="note">Calibration factors the models used:</p>` + table(
+    ['factor', 'value', 'source', 'description'],
+    [...seen.values()].map((c) => [c.name, num(String(c.value)), c.source, c.description ?? '']),
+    'calibration',
+  );
+}
+
+export function sweepSummaryHtml(lines: readonly { ok: boolean }[], t: SweepTable, front: number, x: string, y: string): string {
+  const ok = lines.filter((l) => l.ok).length;
+  const noFit = t.rows.filter((r) => r.ok && !r.fits).length;
+  const rows: Cell[][] = [
+    ['points', num(String(lines.length))],
+    ['feasible', num(String(ok))],
+    ['feasible but over memory capacity', num(String(noFit))],
+    ['infeasible', num(String(lines.length - ok))],
+    [`on the Pareto front (${x} vs ${y})`, num(String(front))],
+    ['swept parameters', t.params.map((p) => `${p.label} (${p.distinct} values)`).join(', ') || '—'],
+    ['fixed', t.constants.map((c) => `${c.label}=${typeof c.value === 'string' ? c.value : JSON.stringify(c.value)}`).join(', ') || '—'],
+  ];
+  return table(['', ''], rows, 'summary');
+}
+
+/** Infeasible points with their reasons; long lists are cut with a count of the rest. */
+export function infeasibleHtml(t: SweepTable, limit = 200): string {
+  const bad = t.rows.filter((r) => !r.ok);
+  if (bad.length === 0) return '<p class="note">No infeasible points.</p>';
+  const shown = bad.slice(0, limit);
+  let html = table(['id', 'point', 'reason'], shown.map((r) => [r.id, r.label, r.reason ?? '']), 'infeasible');
+  if (bad.length > limit) html += `<p class="note">… and ${bad.length - limit} more infeasible points (see the results file).</p>`;
+  return html;
+}
+
+export function quantTableHtml(q: QuantComparison): string {
+  return table(
+    ['format', 'arch', 'bits/weight', 'weights', 'KV cache', 'fits', 'latency/step', 'tokens/s', 'energy/token', 'bound', 'SQNR', 'rel. error', 'supported'],
+    q.rows.map((r) => [
+      r.format, r.archName, num(r.bitsPerWeight.toFixed(3)), num(formatBytes(r.weightBytes)), num(formatBytes(r.kvBytes)),
+      r.fits ? { html: 'yes', cls: 'ok' } : { html: 'no', cls: 'bad' },
+      num(r.supported ? formatSeconds(r.latencySeconds) : '—'), num(r.supported ? r.tokensPerSecond.toPrecision(4) : '—'),
+      num(r.supported ? `${(r.energyPerTokenJ * 1e3).toPrecision(3)} mJ` : '—'), r.supported ? r.bound : '—',
+      num(typeof r.sqnrDb === 'number' ? `${r.sqnrDb.toFixed(1)} dB` : '—'), num(typeof r.relError === 'number' ? r.relError.toExponential(2) : '—'),
+      r.supported ? 'yes' : { html: `no: ${e(r.reason ?? 'unsupported')}`, cls: 'bad' },
+    ]),
+    'summary',
+  );
+}

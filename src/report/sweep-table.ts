@@ -1,0 +1,102 @@
+/**
+ * Flattens sweep results into one row per point with safe field names for charts: the swept
+ * parameters that vary (arch JSON pointers, quant scheme, workload fields) become p0, p1, …;
+ * numeric objectives become o_<name>. Parameters that hold one value across the sweep are
+ * constants, shown in the summary rather than as empty panels.
+ */
+import type { SweepLine } from './inputs.ts';
+
+export interface SweepParam {
+  field: string;
+  /** What the user swept: a JSON pointer into the arch, 'quant', or 'workload.batch' …. */
+  label: string;
+  numeric: boolean;
+  distinct: number;
+}
+
+export interface SweepRow {
+  id: string;
+  index: number;
+  ok: boolean;
+  fits: boolean;
+  label: string;
+  reason?: string;
+  [field: string]: unknown;
+}
+
+export interface SweepTable {
+  params: SweepParam[];
+  constants: { label: string; value: unknown }[];
+  objectives: string[];
+  rows: SweepRow[];
+}
+
+export function objectiveField(name: string): string {
+  return `o_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+function pointValues(l: SweepLine): [string, unknown][] {
+  const out: [string, unknown][] = Object.entries(l.point.params ?? {});
+  if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
+  for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
+  return out;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function sweepTable(lines: readonly SweepLine[]): SweepTable {
+  const seen = new Map<string, Map<string, unknown>>();
+  const order: string[] = [];
+  for (const l of lines) {
+    for (const [k, v] of pointValues(l)) {
+      let m = seen.get(k);
+      if (!m) {
+        seen.set(k, (m = new Map()));
+        order.push(k);
+      }
+      m.set(show(v), v);
+    }
+  }
+  const params: SweepParam[] = [];
+  const constants: SweepTable['constants'] = [];
+  for (const k of order) {
+    const m = seen.get(k)!;
+    if (m.size <= 1) constants.push({ label: k, value: [...m.values()][0] });
+    else params.push({ field: `p${params.length}`, label: k, numeric: [...m.values()].every((v) => typeof v === 'number'), distinct: m.size });
+  }
+  const byLabel = new Map(params.map((p) => [p.label, p]));
+
+  const objectives: string[] = [];
+  const objSeen = new Set<string>();
+  for (const l of lines) {
+    if (!l.ok) continue;
+    for (const [k, v] of Object.entries(l.objectives)) {
+      if (typeof v === 'number' && !objSeen.has(k)) {
+        objSeen.add(k);
+        objectives.push(k);
+      }
+    }
+  }
+
+  const rows: SweepRow[] = lines.map((l) => {
+    const row: SweepRow = { id: l.id, index: l.index, ok: l.ok, fits: l.ok ? l.objectives['fits'] !== false : false, label: '' };
+    const parts: string[] = [];
+    for (const [k, v] of pointValues(l)) {
+      const p = byLabel.get(k);
+      if (!p) continue;
+      row[p.field] = p.numeric ? v : show(v);
+      parts.push(`${k}=${show(v)}`);
+    }
+    row.label = parts.join(', ');
+    if (l.ok) {
+      for (const k of objectives) {
+        const v = l.objectives[k];
+        if (typeof v === 'number') row[objectiveField(k)] = v;
+      }
+    } else row.reason = l.reason;
+    return row;
+  });
+  return { params, constants, objectives, rows };
+}
