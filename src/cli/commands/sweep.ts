@@ -1,0 +1,72 @@
+/** `accelscope sweep spec.json --out results.jsonl [--workers N] [--resume] [--shard i/N]`. */
+import type { Argv } from 'yargs';
+import { availableParallelism } from 'node:os';
+import type { Io } from '../io.ts';
+import { loadSweepSpec } from '../../sweep/spec.ts';
+import { parseShard, runSweep } from '../../sweep/run-sweep.ts';
+import { PointSpace } from '../../sweep/points.ts';
+import { formatSeconds } from '../../util/units.ts';
+
+interface SweepArgs {
+  spec: string;
+  out: string;
+  workers?: number;
+  resume: boolean;
+  shard?: string;
+}
+
+export const sweepCommand = {
+  command: 'sweep <spec>',
+  describe: 'run a design-space sweep in parallel workers, streaming JSON lines',
+  builder: (y: Argv) =>
+    y
+      .positional('spec', { type: 'string', describe: 'sweep spec JSON (docs/sweeps.md)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'results file (JSON lines); streamed to <out>.partial, renamed when done' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: available cores)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'finish an interrupted sweep: every point exactly once' })
+      .option('shard', { type: 'string', describe: 'i/N: run the points with index ≡ i (mod N)' }),
+  handler: async (a: SweepArgs, io: Io): Promise<number> => {
+    const spec = loadSweepSpec(a.spec);
+    const shard = a.shard ? parseShard(a.shard) : undefined;
+    const workers = a.workers ?? availableParallelism();
+    let stop = false;
+    const onSig = () => {
+      stop = true;
+    };
+    process.once('SIGINT', onSig);
+    process.once('SIGTERM', onSig);
+    const t0 = Date.now();
+    let lastPrint = 0;
+    const space = new PointSpace(spec);
+    io.err(`sweep ${spec.name}: ${space.size} points in the space, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
+    const summary = await runSweep(spec, {
+      out: a.out, workers, resume: a.resume, shard,
+      shouldStop: () => stop,
+      onProgress: ({ done, total, skipped }) => {
+        const now = Date.now();
+        const elapsed = (now - t0) / 1000;
+        const rate = (done - skipped) / Math.max(elapsed, 1e-3);
+        const eta = rate > 0 ? (total - done) / rate : Infinity;
+        const frac = total ? done / total : 1;
+        if (io.isTty) {
+          const w = 30;
+          const bar = '#'.repeat(Math.round(frac * w)).padEnd(w, '.');
+          io.err(`\r[${bar}] ${done}/${total} ${(frac * 100).toFixed(1)}%  ${rate.toFixed(0)} pt/s  ETA ${formatSeconds(eta)}   `);
+        } else if (now - lastPrint > 2000 || done === total) {
+          lastPrint = now;
+          io.err(`progress: ${done}/${total} points (${(frac * 100).toFixed(1)}%), ${rate.toFixed(0)} points/s, ETA ${formatSeconds(eta)}\n`);
+        }
+      },
+    });
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+    if (io.isTty) io.err('\n');
+    const secs = (Date.now() - t0) / 1000;
+    if (!summary.finished) {
+      io.err(`interrupted: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`);
+      return 130;
+    }
+    io.err(`done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${secs.toFixed(2)} s → ${a.out}\n`);
+    return 0;
+  },
+};

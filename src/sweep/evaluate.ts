@@ -1,0 +1,110 @@
+/**
+ * Evaluates one design point: the base arch with the point's parameters set by JSON pointer,
+ * validated by its kind's schema, the workload built (or a generate request), run on the
+ * hardware model. Infeasible points (schema violation at the point, does not fit, a format the
+ * hardware cannot run) come back as `ok: false` with the reason — never as a crash.
+ * Pure and deterministic: the same point gives the same line in any worker.
+ */
+import { setPointer, getPointer } from '../config/merge.ts';
+import { validateArch } from '../config/load.ts';
+import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
+import { buildGraph } from '../workload/builders/decoder.ts';
+import type { OpGraph } from '../workload/graph.ts';
+import { loadQuant } from '../config/load.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import { run } from '../engine/run.ts';
+import { simulateGenerate } from '../engine/generate.ts';
+import { isAccelscopeError } from '../util/errors.ts';
+import { basename } from 'node:path';
+import type { ResolvedSpec, CustomObjective } from './spec.ts';
+import { PointSpace, pointId, type Point } from './points.ts';
+
+export interface ResultLine {
+  id: string;
+  index: number;
+  spec: string;
+  point: Point;
+  ok: boolean;
+  objectives?: Record<string, number | boolean>;
+  reason?: string;
+}
+
+/** Per-worker caches of what points share (model specs, graphs, quant schemes). */
+export class SweepContext {
+  readonly space: PointSpace;
+  private readonly models = new Map<string, ModelSpec>();
+  private readonly graphs = new Map<string, OpGraph>();
+  private readonly quants = new Map<string, QuantScheme>();
+  constructor(readonly spec: ResolvedSpec) {
+    this.space = new PointSpace(spec);
+    for (const [file, doc] of Object.entries(spec.models)) {
+      const name = basename(file).replace(/\.json$/, '');
+      this.models.set(name, normalizeModelConfig(doc, file));
+    }
+  }
+  model(name: string): ModelSpec {
+    return this.models.get(name)!;
+  }
+  graph(p: Point): OpGraph {
+    const key = JSON.stringify(p.workload);
+    let g = this.graphs.get(key);
+    if (!g) {
+      const w = p.workload;
+      g = buildGraph(this.model(w.model), w.phase === 'prefill'
+        ? { phase: 'prefill', batch: w.batch, seq: w.seq }
+        : { phase: 'decode', batch: w.batch, context: w.context });
+      this.graphs.set(key, g);
+    }
+    return g;
+  }
+  quant(name: string): QuantScheme {
+    let q = this.quants.get(name);
+    if (!q) {
+      q = loadQuant(name);
+      this.quants.set(name, q);
+    }
+    return q;
+  }
+}
+
+export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
+  const point = ctx.space.point(index);
+  const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
+  try {
+    let doc = ctx.spec.archDocument;
+    for (const [ptr, v] of Object.entries(point.params)) doc = setPointer(doc, ptr, v);
+    const arch = validateArch(doc);
+    const q = ctx.quant(point.quant);
+    const objectives: Record<string, number | boolean> = {};
+    let fits: boolean;
+    if (point.workload.phase === 'generate') {
+      const w = point.workload;
+      const r = simulateGenerate(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
+      const g = r.generate;
+      Object.assign(objectives, {
+        latencySeconds: g.e2eSeconds, tokensPerSecond: g.outputTokensPerSecond, energyPerTokenJ: g.energyPerOutputTokenJ,
+        memoryBytes: g.peakMemoryBytes, averagePowerW: r.totals.averagePowerW, ttftSeconds: g.ttftSeconds, tpotSeconds: g.tpotSeconds.mean,
+        energyPerRequestJ: g.energyPerRequestJ,
+      });
+      fits = g.fits;
+    } else {
+      const r = run(ctx.graph(point), arch, q, { ignoreCapacity: true });
+      Object.assign(objectives, {
+        latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
+        memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, rooflineSeconds: r.totals.rooflineSeconds,
+      });
+      fits = r.memory.fits;
+    }
+    objectives['fits'] = fits;
+    for (const o of ctx.spec.objectives) {
+      if (typeof o === 'string') continue;
+      const v = getPointer(arch, (o as CustomObjective).pointer);
+      if (typeof v === 'number') objectives[o.name] = v;
+    }
+    if (!fits) return { ...base, ok: false, reason: `does not fit: needs ${objectives['memoryBytes']} B of ${arch.memory.capacityBytes} B`, objectives };
+    return { ...base, ok: true, objectives };
+  } catch (e) {
+    if (isAccelscopeError(e)) return { ...base, ok: false, reason: e.pointer !== undefined ? `${e.pointer}: ${e.message}` : e.message };
+    throw e;
+  }
+}

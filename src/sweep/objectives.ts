@@ -1,0 +1,29 @@
+/** Objectives a sweep records and optimizes; each names its result key and its goal. */
+export interface ObjectiveDef {
+  key: string;
+  goal: 'min' | 'max';
+  unit: string;
+}
+
+export const OBJECTIVES: Record<string, ObjectiveDef> = {
+  latency: { key: 'latencySeconds', goal: 'min', unit: 's' },
+  tokensPerSecond: { key: 'tokensPerSecond', goal: 'max', unit: 'token/s' },
+  energyPerToken: { key: 'energyPerTokenJ', goal: 'min', unit: 'J/token' },
+  energy: { key: 'energyPerTokenJ', goal: 'min', unit: 'J/token' },
+  memory: { key: 'memoryBytes', goal: 'min', unit: 'B' },
+  power: { key: 'averagePowerW', goal: 'min', unit: 'W' },
+  ttft: { key: 'ttftSeconds', goal: 'min', unit: 's' },
+  tpot: { key: 'tpotSeconds', goal: 'min', unit: 's' },
+};
+
+export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);
+
+/** An objective by alias (latency) or by result key (latencySeconds); custom ones pass their def. */
+export function objectiveDef(name: string, custom: { name: string; goal: 'min' | 'max' }[] = []): ObjectiveDef | undefined {
+  const byAlias = OBJECTIVES[name];
+  if (byAlias) return byAlias;
+  const byKey = Object.values(OBJECTIVES).find((o) => o.key === name);
+  if (byKey) return byKey;
+  const c = custom.find((o) => o.name === name);
+  return c ? { key: c.name, goal: c.goal, unit: '' } : undefined;
+}

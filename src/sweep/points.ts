@@ -1,0 +1,161 @@
+/**
+ * The design points of a sweep: the cartesian product of parameter values × quant schemes ×
+ * concrete workloads, addressed by index (mixed radix, first parameter fastest) so that a grid
+ * is enumerated lazily, sharded by index, and resumed by index without holding the points.
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
+import { canonicalJson } from './spec.ts';
+
+export interface ConcreteWorkload {
+  model: string;
+  phase: 'prefill' | 'decode' | 'generate';
+  batch: number;
+  seq?: number;
+  context?: number;
+  prompt?: number;
+  output?: number;
+}
+
+export interface Point {
+  params: Record<string, number | string | boolean>;
+  quant: string;
+  workload: ConcreteWorkload;
+}
+
+export function parameterValues(p: ParameterSpec): (number | string | boolean)[] {
+  if (p.values) return p.values;
+  if (p.range) {
+    const out: number[] = [];
+    const { start, stop, step } = p.range;
+    const n = Math.floor((stop - start) / step + 1e-9);
+    for (let i = 0; i <= n; i++) out.push(Number((start + i * step).toPrecision(12)));
+    return out;
+  }
+  const { start, stop, num, integer } = p.logRange!;
+  const out: number[] = [];
+  for (let i = 0; i < num; i++) {
+    const v = num === 1 ? start : start * Math.pow(stop / start, i / (num - 1));
+    out.push(integer ? Math.round(v) : Number(v.toPrecision(12)));
+  }
+  return integer ? [...new Set(out)] : out;
+}
+
+export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
+  const out: ConcreteWorkload[] = [];
+  for (const w of ws) {
+    const model = basename(w.model).replace(/\.json$/, '');
+    for (const batch of w.batch) {
+      if (w.phase === 'prefill') for (const seq of w.seq!) out.push({ model, phase: 'prefill', batch, seq });
+      else if (w.phase === 'decode') for (const context of w.context!) out.push({ model, phase: 'decode', batch, context });
+      else for (const prompt of w.prompt!) for (const output of w.output!) out.push({ model, phase: 'generate', batch, prompt, output });
+    }
+  }
+  return out;
+}
+
+/** The space of a spec: dimensions and their values; point(i) decodes an index. */
+export class PointSpace {
+  readonly dims: { name: string; values: unknown[] }[];
+  readonly size: number;
+  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'>) {
+    this.dims = [
+      ...spec.parameters.map((p) => ({ name: p.pointer, values: parameterValues(p) })),
+      { name: 'quant', values: spec.quant },
+      { name: 'workload', values: concreteWorkloads(spec.workloads) },
+    ];
+    this.size = this.dims.reduce((s, d) => s * d.values.length, 1);
+  }
+
+  digits(index: number): number[] {
+    const out: number[] = [];
+    let r = index;
+    for (const d of this.dims) {
+      out.push(r % d.values.length);
+      r = Math.floor(r / d.values.length);
+    }
+    return out;
+  }
+
+  indexOf(digits: number[]): number {
+    let idx = 0;
+    let mul = 1;
+    this.dims.forEach((d, i) => {
+      idx += digits[i]! * mul;
+      mul *= d.values.length;
+    });
+    return idx;
+  }
+
+  point(index: number): Point {
+    const dg = this.digits(index);
+    const params: Point['params'] = {};
+    const nParams = this.dims.length - 2;
+    for (let i = 0; i < nParams; i++) params[this.dims[i]!.name] = this.dims[i]!.values[dg[i]!] as number;
+    return {
+      params,
+      quant: this.dims[nParams]!.values[dg[nParams]!] as string,
+      workload: this.dims[nParams + 1]!.values[dg[nParams + 1]!] as ConcreteWorkload,
+    };
+  }
+
+  /** Indices one step away along each dimension (for the Pareto-directed search). */
+  neighbors(index: number): number[] {
+    const dg = this.digits(index);
+    const out: number[] = [];
+    this.dims.forEach((d, i) => {
+      for (const delta of [-1, 1]) {
+        const v = dg[i]! + delta;
+        if (v < 0 || v >= d.values.length) continue;
+        const nd = [...dg];
+        nd[i] = v;
+        out.push(this.indexOf(nd));
+      }
+    });
+    return out;
+  }
+}
+
+export function pointId(p: Point): string {
+  return createHash('sha256').update(canonicalJson(p)).digest('hex').slice(0, 16);
+}
+
+/** mulberry32: a small seeded PRNG (deterministic across platforms). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `k` distinct indices of [0, n) (Floyd's algorithm), in draw order. */
+export function sampleIndices(n: number, k: number, seed: number, exclude: Set<number> = new Set()): number[] {
+  const rand = prng(seed);
+  const avail = n - exclude.size;
+  const want = Math.min(k, avail);
+  const chosen = new Set<number>();
+  const order: number[] = [];
+  if (want <= 0) return order;
+  if (want > avail / 2) {
+    // Dense: shuffle the remaining indices.
+    const rest: number[] = [];
+    for (let i = 0; i < n; i++) if (!exclude.has(i)) rest.push(i);
+    for (let i = rest.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+    }
+    return rest.slice(0, want);
+  }
+  while (order.length < want) {
+    const i = Math.floor(rand() * n);
+    if (chosen.has(i) || exclude.has(i)) continue;
+    chosen.add(i);
+    order.push(i);
+  }
+  return order;
+}

@@ -1,0 +1,64 @@
+/**
+ * The results file: JSON lines streamed to `<out>.partial` while a sweep runs and renamed to
+ * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
+ * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
+ */
+import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AccelscopeError } from '../util/errors.ts';
+
+export function partialPath(out: string): string {
+  return `${out}.partial`;
+}
+
+export interface ExistingResults {
+  done: Set<number>;
+  truncatedBytes: number;
+}
+
+/** Reads finished indices from a results file; drops an incomplete last line. */
+export function readExisting(file: string, specHash: string): ExistingResults {
+  const done = new Set<number>();
+  if (!existsSync(file)) return { done, truncatedBytes: 0 };
+  const text = readFileSync(file, 'utf8');
+  let goodEnd = 0;
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0) break; // no newline: truncated
+    const line = text.slice(pos, nl);
+    lineNo++;
+    let rec: { index?: number; spec?: string } | undefined;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      // A malformed line in the middle is corruption, not a kill mid-write.
+      if (text.indexOf('\n', nl + 1) >= 0) throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON`, { file });
+      break;
+    }
+    if (rec?.spec !== specHash) throw new AccelscopeError('schema', `line ${lineNo} comes from another sweep spec (${rec?.spec} ≠ ${specHash})`, { file });
+    done.add(rec.index!);
+    pos = nl + 1;
+    goodEnd = pos;
+  }
+  const truncatedBytes = Buffer.byteLength(text, 'utf8') - Buffer.byteLength(text.slice(0, goodEnd), 'utf8');
+  if (truncatedBytes > 0) truncateSync(file, Buffer.byteLength(text.slice(0, goodEnd), 'utf8'));
+  return { done, truncatedBytes };
+}
+
+export class ResultsWriter {
+  private fd: number;
+  constructor(private readonly out: string, append: boolean) {
+    mkdirSync(dirname(out), { recursive: true });
+    this.fd = openSync(partialPath(out), append ? 'a' : 'w');
+  }
+  /** One write call per chunk of whole lines. */
+  write(lines: string[]): void {
+    if (lines.length) writeSync(this.fd, lines.join('\n') + '\n');
+  }
+  close(finished: boolean): void {
+    closeSync(this.fd);
+    if (finished) renameSync(partialPath(this.out), this.out);
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Runs a sweep: points (grid, seeded random sample, or Pareto-directed rounds) are evaluated in
+ * a piscina pool of worker threads in chunks, with a bounded number of chunks in flight, and
+ * each chunk's lines are appended to the results file as it finishes — results are never all
+ * held in memory. Resume skips indices already in the partial file. Sharding keeps the
+ * indices i (mod N). The set of lines is identical whatever the number of workers.
+ */
+import { Piscina } from 'piscina';
+import { existsSync } from 'node:fs';
+import { AccelscopeError } from '../util/errors.ts';
+import type { ResolvedSpec } from './spec.ts';
+import { PointSpace, sampleIndices } from './points.ts';
+import { partialPath, readExisting, ResultsWriter } from './results-file.ts';
+import { objectiveDef, type ObjectiveDef } from './objectives.ts';
+import { orient, paretoFront } from './pareto.ts';
+import type { ResultLine } from './evaluate.ts';
+
+export interface SweepOptions {
+  out: string;
+  workers: number;
+  resume?: boolean;
+  shard?: { index: number; count: number };
+  chunkSize?: number;
+  onProgress?: (p: { done: number; total: number; skipped: number }) => void;
+  /** Polled between chunks: true stops submitting and closes cleanly. */
+  shouldStop?: () => boolean;
+}
+
+export interface SweepSummary {
+  total: number;
+  evaluated: number;
+  skipped: number;
+  infeasible: number;
+  finished: boolean;
+  truncatedBytes: number;
+  out: string;
+}
+
+const WORKER = new URL('./worker.ts', import.meta.url).href;
+const TSX = import.meta.resolve('tsx');
+
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m) throw new AccelscopeError('bad-flag', `--shard must be i/N (e.g. 0/4), got '${s}'`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new AccelscopeError('bad-flag', `--shard ${s}: need 0 ≤ i < N`);
+  return { index, count };
+}
+
+export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
+  const space = new PointSpace(spec);
+  if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${opts.workers})`);
+  if (opts.shard && spec.strategy.kind === 'pareto') throw new AccelscopeError('bad-flag', '--shard works with the grid and random strategies (a Pareto search adapts to its own results)');
+  if (!opts.resume && existsSync(partialPath(opts.out))) {
+    throw new AccelscopeError('bad-flag', `${partialPath(opts.out)} exists from an unfinished run: rerun with --resume, or delete it`);
+  }
+  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
+  if (opts.resume && !existsSync(partialPath(opts.out)) && existsSync(opts.out)) {
+    const fin = readExisting(opts.out, spec.hash);
+    return { total: fin.done.size, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
+  }
+  const writer = new ResultsWriter(opts.out, Boolean(opts.resume));
+  const pool = new Piscina({
+    filename: WORKER,
+    minThreads: opts.workers,
+    maxThreads: opts.workers,
+    execArgv: ['--import', TSX],
+    workerData: { spec },
+    idleTimeout: 60_000,
+  });
+  const chunk = opts.chunkSize ?? 32;
+  const inShard = (i: number) => !opts.shard || i % opts.shard.count === opts.shard.index;
+  let evaluated = 0;
+  let infeasible = 0;
+  let stopped = false;
+
+  /** Evaluates the given indices with bounded chunks in flight; calls back with each line. */
+  const evaluateAll = async (indices: Iterable<number>, total: number, onLine?: (l: ResultLine) => void): Promise<void> => {
+    const inFlight = new Set<Promise<void>>();
+    const limit = opts.workers * 2;
+    let batch: number[] = [];
+    const submit = (b: number[]) => {
+      const p = (pool.run(b) as Promise<string[]>).then((lines) => {
+        writer.write(lines);
+        evaluated += lines.length;
+        for (const l of lines) {
+          if (l.includes('"ok":false')) infeasible++;
+          if (onLine) onLine(JSON.parse(l) as ResultLine);
+        }
+        opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
+      });
+      const tracked = p.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    };
+    for (const i of indices) {
+      if (existing.done.has(i)) continue;
+      batch.push(i);
+      if (batch.length >= chunk) {
+        submit(batch);
+        batch = [];
+        while (inFlight.size >= limit) await Promise.race(inFlight);
+        if (opts.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    if (!stopped && batch.length) submit(batch);
+    await Promise.all(inFlight);
+  };
+
+  let total = 0;
+  try {
+    if (spec.strategy.kind === 'grid') {
+      for (let i = 0; i < space.size; i++) if (inShard(i)) total++;
+      await evaluateAll(gridIndices(space.size, inShard), total);
+    } else if (spec.strategy.kind === 'random') {
+      const idx = sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard);
+      total = idx.length;
+      await evaluateAll(idx, total);
+    } else {
+      total = Math.min(spec.strategy.budget, space.size);
+      await paretoSearch(spec, space, total, existing.done, evaluateAll, opts.out);
+    }
+  } finally {
+    await pool.destroy();
+  }
+  const finished = !stopped && evaluated + existing.done.size >= total;
+  writer.close(finished);
+  return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
+}
+
+function* gridIndices(n: number, keep: (i: number) => boolean): Generator<number> {
+  for (let i = 0; i < n; i++) if (keep(i)) yield i;
+}
+
+/** Objectives the Pareto search steers by: the strategy's, else the spec's first two. */
+export function searchObjectives(spec: ResolvedSpec): ObjectiveDef[] {
+  const names = spec.strategy.kind === 'pareto' && spec.strategy.objectives?.length
+    ? spec.strategy.objectives
+    : spec.objectives.map((o) => (typeof o === 'string' ? o : o.name)).slice(0, 2);
+  const custom = spec.objectives.filter((o): o is Exclude<typeof o, string> => typeof o !== 'string');
+  return names.map((n) => {
+    const d = objectiveDef(n, custom);
+    if (!d) throw new AccelscopeError('schema', `unknown objective '${n}'`, { file: spec.file, pointer: '/strategy/objectives' });
+    return d;
+  });
+}
+
+/**
+ * Pareto-directed search: a seeded random start, then rounds that evaluate the unevaluated
+ * neighbours (one step along one dimension) of the current front, topped up with random
+ * points when the front's neighbourhood is exhausted. Rounds are deterministic given results.
+ */
+async function paretoSearch(
+  spec: ResolvedSpec,
+  space: PointSpace,
+  budget: number,
+  done: Set<number>,
+  evaluateAll: (idx: Iterable<number>, total: number, onLine?: (l: ResultLine) => void) => Promise<void>,
+  out: string,
+): Promise<void> {
+  if (spec.strategy.kind !== 'pareto') return;
+  const defs = searchObjectives(spec);
+  const scored = new Map<number, number[] | undefined>();
+  // Resumed points: re-read their objectives from the partial file.
+  if (done.size) {
+    const { readFileSync } = await import('node:fs');
+    for (const line of readFileSync(partialPath(out), 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = JSON.parse(line) as ResultLine;
+      scored.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+    }
+  }
+  const record = (l: ResultLine) => scored.set(l.index, l.ok && l.objectives ? orient(l.objectives, defs) : undefined);
+  const initial = Math.min(budget, spec.strategy.initial ?? Math.max(8, Math.ceil(budget / 4)));
+  let round = 0;
+  const start = sampleIndices(space.size, initial, spec.strategy.seed, new Set()).filter((i) => !scored.has(i));
+  await evaluateAll(start, budget, record);
+  for (const i of start) done.add(i);
+  while (scored.size < budget) {
+    round++;
+    const items = [...scored.entries()].filter(([, v]) => v).map(([index, values]) => ({ index, values: values! }));
+    const front = paretoFront(items).sort((a, b) => a.index - b.index);
+    const cand: number[] = [];
+    const seen = new Set<number>();
+    for (const f of front) {
+      for (const n of space.neighbors(f.index)) {
+        if (scored.has(n) || seen.has(n)) continue;
+        seen.add(n);
+        cand.push(n);
+      }
+    }
+    const room = budget - scored.size;
+    let next = cand.slice(0, room);
+    if (next.length < room) {
+      const exclude = new Set([...scored.keys(), ...next]);
+      next = next.concat(sampleIndices(space.size, room - next.length > 0 ? Math.min(room - next.length, Math.max(4, Math.ceil(room / 4))) : 0, spec.strategy.seed + round, exclude));
+    }
+    if (next.length === 0) break;
+    await evaluateAll(next, budget, record);
+    for (const i of next) done.add(i);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * A sweep spec: a base arch config, parameters varied by JSON pointer (lists, linear ranges,
+ * log ranges), quant schemes, workloads (model × phase × batch × seq/context, or generate
+ * requests) and objectives; a strategy (grid, seeded random, Pareto-directed search).
+ * Paths in a spec are relative to the spec file. The spec hash covers the resolved spec and
+ * the contents of every file it names, so shards of one sweep can be checked at merge time.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { readJsonFile } from '../util/json-file.ts';
+import { validateOrThrow } from '../config/ajv.ts';
+import { resolveArchDocument } from '../config/load.ts';
+import { AccelscopeError } from '../util/errors.ts';
+import { OBJECTIVE_NAMES } from './objectives.ts';
+
+export interface ParameterSpec {
+  pointer: string;
+  name?: string;
+  values?: (number | string | boolean)[];
+  range?: { start: number; stop: number; step: number };
+  logRange?: { start: number; stop: number; num: number; integer?: boolean };
+}
+
+export interface WorkloadSpec {
+  model: string;
+  phase: 'prefill' | 'decode' | 'generate';
+  batch: number[];
+  seq?: number[];
+  context?: number[];
+  prompt?: number[];
+  output?: number[];
+}
+
+export type Strategy =
+  | { kind: 'grid' }
+  | { kind: 'random'; samples: number; seed: number }
+  | { kind: 'pareto'; budget: number; seed: number; initial?: number; objectives?: string[] };
+
+export interface CustomObjective {
+  name: string;
+  /** JSON pointer into the point's arch config (an area or cost proxy the config provides). */
+  pointer: string;
+  goal: 'min' | 'max';
+}
+
+export interface SweepSpec {
+  name: string;
+  arch: string;
+  parameters: ParameterSpec[];
+  quant: string[];
+  workloads: WorkloadSpec[];
+  objectives: (string | CustomObjective)[];
+  strategy: Strategy;
+}
+
+/** A spec with its files resolved and read, as sent to workers (plain JSON). */
+export interface ResolvedSpec extends SweepSpec {
+  file: string;
+  archDocument: unknown;
+  models: Record<string, unknown>;
+  hash: string;
+}
+
+const intList = { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 } } as const;
+
+export const sweepSpecSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  additionalProperties: false,
+  required: ['arch', 'workloads'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    arch: { type: 'string', description: 'base arch config, relative to the spec file' },
+    parameters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['pointer'],
+        properties: {
+          pointer: { type: 'string', pattern: '^(/[^/]*)+$' },
+          name: { type: 'string' },
+          values: { type: 'array', minItems: 1, items: { type: ['number', 'string', 'boolean'] } },
+          range: {
+            type: 'object', additionalProperties: false, required: ['start', 'stop', 'step'],
+            properties: { start: { type: 'number' }, stop: { type: 'number' }, step: { type: 'number', exclusiveMinimum: 0 } },
+          },
+          logRange: {
+            type: 'object', additionalProperties: false, required: ['start', 'stop', 'num'],
+            properties: { start: { type: 'number', exclusiveMinimum: 0 }, stop: { type: 'number', exclusiveMinimum: 0 }, num: { type: 'integer', minimum: 1 }, integer: { type: 'boolean' } },
+          },
+        },
+        oneOf: [{ required: ['values'] }, { required: ['range'] }, { required: ['logRange'] }],
+      },
+    },
+    quant: { type: 'array', minItems: 1, items: { type: 'string' } },
+    workloads: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['model', 'phase', 'batch'],
+        properties: {
+          model: { type: 'string' },
+          phase: { enum: ['prefill', 'decode', 'generate'] },
+          batch: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+          seq: intList, context: intList, prompt: intList, output: intList,
+        },
+      },
+    },
+    objectives: {
+      type: 'array',
+      items: {
+        anyOf: [
+          { enum: OBJECTIVE_NAMES },
+          {
+            type: 'object', additionalProperties: false, required: ['name', 'pointer', 'goal'],
+            properties: { name: { type: 'string' }, pointer: { type: 'string' }, goal: { enum: ['min', 'max'] } },
+          },
+        ],
+      },
+    },
+    strategy: {
+      type: 'object',
+      required: ['kind'],
+      properties: { kind: { enum: ['grid', 'random', 'pareto'] } },
+      allOf: [
+        { if: { properties: { kind: { const: 'grid' } } }, then: { additionalProperties: false, properties: { kind: {} } } },
+        {
+          if: { properties: { kind: { const: 'random' } } },
+          then: { additionalProperties: false, required: ['samples'], properties: { kind: {}, samples: { type: 'integer', minimum: 1 }, seed: { type: 'integer' } } },
+        },
+        {
+          if: { properties: { kind: { const: 'pareto' } } },
+          then: {
+            additionalProperties: false, required: ['budget'],
+            properties: { kind: {}, budget: { type: 'integer', minimum: 1 }, seed: { type: 'integer' }, initial: { type: 'integer', minimum: 1 }, objectives: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      ],
+    },
+  },
+};
+
+export function loadSweepSpec(file: string): ResolvedSpec {
+  const raw = readJsonFile(file);
+  validateOrThrow(sweepSpecSchema, raw, file);
+  const doc = raw as Partial<SweepSpec> & { arch: string; workloads: WorkloadSpec[] };
+  const dir = dirname(resolve(file));
+  const archFile = resolve(dir, doc.arch);
+  const spec: SweepSpec = {
+    name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
+    arch: archFile,
+    parameters: doc.parameters ?? [],
+    quant: doc.quant ?? ['w16a16'],
+    workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
+    objectives: doc.objectives ?? ['latency', 'energyPerToken'],
+    strategy: doc.strategy ?? { kind: 'grid' },
+  };
+  spec.workloads.forEach((w, i) => {
+    const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : ['prompt', 'output'];
+    for (const k of need) if (!(w as unknown as Record<string, unknown>)[k]) throw new AccelscopeError('schema', `a ${w.phase} workload needs '${k}'`, { file, pointer: `/workloads/${i}` });
+  });
+  spec.parameters.forEach((p, i) => {
+    if (p.range && p.range.stop < p.range.start) throw new AccelscopeError('schema', 'range stop must be ≥ start', { file, pointer: `/parameters/${i}/range` });
+  });
+  if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
+  if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
+  const archDocument = resolveArchDocument(archFile);
+  const models: Record<string, unknown> = {};
+  for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
+  const hash = createHash('sha256').update(canonicalJson({ spec: { ...spec, arch: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) }, archDocument, models: Object.values(models) })).digest('hex').slice(0, 16);
+  return { ...spec, file, archDocument, models, hash };
+}
+
+/** JSON with sorted keys: equal values give equal text. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
