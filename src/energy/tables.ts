@@ -5,7 +5,8 @@
  * DRAM and IO energies do not follow the logic node (`scales: false`).
  *
  * Keys:
- *   compute  `${op}:${dtype}`: op ∈ mac | mult | add | lookup | shift_add | compare | vector
+ *   compute  `${op}:${dtype}`: op ∈ mac | mult | add | lookup | shift_add | compare | vector,
+ *            plus 'instruction:cpu' (per instruction issued on a programmable core)
  *   memory   a level: register | l1 | smem | sram | l2 | bram | uram | noc | dram |
  *            dram-activate | pim-bank | pim-bank-column | pim-bankgroup | pim-buffer,
  *            or a DRAM technology (HBM2 … DDR5) for designs with more than one main memory.
@@ -106,6 +107,9 @@ export const COMPUTE_PJ: Record<string, EnergyEntry> = {
   'compare:int32': h(ADD.int32, 'derived: a comparator is a subtract: int32 add 0.1', false),
   'compare:fp16': h(ADD.int16, 'derived: fp16 ordering is a sign-magnitude integer compare: int16 add 0.05', false),
   'compare:fp32': h(ADD.int32, 'derived: fp32 ordering is a sign-magnitude integer compare: int32 add 0.1', false),
+  // instruction overhead of a programmable core (fetch, decode, register file, control), charged
+  // per instruction issued; the instruction's ALU work is counted separately by its own key
+  'instruction:cpu': h(70, 'instruction energy breakdown of a 32-bit add on a RISC core: I-cache 25 + register file 6 + control ≈39 pJ ≈ 70 pJ (the add itself 0.1 pJ); slide as reproduced in public repos (find_string "Instruction Energy Breakdown")'),
   // vector/scalar-unit FLOPs (norms, activations, softmax): per FLOP, a mult+add pair halved
   'vector:fp32': h((MULT.fp32 + ADD.fp32) / 2, '(fp32 mult 3.7 + fp32 add 0.9) / 2 per FLOP'),
   'vector:fp16': h((MULT.fp16 + ADD.fp16) / 2, '(fp16 mult 1.1 + fp16 add 0.4) / 2 per FLOP'),

@@ -24,7 +24,7 @@ describe('energy tables', () => {
 
   it('has every key the hardware models name', () => {
     const compute = ['mac:fp16', 'mac:bf16', 'mac:fp8', 'mac:fp6', 'mac:fp4', 'mac:int8', 'mac:int4', 'mac:int2', 'mac:int1', 'mac:ternary',
-      'add:int32', 'add:int16', 'add:fp32', 'lookup:int8', 'lookup:fp16', 'shift_add:int16', 'shift_add:int32', 'shift_add:fp16', 'compare:fp16', 'vector:fp32'];
+      'add:int32', 'add:int16', 'add:fp32', 'lookup:int8', 'lookup:fp16', 'shift_add:int16', 'shift_add:int32', 'shift_add:fp16', 'compare:fp16', 'vector:fp32', 'instruction:cpu'];
     for (const k of compute) expect(COMPUTE_PJ[k], k).toBeDefined();
     for (const k of ['register', 'l1', 'sram', 'l2', 'noc', 'pim-bank']) expect(MEMORY_PJ_PER_BYTE[k], k).toBeDefined();
     const techs = ['HBM2', 'HBM2e', 'HBM3', 'HBM3e', 'GDDR6', 'GDDR6X', 'LPDDR4', 'LPDDR5', 'DDR4', 'DDR5'];

@@ -1,0 +1,168 @@
+/**
+ * Energy figures (issue 9): energy per token of every preset, and the gap to the published
+ * energy comparisons in shared/reference/ where a preset for both sides exists:
+ *   - FlightLLM on an Alveo U280 vs a V100S-class GPU: 6.0× energy efficiency (flightllm.json
+ *     energy_efficiency_vs_V100S_U280, FPGA'24 abstract); U280 anchor 55 token/s at 45 W.
+ *   - T-MAC vs llama.cpp on the Jetson AGX Orin CPU, Llama-2-7B W2: 0.66 vs 2.12 J/token = 3.2×
+ *     (lut.json orin_energy_llama2_7b_w2, T-MAC README).
+ * A comparison whose model or preset is missing prints what is missing. Nothing here is fitted:
+ * the modeled figures come from the arch presets and the energy tables as they stand.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadArch, loadModel } from '../src/config/load.ts';
+import type { ArchConfig } from '../src/config/arch.ts';
+import { hardwareKinds } from '../src/hw/registry.ts';
+import { buildGraph, type BuildOptions } from '../src/workload/builders/decoder.ts';
+import { run, type RunResult } from '../src/engine/run.ts';
+import { parseQuantScheme } from '../src/quant/scheme.ts';
+import { energyOf } from '../src/energy/account.ts';
+import { timeIt } from './timing.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SHARED = resolve(ROOT, '../shared/reference');
+
+interface Preset { file: string; arch: ArchConfig }
+
+function presets(): { ok: Preset[]; skipped: string[] } {
+  const ok: Preset[] = [];
+  const skipped: string[] = [];
+  const kinds = new Set(hardwareKinds());
+  const base = resolve(ROOT, 'arch-configs');
+  for (const dir of readdirSync(base)) {
+    for (const f of readdirSync(resolve(base, dir)).filter((x) => x.endsWith('.json')).sort()) {
+      const file = `${dir}/${f}`;
+      try {
+        const arch = loadArch(resolve(base, file));
+        if (kinds.has(arch.kind)) ok.push({ file, arch });
+      } catch (e) {
+        skipped.push(`${file} (${(e as Error).message.split('\n')[0]})`);
+      }
+    }
+  }
+  return { ok, skipped };
+}
+
+function simulate(p: Preset, quant: string, shape: BuildOptions, model = 'llama-2-7b'): RunResult | string {
+  try {
+    const spec = loadModel(resolve(ROOT, 'workloads/models', `${model}.json`));
+    return run(buildGraph(spec, shape), p.arch, parseQuantScheme(quant), { ignoreCapacity: true });
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
+  }
+}
+
+const pct = (x: number, t: number) => `${((100 * x) / t).toFixed(0)}%`;
+
+function line(r: RunResult): string {
+  const e = r.totals.energyPj;
+  const t = r.totals.energyJ * 1e12;
+  return `${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${(1 / r.totals.energyPerTokenJ).toPrecision(3)} token/J, ${r.totals.averagePowerW.toFixed(1)} W, ` +
+    `${r.totals.tokensPerSecond.toPrecision(3)} token/s  [compute ${pct(e.compute, t)} · on-chip ${pct(e.onChip, t)} · off-chip ${pct(e.offChip, t)} · static ${pct(e.static, t)}; ` +
+    `${r.energySources.filter((s) => !s.verified).length}/${r.energySources.length} entries placeholders]`;
+}
+
+const gap = (modeled: number, published: number) => `${modeled >= published ? '+' : ''}${((100 * (modeled - published)) / published).toFixed(0)}%`;
+
+function readRef(file: string, param: string): { value: unknown; source: string } | undefined {
+  const p = resolve(SHARED, file);
+  if (!existsSync(p)) return undefined;
+  const doc = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+  for (const v of Object.values(doc)) {
+    if (!Array.isArray(v)) continue;
+    for (const item of v as { param?: string; value?: unknown; source?: string }[]) {
+      if (item.param === param) return { value: item.value, source: item.source ?? '' };
+    }
+  }
+  return undefined;
+}
+
+function flightllm(all: Preset[]): void {
+  console.log('\nFlightLLM (Alveo U280) vs a V100S-class GPU, Llama-2-7B decode, batch 1, context 512');
+  const published = readRef('flightllm.json', 'energy_efficiency_vs_V100S_U280');
+  const power = readRef('flightllm.json', 'u280_power_w');
+  console.log(`  published: ${published?.value ?? '?'}× energy efficiency (${published?.source ?? 'flightllm.json missing'})`);
+  const fpga = all.find((p) => p.arch.kind === 'fpga-dsp-chain' && /u280/i.test(p.file));
+  const gpu = all.find((p) => p.arch.kind === 'gpu-tensor-core' && /v100/i.test(p.file));
+  if (!hardwareKinds().includes('fpga-dsp-chain')) console.log('  MISSING: hardware kind fpga-dsp-chain is not registered');
+  else if (!fpga) console.log('  MISSING: no U280 preset under arch-configs/ (kind fpga-dsp-chain)');
+  if (!gpu) console.log('  MISSING: no V100S-class preset under arch-configs/gpu/');
+  const shape: BuildOptions = { phase: 'decode', batch: 1, context: 512 };
+  const rf = fpga ? simulate(fpga, 'w4a8', shape) : undefined;
+  const rg16 = gpu ? simulate(gpu, 'w16a16', shape) : undefined;
+  const rg8 = gpu ? simulate(gpu, 'w8a8', shape) : undefined;
+  if (fpga) console.log(`  ${fpga.file} w4a8: ${typeof rf === 'string' ? `failed: ${rf}` : line(rf!)}`);
+  if (gpu) {
+    console.log(`  ${gpu.file} w16a16 (vLLM fp16): ${typeof rg16 === 'string' ? `failed: ${rg16}` : line(rg16!)}`);
+    console.log(`  ${gpu.file} w8a8 (SmoothQuant): ${typeof rg8 === 'string' ? `failed: ${rg8}` : line(rg8!)}`);
+  }
+  if (rf && typeof rf !== 'string') {
+    const measuredTokPerJ = 55 / Number(power?.value ?? 45);
+    console.log(`  U280 anchor: 55 token/s at ${power?.value ?? 45} W = ${measuredTokPerJ.toFixed(2)} token/J (artifact README + AccLLM Table VII, secondary); modeled ${(1 / rf.totals.energyPerTokenJ).toFixed(2)} token/J, gap ${gap(1 / rf.totals.energyPerTokenJ, measuredTokPerJ)}`);
+    for (const [name, rg] of [['fp16', rg16], ['w8a8', rg8]] as const) {
+      if (!rg || typeof rg === 'string') continue;
+      const ratio = rg.totals.energyPerTokenJ / rf.totals.energyPerTokenJ;
+      console.log(`  modeled energy-efficiency ratio FPGA/GPU(${name}) = ${ratio.toFixed(2)}× vs published ${published?.value ?? 6}×: gap ${gap(ratio, Number(published?.value ?? 6))}`);
+    }
+  }
+}
+
+function tmac(all: Preset[]): void {
+  console.log('\nT-MAC vs llama.cpp, Jetson AGX Orin CPU, Llama-2-7B W2 decode (batch 1, context 256)');
+  const pub = readRef('lut.json', 'orin_energy_llama2_7b_w2');
+  const rows = (pub?.value ?? []) as { framework: string; J_per_token: number; tokens_per_s: number; power_W: number }[];
+  const pT = rows.find((r) => r.framework === 'T-MAC CPU');
+  const pL = rows.find((r) => r.framework === 'llama.cpp CPU');
+  console.log(`  published: T-MAC ${pT?.J_per_token ?? '?'} J/token (${pT?.power_W} W), llama.cpp ${pL?.J_per_token ?? '?'} J/token (${pL?.power_W} W) → ${pT && pL ? (pL.J_per_token / pT.J_per_token).toFixed(1) : '?'}× (${pub?.source ?? 'lut.json missing'})`);
+  const orin = all.filter((p) => /orin/i.test(p.file) || /orin/i.test(p.arch.name));
+  const t = orin.find((p) => p.arch.kind === 'lut-tensor-core');
+  const l = orin.find((p) => p.arch.kind !== 'lut-tensor-core' || /llama\.?cpp/i.test(p.arch.name + p.file));
+  if (!hardwareKinds().includes('lut-tensor-core')) console.log('  MISSING: hardware kind lut-tensor-core is not registered');
+  else if (!t) console.log('  MISSING: no Jetson Orin T-MAC preset under arch-configs/lut/');
+  if (!l || l === t) console.log('  MISSING: no llama.cpp (dequantize-then-MAC) Orin CPU preset to compare against');
+  const shape: BuildOptions = { phase: 'decode', batch: 1, context: 256 };
+  const rt = t ? simulate(t, 'w2a16', shape) : undefined;
+  const rl = l && l !== t ? simulate(l, 'w2a16', shape) : undefined;
+  if (t) console.log(`  ${t.file}: ${typeof rt === 'string' ? `failed: ${rt}` : line(rt!)}${pT && rt && typeof rt !== 'string' ? `; vs published ${pT.J_per_token} J/token: gap ${gap(rt.totals.energyPerTokenJ, pT.J_per_token)}` : ''}`);
+  if (l && l !== t) console.log(`  ${l.file}: ${typeof rl === 'string' ? `failed: ${rl}` : line(rl!)}${pL && rl && typeof rl !== 'string' ? `; vs published ${pL.J_per_token} J/token: gap ${gap(rl.totals.energyPerTokenJ, pL.J_per_token)}` : ''}`);
+  if (rt && rl && typeof rt !== 'string' && typeof rl !== 'string' && pT && pL) {
+    const ratio = rl.totals.energyPerTokenJ / rt.totals.energyPerTokenJ;
+    const published = pL.J_per_token / pT.J_per_token;
+    console.log(`  modeled energy reduction ${ratio.toFixed(2)}× vs published ${published.toFixed(2)}×: gap ${gap(ratio, published)}`);
+  }
+}
+
+export default function bench(): void {
+  const { ok, skipped } = presets();
+  console.log('energy per token of every preset: Llama-2-7B decode batch 1, context 1024 (w16a16; LUT presets w2a16)');
+  for (const p of ok) {
+    const q = p.arch.kind === 'lut-tensor-core' ? 'w2a16' : 'w16a16';
+    const r = simulate(p, q, { phase: 'decode', batch: 1, context: 1024 });
+    console.log(`  ${p.file} ${q}: ${typeof r === 'string' ? `failed: ${r}` : line(r)}`);
+    if (typeof r !== 'string' && p.arch.power?.tdpW !== undefined && r.totals.averagePowerW > p.arch.power.tdpW) {
+      console.log(`    FLAG: average power over the ${p.arch.power.tdpW} W TDP`);
+    }
+  }
+  for (const s of skipped) console.log(`  skipped ${s}`);
+  const prefillGpu = ok.filter((p) => p.arch.kind === 'gpu-tensor-core');
+  if (prefillGpu.length) console.log('compute-bound prefill (Llama-2-7B, batch 8, seq 1024, w16a16): power vs TDP');
+  for (const p of prefillGpu) {
+    const r = simulate(p, 'w16a16', { phase: 'prefill', batch: 8, seq: 1024 });
+    if (typeof r !== 'string') console.log(`  ${p.file}: ${r.totals.averagePowerW.toFixed(0)} W of ${p.arch.power?.tdpW ?? '?'} W TDP (${(r.totals.energyJ / r.totals.flops * 1e12).toFixed(3)} pJ/FLOP all-in)`);
+  }
+
+  flightllm(ok);
+  tmac(ok);
+
+  // cost of the accounting itself: one energyOf with a typical model's work list
+  const arch = ok[0]?.arch;
+  if (arch) {
+    const work = {
+      compute: [{ key: 'mac:fp16', count: 1e9 }, { key: 'vector:fp32', count: 1e6 }],
+      traffic: [{ level: 'dram', bytes: 1e8 }, { level: 'l2', bytes: 2e8 }, { level: 'sram', bytes: 4e8 }],
+      seconds: 1e-3,
+    };
+    const t = timeIt(() => { for (let i = 0; i < 1000; i++) energyOf(work, arch); });
+    console.log(`\nenergyOf: ${(t.medianMs * 1e3 / 1000).toFixed(2)} µs per call (median of 15 × 1000 calls)`);
+  }
+}
