@@ -59,6 +59,14 @@ export const runResultSchema = {
       },
     },
     calibration: { type: 'array', items: { type: 'object', required: ['name', 'value', 'source'] } },
+    energySources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'valuePj', 'unit', 'nodeNm', 'year', 'source', 'verified', 'appliedPj', 'scale', 'overridden'],
+        properties: { key: { type: 'string' }, valuePj: num, unit: { type: 'string' }, nodeNm: num, year: num, source: { type: 'string', minLength: 1 }, verified: { type: 'boolean' }, appliedPj: num, scale: num, overridden: { type: 'boolean' } },
+      },
+    },
     warnings: { type: 'array', items: { type: 'string' } },
   },
 } as const;
