@@ -43,6 +43,7 @@ export function validateArch(doc: unknown, file?: string): ArchConfig {
   if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
   const model = getModel(kind, { file, pointer: '/kind' });
   validateOrThrow(model.schema, doc, file);
+  model.validate?.(doc as ArchConfig, file);
   return doc as ArchConfig;
 }
 

@@ -65,4 +65,6 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   clockHz(c: C): number;
   /** Extra memo-key text for ops whose result depends on more than their shape (e.g. per-op-name sparsity). */
   memoKey?(op: Op, c: C): string;
+  /** Checks a schema-valid config against the device (resources); throws an AccelscopeError naming `file` and a pointer. */
+  validate?(c: C, file?: string): void;
 }

@@ -6,14 +6,18 @@ import type { ArchConfig } from '../config/arch.ts';
 import type { HardwareModel } from './model.ts';
 import { gpuTensorCoreModel } from './gpu-tensor-core/model.ts';
 import { lutTensorCoreModel } from './lut-tensor-core/model.ts';
+import { fpgaDspChainModel } from './fpga-dsp-chain/model.ts';
+import { pimDramModel } from './pim-dram/model.ts';
 import { AccelscopeError } from '../util/errors.ts';
 
-export type HardwareKind = 'gpu-tensor-core' | 'lut-tensor-core';
+export type HardwareKind = 'gpu-tensor-core' | 'lut-tensor-core' | 'fpga-dsp-chain' | 'pim-dram';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const HARDWARE_MODELS: Record<HardwareKind, HardwareModel<any>> = {
   'lut-tensor-core': lutTensorCoreModel,
   'gpu-tensor-core': gpuTensorCoreModel,
+  'fpga-dsp-chain': fpgaDspChainModel,
+  'pim-dram': pimDramModel,
 };
 
 export function hardwareKinds(): string[] {
