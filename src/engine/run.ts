@@ -92,12 +92,20 @@ export interface RunResult {
 /** Evaluates one op on the hardware model and the roofline, memoized by op shape. */
 export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint; energySources?: EnergySourceUse[] };
 
+/** Shape keys of op objects already seen (graphs are reused across sweep points and steps). */
+const shapeKeys = new WeakMap<Op, string>();
+
 export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
   const model = getModel(arch.kind);
   const ceilings = model.ceilings(arch);
   const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources: EnergySourceUse[] }>();
   return (op) => {
-    const key = opShapeKey(op) + (model.memoKey?.(op, arch) ?? '');
+    let shape = shapeKeys.get(op);
+    if (shape === undefined) {
+      shape = opShapeKey(op);
+      shapeKeys.set(op, shape);
+    }
+    const key = shape + (model.memoKey?.(op, arch) ?? '');
     let hit = memo.get(key);
     if (!hit) {
       const used = new Map<string, EnergySourceUse>();
