@@ -1,0 +1,49 @@
+/**
+ * Issue 10 targets: a Llama-2-7B decode sweep on the GPU model — points/s with 1 and 2 workers
+ * (≥ 1,000 points/s with 2, speed-up ≥ 1.6×), and peak memory flat as the point count grows 10×.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadSweepSpec } from '../src/sweep/spec.ts';
+import { runSweep } from '../src/sweep/run-sweep.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'accelscope-bench-sweep-'));
+
+function spec(points: number): string {
+  // bandwidth values × 4 quant × 1 workload; bandwidth list sized to reach `points`.
+  const bw = Math.ceil(points / 8);
+  const f = join(dir, `spec-${points}.json`);
+  writeFileSync(f, JSON.stringify({
+    arch: resolve('arch-configs/gpu/h100-sxm.json'),
+    parameters: [
+      { pointer: '/memory/bandwidthBps', logRange: { start: 1e12, stop: 8e12, num: bw } },
+      { pointer: '/gpu/sms', values: [66, 132] },
+    ],
+    quant: ['w16a16', 'w8a8', 'w4a16-g128', 'fp8'],
+    workloads: [{ model: resolve('workloads/models/llama-2-7b.json'), phase: 'decode', batch: [8], context: [2048] }],
+    strategy: { kind: 'grid' },
+  }));
+  return f;
+}
+
+async function measure(points: number, workers: number): Promise<{ pps: number; peakRssMiB: number; n: number }> {
+  const s = loadSweepSpec(spec(points));
+  let peak = process.memoryUsage().rss;
+  const iv = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const t0 = performance.now();
+  const r = await runSweep(s, { out: join(dir, `out-${points}-${workers}.jsonl`), workers, chunkSize: 64 });
+  const secs = (performance.now() - t0) / 1000;
+  clearInterval(iv);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { pps: r.evaluated / secs, peakRssMiB: peak / 2 ** 20, n: r.evaluated };
+}
+
+export default async function bench(): Promise<void> {
+  const one = await measure(4000, 1);
+  const two = await measure(4000, 2);
+  console.log(`sweep llama-2-7b decode (GPU model), ${one.n} points: 1 worker ${one.pps.toFixed(0)} points/s, 2 workers ${two.pps.toFixed(0)} points/s (target ≥ 1000), speed-up ${(two.pps / one.pps).toFixed(2)}× (target ≥ 1.6×)`);
+  const small = await measure(2000, 2);
+  const big = await measure(20000, 2);
+  console.log(`peak RSS: ${small.n} points ${small.peakRssMiB.toFixed(0)} MiB, ${big.n} points ${big.peakRssMiB.toFixed(0)} MiB (ratio ${(big.peakRssMiB / small.peakRssMiB).toFixed(2)}; flat means ≈ 1)`);
+}
