@@ -1,0 +1,79 @@
+/**
+ * T-MAC's published decode throughput (shared/reference/lut.json, from microsoft/T-MAC
+ * docs/profiling_data.md: batch 1, CPU only, llama.cpp b2794) reproduced from the arch configs
+ * alone. The model is not fitted to these rows; each row is checked with the tolerance below.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadArch, loadQuant } from '../../../src/config/load.ts';
+import { run } from '../../../src/engine/run.ts';
+import { archPath, buildFor, SHARED } from '../../helpers.ts';
+
+/** Fidelity tolerance: |model / published − 1| ≤ 25%. */
+const TOLERANCE = 0.25;
+/** Decode at a short context (T-MAC's e2e runs generate from a short prompt). */
+const CONTEXT = 128;
+
+interface Row { model: string; device: string; threads: number; tmac_tokens_per_s: number }
+const ref = JSON.parse(readFileSync(resolve(SHARED, 'reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
+const rows = ref.t_mac.find((e) => e.param === 'decode_throughput_table')!.value as Row[];
+
+const ARCH: Record<string, string> = { 'M2-Ultra': 'lut/tmac-m2-ultra', 'Raspberry Pi 5': 'lut/tmac-raspberry-pi-5' };
+/** T-MAC runs BitNet-3B as 2-bit (ternary coded in 2 bits) with int8 activations; Llama-2 W2/W4 are group-128 with fp16 activations. */
+const WORKLOAD: Record<string, { model: string; quant: string }> = {
+  'BitNet-3B': { model: 'bitnet-b1.58-3b', quant: 'w1.58a8' },
+  'Llama-2-7B (W2)': { model: 'llama-2-7b', quant: 'w2a16-g128' },
+  'Llama-2-7B (W4)': { model: 'llama-2-7b', quant: 'w4a16-g128' },
+};
+
+const graphs = new Map<string, ReturnType<typeof buildFor>>();
+function tokensPerSecond(device: string, workload: string, threads: number): number {
+  const w = WORKLOAD[workload]!;
+  let g = graphs.get(w.model);
+  if (!g) graphs.set(w.model, (g = buildFor(w.model, { phase: 'decode', batch: 1, context: CONTEXT })));
+  return run(g, loadArch(archPath(ARCH[device]!)), loadQuant(w.quant), { threads }).totals.tokensPerSecond;
+}
+
+/**
+ * Rows the model does not reproduce today, with the reason (docs/models/lut-tensor-core.md,
+ * "Known gaps"). They are checked to stay over-predicted within the stated bound, so a model
+ * change that moves them shows up here.
+ */
+const KNOWN_GAPS: Record<string, { maxRatio: number; why: string }> = {
+  'BitNet-3B|M2-Ultra|1': { maxRatio: 1.6, why: 'BitNet runs ~1.5× slower per weight than Llama W2 on one M2 core in T-MAC; not explained by lookups or bytes' },
+  'BitNet-3B|M2-Ultra|4': { maxRatio: 2.2, why: 'multi-thread scaling on M2 Ultra saturates near 55-64 GB/s per P-cluster, below the sourced per-cluster bandwidth' },
+  'Llama-2-7B (W2)|M2-Ultra|8': { maxRatio: 2.3, why: 'same M2 Ultra multi-thread saturation' },
+  'Llama-2-7B (W4)|M2-Ultra|8': { maxRatio: 1.8, why: 'same M2 Ultra multi-thread saturation' },
+};
+
+describe(`T-MAC decode tokens/s within ${TOLERANCE * 100}% of published`, () => {
+  for (const r of rows) {
+    const key = `${r.model}|${r.device}|${r.threads}`;
+    const gap = KNOWN_GAPS[key];
+    if (gap) {
+      it(`knownGap: ${r.model} on ${r.device}, ${r.threads} thread(s): over-predicted, below ${gap.maxRatio}× of ${r.tmac_tokens_per_s} (${gap.why})`, () => {
+        const ratio = tokensPerSecond(r.device, r.model, r.threads) / r.tmac_tokens_per_s;
+        expect(ratio).toBeGreaterThan(1 + TOLERANCE);
+        expect(ratio).toBeLessThan(gap.maxRatio);
+      });
+    } else {
+      it(`${r.model} on ${r.device}, ${r.threads} thread(s): ${r.tmac_tokens_per_s} tok/s`, () => {
+        const model = tokensPerSecond(r.device, r.model, r.threads);
+        expect(Math.abs(model / r.tmac_tokens_per_s - 1)).toBeLessThanOrEqual(TOLERANCE);
+      });
+    }
+  }
+});
+
+describe('cost scales linearly with weight bits, as published', () => {
+  // Published W2/W4 throughput ratio at the same thread count, against the model's.
+  for (const [device, threads] of [['M2-Ultra', 1], ['Raspberry Pi 5', 1], ['Raspberry Pi 5', 2]] as const) {
+    it(`${device}, ${threads} thread(s): tok/s(W2) / tok/s(W4) within ${TOLERANCE * 100}%`, () => {
+      const pub = (m: string) => rows.find((r) => r.model === m && r.device === device && r.threads === threads)!.tmac_tokens_per_s;
+      const published = pub('Llama-2-7B (W2)') / pub('Llama-2-7B (W4)');
+      const model = tokensPerSecond(device, 'Llama-2-7B (W2)', threads) / tokensPerSecond(device, 'Llama-2-7B (W4)', threads);
+      expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }
+});
