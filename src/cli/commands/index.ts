@@ -7,6 +7,8 @@ import { sweepCommand } from './sweep.ts';
 import { mergeCommand } from './merge.ts';
 import { paretoCommand } from './pareto.ts';
 import { reportCommand } from './report.ts';
+import { opCommand } from './op.ts';
+import { traceCommand } from './trace.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -23,4 +25,6 @@ export const COMMANDS: CommandModule[] = [
   mergeCommand,
   paretoCommand,
   reportCommand,
+  opCommand,
+  traceCommand,
 ];

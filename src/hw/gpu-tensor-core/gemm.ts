@@ -12,7 +12,7 @@
  *               memory-level parallelism of the active SMs)
  *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
  *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2)
- *              + epilogue (last C tile) + split-K reduction kernel
+ *              + epilogue (last C tile) + serial split-K reduction of the fp32 partials
  */
 import type { GemmOp } from '../../workload/graph.ts';
 import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
@@ -143,14 +143,15 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const bw = Math.min(bwPeak, inFlight / latency);
       const dramS = dramBytes / bw;
       // L2 → SM: a cluster's CTAs share multicast loads of the tile they have in common.
-      const streamStage = (tile.m * tile.k * o.a) / (tile.clusterN ?? 1) + (tile.k * tile.n * o.b) / (tile.clusterM ?? 1);
+      // Out-of-bounds rows of an edge tile are zero-filled by the copy engine, not fetched.
+      const streamStage = (Math.min(tile.m, op.m) * tile.k * o.a) / (tile.clusterN ?? 1) + (tile.k * Math.min(tile.n, op.n) * o.b) / (tile.clusterM ?? 1);
       const streamBytes = ctas * kIters * streamStage;
       const l2S = streamBytes / Math.min(l2Bw, activeSms * l2PerSmBps);
       const fill = latency + (mmaCyclesPerIter + dequantCyclesPerIter) / clock;
       const epilogue = (tile.m * tile.n * (s > 1 ? 4 : o.c)) / l2PerSmBps;
-      const splitKReduce = s > 1
-        ? cal(c, 'kernelLaunchSeconds') + (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw)
-        : 0;
+      // Serial split-K: each split writes an fp32 partial tile, the last one to finish reads
+      // them back and writes C (in-kernel, no second launch), through L2 unless they spill.
+      const splitKReduce = s > 1 ? (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw) + latency : 0;
       const main = Math.max(computeS + dequantS, dramS, l2S);
       const seconds = launch + fill + main + epilogue + splitKReduce;
       if (best && seconds >= best.seconds) continue;

@@ -1,0 +1,233 @@
+/**
+ * `accelscope op gemm|attention`: one op on one or more arches. Builds the Op and a QuantScheme
+ * and calls the registered model of each arch's kind (any kind); prints one row per
+ * (shape, arch) — M varying fastest, then N, then K, then arch.
+ */
+import type { Argv } from 'yargs';
+import type { Io } from '../io.ts';
+import { loadArch } from '../../config/load.ts';
+import { getModel } from '../../hw/registry.ts';
+import { getFormat } from '../../quant/formats.ts';
+import type { QuantScheme, TensorFormat } from '../../quant/types.ts';
+import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
+import { rooflinePoint } from '../../hw/roofline/roofline.ts';
+import { AccelscopeError } from '../../util/errors.ts';
+import { renderTable } from '../table.ts';
+import { formatBytes, formatSeconds } from '../../util/units.ts';
+import type { ArchConfig } from '../../config/arch.ts';
+
+const DTYPE_FORMATS: Record<string, string> = { bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' };
+const OP_KINDS = ['gemm', 'attention'] as const;
+
+export interface OpArgs {
+  kind: string;
+  arch: string | string[];
+  m?: string | number;
+  n?: string | number;
+  k?: string | number;
+  batch?: number;
+  dtype: string;
+  weights?: string;
+  phase?: string;
+  heads?: number;
+  'kv-heads'?: number;
+  'head-dim'?: number;
+  seq?: number;
+  context?: number;
+  l2: string;
+  json: boolean;
+}
+
+export interface OpRow {
+  arch: string;
+  archFile: string;
+  kind: string;
+  op: string;
+  shape: Record<string, number | string | boolean>;
+  dtype?: string;
+  seconds: number;
+  cycles: number;
+  flops: number;
+  bytes: Record<string, number>;
+  bound: string;
+  utilization: number;
+  achievedFlopsPerSecond: number;
+  energyPj: { compute: number; onChip: number; offChip: number; static: number };
+  roofline: { seconds: number; bound: string; dtype: string };
+  breakdown?: Record<string, number>;
+  notes?: string[];
+  calibration: { name: string; value: number; source: string }[];
+}
+
+/** A positive-integer list flag: "1,16,4096" → [1, 16, 4096]. */
+export function parseIntList(flag: string, v: string | number | undefined): number[] {
+  if (v === undefined) throw new AccelscopeError('bad-flag', `op gemm needs --${flag}`);
+  const parts = String(v).split(',').map((s) => s.trim());
+  const out = parts.map((p) => Number(p));
+  out.forEach((x, i) => {
+    if (parts[i] === '' || !Number.isInteger(x) || x < 1) throw new AccelscopeError('bad-flag', `--${flag} takes positive integers, comma-separated (got '${v}')`);
+  });
+  return out;
+}
+
+function positiveInt(flag: string, v: number | undefined, need: string): number {
+  if (v === undefined) throw new AccelscopeError('bad-flag', `${need} needs --${flag}`);
+  if (!Number.isInteger(v) || v < 1) throw new AccelscopeError('bad-flag', `--${flag} must be a positive integer (got ${v})`);
+  return v;
+}
+
+/** The QuantScheme of one op: activations (and KV) in --dtype, weights in --weights (default: --dtype). */
+export function opQuantScheme(dtype: string, weights?: string): QuantScheme {
+  const fmt = DTYPE_FORMATS[dtype];
+  if (!fmt) throw new AccelscopeError('bad-flag', `--dtype must be one of ${Object.keys(DTYPE_FORMATS).join(', ')} (got '${dtype}')`);
+  const activations = getFormat(fmt);
+  const w: TensorFormat = weights ? getFormat(weights) : activations;
+  const wide = activations.bitsPerElement >= 16 ? activations : getFormat('fp16');
+  return { name: `w:${w.name} a:${activations.name}`, weights: w, activations, kv: activations.bitsPerElement >= 8 ? activations : wide, embeddings: getFormat('fp16') };
+}
+
+export function gemmOps(a: OpArgs): GemmOp[] {
+  const ms = parseIntList('m', a.m);
+  const ns = parseIntList('n', a.n);
+  const ks = parseIntList('k', a.k);
+  const batch = positiveInt('batch', a.batch ?? 1, 'op gemm');
+  const ops: GemmOp[] = [];
+  for (const k of ks) for (const n of ns) for (const m of ms) {
+    ops.push({ id: 'gemm', name: 'gemm', cls: 'other', layer: 0, phase: m <= 16 ? 'decode' : 'prefill', deps: [], kind: 'gemm', m, n, k, batch, weight: 'layer', bias: false });
+  }
+  return ops;
+}
+
+export function attentionOp(a: OpArgs): AttentionOp {
+  const phase = a.phase ?? 'decode';
+  if (phase !== 'prefill' && phase !== 'decode') throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${phase}')`);
+  const batch = positiveInt('batch', a.batch ?? 1, 'op attention');
+  const heads = positiveInt('heads', a.heads, 'op attention');
+  const kvHeads = positiveInt('kv-heads', a['kv-heads'] ?? heads, 'op attention');
+  const headDim = positiveInt('head-dim', a['head-dim'], 'op attention');
+  if (heads % kvHeads !== 0) throw new AccelscopeError('bad-flag', `--heads (${heads}) must be a multiple of --kv-heads (${kvHeads})`);
+  let qLen: number;
+  let kvLen: number;
+  if (phase === 'prefill') {
+    if (a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
+    qLen = positiveInt('seq', a.seq, 'op attention --phase prefill');
+    kvLen = qLen;
+  } else {
+    if (a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
+    const ctx = a.context;
+    if (ctx === undefined) throw new AccelscopeError('bad-flag', 'op attention --phase decode needs --context');
+    if (!Number.isInteger(ctx) || ctx < 0) throw new AccelscopeError('bad-flag', `--context must be a non-negative integer (got ${ctx})`);
+    qLen = 1;
+    kvLen = ctx + 1;
+  }
+  return { id: 'attention', name: 'attention', cls: 'attention', layer: 0, phase, deps: [], kind: 'attention', batch, heads, kvHeads, headDim, qLen, kvLen, causal: true, window: 0 };
+}
+
+function shapeOf(op: Op): Record<string, number | string | boolean> {
+  if (op.kind === 'gemm') return { m: op.m, n: op.n, k: op.k, batch: op.batch };
+  if (op.kind === 'attention') return { phase: op.phase, batch: op.batch, heads: op.heads, kvHeads: op.kvHeads, headDim: op.headDim, qLen: op.qLen, kvLen: op.kvLen, causal: op.causal };
+  return {};
+}
+
+export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string): OpRow[] {
+  const arches: { file: string; arch: ArchConfig }[] = archFiles.map((file) => ({ file, arch: loadArch(file) }));
+  const rows: OpRow[] = [];
+  for (const { file, arch } of arches) {
+    const model = getModel(arch.kind, { file, pointer: '/kind' });
+    const ceil = model.ceilings(arch);
+    for (const op of ops) {
+      const r = model.simulate(op, arch, q, { l2State });
+      const p = rooflinePoint(op, ceil, q);
+      rows.push({
+        arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),
+        ...(r.dtype ? { dtype: r.dtype } : {}),
+        seconds: r.seconds, cycles: r.cycles, flops: r.flops, bytes: r.bytes, bound: r.bound, utilization: r.utilization,
+        achievedFlopsPerSecond: r.seconds > 0 ? r.flops / r.seconds : 0,
+        energyPj: r.energyPj,
+        roofline: { seconds: p.seconds, bound: p.bound, dtype: p.dtype },
+        ...(r.breakdown ? { breakdown: r.breakdown } : {}),
+        ...(r.notes ? { notes: r.notes } : {}),
+        calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, value: c.value, source: c.source })),
+      });
+    }
+  }
+  // Order: shapes vary fastest within an arch, arches slowest — already so.
+  return rows;
+}
+
+function fmtBreakdown(b: Record<string, number> | undefined): string {
+  if (!b) return '';
+  return Object.entries(b)
+    .filter(([, v]) => v !== 0)
+    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : v.toPrecision(3)}`))
+    .join(', ');
+}
+
+export function renderOpRows(rows: OpRow[]): string {
+  const multiArch = new Set(rows.map((r) => r.archFile)).size > 1;
+  const shapeText = (r: OpRow) => r.op === 'gemm'
+    ? `${r.shape.m}x${r.shape.n}x${r.shape.k}${r.shape.batch !== 1 ? ` ×${r.shape.batch}` : ''}`
+    : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
+  const headers = [...(multiArch ? ['arch'] : []), r0(rows), 'dtype', 'time', 'cycles', 'TFLOP/s', 'DRAM', 'bound', 'util', 'roofline'];
+  const table = renderTable(headers, rows.map((r) => [
+    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, (r.achievedFlopsPerSecond / 1e12).toFixed(1),
+    formatBytes(r.bytes['dram'] ?? 0), r.bound, `${(100 * r.utilization).toFixed(1)}%`, formatSeconds(r.roofline.seconds),
+  ]), multiArch ? [0, 1] : [0]);
+  let s = multiArch ? table : `${rows[0]?.arch ?? ''}\n${table}`;
+  s += '\nbreakdown\n';
+  for (const r of rows) s += `  ${multiArch ? `${r.arch} ` : ''}${shapeText(r)}: ${fmtBreakdown(r.breakdown)}${r.notes?.length ? ` — ${r.notes.join('; ')}` : ''}\n`;
+  const seen = new Set<string>();
+  const cal = rows.filter((r) => r.calibration.length && !seen.has(r.archFile) && seen.add(r.archFile));
+  if (cal.length) {
+    s += 'calibration\n';
+    for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${c.name} = ${c.value} (${c.source})\n`;
+  }
+  return s;
+}
+
+function r0(rows: OpRow[]): string {
+  return rows[0]?.op === 'attention' ? 'attention' : 'M x N x K';
+}
+
+export const opCommand = {
+  command: 'op <kind>',
+  describe: 'simulate one op (gemm | attention) on one or more arches',
+  builder: (y: Argv) =>
+    y
+      .positional('kind', { type: 'string', choices: OP_KINDS as unknown as string[], describe: 'gemm | attention' })
+      .option('arch', { type: 'string', array: true, demandOption: true, describe: 'arch config JSON; repeat to compare arches' })
+      .option('m', { type: 'string', describe: 'gemm: rows of A and C (comma-separated list)' })
+      .option('n', { type: 'string', describe: 'gemm: columns of B and C (list)' })
+      .option('k', { type: 'string', describe: 'gemm: reduction dimension (list)' })
+      .option('batch', { type: 'number', describe: 'gemm: independent GEMMs sharing the weights (default 1); attention: sequences (default 1)' })
+      .option('dtype', { type: 'string', default: 'bf16', describe: 'activation / compute dtype: bf16, fp16, fp8, int8, tf32' })
+      .option('weights', { type: 'string', describe: 'gemm: weight format (int4-g128, int2-g64, ternary, fp8-e4m3 …; default: --dtype)' })
+      .option('phase', { type: 'string', describe: 'attention: prefill | decode (default decode)' })
+      .option('heads', { type: 'number', describe: 'attention: query heads' })
+      .option('kv-heads', { type: 'number', describe: 'attention: key/value heads (GQA; default --heads)' })
+      .option('head-dim', { type: 'number', describe: 'attention: head dimension' })
+      .option('seq', { type: 'number', describe: 'attention prefill: tokens per sequence' })
+      .option('context', { type: 'number', describe: 'attention decode: tokens already in the KV cache' })
+      .option('l2', { type: 'string', default: 'flushed', describe: 'L2 state at kernel start: flushed (dirty, as kernel benchmarks leave it) | cold (clean)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' }),
+  handler: (a: OpArgs, io: Io): number => {
+    if (a.l2 !== 'flushed' && a.l2 !== 'cold') throw new AccelscopeError('bad-flag', `--l2 must be flushed or cold (got '${a.l2}')`);
+    const archFiles = Array.isArray(a.arch) ? a.arch : [a.arch];
+    let ops: Op[];
+    if (a.kind === 'gemm') {
+      for (const f of ['phase', 'heads', 'kv-heads', 'head-dim', 'seq', 'context'] as const) {
+        if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op gemm does not take --${f}`);
+      }
+      ops = gemmOps(a);
+    } else {
+      for (const f of ['m', 'n', 'k', 'weights'] as const) {
+        if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op attention does not take --${f}`);
+      }
+      ops = [attentionOp(a)];
+    }
+    const q = opQuantScheme(a.dtype, a.weights);
+    const rows = simulateRows(ops, archFiles, q, a.l2);
+    io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderOpRows(rows));
+    return 0;
+  },
+};

@@ -1,0 +1,27 @@
+import type { AttentionOp, GemmOp, NormOp, ElementwiseOp } from '../../../src/workload/graph.ts';
+import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
+import { makeArch } from '../../helpers.ts';
+import { parseQuantScheme } from '../../../src/quant/scheme.ts';
+
+export const h100 = (o: object = {}) => makeArch<GpuArchConfig>('gpu/h100-sxm', o);
+export const a100 = (o: object = {}) => makeArch<GpuArchConfig>('gpu/a100-sxm-80gb', o);
+export const bf16 = parseQuantScheme('bf16');
+export const fp8 = parseQuantScheme('fp8');
+export const w4 = parseQuantScheme('w4a16-g128');
+export const w16 = parseQuantScheme('w16a16');
+
+export function gemm(m: number, n: number, k: number, o: Partial<GemmOp> = {}): GemmOp {
+  return { id: 'g', name: 'gemm', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false, ...o };
+}
+
+export function attention(o: Partial<AttentionOp> = {}): AttentionOp {
+  return { id: 'a', name: 'attn', cls: 'attention', layer: 0, phase: 'prefill', deps: [], kind: 'attention', batch: 1, heads: 32, kvHeads: 32, headDim: 128, qLen: 4096, kvLen: 4096, causal: true, window: 0, ...o };
+}
+
+export function norm(rows: number, dim: number): NormOp {
+  return { id: 'n', name: 'norm', cls: 'norm', layer: 0, phase: 'decode', deps: [], kind: 'norm', norm: 'rms', rows, dim };
+}
+
+export function add(elements: number): ElementwiseOp {
+  return { id: 'r', name: 'residual', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn: 'add', elements, inputs: 2 };
+}
