@@ -8,8 +8,6 @@ import { mergeCommand } from './merge.ts';
 import { paretoCommand } from './pareto.ts';
 import { reportCommand } from './report.ts';
 import { opCommand } from './op.ts';
-import { opCommand } from './op.ts';
-import { traceCommand } from './trace.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -27,5 +25,4 @@ export const COMMANDS: CommandModule[] = [
   paretoCommand,
   reportCommand,
   opCommand,
-  traceCommand,
 ];
