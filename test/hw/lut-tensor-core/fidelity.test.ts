@@ -19,7 +19,11 @@ interface Row { model: string; device: string; threads: number; tmac_tokens_per_
 const ref = JSON.parse(readFileSync(resolve(SHARED, 'reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
 const rows = ref.t_mac.find((e) => e.param === 'decode_throughput_table')!.value as Row[];
 
-const ARCH: Record<string, string> = { 'M2-Ultra': 'lut/tmac-m2-ultra', 'Raspberry Pi 5': 'lut/tmac-raspberry-pi-5' };
+const ARCH: Record<string, string> = {
+  'M2-Ultra': 'lut/tmac-m2-ultra',
+  'Raspberry Pi 5': 'lut/tmac-raspberry-pi-5',
+  'Snapdragon X Elite': 'lut/tmac-surface-laptop-7',
+};
 /** T-MAC runs BitNet-3B as 2-bit (ternary coded in 2 bits) with int8 activations; Llama-2 W2/W4 are group-128 with fp16 activations. */
 const WORKLOAD: Record<string, { model: string; quant: string }> = {
   'BitNet-3B': { model: 'bitnet-b1.58-3b', quant: 'w1.58a8' },
@@ -28,10 +32,11 @@ const WORKLOAD: Record<string, { model: string; quant: string }> = {
 };
 
 const graphs = new Map<string, ReturnType<typeof buildFor>>();
-function tokensPerSecond(device: string, workload: string, threads: number): number {
+function tokensPerSecond(device: string, workload: string, threads: number, context = CONTEXT): number {
   const w = WORKLOAD[workload]!;
-  let g = graphs.get(w.model);
-  if (!g) graphs.set(w.model, (g = buildFor(w.model, { phase: 'decode', batch: 1, context: CONTEXT })));
+  const key = `${w.model}@${context}`;
+  let g = graphs.get(key);
+  if (!g) graphs.set(key, (g = buildFor(w.model, { phase: 'decode', batch: 1, context })));
   return run(g, loadArch(archPath(ARCH[device]!)), loadQuant(w.quant), { threads }).totals.tokensPerSecond;
 }
 
@@ -74,6 +79,33 @@ describe('cost scales linearly with weight bits, as published', () => {
       const published = pub('Llama-2-7B (W2)') / pub('Llama-2-7B (W4)');
       const model = tokensPerSecond(device, 'Llama-2-7B (W2)', threads) / tokensPerSecond(device, 'Llama-2-7B (W4)', threads);
       expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }
+});
+
+// Snapdragon X Elite (Surface Laptop 7 class) rows of shared/reference/lut.json: the README
+// headline (BitNet-3B, 20 tok/s on 1 core, 48 on 4) and the 'Compared to NPU' table (Llama-2-7B,
+// input 1024 / output 1024: decode at a ~1.5k-token context). The model over-predicts them
+// today (single-core rate ~1.5× too high): checked as known gaps with their bounds.
+describe('Snapdragon X Elite (Surface Laptop 7 class)', () => {
+  const snap = ref.t_mac.find((e) => e.param === 'snapdragon_x_elite')!.value as { framework: string; model: string; threads?: number; tokens_per_s: number }[];
+  const cases: { workload: string; threads: number; published: number; context: number; maxRatio: number }[] = [
+    { workload: 'BitNet-3B', threads: 1, published: 20, context: CONTEXT, maxRatio: 1.7 },
+    { workload: 'BitNet-3B', threads: 4, published: 48, context: CONTEXT, maxRatio: 2.3 },
+    ...snap.filter((r) => r.framework === 'T-MAC CPU').map((r) => ({
+      workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
+      threads: r.threads!,
+      published: r.tokens_per_s,
+      context: 1536,
+      maxRatio: 1.7,
+    })),
+  ];
+  it('covers the published rows', () => expect(cases).toHaveLength(6));
+  for (const c of cases) {
+    it(`${c.workload}, ${c.threads} thread(s): within ${TOLERANCE * 100}% of ${c.published} tok/s, or a known over-prediction below ${c.maxRatio}×`, () => {
+      const ratio = tokensPerSecond('Snapdragon X Elite', c.workload, c.threads, c.context) / c.published;
+      expect(ratio).toBeGreaterThan(1 - TOLERANCE);
+      expect(ratio).toBeLessThan(c.maxRatio);
     });
   }
 });
