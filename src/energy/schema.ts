@@ -25,6 +25,6 @@ export const energyOverrideSchema = {
 export const energySectionSchema = {
   type: 'object',
   description: 'Overrides of energy-table entries (src/energy/tables.ts), keyed by table key; see docs/energy.md.',
-  propertyNames: { enum: overridableKeys() },
-  additionalProperties: energyOverrideSchema,
-} as const;
+  additionalProperties: false,
+  properties: Object.fromEntries(overridableKeys().map((k) => [k, energyOverrideSchema])),
+};

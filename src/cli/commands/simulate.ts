@@ -84,6 +84,8 @@ export function renderRun(r: RunResult): string {
   s += `FLOPs, bytes      ${formatSi(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
   s += `energy            ${(t.energyJ).toPrecision(3)} J per step, ${(t.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${t.averagePowerW.toFixed(1)} W average\n`;
   s += `  breakdown       compute ${pct(pj.compute, t.energyJ)} · on-chip ${pct(pj.onChip, t.energyJ)} · off-chip ${pct(pj.offChip, t.energyJ)} · static ${pct(pj.static, t.energyJ)}\n`;
+  const es = r.energySources ?? [];
+  if (es.length) s += `  sources         ${es.length} table entries, ${es.filter((e) => !e.verified).length} of them placeholders (--json lists every source)${es.some((e) => e.overridden) ? `; overridden by the arch: ${es.filter((e) => e.overridden).map((e) => `${e.key} = ${e.valuePj} ${e.unit}`).join(', ')}` : ''}\n`;
   s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${((100 * m.totalBytes) / m.capacityBytes).toFixed(1)}%)${m.fits ? '' : ' — DOES NOT FIT'}\n`;
   s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
   if (r.calibration.length) {
