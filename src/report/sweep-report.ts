@@ -50,9 +50,10 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
     if (params.length > 0) {
       const objectives = [...new Set([x, y])];
       sections.push({
-        id: 'params', title: 'Parameters vs objectives', spec: paramsSpec(t, { objectives, maximize: opts.maximize }),
+        id: 'params', title: 'Parameters vs objectives', spec: paramsSpec(t, { objectives, maximize: opts.maximize, pointLimit: CANVAS_THRESHOLD }),
         note: t.params.length > params.length ? `Showing the ${params.length} parameters with the most distinct values of ${t.params.length}.` : undefined,
-        renderer: feasible * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
+        // Summarized panels (past CANVAS_THRESHOLD points) have few marks; point panels may have many.
+        renderer: feasible <= CANVAS_THRESHOLD && feasible * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
       });
     }
   }

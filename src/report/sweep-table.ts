@@ -46,6 +46,11 @@ function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** A value as a reader wants it in a label: numbers to 6 significant digits. */
+function label(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : show(v);
+}
+
 export function sweepTable(lines: readonly SweepLine[]): SweepTable {
   const seen = new Map<string, Map<string, unknown>>();
   const order: string[] = [];
@@ -87,7 +92,7 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
       const p = byLabel.get(k);
       if (!p) continue;
       row[p.field] = p.numeric ? v : show(v);
-      parts.push(`${k}=${show(v)}`);
+      parts.push(`${k}=${label(v)}`);
     }
     row.label = parts.join(', ');
     if (l.ok) {

@@ -58,7 +58,7 @@ export function paretoData(t: SweepTable, o: ParetoOptions): ParetoData {
 }
 
 function axis(info: ObjectiveInfo, values: number[]) {
-  const log = spansDecades(values, 2);
+  const log = spansDecades(values, 1.5);
   const better = info.direction === 'min' ? 'lower is better' : 'higher is better';
   return {
     type: 'quantitative' as const,

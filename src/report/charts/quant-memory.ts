@@ -44,7 +44,8 @@ export function quantMemorySpec(q: QuantComparison): VlSpec {
         y: { field: 'row', type: 'nominal', title: 'format', sort: null },
         x: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'memory (GiB)' },
         color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: ['weights', 'KV cache'], range: ['#4c78a8', '#f58518'] } },
-        opacity: { field: 'fits', type: 'nominal', title: 'memory', scale: { domain: ['fits', 'does not fit'], range: [1, 0.4] } },
+        // Formats that do not fit are drawn faint (and say so in the tooltip and the table).
+        opacity: { condition: { test: "datum.fits === 'fits'", value: 1 }, value: 0.4 },
         tooltip: [
           { field: 'format', type: 'nominal' }, { field: 'component', type: 'nominal' },
           { field: 'gib', type: 'quantitative', title: 'GiB', format: '.3f' }, { field: 'fits', type: 'nominal' },
