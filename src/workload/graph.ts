@@ -39,6 +39,8 @@ interface OpCommon {
    * distinct experts hit, which may be fractional; see workload/builders/decoder.ts.
    */
   count?: number;
+  /** Where an imported op came from (trace events, ONNX nodes); not part of its shape. */
+  source?: Record<string, unknown>;
 }
 
 /**

@@ -154,7 +154,7 @@ export function opMacs(op: Op): number {
 
 /** A key that is equal for ops a hardware model must evaluate identically (memoization). */
 export function opShapeKey(op: Op): string {
-  const { id: _id, name: _name, layer: _layer, deps: _deps, cls: _cls, ...shape } = op;
+  const { id: _id, name: _name, layer: _layer, deps: _deps, cls: _cls, source: _source, ...shape } = op;
   return JSON.stringify(shape);
 }
 

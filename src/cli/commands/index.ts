@@ -8,6 +8,7 @@ import { mergeCommand } from './merge.ts';
 import { paretoCommand } from './pareto.ts';
 import { reportCommand } from './report.ts';
 import { opCommand } from './op.ts';
+import { traceCommand } from './trace.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -25,4 +26,5 @@ export const COMMANDS: CommandModule[] = [
   paretoCommand,
   reportCommand,
   opCommand,
+  traceCommand,
 ];
