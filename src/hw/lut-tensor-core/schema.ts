@@ -159,9 +159,15 @@ const cpuSchema = {
   },
 };
 
+/** Discriminated on `variant` (if/then rather than oneOf, so an error names the right branch). */
 export const lutSectionSchema = {
   type: 'object',
-  oneOf: [tensorCoreSchema, cpuSchema],
+  required: ['variant'],
+  properties: { variant: { enum: ['tensor-core', 'cpu'], description: "'tensor-core' (LUT Tensor Core units) or 'cpu' (T-MAC kernels)." } },
+  allOf: [
+    { if: { properties: { variant: { const: 'tensor-core' } } }, then: tensorCoreSchema },
+    { if: { properties: { variant: { const: 'cpu' } } }, then: cpuSchema },
+  ],
 };
 
 export const lutArchSchema = archSchema('lut-tensor-core', { name: 'lut', schema: lutSectionSchema, required: true });
