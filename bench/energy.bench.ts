@@ -108,27 +108,45 @@ function flightllm(all: Preset[]): void {
 }
 
 function tmac(all: Preset[]): void {
-  console.log('\nT-MAC vs llama.cpp, Jetson AGX Orin CPU, Llama-2-7B W2 decode (batch 1, context 256)');
+  console.log('\nT-MAC vs llama.cpp on a Jetson AGX Orin, Llama-2-7B W2 decode (batch 1, context 256)');
   const pub = readRef('lut.json', 'orin_energy_llama2_7b_w2');
   const rows = (pub?.value ?? []) as { framework: string; J_per_token: number; tokens_per_s: number; power_W: number }[];
-  const pT = rows.find((r) => r.framework === 'T-MAC CPU');
-  const pL = rows.find((r) => r.framework === 'llama.cpp CPU');
-  console.log(`  published: T-MAC ${pT?.J_per_token ?? '?'} J/token (${pT?.power_W} W), llama.cpp ${pL?.J_per_token ?? '?'} J/token (${pL?.power_W} W) → ${pT && pL ? (pL.J_per_token / pT.J_per_token).toFixed(1) : '?'}× (${pub?.source ?? 'lut.json missing'})`);
+  console.log(`  published (${pub?.source ?? 'lut.json missing'}):`);
+  for (const r of rows) console.log(`    ${r.framework}: ${r.J_per_token} J/token, ${r.tokens_per_s} token/s, ${r.power_W} W`);
   const orin = all.filter((p) => /orin/i.test(p.file) || /orin/i.test(p.arch.name));
-  const t = orin.find((p) => p.arch.kind === 'lut-tensor-core');
-  const l = orin.find((p) => p.arch.kind !== 'lut-tensor-core' || /llama\.?cpp/i.test(p.arch.name + p.file));
-  if (!hardwareKinds().includes('lut-tensor-core')) console.log('  MISSING: hardware kind lut-tensor-core is not registered');
-  else if (!t) console.log('  MISSING: no Jetson Orin T-MAC preset under arch-configs/lut/');
-  if (!l || l === t) console.log('  MISSING: no llama.cpp (dequantize-then-MAC) Orin CPU preset to compare against');
+  // Each published row against the preset that models it: T-MAC CPU ↔ the lut-tensor-core CPU
+  // preset; llama.cpp GPU ↔ the Orin GPU preset; llama.cpp CPU (dequantize-then-MAC on the
+  // Cortex-A78AE cores) ↔ a CPU preset that is not a LUT one.
+  const sides: { row: string; preset?: Preset; quant: string; need: string }[] = [
+    { row: 'T-MAC CPU', preset: orin.find((p) => p.arch.kind === 'lut-tensor-core'), quant: 'w2a16', need: 'a Jetson Orin T-MAC preset (kind lut-tensor-core)' },
+    { row: 'llama.cpp CPU', preset: orin.find((p) => p.arch.kind !== 'lut-tensor-core' && p.arch.kind !== 'gpu-tensor-core'), quant: 'w2a16', need: 'a llama.cpp (dequantize-then-MAC) Orin CPU preset' },
+    { row: 'llama.cpp GPU', preset: orin.find((p) => p.arch.kind === 'gpu-tensor-core'), quant: 'w2a16', need: 'a Jetson Orin GPU preset (kind gpu-tensor-core)' },
+  ];
   const shape: BuildOptions = { phase: 'decode', batch: 1, context: 256 };
-  const rt = t ? simulate(t, 'w2a16', shape) : undefined;
-  const rl = l && l !== t ? simulate(l, 'w2a16', shape) : undefined;
-  if (t) console.log(`  ${t.file}: ${typeof rt === 'string' ? `failed: ${rt}` : line(rt!)}${pT && rt && typeof rt !== 'string' ? `; vs published ${pT.J_per_token} J/token: gap ${gap(rt.totals.energyPerTokenJ, pT.J_per_token)}` : ''}`);
-  if (l && l !== t) console.log(`  ${l.file}: ${typeof rl === 'string' ? `failed: ${rl}` : line(rl!)}${pL && rl && typeof rl !== 'string' ? `; vs published ${pL.J_per_token} J/token: gap ${gap(rl.totals.energyPerTokenJ, pL.J_per_token)}` : ''}`);
-  if (rt && rl && typeof rt !== 'string' && typeof rl !== 'string' && pT && pL) {
-    const ratio = rl.totals.energyPerTokenJ / rt.totals.energyPerTokenJ;
-    const published = pL.J_per_token / pT.J_per_token;
-    console.log(`  modeled energy reduction ${ratio.toFixed(2)}× vs published ${published.toFixed(2)}×: gap ${gap(ratio, published)}`);
+  const modeled = new Map<string, number>();
+  for (const side of sides) {
+    const published = rows.find((r) => r.framework === side.row);
+    if (!side.preset) {
+      console.log(`  ${side.row}: MISSING ${side.need}`);
+      continue;
+    }
+    const r = simulate(side.preset, side.quant, shape);
+    if (typeof r === 'string') {
+      console.log(`  ${side.row} ↔ ${side.preset.file} ${side.quant}: failed: ${r}`);
+      continue;
+    }
+    modeled.set(side.row, r.totals.energyPerTokenJ);
+    console.log(`  ${side.row} ↔ ${side.preset.file} ${side.quant}: ${line(r)}${published ? `; vs published ${published.J_per_token} J/token: gap ${gap(r.totals.energyPerTokenJ, published.J_per_token)}, power gap ${gap(r.totals.averagePowerW, published.power_W)}` : ''}`);
+  }
+  const t = modeled.get('T-MAC CPU');
+  const pT = rows.find((r) => r.framework === 'T-MAC CPU');
+  for (const base of ['llama.cpp CPU', 'llama.cpp GPU']) {
+    const b = modeled.get(base);
+    const pB = rows.find((r) => r.framework === base);
+    if (t === undefined || b === undefined || !pT || !pB) continue;
+    const ratio = b / t;
+    const published = pB.J_per_token / pT.J_per_token;
+    console.log(`  energy reduction T-MAC vs ${base}: modeled ${ratio.toFixed(2)}× vs published ${published.toFixed(2)}×: gap ${gap(ratio, published)}`);
   }
 }
 
