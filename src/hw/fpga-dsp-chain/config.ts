@@ -64,6 +64,12 @@ export interface Mpe {
    * 'dot-product' (DSP58 INT8 mode: P products along K summed in one DSP).
    */
   packing: 'shared-activation' | 'dot-product';
+  /**
+   * Width of the low product field when two products share one DSP (WP486: the second operand is
+   * shifted by 18). A cascade of L packed DSPs stays exact only while L·max|a·w| < 2^(bits−1);
+   * beyond that the chain runs one product per DSP.
+   */
+  packedLowFieldBits: number;
 }
 
 export interface Sfu {

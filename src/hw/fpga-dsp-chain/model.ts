@@ -26,22 +26,37 @@ import { validateFpga } from './resources.ts';
 
 const INT_BITS: Partial<Record<ComputeDtype, number>> = { int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
 
-/** The MAC dtype the DSPs run two operand formats at, and its products per DSP; unsupported → InfeasibleError. */
-export function macDtype(a: TensorFormat, b: TensorFormat, c: FpgaArchConfig): { dtype: string; products: number } {
+/**
+ * Whether products packed in one DSP stay exact along a cascade of chainLength: the low field must
+ * hold L·max|a|·max|w| (WP486 guard band; the numeric DSP48E2 model checks the same arithmetic).
+ */
+export function packingFits(c: FpgaArchConfig, aBits: number, wBits: number): boolean {
+  const mpe = c.fpga.accelerator.mpe;
+  if (mpe.packing === 'dot-product') return true;
+  return mpe.chainLength * 2 ** (aBits - 1) * 2 ** (wBits - 1) < 2 ** (mpe.packedLowFieldBits - 1);
+}
+
+/**
+ * The MAC dtype the DSPs run two operand formats at, and its products per DSP (1 when packing
+ * would overflow the cascade); an unsupported dtype is an InfeasibleError.
+ */
+export function macDtype(a: TensorFormat, b: TensorFormat, c: FpgaArchConfig): { dtype: string; products: number; packingOverflow: boolean } {
   const pp = c.fpga.accelerator.mpe.productsPerDsp;
   const ba = INT_BITS[a.computeDtype];
   const bb = INT_BITS[b.computeDtype];
   let want: string;
   if (ba !== undefined && bb !== undefined) want = Math.max(ba, bb) <= 4 && pp['int4'] !== undefined ? 'int4' : 'int8';
   else want = a.computeDtype === b.computeDtype ? a.computeDtype : `${a.computeDtype}×${b.computeDtype}`;
-  const products = pp[want];
+  let products = pp[want];
   if (products === undefined) {
     throw new InfeasibleError(
       `the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')} — use an integer scheme such as w4a8 or w8a8`,
       { pointer: '/fpga/accelerator/mpe/productsPerDsp' },
     );
   }
-  return { dtype: want, products };
+  const packingOverflow = products > 1 && ba !== undefined && bb !== undefined && !packingFits(c, a.elementBits, b.elementBits);
+  if (packingOverflow) products = 1;
+  return { dtype: want, products, packingOverflow };
 }
 
 export function hbmBandwidthBps(c: FpgaArchConfig): number {
@@ -174,11 +189,12 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
 
   switch (op.kind) {
     case 'gemm': {
-      const aFmt = op.weight === 'none' || op.weight === 'aux' ? q.activations : q.activations;
+      const aFmt = q.activations;
       const bFmt = op.weight === 'layer' ? q.weights : op.weight === 'aux' ? q.embeddings : q.activations;
       const md = macDtype(aFmt, bFmt, c);
       dtype = md.dtype;
       products = md.products;
+      if (md.packingOverflow) notes.push(`packing off: ${a.mpe.chainLength} packed ${aFmt.name}×${bFmt.name} products would overflow the ${a.mpe.packedLowFieldBits}-bit low field; 1 product per DSP`);
       const t = matmulTiming({ m: op.m, n: op.n, kEff, instances: op.batch, weightBits: bFmt.elementBits }, c, md.products);
       const count = instances(op);
       streamCycles = Math.ceil(t.streamCycles * count);

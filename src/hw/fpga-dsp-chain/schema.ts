@@ -59,7 +59,7 @@ export const fpgaSectionSchema = {
         mpe: {
           type: 'object',
           additionalProperties: false,
-          required: ['chains', 'chainLength', 'productsPerDsp', 'extraPipelineStages', 'gemvWeightPortBytesPerCycle', 'gemvColumnTile', 'packing'],
+          required: ['chains', 'chainLength', 'productsPerDsp', 'extraPipelineStages', 'gemvWeightPortBytesPerCycle', 'gemvColumnTile', 'packing', 'packedLowFieldBits'],
           properties: {
             chains: { ...posInt, description: 'DSP chains per core.' },
             chainLength: { ...posInt, description: 'DSPs cascaded through PCIN/PCOUT per chain.' },
@@ -73,6 +73,7 @@ export const fpgaSectionSchema = {
             extraPipelineStages: { ...nonNegInt, description: 'Pipeline stages outside the cascade.' },
             gemvWeightPortBytesPerCycle: { ...posInt, description: 'Weight-buffer read width in matrix-vector mode, bytes/cycle.' },
             gemvColumnTile: { ...posInt, description: 'Output columns per matrix-vector instruction.' },
+            packedLowFieldBits: { ...posInt, description: 'Low product field of packed products (18 on DSP48E2 per WP486).' },
             packing: { enum: ['shared-activation', 'dot-product'], description: 'shared-activation: the products of one DSP feed different output columns (DSP48E2 INT8 packing); dot-product: they are summed along K (DSP58 INT8 mode).' },
           },
         },
