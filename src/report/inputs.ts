@@ -39,6 +39,7 @@ export type SweepLine =
   | { id: string; index: number; point: SweepPoint; ok: true; objectives: Record<string, number | boolean> }
   | { id: string; index: number; point: SweepPoint; ok: false; reason: string };
 
+/** One (format, arch) row of `quant --json` (src/compare/quant-compare.ts writes it). */
 export interface QuantRow {
   format: string;
   arch: string;
@@ -46,13 +47,17 @@ export interface QuantRow {
   bitsPerWeight: number;
   weightBytes: number;
   kvBytes: number;
+  /** The arch's device memory, when the comparison records it (drawn as a capacity rule). */
+  capacityBytes?: number;
   fits: boolean;
-  latencySeconds: number;
-  tokensPerSecond: number;
-  energyPerTokenJ: number;
-  bound: string;
-  sqnrDb: number | null;
-  relError: number | null;
+  /** Absent when the arch cannot run the format (supported: false). */
+  latencySeconds?: number;
+  tokensPerSecond?: number;
+  energyPerTokenJ?: number;
+  bound?: string;
+  /** null (JSON of Infinity) or absent when the format is exact. */
+  sqnrDb?: number | null;
+  relError?: number | null;
   supported: boolean;
   reason?: string;
 }

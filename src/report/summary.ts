@@ -102,8 +102,8 @@ export function quantTableHtml(q: QuantComparison): string {
     q.rows.map((r) => [
       r.format, r.archName, num(r.bitsPerWeight.toFixed(3)), num(formatBytes(r.weightBytes)), num(formatBytes(r.kvBytes)),
       r.fits ? { html: 'yes', cls: 'ok' } : { html: 'no', cls: 'bad' },
-      num(r.supported ? formatSeconds(r.latencySeconds) : '—'), num(r.supported ? r.tokensPerSecond.toPrecision(4) : '—'),
-      num(r.supported ? `${(r.energyPerTokenJ * 1e3).toPrecision(3)} mJ` : '—'), r.supported ? r.bound : '—',
+      num(r.latencySeconds !== undefined ? formatSeconds(r.latencySeconds) : '—'), num(r.tokensPerSecond !== undefined ? r.tokensPerSecond.toPrecision(4) : '—'),
+      num(r.energyPerTokenJ !== undefined ? `${(r.energyPerTokenJ * 1e3).toPrecision(3)} mJ` : '—'), r.bound ?? '—',
       num(typeof r.sqnrDb === 'number' ? `${r.sqnrDb.toFixed(1)} dB` : '—'), num(typeof r.relError === 'number' ? r.relError.toExponential(2) : '—'),
       r.supported ? 'yes' : { html: `no: ${e(r.reason ?? 'unsupported')}`, cls: 'bad' },
     ]),

@@ -192,6 +192,9 @@ describe('quant charts', () => {
     expect(quantMemoryRows(q)).toHaveLength(n);
     const r = await renderSpec(quantMemorySpec(q));
     expect(r.marks['memory_marks']).toBe(n);
+    expect(r.marks['capacity_marks']).toBe(1); // one arch, one capacity rule
+    const noCap = await renderSpec(quantMemorySpec({ ...q, rows: q.rows.map(({ capacityBytes: _c, ...row }) => row) }));
+    expect(noCap.marks['capacity_marks']).toBeUndefined();
     expect(axisTitles(r.svg)).toContain('memory (GiB)');
   });
 });

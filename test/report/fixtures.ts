@@ -128,7 +128,7 @@ export function quantFixture(schemes = ['w16a16', 'w8a8', 'w4a16-g128', 'fp8', '
     for (let i = 0; i < sample.length; i++) noise += (sample[i]! - deq[i]!) ** 2;
     return {
       format: name, arch: ARCH, archName: arch.name, bitsPerWeight: q.weights.bitsPerElement,
-      weightBytes: r.memory.weightsBytes, kvBytes: r.memory.kvCacheBytes, fits: r.memory.fits,
+      weightBytes: r.memory.weightsBytes, kvBytes: r.memory.kvCacheBytes, capacityBytes: r.memory.capacityBytes, fits: r.memory.fits,
       latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
       bound: r.classes.reduce((a, c) => (c.seconds > a.seconds ? c : a)).bound,
       sqnrDb: noise > 0 ? 10 * Math.log10(signal / noise) : null,

@@ -1,6 +1,7 @@
 /**
  * Quant formats side by side in memory: weights and KV cache of each format (per arch when the
- * comparison spans several), stacked, in GiB (binary, as DRAM capacity is quoted).
+ * comparison spans several), stacked, in GiB (binary, as DRAM capacity is quoted), with a dashed
+ * rule at each arch's device memory capacity when the comparison records it.
  */
 import type { QuantComparison } from '../inputs.ts';
 import { GiB } from '../../util/units.ts';
@@ -27,8 +28,16 @@ export function quantMemoryRows(q: QuantComparison): QuantMemoryRow[] {
   return out;
 }
 
+/** One capacity line per distinct (arch, capacity) the comparison records. */
+export function capacityRows(q: QuantComparison): { archName: string; gib: number }[] {
+  const seen = new Map<string, { archName: string; gib: number }>();
+  for (const r of q.rows) if (r.capacityBytes) seen.set(`${r.archName}|${r.capacityBytes}`, { archName: r.archName, gib: r.capacityBytes / GiB });
+  return [...seen.values()];
+}
+
 export function quantMemorySpec(q: QuantComparison): VlSpec {
   const rows = quantMemoryRows(q);
+  const caps = capacityRows(q);
   return {
     $schema: VL_SCHEMA,
     title: 'Memory by format: weights and KV cache',
@@ -51,6 +60,11 @@ export function quantMemorySpec(q: QuantComparison): VlSpec {
           { field: 'gib', type: 'quantitative', title: 'GiB', format: '.3f' }, { field: 'fits', type: 'nominal' },
         ],
       },
-    }],
+    }, ...(caps.length ? [{
+      name: 'capacity',
+      data: { values: caps },
+      mark: { type: 'rule' as const, color: '#b00', strokeDash: [4, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: 'gib', type: 'quantitative' as const }, tooltip: [{ field: 'archName', title: 'arch' }, { field: 'gib', title: 'capacity (GiB)', format: '.1f' }] },
+    }] : [])],
   } as VlSpec;
 }

@@ -8,13 +8,14 @@ import type { QuantComparison, QuantRow } from '../inputs.ts';
 import { CONFIG, VL_SCHEMA, spansDecades, type VlSpec } from './common.ts';
 
 export function tradeoffRows(q: QuantComparison): QuantRow[] {
-  return q.rows.filter((r) => r.supported && typeof r.sqnrDb === 'number' && Number.isFinite(r.sqnrDb));
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  return q.rows.filter((r) => r.supported && finite(r.sqnrDb) && finite(r.latencySeconds) && finite(r.energyPerTokenJ));
 }
 
 export function quantTradeoffSpec(q: QuantComparison): VlSpec {
   const rows = tradeoffRows(q).map((r) => ({ ...r, fitsLabel: r.fits ? 'fits' : 'does not fit' }));
   const panel = (field: 'latencySeconds' | 'energyPerTokenJ', title: string) => {
-    const y = { field, type: 'quantitative' as const, title, scale: spansDecades(rows.map((r) => r[field]), 1.5) ? { type: 'log' as const } : { zero: false }, axis: { format: '~s' } };
+    const y = { field, type: 'quantitative' as const, title, scale: spansDecades(rows.map((r) => r[field]!), 1.5) ? { type: 'log' as const } : { zero: false }, axis: { format: '~s' } };
     const x = { field: 'sqnrDb', type: 'quantitative' as const, title: 'weight SQNR (dB) — higher is more accurate', scale: { zero: false } };
     return {
       width: 320,
