@@ -9,6 +9,8 @@ import { paretoCommand } from './pareto.ts';
 import { reportCommand } from './report.ts';
 import { opCommand } from './op.ts';
 import { traceCommand } from './trace.ts';
+import { formatsCommand } from './formats.ts';
+import { checkCommand } from './check.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -27,4 +29,6 @@ export const COMMANDS: CommandModule[] = [
   reportCommand,
   opCommand,
   traceCommand,
+  formatsCommand,
+  checkCommand,
 ];
