@@ -87,6 +87,13 @@ export function traceEnergySources<T>(fn: () => T): { result: T; sources: Energy
   return { result, sources: sortedSources(seen) };
 }
 
+/** The union of several runs' entry lists (first occurrence of a key wins), in key order. */
+export function mergeEnergySources(...lists: (EnergySourceUse[] | undefined)[]): EnergySourceUse[] {
+  const m = new Map<string, EnergySourceUse>();
+  for (const l of lists) for (const u of l ?? []) if (!m.has(u.key)) m.set(u.key, u);
+  return sortedSources(m);
+}
+
 /** The collected entries in key order (deterministic output). */
 export function sortedSources(m: Map<string, EnergySourceUse>): EnergySourceUse[] {
   return [...m.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

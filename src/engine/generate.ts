@@ -20,6 +20,7 @@ import type { AttentionOp, Op } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import { footprint, kvCacheBytes } from '../workload/footprint.ts';
 import { createEvaluator, run, type RunOptions, type RunResult, type OpRecord } from './run.ts';
+import { mergeEnergySources } from '../energy/account.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
 
@@ -247,6 +248,7 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     memory: { ...fpDecode, kvCacheBytes: kvCacheBytes(decodeGraph, quant, P + O), totalBytes: peakMemoryBytes, capacityBytes, fits },
     classes: [...classes.map((c) => ({ ...c, phase: 'prefill' })), ...first.classes.map((c) => ({ ...c, phase: 'decode' }))] as RunResult['classes'],
     ops: [...prefill.ops.map(tag('prefill')), ...first.ops.map(tag('decode'))],
+    energySources: mergeEnergySources(prefill.energySources, first.energySources),
     warnings: [...warnings, ...prefill.warnings.filter((w) => !w.startsWith('workload does not fit')), ...first.warnings.filter((w) => !w.startsWith('workload does not fit'))],
     generate,
   };

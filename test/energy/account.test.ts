@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchConfig } from '../../src/config/arch.ts';
 import {
-  computeEnergy, energyOf, memoryEnergy, sramPjPerByte, staticEnergyPj, totalPj, traceEnergySources, collectEnergySources,
+  computeEnergy, energyOf, memoryEnergy, mergeEnergySources, sramPjPerByte, staticEnergyPj, totalPj, traceEnergySources, collectEnergySources,
   type EnergySourceUse, type EnergyWork,
 } from '../../src/energy/account.ts';
 import { nodeEnergyScale } from '../../src/energy/scaling.ts';
@@ -180,5 +180,15 @@ describe('energy source trace', () => {
     });
     expect([...inner.keys()]).toEqual(['mac:int4']);
     expect([...outer.keys()].sort()).toEqual(['mac:int2', 'mac:int4']);
+  });
+});
+
+describe('mergeEnergySources', () => {
+  it('unions runs by key, first occurrence wins, sorted', () => {
+    const a = traceEnergySources(() => energyOf({ compute: [{ key: 'mac:fp16', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 }, arch())).sources;
+    const b = traceEnergySources(() => energyOf({ compute: [{ key: 'add:int8', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 }, arch({ energy: { dram: { valuePj: 1, source: 's' } } }))).sources;
+    const m = mergeEnergySources(a, b, undefined);
+    expect(m.map((s) => s.key)).toEqual(['add:int8', 'mac:fp16', 'memory:HBM2']);
+    expect(m.find((s) => s.key === 'memory:HBM2')!.overridden).toBe(false);
   });
 });
