@@ -39,6 +39,8 @@ export interface LutTensorCoreSection {
   weightBits: number[];
   /** Activation compute dtypes the tables can be built from. */
   activationDtypes: string[];
+  /** Loaded DRAM latency before the first tile's operands arrive (pipeline fill), seconds. */
+  dramLatencySeconds?: number;
   /** Published area of one LUT unit relative to a MAC tensor core of the same tile throughput (reported, not used for timing). */
   areaRelativeToMacTensorCore?: number;
 }
@@ -111,6 +113,7 @@ const tensorCoreSchema = {
     operandBytesPerCyclePerUnit: { ...pos, description: 'Register-file/SRAM bytes per cycle per unit for weight planes and table refills.' },
     weightBits: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 8 } },
     activationDtypes: { type: 'array', minItems: 1, items: { enum: ['fp16', 'bf16', 'int8'] } },
+    dramLatencySeconds: { type: 'number', minimum: 0, description: 'Loaded DRAM latency paid once per kernel (pipeline fill), seconds.' },
     areaRelativeToMacTensorCore: pos,
   },
 };

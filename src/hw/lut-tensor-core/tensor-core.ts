@@ -10,8 +10,10 @@
  *   precompute = 'separate': table build adds on the host vector units, tables written to and read
  *                back from DRAM; 'fused': built in the previous op's epilogue (no cycles here),
  *                the GEMM reads tables instead of activations
- *   memory     = DRAM bytes / memory bandwidth
- *   time       = precompute + max(cycles/clock, memory)
+ *   memory     = DRAM bytes / (memory bandwidth × calibration dramBandwidthEfficiency)
+ *   time       = launch + fill + precompute + max(cycles/clock, memory)
+ *                (launch: calibration kernelLaunchSeconds per kernel, a separate precompute is a
+ *                second kernel; fill: lut.dramLatencySeconds — the same host terms the GPU model uses)
  * Everything else (attention, norms, fp16 lm_head, 8/16-bit weights) runs on the host's MAC and
  * vector units (the `compute` section) at its roofline.
  */
@@ -22,6 +24,7 @@ import type { Ceilings, OpResult } from '../model.ts';
 import { rooflineOpResult } from '../roofline/roofline.ts';
 import { energyOf } from '../../energy/account.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
+import { calibrationValue } from '../../config/arch.ts';
 import { isLutGemm, mpGemmCounts } from './mpgemm.ts';
 import type { LutArchConfig, LutTensorCoreSection } from './schema.ts';
 
@@ -83,6 +86,9 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const lutCycles = waves * cyclesPerItem * stall;
 
   const traffic = opTraffic(op, q);
+  const launchSeconds = calibrationValue(c, 'kernelLaunchSeconds', 0);
+  const bwBps = c.memory.bandwidthBps * calibrationValue(c, 'dramBandwidthEfficiency', 1);
+  const fillSeconds = s.dramLatencySeconds ?? 0;
   const tableBytes = counts.tables * counts.tableEntries * entryBytes;
   const actInBytes = (op.m * op.k * inst * q.activations.bitsPerElement) / 8;
   let dram: number;
@@ -91,13 +97,13 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
     // A precompute kernel on the host vector units reads the activations and writes tables;
     // the GEMM reads the tables back.
     dram = traffic.total + 2 * tableBytes;
-    precomputeSeconds = Math.max(counts.precomputeAdds / hostCompute(c).vectorOpsPerSecond, (actInBytes + tableBytes) / c.memory.bandwidthBps);
+    precomputeSeconds = launchSeconds + Math.max(counts.precomputeAdds / hostCompute(c).vectorOpsPerSecond, (actInBytes + tableBytes) / bwBps);
   } else {
     dram = traffic.total - actInBytes + tableBytes;
   }
   const computeSeconds = lutCycles / s.clockHz;
-  const memorySeconds = dram / c.memory.bandwidthBps;
-  const seconds = precomputeSeconds + Math.max(computeSeconds, memorySeconds);
+  const memorySeconds = dram / bwBps;
+  const seconds = launchSeconds + fillSeconds + precomputeSeconds + Math.max(computeSeconds, memorySeconds);
   const memoryBound = memorySeconds > computeSeconds;
   const ed = entryDtype(act);
   const accKey = ed === 'fp16' ? 'fp16' : 'int32';
@@ -124,7 +130,7 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
     bytes: { dram },
     energyPj,
     bound: memoryBound ? 'memory' : 'compute',
-    utilization: memoryBound ? dram / (seconds * c.memory.bandwidthBps) : usefulLookupSlots / (seconds * s.clockHz),
+    utilization: memoryBound ? dram / (seconds * bwBps) : usefulLookupSlots / (seconds * s.clockHz),
     breakdown: {
       planes: b,
       items,
@@ -132,6 +138,8 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
       waves,
       lutCycles,
       operandStall: stall,
+      launchSeconds,
+      fillSeconds,
       precomputeSeconds,
       lookupSeconds: computeSeconds,
       memorySeconds,
