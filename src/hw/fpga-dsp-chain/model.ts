@@ -50,7 +50,7 @@ export function macDtype(a: TensorFormat, b: TensorFormat, c: FpgaArchConfig): {
   let products = pp[want];
   if (products === undefined) {
     throw new InfeasibleError(
-      `the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')} — use an integer scheme such as w4a8 or w8a8`,
+      `the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')}`,
       { pointer: '/fpga/accelerator/mpe/productsPerDsp' },
     );
   }
@@ -191,7 +191,16 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
     case 'gemm': {
       const aFmt = q.activations;
       const bFmt = op.weight === 'layer' ? q.weights : op.weight === 'aux' ? q.embeddings : q.activations;
-      const md = macDtype(aFmt, bFmt, c);
+      let md: ReturnType<typeof macDtype>;
+      try {
+        md = macDtype(aFmt, bFmt, c);
+      } catch (e) {
+        if (!(e instanceof InfeasibleError)) throw e;
+        const hint = op.weight === 'aux'
+          ? ` — ${op.name} weights take the scheme's embeddings format (${bFmt.name}); use a quant file with integer embeddings, e.g. workloads/quant/flightllm-w4a8.json`
+          : ' — use an integer scheme such as w4a8 or w8a8';
+        throw new InfeasibleError(`${op.name}: ${e.message}${hint}`, { pointer: e.pointer });
+      }
       dtype = md.dtype;
       products = md.products;
       if (md.packingOverflow) notes.push(`packing off: ${a.mpe.chainLength} packed ${aFmt.name}×${bFmt.name} products would overflow the ${a.mpe.packedLowFieldBits}-bit low field; 1 product per DSP`);
@@ -200,7 +209,7 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
       streamCycles = Math.ceil(t.streamCycles * count);
       macSlots = t.macSlots * count;
       fixedCycles += t.fillDrainCycles;
-      parts.push({ name: op.name, timing: t });
+      parts.push({ name: 'mpe', timing: t });
       if (op.bias) vectorOps += op.m * op.n * op.batch * count;
       break;
     }
@@ -260,7 +269,7 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
     hbmBytes: placed.hbm, ddrBytes: placed.ddr, indexBytes,
     usefulMacs: macs, skippedMacs: opMacs(op) - macs, dspUtilization,
   });
-  for (const p of parts) if (p.timing.mode === 'gemv') breakdown[`${p.name}ColsPerPass`] = p.timing.colsPerPass;
+  for (const p of parts) if (p.timing.mode === 'gemv') breakdown[p.name === 'mpe' ? 'colsPerPass' : `${p.name}ColsPerPass`] = p.timing.colsPerPass;
   if (products > 0) notes.push(`${parts.map((p) => `${p.name} ${p.timing.mode}`).join(', ')} at ${dtype}; DSP utilization ${(dspUtilization * 100).toFixed(1)}%${density < 1 ? ` (${(macSlots > 0 ? (macs / macSlots) * 100 : 0).toFixed(1)}% while streaming)` : ''}`);
 
   // --- energy, only through energy/ ---------------------------------------------------------------

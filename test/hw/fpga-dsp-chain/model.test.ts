@@ -77,8 +77,8 @@ describe('DSP chain', () => {
 
   it('matrix-vector columns per pass are limited by the weight port: 64 at INT4, 32 at INT8', () => {
     const c = arch();
-    expect(simulateFpga(gemm(), c, q).breakdown!['v_projColsPerPass']).toBe(64);
-    expect(simulateFpga(gemm(), c, parseQuantScheme('w8a8')).breakdown!['v_projColsPerPass']).toBe(32);
+    expect(simulateFpga(gemm(), c, q).breakdown!['colsPerPass']).toBe(64);
+    expect(simulateFpga(gemm(), c, parseQuantScheme('w8a8')).breakdown!['colsPerPass']).toBe(32);
   });
 
   it('INT8 packing: two products per DSP48E2 double the matrix-matrix rate', () => {
