@@ -37,7 +37,8 @@ export interface SweepPoint {
 
 export type SweepLine =
   | { id: string; index: number; point: SweepPoint; ok: true; objectives: Record<string, number | boolean> }
-  | { id: string; index: number; point: SweepPoint; ok: false; reason: string };
+  /** An infeasible point; a point that ran but does not fit in memory may still carry objectives. */
+  | { id: string; index: number; point: SweepPoint; ok: false; reason: string; objectives?: Record<string, number | boolean> };
 
 /** One (format, arch) row of `quant --json` (src/compare/quant-compare.ts writes it). */
 export interface QuantRow {

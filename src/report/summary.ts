@@ -73,11 +73,11 @@ export function calibrationHtml(runs: RunInput[]): string {
 
 export function sweepSummaryHtml(lines: readonly { ok: boolean }[], t: SweepTable, front: number, x: string, y: string): string {
   const ok = lines.filter((l) => l.ok).length;
-  const noFit = t.rows.filter((r) => r.ok && !r.fits).length;
+  const noFit = t.rows.filter((r) => r.drawable && !r.fits).length;
   const rows: Cell[][] = [
     ['points', num(String(lines.length))],
     ['feasible', num(String(ok))],
-    ['feasible but over memory capacity', num(String(noFit))],
+    ['over memory capacity (drawn apart, never on the front)', num(String(noFit))],
     ['infeasible', num(String(lines.length - ok))],
     [`on the Pareto front (${x} vs ${y})`, num(String(front))],
     ['swept parameters', t.params.map((p) => `${p.label} (${p.distinct} values)`).join(', ') || '—'],

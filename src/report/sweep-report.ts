@@ -31,14 +31,15 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
   const y = opts.y ?? 'energyPerTokenJ';
   const t = sweepTable(lines);
   const feasible = lines.filter((l) => l.ok).length;
+  const drawable = t.rows.filter((r) => r.drawable).length;
   for (const [flag, name] of [['--x', x], ['--y', y]] as const) {
-    if (feasible > 0 && !t.objectives.includes(name)) {
+    if (drawable > 0 && !t.objectives.includes(name)) {
       throw new AccelscopeError('bad-flag', `${flag} ${name}: not a numeric objective of this sweep (it has ${t.objectives.join(', ') || 'none'})`, { file: opts.file });
     }
   }
   const sections: (ChartSection | HtmlSection)[] = [];
   let frontSize = 0;
-  if (feasible > 0) {
+  if (drawable > 0) {
     const d = paretoData(t, { x, y, maximize: opts.maximize });
     frontSize = d.front.length;
     sections.push({
@@ -53,7 +54,7 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
         id: 'params', title: 'Parameters vs objectives', spec: paramsSpec(t, { objectives, maximize: opts.maximize, pointLimit: CANVAS_THRESHOLD }),
         note: t.params.length > params.length ? `Showing the ${params.length} parameters with the most distinct values of ${t.params.length}.` : undefined,
         // Summarized panels (past CANVAS_THRESHOLD points) have few marks; point panels may have many.
-        renderer: feasible <= CANVAS_THRESHOLD && feasible * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
+        renderer: drawable <= CANVAS_THRESHOLD && drawable * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
       });
     }
   }

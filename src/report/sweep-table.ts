@@ -18,6 +18,8 @@ export interface SweepRow {
   id: string;
   index: number;
   ok: boolean;
+  /** Has numeric objectives to draw: every feasible point, and infeasible ones that ran (over capacity). */
+  drawable: boolean;
   fits: boolean;
   label: string;
   reason?: string;
@@ -76,7 +78,7 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
   const objectives: string[] = [];
   const objSeen = new Set<string>();
   for (const l of lines) {
-    if (!l.ok) continue;
+    if (!l.objectives) continue;
     for (const [k, v] of Object.entries(l.objectives)) {
       if (typeof v === 'number' && !objSeen.has(k)) {
         objSeen.add(k);
@@ -86,7 +88,8 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
   }
 
   const rows: SweepRow[] = lines.map((l) => {
-    const row: SweepRow = { id: l.id, index: l.index, ok: l.ok, fits: l.ok ? l.objectives['fits'] !== false : false, label: '' };
+    // An infeasible point is never on a front: it counts as not fitting even if it ran.
+    const row: SweepRow = { id: l.id, index: l.index, ok: l.ok, drawable: l.objectives !== undefined, fits: l.ok && l.objectives['fits'] !== false, label: '' };
     const parts: string[] = [];
     for (const [k, v] of pointValues(l)) {
       const p = byLabel.get(k);
@@ -95,12 +98,11 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
       parts.push(`${k}=${label(v)}`);
     }
     row.label = parts.join(', ');
-    if (l.ok) {
-      for (const k of objectives) {
-        const v = l.objectives[k];
-        if (typeof v === 'number') row[objectiveField(k)] = v;
-      }
-    } else row.reason = l.reason;
+    for (const k of objectives) {
+      const v = l.objectives?.[k];
+      if (typeof v === 'number') row[objectiveField(k)] = v;
+    }
+    if (!l.ok) row.reason = l.reason;
     return row;
   });
   return { params, constants, objectives, rows };

@@ -14,6 +14,7 @@ import { quantTradeoffSpec, tradeoffRows } from '../../src/report/charts/quant-t
 import { quantMemoryRows, quantMemorySpec } from '../../src/report/charts/quant-memory.ts';
 import { sweepTable } from '../../src/report/sweep-table.ts';
 import type { RunResult } from '../../src/engine/run.ts';
+import type { SweepLine } from '../../src/report/inputs.ts';
 import { generateFixture, quantFixture, runFixture, sweepFixture } from './fixtures.ts';
 import { renderSpec } from './vega-node.ts';
 
@@ -154,6 +155,16 @@ describe('sweep charts', () => {
     const fits = d.points.filter((p) => p.status !== 'does not fit');
     for (const f of d.front) expect(fits.some((p) => p.x <= f.x && p.y <= f.y && (p.x < f.x || p.y < f.y))).toBe(false);
     expect(d.points.filter((p) => p.status === 'does not fit')).toHaveLength(lines.filter((l) => l.ok && l.objectives['fits'] === false).length);
+  });
+
+  it('overCapacityInfeasibleLinesWithObjectivesAreDrawnApart', () => {
+    // `accelscope sweep` records an over-capacity point as ok: false with its objectives
+    const mk = (id: string, x: number, y: number, ok: boolean): SweepLine => ok
+      ? { id, index: 0, point: { params: { '/a': x } }, ok: true, objectives: { latencySeconds: x, energyPerTokenJ: y, fits: true } }
+      : { id, index: 0, point: { params: { '/a': x } }, ok: false, reason: 'does not fit', objectives: { latencySeconds: x, energyPerTokenJ: y, fits: false } };
+    const t2 = sweepTable([mk('a', 2, 2, true), mk('b', 1, 1, false), mk('c', 3, 1, true), { id: 'd', index: 3, point: { params: { '/a': 9 } }, ok: false, reason: 'unsupported' }]);
+    const d = paretoData(t2, { x: 'latencySeconds', y: 'energyPerTokenJ' });
+    expect(d.points.map((p) => [p.id, p.status])).toEqual([['a', 'front'], ['b', 'does not fit'], ['c', 'front']]);
   });
 
   it('directionsFollowTheObjective: tokensPerSecond is maximized', () => {

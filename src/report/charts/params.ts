@@ -83,7 +83,7 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
   const params = shownParams(t, o.maxParams);
   const objs = o.objectives.filter((n) => t.objectives.includes(n)).map((n) => objectiveInfo(n, o.maximize));
   const fields = [...params.map((p) => p.field), ...objs.map((i) => objectiveField(i.name))];
-  const values = t.rows.filter((r) => r.ok).map((r) => {
+  const values = t.rows.filter((r) => r.drawable).map((r) => {
     const v: Record<string, unknown> = { id: r.id, fits: r.fits ? 'fits' : 'does not fit' };
     for (const f of fields) if (r[f] !== undefined) v[f] = r[f];
     return v;

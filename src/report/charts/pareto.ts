@@ -1,7 +1,9 @@
 /**
  * Pareto scatter of a sweep in two chosen objectives: every feasible point, the non-dominated ones
  * highlighted and joined in order, points that do not fit in memory marked apart (they are never
- * on the front). Infeasible points have no objectives; the report lists them with their reasons.
+ * on the front): feasible ones with fits: false, and infeasible ones that still carry objectives
+ * (a sweep records over-capacity points that way). Other infeasible points have no objectives; the
+ * report lists them all with their reasons.
  */
 import { objectiveInfo, type ObjectiveInfo } from '../objectives.ts';
 import { paretoFront2d } from '../pareto.ts';
@@ -24,7 +26,7 @@ export interface ParetoData {
   points: ParetoPoint[];
   /** Front points in order of x, for the line joining them. */
   front: ParetoPoint[];
-  /** Feasible points missing either objective. */
+  /** Drawable points missing either objective. */
   missing: number;
 }
 
@@ -42,7 +44,7 @@ export function paretoData(t: SweepTable, o: ParetoOptions): ParetoData {
   const points: ParetoPoint[] = [];
   let missing = 0;
   for (const r of t.rows) {
-    if (!r.ok) continue;
+    if (!r.drawable) continue;
     const vx = r[fx];
     const vy = r[fy];
     if (typeof vx !== 'number' || typeof vy !== 'number' || !Number.isFinite(vx) || !Number.isFinite(vy)) {
