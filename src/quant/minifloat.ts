@@ -50,6 +50,19 @@ function pow2(e: number): number {
   return POW2[e + POW2_OFFSET]!;
 }
 
+/** floor(log2 a) for finite a > 0, exact: read from the float64 exponent field. */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HI = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0; // little-endian: high word at index 1
+export function floorLog2(a: number): number {
+  F64[0] = a;
+  const biased = (U32[HI]! >>> 20) & 0x7ff;
+  if (biased !== 0) return biased - 1023;
+  // float64 subnormal: scale up exactly and retry
+  F64[0] = a * 2 ** 64;
+  return ((U32[HI]! >>> 20) & 0x7ff) - 1023 - 64;
+}
+
 /** Round half to even: the rounding of every codec here. */
 export function rne(v: number): number {
   const f = Math.floor(v);
@@ -70,12 +83,14 @@ export class Minifloat {
   readonly minNormal: number;
   readonly minSubnormal: number;
   readonly emin: number;
+  private readonly twoM: number;
   private table?: Float64Array;
 
   constructor(spec: MinifloatSpec) {
     this.spec = spec;
     const { expBits: E, manBits: M, bias } = spec;
     this.bits = 1 + E + M;
+    this.twoM = 2 ** M;
     this.signBit = 2 ** (E + M);
     const expMax = 2 ** E - 1;
     const manMax = 2 ** M - 1;
@@ -94,6 +109,11 @@ export class Minifloat {
   /** The value of a code (NaN for NaN codes, ±Infinity for infinities, -0 for the negative zero). */
   decode(code: number): number {
     if (this.table) return this.table[code]!;
+    if (this.bits <= 16) return this.decodeTable()[code]!;
+    return this.decodeSlow(code);
+  }
+
+  private decodeSlow(code: number): number {
     const { expBits: E, manBits: M, bias, special } = this.spec;
     const neg = code >= this.signBit;
     const mag = neg ? code - this.signBit : code;
@@ -113,7 +133,7 @@ export class Minifloat {
     if (this.bits > 16) throw new AccelscopeError('unsupported', `${this.name} has 2^${this.bits} codes: no table`);
     if (!this.table) {
       const t = new Float64Array(2 ** this.bits);
-      for (let c = 0; c < t.length; c++) t[c] = this.decode(c);
+      for (let c = 0; c < t.length; c++) t[c] = this.decodeSlow(c);
       this.table = t;
     }
     return this.table;
@@ -142,14 +162,11 @@ export class Minifloat {
     if (a === Infinity) return this.overflowCode(overflow, sign, neg);
     if (a === 0) return sign;
     const M = this.spec.manBits;
-    // e = floor(log2 a), exact (log2 may be off by one next to a power of two).
-    let e = Math.floor(Math.log2(a));
-    if (pow2(e) > a) e--;
-    else if (pow2(e + 1) <= a) e++;
+    let e = floorLog2(a);
     if (e < this.emin) e = this.emin; // subnormal range: fixed quantum 2^(emin-M)
-    const q = rne(a * pow2(M - e)); // exact scaling by a power of two, then one rounding
+    const q = rne(a * POW2[M - e + POW2_OFFSET]!); // exact scaling by a power of two, then one rounding
     // (e - emin) binades above the first, q in [0, 2^(M+1)]: a carry moves into the exponent field.
-    const mag = (e - this.emin) * 2 ** M + q;
+    const mag = (e - this.emin) * this.twoM + q;
     if (mag > this.maxFiniteMag) return this.overflowCode(overflow, sign, neg);
     return mag + sign;
   }
