@@ -115,7 +115,9 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     const ctasPerSm = Math.min(maxCtas, Math.floor(g.sharedMemoryBytesPerSm / smemPerCta));
     if (ctasPerSm < 1) continue;
     const tiles = tilesAlong(op.m, tile.m) * tilesAlong(op.n, tile.n) * op.batch;
-    for (const s of splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit)) {
+    // Like a library heuristic, split K only when the tiles alone cannot fill the resident slots.
+    const splits = tiles < g.sms * ctasPerSm ? splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit) : [1];
+    for (const s of splits) {
       const kIters = ceilDiv(ceilDiv(op.k, s), tile.k);
       const ctas = tiles * s;
       const w = waves(ctas, g.sms, ctasPerSm);

@@ -1,0 +1,49 @@
+/**
+ * GPU tensor-core model (issue 5): the per-point error table against the measured H100 GEMMs,
+ * one GEMM evaluation (< 50 µs) and a Llama-3-70B decode graph through run() (< 20 ms).
+ */
+import { readFileSync } from 'node:fs';
+import { loadArch, loadModel } from '../src/config/load.ts';
+import { buildGraph } from '../src/workload/builders/decoder.ts';
+import { run } from '../src/engine/run.ts';
+import { parseQuantScheme } from '../src/quant/scheme.ts';
+import { gpuTensorCoreModel, type GpuArchConfig } from '../src/hw/gpu-tensor-core/model.ts';
+import type { GemmOp } from '../src/workload/graph.ts';
+import { timeIt } from './timing.ts';
+
+interface Point { shape: string; M: number; N: number; K: number; dtype: string; median_s: number }
+
+const gemm = (m: number, n: number, k: number): GemmOp => ({
+  id: 'g', name: 'gemm', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false,
+});
+
+export default function bench(): void {
+  const arch = loadArch('arch-configs/gpu/h100-sxm.json') as GpuArchConfig;
+  const measured = JSON.parse(readFileSync('../shared/reference/measured/h100-gemm-llama2-7b-fp16-bf16.json', 'utf8')) as { results: Point[] };
+  console.log('H100 GEMM: model vs measured cuBLAS (l2State flushed, as measured)');
+  console.log('shape                    M      N      K  dtype  measured    model   error  bound    tile       splitK');
+  const errs: number[] = [];
+  for (const p of measured.results) {
+    const r = gpuTensorCoreModel.simulate(gemm(p.M, p.N, p.K), arch, parseQuantScheme(p.dtype), { l2State: 'flushed' });
+    const e = r.seconds / p.median_s - 1;
+    errs.push(Math.abs(e));
+    const b = r.breakdown!;
+    console.log(`${p.shape.padEnd(20)} ${String(p.M).padStart(5)} ${String(p.N).padStart(6)} ${String(p.K).padStart(6)}  ${p.dtype.padEnd(5)} ${(p.median_s * 1e6).toFixed(1).padStart(7)}µs ${(r.seconds * 1e6).toFixed(1).padStart(7)}µs ${(100 * e).toFixed(1).padStart(6)}%  ${r.bound.padEnd(8)} ${`${b['tileM']}x${b['tileN']}x${b['tileK']}`.padEnd(10)} ${b['splitK']}`);
+  }
+  errs.sort((a, b) => a - b);
+  const median = (errs[(errs.length - 1) >> 1]! + errs[errs.length >> 1]!) / 2;
+  console.log(`median |error| ${(100 * median).toFixed(1)}% (target ≤ 10%), worst ${(100 * errs[errs.length - 1]!).toFixed(1)}% (target ≤ 35%) over ${errs.length} points`);
+
+  const q = parseQuantScheme('bf16');
+  let i = 0;
+  const shapes = [gemm(1, 4096, 4096), gemm(4096, 11008, 4096), gemm(256, 4096, 11008), gemm(16384, 12288, 4096)];
+  const one = timeIt(() => { for (let j = 0; j < 100; j++) gpuTensorCoreModel.simulate(shapes[i++ % shapes.length]!, arch, q); });
+  const perEvalUs = (one.medianMs * 1e3) / 100;
+  console.log(`one GEMM evaluation: median ${perEvalUs.toFixed(1)} µs (target < 50 µs) ${perEvalUs < 50 ? 'OK' : 'MISSED'}`);
+
+  const spec = loadModel('workloads/models/llama-3-70b.json');
+  const graph = buildGraph(spec, { phase: 'decode', batch: 1, context: 2048 });
+  const w16 = parseQuantScheme('w16a16');
+  const t = timeIt(() => run(graph, arch, w16, { ignoreCapacity: true }));
+  console.log(`llama-3-70b decode b1 ctx2048 graph through run() on ${arch.name}: median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`);
+}
