@@ -1,0 +1,177 @@
+/**
+ * The all-bank PIM command schedule of one channel, issued command by command on memory/'s bank
+ * model. One pass (one vector × one output tile of one matrix) is, per input tile i:
+ *   WR ×⌈tile bytes / burst⌉ to the global buffer (broadcast; data over the channel bus)
+ *   for each burst of the tile's weights in bank set p = i mod banksPerUnit:
+ *     on a new row: PRE_AB(p) then ACT_AB(p, row)            (all units' banks at once)
+ *     MAC_AB(p) — an internal column RD in every unit's bank, spaced by nCCD and the unit's rate
+ * then the accumulators are read out: RD of the partial sums (over the bus to the host, or
+ * inside the stack to the buffer die), as `reduction.location` says.
+ * Commands issue in program order (a PIM kernel is a fixed command sequence the controller may
+ * not reorder), so row switches are not hidden behind other banks' bursts as on the host path.
+ * Passes repeat identically, so two are simulated and the steady-state period extrapolated.
+ */
+import { DramChannel, withRefresh, type ChannelStats } from '../../memory/bank-model.ts';
+import type { DramTiming } from '../../memory/timing.ts';
+import type { ResolvedDram } from './dram.ts';
+import type { GemvJob, GemvMapping } from './mapping.ts';
+import type { PimArchConfig } from './schema.ts';
+
+export interface PimSchedule {
+  /** Busy cycles of the busiest channel, before refresh, and after. */
+  busyCycles: number;
+  cycles: number;
+  /** Cycle terms of the schedule (per channel, summed over passes). */
+  macCycles: number;
+  /** All commands of the busiest channel, extrapolated over its passes. */
+  stats: ChannelStats;
+  /** Cycles one MAC command takes at the unit's clock (≥ the column spacing shows a unit-bound design). */
+  unitCyclesPerMac: number;
+}
+
+/** The unit's time per burst, in DRAM command cycles. */
+export function unitCyclesPerBurst(c: PimArchConfig, t: DramTiming, elemsPerBurst: number): number {
+  const unitClocks = Math.ceil(elemsPerBurst / c.pim.unit.lanes);
+  return Math.ceil((unitClocks / c.pim.unit.clockHz) / (t.tCK_ps * 1e-12) - 1e-9);
+}
+
+/** The timing the PIM channel runs under: all-bank MACs spaced nCCDS when the design says so. */
+export function pimTiming(c: PimArchConfig, d: ResolvedDram): DramTiming {
+  return c.pim.unit.columnSpacing === 'nCCDS' ? { ...d.timing, nCCDL: d.timing.nCCDS } : d.timing;
+}
+
+interface PassState {
+  ch: DramChannel;
+  offset: number[];
+  lastCol: number;
+  lastMac: number;
+}
+
+function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, unitCycles: number): void {
+  const bpu = c.pim.unit.banksPerUnit;
+  const U = m.unitsPerChannel;
+  const regs = c.pim.unit.accumulatorRegisters;
+  const cols = d.org.rowBytes / d.org.burstBytes;
+  const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));
+  const allBanks = sets.flat();
+  for (let i = 0; i < m.inputTiles; i++) {
+    const p = i % bpu;
+    const banks = sets[p]!;
+    const tileElems = Math.min(m.inputTileElems, m.inputsPerChannel - i * m.inputTileElems);
+    const writes = Math.ceil((tileElems * job.inputBits) / 8 / d.org.burstBytes);
+    for (let w = 0; w < writes; w++) s.lastCol = s.ch.issueEarliest({ kind: 'WR', banks: allBanks, buffer: true }, s.lastCol);
+    const bursts = regs * Math.ceil(tileElems / m.elemsPerBurst);
+    for (let b = 0; b < bursts; b++) {
+      const row = Math.floor(s.offset[p]! / cols);
+      if (s.ch.openRow(banks[0]!) !== row) {
+        if (s.ch.openRow(banks[0]!) !== null) s.lastCol = s.ch.issueEarliest({ kind: 'PRE', banks }, s.lastCol);
+        s.lastCol = s.ch.issueEarliest({ kind: 'ACT', banks, row }, s.lastCol);
+      }
+      s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks, row, internal: true }, Math.max(s.lastCol, s.lastMac + unitCycles));
+      s.lastMac = s.lastCol;
+      s.offset[p]! += 1;
+    }
+  }
+  // Read the accumulators out (lanes not reduced in the unit travel as separate partials).
+  const accBytes = c.pim.unit.accumulatorDtype === 'fp32' || c.pim.unit.accumulatorDtype === 'int32' ? 4 : 2;
+  const inBank = c.pim.reduction.location === 'bank';
+  const valuesPerUnit = regs * (inBank ? 1 : m.elemsPerBurst);
+  const reads = Math.ceil((U * valuesPerUnit * accBytes) / d.org.burstBytes);
+  const internal = c.pim.reduction.location === 'buffer-die';
+  for (let r = 0; r < reads; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [sets[0]![r % U]!], buffer: true, internal }, s.lastCol);
+  if (internal) {
+    // The buffer die reduces lanes and sends one value per output over the bus.
+    const out = Math.ceil((regs * U * accBytes) / d.org.burstBytes);
+    for (let r = 0; r < out; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [], buffer: true }, s.lastCol);
+  }
+}
+
+function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, passes: number) {
+  const t = pimTiming(c, d);
+  const unitCycles = unitCyclesPerBurst(c, t, m.elemsPerBurst);
+  const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
+  for (let k = 0; k < passes; k++) runPass(s, job, m, c, d, unitCycles);
+  const end = Math.max(s.ch.lastDataEnd, s.lastCol + t.nCL);
+  return { end, stats: { ...s.ch.stats }, unitCycles, spacing: Math.max(t.nCCDL, unitCycles) };
+}
+
+export function scheduleGemv(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
+  const one = simulatePasses(job, m, c, d, 1);
+  let busy = one.end;
+  let stats = one.stats;
+  if (m.passes > 1) {
+    const two = simulatePasses(job, m, c, d, 2);
+    const per = two.end - one.end;
+    busy = one.end + (m.passes - 1) * per;
+    const k = m.passes - 1;
+    const f = (key: keyof ChannelStats) => one.stats[key] + k * (two.stats[key] - one.stats[key]);
+    stats = {
+      actCommands: f('actCommands'), bankActivations: f('bankActivations'), preCommands: f('preCommands'),
+      rdCommands: f('rdCommands'), wrCommands: f('wrCommands'), bankBursts: f('bankBursts'), busBursts: f('busBursts'), refCommands: 0,
+    };
+  }
+  const t = d.timing;
+  const cycles = withRefresh(busy, t);
+  stats.refCommands = Math.floor(busy / (t.nREFI - t.nRFC));
+  return { busyCycles: busy, cycles, macCycles: m.passes * m.macCommandsPerPass * one.spacing, stats, unitCyclesPerMac: one.unitCycles };
+}
+
+/**
+ * Elementwise ops in the banks (HBM-PIM ADD/MUL/ReLU): each operand and the result live in their
+ * own rows of every bank; per group of `accumulatorRegisters` bursts and per bank set, the unit
+ * reads each input's bursts (the first fills its registers, the rest combine), then writes the
+ * result's bursts back — a row switch between operands, all in program order.
+ */
+export function scheduleElementwise(elements: number, inputs: number, elemBytes: number, c: PimArchConfig, d: ResolvedDram): PimSchedule {
+  const t = pimTiming(c, d);
+  const bpu = c.pim.unit.banksPerUnit;
+  const U = d.banksPerChannel / bpu;
+  const g = c.pim.unit.accumulatorRegisters;
+  const cols = d.org.rowBytes / d.org.burstBytes;
+  const perBank = Math.ceil((elements * elemBytes) / (d.channels * d.banksPerChannel * d.org.burstBytes));
+  const groups = Math.ceil(perBank / g);
+  const rowsPerOperand = Math.ceil(perBank / cols) + 1;
+  const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));
+  const elemsPerBurst = Math.floor(d.org.burstBytes / elemBytes);
+  const unitCycles = unitCyclesPerBurst(c, t, elemsPerBurst);
+  const run = (n: number) => {
+    const ch = new DramChannel(t, d.org);
+    let cur = 0;
+    let lastMac = -1e9;
+    for (let k = 0; k < n; k++) {
+      const bursts = Math.min(g, perBank - k * g);
+      for (const banks of sets) {
+        for (let j = 0; j <= inputs; j++) {
+          const row = j * rowsPerOperand + Math.floor((k * g) / cols);
+          if (ch.openRow(banks[0]!) !== row) {
+            if (ch.openRow(banks[0]!) !== null) cur = ch.issueEarliest({ kind: 'PRE', banks }, cur);
+            cur = ch.issueEarliest({ kind: 'ACT', banks, row }, cur);
+          }
+          for (let b = 0; b < bursts; b++) {
+            cur = ch.issueEarliest({ kind: j < inputs ? 'RD' : 'WR', banks, row, internal: true }, Math.max(cur, j < inputs ? lastMac + unitCycles : cur));
+            if (j < inputs) lastMac = cur;
+          }
+        }
+      }
+    }
+    return { end: cur + t.nCWL + t.nBL, stats: { ...ch.stats } };
+  };
+  const K = 4;
+  let busy: number;
+  let stats: ChannelStats;
+  if (groups <= 2 * K) ({ end: busy, stats } = run(groups));
+  else {
+    const a = run(K);
+    const b = run(2 * K);
+    const per = (b.end - a.end) / K;
+    busy = Math.round(b.end + (groups - 2 * K) * per);
+    const f = (key: keyof ChannelStats) => b.stats[key] + ((groups - 2 * K) * (b.stats[key] - a.stats[key])) / K;
+    stats = {
+      actCommands: f('actCommands'), bankActivations: f('bankActivations'), preCommands: f('preCommands'), rdCommands: f('rdCommands'),
+      wrCommands: f('wrCommands'), bankBursts: f('bankBursts'), busBursts: f('busBursts'), refCommands: 0,
+    };
+  }
+  const cycles = withRefresh(busy, d.timing);
+  stats.refCommands = Math.floor(busy / (d.timing.nREFI - d.timing.nRFC));
+  return { busyCycles: busy, cycles, macCycles: groups * bpu * g * inputs * Math.max(t.nCCDL, unitCycles), stats, unitCyclesPerMac: unitCycles };
+}

@@ -1,0 +1,148 @@
+/**
+ * The `pim` section of a pim-dram arch config: the DRAM (a timing preset from memory/presets.ts
+ * plus overrides), the per-bank processing units, the global buffer that broadcasts the input
+ * vector, where partial sums are reduced, the host unit that runs what PIM cannot, how ops are
+ * dispatched between them, and NeuPIMs-style concurrency options.
+ */
+import { archSchema, type ArchConfig } from '../../config/arch.ts';
+import type { DramOrganization, DramTiming } from '../../memory/timing.ts';
+import { TIMING_KEYS } from '../../memory/timing.ts';
+import { dramPresetNames } from '../../memory/presets.ts';
+import type { ComputeDtype } from '../../quant/types.ts';
+
+export type PimUnitOp = 'mac' | 'add' | 'mul' | 'relu';
+export type ReductionLocation = 'bank' | 'buffer-die' | 'host';
+export type DispatchPolicy = 'auto' | 'pim' | 'host';
+
+export interface PimSection {
+  dram: {
+    timing: string;
+    timingOverrides?: Partial<DramTiming>;
+    org?: Partial<DramOrganization>;
+    /** Independent channels (HBM pseudo-channels) in the whole system. */
+    channels: number;
+  };
+  unit: {
+    /** Banks sharing one processing unit (HBM-PIM: 2; AiM/Newton: 1). */
+    banksPerUnit: number;
+    /** Multiply-accumulate lanes per unit. */
+    lanes: number;
+    clockHz: number;
+    /** Multiplier precision. */
+    dtype: 'fp16' | 'bf16' | 'int8';
+    /** Accumulator precision inside the unit (checked by numeric/ through `accelscope check`). */
+    accumulatorDtype: 'fp16' | 'bf16' | 'fp32' | 'int32';
+    /** Output rows one unit accumulates at once (HBM-PIM GRF_B: 8). */
+    accumulatorRegisters: number;
+    ops: PimUnitOp[];
+    /** Spacing of back-to-back all-bank column (MAC) commands. Default nCCDL. */
+    columnSpacing?: 'nCCDL' | 'nCCDS';
+  };
+  globalBuffer: {
+    /** Bytes of input vector held per broadcast (HBM-PIM GRF_A: 8 × 32 B; AiM: 2 KB). */
+    bytes: number;
+  };
+  reduction: {
+    location: ReductionLocation;
+    /** Order of the partial-sum reduction: lanes first, then banks/channels (what numeric/ models). */
+    order: 'lanes-then-banks' | 'banks-then-lanes';
+  };
+  host: {
+    name: string;
+    matrixOpsPerSecond: Partial<Record<ComputeDtype, number>>;
+    vectorOpsPerSecond: number;
+  };
+  dispatch: { gemm: DispatchPolicy; attention: DispatchPolicy; elementwise: DispatchPolicy };
+  concurrency: {
+    /** NeuPIMs dual row buffers: host (NPU) memory traffic proceeds while banks compute. */
+    dualRowBuffer: boolean;
+    /** NeuPIMs sub-batch interleaving: two sub-batches pipeline host and PIM work. */
+    subBatchInterleave: boolean;
+  };
+}
+
+export interface PimArchConfig extends ArchConfig {
+  pim: PimSection;
+}
+
+const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+const posInt = { type: 'integer', minimum: 1 } as const;
+const policy = { enum: ['auto', 'pim', 'host'] } as const;
+
+export const pimSectionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['dram', 'unit', 'globalBuffer', 'reduction', 'host', 'dispatch', 'concurrency'],
+  properties: {
+    dram: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['timing', 'channels'],
+      properties: {
+        timing: { enum: dramPresetNames(), description: 'DRAM timing preset (src/memory/presets.ts): HBM2_2000, HBM2_PIMSIM, HBM2_NEUPIMS, HBM3_6400, GDDR6_14000, LPDDR5_6400.' },
+        timingOverrides: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Single timing fields replacing the preset\'s (cycles; tCK_ps in picoseconds).',
+          properties: Object.fromEntries(TIMING_KEYS.map((k) => [k, { type: 'number', minimum: 0 }])),
+        },
+        org: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { bankGroups: posInt, banksPerGroup: posInt, rowBytes: posInt, burstBytes: posInt },
+        },
+        channels: { ...posInt, description: 'Independent channels (HBM pseudo-channels) in the system.' },
+      },
+    },
+    unit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['banksPerUnit', 'lanes', 'clockHz', 'dtype', 'accumulatorDtype', 'accumulatorRegisters', 'ops'],
+      properties: {
+        banksPerUnit: posInt,
+        lanes: posInt,
+        clockHz: positive,
+        dtype: { enum: ['fp16', 'bf16', 'int8'] },
+        accumulatorDtype: { enum: ['fp16', 'bf16', 'fp32', 'int32'] },
+        accumulatorRegisters: posInt,
+        ops: { type: 'array', items: { enum: ['mac', 'add', 'mul', 'relu'] }, uniqueItems: true, minItems: 1 },
+        columnSpacing: { enum: ['nCCDL', 'nCCDS'] },
+      },
+    },
+    globalBuffer: { type: 'object', additionalProperties: false, required: ['bytes'], properties: { bytes: posInt } },
+    reduction: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['location', 'order'],
+      properties: { location: { enum: ['bank', 'buffer-die', 'host'] }, order: { enum: ['lanes-then-banks', 'banks-then-lanes'] } },
+    },
+    host: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'matrixOpsPerSecond', 'vectorOpsPerSecond'],
+      properties: {
+        name: { type: 'string' },
+        matrixOpsPerSecond: {
+          type: 'object',
+          propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp6', 'fp4', 'int8', 'int4', 'int2', 'int1', 'ternary'] },
+          additionalProperties: positive,
+        },
+        vectorOpsPerSecond: positive,
+      },
+    },
+    dispatch: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['gemm', 'attention', 'elementwise'],
+      properties: { gemm: policy, attention: policy, elementwise: policy },
+    },
+    concurrency: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['dualRowBuffer', 'subBatchInterleave'],
+      properties: { dualRowBuffer: { type: 'boolean' }, subBatchInterleave: { type: 'boolean' } },
+    },
+  },
+};
+
+export const pimArchSchema = archSchema('pim-dram', { name: 'pim', schema: pimSectionSchema, required: true });
