@@ -12,12 +12,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadArch, loadModel } from '../src/config/load.ts';
 import type { ArchConfig } from '../src/config/arch.ts';
-import { hardwareKinds } from '../src/hw/registry.ts';
+import { getModel, hardwareKinds } from '../src/hw/registry.ts';
 import { buildGraph, type BuildOptions } from '../src/workload/builders/decoder.ts';
 import { run, type RunResult } from '../src/engine/run.ts';
 import { parseQuantScheme } from '../src/quant/scheme.ts';
 import { energyOf } from '../src/energy/account.ts';
 import { timeIt } from './timing.ts';
+import type { GemmOp } from '../src/workload/graph.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SHARED = resolve(ROOT, '../shared/reference');
@@ -150,6 +151,33 @@ function tmac(all: Preset[]): void {
   }
 }
 
+function lutTensorCore(all: Preset[]): void {
+  console.log('\nLUT Tensor Core (int1 weights × fp16) vs a MAC tensor core (fp16), compute energy per MAC of a 4096×4096×4096 GEMM');
+  const pub = readRef('lut.json', 'int1_fp16_energy_efficiency_vs_mac_tensor_core');
+  console.log(`  published: ${pub?.value ?? '?'}× energy efficiency (${pub?.source ?? 'lut.json missing'})`);
+  const lut = all.find((p) => p.arch.kind === 'lut-tensor-core' && (p.arch['lut'] as { variant?: string } | undefined)?.variant === 'tensor-core');
+  const mac = all.find((p) => p.arch.kind === 'gpu-tensor-core' && /a100/i.test(p.file));
+  if (!lut) console.log('  MISSING: a LUT Tensor Core preset (kind lut-tensor-core, variant tensor-core)');
+  if (!mac) console.log('  MISSING: an A100 preset (kind gpu-tensor-core), the paper\'s MAC baseline');
+  if (!lut || !mac) return;
+  const op: GemmOp = { id: 'g', name: 'gemm', cls: 'mlp', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m: 4096, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+  const macs = 4096 ** 3;
+  const per = (p: Preset, q: string) => {
+    try {
+      return getModel(p.arch.kind).simulate(op, p.arch, parseQuantScheme(q)).energyPj.compute / macs;
+    } catch (e) {
+      return (e as Error).message.split('\n')[0]!;
+    }
+  };
+  const eL = per(lut, 'w1a16');
+  const eM = per(mac, 'w16a16');
+  console.log(`  ${lut.file} w1a16: ${typeof eL === 'number' ? `${eL.toFixed(4)} pJ/MAC` : `failed: ${eL}`}`);
+  console.log(`  ${mac.file} w16a16: ${typeof eM === 'number' ? `${eM.toFixed(4)} pJ/MAC` : `failed: ${eM}`}`);
+  if (typeof eL === 'number' && typeof eM === 'number' && eL > 0) {
+    console.log(`  modeled ${(eM / eL).toFixed(1)}× vs published ${pub?.value ?? '?'}×: gap ${gap(eM / eL, Number(pub?.value ?? 11.2))} (compute energy only; the paper's figure is the unit's, from synthesis)`);
+  }
+}
+
 export default function bench(): void {
   const { ok, skipped } = presets();
   console.log('energy per token of every preset: Llama-2-7B decode batch 1, context 1024 (w16a16; LUT presets w2a16)');
@@ -171,6 +199,7 @@ export default function bench(): void {
 
   flightllm(ok);
   tmac(ok);
+  lutTensorCore(ok);
 
   // cost of the accounting itself: one energyOf with a typical model's work list
   const arch = ok[0]?.arch;
