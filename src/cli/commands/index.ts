@@ -3,6 +3,7 @@
  * {command, describe, builder, handler(args, io) → exit code}; add it here.
  */
 import { simulateCommand } from './simulate.ts';
+import { quantCommand } from './quant.ts';
 import { sweepCommand } from './sweep.ts';
 import { mergeCommand } from './merge.ts';
 import { paretoCommand } from './pareto.ts';
@@ -23,6 +24,7 @@ export interface CommandModule {
 
 export const COMMANDS: CommandModule[] = [
   simulateCommand,
+  quantCommand,
   sweepCommand,
   mergeCommand,
   paretoCommand,

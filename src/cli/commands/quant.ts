@@ -1,0 +1,83 @@
+/** `accelscope quant`: compare quantization formats on one or more simulated archs. */
+import type { Argv } from 'yargs';
+import type { Io } from '../io.ts';
+import { loadArch, loadModel, loadQuant } from '../../config/load.ts';
+import { compareQuant, type QuantComparison } from '../../compare/quant-compare.ts';
+import { phaseOf } from '../workload-args.ts';
+import { AccelscopeError } from '../../util/errors.ts';
+import { renderTable } from '../table.ts';
+import { formatBytes, formatSeconds } from '../../util/units.ts';
+import { errorProxy } from '../../numeric/error-proxy.ts';
+import { renderQuantReport } from '../../report/quant-report.ts';
+import { writeFileAtomic } from '../../util/json-file.ts';
+
+export const DEFAULT_FORMATS = 'w16a16,w8a8,fp8,w4a16-g128,mxfp4,nvfp4,fp6,w2a16-g64,w1.58a8';
+
+interface QuantArgs {
+  model: string;
+  arch: string[];
+  phase?: string;
+  batch: number;
+  seq?: number;
+  context?: number;
+  formats: string;
+  json: boolean;
+  html?: string;
+  threads?: number;
+}
+
+export const quantCommand = {
+  command: 'quant',
+  describe: 'compare quantization formats on simulated hardware (latency, energy, memory, error proxy)',
+  builder: (y: Argv) =>
+    y
+      .option('model', { type: 'string', demandOption: true, describe: 'HF config.json of the model' })
+      .option('arch', { type: 'string', array: true, demandOption: true, describe: 'arch config; repeat for several' })
+      .option('phase', { type: 'string', describe: 'prefill | decode (default: decode)' })
+      .option('batch', { type: 'number', default: 1, describe: 'sequences in the batch' })
+      .option('seq', { type: 'number', describe: 'prefill: prompt tokens' })
+      .option('context', { type: 'number', describe: 'decode: tokens in the KV cache' })
+      .option('formats', { type: 'string', default: DEFAULT_FORMATS, describe: 'comma-separated quant schemes' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
+      .option('html', { type: 'string', describe: 'also write an HTML report to this file' })
+      .option('threads', { type: 'number', describe: 'CPU threads for CPU-based models' }),
+  handler: (a: QuantArgs, io: Io): number => {
+    const phase = phaseOf(a.phase) as 'prefill' | 'decode';
+    if (phase === 'prefill' && a.seq === undefined) throw new AccelscopeError('bad-flag', 'prefill needs --seq');
+    if (phase === 'decode' && a.context === undefined) throw new AccelscopeError('bad-flag', 'decode needs --context');
+    const names = a.formats.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw new AccelscopeError('bad-flag', '--formats is empty');
+    const schemes = names.map((n) => loadQuant(n));
+    const cmp = compareQuant({
+      spec: loadModel(a.model),
+      archs: a.arch.map((file) => ({ file, config: loadArch(file) })),
+      schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads,
+    }, (q) => {
+      const e = errorProxy(q);
+      return { sqnrDb: e.sqnrDb, relError: e.relFrobeniusError };
+    });
+    if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp as never));
+    io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderComparison(cmp));
+    return 0;
+  },
+};
+
+export function renderComparison(c: QuantComparison): string {
+  let s = `${c.model} · ${c.phase} · batch ${c.batch} · ${c.phase === 'prefill' ? `seq ${c.seq}` : `context ${c.context}`}\n\n`;
+  s += renderTable(
+    ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'mJ/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
+    c.rows.map((r) => [
+      r.format, r.archName, r.bitsPerWeight.toFixed(3), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
+      r.supported ? formatSeconds(r.latencySeconds!) : '–',
+      r.supported ? r.tokensPerSecond!.toPrecision(4) : '–',
+      r.supported ? (r.energyPerTokenJ! * 1e3).toPrecision(3) : '–',
+      r.supported ? r.bound! : '–',
+      r.ranAt ?? '–',
+      Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(1) : '∞',
+      r.relError.toExponential(2),
+      !r.supported ? `unsupported: ${r.reason}` : '',
+    ]),
+    [0, 1, 8, 9, 12],
+  );
+  return s;
+}
