@@ -150,6 +150,34 @@ describe('trace import on synthetic traces', () => {
     expect(g.ops.filter((o) => o.kind === 'gemm')).toHaveLength(0);
   });
 
+  it('eager attention in a trace (matmul, scale, mask add, softmax, cast, matmul) is one attention op; GQA heads from k_proj', () => {
+    const [B, T, H, d] = [2, 8, 4, 16];
+    const h = H * d;
+    const kvDim = 2 * d; // 2 KV heads, expanded by repeat_kv before the matmul
+    const lin = (n: number): Ev => ({ name: 'aten::linear', dims: [[B, T, h], [n, h], []] });
+    const ops: Ev[] = [
+      { name: 'aten::embedding', dims: [[100, h], [B, T], [], [], []] },
+      { name: 'aten::layer_norm', dims: [[B, T, h], [], [h], [h], []] },
+      lin(h), lin(kvDim), lin(kvDim),
+      { name: 'aten::matmul', dims: [[B, H, T, d], [B, H, d, T]], children: [{ name: 'aten::bmm', dims: [[B * H, T, d], [B * H, d, T]] }] },
+      { name: 'aten::div', dims: [[B, H, T, T], []] },
+      { name: 'aten::add', dims: [[B, H, T, T], [B, 1, T, T], []] },
+      { name: 'aten::softmax', dims: [[B, H, T, T], [], []], concrete: ['', '-1', '6'], children: [{ name: 'aten::_softmax', dims: [[B, H, T, T], [], []] }] },
+      { name: 'aten::to', dims: [[B, H, T, T], [], [], [], []], children: [{ name: 'aten::_to_copy', dims: [[B, H, T, T]] }] },
+      { name: 'aten::dropout', dims: [[B, H, T, T], [], []] },
+      { name: 'aten::matmul', dims: [[B, H, T, T], [B, H, T, d]], children: [{ name: 'aten::bmm', dims: [[B * H, T, T], [B * H, T, d]] }] },
+      lin(h),
+      { name: 'aten::layer_norm', dims: [[B, T, h], [], [h], [h], []] },
+      { name: 'aten::linear', dims: [[B, T, h], [100, h], []] },
+    ];
+    const g = fromDoc(traceOf(ops)).graphs[0]!;
+    expect(g.ops.filter((o) => o.kind === 'attention')).toEqual([expect.objectContaining({
+      batch: B, heads: H, kvHeads: 2, headDim: d, qLen: T, kvLen: T, causal: true, cls: 'attention', layer: 0,
+    })]);
+    expect(g.ops.filter((o) => o.kind === 'gemm').map((o) => o.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'lm_head']);
+    expect(g.meta).toMatchObject({ phase: 'prefill', batch: B, seq: T, tokens: B * T, kv: { kvHeads: 2, layers: 1 } });
+  });
+
   it('rejects a trace without shapes or without events, naming the fix', () => {
     expect(() => parseTrace(traceOf(tinyDecoderOps({ tokens: 2, past: 0 }), { shapes: false }), 't.json')).toThrow(/record_shapes=True/);
     expect(() => parseTrace({ foo: 1 }, 't.json')).toThrow(/traceEvents/);
