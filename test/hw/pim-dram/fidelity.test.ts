@@ -1,0 +1,101 @@
+/**
+ * Fidelity against published/peer results (shared/reference/pim.json), each with its tolerance.
+ * The model is not fitted to these numbers: every figure comes from the timing sets and the
+ * command schedule.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SHARED, makeArch } from '../../helpers.ts';
+import { simulatePim, planOp } from '../../../src/hw/pim-dram/model.ts';
+import { hostStream, resolveDram } from '../../../src/hw/pim-dram/dram.ts';
+import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
+import { parseQuantScheme } from '../../../src/quant/scheme.ts';
+import type { ElementwiseFn, GemmOp, Op } from '../../../src/workload/graph.ts';
+import { loadModel } from '../../../src/config/load.ts';
+import { buildGraph } from '../../../src/workload/builders/decoder.ts';
+import { scheduleGraph } from '../../../src/hw/pim-dram/concurrency.ts';
+
+const TOL = 0.3;
+const ref = JSON.parse(readFileSync(resolve(SHARED, 'reference/pim.json'), 'utf8'));
+const peer = ref.peer_simulator_pimsimulator.results as { op: string; pim_cycles: number; nonpim_cycles: number; nonpim_bytes_moved: number; pim_cycles_incl_result_readback?: number; elements?: number }[];
+const fp16 = parseQuantScheme('fp16');
+const within = (model: number, published: number) => expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOL);
+
+const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
+const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
+
+describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30%', () => {
+  const c = aquabolt({ pim: { dispatch: { gemm: 'pim', elementwise: 'pim' } } });
+  const d = resolveDram(c);
+
+  it('GEMV 4096×4096 FP16 at batch 1: PIM cycles, host-read cycles and the PIM speedup', () => {
+    const g = peer.find((r) => r.op === 'GEMV')!;
+    const pim = simulatePim(gemv(4096, 4096), c, fp16).cycles;
+    const host = hostStream(d, g.nonpim_bytes_moved).cycles;
+    within(pim, g.pim_cycles_incl_result_readback!);
+    within(host, g.nonpim_cycles);
+    within(host / pim, g.nonpim_cycles / g.pim_cycles_incl_result_readback!);
+    expect(host / pim).toBeGreaterThan(2); // shape: PIM wins at batch 1
+  });
+
+  for (const [op, fn, inputs] of [['ADD', 'add', 2], ['MUL', 'mul', 2], ['RELU', 'relu', 1]] as const) {
+    it(`${op} in the banks: PIM cycles and speedup over the host streaming the operands`, () => {
+      const r = peer.find((x) => x.op === op)!;
+      const e: Op = { id: 'e', name: 'e', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn: fn as ElementwiseFn, elements: r.elements!, inputs };
+      const pim = simulatePim(e, c, fp16).cycles;
+      const host = hostStream(d, r.nonpim_bytes_moved).cycles;
+      within(pim, r.pim_cycles);
+      within(host, r.nonpim_cycles);
+      within(host / pim, r.nonpim_cycles / r.pim_cycles);
+    });
+  }
+});
+
+describe('the batch size where the host GEMM overtakes PIM', () => {
+  it('PIM wins at batch 1, the host wins from the batch that matches the batch-1 speedup (within 30%)', () => {
+    const c = aquabolt();
+    const d = resolveDram(c);
+    const one = simulatePim(gemv(4096, 4096), aquabolt({ pim: { dispatch: { gemm: 'pim' } } }), fp16).seconds;
+    const hostRead = hostStream(d, 4096 * 4096 * 2).seconds;
+    const speedup = hostRead / one;
+    let crossover = 0;
+    for (let m = 1; m <= 64 && !crossover; m++) if (planOp(gemv(4096, 4096, m), c, fp16).unit === 'host') crossover = m;
+    expect(crossover).toBeGreaterThan(1);
+    // A memory-bound host reads the weights once for any batch; PIM re-streams them per vector.
+    within(crossover, speedup);
+  });
+});
+
+describe('NeuPIMs (ASPLOS 2024) gains: GPT-3 7B decode on the NeuPIMs simulator configuration', () => {
+  const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
+  const neu = makeArch<PimArchConfig>('pim/neupims');
+  const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
+  const naive: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
+  const published = Object.fromEntries((ref.neupims as { param: string; value: unknown }[]).map((e) => [e.param, e.value]));
+  const step = (batch: number, context: number) => {
+    const g = buildGraph(spec, { phase: 'decode', batch, context });
+    return { npu: scheduleGraph(g, npuOnly, fp16).seconds, naive: scheduleGraph(g, naive, fp16).seconds, neupims: scheduleGraph(g, neu, fp16).seconds };
+  };
+  // Batch 128 = the repository's max batch; context 512 = the middle of its max sequence 1024.
+  const atPublished = step(128, 512);
+
+  it('shape: naive NPU+PIM beats NPU-only (attention GEMVs move into the banks)', () => {
+    expect(atPublished.npu / atPublished.naive).toBeGreaterThan(1.5);
+  });
+
+  it('shape: the gain of dual row buffers + sub-batch interleaving over naive grows with the batch and passes 1 once NPU GEMMs are compute-bound', () => {
+    const big = step(512, 1024);
+    expect(big.naive / big.neupims).toBeGreaterThan(1.1);
+    expect(big.naive / big.neupims).toBeGreaterThan(atPublished.naive / atPublished.neupims);
+  });
+
+  // KNOWN GAP (docs/models/pim-dram.md): at batch 128 the NPU's GEMMs are weight-bandwidth-bound in
+  // this model (a roofline NPU), so each sub-batch re-reads the weights and interleaving loses
+  // (0.65x vs naive, 1.6x vs NPU-only). The published 2.4x / 1.6x need the NPU GEMMs to be
+  // compute-bound at this batch; a systolic-array NPU timing model is the missing mechanism.
+  it.fails('NeuPIMs throughput vs NPU-only (2.4x) and vs naive NPU+PIM (1.6x), within 30%', () => {
+    within(atPublished.npu / atPublished.neupims, published['throughput_vs_npu_only'] as number);
+    within(atPublished.naive / atPublished.neupims, published['throughput_vs_naive_npu_pim'] as number);
+  });
+});
