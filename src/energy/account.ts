@@ -123,7 +123,8 @@ function apply(key: string, base: EnergyEntry, arch: ArchConfig, ov?: EnergyOver
     };
   }
   const scale = base.scales && archNode !== undefined ? nodeEnergyScale(base.nodeNm, archNode) : 1;
-  return { key, ...base, appliedPj: base.valuePj * scale, scale, overridden: false };
+  const { scales: _scales, ...entry } = base;
+  return { key, ...entry, appliedPj: base.valuePj * scale, scale, overridden: false };
 }
 
 function known(prefix: string, keys: string[]): string {

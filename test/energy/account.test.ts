@@ -192,3 +192,11 @@ describe('mergeEnergySources', () => {
     expect(m.find((s) => s.key === 'memory:HBM2')!.overridden).toBe(false);
   });
 });
+
+describe('energy source records', () => {
+  it('have the same fields whether taken from the table or overridden', () => {
+    const fields = ['appliedPj', 'key', 'nodeNm', 'overridden', 'scale', 'source', 'unit', 'valuePj', 'verified', 'year'];
+    expect(Object.keys(computeEnergy('mac:fp16', arch())).sort()).toEqual(fields);
+    expect(Object.keys(computeEnergy('mac:fp16', arch({ energy: { 'mac:fp16': { valuePj: 1, source: 's' } } }))).sort()).toEqual(fields);
+  });
+});
