@@ -109,3 +109,27 @@ describe('Snapdragon X Elite (Surface Laptop 7 class)', () => {
     });
   }
 });
+
+// Prefill (shared/reference/lut.json prefill_surface_laptop7: Llama-2-7B W2, 256-token prompt):
+// compute-bound, so it checks the lookup rate rather than the memory system.
+describe('T-MAC prefill on a Surface Laptop 7 class CPU', () => {
+  const pre = ref.t_mac.find((e) => e.param === 'prefill_surface_laptop7')!.value as { threads: number; batch: number; tmac: number }[];
+  const arch = loadArch(archPath('lut/tmac-surface-laptop-7'));
+  const g = buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq: 256 });
+  const tps = (threads: number) => run(g, arch, loadQuant('w2a16-g128'), { threads }).totals.tokensPerSecond;
+  it(`4 threads: within ${TOLERANCE * 100}% of the published tokens/s`, () => {
+    const r = pre.find((p) => p.threads === 4)!;
+    expect(Math.abs(tps(4) / r.tmac - 1)).toBeLessThanOrEqual(TOLERANCE);
+  });
+  it('knownGap: 8 threads over-predicted, below 1.5×', () => {
+    const r = pre.find((p) => p.threads === 8)!;
+    const ratio = tps(8) / r.tmac;
+    expect(ratio).toBeGreaterThan(1 + TOLERANCE);
+    expect(ratio).toBeLessThan(1.5);
+  });
+  it('prefill is lookup-bound in the LUT GEMMs', () => {
+    const res = run(g, arch, loadQuant('w2a16-g128'), { threads: 4 });
+    const mlp = res.classes.find((c) => c.cls === 'mlp')!;
+    expect(mlp.bound).toBe('compute');
+  });
+});
