@@ -1,0 +1,28 @@
+/**
+ * The numeric datapath (numeric/datapaths/pim.ts) a pim-dram config claims: per-bank operand and
+ * accumulator precision from `pim.unit`, lane structure from `pim.reduction.location` (lane
+ * partials read out → SIMD lanes; reduced in the unit → adder tree), and the reduction order
+ * from the mapping: each output accumulates its whole K inside one unit (mapping.ts steps 2–4),
+ * so K is split across units only by kSplit (channels sharing a small matrix).
+ */
+import { AccelscopeError } from '../../util/errors.ts';
+import type { PimOptions } from '../../numeric/datapaths/pim.ts';
+import { resolveDram } from './dram.ts';
+import { mapGemv, type GemvJob } from './mapping.ts';
+import type { PimArchConfig } from './schema.ts';
+
+export function pimDatapathOptions(c: PimArchConfig, job: GemvJob = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }): PimOptions {
+  const u = c.pim.unit;
+  if (u.dtype === 'int8') throw new AccelscopeError('unsupported', `no numeric PIM datapath for int8 units (${c.name})`, { pointer: '/pim/unit/dtype' });
+  if (u.accumulatorDtype === 'int32') throw new AccelscopeError('unsupported', `no numeric PIM datapath for int32 accumulators (${c.name})`, { pointer: '/pim/unit/accumulatorDtype' });
+  const m = mapGemv(job, c, resolveDram(c));
+  return {
+    name: `pim-${u.dtype}-${c.pim.reduction.location === 'bank' ? 'tree' : 'simd'}-acc-${u.accumulatorDtype}`,
+    hardware: c.name,
+    operandDtype: u.dtype,
+    structure: c.pim.reduction.location === 'bank' ? 'tree' : 'simd',
+    bankDtype: u.accumulatorDtype,
+    lanes: u.lanes,
+    banks: m.kSplit,
+  };
+}
