@@ -39,23 +39,26 @@ export const checkCommand = {
       .option('quant', { type: 'string', describe: 'quant scheme (w8a8, fp8, w4a16-g128 …) or JSON file: the datapaths that run it (default: each datapath\'s own set)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random and adversarial matrices (integer, default 1)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (docs/cli.md)' }),
-  handler: (a: CheckArgs, io: Io): number => {
-    if (!Number.isInteger(a.seed)) throw new AccelscopeError('bad-flag', `--seed must be an integer (got ${a.seed})`);
-    const kind = a.arch ? archKind(a.arch) : undefined;
-    const quant = a.quant ? loadQuant(a.quant) : undefined;
-    const datapaths = datapathsFor(kind, quant, a.arch ? { file: a.arch, pointer: '/kind' } : {});
-    if (datapaths.length === 0) {
-      throw new AccelscopeError('unsupported', `no datapath${kind ? ` of ${kind}` : ''} runs quant scheme '${quant?.name}'`);
-    }
-    const report = runCheck(datapaths, { seed: a.seed, shape: DEFAULT_CHECK_SHAPE });
-    io.out(a.json ? JSON.stringify(report, jsonNumbers, 2) + '\n' : renderCheck(report));
-    if (!report.pass) {
-      const failed = report.datapaths.filter((d) => !d.pass).map((d) => d.datapath);
-      throw new AccelscopeError('check-failed', `${failed.length} of ${report.datapaths.length} datapath(s) missed their bound: ${failed.join(', ')}`);
-    }
-    return 0;
-  },
+  handler: (a: CheckArgs, io: Io): number => checkHandler(a, io),
 };
+
+/** The handler with its datapath selection injectable (tests hand in a broken datapath). */
+export function checkHandler(a: CheckArgs, io: Io, select: typeof datapathsFor = datapathsFor): number {
+  if (!Number.isInteger(a.seed)) throw new AccelscopeError('bad-flag', `--seed must be an integer (got ${a.seed})`);
+  const kind = a.arch ? archKind(a.arch) : undefined;
+  const quant = a.quant ? loadQuant(a.quant) : undefined;
+  const datapaths = select(kind, quant, a.arch ? { file: a.arch, pointer: '/kind' } : {});
+  if (datapaths.length === 0) {
+    throw new AccelscopeError('unsupported', `no datapath${kind ? ` of ${kind}` : ''} runs quant scheme '${quant?.name}'`);
+  }
+  const report = runCheck(datapaths, { seed: a.seed, shape: DEFAULT_CHECK_SHAPE });
+  io.out(a.json ? JSON.stringify(report, jsonNumbers, 2) + '\n' : renderCheck(report));
+  if (!report.pass) {
+    const failed = report.datapaths.filter((d) => !d.pass).map((d) => d.datapath);
+    throw new AccelscopeError('check-failed', `${failed.length} of ${report.datapaths.length} datapath(s) missed their bound: ${failed.join(', ')}`);
+  }
+  return 0;
+}
 
 /** JSON has no Infinity: an exact datapath's SQNR is written as the string "inf". */
 function jsonNumbers(_k: string, v: unknown): unknown {
