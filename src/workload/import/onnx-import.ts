@@ -61,12 +61,37 @@ export function importOnnx(file: string, opts: OnnxImportOptions = {}): ImportRe
   return importOnnxModel(model, file, opts);
 }
 
+/**
+ * Replaces calls of model-local functions (the exporter's per-module functions) by their bodies:
+ * formal inputs/outputs renamed to the call's, internal tensors prefixed by the call's name.
+ * Attribute references inside function bodies are not resolved.
+ */
+export function inlineFunctions(model: OnnxModel, depth = 0): OnnxNode[] {
+  const fns = model.functions;
+  if (!Object.keys(fns).length || depth > 16) return model.nodes;
+  let changed = false;
+  const out: OnnxNode[] = [];
+  model.nodes.forEach((n, i) => {
+    const f = n.domain && n.domain !== 'ai.onnx' ? fns[n.opType] : undefined;
+    if (!f) {
+      out.push(n);
+      return;
+    }
+    changed = true;
+    const prefix = `${n.name || `call${i}`}/`;
+    const rename = new Map<string, string>();
+    f.inputs.forEach((x, k) => rename.set(x, n.inputs[k] ?? ''));
+    f.outputs.forEach((x, k) => rename.set(x, n.outputs[k] ?? `${prefix}${x}`));
+    const r = (x: string) => (x === '' ? '' : rename.get(x) ?? `${prefix}${x}`);
+    for (const b of f.nodes) out.push({ ...b, name: `${prefix}${b.name}`, inputs: b.inputs.map(r), outputs: b.outputs.map(r) });
+  });
+  return changed ? inlineFunctions({ ...model, nodes: out }, depth + 1) : model.nodes;
+}
+
 export function importOnnxModel(model: OnnxModel, file: string, opts: OnnxImportOptions = {}): ImportResult {
+  model = { ...model, nodes: inlineFunctions(model) };
   const t = buildShapeTable(model, opts.dims ?? {}, file, !opts.inferAll);
   const warnings: string[] = [];
-  if (Object.keys(model.functions).length) {
-    warnings.push(`model-local functions are not inlined: ${Object.keys(model.functions).join(', ')} (their calls are listed as unknown ops)`);
-  }
   // Dataflow through views: a view's output stands for the tensors its input stands for.
   const alias = new Map<string, string[]>();
   const real = (name: string): string[] => alias.get(name) ?? [name];

@@ -120,6 +120,21 @@ describe('ONNX import errors and dynamic shapes', () => {
     expect(g.ops.find((o) => o.id === 'lm_head')).toMatchObject({ m: 3, n: 50, k: 16, weight: 'aux' });
   });
 
+  it('inlines model-local functions (per-module functions of the exporter)', () => {
+    const m = decodeModel();
+    // Move the q projection into a function 'QProj' of domain 'pkg.mod' and call it.
+    const qNodes = m.nodes.splice(1, 3);
+    m.functions = { QProj: { inputs: ['a', 'w', 's'], outputs: ['out'], nodes: [
+      { ...qNodes[0]!, inputs: ['a', 'w'], outputs: ['t0'] },
+      { ...qNodes[1]!, inputs: ['t0', 's'], outputs: ['t1'] },
+      { ...qNodes[2]!, inputs: ['t1'], outputs: ['out'] },
+    ] } };
+    m.nodes.splice(1, 0, { name: 'call_q', opType: 'QProj', domain: 'pkg.mod', inputs: ['x', 'wq', 'shape4'], outputs: ['q'], attrs: {} });
+    const g = importOnnxModel(m, 'm.onnx', { dims: { batch: 1, past: 4 } }).graphs[0]!;
+    expect(g.ops.filter((o) => o.kind === 'gemm').map((o) => o.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'lm_head']);
+    expect(g.ops.find((o) => o.kind === 'attention')).toMatchObject({ heads: 2, qLen: 1, kvLen: 5 });
+  });
+
   it('an op without a shape is reported as unknown, never guessed', () => {
     const m = decodeModel();
     m.nodes.push(node('MatMul', ['x', 'nowhere'], ['y']));
