@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadArch, loadModel } from '../src/config/load.ts';
+import { loadArch, loadModel, loadQuant } from '../src/config/load.ts';
 import type { ArchConfig } from '../src/config/arch.ts';
 import { getModel, hardwareKinds } from '../src/hw/registry.ts';
 import { buildGraph, type BuildOptions } from '../src/workload/builders/decoder.ts';
@@ -47,10 +47,21 @@ function presets(): { ok: Preset[]; skipped: string[] } {
 function simulate(p: Preset, quant: string, shape: BuildOptions, model = 'llama-2-7b'): RunResult | string {
   try {
     const spec = loadModel(resolve(ROOT, 'workloads/models', `${model}.json`));
-    return run(buildGraph(spec, shape), p.arch, parseQuantScheme(quant), { ignoreCapacity: true });
+    return run(buildGraph(spec, shape), p.arch, loadQuant(quant), { ignoreCapacity: true });
   } catch (e) {
     return (e as Error).message.split('\n')[0]!;
   }
+}
+
+/** FlightLLM's W4A8 with integer embeddings (a quant file) when present, else the plain scheme. */
+const FLIGHTLLM_QUANT = existsSync(resolve(ROOT, 'workloads/quant/flightllm-w4a8.json')) ? resolve(ROOT, 'workloads/quant/flightllm-w4a8.json') : 'w4a8';
+const quantLabel = (q: string) => q.replace(/^.*\//, '');
+
+/** The scheme each family is shown with in the per-preset table. */
+function defaultQuant(p: Preset): string {
+  if (p.arch.kind === 'lut-tensor-core') return 'w2a16';
+  if (p.arch.kind === 'fpga-dsp-chain') return FLIGHTLLM_QUANT;
+  return 'w16a16';
 }
 
 const pct = (x: number, t: number) => `${((100 * x) / t).toFixed(0)}%`;
@@ -89,10 +100,10 @@ function flightllm(all: Preset[]): void {
   else if (!fpga) console.log('  MISSING: no U280 preset under arch-configs/ (kind fpga-dsp-chain)');
   if (!gpu) console.log('  MISSING: no V100S-class preset under arch-configs/gpu/');
   const shape: BuildOptions = { phase: 'decode', batch: 1, context: 512 };
-  const rf = fpga ? simulate(fpga, 'w4a8', shape) : undefined;
+  const rf = fpga ? simulate(fpga, FLIGHTLLM_QUANT, shape) : undefined;
   const rg16 = gpu ? simulate(gpu, 'w16a16', shape) : undefined;
   const rg8 = gpu ? simulate(gpu, 'w8a8', shape) : undefined;
-  if (fpga) console.log(`  ${fpga.file} w4a8: ${typeof rf === 'string' ? `failed: ${rf}` : line(rf!)}`);
+  if (fpga) console.log(`  ${fpga.file} ${quantLabel(FLIGHTLLM_QUANT)}: ${typeof rf === 'string' ? `failed: ${rf}` : line(rf!)}`);
   if (gpu) {
     console.log(`  ${gpu.file} w16a16 (vLLM fp16): ${typeof rg16 === 'string' ? `failed: ${rg16}` : line(rg16!)}`);
     console.log(`  ${gpu.file} w8a8 (SmoothQuant): ${typeof rg8 === 'string' ? `failed: ${rg8}` : line(rg8!)}`);
@@ -180,11 +191,11 @@ function lutTensorCore(all: Preset[]): void {
 
 export default function bench(): void {
   const { ok, skipped } = presets();
-  console.log('energy per token of every preset: Llama-2-7B decode batch 1, context 1024 (w16a16; LUT presets w2a16)');
+  console.log('energy per token of every preset: Llama-2-7B decode batch 1, context 1024 (w16a16; LUT presets w2a16; FPGA presets FlightLLM W4A8)');
   for (const p of ok) {
-    const q = p.arch.kind === 'lut-tensor-core' ? 'w2a16' : 'w16a16';
+    const q = defaultQuant(p);
     const r = simulate(p, q, { phase: 'decode', batch: 1, context: 1024 });
-    console.log(`  ${p.file} ${q}: ${typeof r === 'string' ? `failed: ${r}` : line(r)}`);
+    console.log(`  ${p.file} ${quantLabel(q)}: ${typeof r === 'string' ? `failed: ${r}` : line(r)}`);
     if (typeof r !== 'string' && p.arch.power?.tdpW !== undefined && r.totals.averagePowerW > p.arch.power.tdpW) {
       console.log(`    FLAG: average power over the ${p.arch.power.tdpW} W TDP`);
     }
