@@ -33,7 +33,7 @@ export default function bench(): void {
   }
 
   const ltc = loadArch('arch-configs/lut/lut-tensor-core-a100.json');
-  const mac = deepMerge(ltc, { lut: { weightBits: [8] } });
+  const mac = deepMerge(ltc, { lut: { weightBits: [8] } }) as typeof ltc;
   const m = getModel('lut-tensor-core');
   const op: GemmOp = { id: 'g', name: 'g', kind: 'gemm', cls: 'mlp', layer: 0, phase: 'prefill', deps: [], m: 4096, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
   console.log('LUT Tensor Core vs dequantize-then-MMA on the same A100-like chip, 4096³ GEMM');
