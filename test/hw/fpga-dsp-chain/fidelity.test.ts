@@ -26,6 +26,14 @@ describe('FlightLLM fidelity (±25%)', () => {
     expect(Math.abs(t / 92.5 - 1)).toBeLessThanOrEqual(0.25);
   });
 
+  it("VHK158 prefill of 128 and 512 tokens: the artifact's example output (289.9 and 1181.4 ms)", () => {
+    const arch = loadArch(archPath('fpga/vhk158-flightllm'));
+    for (const [seq, ms] of [[128, 289.9], [512, 1181.4]] as const) {
+      const s = run(buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq }), arch, q).totals.seconds;
+      expect(Math.abs((s * 1e3) / ms - 1)).toBeLessThanOrEqual(0.25);
+    }
+  });
+
   it('decode slows as the KV cache grows (attention reads every cached key)', () => {
     const a = tokensPerSecond('fpga/u280-flightllm', 128);
     const b = tokensPerSecond('fpga/u280-flightllm', 2047);
