@@ -86,21 +86,38 @@ function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d
   }
 }
 
+/** Simulates `passes` passes; returns the end cycle and the commands after each pass. */
 function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, passes: number) {
   const t = pimTiming(c, d);
   const unitCycles = unitCyclesPerBurst(c, t, m.elemsPerBurst);
   const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
-  for (let k = 0; k < passes; k++) runPass(s, job, m, c, d, unitCycles);
-  const end = Math.max(s.ch.lastDataEnd, s.lastCol + t.nCL);
-  return { end, stats: { ...s.ch.stats }, unitCycles, spacing: Math.max(t.nCCDL, unitCycles) };
+  const after: { end: number; stats: ChannelStats }[] = [];
+  for (let k = 0; k < passes; k++) {
+    runPass(s, job, m, c, d, unitCycles);
+    after.push({ end: Math.max(s.ch.lastDataEnd, s.lastCol + t.nCL), stats: { ...s.ch.stats } });
+  }
+  return { after, unitCycles, spacing: Math.max(t.nCCDL, unitCycles) };
 }
 
+const memo = new Map<string, PimSchedule>();
+
 export function scheduleGemv(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
-  const one = simulatePasses(job, m, c, d, 1);
+  const key = JSON.stringify([job, m, c.pim.dram, c.pim.unit, c.pim.globalBuffer, c.pim.reduction]);
+  const hit = memo.get(key);
+  if (hit) return { ...hit, stats: { ...hit.stats } };
+  const r = scheduleGemvUncached(job, m, c, d);
+  if (memo.size > 4096) memo.clear();
+  memo.set(key, r);
+  return { ...r, stats: { ...r.stats } };
+}
+
+function scheduleGemvUncached(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
+  const sim = simulatePasses(job, m, c, d, Math.min(2, m.passes));
+  const one = { end: sim.after[0]!.end, stats: sim.after[0]!.stats, unitCycles: sim.unitCycles, spacing: sim.spacing };
   let busy = one.end;
   let stats = one.stats;
   if (m.passes > 1) {
-    const two = simulatePasses(job, m, c, d, 2);
+    const two = sim.after[1]!;
     const per = two.end - one.end;
     busy = one.end + (m.passes - 1) * per;
     const k = m.passes - 1;

@@ -1,0 +1,52 @@
+/**
+ * PIM DRAM model figures: the PIMSimulator checks (cycles, speedups), the batch where the host
+ * overtakes PIM, NeuPIMs' gains, and how long a whole decode step takes to simulate.
+ */
+import { loadArch, loadModel } from '../src/config/load.ts';
+import { buildGraph } from '../src/workload/builders/decoder.ts';
+import { run } from '../src/engine/run.ts';
+import { parseQuantScheme } from '../src/quant/scheme.ts';
+import { simulatePim, planOp } from '../src/hw/pim-dram/model.ts';
+import { hostStream, resolveDram } from '../src/hw/pim-dram/dram.ts';
+import { scheduleGraph } from '../src/hw/pim-dram/concurrency.ts';
+import type { PimArchConfig } from '../src/hw/pim-dram/schema.ts';
+import type { GemmOp, Op } from '../src/workload/graph.ts';
+import { timeIt } from './timing.ts';
+
+const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
+
+export default function bench(): void {
+  const q = parseQuantScheme('fp16');
+  const base = loadArch('arch-configs/pim/hbm-pim-aquabolt-xl.json') as PimArchConfig;
+  const c: PimArchConfig = { ...base, pim: { ...base.pim, dispatch: { gemm: 'pim', attention: 'pim', elementwise: 'pim' } } };
+  const d = resolveDram(c);
+  const g = simulatePim(gemv(4096, 4096), c, q).cycles;
+  const h = hostStream(d, 33570816).cycles;
+  console.log(`HBM-PIM GEMV 4096x4096 fp16: PIM ${g} cycles (PIMSimulator 13300 incl. read-back), host read ${h} (36082), speedup ${(h / g).toFixed(2)} (2.71)`);
+  for (const [fn, E, inputs, pimRef, hostRef, bytes] of [['add', 1048576, 2, 3349, 6651, 6291456], ['mul', 2097152, 2, 5926, 13255, 12582912], ['relu', 4194304, 1, 7665, 17504, 16777216]] as const) {
+    const op: Op = { id: 'e', name: 'e', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn, elements: E, inputs };
+    const p = simulatePim(op, c, q).cycles;
+    const hh = hostStream(d, bytes).cycles;
+    console.log(`HBM-PIM ${fn.toUpperCase()} ${E}: PIM ${p} cycles (${pimRef}), host ${hh} (${hostRef}), speedup ${(hh / p).toFixed(2)} (${(hostRef / pimRef).toFixed(2)})`);
+  }
+  let m = 1;
+  while (planOp(gemv(4096, 4096, m), base, q).unit === 'pim') m++;
+  console.log(`host GEMM overtakes PIM (4096x4096, auto dispatch) at batch ${m}`);
+
+  const neu = loadArch('arch-configs/pim/neupims.json') as PimArchConfig;
+  const gpt3 = loadModel('test/hw/pim-dram/fixtures/gpt3-7b.json');
+  for (const [batch, context] of [[128, 512], [512, 1024]]) {
+    const graph = buildGraph(gpt3, { phase: 'decode', batch, context });
+    const npu = scheduleGraph(graph, { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } }, q).seconds;
+    const naive = scheduleGraph(graph, { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } }, q).seconds;
+    const full = scheduleGraph(graph, neu, q).seconds;
+    console.log(`NeuPIMs GPT-3 7B decode b${batch} ctx${context}: vs NPU-only ${(npu / full).toFixed(2)}x (published 2.4x), vs naive NPU+PIM ${(naive / full).toFixed(2)}x (1.6x), naive vs NPU-only ${(npu / naive).toFixed(2)}x`);
+  }
+
+  const llama = loadModel('workloads/models/llama-2-7b.json');
+  for (const f of ['hbm-pim-aquabolt-xl', 'neupims']) {
+    const arch = loadArch(`arch-configs/pim/${f}.json`);
+    const t = timeIt(() => run(buildGraph(llama, { phase: 'decode', batch: 8, context: 2048 }), arch, q, { ignoreCapacity: true }), { warmup: 1, runs: 5 });
+    console.log(`llama-2-7b decode b8 ctx2048 on ${f}: build+simulate median ${t.medianMs.toFixed(1)} ms`);
+  }
+}
