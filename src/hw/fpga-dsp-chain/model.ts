@@ -12,7 +12,7 @@
  * none of them off chip; the bytes saved are reported per op.
  */
 import type { QuantScheme, ComputeDtype, TensorFormat } from '../../quant/types.ts';
-import type { Op, AttentionOp, GemmOp } from '../../workload/graph.ts';
+import type { Op, AttentionOp } from '../../workload/graph.ts';
 import { attendedPairs, attentionScores, instances, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { calibrationValue } from '../../config/arch.ts';
@@ -325,4 +325,3 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   validate: (c, file) => { validateFpga(c, file); },
 };
 
-export type { GemmOp };
