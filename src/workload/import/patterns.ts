@@ -5,7 +5,10 @@
  *   RMSNorm   [cast] pow(x, 2) · mean(last dim, keepdim) · add(eps) · (rsqrt | sqrt · reciprocal)
  *             · mul(x, r) · [cast] · [mul(weight[D])]               → norm rms, rows = |x|/D
  *   rotary    mul(x, cos) · neg(half of x) · cat(→ x) · mul(·, sin) · add  → elementwise rotary, |x|
+ *   LayerNorm mean · sub · pow 2 · mean · add · sqrt · div · [mul w] · [add b] → norm layer
  *   SiLU      sigmoid(x) · mul(x, σ)                                 → elementwise silu, |x|
+ *   GELU-tanh mul · pow 3 · mul · add · mul · tanh · add · mul (same shape) → elementwise gelu
+ *   bias      ONNX MatMul(x, W) · Add(·, b[N])                        → gemm with bias
  *   eager     matmul(Q[B,H,q,D], Kᵀ[B,H,D,k]) · [scale] · [add mask] · [cast] · softmax · [cast]
  *   attention · matmul(P[B,H,q,k], V[B,H,k,D])                       → attention (not two GEMMs)
  *
@@ -95,6 +98,45 @@ function matchSilu(ps: Prim[], i: number, format: string): Match {
   return { op: imported({ kind: 'elementwise', fn: 'silu', elements: numel(sig.output), inputs: 1 }, used, format, { role: 'silu' }), used: 2 };
 }
 
+/** LayerNorm spelled out (ONNX opsets < 17): mean · sub · pow 2 · mean · add eps · sqrt · div · [mul w] · [add b]. */
+function matchLayerNorm(ps: Prim[], i: number, format: string): Match {
+  const [m1, sub, pow, m2, add, sqrt, div] = ps.slice(i, i + 7);
+  if (m1?.op !== 'mean' || sub?.op !== 'add' || pow?.op !== 'pow' || pow.args?.['exponent'] !== 2 || m2?.op !== 'mean'
+    || add?.op !== 'add' || sqrt?.op !== 'sqrt' || div?.op !== 'mul') return null;
+  const x = m1.inputs[0];
+  if (!x || !sameShape(sub.output, x) || !sameShape(div.output, x)) return null;
+  const D = last(x);
+  let j = i + 7;
+  const affine = (p: Prim | undefined, op: 'mul' | 'add') => p?.op === op && sameShape(p.output, x) && p.inputs.some((s) => s.length === 1 && s[0] === D);
+  if (affine(ps[j], 'mul')) j++;
+  if (affine(ps[j], 'add')) j++;
+  const used = ps.slice(i, j);
+  return { op: imported({ kind: 'norm', norm: 'layer', rows: numel(x) / D, dim: D }, used, format), used: j - i };
+}
+
+/** GELU, tanh form as written out in Python (HF NewGELUActivation): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+function matchGeluTanh(ps: Prim[], i: number, format: string): Match {
+  const seq = ps.slice(i, i + 8);
+  const ops = ['mul', 'pow', 'mul', 'add', 'mul', 'unary', 'add', 'mul'];
+  if (seq.length < 8 || seq.some((p, k) => p.op !== ops[k])) return null;
+  if (seq[1]!.args?.['exponent'] !== 3 || !/tanh/i.test(seq[5]!.name)) return null;
+  const x = seq[0]!.output;
+  if (!x || seq.some((p) => !sameShape(p.output, x))) return null;
+  return { op: imported({ kind: 'elementwise', fn: 'gelu', elements: numel(x), inputs: 1 }, seq, format, { role: 'gelu' }), used: 8 };
+}
+
+/** ONNX MatMul by a weight then Add of a [N] bias initializer: one GEMM with bias. */
+function matchMatmulBias(ps: Prim[], i: number, format: string): Match {
+  const [mm, add] = [ps[i], ps[i + 1]];
+  if (mm?.op !== 'matmul' || !mm.weightInputs?.[1] || add?.op !== 'add' || !add.weightInputs || !mm.output) return null;
+  const n = last(mm.output);
+  const biasAt = add.inputs.findIndex((s, k) => s.length === 1 && s[0] === n && add.weightInputs![k]);
+  if (biasAt < 0 || !add.inputs.some((s, k) => k !== biasAt && sameShape(s, mm.output)) || !sameShape(add.output, mm.output)) return null;
+  const g = mapPrim({ ...mm, args: { ...mm.args, bias: true } }, format);
+  if (!g || g.body.kind !== 'gemm') return null;
+  return { op: { ...g, source: sourceOf([mm, add], format), ...tensorsOf([mm, add]) }, used: 2 };
+}
+
 const isActivationMatmul = (p: Prim | undefined) =>
   (p?.op === 'matmul' || p?.op === 'bmm') && p.inputs.length >= 2 && p.inputs[1]!.length >= 3 && !(p.weightInputs?.[1] ?? false);
 
@@ -133,7 +175,7 @@ function matchEagerAttention(ps: Prim[], i: number, format: string): Match {
   };
 }
 
-const PATTERNS = [matchRmsNorm, matchRotary, matchSilu, matchEagerAttention];
+const PATTERNS = [matchRmsNorm, matchLayerNorm, matchRotary, matchSilu, matchGeluTanh, matchEagerAttention, matchMatmulBias];
 
 // ----------------------------------------------------------------------------------------------
 // One prim → one op.

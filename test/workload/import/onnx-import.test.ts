@@ -135,6 +135,35 @@ describe('ONNX import errors and dynamic shapes', () => {
     expect(g.ops.find((o) => o.kind === 'attention')).toMatchObject({ heads: 2, qLen: 1, kvLen: 5 });
   });
 
+  it('recognises a spelled-out LayerNorm, MatMul + bias Add as one GEMM, and the tanh GELU of GPT-2 exports', () => {
+    const f = (name: string, dims: number[], values?: number[]) => ({ name, dims, dataType: 1, ...(values ? { values } : {}) });
+    const m: OnnxModel = {
+      producer: 'test', opset: 13, graphName: 'g', functions: {}, valueInfo: [], outputs: [],
+      inputs: [{ name: 'ids', elemType: 7, shape: [1, 4] }],
+      initializers: [f('wte', [50, 16]), f('g', [16]), f('b', [16]), f('w1', [16, 64]), f('b1', [64]), f('w2', [16, 50]),
+        { name: 'ax', dims: [1], dataType: 7, values: [-1] }, f('two', [], [2]), f('three', [], [3]), f('eps', [], [1e-5]),
+        f('half', [], [0.5]), f('c', [], [0.044715]), f('k', [], [0.79788]), f('one', [], [1])],
+      nodes: [
+        node('Gather', ['wte', 'ids'], ['x']),
+        node('ReduceMean', ['x', 'ax'], ['mu']), node('Sub', ['x', 'mu'], ['d']), node('Pow', ['d', 'two'], ['d2']),
+        node('ReduceMean', ['d2', 'ax'], ['var']), node('Add', ['var', 'eps'], ['ve']), node('Sqrt', ['ve'], ['sd']),
+        node('Div', ['d', 'sd'], ['nx']), node('Mul', ['nx', 'g'], ['gx']), node('Add', ['gx', 'b'], ['ln']),
+        node('MatMul', ['ln', 'w1'], ['h0']), node('Add', ['h0', 'b1'], ['h']),
+        node('Mul', ['h', 'half'], ['g0']), node('Pow', ['h', 'three'], ['g1']), node('Mul', ['g1', 'c'], ['g2']), node('Add', ['h', 'g2'], ['g3']),
+        node('Mul', ['g3', 'k'], ['g4']), node('Tanh', ['g4'], ['g5']), node('Add', ['g5', 'one'], ['g6']), node('Mul', ['g0', 'g6'], ['act']),
+        node('MatMul', ['ln', 'w2'], ['logits']),
+      ],
+    };
+    const r = importOnnxModel(m, 'm.onnx');
+    const g = r.graphs[0]!;
+    expect(g.ops.map((o) => o.kind === 'elementwise' ? `${o.kind}:${o.fn}` : o.kind)).toEqual(['embedding', 'norm', 'gemm', 'elementwise:gelu', 'gemm']);
+    expect(g.ops[1]).toMatchObject({ norm: 'layer', rows: 4, dim: 16 });
+    expect(g.ops[2]).toMatchObject({ m: 4, n: 64, k: 16, bias: true });
+    expect(g.ops[3]).toMatchObject({ elements: 256 });
+    expect(g.meta).toMatchObject({ phase: 'prefill', seq: 4, params: { other: 2 * 16 + 64 } });
+    expect(r.report.passes[0]!.evidence).toMatch(/no attention; 4 embedded token/);
+  });
+
   it('an op without a shape is reported as unknown, never guessed', () => {
     const m = decodeModel();
     m.nodes.push(node('MatMul', ['x', 'nowhere'], ['y']));
