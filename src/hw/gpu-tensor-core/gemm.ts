@@ -8,8 +8,7 @@
  *   compute  = ⌈CTAs/SMs⌉ · (k-iterations · tm·tn·tk / (tensor FMA/clk/SM · efficiency)
  *                            + dequantization of the B tile on CUDA cores) / clock
  *   DRAM     = (operands with the L2 reuse of a wave + C + split-K partials that spill
- *               + dirty-line write-back of a flushed L2) / min(achievable bandwidth,
- *               memory-level parallelism of the active SMs)
+ *               + dirty-line write-back of a flushed L2) / achievable bandwidth
  *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
  *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2)
  *              + epilogue (last C tile) + serial split-K reduction of the fp32 partials
@@ -140,10 +139,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const writeBytes = s > 1 ? (partialsSpill ? partialBytes : 0) : cBytes;
       const writeback = l2State === 'flushed' ? Math.min(l2Cap, readBytes + writeBytes) : 0;
       const dramBytes = readBytes + writeBytes + writeback;
-      // Memory-level parallelism: each resident CTA keeps `stages` operand tiles in flight.
-      const inFlight = activeSms * Math.min(ctasPerSm, Math.ceil(ctas / g.sms)) * smemPerCta;
-      const bw = Math.min(bwPeak, inFlight / latency);
-      const dramS = dramBytes / bw;
+      const dramS = dramBytes / bwPeak;
       // L2 → SM: a cluster's CTAs share multicast loads of the tile they have in common.
       // Out-of-bounds rows of an edge tile are zero-filled by the copy engine, not fetched.
       const streamStage = (Math.min(tile.m, op.m) * tile.k * o.a) / (tile.clusterN ?? 1) + (tile.k * Math.min(tile.n, op.n) * o.b) / (tile.clusterM ?? 1);

@@ -4,6 +4,9 @@ import { gemmTiming } from '../../../src/hw/gpu-tensor-core/gemm.ts';
 import { InfeasibleError } from '../../../src/util/errors.ts';
 import { opFlops } from '../../../src/workload/ops.ts';
 import { a100, bf16, fp8, gemm, h100, w16, w4 } from './fixtures.ts';
+import { parseQuantScheme } from '../../../src/quant/scheme.ts';
+import { makeArch } from '../../helpers.ts';
+import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
 
 const sim = gpuTensorCoreModel.simulate;
 
@@ -124,6 +127,41 @@ describe('monotonicity', () => {
         const t = sim(gemm(m, n, k), h100(), bf16, { l2State: 'flushed' }).seconds;
         expect(t, `M=${m} N=${n} K=${k}`).toBeGreaterThanOrEqual(prev * (1 - 1e-12));
         prev = t;
+      }
+    }
+  });
+
+  it('sweep: no preset, scheme or L2 state lets a larger M run faster, more SMs or more bandwidth run slower', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const schemes = [bf16, fp8, w4, parseQuantScheme('w8a8'), parseQuantScheme('w1.58a8')];
+    for (const arch of [h100(), a100(), makeArch<GpuArchConfig>('gpu/rtx-4090')]) {
+      for (const q of schemes) {
+        for (const l2State of ['cold', 'flushed']) {
+          for (let t = 0; t < 3; t++) {
+            const n = Math.ceil(rnd() * 16384);
+            const k = Math.ceil(rnd() * 16384);
+            let prev = 0;
+            for (const m of [1, 3, 17, 64, 100, 129, 512, 1000, 5000]) {
+              const s = sim(gemm(m, n, k), arch, q, { l2State }).seconds;
+              expect(s, `${arch.name} ${q.name} ${l2State} M=${m} N=${n} K=${k}`).toBeGreaterThanOrEqual(prev * (1 - 1e-12));
+              prev = s;
+            }
+            const m = Math.ceil(rnd() * 4096);
+            let slower = Infinity;
+            for (const sms of [4, 16, 64, 132, 256]) {
+              const s = sim(gemm(m, n, k), { ...arch, gpu: { ...arch.gpu, sms } }, q, { l2State }).seconds;
+              expect(s).toBeLessThanOrEqual(slower * (1 + 1e-12));
+              slower = s;
+            }
+            slower = Infinity;
+            for (const bandwidthBps of [0.1e12, 1e12, 4e12, 8e12]) {
+              const s = sim(gemm(m, n, k), { ...arch, memory: { ...arch.memory, bandwidthBps } }, q, { l2State }).seconds;
+              expect(s).toBeLessThanOrEqual(slower * (1 + 1e-12));
+              slower = s;
+            }
+          }
+        }
       }
     }
   });
