@@ -37,7 +37,7 @@ export function runSummaryHtml(runs: RunInput[]): string {
     row('arch', (r) => `${r.arch.name} [${r.arch.kind}]`),
     row('quant', (r) => `${r.quant.name} (weights ${r.quant.weights}, activations ${r.quant.activations}, KV ${r.quant.kv})`),
     row('tokens/s', (r) => num(r.totals.tokensPerSecond.toPrecision(4))),
-    row('latency per step', (r) => num(`${formatSeconds(r.totals.seconds)} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`)),
+    row('latency', (r) => num(`${formatSeconds(r.totals.seconds)} per ${r.generate ? 'request' : 'step'} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`)),
     row('energy per token', (r) => num(`${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ`)),
     row('energy per step, power', (r) => num(`${r.totals.energyJ.toPrecision(3)} J, ${r.totals.averagePowerW.toFixed(1)} W average`)),
     row('memory footprint', (r) => ({

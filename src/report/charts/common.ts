@@ -22,6 +22,14 @@ export const CONFIG = {
   view: { stroke: '#ccc' },
 };
 
+/**
+ * A number to 6 significant digits, for data embedded in a page: charts and tooltips show 3–4,
+ * and full float64 digits would double the size of a report.
+ */
+export function sig6(v: number): number {
+  return Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(6)) : v;
+}
+
 /** Largest power of ten ≤ v (and smallest ≥ v): log-axis domains that start and end on a decade. */
 export function decadeFloor(v: number): number {
   return 10 ** Math.floor(Math.log10(v));

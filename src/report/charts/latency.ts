@@ -14,7 +14,7 @@ export interface LatencyRow {
   share: number;
 }
 
-type RunForLatency = Pick<RunResult, 'workload' | 'classes' | 'totals'>;
+type RunForLatency = Pick<RunResult, 'workload' | 'classes'>;
 
 /** A short label naming a run by its phase and shape ("decode b8 ctx2048"). */
 export function runLabel(r: Pick<RunResult, 'workload'>): string {
@@ -27,9 +27,12 @@ export function runLabel(r: Pick<RunResult, 'workload'>): string {
 export function latencyRows(runs: RunForLatency[], labels = runs.map(runLabel)): LatencyRow[] {
   const rows: LatencyRow[] = [];
   runs.forEach((r, i) => {
+    // Shares of the classes' own sum: a generate run's totals cover the whole request, its classes one step.
+    const model = r.classes.reduce((s, c) => s + c.seconds, 0);
+    const roof = r.classes.reduce((s, c) => s + c.rooflineSeconds, 0);
     for (const c of r.classes) {
-      if (c.seconds > 0) rows.push({ run: labels[i]!, estimate: 'cycle model', cls: c.cls, seconds: c.seconds, share: c.seconds / r.totals.seconds });
-      if (c.rooflineSeconds > 0) rows.push({ run: labels[i]!, estimate: 'roofline', cls: c.cls, seconds: c.rooflineSeconds, share: c.rooflineSeconds / r.totals.rooflineSeconds });
+      if (c.seconds > 0) rows.push({ run: labels[i]!, estimate: 'cycle model', cls: c.cls, seconds: c.seconds, share: c.seconds / model });
+      if (c.rooflineSeconds > 0) rows.push({ run: labels[i]!, estimate: 'roofline', cls: c.cls, seconds: c.rooflineSeconds, share: c.rooflineSeconds / roof });
     }
   });
   return rows;

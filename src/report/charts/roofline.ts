@@ -7,7 +7,7 @@
  * on a log-log roofline; they are counted, not drawn.
  */
 import type { RunResult } from '../../engine/run.ts';
-import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, decadeCeil, decadeFloor, type VlSpec } from './common.ts';
+import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, decadeCeil, decadeFloor, sig6, type VlSpec } from './common.ts';
 
 export interface RooflineOpPoint {
   series: 'cycle model' | 'roofline';
@@ -138,13 +138,13 @@ export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.ar
       },
       {
         name: 'links',
-        data: { values: d.links },
+        data: { values: d.links.map((l) => ({ x: sig6(l.x), y: sig6(l.y), x2: sig6(l.x2), y2: sig6(l.y2) })) },
         mark: { type: 'rule', color: '#999', strokeWidth: 1 },
         encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, x2: { field: 'x2' }, y2: { field: 'y2' } },
       },
       {
         name: 'ops',
-        data: { values: d.points },
+        data: { values: d.points.map((p) => ({ ...p, intensity: sig6(p.intensity), flopsPerSecond: sig6(p.flopsPerSecond), seconds: sig6(p.seconds) })) },
         mark: { type: 'point', filled: true, size: 50, opacity: 0.8 },
         encoding: {
           x: { field: 'intensity', ...x },
