@@ -179,6 +179,12 @@ export function primFromNode(n: OpNode, timeUs: number): Prim {
     case 'embedding':
       prim.inputs = [tensorDims(ev.dims[0]) ?? [], tensorDims(ev.dims[1]) ?? []];
       break;
+    case 'copy': {
+      // index_select(self, dim, index); gather(self, dim, index): the dim is concrete input 1.
+      const dim = c(1);
+      if ((ev.name === 'aten::index_select' || ev.name === 'aten::gather') && typeof dim === 'number') prim.args = { dim };
+      break;
+    }
     default:
       break;
   }
@@ -193,7 +199,23 @@ export function outputShape(p: Prim): Shape | undefined {
     case 'add': case 'mul': case 'neg': case 'pow': case 'rsqrt': case 'sqrt': case 'reciprocal': case 'unary':
     case 'silu': case 'sigmoid': case 'gelu': case 'relu': case 'cast': case 'copy': case 'softmax':
     case 'layer_norm': case 'rms_norm':
-      if (p.op === 'copy' && p.name === 'aten::copy_') return ins[0];
+      if (p.op === 'copy') {
+        // Copies whose output is not their first input's shape.
+        if (p.name === 'aten::copy_') return ins[0];
+        if (p.name === 'aten::index_select') {
+          const [x, idx] = [ins[0], ins[ins.length - 1]];
+          const dim = typeof p.args?.['dim'] === 'number' ? p.args['dim'] : 0;
+          if (!x || !idx || idx.length !== 1) return undefined;
+          const out = [...x];
+          out[dim < 0 ? dim + x.length : dim] = idx[0]!;
+          return out;
+        }
+        if (p.name === 'aten::gather') return ins[ins.length - 1];
+        if (p.name === 'aten::index' || p.name === 'aten::index_put_' || p.name === 'aten::scatter' || p.name === 'aten::scatter_'
+          || p.name === 'aten::index_copy_' || p.name === 'aten::slice_scatter') {
+          return p.name === 'aten::index' ? undefined : ins[0];
+        }
+      }
       return ins.length ? broadcast(...ins.filter((s) => s.length > 0 || ins.length === 1)) : undefined;
     case 'cat': {
       if (!ins.length) return undefined;

@@ -53,7 +53,7 @@ export function finishImport(inp: FinishInput): ImportResult {
   segments.forEach((seg, index) => {
     const { ops, empty, unmapped } = foldPrims(seg.prims, format);
     for (const p of empty) skip('empty', p);
-    unknown.push(...unmapped.map((p) => ({ ...p, name: `${p.name} (shapes ${JSON.stringify(p.inputs)})` })));
+    unknown.push(...unmapped.map((p) => ({ ...p, name: `${p.name} (shapes not understood)` })));
     const info = detectPhase(ops, seg.annotation);
     if (!info || ops.length === 0) {
       warnings.push(`pass ${index}: no embedding or attention op, so no phase: ${ops.length} op(s) not written`);

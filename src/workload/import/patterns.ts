@@ -269,7 +269,8 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
       return one({ kind: 'elementwise', fn: 'copy', elements: numel(out), inputs: 1 }, kv ? { role: 'kv_cache' } : {});
     }
     case 'copy': case 'cast': {
-      const out = p.output ?? x;
+      // A copy whose output shape is unknown (advanced indexing) is not guessed: reported.
+      const out = p.op === 'copy' ? p.output : p.output ?? x;
       return out && numel(out) >= 1 ? one({ kind: 'elementwise', fn: 'copy', elements: numel(out), inputs: 1 }) : null;
     }
     default:

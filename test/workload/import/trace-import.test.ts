@@ -178,6 +178,17 @@ describe('trace import on synthetic traces', () => {
     expect(g.meta).toMatchObject({ phase: 'prefill', batch: B, seq: T, tokens: B * T, kv: { kvHeads: 2, layers: 1 } });
   });
 
+  it('index_select copies the selected rows; aten::index (shape unknown) is reported, not guessed', () => {
+    const base = tinyDecoderOps({ tokens: 4, past: 0 });
+    const extra: Ev[] = [
+      { name: 'aten::index_select', dims: [[1000, 64], [], [7]], concrete: ['', '0', ''] },
+      { name: 'aten::index', dims: [[1000, 64], [[7]]] },
+    ];
+    const r = fromDoc(traceOf([base[0]!, ...extra, ...base.slice(1)]));
+    expect(r.graphs[0]!.ops.find((o) => o.name === 'index_select')).toMatchObject({ kind: 'elementwise', fn: 'copy', elements: 7 * 64 });
+    expect(r.report.unknown.map((u) => u.op)).toEqual(['aten::index (shapes not understood)']);
+  });
+
   it('rejects a trace without shapes or without events, naming the fix', () => {
     expect(() => parseTrace(traceOf(tinyDecoderOps({ tokens: 2, past: 0 }), { shapes: false }), 't.json')).toThrow(/record_shapes=True/);
     expect(() => parseTrace({ foo: 1 }, 't.json')).toThrow(/traceEvents/);
