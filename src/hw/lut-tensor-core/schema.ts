@@ -32,7 +32,12 @@ export interface LutTensorCoreSection {
   units: number;
   /** Per unit and cycle: tile.m × tile.n lookups, each covering tile.k (= g) activations of one bit plane. */
   tile: { m: number; n: number; k: number };
-  table: Omit<LutTableConfig, 'groupSize'>;
+  table: Omit<LutTableConfig, 'groupSize'> & {
+    /** Where a unit holds its tables (energy level of a table read). Default 'register'. */
+    storage?: 'register' | 'sram';
+    /** Table bytes one unit can hold (tile.m rows × entries × entry bytes must fit). */
+    capacityBytesPerUnit?: number;
+  };
   /** Operand bytes (weight planes + table refills) each unit can read per cycle from its register file/SRAM. */
   operandBytesPerCyclePerUnit: number;
   /** Weight bit-widths the bit-serial datapath accepts (planes). */
@@ -108,7 +113,11 @@ const tensorCoreSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['symmetrization', 'entryBits', 'precompute'],
-      properties: tableProps,
+      properties: {
+        ...tableProps,
+        storage: { enum: ['register', 'sram'], description: "Where a unit holds its tables (default 'register')." },
+        capacityBytesPerUnit: { ...pos, description: 'Table bytes one unit can hold.' },
+      },
     },
     operandBytesPerCyclePerUnit: { ...pos, description: 'Register-file/SRAM bytes per cycle per unit for weight planes and table refills.' },
     weightBits: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 8 } },

@@ -79,6 +79,13 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const waves = Math.ceil((items * splitK) / s.units);
   const cyclesPerItem = Math.ceil(kSteps / splitK) * b;
   const entryBytes = s.table.entryBits / 8;
+  const unitTableBytes = s.tile.m * counts.tableEntries * entryBytes;
+  if (s.table.capacityBytesPerUnit !== undefined && unitTableBytes > s.table.capacityBytesPerUnit) {
+    throw new InfeasibleError(
+      `a LUT unit holds ${s.tile.m} tables of ${counts.tableEntries} × ${s.table.entryBits}-bit entries = ${unitTableBytes} bytes, above its ${s.table.capacityBytesPerUnit}-byte table storage`,
+      { pointer: '/lut/table/capacityBytesPerUnit' },
+    );
+  }
   // Operand traffic per unit-cycle: one plane of tn × g weight bits, and a table refill of
   // tm tables, reused over the b planes of the same activation group.
   const operandBytesPerCycle = (s.tile.n * g) / 8 + (s.tile.m * counts.tableEntries * entryBytes) / b;
@@ -119,6 +126,8 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
       { level: 'dram', bytes: dram },
       // Weight planes and table refills read from the register file/SRAM into the units.
       { level: 'register', bytes: waves * cyclesPerItem * s.units * operandBytesPerCycle },
+      // Every lookup reads one entry from the unit's table storage.
+      { level: s.table.storage ?? 'register', bytes: counts.lookups * entryBytes },
     ],
     seconds,
   }, c);

@@ -66,7 +66,7 @@ describe('table precompute', () => {
     expect(s.bytes['dram']! - f.bytes['dram']!).toBe(tables + actIn);
   });
   it('symmetrization halves the table bytes', () => {
-    const full = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { table: { symmetrization: false } } });
+    const full = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { table: { symmetrization: false, capacityBytesPerUnit: 64 } } });
     expect(simulateTensorCore(op, full, parseQuantScheme('w2a16')).breakdown!['tableBytes']).toBe(2 * 4096 * 1024 * 8 * 2);
   });
 });
@@ -121,5 +121,22 @@ describe('published gains over a MAC tensor core (W1 × A16)', () => {
   it('compute-bound time is linear in weight bits', () => {
     const t = (b: number) => bd(op, `w${b}a16`)['lutCycles']!;
     for (const b of [2, 3, 4]) expect(t(b)).toBe(b * t(1));
+  });
+});
+
+describe('table storage in the unit', () => {
+  it('two symmetrized fp16 tables (32 B) just fit; a third row does not', () => {
+    expect(() => simulateTensorCore(gemm(2, 64, 4), ltc, parseQuantScheme('w1a16'))).not.toThrow();
+    const m3 = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { tile: { m: 3 } } });
+    expect(() => simulateTensorCore(gemm(2, 64, 4), m3, parseQuantScheme('w1a16'))).toThrowError(/48 bytes, above its 32-byte table storage/);
+  });
+  it('without symmetrization the same tile needs twice the storage', () => {
+    const full = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { table: { symmetrization: false } } });
+    expect(() => simulateTensorCore(gemm(2, 64, 4), full, parseQuantScheme('w1a16'))).toThrow(InfeasibleError);
+  });
+  it('tables in SRAM cost more energy per lookup than in registers', () => {
+    const sram = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { table: { storage: 'sram' } } });
+    const op = gemm(256, 4096, 4096);
+    expect(simulateTensorCore(op, sram, parseQuantScheme('w2a16')).energyPj.onChip).toBeGreaterThan(simulateTensorCore(op, ltc, parseQuantScheme('w2a16')).energyPj.onChip);
   });
 });
