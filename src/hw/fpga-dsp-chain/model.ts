@@ -20,9 +20,9 @@ import { InfeasibleError } from '../../util/errors.ts';
 import type { Bound, Ceilings, HardwareModel, OpResult } from '../model.ts';
 import { DDR_EFFICIENCY, HBM_EFFICIENCY, type FpgaArchConfig, type OffChipMemory } from './config.ts';
 import { fpgaArchSchema } from './schema.ts';
-import { matmulTiming, type MatmulTiming } from './chain.ts';
+import { matmulTiming, packingOf, type MatmulTiming } from './chain.ts';
 import { sparseWeights, sparsityRuleFor } from './sparsity.ts';
-import { validateFpga } from './resources.ts';
+import { checkMappingBuffers, validateFpga } from './resources.ts';
 
 const INT_BITS: Partial<Record<ComputeDtype, number>> = { int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
 
@@ -204,6 +204,11 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
       dtype = md.dtype;
       products = md.products;
       if (md.packingOverflow) notes.push(`packing off: ${a.mpe.chainLength} packed ${aFmt.name}×${bFmt.name} products would overflow the ${a.mpe.packedLowFieldBits}-bit low field; 1 product per DSP`);
+      const pk = packingOf(a.mpe, md.products);
+      checkMappingBuffers(c, {
+        tileCols: Math.min(op.n, a.mpe.gemvColumnTile), kPerPass: a.mpe.chainLength * pk.k, weightBits: bFmt.elementBits,
+        inputBytes: Math.ceil((op.k * aFmt.elementBits) / 8),
+      });
       const t = matmulTiming({ m: op.m, n: op.n, kEff, instances: op.batch, weightBits: bFmt.elementBits }, c, md.products);
       const count = instances(op);
       streamCycles = Math.ceil(t.streamCycles * count);

@@ -90,3 +90,24 @@ export function validateFpga(c: FpgaArchConfig, file?: string): ResourceUsage {
   checked.add(c);
   return u;
 }
+
+/**
+ * Buffers a matrix op's mapping needs in one core, checked against the declared ones:
+ * the weight buffer holds two K-chunks of one column tile in flight (double buffering: the
+ * smallest chunk is one pass of the chain, chainLength·Pk weights per column), and the input
+ * buffer, when declared, holds the activation row the chains broadcast (k elements).
+ */
+export function checkMappingBuffers(c: FpgaArchConfig, need: { tileCols: number; kPerPass: number; weightBits: number; inputBytes: number }): void {
+  const b = c.fpga.accelerator.buffers;
+  const chunk = Math.ceil((need.tileCols * need.kPerPass * need.weightBits) / 8);
+  if (2 * chunk > b.weight.bytes) {
+    throw new InfeasibleError(
+      `the weight buffer (${b.weight.bytes} B) cannot double-buffer one chain pass of a ${need.tileCols}-column tile (2 × ${chunk} B)`,
+      { pointer: '/fpga/accelerator/buffers/weight/bytes' },
+    );
+  }
+  const input = b['input'];
+  if (input && need.inputBytes > input.bytes) {
+    throw new InfeasibleError(`the input buffer (${input.bytes} B) cannot hold the ${need.inputBytes} B activation row`, { pointer: '/fpga/accelerator/buffers/input/bytes' });
+  }
+}

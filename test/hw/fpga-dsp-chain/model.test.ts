@@ -181,6 +181,18 @@ describe('resources', () => {
     expect(e.message).toBe('on-chip buffers need 963 URAM288 blocks (3 cores) but XCU280 has 960');
   });
 
+  it('weightBufferThatJustFits: two chain passes of a 512-column INT4 tile (2 × 4096 B) fit; one byte less does not', () => {
+    expect(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { weight: { bytes: 8192 } } } } }), q)).not.toThrow();
+    const e = catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { weight: { bytes: 8191 } } } } }), q));
+    expect(e.pointer).toBe('/fpga/accelerator/buffers/weight/bytes');
+  });
+
+  it('inputBufferThatJustFits: the 4096-element INT8 activation row fits 4096 B, not 4095 B', () => {
+    expect(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { input: { bytes: 4096 } } } } }), q)).not.toThrow();
+    expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { input: { bytes: 4095 } } } } }), q)).message)
+      .toBe('the input buffer (4095 B) cannot hold the 4096 B activation row');
+  });
+
   it('more cores than SLRs is an error naming /fpga/accelerator/cores', () => {
     expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { cores: 4, hbmChannelsPerCore: 8 } } }), q)).pointer).toBe('/fpga/accelerator/cores');
   });
