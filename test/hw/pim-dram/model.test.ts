@@ -54,6 +54,20 @@ describe('GEMV mapping and command schedule', () => {
     expect(r.notes).toContain('ran on PIM units');
   });
 
+  it('hand derivation: one more 128-input tile costs exactly 352 cycles (docs/models/pim-dram.md)', () => {
+    const c = aquabolt(onPim);
+    const busy = (k: number) => {
+      const b = simulatePim(gemv(4096, k), c, fp16).breakdown!;
+      return b['pimMacCycles']! + b['pimOverheadCycles']!;
+    };
+    // 7·nCCDL (GRF_A writes) + 2 × (nRP + nRCDRD + 31·nCCDL) + nRTP + RD→WR turnaround (nCL + nBL + 2 − nCWL).
+    const T = resolveDram(c).timing;
+    const perTile = 7 * T.nCCDL + 2 * (T.nRP + T.nRCDRD + 31 * T.nCCDL) + T.nRTP + (T.nCL + T.nBL + 2 - T.nCWL);
+    expect(perTile).toBe(352);
+    expect(busy(4096) - busy(3968)).toBe(perTile);
+    expect(busy(3968) - busy(3840)).toBe(perTile);
+  });
+
   it('row-buffer hits: a unit\'s slice that just fills one row opens 1 row; one more input opens 2', () => {
     const c = aquabolt(onPim);
     // 8 outputs per PCU × 64 inputs × 2 B = 1 KB = one row per bank.
