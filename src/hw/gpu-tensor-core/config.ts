@@ -26,6 +26,7 @@ export interface GpuSection {
   maxCtasPerSm?: number;
   l2BytesPerClockPerSm?: number;
   dramLatencySeconds?: number;
+  dram?: { busWidthBits: number; pinRateBps: number; channels?: number };
   tiles: GpuTile[];
   splitK: { maxSplits: number; minKPerSplit: number };
   attention?: { blockQ?: number; blockKv?: number; decodeSplitMinKeys?: number; sfuOpsPerClockPerSm?: number };

@@ -26,6 +26,17 @@ export const gpuSectionSchema = {
     maxCtasPerSm: { ...posInt, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' },
     l2BytesPerClockPerSm: { ...positive, description: 'L2 → SM load bandwidth per SM per clock, bytes.' },
     dramLatencySeconds: { ...positive, description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).' },
+    dram: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['busWidthBits', 'pinRateBps'],
+      description: 'The DRAM interface behind memory.bandwidthBps (bandwidth = bus width × pin rate / 8, checked by the preset tests).',
+      properties: {
+        busWidthBits: { ...posInt, description: 'Total DRAM bus width, bits.' },
+        pinRateBps: { ...positive, description: 'Data rate per pin, bit/s.' },
+        channels: { ...posInt, description: 'Independent memory controllers / channels.' },
+      },
+    },
     tiles: {
       type: 'array',
       minItems: 1,

@@ -30,6 +30,9 @@ describe('GPU arch presets', () => {
       // The structural tensor rate reproduces the datasheet peak within 2 % for fp16.
       const peak = c.gpu.tensorFmaPerClockPerSm.fp16! * 2 * c.gpu.sms * c.gpu.clockHz;
       expect(Math.abs(peak / c.compute.matrixOpsPerSecond.fp16! - 1)).toBeLessThan(0.02);
+      // The DRAM interface reproduces the quoted bandwidth: bus width × pin rate / 8 within 1 %.
+      const dram = c.gpu.dram!;
+      expect(Math.abs((dram.busWidthBits * dram.pinRateBps) / 8 / c.memory.bandwidthBps - 1)).toBeLessThan(0.01);
       const r = gpuTensorCoreModel.simulate(gemm(256, 4096, 4096), c, parseQuantScheme('fp16'));
       expect(r.seconds).toBeGreaterThan(0);
     });
