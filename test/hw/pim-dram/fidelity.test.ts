@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SHARED, makeArch } from '../../helpers.ts';
-import { simulatePim, planOp } from '../../../src/hw/pim-dram/model.ts';
+import { simulatePim, planOp, pimPeakFlops } from '../../../src/hw/pim-dram/model.ts';
 import { hostStream, resolveDram } from '../../../src/hw/pim-dram/dram.ts';
 import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
@@ -50,6 +50,16 @@ describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30
       within(host / pim, r.nonpim_cycles / r.pim_cycles);
     });
   }
+});
+
+describe('Aquabolt-XL vendor figures', () => {
+  it('peak 1.2 TFLOPS per stack at the product\'s 2.4 Gb/s (tCK 833 ps): 16 pseudo-channels × 8 PCUs × 16 lanes per nCCDL, within 30%', () => {
+    const published = (ref.samsung_hbm_pim_aquabolt_xl as { param: string; value: number }[]).find((e) => e.param === 'peak_throughput')!.value;
+    const stack = makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { dram: { channels: 16, timingOverrides: { tCK_ps: 833 } } } });
+    within(pimPeakFlops(stack) / 1e12, published);
+    // The all-bank MAC rate (nCCDL = 4 cycles of 833 ps) is the PCU's 300 MHz clock.
+    expect(1 / (4 * 833e-12)).toBeCloseTo(3e8, -7);
+  });
 });
 
 describe('the batch size where the host GEMM overtakes PIM', () => {
