@@ -8,7 +8,7 @@
  *   compute  `${op}:${dtype}`: op ∈ mac | mult | add | lookup | shift_add | compare | vector,
  *            plus 'instruction:cpu' (per instruction issued on a programmable core)
  *   memory   a level: register | l1 | smem | sram | l2 | bram | uram | noc | dram |
- *            dram-activate | pim-bank | pim-bank-column | pim-bankgroup | pim-buffer,
+ *            dram-activate | nvlink (device-to-device link) | pim-bank | pim-bank-column | pim-bankgroup | pim-buffer,
  *            or a DRAM technology (HBM2 … DDR5) for designs with more than one main memory.
  * Models read these only through account.ts (energyOf); an unknown key is a bug and throws.
  */
@@ -147,6 +147,7 @@ export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = {
   bram: entry(SRAM_SIZE_POINTS[0]!.pjPerByte * Math.sqrt(4608 / 8192), 'pJ/byte', 45, 2014, `FPGA BRAM36 (4.5 KB) from ${SRAM_SIZE_SOURCE}`, false),
   uram: entry(SRAM_SIZE_POINTS[1]!.pjPerByte * Math.sqrt(36864 / 32768), 'pJ/byte', 45, 2014, `FPGA URAM288 (36 KB) from ${SRAM_SIZE_SOURCE}`, false),
   noc: entry(0.15 * 8, 'pJ/byte/mm', 45, 2011, 'placeholder: on-chip wire ~0.1–0.2 pJ/bit/mm at 28–45 nm (Dally/Keckler, commonly quoted; shared/reference/energy.json onchip_wire_pJ_per_bit_per_mm is a GAP); 0.15 pJ/bit/mm used', false),
+  nvlink: entry(1.3 * 8, 'pJ/byte', 0, 2023, `${ATTACC}: ENERGY_TABLE GPU comm (NVLink) 1.3 pJ/bit (ref IEEE 10067395)`, true, false),
   'pim-bank': entry(0.55 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BA mem = cell ACT/PRE 0.11 + cell RD/WR 0.44 pJ/bit (bank-local, no TSV/IO; activation amortized)`, true, false),
   'pim-bank-column': entry(0.44 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: cell RD/WR 0.44 pJ/bit only (pair with dram-activate when activations are counted)`, true, false),
   'pim-bankgroup': entry(1.56 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BG mem 1.56 pJ/bit`, true, false),
@@ -154,7 +155,7 @@ export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = {
 };
 
 /** Levels whose energy is main-memory (DRAM device) energy: reported as offChip. */
-export const OFFCHIP_LEVELS = new Set(['dram', 'dram-activate', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', ...Object.keys(DRAM_PJ_PER_BYTE)]);
+export const OFFCHIP_LEVELS = new Set(['dram', 'dram-activate', 'nvlink', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', ...Object.keys(DRAM_PJ_PER_BYTE)]);
 
 /** Every memory level a model may name (DRAM technologies included). */
 export function memoryLevels(): string[] {

@@ -33,8 +33,8 @@ describe('energyOf', () => {
     expect(totalPj(eab)).toBeCloseTo(totalPj(ea) + totalPj(eb), 6);
   });
 
-  it('classifies DRAM, activations and PIM paths as off-chip, caches and NoC as on-chip', () => {
-    for (const level of ['dram', 'dram-activate', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', 'DDR4']) {
+  it('classifies DRAM, activations, PIM paths and device links as off-chip, caches and NoC as on-chip', () => {
+    for (const level of ['dram', 'dram-activate', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', 'DDR4', 'nvlink']) {
       const e = energyOf({ compute: [], traffic: [{ level, bytes: 1 }], seconds: 0 }, arch());
       expect(e.offChip, level).toBeGreaterThan(0);
       expect(e.onChip, level).toBe(0);

@@ -24,15 +24,17 @@ describe.each(GPUS)('power on gpu/%s', (file) => {
   const arch = loadArch(resolve(ROOT, 'arch-configs/gpu', file));
   const q = parseQuantScheme('w16a16');
 
-  it('averagePowerStaysBelowTdp for every shipped model at decode and prefill', () => {
+  it('averagePowerStaysBelowTdp for every shipped model at decode and prefill, fp16 and int4 weights', () => {
     const tdp = arch.power?.tdpW;
     expect(tdp, 'GPU preset without power.tdpW').toBeDefined();
     const over: string[] = [];
-    for (const m of MODELS) {
-      for (const shape of SHAPES) {
-        const r = run(buildFor(m, shape), arch, q, { ignoreCapacity: true });
-        expect(r.totals.averagePowerW).toBeGreaterThan(0);
-        if (r.totals.averagePowerW >= tdp!) over.push(`${m} ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W`);
+    for (const scheme of ['w16a16', 'w4a16-g128']) {
+      for (const m of MODELS) {
+        for (const shape of SHAPES) {
+          const r = run(buildFor(m, shape), arch, parseQuantScheme(scheme), { ignoreCapacity: true });
+          expect(r.totals.averagePowerW).toBeGreaterThan(0);
+          if (r.totals.averagePowerW >= tdp!) over.push(`${m} ${scheme} ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W`);
+        }
       }
     }
     expect(over, `over the ${tdp} W TDP`).toEqual([]);
