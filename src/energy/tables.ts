@@ -146,7 +146,9 @@ export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = {
   l2: entry(0.3 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L2 0.3 pJ/bit; node taken as 45 nm`, true),
   bram: entry(SRAM_SIZE_POINTS[0]!.pjPerByte * Math.sqrt(4608 / 8192), 'pJ/byte', 45, 2014, `FPGA BRAM36 (4.5 KB) from ${SRAM_SIZE_SOURCE}`, false),
   uram: entry(SRAM_SIZE_POINTS[1]!.pjPerByte * Math.sqrt(36864 / 32768), 'pJ/byte', 45, 2014, `FPGA URAM288 (36 KB) from ${SRAM_SIZE_SOURCE}`, false),
-  noc: entry(0.15 * 8, 'pJ/byte/mm', 45, 2011, 'placeholder: on-chip wire ~0.1–0.2 pJ/bit/mm at 28–45 nm (Dally/Keckler, commonly quoted; shared/reference/energy.json onchip_wire_pJ_per_bit_per_mm is a GAP); 0.15 pJ/bit/mm used', false),
+  // Wire energy per mm is set by wire capacitance per mm (about constant across nodes) and V²,
+  // so it is not scaled with the logic node.
+  noc: entry(0.15 * 8, 'pJ/byte/mm', 0, 2011, 'placeholder: on-chip wire ~0.1–0.2 pJ/bit/mm at 28–45 nm (Dally/Keckler, commonly quoted; shared/reference/energy.json onchip_wire_pJ_per_bit_per_mm is a GAP); 0.15 pJ/bit/mm used; not node-scaled (wire C per mm ~constant)', false, false),
   nvlink: entry(1.3 * 8, 'pJ/byte', 0, 2023, `${ATTACC}: ENERGY_TABLE GPU comm (NVLink) 1.3 pJ/bit (ref IEEE 10067395)`, true, false),
   'pim-bank': entry(0.55 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BA mem = cell ACT/PRE 0.11 + cell RD/WR 0.44 pJ/bit (bank-local, no TSV/IO; activation amortized)`, true, false),
   'pim-bank-column': entry(0.44 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: cell RD/WR 0.44 pJ/bit only (pair with dram-activate when activations are counted)`, true, false),

@@ -200,3 +200,12 @@ describe('energy source records', () => {
     expect(Object.keys(computeEnergy('mac:fp16', arch({ energy: { 'mac:fp16': { valuePj: 1, source: 's' } } }))).sort()).toEqual(fields);
   });
 });
+
+describe('wires', () => {
+  it('noc energy per byte per mm does not follow the logic node', () => {
+    const at5 = energyOf({ compute: [], traffic: [{ level: 'noc', bytes: 10, mm: 2 }], seconds: 0 }, arch({ process: { nodeNm: 5 } }));
+    const at45 = energyOf({ compute: [], traffic: [{ level: 'noc', bytes: 10, mm: 2 }], seconds: 0 }, arch());
+    expect(at5.onChip).toBe(at45.onChip);
+    expect(at45.onChip).toBeCloseTo(10 * 2 * 0.15 * 8, 12);
+  });
+});
