@@ -15,7 +15,8 @@
  *                (launch: calibration kernelLaunchSeconds per kernel, a separate precompute is a
  *                second kernel; fill: lut.dramLatencySeconds — the same host terms the GPU model uses)
  * Everything else (attention, norms, fp16 lm_head, 8/16-bit weights) runs on the host's MAC and
- * vector units (the `compute` section) at its roofline.
+ * vector units (the `compute` section) at its roofline over the sustained DRAM bandwidth, plus
+ * one kernel launch.
  */
 import type { GemmOp, Op } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
@@ -158,9 +159,23 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   };
 }
 
+/**
+ * An op the LUT units do not take, on the host: its roofline at the sustained DRAM bandwidth,
+ * plus one kernel launch (the same host terms the LUT kernels pay).
+ */
+function hostOp(op: Op, c: TensorCoreArch, q: QuantScheme): OpResult {
+  const ceil = tensorCoreCeilings(c);
+  const eff = calibrationValue(c, 'dramBandwidthEfficiency', 1);
+  const sustained = { ...ceil, memory: ceil.memory.map((m, i) => (i === 0 ? { ...m, bandwidthBps: m.bandwidthBps * eff } : m)) };
+  const r = rooflineOpResult(op, c, sustained, q, c.lut.clockHz);
+  const launchSeconds = calibrationValue(c, 'kernelLaunchSeconds', 0);
+  const seconds = r.seconds + launchSeconds;
+  return { ...r, seconds, cycles: Math.ceil(seconds * c.lut.clockHz), breakdown: { launchSeconds, rooflineSeconds: r.seconds } };
+}
+
 export function simulateTensorCore(op: Op, c: TensorCoreArch, q: QuantScheme): OpResult {
   if (op.kind === 'gemm' && isLutGemm(op, q, c.lut.weightBits)) return lutGemm(op, c, q);
-  const r = rooflineOpResult(op, c, tensorCoreCeilings(c), q, c.lut.clockHz);
+  const r = hostOp(op, c, q);
   if (op.kind === 'gemm' && op.weight === 'layer') {
     r.notes = [`${q.weights.name} weights are outside the LUT units' ${c.lut.weightBits.join('/')}-bit planes: dequantize-then-MMA on the host tensor cores`];
   }
