@@ -1,8 +1,11 @@
 /**
  * What a sweep objective means for a report: its direction (minimized or maximized), its unit and
- * an axis title that states the unit. Known objectives are listed; any other name is read from its
- * unit suffix (STYLE.md: units live in names), and a name the report cannot read is minimized.
+ * an axis title that states the unit. Directions of the objectives the sweep defines come from
+ * src/sweep/objectives.ts; titles of the common ones are listed here; any other name is read from
+ * its unit suffix (STYLE.md: units live in names), and a name the report cannot read is minimized.
  */
+import { objectiveDef } from '../sweep/objectives.ts';
+
 export type Direction = 'min' | 'max';
 
 export interface ObjectiveInfo {
@@ -51,5 +54,8 @@ export function objectiveInfo(name: string, maximize: readonly string[] = []): O
     const unit = hit ? hit[1] : '';
     info = { name, direction: hit ? hit[2] : 'min', unit, title: unit ? `${words(name)} (${unit})` : words(name) };
   }
+  // The sweep's own objective table decides the goal of the objectives it defines.
+  const def = objectiveDef(name);
+  if (def && def.key === name) info = { ...info, direction: def.goal };
   return maximize.includes(name) ? { ...info, direction: 'max' } : info;
 }

@@ -61,6 +61,13 @@ describe('roofline', () => {
     }
   });
 
+  it('archWithoutPeaksIsAUserError', () => {
+    const noPeak = { ...decode.arch, ceilings: { matrix: {}, vector: 0, memory: decode.arch.ceilings.memory } };
+    expect(() => rooflineData({ arch: noPeak, ops: decode.ops })).toThrow(/reports no compute peak or no memory bandwidth/);
+    const vectorOnly = { ...decode.arch, ceilings: { matrix: {}, vector: 1e12, memory: decode.arch.ceilings.memory } };
+    expect(rooflineData({ arch: vectorOnly, ops: decode.ops }).ceilings.filter((x) => x.kind === 'compute')).toHaveLength(1);
+  });
+
   it('logLogAxesWithUnits', async () => {
     const spec = rooflineSpec(decode) as { layer: { encoding: { x: { scale: { type: string } }; y: { scale: { type: string } } } }[] };
     for (const l of spec.layer) {

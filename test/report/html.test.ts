@@ -95,6 +95,13 @@ describe('sweep and quant reports', () => {
     expect(html).toContain(`Infeasible points (${bad.length})`);
   });
 
+  it('allInfeasibleSweepHasNoChartsButListsEveryPoint', () => {
+    const bad = lines.filter((l) => !l.ok);
+    const html = renderSweepReport(bad);
+    expect(specsOf(html)).toEqual([]);
+    expect(/<table id="infeasible">(.*?)<\/table>/s.exec(html)![1]!.match(/<tr>/g)!.length - 1).toBe(bad.length);
+  });
+
   it('unknownObjectiveIsAUserError', () => {
     expect(() => renderSweepReport(lines, { x: 'nope' })).toThrow(AccelscopeError);
     expect(() => renderSweepReport(lines, { y: 'fits' })).toThrow(/--y fits: not a numeric objective of this sweep/);

@@ -7,6 +7,7 @@
  * on a log-log roofline; they are counted, not drawn.
  */
 import type { RunResult } from '../../engine/run.ts';
+import { AccelscopeError } from '../../util/errors.ts';
 import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, decadeCeil, decadeFloor, sig6, type VlSpec } from './common.ts';
 
 export interface RooflineOpPoint {
@@ -69,6 +70,9 @@ export function rooflineData(run: RunForRoofline): RooflineData {
   }
 
   const c = run.arch.ceilings;
+  if (!(c.vector > 0 || Object.values(c.matrix).some((v) => typeof v === 'number' && v > 0)) || !c.memory.some((m) => m.bandwidthBps > 0)) {
+    throw new AccelscopeError('schema', `arch '${run.arch.name}' reports no compute peak or no memory bandwidth: a roofline needs both`, { pointer: '/arch/ceilings' });
+  }
   // Dtypes with the same peak (fp16 and bf16 on most GPUs) share one ceiling, named after all.
   const byPeak = new Map<number, string[]>();
   for (const [dtype, peak] of [...Object.entries(c.matrix), ['vector', c.vector] as const]) {
