@@ -24,7 +24,7 @@
  */
 import type { QuantScheme } from '../../quant/types.ts';
 import { quantizeTensor } from '../../quant/codec.ts';
-import { dequantize, scaleIndex, type QuantizedTensor } from '../../quant/tensor.ts';
+import { dequantize, scaleIndex } from '../../quant/tensor.ts';
 import { parseFormatName } from '../../quant/spec.ts';
 import { mustMinifloat } from '../../quant/minifloat.ts';
 import { gamma, referenceGemm, rowAbsSums } from '../gemm.ts';
@@ -106,11 +106,6 @@ export function mmaWeightOnly(weightFormat: string, act: 'fp16' | 'bf16'): Datap
       };
     },
   };
-}
-
-/** Integer operands of a quantized tensor: code − zero point (codes themselves when symmetric). */
-export function integerValues(q: QuantizedTensor): Float64Array {
-  return q.values;
 }
 
 /** The most negative code of a symmetric integer format (used by the all-max case). */
