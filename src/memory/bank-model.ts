@@ -286,6 +286,19 @@ export class DramChannel {
     }
   }
 
+  /**
+   * Literal refresh: when `cursor` has reached the next nREFI boundary, precharges every open bank
+   * and issues an all-bank REF. Returns the cycle from which commands may continue (the REF's
+   * issue cycle: later ACTs wait nRFC by their own bound). `due` is the next boundary, advanced.
+   */
+  refreshIfDue(cursor: number, due: { at: number }): number {
+    if (cursor < due.at) return cursor;
+    const p = this.prechargeAll(cursor);
+    const at = this.issueEarliest({ kind: 'REF', banks: [] }, p);
+    due.at += this.timing.nREFI;
+    return at;
+  }
+
   /** Precharges every open bank at the earliest legal cycle ≥ notBefore; returns the cycle (or notBefore). */
   prechargeAll(notBefore = 0): number {
     const open = this.banks.map((s, i) => (s.openRow !== null ? i : -1)).filter((i) => i >= 0);

@@ -26,12 +26,19 @@ export interface StreamResult {
   stats: ChannelStats;
 }
 
-export function simulateStream(t: DramTiming, org: DramOrganization, bursts: number, kind: 'RD' | 'WR', lookahead: number): { busy: number; stats: ChannelStats } {
+/**
+ * The literal stream. With `literalRefresh`, an all-bank REF is issued at every nREFI boundary
+ * (banks precharged first), instead of the closed-form withRefresh() the fast path uses.
+ */
+export function simulateStream(t: DramTiming, org: DramOrganization, bursts: number, kind: 'RD' | 'WR', lookahead: number, literalRefresh = false): { busy: number; stats: ChannelStats } {
   const ch = new DramChannel(t, org);
   const cols = org.rowBytes / org.burstBytes;
   const colTimes: number[] = [];
   let lastCol = 0;
+  const due = { at: t.nREFI };
   for (let i = 0; i < bursts; i++) {
+    // Commands after a REF wait nRFC through their own bounds (every bank is closed by then).
+    if (literalRefresh) ch.refreshIfDue(lastCol, due);
     const g = i % org.bankGroups;
     const j = Math.floor(i / org.bankGroups);
     const bk = Math.floor(j / cols) % org.banksPerGroup;
