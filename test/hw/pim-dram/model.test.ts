@@ -11,6 +11,8 @@ import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import type { AttentionOp, GemmOp, Op } from '../../../src/workload/graph.ts';
 import { run } from '../../../src/engine/run.ts';
 import { getModel } from '../../../src/hw/registry.ts';
+import { memoryEnergy } from '../../../src/energy/account.ts';
+import { cli } from '../../helpers.ts';
 
 const fp16 = parseQuantScheme('fp16');
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
@@ -143,6 +145,17 @@ describe('dispatch between PIM and the host', () => {
     expect(r.notes!.join(' ')).toMatch(/units compute int8, op needs fp16/);
   });
 
+  it('energy: off-chip = bank bytes × pim-bank-column + rows opened × dram-activate + bus bytes × dram', () => {
+    const c = aquabolt(onPim);
+    const r = simulatePim(gemv(4096, 4096), c, fp16);
+    // 64 channels × 64 all-bank ACTs × 8 banks × 1 KB rows.
+    const opened = 64 * 64 * 8 * 1024;
+    const want = r.bytes['pim-bank']! * memoryEnergy('pim-bank-column', c).appliedPj
+      + opened * memoryEnergy('dram-activate', c).appliedPj
+      + r.bytes['dram']! * memoryEnergy('dram', c).appliedPj;
+    expect(r.energyPj.offChip).toBeCloseTo(want, 3);
+  });
+
   it('energy: PIM charges bank column access and row activations; the host path charges DRAM bytes', () => {
     const p = simulatePim(gemv(4096, 4096), aquabolt(onPim), fp16);
     const h = simulatePim(gemv(4096, 4096), aquabolt({ pim: { dispatch: { gemm: 'host' } } }), fp16);
@@ -185,5 +198,13 @@ describe('attention on PIM and NeuPIMs concurrency options', () => {
     expect(attn.breakdown!['onPim']).toBe(1);
     const qkv = r.ops.find((o) => o.cls === 'qkv_proj')!;
     expect(qkv.breakdown!['onPim']).toBe(0);
+  });
+});
+
+describe('CLI', () => {
+  it('simulate runs a decode step on a PIM config', async () => {
+    const r = await cli('simulate', '--arch', 'arch-configs/pim/hbm-pim-aquabolt-xl.json', '--model', 'workloads/models/llama-2-7b.json', '--phase', 'decode', '--batch', '1', '--context', '512');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\[pim-dram\]/);
   });
 });
