@@ -4,8 +4,9 @@
  * Per weight GEMM (m rows of activations, n outputs, k inputs, b weight planes):
  *   lanes        = simd.widthBits / table.entryBits         (16 int8 entries per 128-bit TBL)
  *   TBL          = ⌈n/lanes⌉ · m · ⌈k/g⌉ · b                (one instruction looks up `lanes` outputs)
- *   SIMD ops     = TBL · (1 + unpack + accumulatorBits/entryBits)
+ *   SIMD ops     = TBL · (1 + unpack + sign + accumulatorBits/entryBits)
  *                  unpack: 1 AND/shift per TBL when two g-bit indices share a byte;
+ *                  sign: 2 (XOR, subtract) when the table is symmetrized (mirror consolidation);
  *                  widening the int8 results into int16 accumulators takes acc/entry adds
  *                + aggregation: (convert + fma) per output, plane and act-scale group, over fp16 lanes
  *   compute      = max(SIMD ops / vectorOpsPerCycle, TBL / tableLookupsPerCycle) / clock, split over threads
@@ -50,12 +51,16 @@ export function cpuBandwidthBps(c: CpuArch, threads: number): number {
   return Math.min(bw, m.sharedBandwidthBps, c.memory.bandwidthBps);
 }
 
-/** SIMD instructions per TBL: the lookup, index unpacking, and widening accumulation. */
-export function opsPerLookupInstruction(s: LutCpuSection): { unpack: number; accumulate: number; total: number } {
+/**
+ * SIMD instructions per TBL: the lookup, index unpacking, the sign of a symmetrized table
+ * ((x ⊕ s) − s: an XOR and a subtract), and widening accumulation.
+ */
+export function opsPerLookupInstruction(s: LutCpuSection): { unpack: number; sign: number; accumulate: number; total: number } {
   const indicesPerByte = Math.floor(8 / s.table.groupSize);
   const unpack = indicesPerByte > 1 ? 1 : 0;
+  const sign = s.table.symmetrization ? 2 : 0;
   const accumulate = s.table.accumulatorBits / s.table.entryBits;
-  return { unpack, accumulate, total: 1 + unpack + accumulate };
+  return { unpack, sign, accumulate, total: 1 + unpack + sign + accumulate };
 }
 
 /** TBL instructions per second per core (issue and SIMD-pipe limits). */

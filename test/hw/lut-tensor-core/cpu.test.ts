@@ -54,7 +54,11 @@ describe('bandwidth per core, per cluster and shared', () => {
 
 describe('SIMD work per lookup instruction', () => {
   it('TBL + one nibble unpack + two widening int8→int16 adds', () => {
-    expect(opsPerLookupInstruction(m2.lut)).toEqual({ unpack: 1, accumulate: 2, total: 4 });
+    expect(opsPerLookupInstruction(m2.lut)).toEqual({ unpack: 1, sign: 0, accumulate: 2, total: 4 });
+  });
+  it('a symmetrized (mirror-consolidated) table costs an XOR and a subtract for the sign', () => {
+    const c = makeArch<CpuArch>('lut/tmac-m2-ultra', { lut: { table: { symmetrization: true } } });
+    expect(opsPerLookupInstruction(c.lut)).toEqual({ unpack: 1, sign: 2, accumulate: 2, total: 6 });
   });
   it('int32 accumulators need four widening adds per TBL', () => {
     const c = makeArch<CpuArch>('lut/tmac-m2-ultra', { lut: { table: { accumulatorBits: 32 } } });
