@@ -146,4 +146,6 @@ export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   ceilings: gpuCeilings,
   clockHz: (c) => c.gpu.clockHz,
   simulate: simulateOp,
+  // Fusion roles depend on the op's name (GEMMs) and class (elementwise), not only its shape.
+  memoKey: (op, c) => (op.kind === 'gemm' ? `|${gemmFusionOf(op, c).fusedInto ?? ''}` : op.kind === 'elementwise' ? `|${op.cls}` : ''),
 };
