@@ -32,6 +32,7 @@ const SUFFIXES: [RegExp, string, Direction][] = [
   [/PerW$/, '/W', 'max'],
   [/Seconds$/, 's', 'min'],
   [/Bytes$/, 'bytes', 'min'],
+  [/Bps$/, 'B/s', 'max'],
   [/Pj$/, 'pJ', 'min'],
   [/J$/, 'J', 'min'],
   [/W$/, 'W', 'min'],
@@ -43,6 +44,18 @@ const SUFFIXES: [RegExp, string, Direction][] = [
 /** Splits camelCase into words: energyPerTokenJ → "energy per token j". */
 function words(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** The unit a name's suffix states ('' when it states none): /memory/bandwidthBps → B/s. */
+export function unitOfName(name: string): string {
+  const hit = SUFFIXES.find(([re]) => re.test(name));
+  return hit ? hit[1] : '';
+}
+
+/** An axis title for a swept parameter: its label, plus the unit its name states. */
+export function paramTitle(label: string): string {
+  const unit = unitOfName(label);
+  return unit ? `${label} (${unit})` : label;
 }
 
 export function objectiveInfo(name: string, maximize: readonly string[] = []): ObjectiveInfo {

@@ -38,6 +38,14 @@ describe('paretoFront2d', () => {
 });
 
 describe('objectiveInfo', () => {
+  it('paramTitlesCarryTheUnitTheirNameStates', async () => {
+    const { paramTitle } = await import('../../src/report/objectives.ts');
+    expect(paramTitle('/memory/bandwidthBps')).toBe('/memory/bandwidthBps (B/s)');
+    expect(paramTitle('/memory/capacityBytes')).toBe('/memory/capacityBytes (bytes)');
+    expect(paramTitle('/gpu/clockHz')).toBe('/gpu/clockHz (Hz)');
+    expect(paramTitle('/gpu/sms')).toBe('/gpu/sms');
+  });
+
   it('knownObjectivesHaveDirectionAndUnit', () => {
     expect(objectiveInfo('latencySeconds')).toMatchObject({ direction: 'min', unit: 's', title: 'latency per step (s)' });
     expect(objectiveInfo('tokensPerSecond')).toMatchObject({ direction: 'max', unit: 'tokens/s' });
