@@ -47,7 +47,7 @@ export interface GemvMapping {
   passes: number;
   /** MAC column commands per pass (each moves one burst in each addressed bank). */
   macCommandsPerPass: number;
-  /** Partial sums per output reaching the reduction: lanes (unless reduced in the unit) × kSplit. */
+  /** Partial sums per output reaching the host: lanes (when the host reduces them) × kSplit. */
   partialsPerOutput: number;
   /** Channels doing work. */
   activeChannels: number;
@@ -86,7 +86,8 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
   const outputTiles = Math.ceil(outputsPerChannel / (U * regs));
   const inputTiles = Math.ceil(inputsPerChannel / inputTileElems);
   const burstsPerOutputRow = Math.ceil(inputsPerChannel / elemsPerBurst);
-  const lanes = c.pim.reduction.location === 'bank' ? 1 : elemsPerBurst;
+  // Lanes are reduced by the unit's adder tree ('bank') or the buffer die; the host adds the rest.
+  const lanes = c.pim.reduction.location === 'host' ? elemsPerBurst : 1;
   return {
     unitsPerChannel: U,
     elemsPerBurst,

@@ -66,16 +66,18 @@ export function pimGemv(job: GemvJob, c: PimArchConfig, macs: number): Part {
   const d = resolveDram(c);
   const m = mapGemv(job, c, d);
   const s = scheduleGemv(job, m, c, d);
-  const seconds = cyclesToSeconds(s.cycles, d.timing);
+  const hostAdds = job.groups * job.vectors * job.outputs * Math.max(0, m.partialsPerOutput - 1);
+  // The host adds the partial sums it read back once the schedule has delivered them.
+  const reduceSeconds = hostAdds / c.pim.host.vectorOpsPerSecond;
+  const seconds = cyclesToSeconds(s.cycles, d.timing) + reduceSeconds;
   const activeFrac = m.activeChannels / d.channels;
   const busBytes = s.stats.busBursts * d.org.burstBytes * m.activeChannels;
   const bankBytes = s.stats.bankBursts * d.org.burstBytes * m.activeChannels;
   const bankActivations = s.stats.bankActivations * m.activeChannels;
-  const hostAdds = job.groups * job.vectors * job.outputs * Math.max(0, m.partialsPerOutput - 1);
   const work: EnergyWork['compute'] = [{ key: `mac:${c.pim.unit.dtype}`, count: macs }];
   if (hostAdds > 0) work.push({ key: 'add:fp32', count: hostAdds });
   const unitBound = s.unitCyclesPerMac > pimTiming(c, d).nCCDL;
-  const macShare = s.macCycles / s.cycles;
+  const macShare = cyclesToSeconds(s.macCycles, d.timing) / seconds;
   return {
     seconds,
     memorySeconds: seconds,
@@ -92,6 +94,7 @@ export function pimGemv(job: GemvJob, c: PimArchConfig, macs: number): Part {
       pimPasses: m.passes,
       pimKSplit: m.kSplit,
       pimActiveChannelFraction: activeFrac,
+      hostReduceSeconds: reduceSeconds,
     },
     bound: unitBound ? 'compute' : macShare < 0.5 ? 'overhead' : 'memory',
     utilization: macShare * activeFrac,
@@ -242,8 +245,8 @@ function hostPlan(op: Op, c: PimArchConfig, q: QuantScheme, note?: string): Plan
   return { unit: 'host', seconds: p.seconds, parts: [p], breakdown: { ...p.breakdown, onPim: 0 }, bound: p.bound, utilization: p.utilization, notes: note ? [note] : [] };
 }
 
-function choose(policy: 'auto' | 'pim' | 'host', pim: () => Plan, host: () => Plan): Plan {
-  if (policy === 'host') return host();
+function choose(policy: 'auto' | 'pim' | 'host', pim: () => Plan, host: () => Plan, vectors = 1, maxVectors = Infinity): Plan {
+  if (policy === 'host' || vectors > maxVectors) return host();
   const p = pim();
   if (policy === 'pim') return p;
   const h = host();
@@ -258,7 +261,7 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
       return choose(c.pim.dispatch.gemm, () => {
         const p = pimGemm(op, c, q);
         return { unit: 'pim', seconds: p.seconds, parts: [p], breakdown: { ...p.breakdown, pimSeconds: p.seconds, onPim: 1 }, bound: p.bound, utilization: p.utilization, notes: [] };
-      }, () => hostPlan(op, c, q));
+      }, () => hostPlan(op, c, q), gemmJob(op, c, q).vectors, c.pim.dispatch.pimMaxVectors);
     }
     case 'attention': {
       if (!pimSupportsDtype(c, want)) return hostPlan(op, c, q, `pim: units compute ${c.pim.unit.dtype}, attention needs ${want}: ran on the host`);
@@ -278,7 +281,7 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
           },
           bound: a.qk.bound, utilization: (a.qk.utilization + a.pv.utilization) / 2, notes: [],
         };
-      }, () => hostPlan(op, c, q));
+      }, () => hostPlan(op, c, q), op.qLen * (op.heads / op.kvHeads), c.pim.dispatch.pimMaxVectors);
     }
     case 'elementwise': {
       const fn = op.fn as string;

@@ -52,7 +52,13 @@ export interface PimSection {
     matrixOpsPerSecond: Partial<Record<ComputeDtype, number>>;
     vectorOpsPerSecond: number;
   };
-  dispatch: { gemm: DispatchPolicy; attention: DispatchPolicy; elementwise: DispatchPolicy };
+  dispatch: {
+    gemm: DispatchPolicy;
+    attention: DispatchPolicy;
+    elementwise: DispatchPolicy;
+    /** Ops with more input vectors sharing one matrix (GEMM M, attention queries per KV head) run on the host. */
+    pimMaxVectors?: number;
+  };
   concurrency: {
     /** NeuPIMs dual row buffers: host (NPU) memory traffic proceeds while banks compute. */
     dualRowBuffer: boolean;
@@ -134,7 +140,10 @@ export const pimSectionSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['gemm', 'attention', 'elementwise'],
-      properties: { gemm: policy, attention: policy, elementwise: policy },
+      properties: {
+        gemm: policy, attention: policy, elementwise: policy,
+        pimMaxVectors: { ...posInt, description: 'Ops with more vectors per matrix (GEMM M, queries per KV head) go to the host whatever the policy. Default: no limit.' },
+      },
     },
     concurrency: {
       type: 'object',

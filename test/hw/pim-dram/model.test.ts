@@ -190,6 +190,14 @@ describe('attention on PIM and NeuPIMs concurrency options', () => {
     expect(both.seconds).toBeLessThanOrEqual(dual.seconds);
   });
 
+  it('pimMaxVectors: decode attention (1 query per KV head) runs on PIM, prefill attention (512) on the NPU', () => {
+    const c = neu(false, false);
+    expect(c.pim.dispatch.pimMaxVectors).toBe(8);
+    expect(planOp(att, c, fp16).unit).toBe('pim+host');
+    expect(planOp({ ...att, qLen: 8, kvLen: 1024 }, c, fp16).unit).toBe('pim+host');
+    expect(planOp({ ...att, qLen: 9, kvLen: 1024 }, c, fp16).unit).toBe('host');
+  });
+
   it('runs a whole decode step through the engine', () => {
     const g = buildFor('llama-2-7b', { phase: 'decode', batch: 8, context: 512 });
     const r = run(g, makeArch('pim/neupims'), fp16);
