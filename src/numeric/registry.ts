@@ -25,12 +25,14 @@ export function fp8PerRowScheme(): QuantScheme {
 
 const GPU_DEFAULT = ['w16a16', 'bf16', 'w4a16-g128', 'w2a16-g64', 'w8a8', 'w1.58a8', 'fp8', 'mxfp8', 'mxfp6', 'mxfp4', 'nvfp4', 'fp6'];
 
+/** Integer formats whose element values are integers (a float zero point makes them fractional). */
 function isInt(name: string): boolean {
-  return parseFormatName(name).kind === 'int';
+  const s = parseFormatName(name);
+  return s.kind === 'int' && !s.floatZero;
 }
 function lutWeights(name: string): boolean {
   const s = parseFormatName(name);
-  return (s.kind === 'int' && s.bits <= 4) || s.kind === 'ternary';
+  return (s.kind === 'int' && s.bits <= 4 && s.symmetric) || s.kind === 'ternary';
 }
 
 export const DATAPATHS: Record<DatapathKind, (q?: QuantScheme) => Datapath[]> = {

@@ -74,7 +74,7 @@ export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: 
       }
     }
   });
-  return { format: s.name, rows, cols, codes, values, ...layout, scales, scaleCodes, scaleFormat: 'e8m0', tensorScale: 1 };
+  return { format: s.name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: 'e8m0', tensorScale: 1 };
 }
 
 /** MXINT8 element code (−128..127) → value. */
@@ -116,5 +116,5 @@ export function quantizeNvfp4(x: ArrayLike<number>, rows: number, cols: number, 
       values[i] = e2m1.decode(c);
     }
   });
-  return { format: name, rows, cols, codes, values, ...layout, scales, scaleCodes, scaleFormat: 'fp8-e4m3', tensorScale: st };
+  return { format: name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: 'fp8-e4m3', tensorScale: st };
 }

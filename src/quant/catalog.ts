@@ -64,7 +64,7 @@ export function formatInfo(name: string): FormatInfo {
       const gran = s.granularity === 'group' ? `per group of ${s.groupSize}` : s.granularity === 'tensor' ? 'per tensor' : 'per row (channel/token)';
       return {
         name, kind: 'int', bits: s.bits, bitsPerElement: f.bitsPerElement, max: qmax, minNormal: 1, minSubnormal: null,
-        scale: `${s.scaleFormat} ${gran}${s.symmetric ? '' : ` + ${s.bits}-bit zero point`}`,
+        scale: `${s.scaleFormat} ${gran}${s.symmetric ? '' : s.floatZero ? ` + ${s.scaleFormat} zero point` : ` + ${s.bits}-bit zero point`}`,
         overflow: `saturate to [${s.symmetric ? -(2 ** (s.bits - 1)) : 0}, ${qmax}]`, source: 'symmetric/asymmetric uniform quantization (docs/quant.md)',
       };
     }

@@ -6,7 +6,8 @@ import { mustMinifloat } from './minifloat.ts';
  * The storage description of every format the simulator knows; the bit-exact codecs live beside
  * it (minifloat.ts, int.ts, block.ts, ternary.ts, codec.ts) and read the same name parser.
  * `bitsPerElement` amortizes scales and zero points over the elements that share them:
- * int4-g128 (fp16 scale) = 4 + 16/128 = 4.125; int4-g128-asym adds a 4-bit zero point = 4.15625;
+ * int4-g128 (fp16 scale) = 4 + 16/128 = 4.125; int4-g128-asym adds a 4-bit zero point = 4.15625
+ * (int4-g128-asymf an fp16 zero point = 4.25);
  * MX = element + 8/32; NVFP4 = 4 + 8/16 = 4.5. Per-row and per-tensor scales are amortized over
  * a whole row or tensor, whose length a format does not know: they count as 0.
  */
@@ -48,7 +49,8 @@ export function formatOf(s: FormatSpec): TensorFormat {
         ...(s.groupSize ? { groupSize: s.groupSize } : {}),
       };
     case 'int': {
-      const perGroupBits = s.groupSize ? SCALE_BITS[s.scaleFormat]! + (s.symmetric ? 0 : s.bits) : 0;
+      const zeroBits = s.symmetric ? 0 : s.floatZero ? SCALE_BITS[s.scaleFormat]! : s.bits;
+      const perGroupBits = s.groupSize ? SCALE_BITS[s.scaleFormat]! + zeroBits : 0;
       return {
         name: s.name, elementBits: s.bits, bitsPerElement: s.bits + (s.groupSize ? perGroupBits / s.groupSize : 0),
         computeDtype: INT_DTYPE[s.bits]!, isFloat: false, ...(s.groupSize ? { groupSize: s.groupSize } : {}),

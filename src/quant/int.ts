@@ -6,6 +6,8 @@
  *   asymmetric: lo = min(x, 0), hi = max(x, 0)  (zero stays exact, as in GPTQ/AWQ),
  *               s = RN_scale((hi − lo) / (2^b − 1)), z = clamp(RNE(−lo / s), 0, 2^b − 1),
  *               q = clamp(RNE(x / s) + z, 0, 2^b − 1), x̂ = (q − z)·s
+ *   asymmetric, float zero (-asymf, HQQ-style): z = RN_scale(−lo / s) kept fractional,
+ *               q = clamp(RNE(x / s + z), 0, 2^b − 1), x̂ = (q − z)·s; `zeros` holds z's code
  * The scale is rounded to its storage format (saturating) BEFORE the elements are quantized, so
  * x̂ = q·s is exactly what a kernel holding the stored scale reconstructs. A zero scale (an all-
  * zero group, or one whose scale underflows) gives all-zero codes. NaN or ±Inf input is an error:
@@ -74,18 +76,27 @@ export function quantizeInt(x: ArrayLike<number>, rows: number, cols: number, s:
     scaleCodes[g] = sc;
     const scale = scaleFmt.decode(sc);
     scales[g] = scale;
-    const z = s.symmetric || scale === 0 ? 0 : Math.min(qmax, Math.max(0, rne(-lo / scale)));
-    if (zeros) zeros[g] = z;
+    let z = 0;
+    if (!s.symmetric && scale !== 0) {
+      if (s.floatZero) {
+        const zc = scaleFmt.encode(-lo / scale, 'saturate');
+        z = scaleFmt.decode(zc);
+        zeros![g] = zc;
+      } else {
+        z = Math.min(qmax, Math.max(0, rne(-lo / scale)));
+        zeros![g] = z;
+      }
+    }
     for (const [a, b] of ranges) {
       for (let i = a; i < b; i++) {
-        const q = scale === 0 ? z : Math.min(qmax, Math.max(qmin, rne(x[i]! / scale) + z));
+        const q = scale === 0 ? Math.round(z) : Math.min(qmax, Math.max(qmin, s.floatZero ? rne(x[i]! / scale + z) : rne(x[i]! / scale) + z));
         codes[i] = q;
         values[i] = q - z;
       }
     }
   });
   return {
-    format: s.name, rows, cols, codes, values, ...layout, scales, scaleCodes, scaleFormat: s.scaleFormat,
-    ...(zeros ? { zeros } : {}), tensorScale: 1,
+    format: s.name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: s.scaleFormat,
+    ...(zeros ? { zeros, zeroFormat: s.floatZero ? s.scaleFormat : 'int' } : {}), tensorScale: 1,
   };
 }

@@ -7,10 +7,11 @@
  *                                  scaled per tensor by an fp32 scale (amax → format max), as
  *                                  deployed FP8 (Transformer Engine, vLLM); `-pc` = one fp32
  *                                  scale per row (per output channel / per token)
- *   int<b>[-g<G>|-pt][-asym][-bf16|-fp32]
+ *   int<b>[-g<G>|-pt][-asym|-asymf][-bf16|-fp32]
  *                                  b = 2..8; per row (channel/token) unless -g<G> (group of G
  *                                  along the row) or -pt (per tensor); symmetric unless -asym
- *                                  (b-bit integer zero point); scale fp16 unless named
+ *                                  (b-bit integer zero point) or -asymf (zero point stored as a
+ *                                  float in the scale's format, HQQ-style); scale fp16 unless named
  *   mxfp8-e4m3 mxfp8-e5m2 mxfp6-e3m2 mxfp6-e2m3 mxfp4 mxint8
  *                                  OCP MX: 32 elements share one E8M0 scale
  *   nvfp4                          E2M1 elements, E4M3 scale per 16, fp32 tensor scale
@@ -23,7 +24,7 @@ export type ScaleFloat = 'fp16' | 'bf16' | 'fp32';
 
 export type FormatSpec =
   | { kind: 'float'; name: string; element: string; scale: 'none' | 'tensor' | 'channel' }
-  | { kind: 'int'; name: string; bits: number; symmetric: boolean; granularity: 'tensor' | 'channel' | 'group'; groupSize?: number; scaleFormat: ScaleFloat }
+  | { kind: 'int'; name: string; bits: number; symmetric: boolean; floatZero: boolean; granularity: 'tensor' | 'channel' | 'group'; groupSize?: number; scaleFormat: ScaleFloat }
   | { kind: 'mx'; name: string; element: string; blockSize: number }
   | { kind: 'nvfp4'; name: string; blockSize: number }
   | { kind: 'ternary'; name: string }
@@ -43,7 +44,7 @@ export const MX_ELEMENTS: Record<string, string> = {
 export const MX_BLOCK = 32;
 export const NVFP4_BLOCK = 16;
 
-const INT_RE = /^int(\d+)(?:-g(\d+)|-(pt))?(-asym)?(?:-(fp16|bf16|fp32))?$/;
+const INT_RE = /^int(\d+)(?:-g(\d+)|-(pt))?(-asymf?)?(?:-(fp16|bf16|fp32))?$/;
 const BIN_RE = /^binary(?:-g(\d+))?$/;
 
 export function parseFormatName(name: string): FormatSpec {
@@ -69,6 +70,7 @@ export function parseFormatName(name: string): FormatSpec {
       name,
       bits,
       symmetric: m[4] === undefined,
+      floatZero: m[4] === '-asymf',
       granularity: groupSize ? 'group' : m[3] ? 'tensor' : 'channel',
       ...(groupSize ? { groupSize } : {}),
       scaleFormat: (m[5] as ScaleFloat | undefined) ?? 'fp16',
@@ -85,6 +87,6 @@ function positive(n: number, name: string): number {
 export function unknownFormat(name: string, why?: string): AccelscopeError {
   return new AccelscopeError(
     'unknown-format',
-    `unknown number format '${name}'${why ? `: ${why}` : ''} (see \`accelscope formats\`; integers: int<b>[-g<G>|-pt][-asym][-bf16|-fp32])`,
+    `unknown number format '${name}'${why ? `: ${why}` : ''} (see \`accelscope formats\`; integers: int<b>[-g<G>|-pt][-asym|-asymf][-bf16|-fp32])`,
   );
 }

@@ -25,8 +25,10 @@ export interface QuantizedTensor {
   /** Each scale's own code in `scaleFormat` (fp16/bf16/fp32 bit pattern, E8M0 or E4M3 code). */
   scaleCodes: Int32Array;
   scaleFormat: 'none' | 'fp16' | 'bf16' | 'fp32' | 'e8m0' | 'fp8-e4m3';
-  /** Asymmetric integer formats: zero point per scale group. */
+  /** Asymmetric integer formats: zero point per scale group (the integer, or the float's code). */
   zeros?: Int32Array;
+  /** 'int' (b-bit integer zero point) or the float format of a fractional zero point. */
+  zeroFormat?: 'int' | 'fp16' | 'bf16' | 'fp32';
   /** Second-level scale (NVFP4's fp32 per-tensor scale); 1 elsewhere. */
   tensorScale: number;
 }

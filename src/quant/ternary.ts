@@ -59,6 +59,6 @@ export function quantizeBinary(x: ArrayLike<number>, rows: number, cols: number,
     }
   });
   return {
-    format: name, rows, cols, codes, values, ...layout, scales, scaleCodes: new Int32Array(layout.count), scaleFormat: 'fp32', tensorScale: 1,
+    format: name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes: new Int32Array(layout.count), scaleFormat: 'fp32', tensorScale: 1,
   };
 }

@@ -141,3 +141,18 @@ describe('ternary and binary', () => {
 function quantizeTernary(x: number[]) {
   return quantizeTensor('ternary', x, 1, x.length);
 }
+
+describe('asymmetric with a float zero point (-asymf)', () => {
+  it('keeps the zero point fractional, rounded to the scale format, and counts it in bitsPerElement', () => {
+    expect(getFormat('int4-g128-asymf').bitsPerElement).toBe(4.25);
+    const x = [-1, 0.2, 2];
+    const q = quantizeTensor('int4-pt-asymf', x, 1, 3);
+    const s = fp16.round(3 / 15);
+    const z = fp16.round(1 / s);
+    expect(q.scales[0]).toBe(s);
+    expect(q.zeroFormat).toBe('fp16');
+    expect(fp16.decode(q.zeros![0]!)).toBe(z);
+    expect(Array.from(q.codes)).toEqual(x.map((v) => Math.min(15, Math.max(0, Math.round(v / s + z)))));
+    expect(dequantize(q)[2]).toBe((q.codes[2]! - z) * s);
+  });
+});

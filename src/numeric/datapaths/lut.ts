@@ -28,9 +28,9 @@ const fround = Math.fround;
 
 export function weightBits(format: string): number {
   const s = parseFormatName(format);
-  if (s.kind === 'int') return s.bits;
+  if (s.kind === 'int' && s.symmetric) return s.bits;
   if (s.kind === 'ternary') return 2;
-  throw new AccelscopeError('unsupported', `table lookup needs integer or ternary weights, not ${format}`);
+  throw new AccelscopeError('unsupported', `bit planes need symmetric integer or ternary weights, not ${format}`);
 }
 
 /** Symmetrized tables for one row of activations: 2^(G−1) entries per group of G, entry = Σ ±a. */

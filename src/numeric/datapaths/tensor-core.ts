@@ -220,8 +220,8 @@ export function tensorCoreDatapath(q: QuantScheme): Datapath | undefined {
   const act16 = as.kind === 'float' && (as.element === 'fp16' || as.element === 'bf16') ? (as.element as 'fp16' | 'bf16') : undefined;
   if (act16 && ws.kind === 'float' && ws.scale === 'none' && ws.element === act16) return mmaFloat(act16);
   if (act16) return mmaWeightOnly(q.weights.name, act16);
-  const intLike = (s: typeof ws) => s.kind === 'int' || s.kind === 'ternary';
-  if (as.kind === 'int' && intLike(ws)) return imma(q.activations.name, q.weights.name);
+  const intLike = (s: typeof ws) => (s.kind === 'int' && !s.floatZero) || s.kind === 'ternary' || s.kind === 'binary';
+  if (as.kind === 'int' && intLike(as) && intLike(ws)) return imma(q.activations.name, q.weights.name);
   if (as.kind === 'float' && as.scale !== 'none' && ws.kind === 'float' && ws.scale !== 'none') return mmaScaledFloat(q.activations.name, q.weights.name);
   if ((as.kind === 'mx' || as.kind === 'nvfp4') && (ws.kind === 'mx' || ws.kind === 'nvfp4') && as.blockSize === ws.blockSize) {
     return mmaBlockScaled(q.activations.name, q.weights.name);
