@@ -41,7 +41,7 @@ suite('reports in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
   });
