@@ -32,6 +32,23 @@ describe('accelscope report', () => {
     expect((await cli('report', q, '-o', join(dir, 'q.html'))).stdout).toMatch(/quant report/);
   });
 
+  it('severalRunsInOneReportAndMaximizeFlipsAGoal', async () => {
+    const a = join(dir, 'prefill.json');
+    const b = join(dir, 'decode.json');
+    writeFileSync(a, JSON.stringify(runFixture('prefill')));
+    writeFileSync(b, JSON.stringify(runFixture('decode')));
+    expect((await cli('report', a, b, '-o', join(dir, 'pd.html'))).code).toBe(0);
+    const html = readFileSync(join(dir, 'pd.html'), 'utf8');
+    expect(html).toContain('Roofline — prefill b1 seq512');
+    expect(html).toContain('Roofline — decode b8 ctx2048');
+    const s = join(dir, 'sweep3.jsonl');
+    writeFileSync(s, sweepFixture().map((l) => JSON.stringify(l)).join('\n'));
+    expect((await cli('report', s, '--y', 'averagePowerW', '-o', join(dir, 'p.html'))).code).toBe(0);
+    expect(readFileSync(join(dir, 'p.html'), 'utf8')).toContain('averagePowerW is minimized');
+    expect((await cli('report', s, '--y', 'averagePowerW', '--maximize', 'averagePowerW', '-o', join(dir, 'p.html'))).code).toBe(0);
+    expect(readFileSync(join(dir, 'p.html'), 'utf8')).toContain('averagePowerW is maximized');
+  });
+
   it('errorsAreOneLineWithTheFileAndExit2', async () => {
     const missing = join(dir, 'missing.json');
     const r = await cli('report', missing, '-o', join(dir, 'never.html'));
