@@ -43,6 +43,28 @@ describe('accelscope formats', () => {
     expect(out.values.map((v) => v.value)).toEqual([0, 0, 6 * 2 ** 27]) // JSON writes −0 as 0;
   });
 
+  it('--encode of an integer format: one row, fp16 scale from absmax, RNE codes', async () => {
+    const out = JSON.parse((await cli('formats', 'int4-g128', '--encode', '0.3,-7,1e9', '--json')).stdout) as { scales: { value: number }[]; values: { code: number; value: number }[] };
+    expect(out.scales).toHaveLength(1);
+    expect(out.values.map((v) => v.code)).toEqual([0, 0, 7]);
+    expect(out.values[2]!.value).toBe(7 * out.scales[0]!.value);
+  });
+
+  it('e8m0: --encode floors to a power of two, --codes ends with NaN', async () => {
+    const enc = JSON.parse((await cli('formats', 'e8m0', '--encode', '3,0.25', '--json')).stdout) as { values: { code: number; value: number }[] };
+    expect(enc.values).toMatchObject([{ code: 128, value: 2 }, { code: 125, value: 0.25 }]);
+    const codes = JSON.parse((await cli('formats', 'e8m0', '--codes', '--json')).stdout) as { codes: { value: number | null; special?: string }[] };
+    expect(codes.codes[255]).toMatchObject({ value: null, special: 'NaN' });
+    expect(codes.codes[127]!.value).toBe(1);
+  });
+
+  it('NAME alone prints that format; the table lists the overflow rule', async () => {
+    const one = JSON.parse((await cli('formats', 'nvfp4', '--json')).stdout) as { scale: string; bitsPerElement: number };
+    expect(one).toMatchObject({ bitsPerElement: 4.5, scale: 'E4M3 per 16 × fp32 per tensor' });
+    const table = (await cli('formats')).stdout;
+    expect(table).toMatch(/^fp8-e4m3 .* 448 .*NaN \(OCP non-saturating\)/m);
+  });
+
   it('an unknown format is a one-line user error, exit 2', async () => {
     const r = await cli('formats', 'fp7', '--codes');
     expect(r.code).toBe(2);
