@@ -123,7 +123,7 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
   const seconds = precomputeSeconds + Math.max(computeSeconds, memorySeconds);
   const memoryBound = memorySeconds > computeSeconds;
   const tableBytes = counts.tables * counts.tableEntries * (s.table.entryBits / 8);
-  const accDtype = s.table.accumulatorBits === 16 ? 'int16' : 'int32';
+  const accDtype = `int${s.table.accumulatorBits}`;
   const energyPj = energyOf({
     compute: [
       { key: `lookup:int${s.table.entryBits}`, count: counts.lookups },

@@ -66,7 +66,10 @@ export interface LutCpuSection {
     tableBytes: number;
   };
   table: LutTableConfig & {
-    /** Accumulator lanes the int8 lookup results are widened into. */
+    /**
+     * Accumulator lanes the int8 lookup results are added into: 16 or 32 (widening adds, exact),
+     * or 8 (T-MAC "fast aggregation": halving adds in the int8 lanes, lossy, one op per lookup).
+     */
     accumulatorBits: number;
     /** Activations sharing one table-quantization scale (T-MAC's act group). */
     scaleGroupActivations: number;
@@ -153,7 +156,7 @@ const cpuSchema = {
       properties: {
         groupSize: { type: 'integer', minimum: 1, maximum: 8 },
         ...tableProps,
-        accumulatorBits: { type: 'integer', enum: [16, 32] },
+        accumulatorBits: { type: 'integer', enum: [8, 16, 32], description: '16/32: widening adds (exact); 8: T-MAC fast aggregation (halving adds, lossy).' },
         scaleGroupActivations: posInt,
       },
     },

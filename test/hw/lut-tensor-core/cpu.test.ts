@@ -56,6 +56,16 @@ describe('SIMD work per lookup instruction', () => {
   it('TBL + one nibble unpack + two widening int8→int16 adds', () => {
     expect(opsPerLookupInstruction(m2.lut)).toEqual({ unpack: 1, sign: 0, accumulate: 2, total: 4 });
   });
+  it('fast aggregation (int8 halving adds) takes one add per TBL, and cuts a lookup-bound GEMM by a quarter', () => {
+    const fast = makeArch<CpuArch>('lut/tmac-m2-ultra', { lut: { table: { accumulatorBits: 8 } } });
+    expect(opsPerLookupInstruction(fast.lut)).toEqual({ unpack: 1, sign: 0, accumulate: 1, total: 3 });
+    const op = gemm(1, 4096, 4096);
+    const q = parseQuantScheme('w4a16-g128');
+    const slow = simulateCpu(op, m2, q, { threads: 1 }).breakdown!['lookupSeconds']!;
+    const quick = simulateCpu(op, fast, q, { threads: 1 }).breakdown!['lookupSeconds']!;
+    expect(quick / slow).toBeGreaterThan(0.74);
+    expect(quick / slow).toBeLessThan(0.78);
+  });
   it('a symmetrized (mirror-consolidated) table costs an XOR and a subtract for the sign', () => {
     const c = makeArch<CpuArch>('lut/tmac-m2-ultra', { lut: { table: { symmetrization: true } } });
     expect(opsPerLookupInstruction(c.lut)).toEqual({ unpack: 1, sign: 2, accumulate: 2, total: 6 });
