@@ -77,7 +77,7 @@ export function pimGemv(job: GemvJob, c: PimArchConfig, macs: number): Part {
   const work: EnergyWork['compute'] = [{ key: `mac:${c.pim.unit.dtype}`, count: macs }];
   if (hostAdds > 0) work.push({ key: 'add:fp32', count: hostAdds });
   const unitBound = s.unitCyclesPerMac > pimTiming(c, d).nCCDL;
-  const macShare = cyclesToSeconds(s.macCycles, d.timing) / seconds;
+  const macShare = seconds > 0 ? cyclesToSeconds(s.macCycles, d.timing) / seconds : 0;
   return {
     seconds,
     memorySeconds: seconds,
@@ -167,8 +167,8 @@ export function pimElementwise(op: ElementwiseOp, c: PimArchConfig, q: QuantSche
       pimMacCycles: s.macCycles, pimOverheadCycles: s.busyCycles - s.macCycles, pimRefreshCycles: s.cycles - s.busyCycles,
       pimRowActivations: s.stats.actCommands,
     },
-    bound: s.macCycles / s.cycles < 0.5 ? 'overhead' : 'memory',
-    utilization: s.macCycles / s.cycles,
+    bound: s.cycles > 0 && s.macCycles / s.cycles < 0.5 ? 'overhead' : 'memory',
+    utilization: s.cycles > 0 ? s.macCycles / s.cycles : 0,
   };
 }
 

@@ -111,7 +111,12 @@ export function scheduleGemv(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: 
   return { ...r, stats: { ...r.stats } };
 }
 
+function noWork(): PimSchedule {
+  return { busyCycles: 0, cycles: 0, macCycles: 0, unitCyclesPerMac: 0, stats: { actCommands: 0, bankActivations: 0, preCommands: 0, rdCommands: 0, wrCommands: 0, bankBursts: 0, busBursts: 0, refCommands: 0 } };
+}
+
 function scheduleGemvUncached(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
+  if (m.passes <= 0 || m.inputTiles <= 0) return noWork();
   const sim = simulatePasses(job, m, c, d, Math.min(2, m.passes));
   const one = { end: sim.after[0]!.end, stats: sim.after[0]!.stats, unitCycles: sim.unitCycles, spacing: sim.spacing };
   let busy = one.end;
@@ -146,6 +151,7 @@ export function scheduleElementwise(elements: number, inputs: number, elemBytes:
   const g = c.pim.unit.accumulatorRegisters;
   const cols = d.org.rowBytes / d.org.burstBytes;
   const perBank = Math.ceil((elements * elemBytes) / (d.channels * d.banksPerChannel * d.org.burstBytes));
+  if (perBank <= 0) return noWork();
   const groups = Math.ceil(perBank / g);
   const rowsPerOperand = Math.ceil(perBank / cols) + 1;
   const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));

@@ -70,6 +70,15 @@ describe('GEMV mapping and command schedule', () => {
     expect(busy(3968) - busy(3840)).toBe(perTile);
   });
 
+  it('an empty op (M = 0, no elements) costs nothing', () => {
+    const c = aquabolt(onPim);
+    const e = simulatePim(gemv(16, 16, 0), c, fp16);
+    expect(e.seconds).toBe(0);
+    expect(e.energyPj.offChip).toBe(0);
+    const add: Op = { id: 'e', name: 'e', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn: 'add', elements: 0, inputs: 2 };
+    expect(simulatePim(add, c, fp16).seconds).toBe(0);
+  });
+
   it('row-buffer hits: a unit\'s slice that just fills one row opens 1 row; one more input opens 2', () => {
     const c = aquabolt(onPim);
     // 8 outputs per PCU × 64 inputs × 2 B = 1 KB = one row per bank.
