@@ -3,7 +3,10 @@
  * (script src, link href, img src, url()), a CSP that forbids network access, and data that
  * cannot break out of its <script> element.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.ts';
 import { escapeHtml, renderHtml, scriptJson } from '../../src/report/html.ts';
 import { renderRunReport } from '../../src/report/run-report.ts';
 import { renderSweepReport } from '../../src/report/sweep-report.ts';
@@ -52,6 +55,17 @@ describe('renderHtml', () => {
     expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'latency', 'energy', 'generate-0']);
     const both = renderRunReport([runFixture('prefill'), runFixture('decode')]);
     expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'latency', 'energy']);
+  });
+});
+
+describe('committed examples (reports/examples, scripts/regenerate-report-examples.ts)', () => {
+  it('coverEveryChartKindAndStayOffline', () => {
+    const ids = ['run', 'sweep', 'quant'].flatMap((n) => {
+      const html = readFileSync(resolve(ROOT, 'reports/examples', `${n}.html`), 'utf8');
+      expect(html).toContain("connect-src 'none'");
+      return specsOf(html).map((s) => s.id.replace(/-\d+$/, ''));
+    });
+    for (const kind of ['roofline', 'latency', 'energy', 'generate', 'pareto', 'params', 'quant-tradeoff', 'quant-memory']) expect(ids).toContain(kind);
   });
 });
 
