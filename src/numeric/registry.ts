@@ -11,6 +11,7 @@ import { parseFormatName } from '../quant/spec.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { Datapath } from './datapath.ts';
 import { tensorCoreDatapath } from './datapaths/tensor-core.ts';
+import { A100_FP16, H100_FP16, H100_FP8, mmaFp8Fused, mmaFused } from './datapaths/tensor-core-fused.ts';
 import { dsp48e2Int8, dsp48e2Int8x2 } from './datapaths/dsp48.ts';
 import { AIM_BF16, HBM_PIM, pimDatapath } from './datapaths/pim.ts';
 import { lutFloatDatapath, lutIntDatapath } from './datapaths/lut.ts';
@@ -35,10 +36,21 @@ function lutWeights(name: string): boolean {
   return (s.kind === 'int' && s.bits <= 4 && s.symmetric) || s.kind === 'ternary';
 }
 
+/** The fused-sum (truncating) tensor-core models that run a scheme: 16-bit MMA and FP8 wgmma. */
+function fusedTensorCore(q: QuantScheme): Datapath[] {
+  const w = q.weights.name;
+  const a = q.activations.name;
+  if (w === 'fp16' && a === 'fp16') return [mmaFused('fp16', A100_FP16), mmaFused('fp16', H100_FP16)];
+  if (w === 'bf16' && a === 'bf16') return [mmaFused('bf16', H100_FP16)];
+  const fp8 = (n: string) => n.startsWith('fp8-') && parseFormatName(n).kind === 'float';
+  if (fp8(w) && fp8(a)) return [mmaFp8Fused(a, w, H100_FP8)];
+  return [];
+}
+
 export const DATAPATHS: Record<DatapathKind, (q?: QuantScheme) => Datapath[]> = {
   'gpu-tensor-core': (q) => {
     const schemes = q ? [q] : [...GPU_DEFAULT.map((s) => parseQuantScheme(s)), fp8PerRowScheme()];
-    return schemes.map(tensorCoreDatapath).filter((d): d is Datapath => d !== undefined);
+    return schemes.flatMap((s) => [tensorCoreDatapath(s), ...fusedTensorCore(s)]).filter((d): d is Datapath => d !== undefined);
   },
   'fpga-dsp-chain': (q) => {
     if (!q) return [dsp48e2Int8(), dsp48e2Int8x2()];

@@ -89,3 +89,27 @@ describe('LUT with fp16 tables', () => {
     expect(Array.from(t16.computed)).not.toEqual(Array.from(t32.computed));
   });
 });
+
+describe('fused tensor-core sums (alignment to the largest term, truncation, RZ)', async () => {
+  const { fusedSum, fp32Rz, mmaFp8Fused, H100_FP8 } = await import('../../src/numeric/datapaths/tensor-core-fused.ts');
+  const { mmaScaledFloat } = await import('../../src/numeric/datapaths/tensor-core.ts');
+  it('fp32Rz truncates toward zero on both signs', () => {
+    expect(fp32Rz(1 + 2 ** -24)).toBe(1);
+    expect(fp32Rz(-1 - 2 ** -24)).toBe(-1);
+    expect(fp32Rz(1 + 2 ** -23)).toBe(1 + 2 ** -23);
+  });
+  it('a term below the kept bits vanishes; at the last kept bit it stays (w = 24)', () => {
+    expect(fusedSum([1, 2 ** -24, 2 ** -24], 3, 24)).toBe(1); // each truncated separately: no carry
+    expect(fusedSum([1, 2 ** -23, 2 ** -23], 3, 24)).toBe(1 + 2 ** -22);
+    expect(fusedSum([-1, -(2 ** -24)], 2, 24)).toBe(-1);
+  });
+  it('FP8 with 13-bit accumulation loses far more than the promoted fp32 path, within its stated bound', () => {
+    const c = makeCase('all-max', { M: 1, N: 2, K: 512 }, 1);
+    c.a.forEach((_, i) => (c.a[i] = 1 + (i % 7) / 8));
+    const fused = mmaFp8Fused('fp8-e4m3', 'fp8-e4m3', H100_FP8).run(c);
+    const full = mmaScaledFloat('fp8-e4m3', 'fp8-e4m3').run(c);
+    const err = (o: typeof fused) => Math.abs(o.computed[0]! - o.reference[0]!) / Math.abs(o.reference[0]!);
+    expect(err(fused)).toBeGreaterThan(100 * err(full));
+    expect(Math.abs(fused.computed[0]! - fused.reference[0]!)).toBeLessThanOrEqual(fused.bound[0]!);
+  });
+});
