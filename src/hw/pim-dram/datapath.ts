@@ -3,7 +3,8 @@
  * accumulator precision from `pim.unit`, lane structure from `pim.reduction.location` (lane
  * partials read out → SIMD lanes; reduced in the unit → adder tree), and the reduction order
  * from the mapping: each output accumulates its whole K inside one unit (mapping.ts steps 2–4),
- * so K is split across units only by kSplit (channels sharing a small matrix).
+ * so K is split only by kSplit (channels sharing a small matrix) and, input-stationary, by the
+ * input tiles whose partial sums are read out and added by the host.
  */
 import { AccelscopeError } from '../../util/errors.ts';
 import type { PimOptions } from '../../numeric/datapaths/pim.ts';
@@ -23,6 +24,7 @@ export function pimDatapathOptions(c: PimArchConfig, job: GemvJob = { groups: 1,
     structure: c.pim.reduction.location === 'bank' ? 'tree' : 'simd',
     bankDtype: u.accumulatorDtype,
     lanes: u.lanes,
-    banks: m.kSplit,
+    // Slices of K accumulated separately in the unit's precision, then added in fp32.
+    banks: m.kSplit * (m.loopOrder === 'input-stationary' ? m.inputTiles : 1),
   };
 }

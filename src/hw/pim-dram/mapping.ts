@@ -15,6 +15,10 @@
  * 4. In each bank a unit's weights are laid out in consumption order — for each input tile, its
  *    regs output rows' bursts of that tile — so a row is read column after column to its end:
  *    row hits = bursts − row activations, activations = ⌈bytes per bank / rowBytes⌉.
+ * Loop order (`pim.mapping.loopOrder`): output-stationary (HBM-PIM, PIMSimulator) broadcasts every
+ *    input tile once per output tile and reads each output once; input-stationary (AiM-style)
+ *    broadcasts each input tile once and reads partial sums after every output tile, which the
+ *    host adds (inputTiles partials per output).
  * 5. Vectors (batch) are the outermost loop: a unit accumulates one vector at a time, so weights
  *    are re-streamed once per vector (PIM has no reuse across the batch: this is what lets a
  *    host GEMM overtake PIM as the batch grows).
@@ -32,7 +36,11 @@ export interface GemvJob {
   inputBits: number;
 }
 
+export type LoopOrder = 'output-stationary' | 'input-stationary';
+
 export interface GemvMapping {
+  /** output-stationary: a pass is one output tile over all inputs; input-stationary: one input tile over all outputs. */
+  loopOrder: LoopOrder;
   unitsPerChannel: number;
   elemsPerBurst: number;
   inputTileElems: number;
@@ -43,11 +51,11 @@ export interface GemvMapping {
   inputsPerChannel: number;
   outputTiles: number;
   inputTiles: number;
-  /** Passes a channel runs: groupsPerChannel × vectors × outputTiles. */
+  /** Passes a channel runs: groupsPerChannel × vectors × (outputTiles | inputTiles). */
   passes: number;
   /** MAC column commands per pass (each moves one burst in each addressed bank). */
   macCommandsPerPass: number;
-  /** Partial sums per output reaching the host: lanes (when the host reduces them) × kSplit. */
+  /** Partial sums per output reaching the host: lanes (when the host reduces them) × kSplit (× inputTiles, input-stationary). */
   partialsPerOutput: number;
   /** Channels doing work. */
   activeChannels: number;
@@ -88,7 +96,10 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
   const burstsPerOutputRow = Math.ceil(inputsPerChannel / elemsPerBurst);
   // Lanes are reduced by the unit's adder tree ('bank') or the buffer die; the host adds the rest.
   const lanes = c.pim.reduction.location === 'host' ? elemsPerBurst : 1;
+  const loopOrder: LoopOrder = c.pim.mapping?.loopOrder ?? 'output-stationary';
+  const inputStationary = loopOrder === 'input-stationary';
   return {
+    loopOrder,
     unitsPerChannel: U,
     elemsPerBurst,
     inputTileElems,
@@ -99,9 +110,9 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
     inputsPerChannel,
     outputTiles,
     inputTiles,
-    passes: groupsPerChannel * job.vectors * outputTiles,
-    macCommandsPerPass: regs * burstsPerOutputRow,
-    partialsPerOutput: lanes * kSplit,
+    passes: groupsPerChannel * job.vectors * (inputStationary ? inputTiles : outputTiles),
+    macCommandsPerPass: inputStationary ? (regs * burstsPerOutputRow * outputTiles) / inputTiles : regs * burstsPerOutputRow,
+    partialsPerOutput: lanes * kSplit * (inputStationary ? inputTiles : 1),
     activeChannels,
   };
 }

@@ -47,20 +47,22 @@ interface PassState {
   lastMac: number;
 }
 
-function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, unitCycles: number): void {
+function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, unitCycles: number, pass: number): void {
   const bpu = c.pim.unit.banksPerUnit;
   const U = m.unitsPerChannel;
   const regs = c.pim.unit.accumulatorRegisters;
   const cols = d.org.rowBytes / d.org.burstBytes;
   const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));
   const allBanks = sets.flat();
-  for (let i = 0; i < m.inputTiles; i++) {
+  const tileElemsOf = (i: number) => Math.min(m.inputTileElems, m.inputsPerChannel - i * m.inputTileElems);
+  const writeTile = (i: number) => {
+    const writes = Math.ceil((tileElemsOf(i) * job.inputBits) / 8 / d.org.burstBytes);
+    for (let w = 0; w < writes; w++) s.lastCol = s.ch.issueEarliest({ kind: 'WR', banks: allBanks, buffer: true }, s.lastCol);
+  };
+  const macTile = (i: number) => {
     const p = i % bpu;
     const banks = sets[p]!;
-    const tileElems = Math.min(m.inputTileElems, m.inputsPerChannel - i * m.inputTileElems);
-    const writes = Math.ceil((tileElems * job.inputBits) / 8 / d.org.burstBytes);
-    for (let w = 0; w < writes; w++) s.lastCol = s.ch.issueEarliest({ kind: 'WR', banks: allBanks, buffer: true }, s.lastCol);
-    const bursts = regs * Math.ceil(tileElems / m.elemsPerBurst);
+    const bursts = regs * Math.ceil(tileElemsOf(i) / m.elemsPerBurst);
     for (let b = 0; b < bursts; b++) {
       const row = Math.floor(s.offset[p]! / cols);
       if (s.ch.openRow(banks[0]!) !== row) {
@@ -71,18 +73,36 @@ function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d
       s.lastMac = s.lastCol;
       s.offset[p]! += 1;
     }
-  }
+  };
   // Read the accumulators out (lanes not reduced in the unit travel as separate partials).
-  const accBytes = c.pim.unit.accumulatorDtype === 'fp32' || c.pim.unit.accumulatorDtype === 'int32' ? 4 : 2;
-  const inBank = c.pim.reduction.location === 'bank';
-  const valuesPerUnit = regs * (inBank ? 1 : m.elemsPerBurst);
-  const reads = Math.ceil((U * valuesPerUnit * accBytes) / d.org.burstBytes);
-  const internal = c.pim.reduction.location === 'buffer-die';
-  for (let r = 0; r < reads; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [sets[0]![r % U]!], buffer: true, internal }, s.lastCol);
-  if (internal) {
-    // The buffer die reduces lanes and sends one value per output over the bus.
-    const out = Math.ceil((regs * U * accBytes) / d.org.burstBytes);
-    for (let r = 0; r < out; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [], buffer: true }, s.lastCol);
+  const readOut = () => {
+    const accBytes = c.pim.unit.accumulatorDtype === 'fp32' || c.pim.unit.accumulatorDtype === 'int32' ? 4 : 2;
+    const valuesPerUnit = regs * (c.pim.reduction.location === 'host' ? m.elemsPerBurst : 1);
+    const internal = c.pim.reduction.location === 'buffer-die';
+    const lanesPerUnit = regs * (c.pim.reduction.location === 'bank' ? 1 : m.elemsPerBurst);
+    const reads = Math.ceil((U * (internal ? lanesPerUnit : valuesPerUnit) * accBytes) / d.org.burstBytes);
+    for (let r = 0; r < reads; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [sets[0]![r % U]!], buffer: true, internal }, s.lastCol);
+    if (internal) {
+      // The buffer die reduces lanes and sends one value per output over the bus.
+      const out = Math.ceil((regs * U * accBytes) / d.org.burstBytes);
+      for (let r = 0; r < out; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [], buffer: true }, s.lastCol);
+    }
+  };
+  if (m.loopOrder === 'output-stationary') {
+    // One output tile: every input tile is broadcast and accumulated, then the outputs read once.
+    for (let i = 0; i < m.inputTiles; i++) {
+      writeTile(i);
+      macTile(i);
+    }
+    readOut();
+  } else {
+    // One input tile, broadcast once and reused by every output tile; partial sums read per tile.
+    const i = pass % m.inputTiles;
+    writeTile(i);
+    for (let o = 0; o < m.outputTiles; o++) {
+      macTile(i);
+      readOut();
+    }
   }
 }
 
@@ -93,7 +113,7 @@ function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: Resol
   const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
   const after: { end: number; stats: ChannelStats }[] = [];
   for (let k = 0; k < passes; k++) {
-    runPass(s, job, m, c, d, unitCycles);
+    runPass(s, job, m, c, d, unitCycles, k);
     after.push({ end: Math.max(s.ch.lastDataEnd, s.lastCol + t.nCL), stats: { ...s.ch.stats } });
   }
   return { after, unitCycles, spacing: Math.max(t.nCCDL, unitCycles) };

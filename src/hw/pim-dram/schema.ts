@@ -42,6 +42,8 @@ export interface PimSection {
     /** Bytes of input vector held per broadcast (HBM-PIM GRF_A: 8 × 32 B; AiM: 2 KB). */
     bytes: number;
   };
+  /** How a GEMV is walked (mapping.ts). Default output-stationary. */
+  mapping?: { loopOrder: 'output-stationary' | 'input-stationary' };
   reduction: {
     location: ReductionLocation;
     /** Order of the partial-sum reduction: lanes first, then banks/channels (what numeric/ models). */
@@ -116,6 +118,17 @@ export const pimSectionSchema = {
       },
     },
     globalBuffer: { type: 'object', additionalProperties: false, required: ['bytes'], properties: { bytes: posInt } },
+    mapping: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['loopOrder'],
+      properties: {
+        loopOrder: {
+          enum: ['output-stationary', 'input-stationary'],
+          description: 'output-stationary: inputs re-broadcast per output tile, each output read once (HBM-PIM). input-stationary: each input tile broadcast once, partial sums read per output tile (AiM-style). Default output-stationary.',
+        },
+      },
+    },
     reduction: {
       type: 'object',
       additionalProperties: false,

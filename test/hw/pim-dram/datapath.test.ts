@@ -14,6 +14,8 @@ describe('per-bank precision and reduction order of the PIM configs', () => {
   it('GDDR6-AiM claims the bf16 adder-tree datapath with an fp32 accumulator', () => {
     const o = pimDatapathOptions(makeArch<PimArchConfig>('pim/gddr6-aim'));
     expect(o).toMatchObject({ operandDtype: AIM_BF16.operandDtype, structure: AIM_BF16.structure, bankDtype: AIM_BF16.bankDtype, lanes: AIM_BF16.lanes });
+    // Input-stationary: 4096 inputs in 1024-element global-buffer tiles → 4 partial sums per output.
+    expect(o.banks).toBe(4);
   });
 
   it('a narrow GEMV split over channels shows as banks = kSplit in the reduction order', () => {

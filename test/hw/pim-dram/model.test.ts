@@ -101,6 +101,26 @@ describe('GEMV mapping and command schedule', () => {
     expect(many).toMatchObject({ groupsPerChannel: 4, channelsPerGroup: 1, passes: 4 * 4 * 8 });
   });
 
+  it('loop order: input-stationary broadcasts each input tile once and reads partial sums per output tile', () => {
+    const aim = makeArch<PimArchConfig>('pim/gddr6-aim', { pim: { dispatch: { gemm: 'pim' } } });
+    const d = resolveDram(aim);
+    const job = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 };
+    const is = mapGemv(job, aim, d);
+    const os = mapGemv(job, { ...aim, pim: { ...aim.pim, mapping: { loopOrder: 'output-stationary' } } }, d);
+    expect(is).toMatchObject({ loopOrder: 'input-stationary', inputTiles: 4, outputTiles: 128, passes: 4, partialsPerOutput: 4 });
+    expect(os).toMatchObject({ loopOrder: 'output-stationary', passes: 128, partialsPerOutput: 1 });
+    expect(is.passes * is.macCommandsPerPass).toBe(os.passes * os.macCommandsPerPass);
+    const bf16 = parseQuantScheme('bf16');
+    const tIs = simulatePim(gemv(4096, 4096), aim, bf16);
+    const tOs = simulatePim(gemv(4096, 4096), { ...aim, pim: { ...aim.pim, mapping: { loopOrder: 'output-stationary' } } }, bf16);
+    // Same MACs. Bus bursts per channel: output-stationary 128 passes × (4 tiles × 64 writes + 2 read-back);
+    // input-stationary 4 passes × (64 writes + 128 output tiles × 2 read-back). 2 channels × 32 B.
+    expect(tIs.breakdown!['pimMacCycles']).toBe(tOs.breakdown!['pimMacCycles']);
+    expect(tOs.bytes['dram']).toBe(2 * 32 * 128 * (4 * 64 + 2));
+    expect(tIs.bytes['dram']).toBe(2 * 32 * 4 * (64 + 128 * 2));
+    expect(tIs.seconds).toBeLessThan(tOs.seconds);
+  });
+
   it('PIM time grows linearly with the batch (weights re-streamed per vector)', () => {
     const c = aquabolt(onPim);
     const t1 = simulatePim(gemv(4096, 4096, 1), c, fp16).seconds;
