@@ -12,7 +12,7 @@ import { AccelscopeError } from '../util/errors.ts';
 import type { Datapath } from './datapath.ts';
 import { tensorCoreDatapath } from './datapaths/tensor-core.ts';
 import { A100_FP16, H100_FP16, H100_FP8, mmaFp8Fused, mmaFused } from './datapaths/tensor-core-fused.ts';
-import { dsp48e2Int8, dsp48e2Int8x2 } from './datapaths/dsp48.ts';
+import { dsp48e2Int8, dsp48e2Int8x2, dsp58Int8x3 } from './datapaths/dsp48.ts';
 import { AIM_BF16, HBM_PIM, pimDatapath } from './datapaths/pim.ts';
 import { lutFloatDatapath, lutIntDatapath } from './datapaths/lut.ts';
 import { bitSerialDatapath } from './datapaths/bit-serial.ts';
@@ -53,12 +53,12 @@ export const DATAPATHS: Record<DatapathKind, (q?: QuantScheme) => Datapath[]> = 
     return schemes.flatMap((s) => [tensorCoreDatapath(s), ...fusedTensorCore(s)]).filter((d): d is Datapath => d !== undefined);
   },
   'fpga-dsp-chain': (q) => {
-    if (!q) return [dsp48e2Int8(), dsp48e2Int8x2()];
+    if (!q) return [dsp48e2Int8(), dsp48e2Int8x2(), dsp58Int8x3()];
     const w = q.weights.name;
     const a = q.activations.name;
     const fits = (n: string) => isInt(n) && q.weights.elementBits <= 8;
     if (!fits(w) || !isInt(a)) return [];
-    return [dsp48e2Int8(a, w), dsp48e2Int8x2({ aFormat: a, wFormat: w })];
+    return [dsp48e2Int8(a, w), dsp48e2Int8x2({ aFormat: a, wFormat: w }), dsp58Int8x3(a, w)];
   },
   'pim-dram': (q) => {
     if (!q) return [pimDatapath(HBM_PIM), pimDatapath(AIM_BF16)];

@@ -113,3 +113,16 @@ describe('fused tensor-core sums (alignment to the largest term, truncation, RZ)
     expect(Math.abs(fused.computed[0]! - fused.reference[0]!)).toBeLessThanOrEqual(fused.bound[0]!);
   });
 });
+
+describe('DSP58 INT8 vector mode', async () => {
+  const { dsp58Int8x3 } = await import('../../src/numeric/datapaths/dsp48.ts');
+  it('three products per DSP, exact, K not a multiple of 3', () => {
+    const c = makeCase('outliers', { M: 2, N: 3, K: 20 }, 8);
+    const o = dsp58Int8x3().run(c);
+    expect(Array.from(o.computed)).toEqual(Array.from(o.reference));
+  });
+  it('wrapSigned keeps in-range values exact beyond 2^53-wide registers', () => {
+    expect(wrapSigned(-5, 58)).toBe(-5);
+    expect(wrapSigned(2 ** 47, 48)).toBe(-(2 ** 47));
+  });
+});

@@ -109,3 +109,36 @@ export function dsp48e2Int8x2(opts: PackedOptions = {}): Datapath {
     },
   };
 }
+
+/**
+ * AMD Versal DSP58 in its INT8 vector mode: a 3-element INT8 dot product per DSP per cycle
+ * added into a 58-bit accumulator (UG1273 "Programmable Logic": 27×24 multiplier, 58-bit
+ * accumulator, INT8 3-element vector dot product; facts in reference/fpgas.json). Exact.
+ */
+export function dsp58Int8x3(aFormat = 'int8', wFormat = 'int8'): Datapath {
+  return {
+    name: 'dsp58-int8x3',
+    hardware: 'AMD Versal DSP58: INT8 3-element dot product mode, 58-bit accumulator (UG1273, AM004)',
+    operands: `A ${aFormat} × W ${wFormat}, three products per DSP → 58-bit P`,
+    exact: true,
+    boundText: 'exact (58-bit accumulator wraps modulo 2^58)',
+    run(c: CheckCase): DatapathOutcome {
+      const { M, N, K } = c;
+      const { a, w } = intOperands(c, aFormat, wFormat);
+      const ref = referenceGemm(a, w, c);
+      const out = new Float64Array(M * N);
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let p = 0;
+          for (let k0 = 0; k0 < K; k0 += 3) {
+            let dot = 0;
+            for (let k = k0; k < Math.min(K, k0 + 3); k++) dot += a[i * K + k]! * w[j * K + k]!;
+            p = wrapSigned(p + dot, 58);
+          }
+          out[i * N + j] = p;
+        }
+      }
+      return { computed: out, reference: ref.c, absReference: ref.absC, bound: new Float64Array(M * N) };
+    },
+  };
+}

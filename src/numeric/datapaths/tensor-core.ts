@@ -126,6 +126,7 @@ export function intOperands(c: CheckCase, aFormat: string, wFormat: string): { a
 /** Wraps an integer to a two's-complement register of `bits` bits (exact for |v| < 2^53). */
 export function wrapSigned(v: number, bits: number): number {
   const m = 2 ** bits;
+  if (v >= -m / 2 && v < m / 2) return v; // in range (and, above 2^53, the only exact case)
   let r = v % m;
   if (r < 0) r += m;
   return r >= m / 2 ? r - m : r;
