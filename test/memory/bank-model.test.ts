@@ -165,3 +165,20 @@ describe('withRefresh', () => {
     expect(withRefresh(10 * (T.nREFI - T.nRFC), T)).toBe(10 * T.nREFI);
   });
 });
+
+describe('every preset obeys the same boundaries', () => {
+  for (const p of Object.values(DRAM_PRESETS)) {
+    it(`${p.name}: RD at nRCDRD-1 refused / nRCDRD accepted; 5th ACT inside nFAW refused`, () => {
+      const c = new DramChannel(p.timing, p.org);
+      c.issue({ kind: 'ACT', banks: [0], row: 0 }, 0);
+      expect(c.check({ kind: 'RD', banks: [0] }, p.timing.nRCDRD - 1)).toMatch(/nRCDRD/);
+      expect(c.check({ kind: 'RD', banks: [0] }, p.timing.nRCDRD)).toBeUndefined();
+      const f = new DramChannel(p.timing, p.org);
+      const times = [0, 1, 2, 3].map((g) => f.issueEarliest({ kind: 'ACT', banks: [g * p.org.banksPerGroup], row: 0 }));
+      const fifth: DramCommand = { kind: 'ACT', banks: [1], row: 0 };
+      const at = f.earliest(fifth);
+      expect(at).toBeGreaterThanOrEqual(times[0]! + p.timing.nFAW);
+      expect(f.check(fifth, at - 1)).toBeDefined();
+    });
+  }
+});
