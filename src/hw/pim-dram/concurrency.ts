@@ -40,11 +40,10 @@ export function opStages(op: Op, c: PimArchConfig, q: QuantScheme): Stage[] {
   const b = r.breakdown ?? {};
   if (!b['onPim']) return [{ unit: 'host', seconds: r.seconds, memorySeconds: b['hostMemorySeconds'] ?? r.seconds }];
   if (op.kind === 'attention') {
-    const pim = b['pimSeconds'] ?? 0;
     return [
-      { unit: 'pim', seconds: pim / 2, memorySeconds: 0 },
+      { unit: 'pim', seconds: b['pimQkSeconds'] ?? 0, memorySeconds: 0 },
       { unit: 'host', seconds: b['hostSoftmaxSeconds'] ?? 0, memorySeconds: 0 },
-      { unit: 'pim', seconds: pim / 2, memorySeconds: 0 },
+      { unit: 'pim', seconds: b['pimPvSeconds'] ?? 0, memorySeconds: 0 },
       { unit: 'host', seconds: b['hostKvAppendSeconds'] ?? 0, memorySeconds: b['hostKvAppendSeconds'] ?? 0 },
     ];
   }

@@ -274,7 +274,7 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
         return {
           unit: 'pim+host', seconds: t.seconds * k, parts,
           breakdown: {
-            pimSeconds: (a.qk.seconds + a.pv.seconds) * k, hostSoftmaxSeconds: a.softmax.seconds * k, hostKvAppendSeconds: a.append.seconds * k,
+            pimSeconds: (a.qk.seconds + a.pv.seconds) * k, pimQkSeconds: a.qk.seconds * k, pimPvSeconds: a.pv.seconds * k, hostSoftmaxSeconds: a.softmax.seconds * k, hostKvAppendSeconds: a.append.seconds * k,
             ...Object.fromEntries(Object.entries(t.breakdown).map(([key, v]) => [key, v * k])),
             pimRowActivations: ((a.qk.breakdown['pimRowActivations'] ?? 0) + (a.pv.breakdown['pimRowActivations'] ?? 0)) * k,
             onPim: 1,
