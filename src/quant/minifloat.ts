@@ -64,7 +64,11 @@ export function floorLog2(a: number): number {
 }
 
 /** Round half to even: the rounding of every codec here. */
+const RNE_MAGIC = 6755399441055744; // 1.5·2^52: adding it leaves no fraction bits, so the FPU's RNE rounds
 export function rne(v: number): number {
+  // |v| < 2^51: v + 1.5·2^52 lies in [2^52, 2^53) where the spacing is 1, and float64 addition
+  // rounds to nearest even — the rounding wanted, in one addition. (−0 comes back as +0.)
+  if (v < 2251799813685248 && v > -2251799813685248) return v + RNE_MAGIC - RNE_MAGIC;
   const f = Math.floor(v);
   const d = v - f;
   if (d > 0.5) return f + 1;

@@ -153,3 +153,10 @@ describe('bf16 against an independent bit-level RNE from fp32', () => {
     }
   });
 });
+
+describe('rne', async () => {
+  const { rne } = await import('../../src/quant/minifloat.ts');
+  it('ties go to even on both sides of zero and beyond the fast-path range', () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999999999999996, 2 ** 51 + 0.5, 2 ** 52 + 1].map(rne)).toEqual([0, 2, 2, 0, -2, -2, 2, 2 ** 51, 2 ** 52 + 1]);
+  });
+});
