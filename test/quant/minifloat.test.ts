@@ -160,3 +160,16 @@ describe('rne', async () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999999999999996, 2 ** 51 + 0.5, 2 ** 52 + 1].map(rne)).toEqual([0, 2, 2, 0, -2, -2, 2, 2 ** 51, 2 ** 52 + 1]);
   });
 });
+
+describe('E8M0 scale: every code', async () => {
+  const { e8m0Decode, e8m0Encode } = await import('../../src/quant/e8m0.ts');
+  it('code c is 2^(c−127) for c < 255, 255 is NaN, and each power of two encodes back to its code', () => {
+    for (let c = 0; c < 255; c++) {
+      expect(e8m0Decode(c)).toBe(Math.pow(2, c - 127));
+      expect(e8m0Encode(Math.pow(2, c - 127))).toBe(c);
+      expect(e8m0Encode(Math.pow(2, c - 127) * 1.999)).toBe(c); // floors within the binade
+    }
+    expect(Number.isNaN(e8m0Decode(255))).toBe(true);
+    expect(() => e8m0Decode(256)).toThrow(/out of range/);
+  });
+});
