@@ -52,6 +52,8 @@ export interface ClassRecord {
   intensity: number;
   /** The bound that accounts for most of the class's time. */
   bound: Bound;
+  /** Time-weighted mean utilization of each op's bound resource (e.g. DSPs, tensor cores, DRAM). */
+  utilization: number;
   energyPj: number;
 }
 
@@ -209,13 +211,14 @@ export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
   for (const o of ops) {
     let c = by.get(o.cls);
     if (!c) {
-      c = { cls: o.cls, ops: 0, flops: 0, bytes: 0, seconds: 0, rooflineSeconds: 0, intensity: 0, bound: o.bound, energyPj: 0, boundTime: new Map() };
+      c = { cls: o.cls, ops: 0, flops: 0, bytes: 0, seconds: 0, rooflineSeconds: 0, intensity: 0, bound: o.bound, utilization: 0, energyPj: 0, boundTime: new Map() };
       by.set(o.cls, c);
     }
     c.ops += 1;
     c.flops += o.flops;
     c.bytes += o.bytes;
     c.seconds += o.seconds;
+    c.utilization += o.utilization * o.seconds;
     c.rooflineSeconds += o.roofline.seconds;
     c.energyPj += o.energyPj.compute + o.energyPj.onChip + o.energyPj.offChip + o.energyPj.static;
     c.boundTime.set(o.bound, (c.boundTime.get(o.bound) ?? 0) + o.seconds);
@@ -224,7 +227,7 @@ export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
     let best: Bound = c.bound;
     let t = -1;
     for (const [b, s] of boundTime) if (s > t) { best = b; t = s; }
-    return { ...c, bound: best, intensity: c.bytes > 0 ? c.flops / c.bytes : 0 };
+    return { ...c, bound: best, intensity: c.bytes > 0 ? c.flops / c.bytes : 0, utilization: c.seconds > 0 ? c.utilization / c.seconds : 0 };
   });
 }
 

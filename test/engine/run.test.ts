@@ -56,4 +56,25 @@ describe('engine.run', () => {
     const cls = r.classes.reduce((s, c) => s + c.seconds, 0);
     expect(cls).toBeCloseTo(r.totals.seconds, 12);
   });
+
+  it('class utilization is the time-weighted mean of its ops', () => {
+    const r = run(buildFor('llama-2-7b', { phase: 'decode', batch: 4, context: 512 }), makeArch('gpu/h100-sxm'), parseQuantScheme('w16a16'));
+    for (const c of r.classes) {
+      const ops = r.ops.filter((o) => o.cls === c.cls);
+      const t = ops.reduce((s, o) => s + o.seconds, 0);
+      expect(c.utilization).toBeCloseTo(ops.reduce((s, o) => s + o.utilization * o.seconds, 0) / t, 12);
+      expect(c.utilization).toBeGreaterThanOrEqual(0);
+      expect(c.utilization).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('roofline fallback', () => {
+  it('a matmul with no matrix unit at its width or wider takes the fastest matrix unit, never the vector peak', () => {
+    const ceil = { matrix: { int8: 1e15, int4: 2e15 }, vector: 1e12, memory: [{ level: 'dram', bandwidthBps: 1e12 }] };
+    const op = buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq: 512 }).ops.find((o) => o.kind === 'attention')!;
+    const p = rooflinePoint(op, ceil, parseQuantScheme('w16a16'));
+    expect(p.dtype).toBe('int4');
+    expect(p.peakOpsPerSecond).toBe(2e15);
+  });
 });

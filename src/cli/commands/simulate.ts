@@ -69,10 +69,10 @@ export function renderRun(r: RunResult): string {
   s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
   const total = r.totals.seconds;
   s += renderTable(
-    ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound'],
+    ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'util'],
     r.classes.map((c) => [
       c.cls, c.ops, formatSeconds(c.seconds), `${((100 * c.seconds) / total).toFixed(1)}%`, formatSeconds(c.rooflineSeconds),
-      formatSi(c.flops), formatBytes(c.bytes), c.intensity.toFixed(1), c.bound,
+      formatSi(c.flops), formatBytes(c.bytes), c.intensity.toFixed(1), c.bound, `${(100 * c.utilization).toFixed(1)}%`,
     ]),
   );
   const t = r.totals;

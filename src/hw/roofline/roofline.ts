@@ -50,6 +50,15 @@ export function rooflinePoint(op: Op, ceil: Ceilings, q: QuantScheme): RooflineP
     if (d) {
       dtype = d;
       peak = ceil.matrix[d]!;
+    } else {
+      // No matrix unit at this width or wider (e.g. fp16 attention on an int-only FPGA): the
+      // hardware model must run it narrower, so the bound takes the fastest matrix unit there is.
+      for (const [k, v] of Object.entries(ceil.matrix)) {
+        if (v !== undefined && v > (dtype === 'vector' ? ceil.vector : peak)) {
+          dtype = k;
+          peak = v;
+        }
+      }
     }
   }
   const bw = ceil.memory[0]!.bandwidthBps;
