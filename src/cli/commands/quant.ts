@@ -56,7 +56,7 @@ export const quantCommand = {
       const e = errorProxy(q);
       return { sqnrDb: e.sqnrDb, relError: e.relFrobeniusError };
     });
-    if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp as never));
+    if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp));
     io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderComparison(cmp));
     return 0;
   },
