@@ -183,4 +183,24 @@ describe('accelscope sweep', () => {
     writeFileSync(bad3, JSON.stringify({ arch: archPath('gpu/h100-sxm'), workloads: [], strategy: { kind: 'grid' } }));
     expect((await cli('sweep', bad3, '--out', join(dir, 'b3.jsonl'))).stderr).toMatch(/bad3\.json: \/workloads: must NOT have fewer than 1 items/);
   });
+
+  it('generate workloads sweep with TTFT and TPOT objectives', async () => {
+    const spec = specFile('gen', {
+      parameters: [{ pointer: '/memory/bandwidthBps', values: [2e12, 4e12] }],
+      quant: ['w16a16'],
+      workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'generate', batch: [1], prompt: [128], output: [64, 256] }],
+      objectives: ['ttft', 'tpot', 'latency'],
+    });
+    const out = join(dir, 'gen.jsonl');
+    expect((await cli('sweep', spec, '--out', out, '--workers', '1')).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      expect(l.ok).toBe(true);
+      expect(l.objectives.ttftSeconds).toBeGreaterThan(0);
+      expect(l.objectives.latencySeconds).toBeCloseTo(l.objectives.ttftSeconds + l.point.workload.output * l.objectives.tpotSeconds, 9);
+    }
+    const p = await cli('pareto', out, '--objectives', 'ttft,tpot');
+    expect(p.stdout).toMatch(/ttftSeconds \(min\), tpotSeconds \(min\)/);
+  });
 });
