@@ -12,20 +12,21 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Sets the value at a JSON pointer (RFC 6901) in a copy of `doc`; creates missing objects. */
+/**
+ * Sets the value at a JSON pointer (RFC 6901) and returns a new document; `doc` is not modified.
+ * Only the objects along the path are copied (the rest is shared), so treat documents as
+ * immutable. Missing objects along the path are created.
+ */
 export function setPointer(doc: unknown, pointer: string, value: unknown): unknown {
   if (pointer === '') return value;
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const root = structuredClone(doc) as Record<string, unknown>;
-  let cur: Record<string, unknown> | unknown[] = root;
-  for (let i = 0; i < parts.length - 1; i++) {
+  const set = (node: unknown, i: number): unknown => {
     const key = parts[i]!;
-    const next = (cur as Record<string, unknown>)[key];
-    if (typeof next !== 'object' || next === null) (cur as Record<string, unknown>)[key] = {};
-    cur = (cur as Record<string, unknown>)[key] as Record<string, unknown>;
-  }
-  (cur as Record<string, unknown>)[parts[parts.length - 1]!] = value;
-  return root;
+    const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [...node] : isObject(node) ? { ...node } : {};
+    (copy as Record<string, unknown>)[key] = i === parts.length - 1 ? value : set((node as Record<string, unknown> | undefined)?.[key], i + 1);
+    return copy;
+  };
+  return set(doc, 0);
 }
 
 export function getPointer(doc: unknown, pointer: string): unknown {

@@ -125,11 +125,13 @@ export interface RunOptions extends SimOptions {
   ignoreCapacity?: boolean;
   /** Name of the arch file, for messages. */
   archFile?: string;
+  /** Totals, memory and warnings only: no per-op or per-class records (sweeps; far less garbage). */
+  totalsOnly?: boolean;
 }
 
 export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
   const model = getModel(arch.kind);
-  const { ignoreCapacity, archFile, evaluator, ...simOptions } = options;
+  const { ignoreCapacity, archFile, evaluator, totalsOnly, ...simOptions } = options;
   const warnings: string[] = [];
 
   const mem = footprint(graph, quant);
@@ -152,9 +154,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   let bytes = 0;
   for (const op of graph.ops) {
     const { r, p, energySources: used } = evaluate(op);
-    for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     const dram = r.bytes['dram'] ?? 0;
-    ops.push({
+    if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
+    if (!totalsOnly) ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
       flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
       utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
@@ -198,7 +200,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       memoryBytes: mem.totalBytes,
     },
     memory: { ...mem, capacityBytes, fits },
-    classes: aggregateClasses(ops),
+    classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,
     calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
     energySources: sortedSources(energySources),

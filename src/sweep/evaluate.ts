@@ -88,7 +88,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       });
       fits = g.fits;
     } else {
-      const r = run(ctx.graph(point), arch, q, { ignoreCapacity: true });
+      const r = run(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true });
       Object.assign(objectives, {
         latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
         memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, rooflineSeconds: r.totals.rooflineSeconds,
