@@ -25,7 +25,7 @@ export interface SimulateArgs extends WorkloadArgs {
 
 export const simulateCommand = {
   command: 'simulate',
-  describe: 'simulate one prefill or decode step of a model on an arch',
+  describe: 'simulate a prefill or decode step, or a whole request (--phase generate), of a model on an arch',
   builder: (y: Argv) =>
     workloadFlags(y)
       .option('arch', { type: 'string', demandOption: true, describe: 'arch config JSON (arch-configs/…)' })
