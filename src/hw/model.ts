@@ -6,6 +6,7 @@ import type { ArchConfig } from '../config/arch.ts';
 import type { Op } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
+import type { DatapathSpec } from '../numeric/spec.ts';
 
 export type Bound = 'compute' | 'memory' | 'latency' | 'overhead';
 
@@ -67,4 +68,6 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   memoKey?(op: Op, c: C): string;
   /** Checks a schema-valid config against the device (resources); throws an AccelscopeError naming `file` and a pointer. */
   validate?(c: C, file?: string): void;
+  /** The numeric datapaths this config claims for a scheme (its own default schemes when none); `check --arch` runs them. */
+  claimedDatapaths?(c: C, q?: QuantScheme): DatapathSpec[];
 }

@@ -2,9 +2,11 @@
  * `check`: runs datapaths on seeded random and adversarial matrices and compares each with its
  * reference. A datapath passes when, on every case and every output, |computed − reference| is
  * within its stated bound (zero for integer datapaths) and no output is NaN/Inf where the
- * reference is finite. The datapath list is a parameter, so a test can hand in a broken one.
+ * reference is finite. The datapath list is a parameter, so a test can hand in a broken one. A
+ * datapath that claims a shape (a PIM unit accumulating K = 4096) runs at it; the others at the
+ * check's shape.
  */
-import type { CaseKind, Datapath } from './datapath.ts';
+import type { CaseKind, CheckCase, Datapath } from './datapath.ts';
 import { errorStats } from './metrics.ts';
 import { DEFAULT_CHECK_SHAPE, makeCases } from './cases.ts';
 import type { GemmShape } from './gemm.ts';
@@ -26,6 +28,10 @@ export interface DatapathResult {
   operands: string;
   exact: boolean;
   bound: string;
+  /** The shape this datapath ran at (its claimed shape, or the check's). */
+  shape: GemmShape;
+  /** What the arch config claims, when the datapath came from a config. */
+  claim?: string;
   maxAbsErr: number;
   maxRelErr: number;
   /** Lowest SQNR over the cases (Infinity when every case is exact). */
@@ -52,9 +58,16 @@ export interface CheckOptions {
 export function runCheck(datapaths: Datapath[], opts: CheckOptions = {}): CheckReport {
   const seed = opts.seed ?? 1;
   const shape = opts.shape ?? DEFAULT_CHECK_SHAPE;
-  const cases = makeCases(shape, seed);
+  const byShape = new Map<string, CheckCase[]>();
+  const casesFor = (s: GemmShape): CheckCase[] => {
+    const key = `${s.M}x${s.N}x${s.K}`;
+    let cs = byShape.get(key);
+    if (!cs) byShape.set(key, (cs = makeCases(s, seed)));
+    return cs;
+  };
   const results = datapaths.map((d): DatapathResult => {
-    const cr = cases.map((c): CaseResult => {
+    const dShape = d.shape ?? shape;
+    const cr = casesFor(dShape).map((c): CaseResult => {
       const o = d.run(c);
       const st = errorStats(o.computed, o.reference, o.absReference);
       let violations = st.nonFinite;
@@ -78,6 +91,8 @@ export function runCheck(datapaths: Datapath[], opts: CheckOptions = {}): CheckR
       operands: d.operands,
       exact: d.exact,
       bound: d.boundText,
+      shape: dShape,
+      ...(d.claim ? { claim: d.claim } : {}),
       maxAbsErr: Math.max(...cr.map((c) => c.maxAbsErr)),
       maxRelErr: Math.max(...cr.map((c) => c.maxRelErr)),
       sqnrDb: Math.min(...cr.map((c) => c.sqnrDb)),

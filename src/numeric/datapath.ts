@@ -41,4 +41,8 @@ export interface Datapath {
   /** The stated error bound, in words and symbols. */
   boundText: string;
   run(c: CheckCase): DatapathOutcome;
+  /** The GEMM shape the hardware claims this datapath at (e.g. K accumulated in one PIM unit); check uses it instead of its default shape. */
+  shape?: GemmShape;
+  /** What an arch config claims and where (config fields), when the datapath was built from a config. */
+  claim?: string;
 }

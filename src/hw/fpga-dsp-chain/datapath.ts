@@ -8,6 +8,10 @@
 import type { QuantScheme } from '../../quant/types.ts';
 import type { FpgaArchConfig } from './config.ts';
 import { macDtype } from './model.ts';
+import { parseQuantScheme } from '../../quant/scheme.ts';
+import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
+import type { DatapathSpec } from '../../numeric/spec.ts';
+import { DEFAULT_CHECK_SHAPE } from '../../numeric/cases.ts';
 
 export interface ClaimedDatapath {
   /** numeric/ datapath name: 'dsp48e2-int8x2' (WP486 packing), 'dsp48e2-int8', 'dsp58-int8x2', … */
@@ -34,4 +38,44 @@ export function claimedDatapath(c: FpgaArchConfig, q: QuantScheme): ClaimedDatap
     wFormat: q.weights.name,
     accumulatorBits: device.dsp === 'DSP48E2' ? 48 : 58,
   };
+}
+
+/** The integer schemes a config's DSP dtypes run, checked when `check --arch` names no scheme. */
+const DEFAULT_SCHEMES: Record<string, string[]> = { int8: ['w8a8', 'w4a8'], int4: ['w4a4'] };
+
+/**
+ * The numeric datapaths (numeric/spec.ts) this config claims: for each scheme, the DSP slice,
+ * products per DSP (after packingFits, as timed), cascade length, packing and low-field width
+ * from /fpga/accelerator/mpe. A scheme the DSPs do not run, or a float MAC dtype numeric/ has no
+ * model of, claims nothing. The check shape's K covers at least two whole cascades.
+ */
+export function claimedDatapathSpecs(c: FpgaArchConfig, q?: QuantScheme): DatapathSpec[] {
+  const mpe = c.fpga.accelerator.mpe;
+  const schemes = q ? [q] : Object.keys(mpe.productsPerDsp).flatMap((d) => DEFAULT_SCHEMES[d] ?? []).map((s) => parseQuantScheme(s));
+  const specs = new Map<string, DatapathSpec>();
+  for (const s of schemes) {
+    let d: ClaimedDatapath;
+    try {
+      d = claimedDatapath(c, s);
+    } catch (e) {
+      if (e instanceof InfeasibleError) continue;
+      throw e;
+    }
+    const dtype = macDtype(s.activations, s.weights, c).dtype;
+    if (dtype !== 'int8' && dtype !== 'int4') continue;
+    const dsp = d.dsp === 'DSP48E2' ? 'DSP48E2' : 'DSP58';
+    const ops = { dsp, aFormat: d.aFormat, wFormat: d.wFormat } as const;
+    const perDsp = d.productsPerDsp > 1 ? `${d.productsPerDsp} ${dtype} products per ${d.dsp} (/fpga/accelerator/mpe/productsPerDsp, packing '${mpe.packing}')` : `1 ${dtype} product per ${d.dsp}`;
+    const claim = `${c.name} under ${s.name}: ${perDsp}, cascades of ${d.chainLength} (/fpga/accelerator/mpe/chainLength)${d.productsPerDsp > 1 && mpe.packing === 'shared-activation' ? `, low field ${mpe.packedLowFieldBits} bits (/fpga/accelerator/mpe/packedLowFieldBits)` : ''}`;
+    const K = Math.max(DEFAULT_CHECK_SHAPE.K, 2 * d.chainLength * (mpe.packing === 'dot-product' ? d.productsPerDsp : 1));
+    const shape = K === DEFAULT_CHECK_SHAPE.K ? {} : { shape: { ...DEFAULT_CHECK_SHAPE, K } };
+    let spec: DatapathSpec;
+    if (d.productsPerDsp === 1) spec = { family: 'dsp-mac', ...ops, claim, ...shape };
+    else if (mpe.packing === 'dot-product') spec = { family: 'dsp-dot', ...ops, elements: d.productsPerDsp, claim, ...shape };
+    else if (d.productsPerDsp === 2) spec = { family: 'dsp-packed', ...ops, chainLength: d.chainLength, lowFieldBits: mpe.packedLowFieldBits, share: 'activation', claim, ...shape };
+    else throw new AccelscopeError('unsupported', `no numeric model of ${d.productsPerDsp} packed products per ${d.dsp} (${c.name})`, { pointer: '/fpga/accelerator/mpe/productsPerDsp' });
+    const key = JSON.stringify({ ...spec, claim: '' });
+    if (!specs.has(key)) specs.set(key, spec);
+  }
+  return [...specs.values()];
 }

@@ -23,6 +23,7 @@ import { fpgaArchSchema } from './schema.ts';
 import { matmulTiming, packingOf, type MatmulTiming } from './chain.ts';
 import { sparseWeights, sparsityRuleFor } from './sparsity.ts';
 import { checkMappingBuffers, validateFpga } from './resources.ts';
+import { claimedDatapathSpecs } from './datapath.ts';
 
 const INT_BITS: Partial<Record<ComputeDtype, number>> = { int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
 
@@ -328,5 +329,6 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   simulate: (op, c, q) => simulateFpga(op, c, q),
   memoKey: (op, c) => (op.kind === 'gemm' && sparsityRuleFor(op.name, c) ? `|sparse:${op.name}` : ''),
   validate: (c, file) => { validateFpga(c, file); },
+  claimedDatapaths: (c, q) => claimedDatapathSpecs(c, q),
 };
 

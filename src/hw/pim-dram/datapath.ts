@@ -11,6 +11,9 @@ import type { PimOptions } from '../../numeric/datapaths/pim.ts';
 import { resolveDram } from './dram.ts';
 import { mapGemv, type GemvJob } from './mapping.ts';
 import type { PimArchConfig } from './schema.ts';
+import type { QuantScheme } from '../../quant/types.ts';
+import type { DatapathSpec } from '../../numeric/spec.ts';
+import { DEFAULT_CHECK_SHAPE } from '../../numeric/cases.ts';
 
 export function pimDatapathOptions(c: PimArchConfig, job: GemvJob = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }): PimOptions {
   const u = c.pim.unit;
@@ -27,4 +30,22 @@ export function pimDatapathOptions(c: PimArchConfig, job: GemvJob = { groups: 1,
     // Slices of K accumulated separately in the unit's precision, then added in fp32.
     banks: m.kSplit * (m.loopOrder === 'input-stationary' ? m.inputTiles : 1),
   };
+}
+
+/** The GEMV a PIM config's claim is checked at: a 4096 × 4096 projection (LLaMA-7B-class). */
+const CLAIM_JOB: GemvJob = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 };
+
+/**
+ * The numeric datapath (numeric/spec.ts) this config claims: its unit's operand/accumulator
+ * precision and lanes, with the reduction order the mapping gives a 4096-input GEMV, checked at
+ * K = 4096 (the K that order accumulates). A scheme whose weights and activations are not the
+ * unit's dtype claims nothing.
+ */
+export function claimedPimDatapaths(c: PimArchConfig, q?: QuantScheme): DatapathSpec[] {
+  const u = c.pim.unit;
+  if (q && (q.weights.name !== u.dtype || q.activations.name !== u.dtype)) return [];
+  const o = pimDatapathOptions(c, CLAIM_JOB);
+  const slice = Math.ceil(CLAIM_JOB.inputs / o.banks);
+  const claim = `${c.name}: ${u.dtype} × ${u.dtype} in ${u.lanes} lanes (/pim/unit), ${u.accumulatorDtype} accumulation (/pim/unit/accumulatorDtype), reduced ${o.structure === 'tree' ? 'by an adder tree in the unit' : 'per lane, read out'} (/pim/reduction/location); a ${CLAIM_JOB.inputs}-input GEMV accumulates ${slice} terms per unit (${o.banks} partial sum(s) per output added in fp32)`;
+  return [{ family: 'pim', options: o, claim, shape: { ...DEFAULT_CHECK_SHAPE, K: CLAIM_JOB.inputs } }];
 }

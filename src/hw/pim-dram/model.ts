@@ -19,6 +19,7 @@ import { hostStream, hostStreamBps, resolveDram, type ResolvedDram } from './dra
 import { mapGemv, type GemvJob } from './mapping.ts';
 import { pimTiming, scheduleElementwise, scheduleGemv, unitCyclesPerBurst } from './schedule.ts';
 import { pimArchSchema, type PimArchConfig } from './schema.ts';
+import { claimedPimDatapaths } from './datapath.ts';
 
 /** One unit's share of an op: seconds, traffic and the work energy is charged for. */
 export interface Part {
@@ -349,4 +350,5 @@ export const pimDramModel: HardwareModel<PimArchConfig> = {
   ceilings: pimCeilings,
   clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
   simulate: (op, c, q) => simulatePim(op, c, q),
+  claimedDatapaths: (c, q) => claimedPimDatapaths(c, q),
 };
