@@ -17,7 +17,7 @@ import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { activationStorageBytes, opComputeDtype, opTraffic } from '../../workload/ops.ts';
 import { resolveDtype } from '../roofline/roofline.ts';
 import { busiestUnitItems, ceilDiv } from '../../tiling/tiles.ts';
-import { cal, l2BandwidthBps, STRUCTURE_DEFAULTS, tensorFma, type GpuArchConfig, type L2State, l2CapacityBytes } from './config.ts';
+import { cal, l2BandwidthBps, STRUCTURE_DEFAULTS, tensorFma, tilesFor, type GpuArchConfig, type L2State, l2CapacityBytes } from './config.ts';
 
 export interface AttentionTiming {
   seconds: number;
@@ -34,9 +34,10 @@ export interface AttentionTiming {
   peakMacsPerSecond: number;
 }
 
-/** Smallest MMA tile height the tensor cores issue (wgmma m64 on Hopper, mma m16 before). */
+/** Smallest tile height of the dense (same-dtype) kernels: wgmma m64 on Hopper (FlashAttention-3). */
 function mmaRows(c: GpuArchConfig): number {
-  return Math.min(...c.gpu.tiles.map((t) => t.m));
+  const dense = tilesFor(c, 'dense');
+  return Math.min(...(dense.length ? dense : c.gpu.tiles).map((t) => t.m));
 }
 
 /** Key blocks a block of queries [q0, q1) visits, causal or windowed, over kvLen keys. */

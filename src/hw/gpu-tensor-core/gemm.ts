@@ -5,8 +5,11 @@
  * time is built from the machine's structure; the plan with the least time is the one a
  * library heuristic picks (cuBLASLt ranks its candidates with a model the same way):
  *   tiles = ⌈M/tm⌉·⌈N/tn⌉·batch, CTAs = tiles·splits, resident CTAs/SM from shared memory
- *   compute  = ⌈CTAs/SMs⌉ · (k-iterations · tm·tn·tk / (tensor FMA/clk/SM · efficiency)
- *                            + dequantization of the B tile on CUDA cores) / clock
+ *   compute  = ⌈CTAs/SMs⌉ · k-iterations · (tm·tn·tk / (tensor FMA/clk/SM · efficiency · tile rate)
+ *                            ⊕ dequantization of the B tile on CUDA cores) / clock
+ *              (⊕ = + for a serial main loop, max for a pipelined mixed-input kernel)
+ * Kernel class: a GEMM whose operand needs converting (weight-only W4A16) is 'mixed-input' and
+ * may use tiles built for it (Marlin-style m16/m32 mma.sync tiles); others use 'dense' tiles.
  *   DRAM     = (operands with the L2 reuse of a wave + C + split-K partials that spill
  *               + dirty-line write-back of a flushed L2) / achievable bandwidth
  *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
@@ -21,7 +24,8 @@ import { InfeasibleError } from '../../util/errors.ts';
 import { busiestUnitItems, ceilDiv, tilesAlong, waves } from '../../tiling/tiles.ts';
 import { cachedOperandBytes, type GemmExtent, type OperandBytes } from '../../tiling/traffic.ts';
 import {
-  cal, l2BandwidthBps, l2CapacityBytes, STRUCTURE_DEFAULTS, tensorFma, type GpuArchConfig, type GpuTile, type L2State,
+  cal, l2BandwidthBps, l2CapacityBytes, STRUCTURE_DEFAULTS, tensorFma, tilesFor,
+  type GemmKernelClass, type GpuArchConfig, type GpuTile, type L2State,
 } from './config.ts';
 
 export interface GemmPlan {
@@ -42,7 +46,15 @@ export interface GemmTiming {
     launch: number; fill: number; compute: number; dequant: number; dram: number; l2: number;
     epilogue: number; splitKReduce: number;
   };
-  bytes: { dram: number; l2: number; smem: number; writeback: number };
+  /**
+   * Bytes per level. smem: tiles written into shared memory; smemRead: operand reads by the
+   * MMA-issuing warps (re-reads per warp); register: accumulator read-modify-write per MMA
+   * instruction plus operand fragments that pass through registers.
+   */
+  bytes: { dram: number; l2: number; smem: number; smemRead: number; register: number; writeback: number };
+  kernel: GemmKernelClass;
+  /** MACs the tensor cores issue, padding of edge tiles included. */
+  issuedMacs: number;
   /** Useful MACs (this kernel, all batch instances, one op instance) and CUDA-core conversion ops. */
   macs: number;
   dequantOps: number;
@@ -81,6 +93,12 @@ export function gemmOperands(op: GemmOp, q: QuantScheme, c: GpuArchConfig): {
   return { o: { a: act, b: act, c: act, bShared: false }, mma: d, convertA: false, convertB: false };
 }
 
+/** Bytes of one element of a tensor-core compute dtype. */
+function dtypeBytes(d: ComputeDtype): number {
+  const bits: Partial<Record<ComputeDtype, number>> = { fp64: 64, fp32: 32, tf32: 32, fp16: 16, bf16: 16, fp8: 8, fp6: 8, fp4: 4, int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
+  return (bits[d] ?? 16) / 8;
+}
+
 function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
   const out = [1];
   for (let s = 2; s <= maxSplits; s *= 2) if (Math.ceil(k / s) >= minK) out.push(s);
@@ -93,7 +111,16 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   const g = c.gpu;
   const e: GemmExtent = { m: op.m, n: op.n, k: op.k, batch: op.batch };
   const clock = g.clockHz;
-  const fmaPerClk = tensorFma(c, mma) * cal(c, 'tensorCoreEfficiency');
+  const kernel: GemmKernelClass = convertA || convertB ? 'mixed-input' : 'dense';
+  const candidates = tilesFor(c, kernel);
+  if (candidates.length === 0) {
+    throw new InfeasibleError(`${c.name} lists no GEMM tile for ${kernel} kernels`, { pointer: '/gpu/tiles' });
+  }
+  const baseFmaPerClk = tensorFma(c, mma) * cal(c, 'tensorCoreEfficiency');
+  const mmaBytes = dtypeBytes(mma);
+  // One MMA instruction covers 32 bytes of K (m16n8k16 fp16, k32 fp8/int8, k8 tf32): the fp32
+  // accumulators are read and written once per instruction-k.
+  const accBytesPerMac = (2 * 4 * mmaBytes) / 32;
   const cudaPerClk = g.cudaCoreFlopsPerClockPerSm;
   const dequantOps = g.dequantOpsPerWeight ?? STRUCTURE_DEFAULTS.dequantOpsPerWeight;
   const launch = fusion.noLaunch ? 0 : cal(c, 'kernelLaunchSeconds');
@@ -107,7 +134,11 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
 
   let best: GemmTiming | undefined;
   let smallestSmem = Infinity;
-  for (const tile of g.tiles) {
+  for (const tile of candidates) {
+    const fmaPerClk = baseFmaPerClk * (tile.tensorRateScale ?? 1);
+    const fromSmem = tile.operandSource === 'smem';
+    const warpM = tile.warpM ?? Math.min(tile.m, 64);
+    const warpN = tile.warpN ?? (fromSmem ? tile.n : Math.min(tile.n, 64));
     const stageBytes = tile.m * tile.k * o.a + tile.k * tile.n * o.b;
     const smemPerCta = tile.stages * stageBytes;
     smallestSmem = Math.min(smallestSmem, smemPerCta);
@@ -150,17 +181,30 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       // Serial split-K: each split writes an fp32 partial tile, the last one to finish reads
       // them back and writes C (in-kernel, no second launch), through L2 unless they spill.
       const splitKReduce = s > 1 ? (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw) + latency : 0;
-      const main = Math.max(computeS + dequantS, dramS, l2S);
+      const loopS = tile.dequant === 'overlapped' ? Math.max(computeS, dequantS) : computeS + dequantS;
+      const main = Math.max(loopS, dramS, l2S);
       const seconds = launch + fill + main + epilogue + splitKReduce;
       if (best && seconds >= best.seconds) continue;
       const overhead = launch + fill + epilogue + splitKReduce;
-      const bound = overhead > main ? 'latency' : computeS + dequantS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+      const bound = overhead > main ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+      // Operand delivery: every k-step each warp (group) reads its rows of A and columns of B.
+      const steps = ctas * kIters;
+      const issuedMacs = steps * tile.m * tile.n * tile.k;
+      const smemRead = steps * (tile.m * tile.k * o.a * ceilDiv(tile.n, warpN) + tile.k * tile.n * o.b * ceilDiv(tile.m, warpM));
+      const smemWrite = steps * (Math.min(tile.m, op.m) * tile.k * o.a + tile.k * Math.min(tile.n, op.n) * o.b);
+      // Fragments loaded into registers (mma.sync) are written there and read by the MMA; a
+      // converted operand is rewritten in the MMA dtype and read back.
+      const fragmentBytes = fromSmem ? 0 : 2 * smemRead;
+      const convertedBytes = steps * convElems * mmaBytes * 2;
+      const registerBytes = issuedMacs * accBytesPerMac + fragmentBytes + convertedBytes;
       best = {
         seconds,
         plan: { tile, splits: s, ctas, ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
         dtype: mma,
         terms: { launch, fill, compute: computeS, dequant: dequantS, dram: dramS, l2: l2S, epilogue, splitKReduce },
-        bytes: { dram: dramBytes, l2: streamBytes + partialBytes * 2, smem: streamBytes, writeback },
+        bytes: { dram: dramBytes, l2: streamBytes + partialBytes * 2, smem: smemWrite, smemRead, register: registerBytes, writeback },
+        kernel,
+        issuedMacs,
         macs,
         dequantOps: ctas * kIters * convElems * dequantOps,
         bound,
@@ -170,7 +214,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     }
   }
   if (!best) {
-    throw new InfeasibleError(`no CTA tile of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`, { pointer: '/gpu/tiles' });
+    throw new InfeasibleError(`no CTA tile for ${kernel} kernels of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`, { pointer: '/gpu/tiles' });
   }
   return best;
 }

@@ -50,7 +50,12 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
       { key: `mac:${t.dtype}`, count: opMacs(op) },
       { key: 'vector:fp32', count: t.dequantOps * inst + (op.bias ? op.m * op.n * op.batch * inst : 0) },
     ],
-    traffic: [{ level: 'dram', bytes: dram }, { level: 'l2', bytes: t.bytes.l2 * inst }, { level: 'sram', bytes: t.bytes.smem * inst }],
+    // Operand delivery the tiling implies: L2 → shared memory, shared-memory reads per warp,
+    // register-file accumulator and fragment traffic per MMA instruction.
+    traffic: [
+      { level: 'dram', bytes: dram }, { level: 'l2', bytes: t.bytes.l2 * inst },
+      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, { level: 'register', bytes: t.bytes.register * inst },
+    ],
     seconds,
   }, c);
   const p = t.plan;
@@ -61,13 +66,14 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     cycles: Math.ceil(seconds * c.gpu.clockHz),
     seconds,
     flops,
-    bytes: { dram, l2: t.bytes.l2 * inst, smem: t.bytes.smem * inst },
+    bytes: { dram, l2: t.bytes.l2 * inst, smem: (t.bytes.smem + t.bytes.smemRead) * inst, register: t.bytes.register * inst },
     energyPj,
     bound: t.bound,
     utilization: Math.min(1, util),
     breakdown: {
       launchS: t.terms.launch, fillS: t.terms.fill, computeS: t.terms.compute, dequantS: t.terms.dequant,
       dramS: t.terms.dram, l2S: t.terms.l2, epilogueS: t.terms.epilogue, splitKReduceS: t.terms.splitKReduce,
+      tileRateScale: p.tile.tensorRateScale ?? 1, issuedMacs: t.issuedMacs * inst,
       tileM: p.tile.m, tileN: p.tile.n, tileK: p.tile.k, stages: p.tile.stages, splitK: p.splits, ctas: p.ctas,
       ctasPerSm: p.ctasPerSm, waves: p.waves, waveEfficiency: p.waveEfficiency, writebackBytes: t.bytes.writeback * inst,
     },
@@ -75,7 +81,11 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     notes: [
       `tile ${p.tile.m}x${p.tile.n}x${p.tile.k} (${p.tile.stages} stages), split-K ${p.splits}, ${p.ctas} CTAs in ${p.waves} wave(s)`,
       ...(fz.fusedInto ? [`part of a ${fz.fusedInto} GEMM: no launch, input read by its first member`] : []),
-      ...(t.dequantOps > 0 ? ['weights dequantized on CUDA cores before the MMA'] : []),
+      ...(t.dequantOps > 0
+        ? [p.tile.dequant === 'overlapped'
+          ? 'mixed-input kernel: weights dequantized on CUDA cores beside the MMAs (pipelined)'
+          : 'weights dequantized on CUDA cores before the MMA']
+        : []),
     ],
   };
 }
