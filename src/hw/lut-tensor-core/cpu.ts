@@ -19,7 +19,7 @@
  */
 import type { GemmOp, Op } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
-import { opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
+import { instances, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import type { Ceilings, OpResult, SimOptions } from '../model.ts';
 import { energyOf } from '../../energy/account.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
@@ -38,17 +38,59 @@ export function threadsOf(c: CpuArch, options: SimOptions = {}): number {
   return t;
 }
 
+/**
+ * What one core streams from DRAM on its own: Little's law over the lines it keeps in flight
+ * (outstandingLinesPerCore × lineBytes / loadedLatencySeconds), capped by a measured per-core
+ * figure where the config has one.
+ */
+export function perCoreBandwidthBps(c: CpuArch): number {
+  const m = c.lut.memory;
+  const limits: number[] = [];
+  if (m.perCoreBandwidthBps !== undefined) limits.push(m.perCoreBandwidthBps);
+  if (m.outstandingLinesPerCore !== undefined && m.lineBytes !== undefined && m.loadedLatencySeconds !== undefined) {
+    limits.push(littlesLawBandwidthBps(m.outstandingLinesPerCore, m.lineBytes, m.loadedLatencySeconds));
+  }
+  if (limits.length === 0) {
+    throw new AccelscopeError('schema', `${c.name}: lut.memory needs perCoreBandwidthBps or outstandingLinesPerCore, lineBytes and loadedLatencySeconds`, { pointer: '/lut/memory' });
+  }
+  return Math.min(...limits);
+}
+
+/** Little's law: bytes in flight / time each stays in flight. */
+export function littlesLawBandwidthBps(linesInFlight: number, lineBytes: number, latencySeconds: number): number {
+  return (linesInFlight * lineBytes) / latencySeconds;
+}
+
 /** Sustained DRAM bandwidth `threads` cores reach together: per-core, per-cluster and shared limits. */
 export function cpuBandwidthBps(c: CpuArch, threads: number): number {
   const m = c.lut.memory;
-  let bw = threads * m.perCoreBandwidthBps;
+  const core = perCoreBandwidthBps(c);
+  let bw = threads * core;
   if (m.clusterCores && m.clusterBandwidthBps) {
+    // Threads fill clusters one after another (the scheduler keeps a job's threads together).
     const full = Math.floor(threads / m.clusterCores);
     const rest = threads - full * m.clusterCores;
-    bw = full * Math.min(m.clusterCores * m.perCoreBandwidthBps, m.clusterBandwidthBps)
-      + Math.min(rest * m.perCoreBandwidthBps, m.clusterBandwidthBps);
+    bw = full * Math.min(m.clusterCores * core, m.clusterBandwidthBps)
+      + Math.min(rest * core, m.clusterBandwidthBps);
   }
   return Math.min(bw, m.sharedBandwidthBps, c.memory.bandwidthBps);
+}
+
+/**
+ * One runtime barrier across `threads` threads: every arrival increments one shared counter
+ * (a contended cache-line transfer each, serialized), and the release reaches the waiters after
+ * one more transfer. Threads fill clusters in order; the counter lives in the first cluster, so
+ * arrivals from the other clusters, and the release once threads span clusters, cross clusters.
+ * One thread needs no barrier; a config without `sync` pays nothing.
+ */
+export function barrierSeconds(c: CpuArch, threads: number): number {
+  const sync = c.lut.sync;
+  if (threads <= 1 || !sync) return 0;
+  const near = sync.coreToCoreLatencySeconds;
+  const far = sync.crossClusterLatencySeconds ?? near;
+  const home = Math.min(threads, c.lut.memory.clusterCores ?? threads);
+  const away = threads - home;
+  return home * near + away * far + (away > 0 ? far : near);
 }
 
 /**
@@ -110,9 +152,13 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
   const simdOps = tblPerThread * per.total + aggregationOps + scaleOps;
   const lookupCycles = Math.max(simdOps / s.simd.vectorOpsPerCycle, tblPerThread / s.simd.tableLookupsPerCycle);
 
-  // Table precompute: build adds + (int8 tables) scale, convert, narrow per entry; split over threads.
+  // Table precompute: build adds + (int8 tables) scale, convert, narrow per entry. T-MAC's
+  // llama.cpp kernel splits it over activation rows (row i on thread i mod t), so only
+  // min(t, m) threads build tables: in decode (m = 1) one thread builds while the others wait.
   const quantOps = s.table.entryBits < 16 ? 3 * counts.tables * counts.tableEntries : 0;
-  const precomputeOps = s.table.precompute === 'fused' ? 0 : (counts.precomputeAdds + quantOps) / fpLanes / threads;
+  const precomputeOpsTotal = s.table.precompute === 'fused' ? 0 : (counts.precomputeAdds + quantOps) / fpLanes;
+  const precomputeThreads = Math.min(threads, op.m);
+  const precomputeOps = precomputeOpsTotal / precomputeThreads;
   const precomputeCycles = precomputeOps / s.simd.vectorOpsPerCycle;
 
   const traffic = opTraffic(op, q);
@@ -120,8 +166,15 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
   const memorySeconds = traffic.total / bw;
   const computeSeconds = lookupCycles / s.clockHz;
   const precomputeSeconds = precomputeCycles / s.clockHz;
-  const seconds = precomputeSeconds + Math.max(computeSeconds, memorySeconds);
+  // Two barriers per instance: after the table build, and at the end of the graph node.
+  const barriers = (s.table.precompute === 'fused' ? 1 : 2) * instances(op);
+  const syncSeconds = barriers * barrierSeconds(c, threads);
+  const seconds = precomputeSeconds + Math.max(computeSeconds, memorySeconds) + syncSeconds;
   const memoryBound = memorySeconds > computeSeconds;
+  // Instructions issued on all threads: the SIMD work, one 16-byte load per weight/scale
+  // vector streamed in, and the table build.
+  const loadInstructions = traffic.total / (s.simd.widthBits / 8);
+  const instructions = tblPerThread * threads * per.total + (aggregationOps + scaleOps) * threads + loadInstructions + precomputeOpsTotal;
   const tableBytes = counts.tables * counts.tableEntries * (s.table.entryBits / 8);
   const accDtype = `int${s.table.accumulatorBits}`;
   const energyPj = energyOf({
@@ -131,6 +184,7 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
       { key: 'shift_add:fp16', count: counts.planeCombines },
       { key: 'mult:fp16', count: counts.scaleMuls },
       { key: 'add:fp16', count: counts.precomputeAdds },
+      { key: 'instruction:cpu', count: instructions },
     ],
     traffic: [
       { level: 'dram', bytes: traffic.total },
@@ -155,9 +209,12 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
       tblInstructionsPerThread: tblPerThread,
       simdOpsPerThread: simdOps + precomputeOps,
       precomputeSeconds,
+      precomputeThreads,
       lookupSeconds: computeSeconds,
       memorySeconds,
+      syncSeconds,
       bandwidthBps: bw,
+      instructions,
     },
     dtype: q.weights.name === 'ternary' ? 'ternary' : `int${counts.planes}`,
   };
@@ -174,10 +231,19 @@ function simdOp(op: Op, c: CpuArch, q: QuantScheme, threads: number): OpResult {
   const bytes = opTraffic(op, q).total;
   const bw = cpuBandwidthBps(c, threads);
   const memorySeconds = bytes / bw;
-  const seconds = Math.max(computeSeconds, memorySeconds);
+  // One barrier per graph node instance (llama.cpp synchronizes after every node).
+  const syncSeconds = instances(op) * barrierSeconds(c, threads);
+  const seconds = Math.max(computeSeconds, memorySeconds) + syncSeconds;
   const memoryBound = memorySeconds >= computeSeconds;
+  // SIMD instructions: one per vector of lanes (an FMA is one instruction for 2 flops per lane),
+  // plus one load per vector of bytes moved.
+  const vectorBytes = s.simd.widthBits / 8;
+  const instructions = flops / flopsPerCycle * s.simd.vectorOpsPerCycle + bytes / vectorBytes;
   const energyPj = energyOf({
-    compute: macs > 0 ? [{ key: 'mac:fp16', count: macs }] : [{ key: 'vector:fp32', count: flops }],
+    compute: [
+      ...(macs > 0 ? [{ key: 'mac:fp16', count: macs }] : [{ key: 'vector:fp32', count: flops }]),
+      { key: 'instruction:cpu', count: instructions },
+    ],
     traffic: [{ level: 'dram', bytes }],
     seconds,
   }, c);
@@ -189,7 +255,7 @@ function simdOp(op: Op, c: CpuArch, q: QuantScheme, threads: number): OpResult {
     energyPj,
     bound: memoryBound ? 'memory' : 'compute',
     utilization: seconds > 0 ? (memoryBound ? memorySeconds : computeSeconds) / seconds : 0,
-    breakdown: { threads, computeSeconds, memorySeconds, bandwidthBps: bw },
+    breakdown: { threads, computeSeconds, memorySeconds, syncSeconds, bandwidthBps: bw, instructions },
     dtype: macs > 0 ? 'fp16' : 'vector',
   };
 }

@@ -75,13 +75,37 @@ export interface LutCpuSection {
     scaleGroupActivations: number;
   };
   memory: {
-    /** What one core can stream from DRAM on its own (memory-level parallelism of one core). */
-    perCoreBandwidthBps: number;
+    /**
+     * What one core was measured to stream from DRAM on its own. Optional when the three
+     * memory-level-parallelism fields below are given; with both, the lower bound holds.
+     */
+    perCoreBandwidthBps?: number;
+    /**
+     * Little's law for one core: cache lines it keeps in flight to DRAM (L1 fill buffers plus
+     * the L2 prefetch/miss queue it can drive), the line size, and the loaded DRAM latency.
+     * perCore = outstandingLinesPerCore × lineBytes / loadedLatencySeconds.
+     */
+    outstandingLinesPerCore?: number;
+    lineBytes?: number;
+    loadedLatencySeconds?: number;
     /** Cores sharing one cluster fabric port, and that port's bandwidth (optional). */
     clusterCores?: number;
     clusterBandwidthBps?: number;
     /** What all cores together can stream (sustained, below the DRAM peak). */
     sharedBandwidthBps: number;
+  };
+  /**
+   * Thread synchronization of the runtime (llama.cpp's ggml_barrier after every graph node):
+   * each arriving thread increments one shared counter (one contended cache-line transfer each,
+   * serialized) and the waiters see the release after one more transfer. Threads fill clusters
+   * in order (memory.clusterCores); arrivals from outside the counter's cluster, and the release
+   * once the threads span clusters, pay the cross-cluster latency. Absent: synchronization is free.
+   */
+  sync?: {
+    /** Contended cache-line transfer between two cores of one cluster, seconds. */
+    coreToCoreLatencySeconds: number;
+    /** The same between cores of different clusters (default: coreToCoreLatencySeconds). */
+    crossClusterLatencySeconds?: number;
   };
 }
 
@@ -163,12 +187,29 @@ const cpuSchema = {
     memory: {
       type: 'object',
       additionalProperties: false,
-      required: ['perCoreBandwidthBps', 'sharedBandwidthBps'],
+      required: ['sharedBandwidthBps'],
+      // A per-core limit must come from somewhere: a measurement, or Little's law.
+      anyOf: [
+        { required: ['perCoreBandwidthBps'] },
+        { required: ['outstandingLinesPerCore', 'lineBytes', 'loadedLatencySeconds'] },
+      ],
       properties: {
-        perCoreBandwidthBps: pos,
+        perCoreBandwidthBps: { ...pos, description: 'Measured DRAM read bandwidth of one core, bytes/s.' },
+        outstandingLinesPerCore: { ...pos, description: 'Cache lines one core keeps in flight to DRAM (Little\'s law).' },
+        lineBytes: { ...posInt, description: 'Cache line size, bytes.' },
+        loadedLatencySeconds: { ...pos, description: 'Loaded DRAM latency seen by a core, seconds.' },
         clusterCores: posInt,
         clusterBandwidthBps: pos,
         sharedBandwidthBps: pos,
+      },
+    },
+    sync: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['coreToCoreLatencySeconds'],
+      properties: {
+        coreToCoreLatencySeconds: { type: 'number', minimum: 0, description: 'Contended cache-line transfer between two cores of one cluster, seconds.' },
+        crossClusterLatencySeconds: { type: 'number', minimum: 0, description: 'Contended cache-line transfer between cores of different clusters, seconds (default: coreToCoreLatencySeconds).' },
       },
     },
   },
