@@ -81,7 +81,11 @@ export interface RunResult {
     averagePowerW: number;
     tokensPerSecond: number;
     memoryBytes: number;
+    /** Sum of op times, present when the model's step schedule (overlap across ops) gave `seconds`. */
+    sequentialSeconds?: number;
   };
+  /** The model's step-schedule terms (HardwareModel.schedule), when it has one. */
+  schedule?: Record<string, number>;
   memory: Footprint & { capacityBytes: number; fits: boolean };
   classes: ClassRecord[];
   ops: OpRecord[];
@@ -173,6 +177,10 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     totalsPj.offChip += r.energyPj.offChip;
     totalsPj.static += r.energyPj.static;
   }
+  // A model that overlaps work across ops gives the step's wall time; the sum stays beside it.
+  const sequentialSeconds = seconds;
+  const schedule = model.schedule?.(graph, arch, quant, sequentialSeconds);
+  if (schedule) seconds = schedule.seconds;
   const energyJ = (totalsPj.compute + totalsPj.onChip + totalsPj.offChip + totalsPj.static) * 1e-12;
   const tokens = graph.meta.tokens;
   const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
@@ -198,7 +206,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       averagePowerW,
       tokensPerSecond: tokens / seconds,
       memoryBytes: mem.totalBytes,
+      ...(schedule ? { sequentialSeconds } : {}),
     },
+    ...(schedule ? { schedule: schedule.breakdown } : {}),
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,

@@ -3,7 +3,7 @@
  * deterministic, JSON in and out, so results are identical in 1 or N workers.
  */
 import type { ArchConfig } from '../config/arch.ts';
-import type { Op } from '../workload/graph.ts';
+import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
 import type { DatapathSpec } from '../numeric/spec.ts';
@@ -55,6 +55,12 @@ export interface CalibrationUse {
   description?: string;
 }
 
+/** A model's step-level schedule: wall seconds and its own terms (e.g. busy time per resource). */
+export interface StepSchedule {
+  seconds: number;
+  breakdown: Record<string, number>;
+}
+
 export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   kind: string;
   description: string;
@@ -68,6 +74,12 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   memoKey?(op: Op, c: C): string;
   /** Checks a schema-valid config against the device (resources); throws an AccelscopeError naming `file` and a pointer. */
   validate?(c: C, file?: string): void;
+  /**
+   * Optional: the step's wall time when the device overlaps work across ops (e.g. PIM's host and
+   * banks running different sub-batches). The engine reports it as the total and keeps the plain
+   * sum of op times beside it (totals.sequentialSeconds). Absent or undefined: the sum.
+   */
+  schedule?(graph: OpGraph, c: C, q: QuantScheme, sequentialSeconds: number): StepSchedule | undefined;
   /** The numeric datapaths this config claims for a scheme (its own default schemes when none); `check --arch` runs them. */
   claimedDatapaths?(c: C, q?: QuantScheme): DatapathSpec[];
 }

@@ -80,6 +80,7 @@ export function renderRun(r: RunResult): string {
   const pj = t.energyPj;
   s += '\n';
   s += `time per step     ${formatSeconds(t.seconds)}  (roofline ${formatSeconds(t.rooflineSeconds)})\n`;
+  if (t.sequentialSeconds !== undefined) s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(r.schedule ?? {}).map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : v}`).join(', ')})\n`;
   s += `tokens/s          ${t.tokensPerSecond.toPrecision(4)}\n`;
   s += `FLOPs, bytes      ${formatSi(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
   s += `energy            ${(t.energyJ).toPrecision(3)} J per step, ${(t.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${t.averagePowerW.toFixed(1)} W average\n`;

@@ -19,6 +19,8 @@ import { hostStream, hostStreamBps, resolveDram, type ResolvedDram } from './dra
 import { mapGemv, type GemvJob } from './mapping.ts';
 import { pimTiming, scheduleElementwise, scheduleGemv, unitCyclesPerBurst } from './schedule.ts';
 import { pimArchSchema, type PimArchConfig } from './schema.ts';
+import { systolicGemmOp } from './systolic.ts';
+import { scheduleGraph } from './concurrency.ts';
 import { claimedPimDatapaths } from './datapath.ts';
 
 /** One unit's share of an op: seconds, traffic and the work energy is charged for. */
@@ -115,17 +117,19 @@ export function hostPart(op: Op, c: PimArchConfig, q: QuantScheme, d: ResolvedDr
       dtype = r;
     }
   }
-  const bytes = bytesOverride ?? opTraffic(op, q).total;
+  // A systolic host times its GEMMs tile by tile (systolic.ts), with the traffic its tiling moves.
+  const sys = op.kind === 'gemm' && dtype !== 'vector' && c.pim.host.systolic ? systolicGemmOp(op, c.pim.host.systolic, q) : undefined;
+  const bytes = bytesOverride ?? sys?.bytes ?? opTraffic(op, q).total;
   const memorySeconds = bytes / hostStreamBps(d);
-  const computeSeconds = flops / peak;
+  const computeSeconds = sys ? sys.computeSeconds : flops / peak;
   const macs = opMacs(op);
   const work: EnergyWork['compute'] = macs > 0 && dtype !== 'vector' ? [{ key: `mac:${dtype}`, count: macs }] : [{ key: 'vector:fp32', count: flops }];
   const seconds = Math.max(memorySeconds, computeSeconds);
   return {
     seconds, memorySeconds, computeSeconds, busBytes: bytes, bankBytes: 0, activatedBytes: 0, work,
-    breakdown: { hostSeconds: seconds, hostMemorySeconds: memorySeconds, hostComputeSeconds: computeSeconds },
+    breakdown: { hostSeconds: seconds, hostMemorySeconds: memorySeconds, hostComputeSeconds: computeSeconds, ...sys?.breakdown },
     bound: computeSeconds >= memorySeconds ? 'compute' : 'memory',
-    utilization: 1,
+    utilization: sys && computeSeconds >= memorySeconds ? sys.breakdown['npuArrayUtilization']! : 1,
   };
 }
 
@@ -350,5 +354,11 @@ export const pimDramModel: HardwareModel<PimArchConfig> = {
   ceilings: pimCeilings,
   clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
   simulate: (op, c, q) => simulatePim(op, c, q),
+  // Overlap across ops (NeuPIMs): the step as concurrency.ts schedules it; blocked configs keep the plain sum.
+  schedule: (g, c, q) => {
+    if (!c.pim.concurrency.dualRowBuffer && !c.pim.concurrency.subBatchInterleave) return undefined;
+    const s = scheduleGraph(g, c, q);
+    return { seconds: s.seconds, breakdown: { ...s.breakdown, hostBusySeconds: s.hostBusySeconds, pimBusySeconds: s.pimBusySeconds } };
+  },
   claimedDatapaths: (c, q) => claimedPimDatapaths(c, q),
 };

@@ -53,6 +53,8 @@ export interface PimSection {
     name: string;
     matrixOpsPerSecond: Partial<Record<ComputeDtype, number>>;
     vectorOpsPerSecond: number;
+    /** A systolic-array host (NeuPIMs' NPU): its GEMMs are timed tile by tile (systolic.ts) instead of at peak. */
+    systolic?: SystolicHost;
   };
   dispatch: {
     gemm: DispatchPolicy;
@@ -67,6 +69,21 @@ export interface PimSection {
     /** NeuPIMs sub-batch interleaving: two sub-batches pipeline host and PIM work. */
     subBatchInterleave: boolean;
   };
+}
+
+/** A host made of systolic arrays (systolic.ts): geometry, clock, scratchpad and dataflow. */
+export interface SystolicHost {
+  arrays: number;
+  /** PE rows (the reduction dimension K of a stationary tile) and columns. */
+  rows: number;
+  cols: number;
+  clockHz: number;
+  /** On-chip operand scratchpad, bytes; half of it holds one L2 tile (double buffering). */
+  scratchpadBytes: number;
+  /** Operand held in the PEs: 'weights' (classic WS: tokens stream) or 'activations' (weights stream). */
+  stationary: 'weights' | 'activations';
+  /** 'broadcast': all arrays hold the same stationary tile and split the streamed rows; 'independent': each array takes its own stationary tiles. */
+  arrayMode: 'broadcast' | 'independent';
 }
 
 export interface PimArchConfig extends ArchConfig {
@@ -147,6 +164,18 @@ export const pimSectionSchema = {
           additionalProperties: positive,
         },
         vectorOpsPerSecond: positive,
+        systolic: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['arrays', 'rows', 'cols', 'clockHz', 'scratchpadBytes', 'stationary', 'arrayMode'],
+          description: 'Systolic-array host: GEMMs timed per stationary tile (preload rows cycles, then the streamed rows), L2 tiles sized to half the scratchpad. Absent: GEMMs at matrixOpsPerSecond.',
+          properties: {
+            arrays: posInt, rows: posInt, cols: posInt, clockHz: positive,
+            scratchpadBytes: { ...posInt, description: 'Operand scratchpad, bytes (half holds one L2 tile: double buffering).' },
+            stationary: { enum: ['weights', 'activations'], description: 'Operand preloaded into the PEs: weights (tokens stream) or activations (weights stream).' },
+            arrayMode: { enum: ['broadcast', 'independent'], description: 'broadcast: arrays share one stationary tile and split the streamed rows; independent: stationary tiles spread over the arrays in waves.' },
+          },
+        },
       },
     },
     dispatch: {
