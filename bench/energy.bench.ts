@@ -111,6 +111,8 @@ function flightllm(all: Preset[]): void {
   if (rf && typeof rf !== 'string') {
     const measuredTokPerJ = 55 / Number(power?.value ?? 45);
     console.log(`  U280 anchor: 55 token/s at ${power?.value ?? 45} W = ${measuredTokPerJ.toFixed(2)} token/J (artifact README + AccLLM Table VII, secondary); modeled ${(1 / rf.totals.energyPerTokenJ).toFixed(2)} token/J, gap ${gap(1 / rf.totals.energyPerTokenJ, measuredTokPerJ)}`);
+    const idle = fpga!.arch.power?.idleW;
+    console.log(`  U280 board power: modeled ${rf.totals.averagePowerW.toFixed(1)} W (idle ${idle ?? 0} W placeholder + ${(rf.totals.averagePowerW - (idle ?? 0)).toFixed(1)} W dynamic) vs measured ${power?.value ?? 45} W: gap ${gap(rf.totals.averagePowerW, Number(power?.value ?? 45))}`);
     for (const [name, rg] of [['fp16', rg16], ['w8a8', rg8]] as const) {
       if (!rg || typeof rg === 'string') continue;
       const ratio = rg.totals.energyPerTokenJ / rf.totals.energyPerTokenJ;
