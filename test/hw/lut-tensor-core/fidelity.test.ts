@@ -46,10 +46,10 @@ function tokensPerSecond(device: string, workload: string, threads: number, cont
  * change that moves them shows up here.
  */
 const KNOWN_GAPS: Record<string, { maxRatio: number; why: string }> = {
-  'BitNet-3B|M2-Ultra|1': { maxRatio: 1.6, why: 'BitNet runs ~1.5× slower per weight than Llama W2 on one M2 core in T-MAC; not explained by lookups or bytes' },
-  'BitNet-3B|M2-Ultra|4': { maxRatio: 2.2, why: 'multi-thread scaling on M2 Ultra saturates near 55-64 GB/s per P-cluster, below the sourced per-cluster bandwidth' },
-  'Llama-2-7B (W2)|M2-Ultra|8': { maxRatio: 2.3, why: 'same M2 Ultra multi-thread saturation' },
-  'Llama-2-7B (W4)|M2-Ultra|8': { maxRatio: 1.8, why: 'same M2 Ultra multi-thread saturation' },
+  'BitNet-3B|M2-Ultra|1': { maxRatio: 1.45, why: 'BitNet runs ~1.5× slower per weight than Llama W2 on one M2 core in T-MAC; not explained by lookups, bytes, table builds or barriers' },
+  'BitNet-3B|M2-Ultra|4': { maxRatio: 2.0, why: 'published multi-thread M2 Ultra throughput implies ~57 GB/s per 4-core P-cluster; the only sourced CPU figure (M1 Max, AnandTech) is ~112 GB/s' },
+  'Llama-2-7B (W2)|M2-Ultra|8': { maxRatio: 2.1, why: 'same M2 Ultra per-cluster bandwidth gap; barriers add 0.6 ms/token of the ~10 ms missing' },
+  'Llama-2-7B (W4)|M2-Ultra|8': { maxRatio: 1.7, why: 'same M2 Ultra per-cluster bandwidth gap' },
 };
 
 describe(`T-MAC decode tokens/s within ${TOLERANCE * 100}% of published`, () => {
@@ -85,28 +85,42 @@ describe('cost scales linearly with weight bits, as published', () => {
 
 // Snapdragon X Elite (Surface Laptop 7 class) rows of shared/reference/lut.json: the README
 // headline (BitNet-3B, 20 tok/s on 1 core, 48 on 4) and the 'Compared to NPU' table (Llama-2-7B,
-// input 1024 / output 1024: decode at a ~1.5k-token context). The model over-predicts them
-// today (single-core rate ~1.5× too high): checked as known gaps with their bounds.
+// input 1024 / output 1024: decode at a ~1.5k-token context). W4 rows are fidelity tests; the
+// others are over-predicted (single-core rate ~1.45× too high) and checked as known gaps.
 describe('Snapdragon X Elite (Surface Laptop 7 class)', () => {
   const snap = ref.t_mac.find((e) => e.param === 'snapdragon_x_elite')!.value as { framework: string; model: string; threads?: number; tokens_per_s: number }[];
-  const cases: { workload: string; threads: number; published: number; context: number; maxRatio: number }[] = [
-    { workload: 'BitNet-3B', threads: 1, published: 20, context: CONTEXT, maxRatio: 1.7 },
-    { workload: 'BitNet-3B', threads: 4, published: 48, context: CONTEXT, maxRatio: 2.3 },
+  /** Known over-predictions: row key → upper bound of model / published. */
+  const GAPS: Record<string, number> = {
+    'BitNet-3B|1': 1.6,
+    'BitNet-3B|4': 2.15,
+    'Llama-2-7B (W2)|1': 1.55,
+    'Llama-2-7B (W2)|4': 1.4,
+  };
+  const cases: { workload: string; threads: number; published: number; context: number }[] = [
+    { workload: 'BitNet-3B', threads: 1, published: 20, context: CONTEXT },
+    { workload: 'BitNet-3B', threads: 4, published: 48, context: CONTEXT },
     ...snap.filter((r) => r.framework === 'T-MAC CPU').map((r) => ({
       workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
       threads: r.threads!,
       published: r.tokens_per_s,
       context: 1536,
-      maxRatio: 1.7,
     })),
   ];
   it('covers the published rows', () => expect(cases).toHaveLength(6));
   for (const c of cases) {
-    it(`${c.workload}, ${c.threads} thread(s): within ${TOLERANCE * 100}% of ${c.published} tok/s, or a known over-prediction below ${c.maxRatio}×`, () => {
-      const ratio = tokensPerSecond('Snapdragon X Elite', c.workload, c.threads, c.context) / c.published;
-      expect(ratio).toBeGreaterThan(1 - TOLERANCE);
-      expect(ratio).toBeLessThan(c.maxRatio);
-    });
+    const gap = GAPS[`${c.workload}|${c.threads}`];
+    if (gap) {
+      it(`knownGap: ${c.workload}, ${c.threads} thread(s): over-predicted, below ${gap}× of ${c.published} tok/s`, () => {
+        const ratio = tokensPerSecond('Snapdragon X Elite', c.workload, c.threads, c.context) / c.published;
+        expect(ratio).toBeGreaterThan(1 + TOLERANCE);
+        expect(ratio).toBeLessThan(gap);
+      });
+    } else {
+      it(`${c.workload}, ${c.threads} thread(s): within ${TOLERANCE * 100}% of ${c.published} tok/s`, () => {
+        const ratio = tokensPerSecond('Snapdragon X Elite', c.workload, c.threads, c.context) / c.published;
+        expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(TOLERANCE);
+      });
+    }
   }
 });
 
@@ -139,12 +153,12 @@ describe('T-MAC prefill on a Surface Laptop 7 class CPU', () => {
 // is over-predicted ~3× because nothing sourced bounds what the Orin CPU complex can pull from the
 // LPDDR5 it shares with the GPU (docs/models/lut-tensor-core.md, known gaps).
 describe('Jetson AGX Orin CPU', () => {
-  it('knownGap: Llama-2-7B W2, 12 threads over-predicted, below 3.5× of 15.62 tok/s', () => {
+  it('knownGap: Llama-2-7B W2, 12 threads over-predicted, below 3.3× of 15.62 tok/s', () => {
     const orin = ref.t_mac.find((e) => e.param === 'orin_energy_llama2_7b_w2')!.value as { framework: string; tokens_per_s: number }[];
     const published = orin.find((r) => r.framework === 'T-MAC CPU')!.tokens_per_s;
     const g = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: CONTEXT });
     const model = run(g, loadArch(archPath('lut/tmac-jetson-agx-orin-cpu')), loadQuant('w2a16-g128'), { threads: 12 }).totals.tokensPerSecond;
     expect(model / published).toBeGreaterThan(1 + TOLERANCE);
-    expect(model / published).toBeLessThan(3.5);
+    expect(model / published).toBeLessThan(3.3);
   });
 });
