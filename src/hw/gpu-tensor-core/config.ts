@@ -61,6 +61,8 @@ export interface GpuSection {
   splitK: { maxSplits: number; minKPerSplit: number };
   attention?: { blockQ?: number; blockKv?: number; decodeSplitMinKeys?: number; sfuOpsPerClockPerSm?: number };
   dequantOpsPerWeight?: number;
+  /** Mean on-die wire distance a byte crosses between an L2 slice and an SM (crossbar), mm; absent: no wire energy charged. */
+  l2ToSmWireMm?: number;
   fusion?: {
     fusedQkv?: boolean;
     fusedGateUp?: boolean;

@@ -37,6 +37,15 @@ export function gemmFusionOf(op: GemmOp, c: GpuArchConfig): GemmFusion & { fused
   return {};
 }
 
+/**
+ * Energy traffic of bytes that move between the L2 and the SMs: the L2 access and the crossbar
+ * wire they cross (noc, bytes × mm) when the config gives the distance.
+ */
+export function l2Traffic(c: GpuArchConfig, bytes: number): { level: string; bytes: number; mm?: number }[] {
+  const mm = c.gpu.l2ToSmWireMm;
+  return [{ level: 'l2', bytes }, ...(mm !== undefined ? [{ level: 'noc', bytes, mm }] : [])];
+}
+
 function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
   const fz = gemmFusionOf(op, c);
   const t = gemmTiming(op, c, q, l2StateOf(options), fz);
@@ -53,7 +62,7 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     // Operand delivery the tiling implies: L2 → shared memory, shared-memory reads per warp,
     // register-file accumulator and fragment traffic per MMA instruction.
     traffic: [
-      { level: 'dram', bytes: dram }, { level: 'l2', bytes: t.bytes.l2 * inst },
+      { level: 'dram', bytes: dram }, ...l2Traffic(c, t.bytes.l2 * inst),
       { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, { level: 'register', bytes: t.bytes.register * inst },
     ],
     seconds,
@@ -100,7 +109,7 @@ function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptio
       const t = attentionTiming(op, c, q, l2);
       const energyPj = energyOf({
         compute: [{ key: `mac:${t.dtype}`, count: opMacs(op) }, { key: 'vector:fp32', count: t.sfuOps * 6 }],
-        traffic: [{ level: 'dram', bytes: t.bytes.dram }, { level: 'l2', bytes: t.bytes.l2 }],
+        traffic: [{ level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2)],
         seconds: t.seconds,
       }, c);
       const util = t.bound === 'compute'
@@ -131,7 +140,9 @@ function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptio
     case 'softmax': {
       const t = vectorTiming(op, c, q, l2);
       const flops = opFlops(op);
-      const energyPj = energyOf({ compute: [{ key: 'vector:fp32', count: flops }], traffic: [{ level: 'dram', bytes: t.bytes.dram }], seconds: t.seconds }, c);
+      // Every byte the kernel reads or writes passes the L2 on its way between DRAM and the SMs.
+      const moved = t.bytes.dram - t.bytes.writeback;
+      const energyPj = energyOf({ compute: [{ key: 'vector:fp32', count: flops }], traffic: [{ level: 'dram', bytes: t.bytes.dram }, ...(moved > 0 ? l2Traffic(c, moved) : [])], seconds: t.seconds }, c);
       const util = t.seconds > 0 ? t.bytes.dram / (t.seconds * c.memory.bandwidthBps) : 0;
       return {
         cycles: Math.ceil(t.seconds * clock),

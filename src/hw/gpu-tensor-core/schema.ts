@@ -82,6 +82,7 @@ export const gpuSectionSchema = {
       },
     },
     dequantOpsPerWeight: { type: 'number', minimum: 0, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' },
+    l2ToSmWireMm: { type: 'number', minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' },
     fusion: {
       type: 'object',
       additionalProperties: false,
