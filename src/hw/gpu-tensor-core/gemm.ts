@@ -94,7 +94,7 @@ export function gemmOperands(op: GemmOp, q: QuantScheme, c: GpuArchConfig): {
 }
 
 /** Bytes of one element of a tensor-core compute dtype. */
-function dtypeBytes(d: ComputeDtype): number {
+export function dtypeBytes(d: ComputeDtype): number {
   const bits: Partial<Record<ComputeDtype, number>> = { fp64: 64, fp32: 32, tf32: 32, fp16: 16, bf16: 16, fp8: 8, fp6: 8, fp4: 4, int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
   return (bits[d] ?? 16) / 8;
 }

@@ -11,7 +11,7 @@ import { opFlops, opMacs } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { gpuArchSchema } from './schema.ts';
 import { l2StateOf, type GpuArchConfig } from './config.ts';
-import { gemmTiming, type GemmFusion } from './gemm.ts';
+import { dtypeBytes, gemmTiming, type GemmFusion } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
 import { vectorTiming } from './vector.ts';
 
@@ -109,7 +109,12 @@ function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptio
       const t = attentionTiming(op, c, q, l2);
       const energyPj = energyOf({
         compute: [{ key: `mac:${t.dtype}`, count: opMacs(op) }, { key: 'vector:fp32', count: t.sfuOps * 6 }],
-        traffic: [{ level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2)],
+        // K/V (and Q) blocks land in shared memory and are read once by the MMA per block; the
+        // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
+        traffic: [
+          { level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2),
+          { level: 'smem', bytes: 2 * t.bytes.l2 }, { level: 'register', bytes: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 },
+        ],
         seconds: t.seconds,
       }, c);
       const util = t.bound === 'compute'
@@ -119,7 +124,7 @@ function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptio
         cycles: Math.ceil(t.seconds * clock),
         seconds: t.seconds,
         flops: opFlops(op),
-        bytes: { dram: t.bytes.dram, l2: t.bytes.l2 },
+        bytes: { dram: t.bytes.dram, l2: t.bytes.l2, smem: 2 * t.bytes.l2, register: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 },
         energyPj,
         bound: t.bound,
         utilization: Math.min(1, util),

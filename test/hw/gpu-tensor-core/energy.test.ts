@@ -10,7 +10,7 @@ import { memoryEnergy } from '../../../src/energy/account.ts';
 import { run } from '../../../src/engine/run.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { buildFor } from '../../helpers.ts';
-import { bf16, gemm, h100, norm, w4 } from './fixtures.ts';
+import { attention, bf16, gemm, h100, norm, w4 } from './fixtures.ts';
 
 const sim = gpuTensorCoreModel.simulate;
 const noSplit = { maxSplits: 1, minKPerSplit: 256 };
@@ -92,5 +92,13 @@ describe('GPU operand-delivery energy', () => {
     const compute = r.ops.reduce((s, o) => s + o.energyPj.compute, 0);
     expect(onChip).toBeGreaterThan(compute);
     expect(r.totals.averagePowerW).toBeLessThan(700);
+  });
+});
+
+describe('attention operand delivery', () => {
+  it('K/V blocks are written to and read from shared memory once each; accumulators per 16-deep bf16 MMA', () => {
+    const r = sim(attention({ qLen: 2048, kvLen: 2048 }), h100(), bf16);
+    expect(r.bytes['smem']).toBe(2 * r.bytes['l2']!);
+    expect(r.bytes['register']).toBe((r.breakdown!['issuedMacs']! * 8 * 2) / 32);
   });
 });
