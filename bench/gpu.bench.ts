@@ -1,6 +1,8 @@
 /**
  * GPU tensor-core model (issue 5): the per-point error table against the measured H100 GEMMs,
- * one GEMM evaluation (< 50 µs) and a Llama-3-70B decode graph through run() (< 20 ms).
+ * one GEMM evaluation (< 50 µs) and a Llama-3-70B decode graph through run() (< 20 ms); the
+ * W4A16 mixed-input speedup over fp16 by M (Marlin: near 4x up to batch 16-32) and the H100
+ * average power of Llama-2-7B prefill and decode.
  */
 import { readFileSync } from 'node:fs';
 import { loadArch, loadModel } from '../src/config/load.ts';
@@ -46,4 +48,28 @@ export default function bench(): void {
   const w16 = parseQuantScheme('w16a16');
   const t = timeIt(() => run(graph, arch, w16, { ignoreCapacity: true }));
   console.log(`llama-3-70b decode b1 ctx2048 graph through run() on ${arch.name}: median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`);
+
+  console.log('\nW4A16 (mixed-input kernel) vs fp16, 1xMx28672x8192 GEMM, clean L2: fp16 / w4a16 time');
+  for (const file of ['arch-configs/gpu/h100-sxm.json', 'arch-configs/gpu/a100-sxm-80gb.json']) {
+    const a = loadArch(file) as GpuArchConfig;
+    const cells = [1, 16, 32, 64, 128, 1024, 8192].map((m) => {
+      const f = gpuTensorCoreModel.simulate(gemm(m, 28672, 8192), a, w16, { l2State: 'cold' });
+      const q4 = gpuTensorCoreModel.simulate(gemm(m, 28672, 8192), a, parseQuantScheme('w4a16-g128'), { l2State: 'cold' });
+      return `M=${m} ${(f.seconds / q4.seconds).toFixed(2)}x (${q4.bound}, tile m${q4.breakdown!['tileM']})`;
+    });
+    console.log(`  ${a.name}: ${cells.join(' · ')}`);
+  }
+
+  console.log('\naverage power, llama-2-7b w16a16 on H100 (TDP 700 W)');
+  const l2 = loadModel('workloads/models/llama-2-7b.json');
+  for (const shape of [
+    { phase: 'prefill', batch: 1, seq: 2048 }, { phase: 'prefill', batch: 8, seq: 1024 },
+    { phase: 'decode', batch: 1, context: 2048 }, { phase: 'decode', batch: 64, context: 2048 },
+  ] as const) {
+    const r = run(buildGraph(l2, shape), arch, w16, { ignoreCapacity: true });
+    const e = r.totals.energyPj;
+    const tot = e.compute + e.onChip + e.offChip + e.static;
+    const pct = (x: number) => `${((100 * x) / tot).toFixed(0)}%`;
+    console.log(`  ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W (compute ${pct(e.compute)}, on-chip ${pct(e.onChip)}, off-chip ${pct(e.offChip)}, static ${pct(e.static)})`);
+  }
 }
