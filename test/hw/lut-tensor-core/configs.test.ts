@@ -72,6 +72,18 @@ describe('lut section schema', () => {
     const e = schemaError({ ...cpu, lut: { ...lut, table: { ...(lut['table'] as object), groupSize: 9 } } });
     expect(e.pointer).toBe('/lut/table/groupSize');
   });
+  it('a per-core bandwidth needs a measurement or all three Little\'s-law fields', () => {
+    const mem = lut['memory'] as Record<string, unknown>;
+    const { outstandingLinesPerCore: _o, ...partial } = mem;
+    const e = schemaError({ ...cpu, lut: { ...lut, memory: partial } });
+    expect(e.pointer).toBe('/lut/memory');
+    // The same memory section with a measured per-core figure instead validates.
+    expect(() => validateArch({ ...cpu, lut: { ...lut, memory: { ...partial, perCoreBandwidthBps: 10e9 } } }, 'x.json')).not.toThrow();
+  });
+  it('rejects an unknown sync field and a negative latency', () => {
+    expect(schemaError({ ...cpu, lut: { ...lut, sync: { coreToCoreLatencySeconds: 1e-7, barrierSeconds: 1 } } }).message).toMatch(/unknown property 'barrierSeconds'/);
+    expect(schemaError({ ...cpu, lut: { ...lut, sync: { coreToCoreLatencySeconds: -1 } } }).pointer).toBe('/lut/sync/coreToCoreLatencySeconds');
+  });
   it('the tensor-core variant needs the tile shape', () => {
     const tc = raw('lut-tensor-core-a100.json');
     const { tile: _t, ...rest } = tc['lut'] as Record<string, unknown>;
