@@ -6,7 +6,8 @@
  * walks the key blocks its queries attend (causal: only blocks at or left of the diagonal, the
  * diagonal block computed whole and masked, so the work is about half of the full square) and
  * does QKᵀ and PV on the tensor cores, the online softmax (exp on the SFU, max/sum/scale on
- * CUDA cores) between them.
+ * CUDA cores) between them — in turn (FlashAttention-2) or overlapped with the MMAs of another
+ * block (FlashAttention-3, `attention.softmaxOverlap`).
  *
  * Decode (flash-decoding): the queries of one KV head (heads/kvHeads · qLen rows, GQA) form one
  * MMA tile, padded to the tile height; the KV sequence is split so the grid fills the SMs; a
@@ -136,10 +137,13 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const computeS = computeCycles / clock;
   const softmaxS = softmaxCycles / clock;
   const fill = latency + perCtaMaxCycles / clock;
-  const main = Math.max(computeS + softmaxS, dramS, l2S);
+  // FlashAttention-3 on Hopper overlaps the softmax of one block with the MMAs of another
+  // (ping-pong warp groups, intra-warpgroup pipelining); FlashAttention-2 runs them in turn.
+  const loopS = g.attention?.softmaxOverlap ? Math.max(computeS, softmaxS) : computeS + softmaxS;
+  const main = Math.max(loopS, dramS, l2S);
   const overhead = launch + fill + combine;
   const one = overhead + main;
-  const bound = overhead > main ? 'latency' : computeS + softmaxS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+  const bound = overhead > main ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
   return {
     seconds: one * inst,
     dtype,

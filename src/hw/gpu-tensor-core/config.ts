@@ -59,7 +59,7 @@ export interface GpuSection {
   dram?: { busWidthBits: number; pinRateBps: number; channels?: number };
   tiles: GpuTile[];
   splitK: { maxSplits: number; minKPerSplit: number };
-  attention?: { blockQ?: number; blockKv?: number; decodeSplitMinKeys?: number; sfuOpsPerClockPerSm?: number };
+  attention?: { blockQ?: number; blockKv?: number; decodeSplitMinKeys?: number; sfuOpsPerClockPerSm?: number; softmaxOverlap?: boolean };
   dequantOpsPerWeight?: number;
   /** Mean on-die wire distance a byte crosses between an L2 slice and an SM (crossbar), mm; absent: no wire energy charged. */
   l2ToSmWireMm?: number;

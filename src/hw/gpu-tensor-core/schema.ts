@@ -79,6 +79,7 @@ export const gpuSectionSchema = {
         blockKv: { ...posInt, description: 'Keys per inner iteration.' },
         decodeSplitMinKeys: { ...posInt, description: 'Flash-decoding: fewest keys one KV split processes.' },
         sfuOpsPerClockPerSm: { ...positive, description: 'Special-function (exp) ops per clock per SM for softmax.' },
+        softmaxOverlap: { type: 'boolean', description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).' },
       },
     },
     dequantOpsPerWeight: { type: 'number', minimum: 0, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' },
