@@ -176,12 +176,13 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const streamStage = (Math.min(tile.m, op.m) * tile.k * o.a) / (tile.clusterN ?? 1) + (tile.k * Math.min(tile.n, op.n) * o.b) / (tile.clusterM ?? 1);
       const streamBytes = ctas * kIters * streamStage;
       const l2S = streamBytes / Math.min(l2Bw, activeSms * l2PerSmBps);
-      const fill = latency + (mmaCyclesPerIter + dequantCyclesPerIter) / clock;
+      const overlapped = tile.dequant === 'overlapped';
+      const fill = latency + (overlapped ? Math.max(mmaCyclesPerIter, dequantCyclesPerIter) : mmaCyclesPerIter + dequantCyclesPerIter) / clock;
       const epilogue = (tile.m * tile.n * (s > 1 ? 4 : o.c)) / l2PerSmBps;
       // Serial split-K: each split writes an fp32 partial tile, the last one to finish reads
       // them back and writes C (in-kernel, no second launch), through L2 unless they spill.
       const splitKReduce = s > 1 ? (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw) + latency : 0;
-      const loopS = tile.dequant === 'overlapped' ? Math.max(computeS, dequantS) : computeS + dequantS;
+      const loopS = overlapped ? Math.max(computeS, dequantS) : computeS + dequantS;
       const main = Math.max(loopS, dramS, l2S);
       const seconds = launch + fill + main + epilogue + splitKReduce;
       if (best && seconds >= best.seconds) continue;
