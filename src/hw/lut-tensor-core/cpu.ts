@@ -171,10 +171,11 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
   const syncSeconds = barriers * barrierSeconds(c, threads);
   const seconds = precomputeSeconds + Math.max(computeSeconds, memorySeconds) + syncSeconds;
   const memoryBound = memorySeconds > computeSeconds;
-  // Instructions issued on all threads: the SIMD work, one 16-byte load per weight/scale
-  // vector streamed in, and the table build.
+  // Instructions issued on all threads: the SIMD work of every TBL block once (a thread's work is
+  // proportional to its blocks; idle threads of an uneven split issue nothing), one 16-byte load
+  // per vector of compulsory bytes, and the table build.
   const loadInstructions = traffic.total / (s.simd.widthBits / 8);
-  const instructions = tblPerThread * threads * per.total + (aggregationOps + scaleOps) * threads + loadInstructions + precomputeOpsTotal;
+  const instructions = (blocks / blocksPerThread) * simdOps + loadInstructions + precomputeOpsTotal;
   const tableBytes = counts.tables * counts.tableEntries * (s.table.entryBits / 8);
   const accDtype = `int${s.table.accumulatorBits}`;
   const energyPj = energyOf({

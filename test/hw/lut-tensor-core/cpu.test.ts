@@ -230,6 +230,12 @@ describe('instruction energy (instruction:cpu)', () => {
     expect(perInstruction).toBeGreaterThan(0);
     expect(r.energyPj.compute - off.energyPj.compute).toBeCloseTo(b['instructions']! * perInstruction, 0);
   });
+  it('the instruction count does not depend on threads, even for an uneven split (257 blocks over 8)', () => {
+    const op = gemm(1, 4096 + 16, 4096);
+    const i1 = simulateCpu(op, m2, q, { threads: 1 }).breakdown!['instructions']!;
+    const i8 = simulateCpu(op, m2, q, { threads: 8 }).breakdown!['instructions']!;
+    expect(i8).toBeCloseTo(i1, 3);
+  });
   it('instruction energy dominates the ALU work of a CPU GEMV (the reason a LUT unit in hardware saves energy)', () => {
     const op = gemm(1, 4096, 4096);
     const r = simulateCpu(op, m2, q, { threads: 1 });
