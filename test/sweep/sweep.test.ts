@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+
+// Sweeps start worker pools (a TypeScript loader per worker): generous timeouts for loaded CI machines.
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,7 +73,7 @@ describe('accelscope sweep', () => {
     expect(la).toHaveLength(96);
     expect(sortedLines(b)).toEqual(la);
     expect(existsSync(`${a}.partial`)).toBe(false);
-  });
+  }, 180_000);
 
   it('4 shards merged equal the single run', async () => {
     const spec = specFile('shard');
@@ -96,7 +98,7 @@ describe('accelscope sweep', () => {
     const bad = await cli('merge', parts[0]!, other, '-o', join(dir, 'x.jsonl'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/other\.jsonl: \/spec: comes from another sweep spec/);
-  });
+  }, 180_000);
 
   it('resume after SIGKILL finishes with every point exactly once; a truncated last line is redone', async () => {
     const spec = specFile('kill', {
@@ -148,7 +150,7 @@ describe('accelscope sweep', () => {
     expect(byKey(8e10, 132).ok).toBe(true);
     expect(byKey(1e9, 132)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not fit/) });
     expect(byKey(8e10, 0)).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/gpu\/sms: must be >= 1/) });
-  });
+  }, 180_000);
 
   it('pareto prints the front; a Pareto-directed search spends its budget', async () => {
     const spec = specFile('pareto', { strategy: { kind: 'pareto', budget: 30, seed: 3 } });
@@ -169,7 +171,7 @@ describe('accelscope sweep', () => {
         expect(dominates([o.objectives.latencySeconds, o.objectives.energyPerTokenJ], [f.objectives.latencySeconds, f.objectives.energyPerTokenJ])).toBe(false);
       }
     }
-  });
+  }, 180_000);
 
   it('bad specs and flags are one-line errors', async () => {
     const bad = join(dir, 'bad.json');
@@ -182,7 +184,7 @@ describe('accelscope sweep', () => {
     const bad3 = join(dir, 'bad3.json');
     writeFileSync(bad3, JSON.stringify({ arch: archPath('gpu/h100-sxm'), workloads: [], strategy: { kind: 'grid' } }));
     expect((await cli('sweep', bad3, '--out', join(dir, 'b3.jsonl'))).stderr).toMatch(/bad3\.json: \/workloads: must NOT have fewer than 1 items/);
-  });
+  }, 180_000);
 
   it('generate workloads sweep with TTFT and TPOT objectives', async () => {
     const spec = specFile('gen', {
@@ -202,5 +204,5 @@ describe('accelscope sweep', () => {
     }
     const p = await cli('pareto', out, '--objectives', 'ttft,tpot');
     expect(p.stdout).toMatch(/ttftSeconds \(min\), tpotSeconds \(min\)/);
-  });
+  }, 180_000);
 });
