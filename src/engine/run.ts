@@ -98,6 +98,22 @@ export interface RunResult {
 /** Evaluates one op on the hardware model and the roofline, memoized by op shape. */
 export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint; energySources?: EnergySourceUse[] };
 
+/** Footprints of (graph, scheme) pairs already seen: graphs and schemes are not mutated once built. */
+const footprints = new WeakMap<OpGraph, WeakMap<QuantScheme, Footprint>>();
+function cachedFootprint(graph: OpGraph, quant: QuantScheme): Footprint {
+  let byQuant = footprints.get(graph);
+  if (!byQuant) {
+    byQuant = new WeakMap();
+    footprints.set(graph, byQuant);
+  }
+  let f = byQuant.get(quant);
+  if (!f) {
+    f = footprint(graph, quant);
+    byQuant.set(quant, f);
+  }
+  return f;
+}
+
 /** Shape keys of op objects already seen (graphs are reused across sweep points and steps). */
 const shapeKeys = new WeakMap<Op, string>();
 
@@ -138,7 +154,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const { ignoreCapacity, archFile, evaluator, totalsOnly, ...simOptions } = options;
   const warnings: string[] = [];
 
-  const mem = footprint(graph, quant);
+  const mem = cachedFootprint(graph, quant);
   const capacityBytes = arch.memory.capacityBytes;
   const fits = mem.totalBytes <= capacityBytes;
   if (!fits) {
