@@ -3,6 +3,8 @@
  * (≥ 1,000 points/s with 2, speed-up ≥ 1.6×), and peak memory flat as the point count grows 10×.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSweepSpec } from '../src/sweep/spec.ts';
@@ -46,12 +48,25 @@ async function measure(points: number, workers: number): Promise<Measured> {
   return { pps: (r.evaluated * 1000) / ms, steadyPps: ((r.evaluated - firstDone) * 1000) / (ms - first), startMs: first, peakRssMiB: peak / 2 ** 20, n: r.evaluated };
 }
 
+/** Points/s of one process alone, and the sum of two running at once (no pool, no I/O). */
+async function machineCeiling(specFile: string): Promise<{ solo: number; pair: number }> {
+  const args = ['--import', 'tsx', resolve('bench/sweep-point-loop.ts'), specFile, '3000'];
+  const once = () => new Promise<number>((res, rej) => {
+    execFile(process.execPath, args, (err, out) => (err ? rej(err) : res(Number(out.trim()))));
+  });
+  const solo = await once();
+  const [a, b] = await Promise.all([once(), once()]);
+  return { solo, pair: a! + b! };
+}
+
 export default async function bench(): Promise<void> {
   const one = await measure(8000, 1);
   const two = await measure(8000, 2);
   console.log(`sweep llama-2-7b decode (GPU model), ${one.n} points, steady state after the first chunk (pool start ${one.startMs.toFixed(0)} / ${two.startMs.toFixed(0)} ms excluded):`);
   console.log(`  1 worker ${one.steadyPps.toFixed(0)} points/s, 2 workers ${two.steadyPps.toFixed(0)} points/s (target ≥ 1000) ${two.steadyPps >= 1000 ? 'OK' : 'MISSED'}, speed-up ${(two.steadyPps / one.steadyPps).toFixed(2)}× (target ≥ 1.6×) ${two.steadyPps / one.steadyPps >= 1.6 ? 'OK' : 'MISSED'}`);
   console.log(`  including pool start: 1 worker ${one.pps.toFixed(0)} points/s, 2 workers ${two.pps.toFixed(0)} points/s`);
+  const ceiling = await machineCeiling(spec(8000));
+  console.log(`  this machine's ceiling for this work: one process ${ceiling.solo.toFixed(0)} points/s, two concurrent processes ${ceiling.pair.toFixed(0)} points/s together = ${(ceiling.pair / ceiling.solo).toFixed(2)}× (${(os.availableParallelism())} cores)`);
   const small = await measure(2000, 2);
   const big = await measure(20000, 2);
   console.log(`peak RSS: ${small.n} points ${small.peakRssMiB.toFixed(0)} MiB, ${big.n} points ${big.peakRssMiB.toFixed(0)} MiB (ratio ${(big.peakRssMiB / small.peakRssMiB).toFixed(2)}; flat means ≈ 1)`);
