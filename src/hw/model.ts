@@ -21,7 +21,11 @@ export interface EnergyBreakdownPj {
 export interface Ceilings {
   matrix: Partial<Record<ComputeDtype, number>>;
   vector: number;
-  memory: { level: string; bandwidthBps: number; capacityBytes?: number }[];
+  /**
+   * memory[0] is the main memory as the host sees it. A level with `servesMainMemory` reads the
+   * same data faster (PIM's bank-internal bandwidth): the roofline takes the fastest such level.
+   */
+  memory: { level: string; bandwidthBps: number; capacityBytes?: number; servesMainMemory?: boolean }[];
 }
 
 export interface OpResult {

@@ -9,7 +9,7 @@
  * Equations, the mapping and sources: docs/models/pim-dram.md.
  */
 import type { AttentionOp, ElementwiseOp, GemmOp, Op } from '../../workload/graph.ts';
-import type { QuantScheme } from '../../quant/types.ts';
+import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { activationStorageBytes, attentionScores, instances, opComputeDtype, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf, type EnergyWork } from '../../energy/account.ts';
 import { cyclesToSeconds } from '../../memory/timing.ts';
@@ -304,13 +304,17 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
 export function pimCeilings(c: PimArchConfig): Ceilings {
   const d = resolveDram(c);
   const internalBps = pimPeakFlops(c) / 2 * (unitBits(c) / 8);
-  const matrix = { ...c.pim.host.matrixOpsPerSecond };
+  // The bound for a heterogeneous host + PIM system: the faster of the two at each dtype.
+  const matrix: Ceilings['matrix'] = { ...c.pim.host.matrixOpsPerSecond };
+  // 16-bit units take fp16 and bf16 operands alike (the model converts between them).
+  const unitDtypes: ComputeDtype[] = c.pim.unit.dtype === 'int8' ? ['int8'] : ['fp16', 'bf16'];
+  for (const d of unitDtypes) matrix[d] = Math.max(matrix[d] ?? 0, pimPeakFlops(c));
   return {
     matrix,
     vector: c.pim.host.vectorOpsPerSecond,
     memory: [
       { level: 'dram', bandwidthBps: c.memory.bandwidthBps, capacityBytes: c.memory.capacityBytes },
-      { level: 'pim-bank', bandwidthBps: internalBps },
+      { level: 'pim-bank', bandwidthBps: internalBps, servesMainMemory: true },
       { level: 'dram-sustained', bandwidthBps: hostStreamBps(d) },
     ],
   };

@@ -61,7 +61,7 @@ export function rooflinePoint(op: Op, ceil: Ceilings, q: QuantScheme): RooflineP
       }
     }
   }
-  const bw = ceil.memory[0]!.bandwidthBps;
+  const bw = ceil.memory.reduce((best, l, i) => (i === 0 || l.servesMainMemory ? Math.max(best, l.bandwidthBps) : best), 0);
   const tc = flops / peak;
   const tm = bytes / bw;
   return {

@@ -1,0 +1,32 @@
+/**
+ * The roofline is the optimistic bound every report compares the cycle models to: a model's op
+ * should not beat it. Known, documented exceptions: GPU ops fused into a neighbour (the
+ * residual add inside a fused residual+norm costs ~0), and the FPGA's sparse chains (the
+ * roofline counts dense FLOPs) and its SFU (its ceiling counts elements, not FLOPs).
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadArch, loadModel, loadQuant } from '../../src/config/load.ts';
+import { buildGraph } from '../../src/workload/builders/decoder.ts';
+import { run } from '../../src/engine/run.ts';
+import { ROOT, modelPath } from '../helpers.ts';
+
+const spec = loadModel(modelPath('llama-2-7b'));
+const families: [string, string][] = [['gpu', 'w16a16'], ['pim', 'w16a16'], ['lut', 'w2a16-g128']];
+
+describe('no op beats its roofline', () => {
+  for (const [fam, scheme] of families) {
+    for (const f of readdirSync(join(ROOT, 'arch-configs', fam)).filter((x) => x.endsWith('.json'))) {
+      it(`${fam}/${f}: decode and prefill`, () => {
+        const arch = loadArch(join(ROOT, 'arch-configs', fam, f));
+        for (const opts of [{ phase: 'decode' as const, batch: 1, context: 512 }, { phase: 'prefill' as const, batch: 1, seq: 256 }]) {
+          const r = run(buildGraph(spec, opts), arch, loadQuant(scheme), { ignoreCapacity: true });
+          expect(r.totals.seconds).toBeGreaterThanOrEqual(r.totals.rooflineSeconds * 0.999);
+          const beat = r.ops.filter((o) => o.seconds < o.roofline.seconds * 0.999 && !(fam === 'gpu' && o.cls === 'residual'));
+          expect(beat.map((o) => `${o.id} ${o.seconds} < ${o.roofline.seconds}`)).toEqual([]);
+        }
+      });
+    }
+  }
+});
