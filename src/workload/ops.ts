@@ -24,6 +24,10 @@ const ELEMENTWISE_FLOPS: Record<ElementwiseFn, number> = {
 const NORM_FLOPS = { rms: 4, layer: 7 } as const;
 const SOFTMAX_FLOPS = 5;
 
+/** The most FLOPs ops.ts counts for one element of any vector op (a unit that retires one element
+ *  of any function per cycle has at most this many FLOP/s per element/s). */
+export const MAX_VECTOR_FLOPS_PER_ELEMENT = Math.max(...Object.values(ELEMENTWISE_FLOPS), ...Object.values(NORM_FLOPS), SOFTMAX_FLOPS);
+
 export function instances(op: Op): number {
   return op.count ?? 1;
 }

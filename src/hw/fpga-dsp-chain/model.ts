@@ -13,7 +13,7 @@
  */
 import type { QuantScheme, ComputeDtype, TensorFormat } from '../../quant/types.ts';
 import type { Op, AttentionOp } from '../../workload/graph.ts';
-import { attendedPairs, attentionScores, instances, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
+import { attendedPairs, attentionScores, instances, MAX_VECTOR_FLOPS_PER_ELEMENT, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { calibrationValue } from '../../config/arch.ts';
 import { InfeasibleError } from '../../util/errors.ts';
@@ -122,7 +122,9 @@ export function fpgaCeilings(c: FpgaArchConfig): Ceilings {
   const buffersBytes = Object.values(a.buffers).reduce((s, b) => s + b.bytes, 0) * a.cores;
   return {
     matrix,
-    vector: a.cores * a.sfu.elementsPerCycle * a.clockHz,
+    // The SFU retires elements, not FLOPs: its optimistic FLOP rate is elements/s times the most
+    // FLOPs ops.ts counts per element of any vector op.
+    vector: a.cores * a.sfu.elementsPerCycle * a.clockHz * MAX_VECTOR_FLOPS_PER_ELEMENT,
     memory: [
       { level: 'dram', bandwidthBps: c.memory.bandwidthBps, capacityBytes: c.memory.capacityBytes },
       ...(c.fpga.ddr ? [{ level: c.fpga.ddr.type, bandwidthBps: c.fpga.ddr.bandwidthBps, capacityBytes: c.fpga.ddr.capacityBytes }] : []),
