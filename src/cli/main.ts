@@ -21,7 +21,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new AccelscopeError('bad-flag', msg.split('\n')[0]!);
+      throw new AccelscopeError('bad-flag', oneLine(msg));
     });
   for (const c of COMMANDS) {
     parser = parser.command({
@@ -29,6 +29,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       describe: c.describe,
       builder: c.builder,
       handler: async (args: unknown) => {
+        rejectRepeatedFlags(args as Record<string, unknown>, parser.getOptions().array);
         code = await c.handler(args, io);
       },
     });
@@ -44,4 +45,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`internal error (a bug in accelscope): ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+/** A flag that takes one value but was given twice would reach the command as an array. */
+function rejectRepeatedFlags(args: Record<string, unknown>, arrayFlags: readonly string[]): void {
+  const arrays = new Set(arrayFlags);
+  for (const [k, v] of Object.entries(args)) {
+    if (k === '_' || k === '$0' || !Array.isArray(v) || arrays.has(k)) continue;
+    throw new AccelscopeError('bad-flag', `--${k} takes one value but was given ${v.length} (${v.join(', ')})`);
+  }
+}
+
+/** yargs spreads some messages over lines ("Invalid values:\n  Argument: …"); the CLI prints one. */
+function oneLine(msg: string): string {
+  return msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 }

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'does-not-fit'
   | 'infeasible'
   | 'unsupported'
-  | 'check-failed';
+  | 'check-failed'
+  | 'write-failed';
 
 export class AccelscopeError extends Error {
   readonly code: ErrorCode;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, mkdirSync, existsSync, statSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from './errors.ts';
 import { locateJsonError } from './json-locate.ts';
@@ -33,8 +33,21 @@ function describeJsonError(text: string, e: Error): string {
 
 /** Writes a file atomically: to a temporary name beside it, then renamed — never half-written. */
 export function writeFileAtomic(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new AccelscopeError('write-failed', 'is a directory; name an output file', { file });
+  }
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written there
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AccelscopeError('write-failed', `cannot write file (${code ?? (e as Error).message})`, { file });
+  }
 }

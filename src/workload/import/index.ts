@@ -30,6 +30,9 @@ export function detectFormat(file: string): ImportFormat {
   const buf = Buffer.alloc(1);
   try {
     readSync(fd, buf, 0, 1, 0);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AccelscopeError('file-not-found', code === 'EISDIR' ? 'is a directory, not a trace or ONNX file' : `cannot read file (${code ?? 'unknown error'})`, { file });
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,85 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { cli, ROOT, SHARED } from '../helpers.ts';
+import { writeFileAtomic } from '../../src/util/json-file.ts';
+import { AccelscopeError } from '../../src/util/errors.ts';
+
+const H100 = join(ROOT, 'arch-configs/gpu/h100-sxm.json');
+const L7 = join(ROOT, 'workloads/models/llama-2-7b.json');
+const decode = ['simulate', '--arch', H100, '--model', L7, '--phase', 'decode', '--batch', '1', '--context', '16'];
+
+/** Every user error is one line, `error: …`, exit 2 — never a stack trace (exit 70). */
+function expectOneLineError(r: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^error: /);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+}
+
+describe('output paths', () => {
+  it('an --html path that is a directory is a one-line error and leaves no temporary file beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-out-'));
+    const target = join(dir, 'report');
+    mkdirSync(target);
+    const r = await cli(...decode, '--html', target);
+    expectOneLineError(r, /report: is a directory; name an output file/);
+    expect(readdirSync(dir)).toEqual(['report']);
+  });
+
+  it('a write that fails (parent is a file) is a user error, not a stack, and leaves nothing behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-out-'));
+    writeFileSync(join(dir, 'plain'), 'x');
+    const file = join(dir, 'plain', 'out.html');
+    expect(() => writeFileAtomic(file, 'y')).toThrow(AccelscopeError);
+    expect(() => writeFileAtomic(file, 'y')).toThrow(/cannot write file \(E(NOTDIR|EXIST)\)/);
+    expect(readdirSync(dir)).toEqual(['plain']);
+  });
+
+  it('a write into a missing folder creates it and writes the whole file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-out-'));
+    writeFileAtomic(join(dir, 'a', 'b', 'x.json'), '{}\n');
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['x.json']);
+  });
+});
+
+describe('flags given more than once', () => {
+  it('a single-value flag given twice is a one-line error naming it, not a stack trace', async () => {
+    const r = await cli('simulate', '--arch', H100, '--arch', H100, '--model', L7, '--context', '16');
+    expectOneLineError(r, /--arch takes one value but was given 2/);
+  });
+
+  it('a repeated number flag names both values', async () => {
+    const r = await cli(...decode, '--batch', '4');
+    expectOneLineError(r, /--batch takes one value but was given 2 \(1, 4\)/);
+  });
+
+  it('flags declared repeatable still take several values', async () => {
+    const a100 = join(ROOT, 'arch-configs/gpu/a100-sxm-80gb.json');
+    const r = await cli('op', 'gemm', '--arch', H100, '--arch', a100, '--m', '1', '--n', '256', '--k', '256', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(2);
+  });
+});
+
+describe('yargs messages', () => {
+  it('an unknown choice prints the whole message on one line (not just "Invalid values:")', async () => {
+    const r = await cli('op', 'conv', '--arch', H100);
+    expectOneLineError(r, /Invalid values: Argument: kind, Given: "conv", Choices: "gemm", "attention"/);
+  });
+});
+
+describe('trace import of a directory', () => {
+  it('is a one-line error, whatever the name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-trace-'));
+    const noExt = join(dir, 'traces');
+    mkdirSync(noExt);
+    mkdirSync(join(dir, 'm.onnx'));
+    const r = await cli('trace', 'import', noExt, '-o', join(dir, 'g.json'));
+    expectOneLineError(r, /traces: is a directory, not a trace or ONNX file/);
+    const r2 = await cli('trace', 'import', join(dir, 'm.onnx'), '-o', join(dir, 'g.json'));
+    expectOneLineError(r2, /m\.onnx: /);
+    expect(SHARED).toBeTruthy();
+  });
+});
