@@ -29,7 +29,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       describe: c.describe,
       builder: c.builder,
       handler: async (args: unknown) => {
-        rejectRepeatedFlags(args as Record<string, unknown>, parser.getOptions().array);
+        rejectRepeatedFlags(args as Record<string, unknown>, (parser as unknown as YargsInternals).getOptions().array);
         code = await c.handler(args, io);
       },
     });
@@ -59,4 +59,9 @@ function rejectRepeatedFlags(args: Record<string, unknown>, arrayFlags: readonly
 /** yargs spreads some messages over lines ("Invalid values:\n  Argument: …"); the CLI prints one. */
 function oneLine(msg: string): string {
   return msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+}
+
+/** yargs exposes the declared options at run time but not in its typings. */
+interface YargsInternals {
+  getOptions(): { array: string[] };
 }
