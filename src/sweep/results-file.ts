@@ -3,7 +3,7 @@
  * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
  * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
  */
-import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
 
@@ -47,11 +47,25 @@ export function readExisting(file: string, specHash: string): ExistingResults {
   return { done, truncatedBytes };
 }
 
+/** Checked before the first point runs: a sweep must not compute for minutes and then fail to write. */
+export function assertResultsPath(out: string): void {
+  for (const f of [out, partialPath(out)]) {
+    if (existsSync(f) && statSync(f).isDirectory()) {
+      throw new AccelscopeError('write-failed', 'is a directory; name a results file (JSON lines)', { file: f });
+    }
+  }
+}
+
 export class ResultsWriter {
   private fd: number;
   constructor(private readonly out: string, append: boolean) {
-    mkdirSync(dirname(out), { recursive: true });
-    this.fd = openSync(partialPath(out), append ? 'a' : 'w');
+    assertResultsPath(out);
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+      this.fd = openSync(partialPath(out), append ? 'a' : 'w');
+    } catch (e) {
+      throw new AccelscopeError('write-failed', `cannot write file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: partialPath(out) });
+    }
   }
   /** One write call per chunk of whole lines. */
   write(lines: string[]): void {

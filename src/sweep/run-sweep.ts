@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, sampleIndices } from './points.ts';
-import { partialPath, readExisting, ResultsWriter } from './results-file.ts';
+import { assertResultsPath, partialPath, readExisting, ResultsWriter } from './results-file.ts';
 import { objectiveDef, type ObjectiveDef } from './objectives.ts';
 import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
@@ -51,6 +51,7 @@ export function parseShard(s: string): { index: number; count: number } {
 export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
   const space = new PointSpace(spec);
   if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${opts.workers})`);
+  assertResultsPath(opts.out);
   if (opts.shard && spec.strategy.kind === 'pareto') throw new AccelscopeError('bad-flag', '--shard works with the grid and random strategies (a Pareto search adapts to its own results)');
   if (!opts.resume && existsSync(partialPath(opts.out))) {
     throw new AccelscopeError('bad-flag', `${partialPath(opts.out)} exists from an unfinished run: rerun with --resume, or delete it`);

@@ -5,7 +5,9 @@ import type { Io } from '../io.ts';
 import { loadSweepSpec } from '../../sweep/spec.ts';
 import { parseShard, runSweep } from '../../sweep/run-sweep.ts';
 import { PointSpace } from '../../sweep/points.ts';
+import { assertResultsPath } from '../../sweep/results-file.ts';
 import { formatSeconds } from '../../util/units.ts';
+import { AccelscopeError } from '../../util/errors.ts';
 
 interface SweepArgs {
   spec: string;
@@ -29,6 +31,8 @@ export const sweepCommand = {
     const spec = loadSweepSpec(a.spec);
     const shard = a.shard ? parseShard(a.shard) : undefined;
     const workers = a.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${workers})`);
+    assertResultsPath(a.out);
     let stop = false;
     const onSig = () => {
       stop = true;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { archPath, cli, modelPath } from '../helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'accelscope-sweep-out-'));
+const spec = join(dir, 'spec.json');
+writeFileSync(spec, JSON.stringify({
+  name: 'out-path',
+  arch: archPath('gpu/h100-sxm'),
+  parameters: [{ pointer: '/gpu/sms', values: [66, 132] }],
+  quant: ['w16a16'],
+  workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
+  objectives: ['latency'],
+  strategy: { kind: 'grid' },
+}));
+
+describe('sweep --out is checked before any point runs', () => {
+  it('an --out that is a directory is a one-line error (was: the whole sweep ran, then a stack trace)', async () => {
+    const out = join(dir, 'results');
+    mkdirSync(out);
+    const r = await cli('sweep', spec, '--out', out, '--workers', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${out}: is a directory; name a results file (JSON lines)\n`);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('--workers 0 is rejected before the sweep header is printed', async () => {
+    const r = await cli('sweep', spec, '--out', join(dir, 'w0.jsonl'), '--workers', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --workers must be a positive integer (got 0)\n');
+  });
+
+  it('an --out under a plain file is a one-line error, nothing written', async () => {
+    writeFileSync(join(dir, 'plain'), 'x');
+    const r = await cli('sweep', spec, '--out', join(dir, 'plain', 'r.jsonl'), '--workers', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/progress/);
+    expect(r.stderr).toMatch(/\nerror: .*plain\/r\.jsonl\.partial: cannot write file \(E(NOTDIR|EXIST)\)\n$/);
+  });
+});
