@@ -34,7 +34,11 @@ export function phaseOf(p: string | undefined, allowed: string[] = ['prefill', '
 
 export function workloadGraph(a: WorkloadArgs): OpGraph {
   if (a.graph && a.model) throw new AccelscopeError('bad-flag', 'give either --model or --graph, not both');
-  if (a.graph) return loadGraph(a.graph);
+  if (a.graph) {
+    const shaping = (['phase', 'seq', 'context'] as const).filter((k) => a[k] !== undefined);
+    if (shaping.length) throw new AccelscopeError('bad-flag', `--graph fixes the phase and shapes: drop ${shaping.map((k) => `--${k}`).join(', ')}`);
+    return loadGraph(a.graph);
+  }
   if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json) or --graph (an OpGraph file)');
   const phase = phaseOf(a.phase) as Phase;
   if (phase === 'prefill' && a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');

@@ -83,3 +83,29 @@ describe('trace import of a directory', () => {
     expect(SHARED).toBeTruthy();
   });
 });
+
+describe('flags that the workload would silently ignore', () => {
+  const tiny = join(ROOT, 'workloads/models/qwen2-0.5b.json');
+  const quant = ['quant', '--model', tiny, '--arch', H100, '--formats', 'w4a16-g128'];
+
+  it('simulate --graph with --phase/--seq/--context is an error (the graph fixes them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-graph-'));
+    const trace = join(SHARED, 'fixtures/traces/trace_tinyllama_2layer_prefill64_decode1.json');
+    expect((await cli('trace', 'import', trace, '-o', join(dir, 'g.json'))).code).toBe(0);
+    const g = join(dir, 'g.decode.json');
+    expect((await cli('simulate', '--arch', H100, '--graph', g, '--json')).code).toBe(0);
+    expectOneLineError(await cli('simulate', '--arch', H100, '--graph', g, '--phase', 'prefill', '--seq', '99'), /--graph fixes the phase and shapes: drop --phase, --seq$/m);
+    expectOneLineError(await cli('simulate', '--arch', H100, '--graph', g, '--context', '4096'), /drop --context$/m);
+  });
+
+  it('quant rejects the other phase\'s shape flag, as simulate does', async () => {
+    expect((await cli(...quant, '--context', '16', '--json')).code).toBe(0);
+    expectOneLineError(await cli(...quant, '--context', '16', '--seq', '5'), /decode takes --context, not --seq/);
+    expectOneLineError(await cli(...quant, '--phase', 'prefill', '--seq', '16', '--context', '5'), /prefill takes --seq, not --context/);
+  });
+
+  it('quant --threads 0 is an error, as in simulate', async () => {
+    expectOneLineError(await cli(...quant, '--context', '16', '--threads', '0'), /--threads must be a positive integer \(got 0\)/);
+    expectOneLineError(await cli(...quant, '--context', '16', '--threads', '1.5'), /--threads must be a positive integer \(got 1\.5\)/);
+  });
+});

@@ -45,6 +45,11 @@ export const quantCommand = {
     const phase = phaseOf(a.phase) as 'prefill' | 'decode';
     if (phase === 'prefill' && a.seq === undefined) throw new AccelscopeError('bad-flag', 'prefill needs --seq');
     if (phase === 'decode' && a.context === undefined) throw new AccelscopeError('bad-flag', 'decode needs --context');
+    if (phase === 'prefill' && a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
+    if (phase === 'decode' && a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
+    if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
+      throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
+    }
     const names = a.formats.split(',').map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new AccelscopeError('bad-flag', '--formats is empty');
     const schemes = names.map((n) => loadQuant(n));
