@@ -109,3 +109,23 @@ describe('flags that the workload would silently ignore', () => {
     expectOneLineError(await cli(...quant, '--context', '16', '--threads', '1.5'), /--threads must be a positive integer \(got 1\.5\)/);
   });
 });
+
+describe('op attention takes lists of --context / --seq, as op gemm does of --m/--n/--k', () => {
+  const base = ['op', 'attention', '--arch', H100, '--heads', '32', '--kv-heads', '8', '--head-dim', '128', '--json'];
+  it('decode: one row per context, in order, kvLen = C + 1 (C = 0 allowed)', async () => {
+    const r = await cli(...base, '--context', '0,512,4096');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { shape: { kvLen: number; qLen: number }; seconds: number }[];
+    expect(rows.map((x) => x.shape.kvLen)).toEqual([1, 513, 4097]);
+    expect(rows[2]!.seconds).toBeGreaterThan(rows[1]!.seconds);
+  });
+  it('prefill: one row per --seq', async () => {
+    const r = await cli(...base, '--phase', 'prefill', '--seq', '1,2048');
+    expect(JSON.parse(r.stdout).map((x: { shape: { qLen: number } }) => x.shape.qLen)).toEqual([1, 2048]);
+  });
+  it('a bad list entry names the whole flag value (was "got NaN")', async () => {
+    expectOneLineError(await cli(...base, '--context', '0,-1'), /--context takes non-negative integers, comma-separated \(got '0,-1'\)/);
+    expectOneLineError(await cli(...base, '--phase', 'prefill', '--seq', '0,4'), /--seq takes positive integers, comma-separated \(got '0,4'\)/);
+    expectOneLineError(await cli(...base, '--phase', 'prefill'), /op attention --phase prefill needs --seq/);
+  });
+});

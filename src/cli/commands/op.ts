@@ -32,8 +32,8 @@ export interface OpArgs {
   heads?: number;
   'kv-heads'?: number;
   'head-dim'?: number;
-  seq?: number;
-  context?: number;
+  seq?: string | number;
+  context?: string | number;
   l2: string;
   json: boolean;
 }
@@ -59,13 +59,15 @@ export interface OpRow {
   calibration: { name: string; value: number; source: string }[];
 }
 
-/** A positive-integer list flag: "1,16,4096" → [1, 16, 4096]. */
-export function parseIntList(flag: string, v: string | number | undefined): number[] {
-  if (v === undefined) throw new AccelscopeError('bad-flag', `op gemm needs --${flag}`);
+/** A positive-integer list flag: "1,16,4096" → [1, 16, 4096] (min 0: non-negative integers). */
+export function parseIntList(flag: string, v: string | number | undefined, need = 'op gemm', min = 1): number[] {
+  if (v === undefined) throw new AccelscopeError('bad-flag', `${need} needs --${flag}`);
   const parts = String(v).split(',').map((s) => s.trim());
   const out = parts.map((p) => Number(p));
   out.forEach((x, i) => {
-    if (parts[i] === '' || !Number.isInteger(x) || x < 1) throw new AccelscopeError('bad-flag', `--${flag} takes positive integers, comma-separated (got '${v}')`);
+    if (parts[i] === '' || !Number.isInteger(x) || x < min) {
+      throw new AccelscopeError('bad-flag', `--${flag} takes ${min === 0 ? 'non-negative' : 'positive'} integers, comma-separated (got '${v}')`);
+    }
   });
   return out;
 }
@@ -98,7 +100,8 @@ export function gemmOps(a: OpArgs): GemmOp[] {
   return ops;
 }
 
-export function attentionOp(a: OpArgs): AttentionOp {
+/** One attention op per --seq (prefill) or --context (decode) value, in the order given. */
+export function attentionOps(a: OpArgs): AttentionOp[] {
   const phase = a.phase ?? 'decode';
   if (phase !== 'prefill' && phase !== 'decode') throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${phase}')`);
   const batch = positiveInt('batch', a.batch ?? 1, 'op attention');
@@ -106,21 +109,17 @@ export function attentionOp(a: OpArgs): AttentionOp {
   const kvHeads = positiveInt('kv-heads', a['kv-heads'] ?? heads, 'op attention');
   const headDim = positiveInt('head-dim', a['head-dim'], 'op attention');
   if (heads % kvHeads !== 0) throw new AccelscopeError('bad-flag', `--heads (${heads}) must be a multiple of --kv-heads (${kvHeads})`);
-  let qLen: number;
-  let kvLen: number;
+  let lens: { qLen: number; kvLen: number }[];
   if (phase === 'prefill') {
     if (a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
-    qLen = positiveInt('seq', a.seq, 'op attention --phase prefill');
-    kvLen = qLen;
+    lens = parseIntList('seq', a.seq, 'op attention --phase prefill').map((seq) => ({ qLen: seq, kvLen: seq }));
   } else {
     if (a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
-    const ctx = a.context;
-    if (ctx === undefined) throw new AccelscopeError('bad-flag', 'op attention --phase decode needs --context');
-    if (!Number.isInteger(ctx) || ctx < 0) throw new AccelscopeError('bad-flag', `--context must be a non-negative integer (got ${ctx})`);
-    qLen = 1;
-    kvLen = ctx + 1;
+    lens = parseIntList('context', a.context, 'op attention --phase decode', 0).map((ctx) => ({ qLen: 1, kvLen: ctx + 1 }));
   }
-  return { id: 'attention', name: 'attention', cls: 'attention', layer: 0, phase, deps: [], kind: 'attention', batch, heads, kvHeads, headDim, qLen, kvLen, causal: true, window: 0 };
+  return lens.map(({ qLen, kvLen }) => ({
+    id: 'attention', name: 'attention', cls: 'attention', layer: 0, phase, deps: [], kind: 'attention', batch, heads, kvHeads, headDim, qLen, kvLen, causal: true, window: 0,
+  }));
 }
 
 function shapeOf(op: Op): Record<string, number | string | boolean> {
@@ -206,8 +205,8 @@ export const opCommand = {
       .option('heads', { type: 'number', describe: 'attention: query heads' })
       .option('kv-heads', { type: 'number', describe: 'attention: key/value heads (GQA; default --heads)' })
       .option('head-dim', { type: 'number', describe: 'attention: head dimension' })
-      .option('seq', { type: 'number', describe: 'attention prefill: tokens per sequence' })
-      .option('context', { type: 'number', describe: 'attention decode: tokens already in the KV cache' })
+      .option('seq', { type: 'string', describe: 'attention prefill: tokens per sequence (comma-separated list)' })
+      .option('context', { type: 'string', describe: 'attention decode: tokens already in the KV cache (list; 0 allowed)' })
       .option('l2', { type: 'string', default: 'flushed', describe: 'L2 state at kernel start: flushed (dirty, as kernel benchmarks leave it) | cold (clean)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' }),
   handler: (a: OpArgs, io: Io): number => {
@@ -223,7 +222,7 @@ export const opCommand = {
       for (const f of ['m', 'n', 'k', 'weights'] as const) {
         if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op attention does not take --${f}`);
       }
-      ops = [attentionOp(a)];
+      ops = attentionOps(a);
     }
     const q = opQuantScheme(a.dtype, a.weights);
     const rows = simulateRows(ops, archFiles, q, a.l2);
