@@ -38,7 +38,7 @@ export default function bench(): void {
       .map((r) => ({ model: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)', device: 'Snapdragon X Elite', threads: r.threads!, tmac_tokens_per_s: r.tokens_per_s, context: 1536 })),
     { model: 'Llama-2-7B (W2)', device: 'Jetson AGX Orin', threads: 12, tmac_tokens_per_s: (find('orin_energy_llama2_7b_w2') as { framework: string; tokens_per_s: number }[]).find((r) => r.framework === 'T-MAC CPU')!.tokens_per_s },
   ];
-  console.log('T-MAC decode tokens/s (batch 1, context 128; X Elite Llama rows 1536): model vs published, per-token barrier time and instructions');
+  console.log('T-MAC decode tokens/s (batch 1, context 128; X Elite Llama rows 1536): model vs published, per-token barrier time, instructions, and residual (published − model time per token)');
   for (const r of rows) {
     const [model, quant] = WORKLOAD[r.model]!;
     const g = buildGraph(loadModel(`workloads/models/${model}.json`), { phase: 'decode', batch: 1, context: r.context ?? 128 });
@@ -50,7 +50,7 @@ export default function bench(): void {
       syncS += o.breakdown?.['syncSeconds'] ?? 0;
       instructions += o.breakdown?.['instructions'] ?? 0;
     }
-    console.log(`  ${r.device.padEnd(18)} ${r.model.padEnd(16)} ${String(r.threads).padStart(2)} thr  model ${tps.toFixed(2).padStart(7)}  published ${r.tmac_tokens_per_s.toFixed(2).padStart(6)}  ${((tps / r.tmac_tokens_per_s - 1) * 100).toFixed(0).padStart(4)}%  sync ${(syncS * 1e3).toFixed(2)} ms/token  ${(instructions / 1e9).toFixed(2)} G instr/token  ${res.totals.energyPerTokenJ.toFixed(3)} J/token`);
+    console.log(`  ${r.device.padEnd(18)} ${r.model.padEnd(16)} ${String(r.threads).padStart(2)} thr  model ${tps.toFixed(2).padStart(7)}  published ${r.tmac_tokens_per_s.toFixed(2).padStart(6)}  ${((tps / r.tmac_tokens_per_s - 1) * 100).toFixed(0).padStart(4)}%  sync ${(syncS * 1e3).toFixed(2)} ms/token  ${(instructions / 1e9).toFixed(2)} G instr/token  ${res.totals.energyPerTokenJ.toFixed(3)} J/token  residual ${((1 / r.tmac_tokens_per_s - 1 / tps) * 1e3).toFixed(1)} ms/token`);
   }
 
   const ltc = loadArch('arch-configs/lut/lut-tensor-core-a100.json');
