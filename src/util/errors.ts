@@ -55,3 +55,19 @@ export class InfeasibleError extends AccelscopeError {
 export function isAccelscopeError(e: unknown): e is AccelscopeError {
   return e instanceof AccelscopeError;
 }
+
+/**
+ * Runs a hardware model on an arch config loaded from `file`: an error the model raises points
+ * into that config (`/fpga/…`) but does not know its file, so the one printed line names it.
+ */
+export function inArchFile<T>(file: string | undefined, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!file || !isAccelscopeError(e) || e.file !== undefined || e.pointer === undefined) throw e;
+    const where = { file, pointer: e.pointer };
+    const named = e instanceof InfeasibleError ? new InfeasibleError(e.message, where) : new AccelscopeError(e.code, e.message, where);
+    named.stack = e.stack;
+    throw named;
+  }
+}

@@ -129,3 +129,14 @@ describe('op attention takes lists of --context / --seq, as op gemm does of --m/
     expectOneLineError(await cli(...base, '--phase', 'prefill'), /op attention --phase prefill needs --seq/);
   });
 });
+
+describe('a hardware model\'s error names the arch file it points into', () => {
+  const u280 = join(ROOT, 'arch-configs/fpga/u280-flightllm.json');
+  it('simulate (step and generate) and op print `error: <arch file>: /pointer: …` (was: the pointer alone)', async () => {
+    const gpt2 = join(ROOT, 'workloads/models/gpt2.json');
+    const line = new RegExp(`^error: ${u280.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: /fpga/accelerator/mpe/productsPerDsp: `);
+    expectOneLineError(await cli('simulate', '--arch', u280, '--model', gpt2, '--context', '5'), line);
+    expectOneLineError(await cli('simulate', '--arch', u280, '--model', gpt2, '--phase', 'generate', '--prompt', '5', '--output', '2'), line);
+    expectOneLineError(await cli('op', 'gemm', '--arch', u280, '--m', '1', '--n', '64', '--k', '64'), line);
+  });
+});

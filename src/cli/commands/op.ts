@@ -11,7 +11,7 @@ import { getFormat } from '../../quant/formats.ts';
 import type { QuantScheme, TensorFormat } from '../../quant/types.ts';
 import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
 import { rooflinePoint } from '../../hw/roofline/roofline.ts';
-import { AccelscopeError } from '../../util/errors.ts';
+import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
 import type { ArchConfig } from '../../config/arch.ts';
@@ -135,7 +135,7 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
     const model = getModel(arch.kind, { file, pointer: '/kind' });
     const ceil = model.ceilings(arch);
     for (const op of ops) {
-      const r = model.simulate(op, arch, q, { l2State });
+      const r = inArchFile(file, () => model.simulate(op, arch, q, { l2State }));
       const p = rooflinePoint(op, ceil, q);
       rows.push({
         arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),

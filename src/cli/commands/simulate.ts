@@ -8,7 +8,7 @@ import { renderGenerate, simulateGenerateFromArgs } from './simulate-generate.ts
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
-import { AccelscopeError } from '../../util/errors.ts';
+import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
@@ -44,7 +44,7 @@ export const simulateCommand = {
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
-      const result = simulateGenerateFromArgs(a, arch, quant);
+      const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
       if (a.html) writeRunHtml(a.html, result, io);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
@@ -52,9 +52,9 @@ export const simulateCommand = {
     }
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     const graph = workloadGraph(a);
-    const result = run(graph, arch, quant, {
+    const result = inArchFile(a.arch, () => run(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-    });
+    }));
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
     for (const w of result.warnings) io.err(`warning: ${w}\n`);
