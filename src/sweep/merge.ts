@@ -10,19 +10,41 @@ export function readResultLines(file: string): ResultLine[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new AccelscopeError('file-not-found', 'no such file', { file });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AccelscopeError('file-not-found', code === 'EISDIR' ? 'is a directory, not a results file' : code === 'ENOENT' ? 'no such file' : `cannot read file (${code})`, { file });
   }
+  const lines = text.split('\n');
+  const last = lines.reduce((a, l, i) => (l.trim() ? i : a), -1);
   const out: ResultLine[] = [];
-  text.split('\n').forEach((line, i) => {
+  lines.forEach((line, i) => {
     if (!line.trim()) return;
+    let rec: unknown;
     try {
-      out.push(JSON.parse(line) as ResultLine);
+      rec = JSON.parse(line);
     } catch {
-      throw new AccelscopeError('malformed-json', `line ${i + 1} is not valid JSON (a truncated file? finish it with sweep --resume)`, { file });
+      if (isJsonDocument(text)) {
+        throw new AccelscopeError('schema', 'not a sweep results file (JSON lines, one point per line) but one JSON document — simulate/quant --json output goes to `report`', { file });
+      }
+      const hint = i === last ? ' (a truncated file? finish it with sweep --resume)' : '';
+      throw new AccelscopeError('malformed-json', `line ${i + 1} is not valid JSON${hint}`, { file });
     }
+    const r = rec as Partial<ResultLine> | null;
+    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.id !== 'string' || typeof r.spec !== 'string' || typeof r.index !== 'number' || typeof r.ok !== 'boolean') {
+      throw new AccelscopeError('schema', `line ${i + 1} is not a sweep result (an object with id, index, spec, ok)`, { file });
+    }
+    out.push(r as ResultLine);
   });
   return out;
+}
+
+function isJsonDocument(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function mergeResults(files: string[]): { lines: ResultLine[]; spec: string; duplicates: number } {
