@@ -1,13 +1,14 @@
 /**
  * Loaders: a file → a validated, typed object, or an AccelscopeError naming the file and the
  * JSON pointer of the first problem. Arch configs may `extends` another file (path relative to
- * the extending file) with `overrides` deep-merged on top.
+ * the extending file) with `overrides` deep-merged on top (keys starting with '/' are JSON
+ * pointers, set one value each).
  */
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../util/json-file.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ArchConfig } from './arch.ts';
-import { deepMerge, isObject } from './merge.ts';
+import { deepMerge, isObject, setPointer } from './merge.ts';
 import { validateOrThrow } from './ajv.ts';
 import { getModel } from '../hw/registry.ts';
 import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
@@ -33,7 +34,10 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
   const base = resolveArchDocument(basePath, [...seen, abs]);
   const { extends: _e, overrides, ...rest } = doc;
   if (overrides !== undefined && !isObject(overrides)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '/overrides' });
-  return deepMerge(deepMerge(base, rest), overrides ?? {});
+  // Keys that start with '/' are JSON pointers (as in sweep specs' parameters); the rest deep-merge.
+  const entries = Object.entries(overrides ?? {});
+  const merged = deepMerge(deepMerge(base, rest), Object.fromEntries(entries.filter(([k]) => !k.startsWith('/'))));
+  return entries.filter(([k]) => k.startsWith('/')).reduce((d, [k, v]) => setPointer(d, k, v), merged);
 }
 
 /** Validates an in-memory arch document (e.g. a sweep point) with its kind's schema. */
