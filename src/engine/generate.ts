@@ -249,7 +249,7 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     classes: [...classes.map((c) => ({ ...c, phase: 'prefill' })), ...first.classes.map((c) => ({ ...c, phase: 'decode' }))] as RunResult['classes'],
     ops: [...prefill.ops.map(tag('prefill')), ...first.ops.map(tag('decode'))],
     energySources: mergeEnergySources(prefill.energySources, first.energySources),
-    warnings: [...warnings, ...prefill.warnings.filter((w) => !w.startsWith('workload does not fit')), ...first.warnings.filter((w) => !w.startsWith('workload does not fit'))],
+    warnings: [...warnings, ...[...prefill.warnings, ...first.warnings].filter((w) => !w.startsWith('workload does not fit') && !w.startsWith('positions beyond'))],
     generate,
   };
 }

@@ -163,6 +163,11 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     warnings.push(msg);
   }
 
+  const maxPos = graph.meta.maxPositionEmbeddings;
+  if (maxPos && graph.meta.kv.tokens > maxPos) {
+    warnings.push(`positions beyond the model's max_position_embeddings (${maxPos}): the step holds ${graph.meta.kv.tokens} tokens per sequence`);
+  }
+
   const ceilings = model.ceilings(arch);
   const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions);
   const ops: OpRecord[] = [];
