@@ -3,7 +3,7 @@
  * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
  * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
  */
-import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
 
@@ -71,8 +71,20 @@ export class ResultsWriter {
   write(lines: string[]): void {
     if (lines.length) writeSync(this.fd, lines.join('\n') + '\n');
   }
+  /**
+   * A finished file is sorted by point index, so the same sweep gives the same bytes whatever
+   * the worker count or finishing order (the partial file stays in finishing order for --resume).
+   */
   close(finished: boolean): void {
     closeSync(this.fd);
-    if (finished) renameSync(partialPath(this.out), this.out);
+    if (!finished) return;
+    const partial = partialPath(this.out);
+    const lines = readFileSync(partial, 'utf8').split('\n').filter((l) => l.trim());
+    const keyed = lines.map((l) => ({ l, i: (JSON.parse(l) as { index: number }).index }));
+    keyed.sort((a, b) => a.i - b.i);
+    const tmp = `${this.out}.tmp-${process.pid}`;
+    writeFileSync(tmp, keyed.map((k) => k.l).join('\n') + (keyed.length ? '\n' : ''));
+    renameSync(tmp, this.out);
+    rmSync(partial);
   }
 }

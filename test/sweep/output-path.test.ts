@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { archPath, cli, modelPath } from '../helpers.ts';
+import { archPath, cli, modelPath, ROOT } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-sweep-out-'));
 const spec = join(dir, 'spec.json');
@@ -39,4 +39,18 @@ describe('sweep --out is checked before any point runs', () => {
     expect(r.stderr).not.toMatch(/progress/);
     expect(r.stderr).toMatch(/\nerror: .*plain\/r\.jsonl\.partial: cannot write file \(E(NOTDIR|EXIST)\)\n$/);
   });
+});
+
+describe('a finished results file is the same bytes whatever the worker count', () => {
+  it('lines are sorted by point index (streamed in finishing order while running)', async () => {
+    const a = join(dir, 'w1.jsonl');
+    const b = join(dir, 'w2.jsonl');
+    const shipped = join(ROOT, 'workloads/sweeps/h100-decode.json');
+    expect((await cli('sweep', shipped, '--out', a, '--workers', '1')).code).toBe(0);
+    expect((await cli('sweep', shipped, '--out', b, '--workers', '2')).code).toBe(0);
+    const ta = readFileSync(a, 'utf8');
+    expect(readFileSync(b, 'utf8')).toBe(ta);
+    expect(ta.trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([...Array(72).keys()]);
+    expect(readdirSync(dir).filter((f) => /\.(partial|tmp-\d+)$/.test(f))).toEqual([]);
+  }, 60_000);
 });
