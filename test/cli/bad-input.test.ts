@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cli, ROOT, SHARED } from '../helpers.ts';
@@ -138,5 +138,25 @@ describe('a hardware model\'s error names the arch file it points into', () => {
     expectOneLineError(await cli('simulate', '--arch', u280, '--model', gpt2, '--context', '5'), line);
     expectOneLineError(await cli('simulate', '--arch', u280, '--model', gpt2, '--phase', 'generate', '--prompt', '5', '--output', '2'), line);
     expectOneLineError(await cli('op', 'gemm', '--arch', u280, '--m', '1', '--n', '64', '--k', '64'), line);
+  });
+});
+
+describe('graphs', () => {
+  it('a graph with no ops is a schema error (was: tokens/s Infinity)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-graph0-'));
+    const trace = join(SHARED, 'fixtures/traces/trace_tinyllama_2layer_prefill64_decode1.json');
+    expect((await cli('trace', 'import', trace, '-o', join(dir, 'g.json'), '--phase', 'decode')).code).toBe(0);
+    const g = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8'));
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify({ ...g, ops: [] }));
+    expectOneLineError(await cli('simulate', '--arch', H100, '--graph', join(dir, 'empty.json')), /empty\.json: \/ops: must NOT have fewer than 1 items/);
+  });
+
+  it('trace import -o <a directory> is an error (was: <dir>.prefill.json written beside it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-trace-o-'));
+    const out = join(dir, 'graphs');
+    mkdirSync(out);
+    const trace = join(SHARED, 'fixtures/traces/trace_tinyllama_2layer_prefill64_decode1.json');
+    expectOneLineError(await cli('trace', 'import', trace, '-o', out), /graphs: is a directory; name the OpGraph file/);
+    expect(readdirSync(dir)).toEqual(['graphs']);
   });
 });

@@ -11,6 +11,7 @@ import type { OpGraph } from '../../workload/graph.ts';
 import { graphSchema } from '../../config/schemas/graph.ts';
 import { validateOrThrow } from '../../config/ajv.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
+import { existsSync, statSync } from 'node:fs';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatSi } from '../../util/units.ts';
@@ -78,6 +79,9 @@ export const traceCommand = {
     });
     const graphs = a.phase ? result.graphs.filter((g) => g.meta.phase === a.phase) : result.graphs;
     if (!graphs.length) throw new AccelscopeError('bad-flag', `--phase ${a.phase}: the input has no ${a.phase} pass`, { file: a.file });
+    if (existsSync(a.output) && statSync(a.output).isDirectory()) {
+      throw new AccelscopeError('write-failed', 'is a directory; name the OpGraph file to write (several passes go beside it as <stem>.<phase>.json)', { file: a.output });
+    }
     const paths = outputPaths(a.output, graphs);
     // Validate every graph before writing any (no partial output).
     graphs.forEach((g, i) => validateOrThrow(graphSchema, g, paths[i]));

@@ -68,6 +68,7 @@ export const graphSchema = {
     },
     ops: {
       type: 'array',
+      minItems: 1,
       items: {
         type: 'object',
         required: ['kind'],
