@@ -160,3 +160,14 @@ describe('graphs', () => {
     expect(readdirSync(dir)).toEqual(['graphs']);
   });
 });
+
+describe('--threads on a model that has no threads', () => {
+  it('warns on a GPU (was silently ignored); no warning on a T-MAC CPU config', async () => {
+    const g = await cli(...decode, '--threads', '4');
+    expect(g.code).toBe(0);
+    expect(g.stderr).toMatch(/^warning: --threads applies to CPU models .* ignores it$/m);
+    const cpu = await cli('simulate', '--arch', join(ROOT, 'arch-configs/lut/tmac-m2-ultra.json'), '--model', L7, '--quant', 'w2a16-g64', '--context', '16', '--threads', '4');
+    expect(cpu.code).toBe(0);
+    expect(cpu.stderr).not.toMatch(/--threads/);
+  });
+});

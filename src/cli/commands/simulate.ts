@@ -10,6 +10,7 @@ import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
+import type { ArchConfig } from '../../config/arch.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
   arch: string;
@@ -43,6 +44,7 @@ export const simulateCommand = {
     }
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
+    if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
@@ -61,6 +63,11 @@ export const simulateCommand = {
     return 0;
   },
 };
+
+/** Only the T-MAC-style CPU model splits work over threads (SimOptions.threads). */
+function usesThreads(arch: ArchConfig): boolean {
+  return (arch as { lut?: { variant?: string } }).lut?.variant === 'cpu';
+}
 
 export function renderRun(r: RunResult): string {
   const w = r.workload;
