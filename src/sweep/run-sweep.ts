@@ -6,7 +6,7 @@
  * indices i (mod N). The set of lines is identical whatever the number of workers.
  */
 import { Piscina } from 'piscina';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, sampleIndices } from './points.ts';
@@ -56,11 +56,19 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
   if (!opts.resume && existsSync(partialPath(opts.out))) {
     throw new AccelscopeError('bad-flag', `${partialPath(opts.out)} exists from an unfinished run: rerun with --resume, or delete it`);
   }
-  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
+  const inShard = (i: number) => !opts.shard || i % opts.shard.count === opts.shard.index;
   if (opts.resume && !existsSync(partialPath(opts.out)) && existsSync(opts.out)) {
+    // A finished file: done if it holds every point this run asks for; else (another shard's file,
+    // or a shard resumed as the whole sweep) it becomes the partial file and the rest is evaluated.
     const fin = readExisting(opts.out, spec.hash);
-    return { total: fin.done.size, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
+    const wanted = spec.strategy.kind === 'grid' ? [...gridIndices(space.size, inShard)]
+      : spec.strategy.kind === 'random' ? sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard) : undefined;
+    if (!wanted || wanted.every((i) => fin.done.has(i))) {
+      return { total: wanted?.length ?? fin.done.size, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
+    }
+    renameSync(opts.out, partialPath(opts.out));
   }
+  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume));
   const pool = new Piscina({
     filename: WORKER,
@@ -71,7 +79,6 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
     idleTimeout: 60_000,
   });
   const chunk = opts.chunkSize ?? 32;
-  const inShard = (i: number) => !opts.shard || i % opts.shard.count === opts.shard.index;
   let evaluated = 0;
   let infeasible = 0;
   let stopped = false;
@@ -127,7 +134,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
   } finally {
     await pool.destroy();
   }
-  const finished = !stopped && evaluated + existing.done.size >= total;
+  const finished = !stopped && evaluated + [...existing.done].filter(inShard).length >= total;
   writer.close(finished);
   return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
 }

@@ -54,3 +54,17 @@ describe('a finished results file is the same bytes whatever the worker count', 
     expect(readdirSync(dir).filter((f) => /\.(partial|tmp-\d+)$/.test(f))).toEqual([]);
   }, 60_000);
 });
+
+describe('--resume on a finished file', () => {
+  it('a shard\'s finished file resumed as the whole sweep evaluates the missing points (was: "done", half the points)', async () => {
+    const out = join(dir, 'resume-shard.jsonl');
+    expect((await cli('sweep', spec, '--out', out, '--workers', '1', '--shard', '0/2')).code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+    const r = await cli('sweep', spec, '--out', out, '--workers', '1', '--resume');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/done: 1 points evaluated, 1 resumed/);
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([0, 1]);
+    const again = await cli('sweep', spec, '--out', out, '--workers', '1', '--resume');
+    expect(again.stderr).toMatch(/done: 0 points evaluated, 2 resumed/);
+  }, 60_000);
+});
