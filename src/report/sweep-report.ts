@@ -32,7 +32,8 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
   const t = sweepTable(lines);
   const feasible = lines.filter((l) => l.ok).length;
   const drawable = t.rows.filter((r) => r.drawable).length;
-  for (const [flag, name] of [['--x', x], ['--y', y]] as const) {
+  if (x === y) throw new AccelscopeError('bad-flag', `--x and --y are both ${x}: a Pareto front needs two objectives`, { file: opts.file });
+  for (const [flag, name] of [['--x', x], ['--y', y], ...(opts.maximize ?? []).map((m) => ['--maximize', m] as const)] as const) {
     if (drawable > 0 && !t.objectives.includes(name)) {
       throw new AccelscopeError('bad-flag', `${flag} ${name}: not a numeric objective of this sweep (it has ${t.objectives.join(', ') || 'none'})`, { file: opts.file });
     }

@@ -39,6 +39,10 @@ export const reportCommand = {
       const odd = inputs.find((i) => i.kind !== 'run')!;
       throw new AccelscopeError('bad-flag', `only run files can be combined in one report; this is a ${odd.kind} file`, { file: odd.file });
     }
+    if (first.kind !== 'sweep') {
+      const sweepOnly = (['x', 'y', 'maximize', 'title'] as const).filter((k) => a[k] !== undefined);
+      if (sweepOnly.length) throw new AccelscopeError('bad-flag', `${sweepOnly.map((k) => `--${k}`).join(', ')} ${sweepOnly.length > 1 ? 'apply' : 'applies'} only to sweep reports; this is a ${first.kind} file`, { file: first.file });
+    }
     let html: string;
     if (first.kind === 'sweep') html = renderSweepReport(first.lines, { x: a.x, y: a.y, maximize: a.maximize, title: a.title, file: first.file });
     else if (first.kind === 'quant') html = renderQuantReport(first.data);
