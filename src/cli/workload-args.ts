@@ -43,6 +43,7 @@ export function workloadGraph(a: WorkloadArgs): OpGraph {
   const phase = phaseOf(a.phase) as Phase;
   if (phase === 'prefill' && a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
   if (phase === 'decode' && a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
+  if (phase === 'decode' && a['logits-all']) throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (a decode step has one token per sequence)');
   const spec = loadModel(a.model);
   return buildGraph(spec, { phase, batch: a.batch, seq: a.seq, context: a.context, logitsForAllTokens: a['logits-all'] });
 }

@@ -171,3 +171,12 @@ describe('--threads on a model that has no threads', () => {
     expect(cpu.stderr).not.toMatch(/--threads/);
   });
 });
+
+describe('flags that belong to another phase', () => {
+  it('--strict outside generate and --logits-all outside prefill are errors (were silently ignored)', async () => {
+    expectOneLineError(await cli(...decode, '--strict'), /--strict goes with --phase generate/);
+    expectOneLineError(await cli(...decode, '--logits-all'), /--logits-all goes with --phase prefill/);
+    expectOneLineError(await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'generate', '--prompt', '8', '--output', '2', '--logits-all'), /--logits-all goes with --phase prefill/);
+    expect((await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'prefill', '--seq', '8', '--logits-all')).code).toBe(0);
+  });
+});

@@ -11,6 +11,7 @@ export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quan
   if (a.graph) throw new AccelscopeError('bad-flag', '--phase generate needs --model (a graph file holds one step)');
   if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
   if (a.seq !== undefined || a.context !== undefined) throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
+  if (a['logits-all']) throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (generate computes logits for the last prompt token)');
   if (a.prompt === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --prompt P');
   if (a.output === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --output O');
   if (!Number.isInteger(a.batch) || a.batch < 1) throw new AccelscopeError('bad-flag', `--batch must be a positive integer (got ${a.batch})`);

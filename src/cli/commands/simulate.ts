@@ -53,6 +53,7 @@ export const simulateCommand = {
       return 0;
     }
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
+    if (a.strict) throw new AccelscopeError('bad-flag', '--strict goes with --phase generate');
     const graph = workloadGraph(a);
     const result = inArchFile(a.arch, () => run(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
