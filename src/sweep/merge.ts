@@ -30,12 +30,17 @@ export function readResultLines(file: string): ResultLine[] {
       throw new AccelscopeError('malformed-json', `line ${i + 1} is not valid JSON${hint}`, { file });
     }
     const r = rec as Partial<ResultLine> | null;
-    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.id !== 'string' || typeof r.spec !== 'string' || typeof r.index !== 'number' || typeof r.ok !== 'boolean') {
-      throw new AccelscopeError('schema', `line ${i + 1} is not a sweep result (an object with id, index, spec, ok)`, { file });
+    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.id !== 'string' || typeof r.spec !== 'string' || typeof r.index !== 'number' || typeof r.ok !== 'boolean' || !isPoint(r.point)) {
+      throw new AccelscopeError('schema', `line ${i + 1} is not a sweep result (an object with id, index, spec, ok, point{params, quant, workload})`, { file });
     }
     out.push(r as ResultLine);
   });
   return out;
+}
+
+function isPoint(p: unknown): boolean {
+  const o = p as { params?: unknown; quant?: unknown; workload?: unknown } | null;
+  return !!o && typeof o === 'object' && typeof o.params === 'object' && o.params !== null && typeof o.quant === 'string' && typeof o.workload === 'object' && o.workload !== null;
 }
 
 function isJsonDocument(text: string): boolean {

@@ -180,3 +180,25 @@ describe('flags that belong to another phase', () => {
     expect((await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'prefill', '--seq', '8', '--logits-all')).code).toBe(0);
   });
 });
+
+describe('formats --encode and pareto --objectives', () => {
+  it('--encode takes Infinity spelled out (only "inf" was understood)', async () => {
+    const r = await cli('formats', 'fp8-e4m3', '--encode', 'Infinity,-infinity,inf,NaN', '--json');
+    expect(r.code).toBe(0);
+    const spelled = await cli('formats', 'fp8-e4m3', '--encode', 'inf,-inf,inf,NaN', '--json');
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(spelled.stdout));
+    expectOneLineError(await cli('formats', 'fp8-e4m3', '--encode', 'infinite'), /--encode: 'infinite' is not a number/);
+  });
+
+  it('pareto rejects an objective named twice (latency,latency gave a one-objective "front" labelled as two)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-pareto-'));
+    const f = join(dir, 'r.jsonl');
+    const rec = { id: 'a', index: 0, spec: 's', point: { params: {}, quant: 'w16a16', workload: { model: 'm' } }, ok: true, objectives: { latencySeconds: 1, energyPerTokenJ: 1 } };
+    writeFileSync(f, JSON.stringify(rec) + '\n');
+    expect((await cli('pareto', f)).code).toBe(0);
+    // A line without its point's quant and workload was a stack trace in the table; now a one-line error.
+    writeFileSync(join(dir, 'bare.jsonl'), JSON.stringify({ ...rec, point: { params: {} } }) + '\n');
+    expectOneLineError(await cli('pareto', join(dir, 'bare.jsonl')), /line 1 is not a sweep result/);
+    expectOneLineError(await cli('pareto', f, '--objectives', 'latency,latency'), /--objectives names latencySeconds twice/);
+  });
+});

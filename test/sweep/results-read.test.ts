@@ -11,7 +11,7 @@ const file = (name: string, text: string) => {
   writeFileSync(p, text);
   return p;
 };
-const line = (index: number) => JSON.stringify({ id: `p${index}`, index, spec: 's', point: { params: {} }, ok: false, reason: 'x' });
+const line = (index: number) => JSON.stringify({ id: `p${index}`, index, spec: 's', point: { params: {}, quant: 'w16a16', workload: {} }, ok: false, reason: 'x' });
 
 describe('reading sweep results (merge, pareto)', () => {
   it('a pretty-printed JSON document (simulate --json) is named as such, not as a truncated sweep', async () => {
@@ -34,7 +34,7 @@ describe('reading sweep results (merge, pareto)', () => {
   });
 
   it('a JSON line that is not a result is an error naming its line', () => {
-    expect(() => readResultLines(file('arr.jsonl', `${line(0)}\n[1,2]\n`))).toThrow(/^line 2 is not a sweep result \(an object with id, index, spec, ok\)$/);
+    expect(() => readResultLines(file('arr.jsonl', `${line(0)}\n[1,2]\n`))).toThrow(/^line 2 is not a sweep result \(an object with id, index, spec, ok, point\{params, quant, workload\}\)$/);
     expect(() => readResultLines(file('num.jsonl', '42\n'))).toThrow(/line 1 is not a sweep result/);
     expect(readResultLines(file('ok.jsonl', `${line(0)}\n\n${line(1)}\n`)).map((l) => l.index)).toEqual([0, 1]);
   });

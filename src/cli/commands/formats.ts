@@ -22,7 +22,8 @@ export interface FormatsArgs {
 function parseNumbers(text: string): number[] {
   return text.split(',').map((t) => {
     const s = t.trim().toLowerCase();
-    const v = s === 'nan' ? NaN : s === 'inf' || s === '+inf' ? Infinity : s === '-inf' ? -Infinity : s === '' ? NaN : Number(s);
+    const inf = /^([+-]?)inf(inity)?$/.exec(s);
+    const v = s === 'nan' ? NaN : inf ? (inf[1] === '-' ? -Infinity : Infinity) : s === '' ? NaN : Number(s);
     if (Number.isNaN(v) && s !== 'nan') throw new AccelscopeError('bad-flag', `--encode: '${t}' is not a number`);
     return v;
   });

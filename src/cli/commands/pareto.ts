@@ -23,6 +23,8 @@ export const paretoCommand = {
       if (lines.some((l) => typeof l.objectives?.[key] === 'number')) return { key, goal: 'min' as const, unit: '' };
       throw new AccelscopeError('bad-flag', `unknown objective '${key}' (known: ${OBJECTIVE_NAMES.join(', ')})`);
     });
+    const twice = defs.find((d, i) => defs.findIndex((e) => e.key === d.key) !== i);
+    if (twice) throw new AccelscopeError('bad-flag', `--objectives names ${twice.key} twice`);
     const items = lines.filter((l) => l.ok && l.objectives).flatMap((l) => {
       const v = orient(l.objectives!, defs);
       return v ? [{ index: l.index, values: v, line: l }] : [];
