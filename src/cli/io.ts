@@ -6,8 +6,23 @@ export interface Io {
   isTty: boolean;
 }
 
+let pipeGuarded = false;
+
+/** `accelscope … --json | head`: once the reader is gone the rest has nowhere to go — exit quietly, not with a stack. */
+function guardBrokenPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
+  out: (t) => {
+    guardBrokenPipe();
+    process.stdout.write(t);
+  },
   err: (t) => process.stderr.write(t),
   isTty: Boolean(process.stdout.isTTY),
 };
