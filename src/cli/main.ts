@@ -21,7 +21,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new AccelscopeError('bad-flag', oneLine(msg));
+      throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg));
     });
   for (const c of COMMANDS) {
     parser = parser.command({

@@ -202,3 +202,9 @@ describe('formats --encode and pareto --objectives', () => {
     expectOneLineError(await cli('pareto', f, '--objectives', 'latency,latency'), /--objectives names latencySeconds twice/);
   });
 });
+
+describe('a mistyped command', () => {
+  it('names the unknown command beside the suggestion (was only "Did you mean simulate?")', async () => {
+    expectOneLineError(await cli('simulat', '--arch', H100), /^error: unknown command 'simulat'\. Did you mean simulate\?$/m);
+  });
+});
