@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
-import { resolveArchDocument } from '../config/load.ts';
-import { AccelscopeError } from '../util/errors.ts';
+import { loadQuant, resolveArchDocument } from '../config/load.ts';
+import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { OBJECTIVE_NAMES } from './objectives.ts';
 
 export interface ParameterSpec {
@@ -166,6 +166,17 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   });
   spec.parameters.forEach((p, i) => {
     if (p.range && p.range.stop < p.range.start) throw new AccelscopeError('schema', 'range stop must be ≥ start', { file, pointer: `/parameters/${i}/range` });
+    const first = spec.parameters.findIndex((q) => q.pointer === p.pointer);
+    if (first < i) throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, { file, pointer: `/parameters/${i}/pointer` });
+  });
+  // A scheme name that does not parse is a mistake in the spec, not an infeasible design point.
+  spec.quant.forEach((q, i) => {
+    try {
+      loadQuant(q);
+    } catch (e) {
+      if (isAccelscopeError(e) && !e.file) throw new AccelscopeError(e.code, e.message, { file, pointer: `/quant/${i}` });
+      throw e;
+    }
   });
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResultLines } from '../../src/sweep/merge.ts';
-import { cli } from '../helpers.ts';
+import { archPath, cli, modelPath } from '../helpers.ts';
+import { loadSweepSpec } from '../../src/sweep/spec.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-results-'));
 const file = (name: string, text: string) => {
@@ -43,5 +44,31 @@ describe('reading sweep results (merge, pareto)', () => {
     const d = join(dir, 'results.jsonl');
     mkdirSync(d);
     expect(() => readResultLines(d)).toThrow(/^is a directory, not a results file$/);
+  });
+});
+
+describe('sweep spec mistakes are spec errors, not silently lost points', () => {
+  const spec = (name: string, extra: object) => file(`${name}.json`, JSON.stringify({
+    name, arch: archPath('gpu/h100-sxm'),
+    parameters: [{ pointer: '/gpu/sms', values: [66, 132] }],
+    quant: ['w16a16'],
+    workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
+    objectives: ['latency'], strategy: { kind: 'grid' }, ...extra,
+  }));
+
+  it('two parameters on one pointer (the second silently replaced the first: 1 point, not 2)', () => {
+    const f = spec('dup', { parameters: [{ pointer: '/gpu/sms', values: [66] }, { pointer: '/gpu/sms', values: [132] }] });
+    expect(() => loadSweepSpec(f)).toThrow(/\/gpu\/sms is already swept by \/parameters\/0/);
+    expect(loadSweepSpec(spec('ok', {})).parameters).toHaveLength(1);
+  });
+
+  it('a quant name that does not parse (every point was recorded infeasible)', () => {
+    try {
+      loadSweepSpec(spec('q', { quant: ['w16a16', 'w4a16-g0'] }));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { pointer?: string }).pointer).toBe('/quant/1');
+      expect((e as Error).message).toMatch(/group size must be a positive integer/);
+    }
   });
 });
