@@ -17,6 +17,8 @@ export function formatSeconds(s: number): string {
   if (a < 1e-6) return `${(s * 1e9).toPrecision(3)} ns`;
   if (a < 1e-3) return `${(s * 1e6).toPrecision(3)} µs`;
   if (a < 1) return `${(s * 1e3).toPrecision(3)} ms`;
+  // toPrecision(3) turns 1380 s into '1.38e+3 s'; long runs read better as whole seconds.
+  if (a >= 999.5) return `${Math.round(s)} s`;
   return `${s.toPrecision(3)} s`;
 }
 
