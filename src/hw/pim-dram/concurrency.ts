@@ -128,9 +128,16 @@ export function scheduleGraph(g: OpGraph, c: PimArchConfig, q: QuantScheme): Gra
     return { seconds: r.seconds, blockedSeconds: blocked, hostBusySeconds: r.host, pimBusySeconds: r.pim, breakdown };
   }
   const half = merge(g.ops.map((op) => halfBatchOp(op, g.meta.batch)).flatMap(stagesOf));
-  const r = scheduleChains([half, half.map((s) => ({ ...s }))], dualRowBuffer);
+  const split = scheduleChains([half, half.map((s) => ({ ...s }))], dualRowBuffer);
   // Both sub-batches one after another: the schedule can only do better (the test's invariant).
   breakdown['subBatchChainsSeconds'] = 2 * half.reduce((a, s) => a + s.seconds, 0);
+  // The scheduler splits the batch only when that is faster than running it whole (small
+  // batches re-read every weight per sub-batch and lose).
+  const whole = scheduleChains([merge(full)], dualRowBuffer);
+  const useSplit = split.seconds <= whole.seconds;
+  const r = useSplit ? split : whole;
+  breakdown['subBatchInterleaved'] = useSplit ? 1 : 0;
+  breakdown['subBatchInterleavedSeconds'] = split.seconds;
   breakdown['subBatchSavedSeconds'] = blocked - r.seconds;
   return { seconds: r.seconds, blockedSeconds: blocked, hostBusySeconds: r.host, pimBusySeconds: r.pim, breakdown };
 }

@@ -112,9 +112,10 @@ describe('NeuPIMs (ASPLOS 2024) gains: GPT-3 7B decode on the NeuPIMs simulator 
     within(atPoint.naive / atPoint.neupims, published['throughput_vs_naive_npu_pim'] as number);
   });
 
-  it('shape: sub-batches narrower than the NPU\'s 128 columns cost a whole batch\'s GEMM time each, so at batch 128 interleaving loses', () => {
+  it('shape: sub-batches narrower than the NPU\'s 128 columns cost a whole batch\'s GEMM time each, so at batch 128 the scheduler keeps the batch whole and gains nothing over naive', () => {
     const b128 = step(128, 256);
-    expect(b128.naive / b128.neupims).toBeLessThan(1);
+    expect(b128.naive / b128.neupims).toBeGreaterThanOrEqual(0.999);
+    expect(b128.naive / b128.neupims).toBeLessThan(1.05);
     expect(atPoint.naive / atPoint.neupims).toBeGreaterThan(1.2);
   });
 
