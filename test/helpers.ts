@@ -7,6 +7,7 @@ import type { ArchConfig } from '../src/config/arch.ts';
 import { deepMerge } from '../src/config/merge.ts';
 import { main } from '../src/cli/main.ts';
 import { captureIo } from '../src/cli/io.ts';
+import { AccelscopeError } from '../src/util/errors.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const SHARED = resolve(ROOT, '../shared');
@@ -33,4 +34,15 @@ export async function cli(...argv: string[]): Promise<{ code: number; stdout: st
   const io = captureIo();
   const code = await main(argv, io);
   return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+/** Runs `fn` and returns the AccelscopeError it throws; fails when it throws nothing or a bug. */
+export function userError(fn: () => unknown): AccelscopeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AccelscopeError) return e;
+    throw e;
+  }
+  throw new Error('expected an AccelscopeError');
 }

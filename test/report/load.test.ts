@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { userError } from '../helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { loadReportInput, parseSweepJsonl } from '../../src/report/load.ts';
 import { AccelscopeError } from '../../src/util/errors.ts';
@@ -13,15 +14,7 @@ function file(name: string, text: string): string {
   writeFileSync(f, text);
   return f;
 }
-function errorOf(fn: () => unknown): AccelscopeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AccelscopeError) return e;
-    throw e;
-  }
-  throw new Error('expected an AccelscopeError');
-}
+const errorOf = userError;
 
 describe('loadReportInput', () => {
   it('detectsRunSweepAndQuant', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { ROOT, archPath, buildFor, cli, makeArch } from '../../helpers.ts';
+import { ROOT, archPath, buildFor, cli, makeArch, userError } from '../../helpers.ts';
 import { loadArch, loadQuant } from '../../../src/config/load.ts';
 import { run } from '../../../src/engine/run.ts';
 import { fpgaDspChainModel, simulateFpga } from '../../../src/hw/fpga-dsp-chain/model.ts';
@@ -26,15 +26,7 @@ function norm(dim: number): NormOp {
 function arch(over: object = {}, rel = U280): FpgaArchConfig {
   return makeArch<FpgaArchConfig>(rel, over);
 }
-function catchErr(fn: () => unknown): AccelscopeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AccelscopeError) return e;
-    throw e;
-  }
-  throw new Error('expected an AccelscopeError');
-}
+const catchErr = userError;
 
 describe('presets', () => {
   it('both FlightLLM presets validate with the model schema and the resource check', () => {
