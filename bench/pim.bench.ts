@@ -42,7 +42,7 @@ export default function bench(): void {
     console.log(`NeuPIMs NPU GEMM ${m}x4096x16384: ${r.cycles} cycles, L2 tile ${r.l2.m}x${r.l2.k}x${r.l2.n}, array utilization ${(100 * r.utilization).toFixed(1)}%`);
   }
   // Operating point b256 ctx128 (docs/models/pim-dram.md); the others show how the gains move.
-  for (const [batch, context] of [[256, 128], [128, 256], [256, 512], [512, 64]]) {
+  for (const [batch, context] of [[256, 128], [128, 256], [256, 512], [512, 64]] as const) {
     const graph = buildGraph(gpt3, { phase: 'decode', batch, context });
     const npu = scheduleGraph(graph, { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } }, q).seconds;
     const naive = scheduleGraph(graph, { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } }, q).seconds;

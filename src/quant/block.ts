@@ -116,14 +116,16 @@ export function quantizeNvfp4(x: ArrayLike<number>, rows: number, cols: number, 
   const values = new Float64Array(rows * cols);
   const scales = new Float64Array(layout.count);
   const scaleCodes = new Int32Array(layout.count);
-  forEachGroup(rows, cols, layout, (g, [[a, b]]) => {
+  forEachGroup(rows, cols, layout, (g, ranges) => {
+    // NVFP4 groups are 16 contiguous values of one row: one range per group.
+    const [a, b] = ranges[0]!;
     let amax = 0;
-    for (let i = a!; i < b!; i++) amax = Math.max(amax, Math.abs(x[i]!));
+    for (let i = a; i < b; i++) amax = Math.max(amax, Math.abs(x[i]!));
     const sc = e4m3.encode(amax / (e2m1.max * st), 'saturate');
     const sb = e4m3.decode(sc);
     scaleCodes[g] = sc;
     scales[g] = sb;
-    for (let i = a!; i < b!; i++) {
+    for (let i = a; i < b; i++) {
       const c = sb === 0 ? (x[i]! < 0 ? e2m1.signBit : 0) : e2m1.encode(x[i]! / (sb * st), 'saturate');
       codes[i] = c;
       values[i] = e2m1.decode(c);

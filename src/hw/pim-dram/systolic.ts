@@ -59,7 +59,7 @@ export function l2Tile(g: SystolicGemm, s: SystolicHost): { inner: [number, numb
     for (let j = 1; j < 3; j++) if (inner[j]! > inner[i]!) i = j;
     if (inner[i]! <= 1) break;
     inner[i] = Math.ceil(inner[i]! / 2);
-    outer[i] *= 2;
+    outer[i] = outer[i]! * 2;
   }
   return { inner, outer };
 }

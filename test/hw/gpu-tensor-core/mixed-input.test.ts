@@ -56,7 +56,7 @@ describe('mixed-input (weight-only) GEMM kernels', () => {
   });
 
   it('at large M (prefill) W4A16 is not faster than fp16 on H100: compute-bound, plus the serial dequantization of wgmma tiles', () => {
-    for (const [n, k] of [[4096, 4096], [11008, 4096], [28672, 8192]]) {
+    for (const [n, k] of [[4096, 4096], [11008, 4096], [28672, 8192]] as const) {
       for (const m of [1024, 4096, 8192]) {
         const f = sim(gemm(m, n, k), h100(), w16);
         const q = sim(gemm(m, n, k), h100(), w4);
