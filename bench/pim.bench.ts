@@ -30,6 +30,15 @@ export default function bench(): void {
     const hh = hostStream(d, bytes).cycles;
     console.log(`HBM-PIM ${fn.toUpperCase()} ${E}: PIM ${p} cycles (${pimRef}), host ${hh} (${hostRef}), speedup ${(hh / p).toFixed(2)} (${(hostRef / pimRef).toFixed(2)})`);
   }
+  // Kernel program (issue 26): padded tiles and mode switches; references: 4096x4096 and
+  // 1024x4096 (one 4096-output tile, the same command stream in PIMSimulator) 13300 cycles;
+  // 4096x1024 ~3540 (issue 26's PIMSimulator run: the model's former 3002 was 18% fast).
+  const bare: PimArchConfig = { ...c, pim: { ...c.pim, kernel: { outputTile: 'channel', padTiles: false, modeSwitchesPerKernel: 0, modeSwitchesPerPass: 0 } } };
+  for (const [n, k, ref] of [[4096, 4096, 13300], [1024, 4096, 13300], [4096, 1024, 3542], [4096, 128, NaN], [4096, 129, NaN], [4097, 4096, NaN]] as const) {
+    const withProgram = simulatePim(gemv(n, k), c, q).cycles;
+    const without = simulatePim(gemv(n, k), bare, q).cycles;
+    console.log(`HBM-PIM GEMV ${n}x${k} (out x in): ${withProgram} cycles with the kernel program, ${without} without${Number.isNaN(ref) ? '' : ` (PIMSimulator ${ref}: ${(100 * (withProgram / ref - 1)).toFixed(1)}% vs ${(100 * (without / ref - 1)).toFixed(1)}%)`}`);
+  }
   let m = 1;
   while (planOp(gemv(4096, 4096, m), base, q).unit === 'pim') m++;
   console.log(`host GEMM overtakes PIM (4096x4096, auto dispatch) at batch ${m}`);
