@@ -11,6 +11,7 @@ import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import type { ArchConfig } from '../../config/arch.ts';
+import { envelopeWarnings } from '../../config/validation.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
   arch: string;
@@ -45,6 +46,7 @@ export const simulateCommand = {
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);
+    for (const w of envelopeWarnings(arch, { threads: a.threads })) io.err(`warning: ${w}\n`);
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
