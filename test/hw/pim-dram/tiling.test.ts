@@ -72,6 +72,19 @@ describe('output tiles span all 64 channels: 64 × 8 PCUs × 8 GRF_B = 4,096 out
   });
 });
 
+describe('the padded MACs are executed, so they are charged', () => {
+  it('1024×4096 burns the MAC energy of 4096×4096 (useful fraction 0.25); 4096×129 useful 129/256; without padTiles only the useful MACs are charged', () => {
+    const a = simulatePim(gemv(1024, 4096), aquabolt(), fp16);
+    const b = simulatePim(gemv(4096, 4096), aquabolt(), fp16);
+    expect(a.breakdown!['pimUsefulMacFraction']).toBe(0.25);
+    expect(b.breakdown!['pimUsefulMacFraction']).toBe(1);
+    expect(Math.abs(a.energyPj.compute / b.energyPj.compute - 1)).toBeLessThan(0.01); // the host's partial-sum adds differ
+    expect(simulatePim(gemv(4096, 129), aquabolt(), fp16).breakdown!['pimUsefulMacFraction']).toBeCloseTo(129 / 256, 12);
+    const unpadded = simulatePim(gemv(1024, 4096), aquabolt({ padTiles: false }), fp16);
+    expect(unpadded.energyPj.compute).toBeLessThan(0.3 * b.energyPj.compute);
+  });
+});
+
 describe('input tiles are whole GRF_A loads: 8 bursts × 16 FP16 = 128 inputs', () => {
   it('128 inputs run one tile (256 MAC cycles per channel), 129 run two full tiles (512); unpadded the 129th input costs one burst per GRF_B (288)', () => {
     expect(mac(4096, 128)).toBe(8 * 8 * 4);
