@@ -1,12 +1,8 @@
 /**
- * Published FlightLLM figures (data/reference/flightllm.json), computed from the configs alone:
- * LLaMA-2-7B decode, batch 1. Two kinds of reference, named in every test:
- *  - MEASURED: U280, 55 token/s on the board (artifact README, paper Fig. 1; context not
- *    published: checked at 512, and over 128–2047 for the spread).
- *  - PROJECTED: VHK158, ~92.5 token/s decode and the 289.9 / 1181.4 ms prefills, from the
- *    authors' instruction-level profiler (no hardware involved; their 512-prompt/1024-decode case
- *    averages context ≈ 1024). The U280 has no published prefill.
- * Tolerance 25%.
+ * Published FlightLLM figures (shared/reference/flightllm.json), computed from the configs alone:
+ * LLaMA-2-7B decode, batch 1. U280: 55 token/s measured on the board (context not published:
+ * checked at 512, and over 128–2047 for the spread). VHK158: ~92.5 token/s from the authors'
+ * model (their 512-prompt/1024-decode case averages context ≈ 1024). Tolerance 25%.
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
@@ -19,6 +15,9 @@ function tokensPerSecond(rel: string, context: number): number {
   return run(buildFor('llama-2-7b', { phase: 'decode', batch: 1, context }), loadArch(archPath(rel)), q).totals.tokensPerSecond;
 }
 
+// Two kinds of reference, named in every test (issue 26): MEASURED — the U280's 55 token/s on the
+// board; PROJECTED — the VHK158 decode and prefill figures of the authors' instruction-level
+// profiler (no hardware involved). The U280 has no published prefill.
 describe('FlightLLM fidelity (±25%)', () => {
   it('MEASURED: U280 decode, 55 token/s on the board', () => {
     const t = tokensPerSecond('fpga/u280-flightllm', 512);
