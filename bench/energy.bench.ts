@@ -118,6 +118,16 @@ function flightllm(all: Preset[]): void {
       const ratio = rg.totals.energyPerTokenJ / rf.totals.energyPerTokenJ;
       console.log(`  modeled energy-efficiency ratio FPGA/GPU(${name}) = ${ratio.toFixed(2)}× vs published ${published?.value ?? 6}×: gap ${gap(ratio, Number(published?.value ?? 6))}`);
     }
+    // Where the gap sits (issue 26): split the ratio into its two sides against the U280's
+    // measured J/token (board power / token rate) and the V100S J/token the published ratio implies.
+    if (rg16 && typeof rg16 !== 'string') {
+      const pub = Number(published?.value ?? 6);
+      const fpgaMeasuredJ = Number(power?.value ?? 45) / 55;
+      const gpuImpliedJ = pub * fpgaMeasuredJ;
+      console.log(`  ratio split: U280 modeled ${rf.totals.energyPerTokenJ.toFixed(3)} J/token vs measured ${fpgaMeasuredJ.toFixed(3)} (×${(rf.totals.energyPerTokenJ / fpgaMeasuredJ).toFixed(2)}); ` +
+        `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${(rg16.totals.energyPerTokenJ / gpuImpliedJ).toFixed(2)}): ` +
+        `the GPU side holds the gap; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`);
+    }
   }
 }
 

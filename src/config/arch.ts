@@ -7,6 +7,7 @@
 import type { ComputeDtype } from '../quant/types.ts';
 import { energySectionSchema } from '../energy/schema.ts';
 import type { EnergyOverride } from '../energy/account.ts';
+import { validationSchema, type ValidationEnvelope } from './validation.ts';
 
 export interface Calibration {
   value: number;
@@ -37,6 +38,8 @@ export interface ArchConfig {
   /** Energy-table overrides keyed by table key (src/energy/schema.ts, docs/energy.md). */
   energy?: Record<string, EnergyOverride>;
   sources?: Record<string, string>;
+  /** Validation envelopes (src/config/validation.ts): runs outside them warn. */
+  validation?: ValidationEnvelope[];
   /** The kind-specific section (gpu, fpga, pim, lut …). */
   [section: string]: unknown;
 }
@@ -103,6 +106,7 @@ export const archBaseProperties = {
     },
   },
   energy: energySectionSchema,
+  validation: validationSchema,
   sources: {
     type: 'object',
     description: 'JSON pointer of a value -> where it comes from (datasheet, paper section, repository file).',

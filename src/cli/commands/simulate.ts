@@ -11,6 +11,7 @@ import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import type { ArchConfig } from '../../config/arch.ts';
+import { envelopeWarnings } from '../../config/validation.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
   arch: string;
@@ -45,11 +46,13 @@ export const simulateCommand = {
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);
+    // Printed after a successful run only (an invalid --threads is an error, not a warning).
+    const envelope = envelopeWarnings(arch, { threads: a.threads });
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
       if (a.html) writeRunHtml(a.html, result, io);
-      for (const w of result.warnings) io.err(`warning: ${w}\n`);
+      for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
       return 0;
     }
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
@@ -60,7 +63,7 @@ export const simulateCommand = {
     }));
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
-    for (const w of result.warnings) io.err(`warning: ${w}\n`);
+    for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
     return 0;
   },
 };

@@ -19,6 +19,10 @@
  *    input tile once per output tile and reads each output once; input-stationary (AiM-style)
  *    broadcasts each input tile once and reads partial sums after every output tile, which the
  *    host adds (inputTiles partials per output).
+ * Kernel program (`pim.kernel`, issue 26): with outputTile 'system' (HBM-PIM as PIMSimulator's
+ *    executeGemv runs it) one output tile spans every channel's units and inputs are never split
+ *    across channels, so a matrix with fewer outputs than channels × units × regs is padded to
+ *    the tile; with padTiles the last input tile runs the whole tile's commands.
  * 5. Vectors (batch) are the outermost loop: a unit accumulates one vector at a time, so weights
  *    are re-streamed once per vector (PIM has no reuse across the batch: this is what lets a
  *    host GEMM overtake PIM as the batch grows).
@@ -59,6 +63,8 @@ export interface GemvMapping {
   partialsPerOutput: number;
   /** Channels doing work. */
   activeChannels: number;
+  /** Inputs each pass's commands cover: inputsPerChannel, or whole input tiles when the program pads them. */
+  paddedInputsPerChannel: number;
 }
 
 export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMapping {
@@ -75,11 +81,18 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
   let outputsPerChannel: number;
   let inputsPerChannel = job.inputs;
   let activeChannels: number;
+  const systemTile = c.pim.kernel?.outputTile === 'system';
   if (job.groups >= C) {
     groupsPerChannel = Math.ceil(job.groups / C);
     channelsPerGroup = 1;
     outputsPerChannel = job.outputs;
     activeChannels = C;
+  } else if (systemTile) {
+    // One output tile spans all the group's channels (U · regs outputs each); K is never split.
+    groupsPerChannel = 1;
+    channelsPerGroup = Math.floor(C / job.groups);
+    outputsPerChannel = Math.ceil(job.outputs / (channelsPerGroup * U * regs)) * U * regs;
+    activeChannels = job.groups * channelsPerGroup;
   } else {
     groupsPerChannel = 1;
     channelsPerGroup = Math.floor(C / job.groups);
@@ -93,7 +106,8 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
   }
   const outputTiles = Math.ceil(outputsPerChannel / (U * regs));
   const inputTiles = Math.ceil(inputsPerChannel / inputTileElems);
-  const burstsPerOutputRow = Math.ceil(inputsPerChannel / elemsPerBurst);
+  const paddedInputsPerChannel = c.pim.kernel?.padTiles ? inputTiles * inputTileElems : inputsPerChannel;
+  const burstsPerOutputRow = Math.ceil(paddedInputsPerChannel / elemsPerBurst);
   // Lanes are reduced by the unit's adder tree ('bank') or the buffer die; the host adds the rest.
   const lanes = c.pim.reduction.location === 'host' ? elemsPerBurst : 1;
   const loopOrder: LoopOrder = c.pim.mapping?.loopOrder ?? 'output-stationary';
@@ -114,5 +128,6 @@ export function mapGemv(job: GemvJob, c: PimArchConfig, d: ResolvedDram): GemvMa
     macCommandsPerPass: inputStationary ? (regs * burstsPerOutputRow * outputTiles) / inputTiles : regs * burstsPerOutputRow,
     partialsPerOutput: lanes * kSplit * (inputStationary ? inputTiles : 1),
     activeChannels,
+    paddedInputsPerChannel,
   };
 }

@@ -77,7 +77,11 @@ export function pimGemv(job: GemvJob, c: PimArchConfig, macs: number): Part {
   const busBytes = s.stats.busBursts * d.org.burstBytes * m.activeChannels;
   const bankBytes = s.stats.bankBursts * d.org.burstBytes * m.activeChannels;
   const bankActivations = s.stats.bankActivations * m.activeChannels;
-  const work: EnergyWork['compute'] = [{ key: `mac:${c.pim.unit.dtype}`, count: macs }];
+  // A fixed kernel program (pim.kernel.padTiles) executes — and burns — the padded MACs too:
+  // every MAC command moves one burst of elemsPerBurst MACs in each unit of each active channel.
+  const executedMacs = m.passes * m.macCommandsPerPass * m.unitsPerChannel * m.elemsPerBurst * m.activeChannels;
+  const chargedMacs = c.pim.kernel?.padTiles ? Math.max(macs, executedMacs) : macs;
+  const work: EnergyWork['compute'] = [{ key: `mac:${c.pim.unit.dtype}`, count: chargedMacs }];
   if (hostAdds > 0) work.push({ key: 'add:fp32', count: hostAdds });
   const unitBound = s.unitCyclesPerMac > pimTiming(c, d).nCCDL;
   const macShare = seconds > 0 ? cyclesToSeconds(s.macCycles, d.timing) / seconds : 0;
@@ -97,6 +101,7 @@ export function pimGemv(job: GemvJob, c: PimArchConfig, macs: number): Part {
       pimPasses: m.passes,
       pimKSplit: m.kSplit,
       pimActiveChannelFraction: activeFrac,
+      pimUsefulMacFraction: executedMacs > 0 ? Math.min(1, macs / executedMacs) : 1,
       hostReduceSeconds: reduceSeconds,
     },
     bound: unitBound ? 'compute' : macShare < 0.5 ? 'overhead' : 'memory',

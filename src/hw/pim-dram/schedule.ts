@@ -40,6 +40,29 @@ export function pimTiming(c: PimArchConfig, d: ResolvedDram): DramTiming {
   return c.pim.unit.columnSpacing === 'nCCDS' ? { ...d.timing, nCCDL: d.timing.nCCDS } : d.timing;
 }
 
+/** A row no weight or operand occupies: the reserved rows mode-switch accesses address. */
+const RESERVED_ROW = 0x3fff_ffff;
+
+/**
+ * `n` mode-switch accesses (PIMSimulator: park-in/out reads, SB→HAB→HAB_PIM writes, CRF
+ * programming), in program order: each opens its reserved row in every bank (closing the open
+ * rows first) and moves one burst over the bus. `distinctRows`: every access addresses another
+ * reserved row (the kernel's entry/exit sequence: 1<<12, 0x17ff, 0x3fff, 0x1fff); otherwise they
+ * share one (the per-pass HAB_PIM→HAB→HAB_PIM pair, both to the mode row 0x3fff). The banks' own
+ * rows are reopened by the next command that needs them.
+ */
+export function modeSwitches(ch: DramChannel, n: number, banks: number[], cur: number, distinctRows: boolean): number {
+  for (let k = 0; k < n; k++) {
+    const row = RESERVED_ROW - (distinctRows ? k % 2 : 0);
+    if (banks.some((b) => ch.openRow(b) !== row)) {
+      cur = ch.prechargeAll(cur);
+      cur = ch.issueEarliest({ kind: 'ACT', banks, row }, cur);
+    }
+    cur = ch.issueEarliest({ kind: 'WR', banks, row }, cur);
+  }
+  return cur;
+}
+
 interface PassState {
   ch: DramChannel;
   offset: number[];
@@ -54,7 +77,7 @@ function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d
   const cols = d.org.rowBytes / d.org.burstBytes;
   const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));
   const allBanks = sets.flat();
-  const tileElemsOf = (i: number) => Math.min(m.inputTileElems, m.inputsPerChannel - i * m.inputTileElems);
+  const tileElemsOf = (i: number) => Math.min(m.inputTileElems, m.paddedInputsPerChannel - i * m.inputTileElems);
   const writeTile = (i: number) => {
     const writes = Math.ceil((tileElemsOf(i) * job.inputBits) / 8 / d.org.burstBytes);
     for (let w = 0; w < writes; w++) s.lastCol = s.ch.issueEarliest({ kind: 'WR', banks: allBanks, buffer: true }, s.lastCol);
@@ -88,6 +111,7 @@ function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d
       for (let r = 0; r < out; r++) s.lastCol = s.ch.issueEarliest({ kind: 'RD', banks: [], buffer: true }, s.lastCol);
     }
   };
+  if (pass > 0) s.lastCol = modeSwitches(s.ch, c.pim.kernel?.modeSwitchesPerPass ?? 0, allBanks, s.lastCol, false);
   if (m.loopOrder === 'output-stationary') {
     // One output tile: every input tile is broadcast and accumulated, then the outputs read once.
     for (let i = 0; i < m.inputTiles; i++) {
@@ -111,6 +135,9 @@ function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: Resol
   const t = pimTiming(c, d);
   const unitCycles = unitCyclesPerBurst(c, t, m.elemsPerBurst);
   const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
+  // The kernel's mode switches (entry and exit) are issued up front: they are serialized with the
+  // passes either way, and the steady-state period (second pass − first) stays free of them.
+  s.lastCol = modeSwitches(s.ch, c.pim.kernel?.modeSwitchesPerKernel ?? 0, Array.from({ length: d.banksPerChannel }, (_, b) => b), s.lastCol, true);
   const after: { end: number; stats: ChannelStats }[] = [];
   for (let k = 0; k < passes; k++) {
     runPass(s, job, m, c, d, unitCycles, k);
@@ -122,7 +149,7 @@ function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: Resol
 const memo = new Map<string, PimSchedule>();
 
 export function scheduleGemv(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
-  const key = JSON.stringify([job, m, c.pim.dram, c.pim.unit, c.pim.globalBuffer, c.pim.reduction]);
+  const key = JSON.stringify([job, m, c.pim.dram, c.pim.unit, c.pim.globalBuffer, c.pim.reduction, c.pim.kernel]);
   const hit = memo.get(key);
   if (hit) return { ...hit, stats: { ...hit.stats } };
   const r = scheduleGemvUncached(job, m, c, d);
@@ -170,16 +197,19 @@ export function scheduleElementwise(elements: number, inputs: number, elemBytes:
   const U = d.banksPerChannel / bpu;
   const g = c.pim.unit.accumulatorRegisters;
   const cols = d.org.rowBytes / d.org.burstBytes;
-  const perBank = Math.ceil((elements * elemBytes) / (d.channels * d.banksPerChannel * d.org.burstBytes));
-  if (perBank <= 0) return noWork();
-  const groups = Math.ceil(perBank / g);
+  const exact = Math.ceil((elements * elemBytes) / (d.channels * d.banksPerChannel * d.org.burstBytes));
+  if (exact <= 0) return noWork();
+  const groups = Math.ceil(exact / g);
+  // A fixed program (padTiles) runs whole groups of accumulatorRegisters bursts in every bank.
+  const perBank = c.pim.kernel?.padTiles ? groups * g : exact;
   const rowsPerOperand = Math.ceil(perBank / cols) + 1;
   const sets = Array.from({ length: bpu }, (_, p) => Array.from({ length: U }, (_, u) => u * bpu + p));
   const elemsPerBurst = Math.floor(d.org.burstBytes / elemBytes);
   const unitCycles = unitCyclesPerBurst(c, t, elemsPerBurst);
+  const switches = c.pim.kernel?.modeSwitchesPerKernel ?? 0;
   const run = (n: number) => {
     const ch = new DramChannel(t, d.org);
-    let cur = 0;
+    let cur = modeSwitches(ch, switches, sets.flat(), 0, true);
     let lastMac = -1e9;
     for (let k = 0; k < n; k++) {
       const bursts = Math.min(g, perBank - k * g);

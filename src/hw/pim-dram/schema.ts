@@ -63,12 +63,34 @@ export interface PimSection {
     /** Ops with more input vectors sharing one matrix (GEMM M, attention queries per KV head) run on the host. */
     pimMaxVectors?: number;
   };
+  /** How the device's fixed command program tiles a kernel (issue 26; absent: per-channel tiles, no padding, no mode switches). */
+  kernel?: PimKernelProgram;
   concurrency: {
     /** NeuPIMs dual row buffers: host (NPU) memory traffic proceeds while banks compute. */
     dualRowBuffer: boolean;
     /** NeuPIMs sub-batch interleaving: two sub-batches pipeline host and PIM work. */
     subBatchInterleave: boolean;
   };
+}
+
+/**
+ * The fixed command program of a PIM kernel (issue 26): the tiles it pads to and the mode-switch
+ * accesses around it (HBM-PIM: SAITPublic/PIMSimulator src/tests/PIMKernel.cpp executeGemv /
+ * executeEltwise). A separate block so the rest of the section is unchanged when it is absent.
+ */
+export interface PimKernelProgram {
+  /**
+   * 'system': one output tile spans every channel (channels × units × accumulatorRegisters
+   * outputs), inputs are never split across channels, and a smaller matrix is padded to the tile.
+   * 'channel' (default): outputs spread over the channels, inputs split when they cannot fill them.
+   */
+  outputTile?: 'system' | 'channel';
+  /** The last input tile (GEMV) or element group (elementwise) runs the whole tile's commands. Default false. */
+  padTiles?: boolean;
+  /** Mode-switch accesses (a write or read to a reserved row of every bank) around each kernel. Default 0. */
+  modeSwitchesPerKernel?: number;
+  /** Mode-switch accesses before every GEMV pass after the first (PIM mode left and re-entered). Default 0. */
+  modeSwitchesPerPass?: number;
 }
 
 /** A host made of systolic arrays (systolic.ts): geometry, clock, scratchpad and dataflow. */
@@ -185,6 +207,17 @@ export const pimSectionSchema = {
       properties: {
         gemm: policy, attention: policy, elementwise: policy,
         pimMaxVectors: { ...posInt, description: 'Ops with more vectors per matrix (GEMM M, queries per KV head) go to the host whatever the policy. Default: no limit.' },
+      },
+    },
+    kernel: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The fixed PIM command program (docs/models/pim-dram.md "Tile padding and mode switches"). Absent: per-channel tiles, no padding, no mode switches.',
+      properties: {
+        outputTile: { enum: ['system', 'channel'], description: "'system': one output tile spans all channels (channels x units x accumulatorRegisters), inputs never split across channels, small matrices padded (HBM-PIM). 'channel' (default): outputs spread over channels, inputs split when outputs cannot fill them." },
+        padTiles: { type: 'boolean', description: 'The last input tile / element group runs the whole tile of commands (a fixed CRF program). Default false.' },
+        modeSwitchesPerKernel: { type: 'integer', minimum: 0, maximum: 64, description: 'Reserved-row accesses around each kernel (park-in/out, SB/HAB/PIM mode changes, CRF programming). Default 0.' },
+        modeSwitchesPerPass: { type: 'integer', minimum: 0, maximum: 64, description: 'Reserved-row accesses before each GEMV pass after the first (PIM mode left and re-entered per output tile and vector). Default 0.' },
       },
     },
     concurrency: {

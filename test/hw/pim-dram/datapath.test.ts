@@ -19,7 +19,8 @@ describe('per-bank precision and reduction order of the PIM configs', () => {
   });
 
   it('a narrow GEMV split over channels shows as banks = kSplit in the reduction order', () => {
-    const o = pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl'), { groups: 1, inputs: 4096, outputs: 64, vectors: 1, weightBits: 16, inputBits: 16 });
+    // Per-channel output tiles (the kSplit mapping); Aquabolt's own 'system' tile never splits K.
+    const o = pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { kernel: { outputTile: 'channel' } } }), { groups: 1, inputs: 4096, outputs: 64, vectors: 1, weightBits: 16, inputBits: 16 });
     expect(o.banks).toBe(32);
   });
 

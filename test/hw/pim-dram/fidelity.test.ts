@@ -78,7 +78,7 @@ describe('the batch size where the host GEMM overtakes PIM', () => {
   });
 });
 
-describe('NeuPIMs (ASPLOS 2024) gains: GPT-3 7B decode on the NeuPIMs simulator configuration', () => {
+describe('NeuPIMs (ASPLOS 2024) gains at one chosen point, b256 ctx128 (the exception: neupims-sweep.test.ts tests the operating points and the knownGap)', () => {
   const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
   const neu = makeArch<PimArchConfig>('pim/neupims');
   const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };

@@ -18,6 +18,9 @@ const fp16 = parseQuantScheme('fp16');
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
 const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
 const onPim = { pim: { dispatch: { gemm: 'pim', attention: 'pim', elementwise: 'pim' } } };
+/** The schedule without the kernel program (per-channel tiles, no padding, no mode switches): test/hw/pim-dram/tiling.test.ts covers it. */
+const bare = { outputTile: 'channel', padTiles: false, modeSwitchesPerKernel: 0, modeSwitchesPerPass: 0 };
+const onPimBare = { pim: { ...onPim.pim, kernel: bare } };
 
 describe('pim-dram configs', () => {
   it('every arch-configs/pim file validates, and pim-gpt extends gddr6-aim', () => {
@@ -47,7 +50,7 @@ describe('pim-dram configs', () => {
 
 describe('GEMV mapping and command schedule', () => {
   it('4096×4096 FP16: 2048 MAC commands per channel at nCCDL, 64 all-bank activations, weights read once in the banks', () => {
-    const r = simulatePim(gemv(4096, 4096), aquabolt(onPim), fp16);
+    const r = simulatePim(gemv(4096, 4096), aquabolt(onPimBare), fp16);
     expect(r.breakdown!['pimMacCycles']).toBe(2048 * 4);
     expect(r.breakdown!['pimRowActivations']).toBe(64);
     expect(r.bytes['pim-bank']).toBe(4096 * 4096 * 2);
@@ -80,7 +83,7 @@ describe('GEMV mapping and command schedule', () => {
   });
 
   it('row-buffer hits: a unit\'s slice that just fills one row opens 1 row; one more input opens 2', () => {
-    const c = aquabolt(onPim);
+    const c = aquabolt(onPimBare);
     // 8 outputs per PCU × 64 inputs × 2 B = 1 KB = one row per bank.
     const fits = simulatePim(gemv(4096, 64), c, fp16);
     const over = simulatePim(gemv(4096, 65), c, fp16);
@@ -89,7 +92,7 @@ describe('GEMV mapping and command schedule', () => {
   });
 
   it('maps small matrices by splitting inputs over idle channels (kSplit) and large ones by outputs', () => {
-    const c = aquabolt();
+    const c = aquabolt({ pim: { kernel: bare } });
     const d = resolveDram(c);
     const big = mapGemv({ groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }, c, d);
     expect(big).toMatchObject({ kSplit: 1, outputTiles: 1, inputTiles: 32, outputsPerChannel: 4096 / 64, activeChannels: 64 });
@@ -175,7 +178,7 @@ describe('dispatch between PIM and the host', () => {
   });
 
   it('energy: off-chip = bank bytes × pim-bank-column + rows opened × dram-activate + bus bytes × dram', () => {
-    const c = aquabolt(onPim);
+    const c = aquabolt(onPimBare);
     const r = simulatePim(gemv(4096, 4096), c, fp16);
     // 64 channels × 64 all-bank ACTs × 8 banks × 1 KB rows.
     const opened = 64 * 64 * 8 * 1024;
