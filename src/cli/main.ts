@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { COMMANDS } from './commands/index.ts';
 import { processIo, type Io } from './io.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
+import { packageVersion } from '../build/build-info.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -17,7 +18,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
     .help()
-    .version(false)
+    .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
