@@ -13,6 +13,11 @@ import { closeMatches } from '../util/close-matches.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  // Handled here, not by yargs (whose --version exits the process, and needs no command).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
   let parser = yargs(argv)
     .scriptName('accelscope')
     .usage('$0 <command> [options]')
@@ -20,7 +25,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
     .help()
-    .version(packageVersion())
+    .version(false)
+    .option('version', { alias: 'V', type: 'boolean', global: false, describe: 'print the version (alone: accelscope --version)' })
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
