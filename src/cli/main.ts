@@ -27,7 +27,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .help()
     .version(false)
     .option('version', { alias: 'V', type: 'boolean', global: false, describe: 'print the version (alone: accelscope --version)' })
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    // yargs renders (and caches) the command's help after every handler; wrapping it is most of
+    // that cost, so text is wrapped only when help is asked for.
+    .wrap(argv.includes('--help') || argv.includes('-h') ? Math.min(110, process.stdout.columns || 110) : null)
     .fail((msg, err) => {
       if (err) throw err;
       throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg) + flagSuggestion(msg, parser as unknown as YargsInternals));
