@@ -43,7 +43,7 @@ export default function bench(): void {
   console.log(`start-up, median of ${runs} interleaved runs (wall clock; a loaded machine inflates all of them alike):`);
   cases.forEach(([name], j) => {
     const m = median(times[j]!);
-    console.log(`  ${name.padEnd(46)} ${m.toFixed(0).padStart(6)} ms  ${(m / base).toFixed(2)}× node -e 0`);
+    console.log(`  ${name.padEnd(50)} ${m.toFixed(0).padStart(6)} ms  ${(m / base).toFixed(2)}× node -e 0`);
   });
   const ratio = median(times[1]!) / base;
   console.log(`  formats fp16 --codes --json / node -e 0 = ${ratio.toFixed(2)}× (target ≤ 3×) ${ratio <= 3 ? 'OK' : 'MISSED'}`);
