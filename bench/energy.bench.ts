@@ -1,6 +1,6 @@
 /**
  * Energy figures (issue 9): energy per token of every preset, and the gap to the published
- * energy comparisons in shared/reference/ where a preset for both sides exists:
+ * energy comparisons in data/reference/ where a preset for both sides exists:
  *   - FlightLLM on an Alveo U280 vs a V100S-class GPU: 6.0× energy efficiency (flightllm.json
  *     energy_efficiency_vs_V100S_U280, FPGA'24 abstract); U280 anchor 55 token/s at 45 W.
  *   - T-MAC vs llama.cpp on the Jetson AGX Orin CPU, Llama-2-7B W2: 0.66 vs 2.12 J/token = 3.2×
@@ -21,7 +21,7 @@ import { timeIt } from './timing.ts';
 import type { GemmOp } from '../src/workload/graph.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SHARED = resolve(ROOT, '../shared/reference');
+const REFERENCE = resolve(ROOT, 'data/reference');
 
 interface Preset { file: string; arch: ArchConfig }
 
@@ -77,7 +77,7 @@ function line(r: RunResult): string {
 const gap = (modeled: number, published: number) => `${modeled >= published ? '+' : ''}${((100 * (modeled - published)) / published).toFixed(0)}%`;
 
 function readRef(file: string, param: string): { value: unknown; source: string } | undefined {
-  const p = resolve(SHARED, file);
+  const p = resolve(REFERENCE, file);
   if (!existsSync(p)) return undefined;
   const doc = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
   for (const v of Object.values(doc)) {

@@ -21,7 +21,7 @@ const gemm = (m: number, n: number, k: number): GemmOp => ({
 
 export default function bench(): void {
   const arch = loadArch('arch-configs/gpu/h100-sxm.json') as GpuArchConfig;
-  const measured = JSON.parse(readFileSync('../shared/reference/measured/h100-gemm-llama2-7b-fp16-bf16.json', 'utf8')) as { results: Point[] };
+  const measured = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-fp16-bf16.json', import.meta.url), 'utf8')) as { results: Point[] };
   console.log('H100 GEMM: model vs measured cuBLAS (l2State flushed, as measured)');
   console.log('shape                    M      N      K  dtype  measured    model   error  bound    tile       splitK');
   const errs: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * LUT tensor-core model figures: T-MAC decode tokens/s against the published table
- * (shared/reference/lut.json), LUT Tensor Core vs dequantize-then-MMA on the same chip, and the
+ * (data/reference/lut.json), LUT Tensor Core vs dequantize-then-MMA on the same chip, and the
  * time to build + simulate one decode step.
  */
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ const WORKLOAD: Record<string, [string, string]> = {
 };
 
 export default function bench(): void {
-  const ref = JSON.parse(readFileSync('../shared/reference/lut.json', 'utf8')) as { t_mac: { param: string; value: unknown }[] };
+  const ref = JSON.parse(readFileSync(new URL('../data/reference/lut.json', import.meta.url), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
   type Row = { model: string; device: string; threads: number; tmac_tokens_per_s: number; context?: number };
   const find = (p: string) => ref.t_mac.find((e) => e.param === p)!.value;
   const rows: Row[] = [

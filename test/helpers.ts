@@ -10,7 +10,10 @@ import { captureIo } from '../src/cli/io.ts';
 import { AccelscopeError } from '../src/util/errors.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const SHARED = resolve(ROOT, '../shared');
+/** The repository's copies of the published reference data (data/reference/, data/measured/). */
+export const DATA = resolve(ROOT, 'data');
+/** Real traced graphs (test/fixtures/README.md). */
+export const FIXTURES = resolve(ROOT, 'test/fixtures');
 
 export function modelPath(name: string): string {
   return resolve(ROOT, 'workloads/models', `${name}.json`);

@@ -7,9 +7,17 @@ import yargs from 'yargs';
 import { COMMANDS } from './commands/index.ts';
 import { processIo, type Io } from './io.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
+import { packageVersion } from '../build/build-info.ts';
+import { resolveShippedArgs } from './shipped-names.ts';
+import { closeMatches } from '../util/close-matches.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  // Handled here, not by yargs (whose --version exits the process, and needs no command).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
   let parser = yargs(argv)
     .scriptName('accelscope')
     .usage('$0 <command> [options]')
@@ -18,10 +26,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .recommendCommands()
     .help()
     .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    .option('version', { alias: 'V', type: 'boolean', global: false, describe: 'print the version (alone: accelscope --version)' })
+    // yargs renders (and caches) the command's help after every handler; wrapping it is most of
+    // that cost, so text is wrapped only when help is asked for.
+    .wrap(argv.includes('--help') || argv.includes('-h') ? Math.min(110, process.stdout.columns || 110) : null)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg));
+      throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg) + flagSuggestion(msg, parser as unknown as YargsInternals));
     });
   for (const c of COMMANDS) {
     parser = parser.command({
@@ -30,7 +41,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       builder: c.builder,
       handler: async (args: unknown) => {
         rejectRepeatedFlags(args as Record<string, unknown>, (parser as unknown as YargsInternals).getOptions().array);
-        code = await c.handler(args, io);
+        const name = (Array.isArray(c.command) ? c.command[0]! : c.command).split(' ')[0]!;
+        code = await c.handler(resolveShippedArgs(name, args as Record<string, unknown>), io);
       },
     });
   }
@@ -61,7 +73,20 @@ function oneLine(msg: string): string {
   return msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 }
 
+/** "Unknown argument: batchh" → "; did you mean --batch?" from the options the command declares. */
+function flagSuggestion(msg: string, y: YargsInternals | undefined): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg.trim());
+  if (!m || !y) return '';
+  // Declared flags as typed (kebab-case), not yargs' camelCase aliases of them.
+  const known = Object.keys(y.getOptions().key ?? {}).filter((k) => k !== '$0' && k.length > 1 && !/[A-Z]/.test(k));
+  const hints = m[1]!.split(',').map((s) => s.trim().replace(/^-+/, '')).flatMap((u) => {
+    const near = closeMatches(u, known, 2);
+    return near.length ? [`--${u}: did you mean ${near.map((k) => `--${k}`).join(' or ')}?`] : [];
+  });
+  return hints.length ? `; ${hints.join('; ')}` : '';
+}
+
 /** yargs exposes the declared options at run time but not in its typings. */
 interface YargsInternals {
-  getOptions(): { array: string[] };
+  getOptions(): { array: string[]; key?: Record<string, boolean> };
 }

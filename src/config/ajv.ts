@@ -1,18 +1,31 @@
-/** One strict ajv instance (draft 2020-12) and the translation of its errors into user errors. */
-import Ajv2020Module from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+/**
+ * One strict ajv instance (draft 2020-12) and the translation of its errors into user errors.
+ * The compiled CLI carries standalone validators generated at build time from the same schemas
+ * and options (src/build/precompiled-validators.ts); ajv itself is only constructed for a schema
+ * that has none.
+ */
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { ajvClass, type AjvClass } from '../build/ajv-class.ts';
 import { AccelscopeError } from '../util/errors.ts';
+import { HAS_PRECOMPILED, precompiledValidator } from '../build/precompiled-validators.ts';
+import { schemaKey } from './schema-key.ts';
 
-type AjvCtor = typeof Ajv2020Module.default;
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as AjvCtor;
+/** The options every validator is built with, at run time and by the build's code generation. */
+export const AJV_OPTIONS: Options = { strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true };
 
-const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+let ajv: InstanceType<AjvClass> | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
+
+/** A fresh ajv instance with the product's options (plus `extra`, e.g. code generation). */
+export function newAjv(extra: Options = {}): InstanceType<AjvClass> {
+  const Ajv2020 = ajvClass();
+  return new Ajv2020({ ...AJV_OPTIONS, ...extra });
+}
 
 export function compile(schema: object): ValidateFunction {
   let v = cache.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = (HAS_PRECOMPILED ? precompiledValidator(schemaKey(schema)) : undefined) ?? (ajv ??= newAjv()).compile(schema);
     cache.set(schema, v);
   }
   return v;

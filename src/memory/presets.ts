@@ -34,7 +34,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 3900, nRFC: 350,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 1024, burstBytes: 32 },
-    source: `${RAMULATOR} python/ramulator/dram/hbm2.py HBM2_2000Mbps (nCL…nWTRL, tRRDS/L 4 ns, tFAW 15 ns, tRFC 350 ns at 8 Gb, tREFI 3.9 µs; org 4 BG × 4 banks, 1 KB page, BL4 × 64 bit = 32 B per pseudo-channel); shared/reference/pim.json dram_timing`,
+    source: `${RAMULATOR} python/ramulator/dram/hbm2.py HBM2_2000Mbps (nCL…nWTRL, tRRDS/L 4 ns, tFAW 15 ns, tRFC 350 ns at 8 Gb, tREFI 3.9 µs; org 4 BG × 4 banks, 1 KB page, BL4 × 64 bit = 32 B per pseudo-channel); data/reference/pim.json dram_timing`,
     unverified: {
       nCWL: `not in the ramulator2 preset; ${NEWTON} CWL 4`,
       nRTP: `not in the ramulator2 preset; ${PIMSIM} tRTPS 4`,
@@ -49,7 +49,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 3900, nRFC: 350,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 1024, burstBytes: 32 },
-    source: `${PIMSIM} (RL 20, WL 8, tRCDRD 14, tRCDWR 10, tRAS 33, tRP 14, tRC 47, tCCDS/L 2/4, tRRDS/L 4/6, tXAW 16, tRTPS 4, tWR 16, tWTRS/L 4/9, tREFI 3900, tRFC 350, BL4, 128 cols × 64 bit = 1 KB rows); shared/reference/pim.json peer_simulator_pimsimulator`,
+    source: `${PIMSIM} (RL 20, WL 8, tRCDRD 14, tRCDWR 10, tRAS 33, tRP 14, tRC 47, tCCDS/L 2/4, tRRDS/L 4/6, tXAW 16, tRTPS 4, tWR 16, tWTRS/L 4/9, tREFI 3900, tRFC 350, BL4, 128 cols × 64 bit = 1 KB rows); data/reference/pim.json peer_simulator_pimsimulator`,
     unverified: {},
   },
   /** The HBM2 of NeuPIMs' simulator (DRAMsim3 HBM2_8Gb_x128, 128-bit legacy channel, BL4 = 64 B). */
@@ -61,7 +61,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 3900, nRFC: 260,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 1024, burstBytes: 64 },
-    source: `${NEWTON} (identical to ${DRAMSIM3} configs/HBM2_8Gb_x128.ini): CL 14, CWL 4, tRCD 14, tRP 14, tRAS 34, tRRD_S/L 4/6, tFAW 30, tCCD_S/L 1/2, tWR 16, tRFC 260, tREFI 3900, BL4, 128-bit; shared/reference/pim.json neupims pim_timing_ini`,
+    source: `${NEWTON} (identical to ${DRAMSIM3} configs/HBM2_8Gb_x128.ini): CL 14, CWL 4, tRCD 14, tRP 14, tRAS 34, tRRD_S/L 4/6, tFAW 30, tCCD_S/L 1/2, tWR 16, tRFC 260, tREFI 3900, BL4, 128-bit; data/reference/pim.json neupims pim_timing_ini`,
     unverified: {
       nRTP: `not in the ini; ${PIMSIM} tRTPS 4`,
       nWTRS: `not in the ini; ${RAMULATOR} HBM2_2000Mbps nWTRS 6`,
@@ -77,7 +77,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 6240, nRFC: 320,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 1024, burstBytes: 32 },
-    source: `${RAMULATOR} python/ramulator/dram/hbm3.py HBM3_6400Mbps (org: 2 × 32-bit pseudo-channels per channel, 4 BG × 4 banks, BL8, 1 KB page); shared/reference/pim.json dram_timing`,
+    source: `${RAMULATOR} python/ramulator/dram/hbm3.py HBM3_6400Mbps (org: 2 × 32-bit pseudo-channels per channel, 4 BG × 4 banks, BL8, 1 KB page); data/reference/pim.json dram_timing`,
     unverified: {
       nCWL: 'not in the retrieved preset; placeholder nCL/2',
       nRFC: 'the preset gives nRFCpb 320 only; used for the all-bank refresh as a placeholder',
@@ -92,7 +92,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 3333, nRFC: 211,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 2048, burstBytes: 32 },
-    source: `${RAMULATOR} python/ramulator/dram/gddr6.py GDDR6_14000_1350mV_double (nRC 79 there; raised to nRAS + nRP = 80; nRFCab 211, nREFI 3333; org 4 BG × 4 banks, 2 KB page per channel, BL16 × 16 bit = 32 B); shared/reference/pim.json dram_timing`,
+    source: `${RAMULATOR} python/ramulator/dram/gddr6.py GDDR6_14000_1350mV_double (nRC 79 there; raised to nRAS + nRP = 80; nRFCab 211, nREFI 3333; org 4 BG × 4 banks, 2 KB page per channel, BL16 × 16 bit = 32 B); data/reference/pim.json dram_timing`,
     unverified: {
       nCWL: 'not in the retrieved preset; placeholder nCL/2',
       nRTP: 'not in the retrieved preset; placeholder 4 (HBM2 tRTPS)',
@@ -108,7 +108,7 @@ export const DRAM_PRESETS: Record<string, DramPreset> = {
       nREFI: 3120, nRFC: 168,
     },
     org: { bankGroups: 4, banksPerGroup: 4, rowBytes: 2048, burstBytes: 32 },
-    source: `${RAMULATOR} python/ramulator/dram/lpddr5.py LPDDR5_6400 (nCL…nWTRL; tRRD 5 ns → 4, tFAW 20 ns → 16, tRFCab 210 ns at 8 Gb → 168 cycles of 1.25 ns; org 4 BG × 4 banks, 2 KB page, BL16 × 16 bit = 32 B); shared/reference/pim.json dram_timing`,
+    source: `${RAMULATOR} python/ramulator/dram/lpddr5.py LPDDR5_6400 (nCL…nWTRL; tRRD 5 ns → 4, tFAW 20 ns → 16, tRFCab 210 ns at 8 Gb → 168 cycles of 1.25 ns; org 4 BG × 4 banks, 2 KB page, BL16 × 16 bit = 32 B); data/reference/pim.json dram_timing`,
     unverified: {
       nCWL: 'not in the retrieved preset; placeholder',
       nREFI: 'tREFI 3.9 µs taken from the DDR/HBM standards (LPDDR5 refreshes per bank); placeholder',

@@ -103,7 +103,7 @@ export class Minifloat {
     this.emin = 1 - bias;
     this.minNormal = pow2(this.emin);
     this.minSubnormal = pow2(this.emin - M);
-    this.max = this.decode(this.maxFiniteMag);
+    this.max = this.decodeSlow(this.maxFiniteMag); // not decode(): that would build the whole table at load
   }
 
   get name(): string {

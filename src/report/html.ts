@@ -11,6 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLED } from '../build/build-info.ts';
 import type { VlSpec } from './charts/common.ts';
 
 export interface ChartSection {
@@ -52,9 +54,10 @@ export function inlineRuntime(): string {
   const require = createRequire(import.meta.url);
   const parts: string[] = [];
   for (const [pkg, file] of RUNTIME) {
-    const dirs = require.resolve.paths(pkg) ?? [];
+    // The compiled package carries the builds in dist/vendor/<pkg>/ (scripts/build.ts copies them).
+    const dirs = BUNDLED ? [fileURLToPath(new URL('./vendor/', import.meta.url))] : require.resolve.paths(pkg) ?? [];
     const path = dirs.map((d) => join(d, pkg, file)).find((p) => existsSync(p));
-    if (!path) throw new Error(`report runtime missing: ${pkg}/${file} not found in node_modules (npm ci)`);
+    if (!path) throw new Error(`report runtime missing: ${pkg}/${file} not found in ${BUNDLED ? 'dist/vendor' : 'node_modules (npm ci)'}`);
     const js = readFileSync(path, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
     parts.push(`<script data-lib="${pkg}">${js}</script>`);
   }

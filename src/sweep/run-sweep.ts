@@ -5,7 +5,6 @@
  * held in memory. Resume skips indices already in the partial file. Sharding keeps the
  * indices i (mod N). The set of lines is identical whatever the number of workers.
  */
-import { Piscina } from 'piscina';
 import { existsSync, renameSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
@@ -14,6 +13,7 @@ import { assertResultsPath, partialPath, readExisting, ResultsWriter } from './r
 import { objectiveDef, type ObjectiveDef } from './objectives.ts';
 import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
+import { BUNDLED } from '../build/build-info.ts';
 
 export interface SweepOptions {
   out: string;
@@ -36,8 +36,11 @@ export interface SweepSummary {
   out: string;
 }
 
-const WORKER = new URL('./worker.ts', import.meta.url).href;
-const TSX = import.meta.resolve('tsx');
+/** The worker entry: the compiled one beside the bundle (dist/sweep-worker.mjs), else the TypeScript source run through tsx. */
+function workerEntry(): { filename: string; execArgv: string[] } {
+  if (BUNDLED) return { filename: new URL('./sweep-worker.mjs', import.meta.url).href, execArgv: [] };
+  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', import.meta.resolve('tsx')] };
+}
 
 export function parseShard(s: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s);
@@ -70,11 +73,11 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
   }
   const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume));
+  const { Piscina } = await import('piscina'); // loaded only when a sweep runs
   const pool = new Piscina({
-    filename: WORKER,
+    ...workerEntry(),
     minThreads: opts.workers,
     maxThreads: opts.workers,
-    execArgv: ['--import', TSX],
     workerData: { spec },
     idleTimeout: 60_000,
   });

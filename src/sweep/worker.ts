@@ -1,5 +1,5 @@
 /** The piscina worker: evaluates a chunk of point indices and returns their JSON lines. */
-import { workerData } from 'piscina';
+import { workerData } from 'node:worker_threads'; // piscina hands its workerData option to the thread
 import { SweepContext, evaluatePoint } from './evaluate.ts';
 import type { ResolvedSpec } from './spec.ts';
 

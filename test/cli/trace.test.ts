@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { archPath, cli, SHARED } from '../helpers.ts';
+import { archPath, cli, FIXTURES } from '../helpers.ts';
 import { outputPaths, parseDims } from '../../src/cli/commands/trace.ts';
 import type { OpGraph } from '../../src/workload/graph.ts';
 import { tinyDecoderOps, traceOf } from '../workload/import/synthetic.ts';
 
-const TRACE = resolve(SHARED, 'fixtures/traces/trace_tinyllama_2layer_prefill64_decode1.json');
-const ONNX = resolve(SHARED, 'fixtures/onnx/tiny_llama_2layer_seq16.onnx');
+const TRACE = resolve(FIXTURES, 'traces/trace_tinyllama_2layer_prefill64_decode1.json');
+const ONNX = resolve(FIXTURES, 'onnx/tiny_llama_2layer_seq16.onnx');
 const H100 = archPath('gpu/h100-sxm');
 const tmp = () => mkdtempSync(resolve(tmpdir(), 'trace-cli-'));
 

@@ -12,6 +12,7 @@ import { opCommand } from './op.ts';
 import { traceCommand } from './trace.ts';
 import { formatsCommand } from './formats.ts';
 import { checkCommand } from './check.ts';
+import { listCommand } from './list.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -33,4 +34,5 @@ export const COMMANDS: CommandModule[] = [
   traceCommand,
   formatsCommand,
   checkCommand,
+  listCommand,
 ];

@@ -112,7 +112,7 @@ export type L2State = 'cold' | 'flushed';
 
 /**
  * 'flushed': the L2 is full of dirty lines (kernel benchmarks write a large buffer before each
- * timed call, e.g. shared/reference/measured), so every line the kernel brings in first evicts a
+ * timed call, e.g. data/measured), so every line the kernel brings in first evicts a
  * dirty one that is written back to DRAM. 'cold' (default): clean L2, nothing to write back.
  */
 export function l2StateOf(options: SimOptions | undefined): L2State {

@@ -1,7 +1,7 @@
 /**
  * AMD/Xilinx DSP48E2 (UltraScale/UltraScale+) datapaths: a 27×18 two's-complement multiplier and
  * a 48-bit accumulator P that wraps modulo 2^48, chained through PCIN/PCOUT (UG579; facts in
- * /work/shared/reference/fpgas.json).
+ * data/reference/fpgas.json).
  *
  *   dsp48e2-int8     one INT8 product per DSP per cycle accumulated in P (48-bit wrap).
  *   dsp48e2-int8x2   two INT8 products per DSP (Xilinx WP486): two activations sharing one

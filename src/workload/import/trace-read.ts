@@ -5,7 +5,6 @@
  * user annotations (`record_function`) that may name phases.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { readJsonFile } from '../../util/json-file.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 
@@ -53,7 +52,7 @@ export function readTrace(file: string): TraceData {
   // export_chrome_trace writes gzip when the path ends in .gz.
   let text: string;
   try {
-    text = gunzipSync(readFileSync(file)).toString('utf8');
+    text = process.getBuiltinModule('node:zlib').gunzipSync(readFileSync(file)).toString('utf8'); // zlib loaded only for .gz
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AccelscopeError('file-not-found', code === 'ENOENT' ? 'no such file' : `cannot read gzip trace (${code ?? (e as Error).message})`, { file });

@@ -1,5 +1,5 @@
 /**
- * Published FlightLLM figures (shared/reference/flightllm.json), computed from the configs alone:
+ * Published FlightLLM figures (data/reference/flightllm.json), computed from the configs alone:
  * LLaMA-2-7B decode, batch 1. U280: 55 token/s measured on the board (context not published:
  * checked at 512, and over 128–2047 for the spread). VHK158: ~92.5 token/s from the authors'
  * model (their 512-prompt/1024-decode case averages context ≈ 1024). Tolerance 25%.

@@ -1,14 +1,14 @@
-/** Measured H100 cuBLAS times (shared/reference/measured): median |error| ≤ 10 %, worst ≤ 35 %. */
+/** Measured H100 cuBLAS times (data/measured): median |error| ≤ 10 %, worst ≤ 35 %. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SHARED } from '../../helpers.ts';
+import { DATA } from '../../helpers.ts';
 import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { gemm, h100 } from './fixtures.ts';
 
 interface Point { shape: string; M: number; N: number; K: number; dtype: string; median_s: number }
-const measured = JSON.parse(readFileSync(resolve(SHARED, 'reference/measured/h100-gemm-llama2-7b-fp16-bf16.json'), 'utf8')) as { results: Point[] };
+const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-fp16-bf16.json'), 'utf8')) as { results: Point[] };
 
 describe('H100 GEMM fidelity against measured cuBLAS kernel times', () => {
   const arch = h100();

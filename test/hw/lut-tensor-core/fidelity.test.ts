@@ -1,5 +1,5 @@
 /**
- * T-MAC's published decode throughput (shared/reference/lut.json, from microsoft/T-MAC
+ * T-MAC's published decode throughput (data/reference/lut.json, from microsoft/T-MAC
  * docs/profiling_data.md: batch 1, CPU only, llama.cpp b2794) reproduced from the arch configs
  * alone. The model is not fitted to these rows; each row is checked with the tolerance below.
  */
@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { loadArch, loadQuant } from '../../../src/config/load.ts';
 import { run } from '../../../src/engine/run.ts';
 import { cpuBandwidthBps, type CpuArch } from '../../../src/hw/lut-tensor-core/cpu.ts';
-import { archPath, buildFor, SHARED } from '../../helpers.ts';
+import { archPath, buildFor, DATA } from '../../helpers.ts';
 
 /** Fidelity tolerance: |model / published − 1| ≤ 25%. */
 const TOLERANCE = 0.25;
@@ -17,7 +17,7 @@ const TOLERANCE = 0.25;
 const CONTEXT = 128;
 
 interface Row { model: string; device: string; threads: number; tmac_tokens_per_s: number }
-const ref = JSON.parse(readFileSync(resolve(SHARED, 'reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
+const ref = JSON.parse(readFileSync(resolve(DATA, 'reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
 const rows = ref.t_mac.find((e) => e.param === 'decode_throughput_table')!.value as Row[];
 
 const ARCH: Record<string, string> = {
@@ -106,7 +106,7 @@ describe('cost scales linearly with weight bits, as published', () => {
   }
 });
 
-// Snapdragon X Elite (Surface Laptop 7 class) rows of shared/reference/lut.json: the README
+// Snapdragon X Elite (Surface Laptop 7 class) rows of data/reference/lut.json: the README
 // headline (BitNet-3B, 20 tok/s on 1 core, 48 on 4) and the 'Compared to NPU' table (Llama-2-7B,
 // input 1024 / output 1024: decode at a ~1.5k-token context). W4 rows are fidelity tests; the
 // others are over-predicted (single-core rate ~1.45× too high) and checked as known gaps.
@@ -147,7 +147,7 @@ describe('Snapdragon X Elite (Surface Laptop 7 class)', () => {
   }
 });
 
-// Prefill (shared/reference/lut.json prefill_surface_laptop7: Llama-2-7B W2, 256-token prompt):
+// Prefill (data/reference/lut.json prefill_surface_laptop7: Llama-2-7B W2, 256-token prompt):
 // compute-bound, so it checks the lookup rate rather than the memory system.
 describe('T-MAC prefill on a Surface Laptop 7 class CPU', () => {
   const pre = ref.t_mac.find((e) => e.param === 'prefill_surface_laptop7')!.value as { threads: number; batch: number; tmac: number }[];
@@ -171,7 +171,7 @@ describe('T-MAC prefill on a Surface Laptop 7 class CPU', () => {
   });
 });
 
-// Jetson AGX Orin, T-MAC CPU, Llama-2-7B W2, 12 threads (shared/reference/lut.json
+// Jetson AGX Orin, T-MAC CPU, Llama-2-7B W2, 12 threads (data/reference/lut.json
 // orin_energy_llama2_7b_w2: 15.62 tok/s). The config is datasheet values only; the 12-thread rate
 // is over-predicted ~3× because nothing sourced bounds what the Orin CPU complex can pull from the
 // LPDDR5 it shares with the GPU (docs/models/lut-tensor-core.md, known gaps).

@@ -5,7 +5,7 @@ import { lutPeakOpsPerSecond, simulateTensorCore, tensorCoreCeilings, type Tenso
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { InfeasibleError } from '../../../src/util/errors.ts';
 import type { GemmOp } from '../../../src/workload/graph.ts';
-import { archPath, buildFor, makeArch, SHARED } from '../../helpers.ts';
+import { archPath, buildFor, DATA, makeArch } from '../../helpers.ts';
 import { loadArch, loadQuant } from '../../../src/config/load.ts';
 import { run } from '../../../src/engine/run.ts';
 
@@ -94,9 +94,9 @@ describe('formats', () => {
 });
 
 // Published: LUT Tensor Core vs a conventional MAC tensor core, INT1 weights × FP16 activations
-// (shared/reference/lut.json; secondary sources): 20.9× compute density, 11.2× energy efficiency.
+// (data/reference/lut.json; secondary sources): 20.9× compute density, 11.2× energy efficiency.
 // The issue asks for direction and order of magnitude: ratio > 1 and within 10× of the figure.
-const lut = JSON.parse(readFileSync(resolve(SHARED, 'reference/lut.json'), 'utf8')) as { lut_tensor_core: { param: string; value: unknown }[] };
+const lut = JSON.parse(readFileSync(resolve(DATA, 'reference/lut.json'), 'utf8')) as { lut_tensor_core: { param: string; value: unknown }[] };
 const published = (p: string) => lut.lut_tensor_core.find((e) => e.param === p)!.value as number;
 const withinOrderOfMagnitude = (model: number, pub: number) => Math.abs(Math.log10(model / pub)) < 1;
 

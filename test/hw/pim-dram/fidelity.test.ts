@@ -1,12 +1,12 @@
 /**
- * Fidelity against published/peer results (shared/reference/pim.json), each with its tolerance.
+ * Fidelity against published/peer results (data/reference/pim.json), each with its tolerance.
  * The model is not fitted to these numbers: every figure comes from the timing sets and the
  * command schedule.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SHARED, makeArch } from '../../helpers.ts';
+import { DATA, makeArch } from '../../helpers.ts';
 import { simulatePim, planOp, pimPeakFlops } from '../../../src/hw/pim-dram/model.ts';
 import { hostStream, resolveDram } from '../../../src/hw/pim-dram/dram.ts';
 import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
@@ -18,7 +18,7 @@ import { scheduleGraph } from '../../../src/hw/pim-dram/concurrency.ts';
 import { run } from '../../../src/engine/run.ts';
 
 const TOL = 0.3;
-const ref = JSON.parse(readFileSync(resolve(SHARED, 'reference/pim.json'), 'utf8'));
+const ref = JSON.parse(readFileSync(resolve(DATA, 'reference/pim.json'), 'utf8'));
 const peer = ref.peer_simulator_pimsimulator.results as { op: string; pim_cycles: number; nonpim_cycles: number; nonpim_bytes_moved: number; pim_cycles_incl_result_readback?: number; elements?: number }[];
 const fp16 = parseQuantScheme('fp16');
 const within = (model: number, published: number) => expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOL);

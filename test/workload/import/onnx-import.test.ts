@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { SHARED } from '../../helpers.ts';
+import { FIXTURES } from '../../helpers.ts';
 import { importOnnx, importOnnxModel } from '../../../src/workload/import/onnx-import.ts';
 import type { OnnxModel, OnnxNode } from '../../../src/workload/import/onnx-proto.ts';
 import { loadModel } from '../../../src/config/load.ts';
@@ -12,7 +12,7 @@ import { opFlops } from '../../../src/workload/ops.ts';
 import type { OpGraph } from '../../../src/workload/graph.ts';
 import { AccelscopeError } from '../../../src/util/errors.ts';
 
-const ONNX = resolve(SHARED, 'fixtures/onnx/tiny_llama_2layer_seq16.onnx');
+const ONNX = resolve(FIXTURES, 'onnx/tiny_llama_2layer_seq16.onnx');
 const spec = loadModel(resolve(import.meta.dirname, 'fixtures/tiny-llama-onnx.json'));
 const flopsOf = (g: OpGraph, kind: string) => g.ops.filter((o) => o.kind === kind).reduce((a, o) => a + opFlops(o), 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { SHARED } from '../../helpers.ts';
+import { FIXTURES } from '../../helpers.ts';
 import { importTrace, importTraceData } from '../../../src/workload/import/trace-import.ts';
 import { parseTrace } from '../../../src/workload/import/trace-read.ts';
 import { loadModel } from '../../../src/config/load.ts';
@@ -13,7 +13,7 @@ import type { OpGraph } from '../../../src/workload/graph.ts';
 import { AccelscopeError } from '../../../src/util/errors.ts';
 import { tinyDecoderOps, traceOf, type Ev } from './synthetic.ts';
 
-const TRACE = resolve(SHARED, 'fixtures/traces/trace_tinyllama_2layer_prefill64_decode1.json');
+const TRACE = resolve(FIXTURES, 'traces/trace_tinyllama_2layer_prefill64_decode1.json');
 const spec = loadModel(resolve(import.meta.dirname, 'fixtures/tinyllama-2layer.json'));
 const gemmFlops = (g: OpGraph) => g.ops.filter((o) => o.kind === 'gemm').reduce((a, o) => a + opFlops(o), 0);
 const fromDoc = (doc: object, opts = {}) => importTraceData(parseTrace(doc, 'synthetic.json'), 'synthetic.json', opts);
