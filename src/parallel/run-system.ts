@@ -13,7 +13,6 @@
 import type { OpGraph, Op } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { Footprint } from '../workload/footprint.ts';
-import { footprint, kvCacheBytes } from '../workload/footprint.ts';
 import { createEvaluator, run, aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
 import type { EnergyBreakdownPj } from '../hw/model.ts';
 import type { System } from '../system/types.ts';
@@ -120,7 +119,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   if (plan.ep > 1 && !experts) throw new AccelscopeError('bad-flag', `--ep ${plan.ep}: ${graph.meta.model} has no experts (num_local_experts) to spread`);
   const tokens = graph.meta.phase === 'prefill' ? mbBatch * (graph.meta.seq ?? 1) : mbBatch;
 
-  const evaluate = createEvaluator(arch, quant);
+  const evaluate = sharedEvaluator(arch, quant);
   const stages = partition(graph, plan.pp);
   const linkMemo = new Map<string, GroupLinks>();
   const links = (ranks: number[]): GroupLinks => {
@@ -232,8 +231,8 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       }
     }
     const computeSeconds = r.totals.seconds;
-    const kv = kvCacheBytes(stageGraph, quant) * m;
-    const f = footprint(stageGraph, quant);
+    const f = r.memory;
+    const kv = f.kvCacheBytes * m;
     const total = f.weightsBytes + kv + f.activationBytes;
     stageRecords.push({
       stage: s, layers: st.layers, computeSeconds, communicationSeconds: commSeconds, sendSeconds, seconds: computeSeconds + commSeconds,
@@ -293,6 +292,25 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       collectives,
     },
   };
+}
+
+/**
+ * One evaluator (op-shape memo) per (arch, quant) pair, kept while both objects live: the stages,
+ * micro-batch sizes and sweep points of one system share their op shapes.
+ */
+const evaluators = new WeakMap<object, WeakMap<object, ReturnType<typeof createEvaluator>>>();
+function sharedEvaluator(arch: System['arch'], quant: QuantScheme): ReturnType<typeof createEvaluator> {
+  let byQuant = evaluators.get(arch);
+  if (!byQuant) {
+    byQuant = new WeakMap();
+    evaluators.set(arch, byQuant);
+  }
+  let e = byQuant.get(quant);
+  if (!e) {
+    e = createEvaluator(arch, quant);
+    byQuant.set(quant, e);
+  }
+  return e;
 }
 
 function prefixed(o: Op, s: number): Op {
