@@ -10,10 +10,10 @@
  *            before its sequence can take the next step; with m ≥ pp the slowest stage sets the beat)
  * Data-parallel replicas run side by side: the step time is one replica's, tokens add up.
  */
-import type { OpGraph, Op } from '../workload/graph.ts';
+import type { OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { Footprint } from '../workload/footprint.ts';
-import { createEvaluator, run, aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
+import { createEvaluator, aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
 import type { EnergyBreakdownPj } from '../hw/model.ts';
 import type { System } from '../system/types.ts';
 import { groupLinks, systemCalibration, type GroupLinks } from '../system/topology.ts';
@@ -25,6 +25,7 @@ import { checkPlan, describePlan, planDevices, rankOf, type ParallelPlan } from 
 import { partition } from './partition.ts';
 import { shardStage, type CommOp } from './shard.ts';
 import { deviceMeta } from './device-meta.ts';
+import { runStage } from './stage-run.ts';
 
 /** The overlap of a collective with its GEMM when the system does not calibrate it. */
 export const DEFAULT_OVERLAP_CHUNKS = {
@@ -163,8 +164,9 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       graph, ops, plan, layers: st.layers, firstStage: s === 0, lastStage: s === plan.pp - 1, experts,
       kvHeads: attn && attn.kind === 'attention' ? attn.kvHeads : graph.meta.kv.kvHeads,
     });
-    const stageGraph: OpGraph = { meta, ops: plan.pp > 1 ? ops.map((o) => prefixed(o, s)) : ops };
-    const r = run(stageGraph, arch, quant, { ignoreCapacity: true, evaluator: evaluate, totalsOnly: input.totalsOnly });
+    const stageGraph: OpGraph = { meta, ops };
+    const pre = plan.pp > 1 ? `S${s}.` : '';
+    const r = runStage(stageGraph, arch, quant, evaluate, input.totalsOnly === true, pre);
     firstResult ??= r;
     for (const w of r.warnings) if (!w.startsWith('workload does not fit')) warnings.add(w);
     if (!input.totalsOnly && r.energySources.length > energySources.length) energySources = r.energySources;
@@ -177,15 +179,16 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     const epRanks: number[] = [];
     for (let d = 0; d < plan.dp; d++) for (let t = 0; t < plan.tp; t++) epRanks.push(rankOf(plan, d, s, t));
     const opSeconds = new Map<string, number>();
-    if (!input.totalsOnly) for (const o of r.ops) opSeconds.set(o.id, o.seconds);
-    else for (const o of stageGraph.ops) if (o.kind === 'gemm') opSeconds.set(o.id, evaluate(o).r.seconds);
+    if (plan.overlap) {
+      if (!input.totalsOnly) for (const o of r.ops) opSeconds.set(o.id, o.seconds);
+      else for (const o of stageGraph.ops) if (o.kind === 'gemm') opSeconds.set(pre + o.id, evaluate(o).r.seconds);
+    }
     let commSeconds = 0;
     let commBandwidth = 0;
     const commsAfter = new Map<string, CommRecord[]>();
     for (const c of comms) {
       const ranks = c.group === 'tp' ? tpRanks : epRanks;
       const cc = cost(c.kind, c.bytes, links(ranks), `${c.group}${s}`);
-      const pre = plan.pp > 1 ? `S${s}.` : '';
       let exposed = cc.seconds;
       if (plan.overlap && c.overlapsWith) {
         const g = opSeconds.get(pre + c.overlapsWith) ?? 0;
@@ -221,7 +224,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
         bandwidthSeconds: cc.bandwidthSeconds, algbwBps: cc.algbwBps, busbwBps: cc.busbwBps,
       };
       collectives.push(rec);
-      const last = stageGraph.ops[stageGraph.ops.length - 1]!.id;
+      const last = pre + stageGraph.ops[stageGraph.ops.length - 1]!.id;
       commsAfter.set(last, [...(commsAfter.get(last) ?? []), rec]);
     }
     if (!input.totalsOnly) {
@@ -313,8 +316,15 @@ function sharedEvaluator(arch: System['arch'], quant: QuantScheme): ReturnType<t
   return e;
 }
 
-function prefixed(o: Op, s: number): Op {
-  return { ...o, id: `S${s}.${o.id}`, deps: o.deps.map((d) => `S${s}.${d}`) };
+const shapeLabels = new Map<string, string>();
+function commShape(c: CommRecord): string {
+  const key = `${c.bytes}|${c.ranks}|${c.algorithm}`;
+  let label = shapeLabels.get(key);
+  if (label === undefined) {
+    label = `${formatBytes(c.bytes)} over ${c.ranks} ranks (${c.algorithm})`;
+    if (shapeLabels.size < 10_000) shapeLabels.set(key, label);
+  }
+  return label;
 }
 
 function commRecord(c: CommRecord): OpRecord {
@@ -326,7 +336,7 @@ function commRecord(c: CommRecord): OpRecord {
     energyPj: { compute: 0, onChip: 0, offChip: 0, static: 0 },
     roofline: { seconds: c.bandwidthSeconds, bound: 'memory', intensity: 0, bytes: c.bytes, dtype: 'bf16' },
     breakdown: { collectiveS: c.seconds, latencyS: c.latencySeconds, bandwidthS: c.bandwidthSeconds, hiddenS: c.seconds - c.exposedSeconds, ranks: c.ranks, nodes: c.nodes, algbwBps: c.algbwBps, busbwBps: c.busbwBps },
-    shape: `${formatBytes(c.bytes)} over ${c.ranks} ranks (${c.algorithm})`,
+    shape: commShape(c),
     notes: [`${c.kind} by ${c.algorithm} over ${c.ranks} ranks on ${c.nodes} node(s)`],
   };
 }
