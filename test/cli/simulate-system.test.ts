@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cli, modelPath } from '../helpers.ts';
 import { compile } from '../../src/config/ajv.ts';
 import { runResultSchema } from '../../src/config/schemas/run-result.ts';
@@ -23,6 +26,17 @@ describe('simulate --system', () => {
     expect(doc.classes.some((c: { cls: string }) => c.cls === 'communication')).toBe(true);
     expect(doc.workload.tokens).toBe(4 * 256);
     expect(doc.totals.tokensPerSecond).toBeCloseTo(doc.workload.tokens / doc.totals.seconds, 6);
+  });
+
+  it('--html: the report has a compute vs communication section with the stages and collectives', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'accelscope-sysrep-')), 'r.html');
+    const r = await cli('simulate', '--system', 'dgx-h100', '--tp', '4', '--pp', '2', '--model', L8, '--batch', '4', '--context', '256', '--html', out);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html.includes('Compute vs communication')).toBe(true);
+    expect(html.includes('id="system-0-stages"')).toBe(true);
+    // 32 layers × 2 all-reduces + the embedding's.
+    expect(/tp all-reduce<\/td><td class="num">65</.test(html)).toBe(true);
   });
 
   it('generate on a system: TTFT, TPOT and the system block', async () => {
