@@ -14,7 +14,8 @@
  *    load-reduce (each rank sends S and receives S/n) then an all-gather by multicast store
  *    (sends S/n, receives S): S·(1 + 1/n) per direction, plus its own fixed latency (NCCL's
  *    tuning table gives NVLS ~25 µs, so rings win for small messages).
- *  - all-to-all (direct): every pair at once; (g−1)/n·S stays in the node, (n−g)/n·S crosses it.
+ *  - all-to-all (direct): every pair at once; (g−1)/n·S stays in the node, (n−g)/n·S crosses it;
+ *    on a ring level each byte crosses the mean shortest distance in links (e.g. 4/3 for 4 ranks).
  *  - send/recv: one hop.
  */
 import type { GroupLinks } from '../system/topology.ts';
@@ -39,7 +40,7 @@ function ring(g: GroupLinks): { bps: number; alpha: number } {
   let bps = Infinity;
   let alpha = 0;
   if (g.perNode > 1) {
-    if (!g.intra) missing({ ...g, nodes: 1 });
+    if (!g.intra) return missing({ ...g, nodes: 1 });
     bps = Math.min(bps, g.intra.bytesPerSecond);
     alpha = Math.max(alpha, g.intra.latencyS);
   }
@@ -73,7 +74,7 @@ export function algorithmCosts(kind: CollectiveKind, bytes: number, g: GroupLink
     case 'reduce-scatter':
       return [cost(kind, 'ring', bytes, g, t0 + (n - 1) * r.alpha, (((n - 1) / n) * bytes) / r.bps)];
     case 'all-to-all': {
-      const intraS = g.perNode > 1 ? (((g.perNode - 1) / n) * bytes) / g.intra!.bytesPerSecond : 0;
+      const intraS = g.perNode > 1 ? (((g.perNode - 1) / n) * bytes * g.intra!.meanHops) / g.intra!.bytesPerSecond : 0;
       const interS = g.nodes > 1 ? (((n - g.perNode) / n) * bytes) / g.inter!.bytesPerSecond : 0;
       return [cost(kind, 'direct', bytes, g, t0 + r.alpha, Math.max(intraS, interS))];
     }

@@ -24,7 +24,7 @@ const level = {
         bytesPerSecondPerDirection: { ...positive, description: 'Payload rate of one link in one direction, bytes/s.' },
       },
     },
-    topology: { enum: ['switch', 'host-bridge', 'mesh'] },
+    topology: { enum: ['switch', 'host-bridge', 'mesh', 'ring'] },
     inSwitchReduction: { type: 'boolean' },
     inSwitchReductionLatencyS: { ...positive, description: 'Fixed latency of an in-switch (NVLS) all-reduce, seconds.' },
     sharedBytesPerSecond: { ...positive, description: 'Cap shared by all devices of the node (host bridge), bytes/s per direction.' },

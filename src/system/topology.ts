@@ -16,6 +16,8 @@ export interface LevelRate {
   inSwitchReduction: boolean;
   /** Fixed latency of an in-switch reduction (NVLS), seconds. */
   inSwitchReductionLatencyS: number;
+  /** Links a byte crosses on average to reach another rank of the group (1 unless the level is a ring). */
+  meanHops: number;
 }
 
 /** A communicator: its size, how it spreads over nodes, and the rates its members get. */
@@ -42,14 +44,22 @@ export function levelRate(level: LevelSpec, sharers: number): LevelRate {
   const perDevice = level.links.count * level.links.bytesPerSecondPerDirection * eff;
   let bytesPerSecond = perDevice;
   if (level.sharedBytesPerSecond !== undefined) bytesPerSecond = Math.min(perDevice, (level.sharedBytesPerSecond * eff) / Math.max(1, sharers));
-  return { fabric: level.fabric, bytesPerSecond, latencyS: level.latencyS, inSwitchReduction: level.inSwitchReduction === true, inSwitchReductionLatencyS: level.inSwitchReductionLatencyS ?? 0 };
+  return { fabric: level.fabric, bytesPerSecond, latencyS: level.latencyS, inSwitchReduction: level.inSwitchReduction === true, inSwitchReductionLatencyS: level.inSwitchReductionLatencyS ?? 0, meanHops: level.topology === 'ring' ? ringMeanHops(sharers) : 1 };
+}
+
+/** Mean shortest distance, in links, from a rank to the n − 1 others on a bidirectional ring. */
+export function ringMeanHops(n: number): number {
+  if (n <= 2) return 1;
+  let s = 0;
+  for (let d = 1; d < n; d++) s += Math.min(d, n - d);
+  return s / (n - 1);
 }
 
 /** NIC rate per member when `sharers` members of the group share their node's NICs. */
 export function interRate(level: LevelSpec, sharers: number): LevelRate {
   const eff = level.efficiency.value;
   const perNode = level.links.count * level.links.bytesPerSecondPerDirection * eff;
-  return { fabric: level.fabric, bytesPerSecond: perNode / Math.max(1, sharers), latencyS: level.latencyS, inSwitchReduction: false, inSwitchReductionLatencyS: 0 };
+  return { fabric: level.fabric, bytesPerSecond: perNode / Math.max(1, sharers), latencyS: level.latencyS, inSwitchReduction: false, inSwitchReductionLatencyS: 0, meanHops: 1 };
 }
 
 /** The links of a group given its global ranks. */

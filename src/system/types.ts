@@ -23,8 +23,12 @@ export interface LevelSpec {
   generation: string;
   /** Links per device (intra-node) or NICs per node (inter-node: count is per node). */
   links: LinkSpec;
-  /** switch: any-to-any at full per-device rate; host-bridge: through the CPU root complex; ring/mesh: direct links. */
-  topology: 'switch' | 'host-bridge' | 'mesh';
+  /**
+   * switch: any-to-any at full per-device rate; host-bridge: through the CPU root complex; mesh:
+   * direct links to every peer; ring: links to the two neighbours only (traffic to farther ranks
+   * takes several hops).
+   */
+  topology: 'switch' | 'host-bridge' | 'mesh' | 'ring';
   /** NVSwitch 3 (H100/H200) reduces in the switch (NVLink SHARP, NCCL's NVLS algorithm). */
   inSwitchReduction?: boolean;
   /** Fixed latency of an in-switch (NVLS) all-reduce, seconds (required with inSwitchReduction). */

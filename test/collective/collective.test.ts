@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSystem } from '../../src/system/load.ts';
-import { groupLinks, type GroupLinks } from '../../src/system/topology.ts';
+import { groupLinks, ringMeanHops, type GroupLinks } from '../../src/system/topology.ts';
 import { algorithmCosts, collective } from '../../src/collective/algorithms.ts';
 import { busFactor } from '../../src/collective/busbw.ts';
 
@@ -24,7 +24,7 @@ describe('nccl-tests bus bandwidth definitions', () => {
 describe('collective cost model', () => {
   const links: GroupLinks = {
     ranks: 4, nodes: 1, perNode: 4, baseLatencyS: 5e-6,
-    intra: { fabric: 'nvswitch', bytesPerSecond: 100e9, latencyS: 1e-6, inSwitchReduction: false, inSwitchReductionLatencyS: 0 },
+    intra: { fabric: 'nvswitch', bytesPerSecond: 100e9, latencyS: 1e-6, inSwitchReduction: false, inSwitchReductionLatencyS: 0, meanHops: 1 },
   };
 
   it('ring all-reduce is t0 + 2(n−1)·α + 2(n−1)/n · S / B exactly', () => {
@@ -82,6 +82,15 @@ describe('collective cost model', () => {
     const c = collective('all-to-all', 16e6, g);
     // 8 of 16 destinations are remote: 8e6 B per rank over 50 GB/s × 0.86.
     expect(c.bandwidthSeconds).toBeCloseTo(8e6 / (50e9 * 0.86), 12);
+  });
+
+  it('on a ring of 4 (DFX U280s) all-to-all bytes cross 4/3 links on average; on a switch 1', () => {
+    expect(ringMeanHops(4)).toBeCloseTo(4 / 3, 12);
+    expect(ringMeanHops(8)).toBeCloseTo(16 / 7, 12);
+    expect(ringMeanHops(2)).toBe(1);
+    const g = all('u280-4x-qsfp-ring');
+    const c = collective('all-to-all', 4e6, g);
+    expect(c.bandwidthSeconds).toBeCloseTo(((3 / 4) * 4e6 * (4 / 3)) / (2 * (103.125e9 / 8) * (64 / 66)), 12);
   });
 
   it('PCIe through the host is slower than NVLink for the same message', () => {
