@@ -7,7 +7,7 @@ import { simulateSystemGenerate, type SystemGenerateResult } from '../../paralle
 import { phaseOf, workloadGraph } from '../workload-args.ts';
 import { planFromArgs } from '../system-args.ts';
 import { renderRun, type SimulateArgs } from './simulate.ts';
-import { renderGenerate } from './simulate-generate.ts';
+import { checkGenerateArgs, renderGenerate } from './simulate-generate.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
 import { writeRunHtml } from '../../report/write.ts';
@@ -27,11 +27,8 @@ export function simulateSystemFromArgs(a: SimulateArgs, io: Io): number {
   const quant = loadQuant(a.quant);
   if (a.threads !== undefined) throw new AccelscopeError('bad-flag', '--threads applies to single-device CPU models, not to --system');
   if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
-    if (a.graph) throw new AccelscopeError('bad-flag', '--phase generate needs --model (a graph file holds one step)');
-    if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
-    if (a.seq !== undefined || a.context !== undefined) throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
-    if (a.prompt === undefined || a.output === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --prompt P and --output O');
-    const spec = loadModel(a.model);
+    checkGenerateArgs(a);
+    const spec = loadModel(a.model!);
     const r = inArchFile(system.archFile, () => simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']));
     io.out(a.json ? JSON.stringify(r, null, 2) + '\n' : renderGenerate(r) + renderSystemBlock(r));
     if (a.html) writeRunHtml(a.html, r, io);
