@@ -168,6 +168,9 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
   return { ops: out, comms };
 }
 
+/** MLP GEMMs that give back d_model features by name (Llama/Mistral/Mixtral, GPT-2/OPT, Megatron, Mixtral's w2). */
+const ROW_PARALLEL = /(down_proj|fc2|dense_4h_to_h|\.w2)$/;
+
 /** A GEMM under tensor parallelism: column split (output features) or row split (input features). */
 function tpGemm(op: GemmOp, t: number, h: HeadInfo | undefined, kvl: number, dModel: number): GemmOp {
   if (t === 1) return op;
@@ -188,7 +191,7 @@ function tpGemm(op: GemmOp, t: number, h: HeadInfo | undefined, kvl: number, dMo
       return { ...op, k: splitCols(op.k, t, 'attention output features (heads × head_dim)') };
     case 'mlp':
       // The GEMM that gives back d_model features is row-parallel; the others are column-parallel.
-      if (op.n === dModel && op.k !== dModel) return { ...op, k: splitCols(op.k, t, 'intermediate_size') };
+      if (ROW_PARALLEL.test(op.name) || (op.n === dModel && op.k !== dModel)) return { ...op, k: splitCols(op.k, t, 'intermediate_size') };
       return { ...op, n: splitCols(op.n, t, 'intermediate_size') };
     default:
       return op; // router and anything unrecognised: replicated

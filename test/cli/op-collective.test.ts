@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, modelPath, ROOT } from '../helpers.ts';
@@ -68,5 +68,20 @@ describe('sweep over plans', () => {
     expect(at(8, 1).objectives.devices).toBe(8);
     expect(at(8, 1).objectives.latencySeconds).toBeLessThan(at(2, 1).objectives.latencySeconds);
     expect(lines.filter((l) => l.ok)).toHaveLength(9);
+  });
+
+  it('a /plan/ parameter without a system, or an unknown plan key, is a spec error naming the pointer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accelscope-planspec-'));
+    const spec = (extra: object) => {
+      const f = join(dir, `s${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(f, JSON.stringify({ workloads: [{ model: modelPath('llama-3-8b'), phase: 'decode', batch: [1], context: [8] }], ...extra }));
+      return f;
+    };
+    const noSystem = await cli('sweep', spec({ arch: join(ROOT, 'arch-configs/gpu/h100-sxm.json'), parameters: [{ pointer: '/plan/tp', values: [2] }] }), '--out', join(dir, 'a.jsonl'));
+    expect(noSystem.code).toBe(2);
+    expect(noSystem.stderr).toMatch(/\/parameters\/0\/pointer: \/plan\/tp: plan parameters need a "system"/);
+    const badKey = await cli('sweep', spec({ system: 'dgx-h100', parameters: [{ pointer: '/plan/xp', values: [2] }] }), '--out', join(dir, 'b.jsonl'));
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/unknown plan key/);
   });
 });
