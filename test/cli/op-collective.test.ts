@@ -39,6 +39,29 @@ describe('op <collective> --system', () => {
   });
 });
 
+describe('op gemm|attention --system --tp', () => {
+  it('column split: N / tp, no communication; row split: K / tp plus an all-reduce of the M × N partial sums', async () => {
+    const col = JSON.parse((await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json')).stdout)[0];
+    expect(col.shape).toMatchObject({ m: 16, n: 1024, k: 8192 });
+    expect(col.collective).toBeUndefined();
+    expect(col.flops).toBe(2 * 16 * 1024 * 8192);
+    const row = JSON.parse((await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--split', 'row', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json')).stdout)[0];
+    expect(row.shape).toMatchObject({ m: 16, n: 8192, k: 1024 });
+    expect(row.collective).toMatchObject({ kind: 'all-reduce', bytes: 16 * 8192 * 2, ranks: 8 });
+    expect(row.totalSeconds).toBeCloseTo(row.seconds + row.collective.seconds, 15);
+  });
+  it('attention splits the heads (GQA: KV heads replicated when fewer than tp)', async () => {
+    const r = JSON.parse((await cli('op', 'attention', '--system', 'dgx-h100', '--tp', '8', '--heads', '32', '--kv-heads', '4', '--head-dim', '128', '--context', '1024', '--json')).stdout)[0];
+    expect(r.shape).toMatchObject({ heads: 4, kvHeads: 1 });
+  });
+  it('errors: an indivisible split names the flag; --tp without --system; --arch with --system', async () => {
+    const a = await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '3', '--m', '16', '--n', '8192', '--k', '8192');
+    expect(a.stderr).toMatch(/--n 8192 is not divisible by 3/);
+    expect((await cli('op', 'gemm', '--tp', '2', '--arch', 'x.json', '--m', '1', '--n', '1', '--k', '1')).stderr).toMatch(/--tp needs --system/);
+    expect((await cli('op', 'gemm', '--system', 'dgx-h100', '--arch', 'x.json', '--m', '1', '--n', '1', '--k', '1')).stderr).toMatch(/give --arch or --system/);
+  });
+});
+
 describe('quant --system', () => {
   it('one row per format on the system; fp8 halves the layer weights per device (the vocabulary tables stay 16-bit)', async () => {
     const r = await cli('quant', '--model', modelPath('llama-3-70b'), '--system', 'dgx-h100', '--tp', '8', '--context', '1024', '--batch', '4', '--formats', 'w16a16,fp8', '--json');
