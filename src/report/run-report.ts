@@ -10,6 +10,7 @@ import { latencySpec, runLabel } from './charts/latency.ts';
 import { energySpec } from './charts/energy.ts';
 import { generateSpec } from './charts/generate.ts';
 import { runSummaryHtml } from './summary.ts';
+import { systemSection } from './system-section.ts';
 
 export function renderRunReport(input: RunInput | RunInput[]): string {
   const runs = Array.isArray(input) ? input : [input];
@@ -25,6 +26,10 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
       note: `Every op is a point: filled circle = cycle model (${r.arch.kind}), cross = roofline estimate; a grey rule joins the two where they differ. ${d.points.length / 2} ops drawn${d.excluded ? `, ${d.excluded} with no FLOPs or bytes left out` : ''}.`,
       renderer: d.points.length > 3000 ? 'canvas' : 'svg',
     });
+  });
+  runs.forEach((r, i) => {
+    const s = systemSection(r as { system?: Parameters<typeof systemSection>[0]['system'] }, `system-${i}`, runs.length > 1 ? labels[i] : undefined);
+    if (s) sections.push(s);
   });
   sections.push({ id: 'latency', title: 'Latency breakdown', spec: latencySpec(runs, labels), note: 'Time per step by op class: the cycle model beside the roofline estimate.' });
   sections.push({ id: 'energy', title: 'Energy breakdown', spec: energySpec(runs, labels), note: 'Joules per step by op class, split into compute, on-chip, off-chip and static energy.' });

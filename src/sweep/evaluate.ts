@@ -18,6 +18,8 @@ import { isAccelscopeError } from '../util/errors.ts';
 import { basename } from 'node:path';
 import type { ResolvedSpec, CustomObjective } from './spec.ts';
 import { PointSpace, pointId, type Point } from './points.ts';
+import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
+import type { SystemConfig } from '../system/types.ts';
 
 export interface ResultLine {
   id: string;
@@ -72,12 +74,16 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
   const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
   try {
     let doc = ctx.spec.archDocument;
-    for (const [ptr, v] of Object.entries(point.params)) doc = setPointer(doc, ptr, v);
+    for (const [ptr, v] of Object.entries(point.params)) if (!isPlanPointer(ptr)) doc = setPointer(doc, ptr, v);
     const arch = validateArch(doc);
     const q = ctx.quant(point.quant);
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
-    if (point.workload.phase === 'generate') {
+    if (ctx.spec.systemDocument !== undefined) {
+      const r = evaluateSystemPoint({ config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) }, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params));
+      Object.assign(objectives, r.objectives);
+      fits = r.fits;
+    } else if (point.workload.phase === 'generate') {
       const w = point.workload;
       const r = simulateGenerate(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
       const g = r.generate;

@@ -12,6 +12,8 @@ import { validateOrThrow } from '../config/ajv.ts';
 import { loadQuant, resolveArchDocument } from '../config/load.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { OBJECTIVE_NAMES } from './objectives.ts';
+import { loadSystem } from '../system/load.ts';
+import { checkPlanParameters } from './system-point.ts';
 
 export interface ParameterSpec {
   pointer: string;
@@ -46,6 +48,8 @@ export interface CustomObjective {
 export interface SweepSpec {
   name: string;
   arch: string;
+  /** A multi-device system (preset or path): every point runs on it; `/plan/…` parameters sweep the plan. */
+  system?: string;
   parameters: ParameterSpec[];
   quant: string[];
   workloads: WorkloadSpec[];
@@ -57,6 +61,8 @@ export interface SweepSpec {
 export interface ResolvedSpec extends SweepSpec {
   file: string;
   archDocument: unknown;
+  /** The validated system file, when the spec names a system. */
+  systemDocument?: unknown;
   models: Record<string, unknown>;
   hash: string;
 }
@@ -67,12 +73,14 @@ export const sweepSpecSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
-  required: ['arch', 'workloads'],
+  required: ['workloads'],
+  anyOf: [{ required: ['arch'] }, { required: ['system'] }],
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string' },
     description: { type: 'string' },
-    arch: { type: 'string', description: 'base arch config, relative to the spec file' },
+    arch: { type: 'string', description: 'base arch config, relative to the spec file (with a system: replaces its device)' },
+    system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
     parameters: {
       type: 'array',
       items: {
@@ -148,12 +156,14 @@ export const sweepSpecSchema = {
 export function loadSweepSpec(file: string): ResolvedSpec {
   const raw = readJsonFile(file);
   validateOrThrow(sweepSpecSchema, raw, file);
-  const doc = raw as Partial<SweepSpec> & { arch: string; workloads: WorkloadSpec[] };
+  const doc = raw as Partial<SweepSpec> & { workloads: WorkloadSpec[] };
   const dir = dirname(resolve(file));
-  const archFile = resolve(dir, doc.arch);
+  const system = doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
+  const archFile = doc.arch !== undefined ? resolve(dir, doc.arch) : system!.archFile;
   const spec: SweepSpec = {
     name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
     arch: archFile,
+    ...(system ? { system: system.file! } : {}),
     parameters: doc.parameters ?? [],
     quant: doc.quant ?? ['w16a16'],
     workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
@@ -169,6 +179,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     const first = spec.parameters.findIndex((q) => q.pointer === p.pointer);
     if (first < i) throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, { file, pointer: `/parameters/${i}/pointer` });
   });
+  checkPlanParameters(spec.parameters.map((p) => p.pointer), system !== undefined, file);
   // A scheme name that does not parse is a mistake in the spec, not an infeasible design point.
   spec.quant.forEach((q, i) => {
     try {
@@ -183,8 +194,19 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   const archDocument = resolveArchDocument(archFile);
   const models: Record<string, unknown> = {};
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
-  const hash = createHash('sha256').update(canonicalJson({ spec: { ...spec, arch: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) }, archDocument, models: Object.values(models) })).digest('hex').slice(0, 16);
-  return { ...spec, file, archDocument, models, hash };
+  const systemDocument = system?.config;
+  const hash = createHash('sha256').update(canonicalJson({ spec: { ...spec, arch: undefined, system: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) }, archDocument, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}) })).digest('hex').slice(0, 16);
+  return { ...spec, file, archDocument, ...(systemDocument ? { systemDocument } : {}), models, hash };
+}
+
+/** A loader error without a file is re-pointed at the spec's field. */
+function inSpec<T>(file: string, pointer: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isAccelscopeError(e) && !e.file) throw new AccelscopeError(e.code, e.message, { file, pointer });
+    throw e;
+  }
 }
 
 /** JSON with sorted keys: equal values give equal text. */

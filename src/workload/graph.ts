@@ -18,11 +18,13 @@ export type OpClass =
   | 'norm'
   | 'residual'
   | 'lm_head'
-  | 'other';
+  | 'other'
+  /** Collectives and point-to-point transfers between devices (src/parallel/, src/collective/). */
+  | 'communication';
 
 export const OP_CLASSES: readonly OpClass[] = [
   'embedding', 'norm', 'qkv_proj', 'rotary', 'attention', 'o_proj', 'residual',
-  'moe_router', 'mlp', 'activation', 'lm_head', 'other',
+  'moe_router', 'mlp', 'activation', 'lm_head', 'other', 'communication',
 ];
 
 interface OpCommon {

@@ -8,6 +8,15 @@ import { formatBytes, formatSeconds } from '../../util/units.ts';
 import type { SimulateArgs } from './simulate.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
+  checkGenerateArgs(a);
+  const spec = loadModel(a.model!);
+  return simulateGenerate(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
+    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
+  });
+}
+
+/** The flag checks of `--phase generate` (also used by `simulate --system`). */
+export function checkGenerateArgs(a: SimulateArgs): void {
   if (a.graph) throw new AccelscopeError('bad-flag', '--phase generate needs --model (a graph file holds one step)');
   if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
   if (a.seq !== undefined || a.context !== undefined) throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
@@ -15,10 +24,6 @@ export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quan
   if (a.prompt === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --prompt P');
   if (a.output === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --output O');
   if (!Number.isInteger(a.batch) || a.batch < 1) throw new AccelscopeError('bad-flag', `--batch must be a positive integer (got ${a.batch})`);
-  const spec = loadModel(a.model);
-  return simulateGenerate(spec, arch, quant, { batch: a.batch, prompt: a.prompt, output: a.output, strict: a.strict }, {
-    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-  });
 }
 
 export function renderGenerate(r: GenerateResult): string {

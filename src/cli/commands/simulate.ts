@@ -12,8 +12,11 @@ import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import type { ArchConfig } from '../../config/arch.ts';
 import { envelopeWarnings } from '../../config/validation.ts';
+import { systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
+import { simulateSystemFromArgs } from './simulate-system.ts';
 
-export interface SimulateArgs extends WorkloadArgs {
+export interface SimulateArgs extends WorkloadArgs, SystemArgs {
+  /** Required unless --system names the device (with --system it replaces the system's device). */
   arch: string;
   quant: string;
   json: boolean;
@@ -29,8 +32,8 @@ export const simulateCommand = {
   command: 'simulate',
   describe: 'simulate a prefill or decode step, or a whole request (--phase generate), of a model on an arch',
   builder: (y: Argv) =>
-    workloadFlags(y)
-      .option('arch', { type: 'string', demandOption: true, describe: 'arch config JSON (arch-configs/…)' })
+    systemFlags(workloadFlags(y))
+      .option('arch', { type: 'string', describe: 'arch config JSON (arch-configs/…); required unless --system gives the device' })
       .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
       .option('ignore-capacity', { type: 'boolean', default: false, describe: 'report timings even if the workload does not fit' })
@@ -40,6 +43,8 @@ export const simulateCommand = {
       .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' }),
   handler: (a: SimulateArgs, io: Io): number => {
+    if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
+    if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
     }

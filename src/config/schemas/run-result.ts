@@ -54,7 +54,7 @@ export const runResultSchema = {
         required: ['id', 'name', 'kind', 'layer', 'flops', 'bytes', 'seconds', 'bound', 'energyPj', 'roofline'],
         properties: {
           id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, layer: { type: 'integer' },
-          flops: num, bytes: num, seconds: num, bound: { enum: ['compute', 'memory', 'latency', 'overhead'] }, energyPj: energy,
+          flops: num, bytes: num, seconds: num, bound: { enum: ['compute', 'memory', 'latency', 'overhead', 'interconnect'] }, energyPj: energy,
         },
       },
     },
