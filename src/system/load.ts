@@ -3,8 +3,8 @@
  * SystemConfig with its device's arch config loaded (path relative to the system file).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../catalog/package-root.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
 import { loadArch } from '../config/load.ts';
@@ -13,7 +13,7 @@ import { systemSchema } from './schema.ts';
 import type { System, SystemConfig } from './types.ts';
 
 /** The shipped presets (systems/ at the package root). */
-export const SYSTEMS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../systems');
+export const SYSTEMS_DIR = join(packageRoot(), 'systems');
 
 export function systemPresets(): string[] {
   if (!existsSync(SYSTEMS_DIR)) return [];
