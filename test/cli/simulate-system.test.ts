@@ -51,7 +51,7 @@ describe('simulate --system', () => {
   it('bad input: one line, exit 2, no stack', async () => {
     const cases: [string[], RegExp][] = [
       [['--tp', '8', '--arch', 'arch-configs/gpu/h100-sxm.json'], /--tp needs --system/],
-      [['--system', 'dgx-h900'], /unknown system 'dgx-h900'/],
+      [['--system', 'dgx-h900'], /--system 'dgx-h900': no such file and no shipped multi-device system of that name; did you mean dgx-h100/],
       [['--system', 'dgx-h100', '--tp', '0'], /--tp must be a positive integer/],
       [['--system', 'dgx-h100', '--tp', '3'], /num_attention_heads 64 is not divisible by 3/],
       [['--system', 'dgx-h100', '--tp', '1'], /does not fit per device/],
