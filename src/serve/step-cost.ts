@@ -26,6 +26,7 @@ import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { AttentionOp, Op, OpGraph, Phase } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
+import { opShapeKey } from '../workload/ops.ts';
 import { footprint, kvCacheBytes, weightBytes } from '../workload/footprint.ts';
 import { createEvaluator, run, type OpEvaluator } from '../engine/run.ts';
 import type { SimOptions } from '../hw/model.ts';
@@ -137,9 +138,11 @@ export class EngineStepCost implements StepCostModel {
   private readonly additive: boolean;
   private readonly linearMemo = new Map<string, StepCost>();
   private readonly logitMemo = new Map<string, StepCost>();
-  private readonly attnMemo = new Map<string, StepCost>();
+  /** Attention by phase, then (batch, q, kv) packed in one number: kv·2^32 + batch·2^20 + q. */
+  private readonly attnMemo: Record<Phase, Map<number, StepCost>> = { decode: new Map(), prefill: new Map() };
   private readonly graphMemo = new Map<string, StepCost>();
   private readonly attnTemplates: Record<Phase, AttentionOp[]>;
+  private readonly uniformAttention: boolean;
 
   constructor(readonly spec: ModelSpec, readonly arch: ArchConfig, readonly quant: QuantScheme, options: EngineStepCostOptions = {}) {
     const { knotsPerOctave = 16, memoryUtilization = 0.9, maxBatchedTokens = 8192, archFile, ...sim } = options;
@@ -155,6 +158,9 @@ export class EngineStepCost implements StepCostModel {
       decode: dec.ops.filter((o): o is AttentionOp => o.kind === 'attention'),
       prefill: pre.ops.filter((o): o is AttentionOp => o.kind === 'attention'),
     };
+    const model = getModel(arch.kind);
+    const keys = new Set([...this.attnTemplates.decode, ...this.attnTemplates.prefill].map((o) => `${o.phase}|${opShapeKey(o)}|${model.memoKey?.(o, arch) ?? ''}`));
+    this.uniformAttention = keys.size <= 2;
     this.kvBytesPerToken = kvCacheBytes(dec, quant, 1);
     const weightsBytes = weightBytes(dec, quant);
     const big = buildGraph(spec, { phase: 'prefill', batch: 1, seq: maxBatchedTokens });
@@ -244,11 +250,17 @@ export class EngineStepCost implements StepCostModel {
   }
 
   private attention(phase: Phase, batch: number, q: number, kv: number): StepCost {
-    const key = `${phase}|${batch}|${q}|${kv}`;
-    let c = this.attnMemo.get(key);
+    const key = kv * 2 ** 32 + batch * 2 ** 20 + q;
+    const memo = this.attnMemo[phase];
+    let c = memo.get(key);
     if (!c) {
-      c = this.sum(this.attnTemplates[phase].map((t) => ({ ...t, batch, qLen: q, kvLen: kv })));
-      this.attnMemo.set(key, c);
+      const tmpl = this.attnTemplates[phase];
+      // Layers whose attention has one shape cost the same: evaluate one, count it per layer.
+      if (this.uniformAttention) {
+        const one = this.sum([{ ...tmpl[0]!, batch, qLen: q, kvLen: kv }]);
+        c = { seconds: one.seconds * tmpl.length, energyJ: one.energyJ * tmpl.length };
+      } else c = this.sum(tmpl.map((t) => ({ ...t, batch, qLen: q, kvLen: kv })));
+      memo.set(key, c);
       this.evaluations.attention++;
     }
     return c;
