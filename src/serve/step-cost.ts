@@ -15,7 +15,8 @@
  * evaluated exactly up to 32 and, above, at knots 2^(⌊log2 x⌋ − log2 k) apart (k = `knotsPerOctave`,
  * default 16: knots ≤ 6.25 % apart) and linearly interpolated between the two knots around it
  * (bilinear for a chunk's (q, past)). knotsPerOctave 0 evaluates every size exactly.
- * Devices with a step schedule take the composed graph at the nearest knots (no interpolation).
+ * Devices with a step schedule run the composed graph with exact chunk sizes, interpolated in
+ * the decode context only (their schedule is not a sum of parts).
  * test/serve/step-cost.test.ts measures the error against exact evaluation on every family.
  * Batched decode attention over sequences of different contexts is taken at their mean context:
  * a paged-attention kernel reads every cached key once, so its cost follows the total KV tokens
@@ -112,12 +113,6 @@ export function knotsOf(x: number, perOctave: number): [number, number, number] 
   return [x0, x0 + step, (x - x0) / step];
 }
 
-/** The knot nearest to x. */
-export function nearestKnot(x: number, perOctave: number): number {
-  const [x0, x1, w] = knotsOf(x, perOctave);
-  return w < 0.5 ? x0 : x1;
-}
-
 function lerp(f: (x: number) => StepCost, x: number, perOctave: number): StepCost {
   const [x0, x1, w] = knotsOf(x, perOctave);
   const c0 = f(x0);
@@ -138,8 +133,8 @@ export class EngineStepCost implements StepCostModel {
   private readonly additive: boolean;
   private readonly linearMemo = new Map<string, StepCost>();
   private readonly logitMemo = new Map<string, StepCost>();
-  /** Attention by phase, then (batch, q, kv) packed in one number: kv·2^32 + batch·2^20 + q. */
-  private readonly attnMemo: Record<Phase, Map<number, StepCost>> = { decode: new Map(), prefill: new Map() };
+  /** Attention by phase, then (batch, q, kv) packed in one number kv·2^32 + batch·2^20 + q (a string beyond those ranges). */
+  private readonly attnMemo: Record<Phase, Map<number | string, StepCost>> = { decode: new Map(), prefill: new Map() };
   private readonly graphMemo = new Map<string, StepCost>();
   private readonly attnTemplates: Record<Phase, AttentionOp[]>;
   private readonly uniformAttention: boolean;
@@ -178,12 +173,8 @@ export class EngineStepCost implements StepCostModel {
     const k = this.knotsPerOctave;
     const kvMean = s.decode > 0 ? s.decodeContextSum / s.decode + 1 : 0;
     if (!this.additive) {
-      const snapped: StepShape = {
-        decode: s.decode,
-        decodeContextSum: 0,
-        chunks: s.chunks.map((c) => ({ q: nearestKnot(c.q, k), past: c.past > 0 ? nearestKnot(c.past, k) : 0, last: c.last })),
-      };
-      return this.graphCost(snapped, s.decode > 0 ? nearestKnot(kvMean, k) : 1);
+      // A step schedule is not a sum of parts: the whole graph, exact chunks, interpolated in the decode context.
+      return s.decode > 0 ? lerp((kv) => this.graphCost(s, kv), kvMean, k) : this.graphCost(s, 1);
     }
     const phase: Phase = s.chunks.length ? 'prefill' : 'decode';
     let T = s.decode;
@@ -195,8 +186,16 @@ export class EngineStepCost implements StepCostModel {
     let cost = lerp((t) => this.linear(phase, t), T, k);
     if (rows > 0) cost = add(cost, lerp((r) => this.logits(phase, r), rows, k));
     if (s.decode > 0) cost = add(cost, lerp((kv) => this.attention('decode', s.decode, 1, kv), kvMean, k));
+    // Chunks of one shape run as one batched attention op (as composeStepGraph groups them).
+    const groups = new Map<number, { q: number; past: number; n: number }>();
     for (const c of s.chunks) {
-      cost = add(cost, lerp((q) => (c.past > 0 ? lerp((p) => this.attention('prefill', 1, q, p + q), c.past, k) : this.attention('prefill', 1, q, q)), c.q, k));
+      const key = c.q * 2 ** 26 + c.past;
+      const g = groups.get(key);
+      if (g) g.n++;
+      else groups.set(key, { q: c.q, past: c.past, n: 1 });
+    }
+    for (const { q: cq, past, n } of groups.values()) {
+      cost = add(cost, lerp((q) => (past > 0 ? lerp((p) => this.attention('prefill', n, q, p + q), past, k) : this.attention('prefill', n, q, q)), cq, k));
     }
     return cost;
   }
@@ -250,7 +249,7 @@ export class EngineStepCost implements StepCostModel {
   }
 
   private attention(phase: Phase, batch: number, q: number, kv: number): StepCost {
-    const key = kv * 2 ** 32 + batch * 2 ** 20 + q;
+    const key = batch < 2 ** 12 && q < 2 ** 20 && kv < 2 ** 21 ? kv * 2 ** 32 + batch * 2 ** 20 + q : `${batch}|${q}|${kv}`;
     const memo = this.attnMemo[phase];
     let c = memo.get(key);
     if (!c) {
