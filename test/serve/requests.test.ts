@@ -70,6 +70,14 @@ describe('request spec', () => {
   });
 });
 
+describe('lengths sampled from a file', () => {
+  it('draws from a trace column or a list of integers, only values in the file', () => {
+    const r = generateRequests(parseRequestSpec(`poisson:rate=1,n=200,prompt=sample(${fixture('azure-layout.csv')}),output=sample(${fixture('lengths.txt')})`));
+    expect(new Set(r.map((x) => x.promptTokens))).toEqual(new Set([374, 396, 879, 91, 2000]));
+    expect(new Set(r.map((x) => x.outputTokens))).toEqual(new Set([7, 300]));
+  });
+});
+
 describe('trace replay', () => {
   it('reads the Azure LLM inference trace layout, rebased to 0, skipping empty outputs', () => {
     const rows = readTrace(fixture('azure-layout.csv'));
