@@ -3,6 +3,7 @@ import type { ServeSummary } from './metrics.ts';
 import type { SchedulerConfig } from './scheduler.ts';
 import type { DisaggConfig } from './simulate.ts';
 import type { TimelinePoint } from './types.ts';
+import type { Saturation } from './saturation.ts';
 
 export interface ServeReport {
   kind: 'serve';
@@ -23,6 +24,8 @@ export interface ServeReport {
     activationBytes: number;
   };
   summary: ServeSummary;
+  /** The step model's throughput at saturation for the stream's mean lengths (continuous batching, one device). */
+  saturation?: Saturation;
   /** Step-cost evaluations (memo misses) and the interpolation setting. */
   stepModel: { knotsPerOctave: number; evaluations: Record<string, number> };
   devices: { role: string; preemptions: number; prefixEvictions: number }[];

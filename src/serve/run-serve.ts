@@ -16,6 +16,7 @@ import type { SchedulerConfig } from './scheduler.ts';
 import type { Slo } from './metrics.ts';
 import type { ServeReport } from './report-data.ts';
 import type { StepCostModel } from './step-shape.ts';
+import { saturation } from './saturation.ts';
 
 export interface ServeSetup {
   spec: ModelSpec;
@@ -120,6 +121,15 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
       capacityBytes: cost.memory.capacityBytes, usableBytes: cost.memory.usableBytes, weightsBytes: cost.memory.weightsBytes, activationBytes: cost.memory.activationBytes,
     },
     summary: run.summary,
+    ...(() => {
+      // Capacity at the stream's mean lengths (serve/saturation.ts), for continuous batching on one device.
+      if (s.scheduler.policy !== 'continuous' || s.disagg) return {};
+      const n = run.records.length;
+      const P = Math.max(1, Math.round(run.records.reduce((a, r) => a + r.promptTokens, 0) / n));
+      const O = Math.max(1, Math.round(run.records.reduce((a, r) => a + r.outputTokens, 0) / n));
+      const sat = saturation(cost, s.scheduler, run.kvBlocksPerDevice, P, O);
+      return sat ? { saturation: sat } : {};
+    })(),
     stepModel: { knotsPerOctave: cost.knotsPerOctave, evaluations: { ...cost.evaluations } },
     devices: run.devices,
     timeline: run.timeline,

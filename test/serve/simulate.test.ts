@@ -7,6 +7,7 @@ import { simulateServing, type ServeOptions } from '../../src/serve/simulate.ts'
 import { generateRequests, parseRequestSpec } from '../../src/serve/requests.ts';
 import type { SchedulerConfig } from '../../src/serve/scheduler.ts';
 import type { ServeRequest } from '../../src/serve/types.ts';
+import { saturation } from '../../src/serve/saturation.ts';
 import { makeArch, modelPath } from '../helpers.ts';
 
 const spec = loadModel(modelPath('qwen2-0.5b'));
@@ -80,6 +81,10 @@ describe('saturation', () => {
     for (let c = P; c <= P + O - 2; c++) cycle += exact.cost({ decode: B, decodeContextSum: B * c, chunks: [] }).seconds;
     expect(r.summary.requestsPerSecond / (B / cycle)).toBeCloseTo(1, 9);
     expect(r.summary.preemptions).toBe(0);
+    const est = saturation(exact, sched({ maxRunning: B, maxBatchedTokens: B * (P + O) }), r.kvBlocksPerDevice, P, O)!;
+    expect(est.batch).toBe(B);
+    expect(est.limit).toBe('max-running');
+    expect(r.summary.requestsPerSecond / est.requestsPerSecond).toBeCloseTo(1, 9);
   });
   it('static batching: throughput is the step model at the largest batch the KV blocks hold', () => {
     const perSeq = Math.ceil((P + O - 1) / 16);
@@ -92,6 +97,10 @@ describe('saturation', () => {
     expect(r.summary.batch.max).toBe(Bfit);
     const more = simulateServing(burst(5 * Bfit, P, O), exact, { ...opts({ policy: 'static' }), kvBlocks: blocks + 1 });
     expect(more.summary.batch.max).toBe(Bfit + 1);
+    const est = saturation(exact, sched({ maxRunning: 256, maxBatchedTokens: 8192 }), blocks, P, O)!;
+    expect(est.batch).toBe(Bfit);
+    expect(est.limit).toBe('kv-blocks');
+    expect(r.summary.requestsPerSecond / est.requestsPerSecond).toBeCloseTo(1, 9);
   });
 });
 

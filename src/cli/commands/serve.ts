@@ -178,6 +178,10 @@ export function renderServe(r: ServeReport): string {
   t += `energy        ${s.energyPerRequestJ.toPrecision(3)} J per request · ${(s.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token (steps only)\n`;
   t += `batch         mean ${s.batch.mean.toFixed(1)} · max ${s.batch.max} sequences over ${s.steps} steps\n`;
   t += `KV cache use  mean ${(100 * s.kvUse.mean).toFixed(1)}% · max ${(100 * s.kvUse.max).toFixed(1)}%\n`;
+  if (r.saturation) {
+    const z = r.saturation;
+    t += `saturation    ${z.requestsPerSecond.toPrecision(4)} req/s · ${z.outputTokensPerSecond.toPrecision(4)} output tok/s: step model in waves of ${z.batch} (${z.limit}) at the mean lengths ${z.promptTokens} + ${z.outputTokens}\n`;
+  }
   t += `preemptions   ${s.preemptions}${sc.prefixCaching ? ` · ${s.cachedPromptTokens} prompt tokens from the prefix cache` : ''}\n`;
   t += `Little's law  L = ${s.little.L.toPrecision(4)} requests in system, λ·W = ${(s.little.lambda * s.little.W).toPrecision(4)}\n`;
   t += `step model    ${Object.entries(r.stepModel.evaluations).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`).join(', ')} evaluations; ${r.stepModel.knotsPerOctave ? `${r.stepModel.knotsPerOctave} knots per octave (interpolated)` : 'exact'}\n`;
