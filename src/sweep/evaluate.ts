@@ -14,12 +14,13 @@ import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { run } from '../engine/run.ts';
 import { simulateGenerate } from '../engine/generate.ts';
-import { isAccelscopeError } from '../util/errors.ts';
+import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { basename } from 'node:path';
 import type { ResolvedSpec, CustomObjective } from './spec.ts';
 import { PointSpace, pointId, type Point } from './points.ts';
 import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
 import type { SystemConfig } from '../system/types.ts';
+import { evaluateServePoint } from './serve-point.ts';
 
 export interface ResultLine {
   id: string;
@@ -79,7 +80,11 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     const q = ctx.quant(point.quant);
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
-    if (ctx.spec.systemDocument !== undefined) {
+    if (point.workload.phase === 'serve') {
+      if (ctx.spec.systemDocument !== undefined) throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
+      fits = true;
+      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload));
+    } else if (ctx.spec.systemDocument !== undefined) {
       const r = evaluateSystemPoint({ config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) }, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params));
       Object.assign(objectives, r.objectives);
       fits = r.fits;

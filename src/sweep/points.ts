@@ -7,15 +7,23 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { canonicalJson } from './spec.ts';
+import { serveWorkloads } from './serve-point.ts';
 
 export interface ConcreteWorkload {
   model: string;
-  phase: 'prefill' | 'decode' | 'generate';
+  phase: 'prefill' | 'decode' | 'generate' | 'serve';
   batch: number;
   seq?: number;
   context?: number;
   prompt?: number;
   output?: number;
+  /** serve points (sweep/serve-point.ts): batch is --max-running. */
+  requests?: string;
+  rate?: number;
+  scheduler?: 'static' | 'continuous';
+  maxBatchedTokens?: number;
+  chunkedPrefill?: boolean;
+  slo?: string;
 }
 
 export interface Point {
@@ -49,6 +57,7 @@ export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
     for (const batch of w.batch) {
       if (w.phase === 'prefill') for (const seq of w.seq!) out.push({ model, phase: 'prefill', batch, seq });
       else if (w.phase === 'decode') for (const context of w.context!) out.push({ model, phase: 'decode', batch, context });
+      else if (w.phase === 'serve') out.push(...serveWorkloads(w, model, batch));
       else for (const prompt of w.prompt!) for (const output of w.output!) out.push({ model, phase: 'generate', batch, prompt, output });
     }
   }

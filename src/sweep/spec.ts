@@ -25,12 +25,19 @@ export interface ParameterSpec {
 
 export interface WorkloadSpec {
   model: string;
-  phase: 'prefill' | 'decode' | 'generate';
+  phase: 'prefill' | 'decode' | 'generate' | 'serve';
   batch: number[];
   seq?: number[];
   context?: number[];
   prompt?: number[];
   output?: number[];
+  /** serve: the request source (docs/cli.md#serve) and what varies per point (sweep/serve-point.ts). */
+  requests?: string;
+  rate?: number[];
+  scheduler?: ('static' | 'continuous')[];
+  maxBatchedTokens?: number[];
+  chunkedPrefill?: boolean[];
+  slo?: string;
 }
 
 export type Strategy =
@@ -113,9 +120,15 @@ export const sweepSpecSchema = {
         required: ['model', 'phase', 'batch'],
         properties: {
           model: { type: 'string' },
-          phase: { enum: ['prefill', 'decode', 'generate'] },
+          phase: { enum: ['prefill', 'decode', 'generate', 'serve'] },
           batch: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
           seq: intList, context: intList, prompt: intList, output: intList,
+          requests: { type: 'string' },
+          rate: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
+          scheduler: { type: 'array', minItems: 1, items: { enum: ['static', 'continuous'] } },
+          maxBatchedTokens: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+          chunkedPrefill: { type: 'array', minItems: 1, items: { type: 'boolean' } },
+          slo: { type: 'string' },
         },
       },
     },
@@ -171,7 +184,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     strategy: doc.strategy ?? { kind: 'grid' },
   };
   spec.workloads.forEach((w, i) => {
-    const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : ['prompt', 'output'];
+    const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : w.phase === 'serve' ? ['requests'] : ['prompt', 'output'];
     for (const k of need) if (!(w as unknown as Record<string, unknown>)[k]) throw new AccelscopeError('schema', `a ${w.phase} workload needs '${k}'`, { file, pointer: `/workloads/${i}` });
   });
   spec.parameters.forEach((p, i) => {

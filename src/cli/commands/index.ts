@@ -13,6 +13,7 @@ import { traceCommand } from './trace.ts';
 import { formatsCommand } from './formats.ts';
 import { checkCommand } from './check.ts';
 import { listCommand } from './list.ts';
+import { serveCommand } from './serve.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -35,4 +36,5 @@ export const COMMANDS: CommandModule[] = [
   formatsCommand,
   checkCommand,
   listCommand,
+  serveCommand,
 ];
