@@ -18,9 +18,17 @@ export function weightBytes(g: OpGraph, q: QuantScheme): number {
   return (p.layer * q.weights.bitsPerElement + p.embedding * q.embeddings.bitsPerElement) / 8 + p.other * 2;
 }
 
+/**
+ * KV cache held for `tokens` tokens per sequence. Built graphs list per-layer groups: a sliding
+ * window or chunked layer keeps at most its span, an MLA layer its latent row; otherwise every
+ * layer keeps 2 · kvHeads · headDim elements per token.
+ */
 export function kvCacheBytes(g: OpGraph, q: QuantScheme, tokens = g.meta.kv.tokens): number {
   const kv = g.meta.kv;
-  return (2 * kv.layers * kv.kvHeads * kv.headDim * tokens * g.meta.batch * q.kv.bitsPerElement) / 8;
+  const perSeqElements = kv.groups
+    ? kv.groups.reduce((sum, gr) => sum + gr.layers * gr.elementsPerToken * (gr.window > 0 ? Math.min(tokens, gr.window) : tokens), 0)
+    : 2 * kv.layers * kv.kvHeads * kv.headDim * tokens;
+  return (perSeqElements * g.meta.batch * q.kv.bitsPerElement) / 8;
 }
 
 export function footprint(g: OpGraph, q: QuantScheme): Footprint {
