@@ -32,10 +32,10 @@ export function mlpBlock(ctx: BuildContext, l: number, input: string[]): void {
 }
 
 /** One dense MLP on m tokens; `count` instances (MoE experts) when given. Returns its output op. */
-function denseMlp(ctx: BuildContext, l: number, p: string, prefix: string, m: number, inter: number, input: string[], count?: number, bias = ctx.spec.mlpBias): string {
+function denseMlp(ctx: BuildContext, l: number, p: string, prefix: string, m: number, inter: number, input: string[],
+  count?: number, bias = ctx.spec.mlpBias, slots = m): string {
   const s = ctx.spec;
   const h = s.hidden;
-  const slots = m * (count ?? 1);
   if (s.gatedMlp) {
     let gu: string[];
     if (s.fusedGateUp) {
@@ -67,8 +67,10 @@ function moeBlock(ctx: BuildContext, l: number, input: string[]): void {
   const routed = [ctx.add({ id: `${p}router_softmax`, name: 'router_topk', kind: 'softmax', cls: 'moe_router', layer: l, rows: T, dim: e.experts })];
   const active = expectedActiveExperts(T, e.experts, e.topK);
   const perExpert = tokensPerExpert(T, e.experts, e.topK, e.capacityFactor);
-  const out = [denseMlp(ctx, l, p, 'experts.', perExpert, e.intermediate, routed, active, e.expertBias || s.mlpBias)];
-  ctx.add({ id: `${p}experts.combine`, name: 'experts.weighted_sum', kind: 'elementwise', cls: 'mlp', layer: l, fn: 'mul', elements: T * e.topK * h, inputs: 1 });
+  // Token slots the experts process: T·k, fewer when the capacity limit drops some.
+  const slots = e.capacityFactor > 0 ? Math.round(perExpert * active) : T * e.topK;
+  const out = [denseMlp(ctx, l, p, 'experts.', perExpert, e.intermediate, routed, active, e.expertBias || s.mlpBias, slots)];
+  ctx.add({ id: `${p}experts.combine`, name: 'experts.weighted_sum', kind: 'elementwise', cls: 'mlp', layer: l, fn: 'mul', elements: slots * h, inputs: 1 });
   out[0] = ctx.last[0]!;
   if (e.sharedIntermediate > 0) {
     let shared = denseMlp(ctx, l, p, 'shared_expert.', T, e.sharedIntermediate, input);
