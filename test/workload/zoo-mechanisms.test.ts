@@ -199,3 +199,33 @@ describe('fused projections and the parallel block', () => {
     expect(kvCacheBytes(g, fp16, 1)).toBe(32 * 2 * 64 * 2);
   });
 });
+
+describe('KV-cache bytes per token (fp16), every zoo family', () => {
+  // layers x K+V elements per layer x 2 bytes; MLA: layers x (kv_lora_rank + qk_rope_head_dim) x 2.
+  const PER_TOKEN: Record<string, number> = {
+    'phi-3-mini-4k-instruct': 32 * 2 * 32 * 96 * 2,
+    'gemma-2-9b': 42 * 2 * 8 * 256 * 2,
+    'gemma-3-1b': 26 * 2 * 1 * 256 * 2,
+    'gemma-3-4b': 34 * 2 * 4 * 256 * 2,
+    'qwen3-8b': 36 * 2 * 8 * 128 * 2,
+    'qwen1.5-moe-a2.7b': 24 * 2 * 16 * 128 * 2,
+    'qwen3-30b-a3b': 48 * 2 * 4 * 128 * 2,
+    'deepseek-v2-lite': 27 * (512 + 64) * 2,
+    'deepseek-v3': 61 * (512 + 64) * 2,
+    'gpt-oss-20b': 24 * 2 * 8 * 64 * 2,
+    'olmo-2-7b': 32 * 2 * 32 * 128 * 2,
+    'llama-4-scout-text': 48 * 2 * 8 * 128 * 2,
+    'falcon-7b': 32 * 2 * 1 * 64 * 2,
+  };
+  for (const [model, bytes] of Object.entries(PER_TOKEN)) {
+    it(`${model}: ${bytes.toLocaleString('en')} bytes per token`, () => {
+      const g = buildFor(model, { phase: 'decode', batch: 1, context: 0 });
+      expect(kvCacheBytes(g, fp16, 1)).toBe(bytes);
+    });
+  }
+  it('Gemma-3-1B at 32k tokens: 5 of every 6 layers hold only 512', () => {
+    const g = buildFor('gemma-3-1b', { phase: 'decode', batch: 1, context: 0 });
+    const layer = 2 * 256 * 2;
+    expect(kvCacheBytes(g, fp16, 32768)).toBe(4 * layer * 32768 + 22 * layer * 512);
+  });
+});
