@@ -229,3 +229,18 @@ describe('KV-cache bytes per token (fp16), every zoo family', () => {
     expect(kvCacheBytes(g, fp16, 32768)).toBe(4 * layer * 32768 + 22 * layer * 512);
   });
 });
+
+describe('Falcon new decoder architecture (40B / 180B shape)', () => {
+  it('num_kv_heads groups, ln_attn + ln_mlp: two LayerNorms per layer counted in params', async () => {
+    const { normalizeModelConfig } = await import('../../src/workload/model-config.ts');
+    const { paramCounts } = await import('../../src/workload/params.ts');
+    const { buildGraph } = await import('../../src/workload/builders/decoder.ts');
+    const h = 256; const heads = 8; const kv = 2; const d = h / heads;
+    const s = normalizeModelConfig({ model_type: 'falcon', hidden_size: h, num_attention_heads: heads, num_kv_heads: kv, num_hidden_layers: 2, vocab_size: 1000, new_decoder_architecture: true, parallel_attn: true, bias: false, tie_word_embeddings: false }, 'f.json');
+    const perLayer = h * (heads + 2 * kv) * d + h * h + 2 * h * 4 * h + 2 * (2 * h);
+    expect(paramCounts(s).total).toBe(2 * perLayer + 2 * 1000 * h + 2 * h);
+    const g = buildGraph(s, { phase: 'decode', batch: 1, context: 0 });
+    expect(g.ops.filter((o) => o.layer === 0 && o.kind === 'norm').map((o) => o.name)).toEqual(['ln_attn', 'ln_mlp']);
+    expect(op<AttentionOp>(g, 'L0.attn').kvHeads).toBe(kv);
+  });
+});

@@ -8,12 +8,13 @@ import { activationOf, type KeyReader } from './keys.ts';
 import { baseSpec, type ModelSpec } from './spec.ts';
 
 export function falcon(get: KeyReader, name: string): ModelSpec {
-  const hidden = get.has('n_embed') ? get.int('n_embed') : get.int('hidden_size');
-  const heads = get.has('n_head') && !get.has('num_attention_heads') ? get.int('n_head') : get.int('num_attention_heads');
-  const layers = get.has('n_layer') && !get.has('num_hidden_layers') ? get.int('n_layer') : get.int('num_hidden_layers');
+  const hidden = get.int('hidden_size');
+  const layers = get.int('num_hidden_layers');
   const newArch = get.boolOr('new_decoder_architecture', false);
-  const kvHeads = newArch ? get.int('num_kv_heads') : get.boolOr('multi_query', true) ? 1 : heads;
-  if (heads % kvHeads !== 0) get.fail('/num_kv_heads', `must divide num_attention_heads (${heads})`);
+  // FalconConfig: the new architecture reads num_kv_heads (default: all heads); otherwise
+  // multi_query means one shared K/V head.
+  const multiQuery = !newArch && get.boolOr('multi_query', true);
+  const { heads, kvHeads } = get.heads('num_kv_heads', multiQuery ? 1 : newArch ? undefined : get.int('num_attention_heads'));
   const parallel = newArch || get.boolOr('parallel_attn', true);
   const bias = get.boolOr('bias', false);
   const spec = baseSpec({

@@ -24,9 +24,7 @@ export const GEMMA3_TEXT_DEFAULTS: Record<string, unknown> = {
 
 export function gemma(get: KeyReader, name: string, modelType: 'gemma2' | 'gemma3_text'): ModelSpec {
   const hidden = get.int('hidden_size');
-  const heads = get.int('num_attention_heads');
-  const kvHeads = get.intOr('num_key_value_heads', heads);
-  if (heads % kvHeads !== 0) get.fail('/num_key_value_heads', `must divide num_attention_heads (${heads})`);
+  const { heads, kvHeads } = get.heads();
   const layers = get.int('num_hidden_layers');
   const window = get.int('sliding_window');
   const types = get.layerList('layer_types', get.strArray('layer_types'), layers);

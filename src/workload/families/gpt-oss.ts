@@ -8,9 +8,7 @@ import { baseSpec, plainMoe, type LayerAttention, type ModelSpec } from './spec.
 
 export function gptOss(get: KeyReader, name: string): ModelSpec {
   const hidden = get.int('hidden_size');
-  const heads = get.int('num_attention_heads');
-  const kvHeads = get.int('num_key_value_heads');
-  if (heads % kvHeads !== 0) get.fail('/num_key_value_heads', `must divide num_attention_heads (${heads})`);
+  const { heads, kvHeads } = get.heads();
   const layers = get.int('num_hidden_layers');
   const window = get.int('sliding_window');
   const types = get.layerList('layer_types', get.strArray('layer_types'), layers);

@@ -56,6 +56,13 @@ export class KeyReader {
     if (typeof v !== 'boolean') this.fail(`/${key}`, 'must be boolean');
     return v;
   }
+  /** Query heads and the K/V heads that must divide them (`num_key_value_heads`, Falcon's `num_kv_heads`). */
+  heads(kvKey = 'num_key_value_heads', kvDefault?: number): { heads: number; kvHeads: number } {
+    const heads = this.int('num_attention_heads');
+    const kvHeads = kvDefault !== undefined ? kvDefault : this.intOr(kvKey, heads);
+    if (heads % kvHeads !== 0) this.fail(`/${kvKey}`, `must divide num_attention_heads (${heads})`);
+    return { heads, kvHeads };
+  }
   /** An array of strings (gpt-oss / Gemma 3 `layer_types`), or undefined. */
   strArray(key: string): string[] | undefined {
     if (!this.has(key)) return undefined;

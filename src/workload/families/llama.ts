@@ -10,9 +10,7 @@ import { baseSpec, plainMoe, type ModelSpec } from './spec.ts';
 
 export function llamaLike(get: KeyReader, name: string, modelType: string): ModelSpec {
   const hidden = get.int('hidden_size');
-  const heads = get.int('num_attention_heads');
-  const kvHeads = get.intOr('num_key_value_heads', heads);
-  if (heads % kvHeads !== 0) get.fail('/num_key_value_heads', `must divide num_attention_heads (${heads})`);
+  const { heads, kvHeads } = get.heads();
   if (!get.has('head_dim') && hidden % heads !== 0) get.fail('/num_attention_heads', `must divide hidden_size (${hidden}) when head_dim is absent`);
   const headDim = get.intOr('head_dim', hidden / heads);
   const layers = get.int('num_hidden_layers');

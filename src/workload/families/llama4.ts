@@ -11,9 +11,7 @@ import { baseSpec, plainMoe, type LayerAttention, type ModelSpec } from './spec.
 
 export function llama4Text(get: KeyReader, name: string): ModelSpec {
   const hidden = get.int('hidden_size');
-  const heads = get.int('num_attention_heads');
-  const kvHeads = get.intOr('num_key_value_heads', heads);
-  if (heads % kvHeads !== 0) get.fail('/num_key_value_heads', `must divide num_attention_heads (${heads})`);
+  const { heads, kvHeads } = get.heads();
   const layers = get.int('num_hidden_layers');
   const noRope = get.layerList('no_rope_layers', get.intArray('no_rope_layers'), layers);
   const ropeLayers = Array.from({ length: layers }, (_, l) => noRope ? noRope[l] !== 0 : (l + 1) % 4 !== 0);
