@@ -244,3 +244,18 @@ describe('Falcon new decoder architecture (40B / 180B shape)', () => {
     expect(op<AttentionOp>(g, 'L0.attn').kvHeads).toBe(kv);
   });
 });
+
+describe('the GPU model follows chunked attention', () => {
+  it('Llama-4 prefill of 16384: a chunked layer takes about half the attention time of a global one', async () => {
+    const { makeArch } = await import('../helpers.ts');
+    const { attentionTiming } = await import('../../src/hw/gpu-tensor-core/attention.ts');
+    const g = buildFor('llama-4-scout-text', { phase: 'prefill', batch: 1, seq: 16384 });
+    const arch = makeArch('gpu/h100-sxm') as never;
+    const l2 = 'cold' as const;
+    const chunked = attentionTiming(op<AttentionOp>(g, 'L0.attn'), arch, fp16, l2);
+    const global = attentionTiming(op<AttentionOp>(g, 'L3.attn'), arch, fp16, l2);
+    // Pairs: 2·8192·8193/2 chunked vs 16384·16385/2 global → ratio ≈ 0.5.
+    expect(chunked.seconds / global.seconds).toBeGreaterThan(0.4);
+    expect(chunked.seconds / global.seconds).toBeLessThan(0.6);
+  });
+});

@@ -41,11 +41,13 @@ function mmaRows(c: GpuArchConfig): number {
   return Math.min(...(dense.length ? dense : c.gpu.tiles).map((t) => t.m));
 }
 
-/** Key blocks a block of queries [q0, q1) visits, causal or windowed, over kvLen keys. */
+/** Key blocks a block of queries [q0, q1) visits, causal, windowed or chunked, over kvLen keys. */
 function keyBlocksVisited(op: AttentionOp, q0: number, q1: number, blockKv: number): number {
   const first = op.kvLen - op.qLen; // absolute position of query 0
   const hi = op.causal ? Math.min(op.kvLen, first + q1) : op.kvLen; // keys [lo, hi)
-  const lo = op.window > 0 ? Math.max(0, first + q0 - op.window + 1) : 0;
+  const chunk = op.chunk ?? 0;
+  // Chunked attention (Llama 4): keys from the start of the first query's chunk.
+  const lo = op.window > 0 ? Math.max(0, first + q0 - op.window + 1) : chunk > 0 ? Math.floor((first + q0) / chunk) * chunk : 0;
   if (hi <= lo) return 0;
   return ceilDiv(hi, blockKv) - Math.floor(lo / blockKv);
 }
@@ -104,7 +106,8 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
     const rows = Math.max(mmaRows(c), op.qLen * group);
     const units = op.batch * op.kvHeads;
-    const keys = op.window > 0 ? Math.min(op.kvLen, op.window + op.qLen - 1) : op.kvLen;
+    const span = op.window > 0 ? op.window : (op.chunk ?? 0);
+    const keys = span > 0 ? Math.min(op.kvLen, span + op.qLen - 1) : op.kvLen;
     const minKeys = g.attention?.decodeSplitMinKeys ?? STRUCTURE_DEFAULTS.decodeSplitMinKeys;
     kvSplits = Math.max(1, Math.min(ceilDiv(keys, minKeys), ceilDiv(g.sms, units)));
     ctas = units * kvSplits;
