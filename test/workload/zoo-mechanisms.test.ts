@@ -258,4 +258,16 @@ describe('the GPU model follows chunked attention', () => {
     expect(chunked.seconds / global.seconds).toBeGreaterThan(0.4);
     expect(chunked.seconds / global.seconds).toBeLessThan(0.6);
   });
+  it('MLA absorbed decode on the GPU: latent rows read once (576 elements per key), 576 + 512 MACs per pair', async () => {
+    const { makeArch } = await import('../helpers.ts');
+    const { attentionTiming } = await import('../../src/hw/gpu-tensor-core/attention.ts');
+    const g = buildFor('deepseek-v3', { phase: 'decode', batch: 1, context: 8191 });
+    const a = op<AttentionOp>(g, 'L3.attn');
+    const arch = makeArch('gpu/h100-sxm') as never;
+    const t = attentionTiming(a, arch, fp16, 'cold');
+    // The same op with separate K and V rows reads 512 more elements per key.
+    const separate = attentionTiming({ ...a, latentKv: false }, arch, fp16, 'cold');
+    expect(separate.bytes.l2 - t.bytes.l2).toBe(8192 * 512 * 2);
+    expect(t.issuedMacs % (576 + 512)).toBe(0);
+  });
 });

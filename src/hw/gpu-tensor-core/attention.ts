@@ -65,7 +65,11 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const launch = cal(c, 'kernelLaunchSeconds');
   const bwPeak = c.memory.bandwidthBps * cal(c, 'dramBandwidthEfficiency');
   const l2Cap = l2CapacityBytes(c);
-  const d = op.headDim;
+  // MACs per (query, key) pair: d_qk for QKᵀ plus d_v for PV (MLA: 576 + 512). Elements of K/V
+  // read per key: both rows, or one shared latent row (MLA absorbed).
+  const dV = op.vHeadDim ?? op.headDim;
+  const pairMacs = op.headDim + dV;
+  const rowElems = op.latentKv ? op.headDim : op.headDim + dV;
   const inst = op.count ?? 1;
   const group = op.heads / op.kvHeads;
   const kvBytesPerElem = q.kv.bitsPerElement / 8;
@@ -92,16 +96,16 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     ctas = heads * qBlocks;
     const totalBlocks = perHead.reduce((s, x) => s + x, 0) * heads;
     const maxBlocks = Math.max(...perHead);
-    const cyclesPerBlock = (2 * blockQ * blockKv * d) / fmaPerClk;
+    const cyclesPerBlock = (blockQ * blockKv * pairMacs) / fmaPerClk;
     const softmaxPerBlock = (blockQ * blockKv) / sfu + (5 * blockQ * blockKv) / g.cudaCoreFlopsPerClockPerSm;
     // Busiest SM: its share of the block-steps, at least the longest CTA.
     const perSmBlocks = Math.max(maxBlocks, busiestUnitItems(totalBlocks, g.sms));
     computeCycles = perSmBlocks * cyclesPerBlock;
     softmaxCycles = perSmBlocks * softmaxPerBlock;
     perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
-    issuedMacs = totalBlocks * 2 * blockQ * blockKv * d;
+    issuedMacs = totalBlocks * blockQ * blockKv * pairMacs;
     sfuOps = totalBlocks * blockQ * blockKv;
-    l2Bytes = totalBlocks * 2 * blockKv * d * kvBytesPerElem + 2 * heads * op.qLen * d * act;
+    l2Bytes = totalBlocks * blockKv * rowElems * kvBytesPerElem + heads * op.qLen * pairMacs * act;
   } else {
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
     const rows = Math.max(mmaRows(c), op.qLen * group);
@@ -112,25 +116,25 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     kvSplits = Math.max(1, Math.min(ceilDiv(keys, minKeys), ceilDiv(g.sms, units)));
     ctas = units * kvSplits;
     const blocksPerCta = ceilDiv(ceilDiv(keys, kvSplits), blockKv);
-    const cyclesPerBlock = (2 * rows * blockKv * d) / fmaPerClk;
+    const cyclesPerBlock = (rows * blockKv * pairMacs) / fmaPerClk;
     const softmaxPerBlock = (op.qLen * group * blockKv) / sfu + (5 * op.qLen * group * blockKv) / g.cudaCoreFlopsPerClockPerSm;
     const perSm = busiestUnitItems(ctas, g.sms) * blocksPerCta;
     computeCycles = perSm * cyclesPerBlock;
     softmaxCycles = perSm * softmaxPerBlock;
     perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
-    issuedMacs = ctas * blocksPerCta * 2 * rows * blockKv * d;
+    issuedMacs = ctas * blocksPerCta * rows * blockKv * pairMacs;
     sfuOps = ctas * blocksPerCta * op.qLen * group * blockKv;
-    l2Bytes = 2 * op.batch * op.kvHeads * keys * d * kvBytesPerElem;
+    l2Bytes = op.batch * op.kvHeads * keys * rowElems * kvBytesPerElem;
     if (kvSplits > 1) {
       // Partial outputs (fp32 O plus max and sum per row) written, read back and combined.
-      const partial = kvSplits * op.batch * op.heads * op.qLen * (d + 2) * 4;
+      const partial = kvSplits * op.batch * op.heads * op.qLen * (dV + 2) * 4;
       l2Bytes += 2 * partial;
       combine = launch + (2 * partial) / l2BandwidthBps(c);
     }
   }
   const activeSms = Math.min(g.sms, ctas);
   // Memory-level parallelism: each active SM keeps two K/V blocks in flight.
-  const inFlight = activeSms * 2 * 2 * blockKv * d * kvBytesPerElem;
+  const inFlight = activeSms * 2 * blockKv * rowElems * kvBytesPerElem;
   const bw = Math.min(bwPeak, inFlight / latency);
   const dramRead = compulsory;
   const writeback = l2State === 'flushed' ? Math.min(l2Cap, dramRead) : 0;
