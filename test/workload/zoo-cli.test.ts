@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { archPath, cli, modelPath } from '../helpers.ts';
+import { validateOrThrow } from '../../src/config/ajv.ts';
+import { runResultSchema } from '../../src/config/schemas/run-result.ts';
 
 const arch = archPath('gpu/h200');
 
@@ -31,5 +33,16 @@ describe('simulate --model with the zoo configs', () => {
     const b = await cli('simulate', '--arch', arch, '--model', modelPath('qwen3-30b-a3b'), '--context', '1', '--expert-capacity', '-2');
     expect(b.code).not.toBe(0);
     expect(b.stderr).toContain('expert capacity factor must be a non-negative number');
+  });
+
+  it('DeepSeek-V3: the MTP module is reported apart from the 671B, in the header and in --json', async () => {
+    const r = await cli('simulate', '--arch', arch, '--model', modelPath('deepseek-v3'), '--context', '10', '--ignore-capacity', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    validateOrThrow(runResultSchema, j, 'stdout');
+    expect(j.workload.params).toBe(671_026_419_200);
+    expect(j.workload.mtpParams).toBeGreaterThan(11.5e9);
+    const t = await cli('simulate', '--arch', arch, '--model', modelPath('deepseek-v3'), '--context', '10', '--ignore-capacity');
+    expect(t.stdout.split('\n')[0]).toContain('671 G params + 11.6 G MTP, not simulated');
   });
 });
