@@ -271,3 +271,16 @@ describe('the GPU model follows chunked attention', () => {
     expect(t.issuedMacs % (576 + 512)).toBe(0);
   });
 });
+
+describe('KV groups per pipeline stage', () => {
+  it('the stages of Gemma-2-9B (21 + 21 layers) hold the whole cache between them; TP halves each row', async () => {
+    const { sliceKvGroups } = await import('../../src/workload/footprint.ts');
+    const g = buildFor('gemma-2-9b', { phase: 'decode', batch: 1, context: 8191 });
+    const groups = g.meta.kv.groups!;
+    expect(groups).toHaveLength(42); // local / global alternate, one run per layer
+    const bytes = (gr: typeof groups) => kvCacheBytes({ ...g, meta: { ...g.meta, kv: { ...g.meta.kv, groups: gr } } }, fp16, 8192);
+    expect(bytes(sliceKvGroups(groups, 0, 21)) + bytes(sliceKvGroups(groups, 21, 42))).toBe(kvCacheBytes(g, fp16, 8192));
+    expect(bytes(sliceKvGroups(groups, 0, 42, 0.5))).toBe(kvCacheBytes(g, fp16, 8192) / 2);
+    expect(sliceKvGroups(groups, 0, 3).map((x) => x.window)).toEqual([4096, 0, 4096]);
+  });
+});

@@ -133,15 +133,18 @@ function parallelLayer(ctx: BuildContext, l: number, mlaForm: MlaForm): void {
   residual(ctx, l, 'parallel_residual', [...attnOut, ...residualIn], 3);
 }
 
-/** KV-cache rows per layer, grouped: sliding / chunked layers keep at most their span. */
+/**
+ * KV-cache rows per layer as runs of consecutive layers alike (in layer order, so a pipeline
+ * stage can take its slice): sliding / chunked layers keep at most their span.
+ */
 export function kvGroups(spec: ModelSpec): KvGroup[] {
   const groups: KvGroup[] = [];
   for (let l = 0; l < spec.layers; l++) {
     const elementsPerToken = spec.mla ? spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim : 2 * spec.kvHeads * spec.headDim;
     const a = spec.layerAttention[l]!;
     const window = a.window > 0 ? a.window : a.chunk;
-    const g = groups.find((x) => x.elementsPerToken === elementsPerToken && x.window === window);
-    if (g) g.layers++;
+    const g = groups[groups.length - 1];
+    if (g && g.elementsPerToken === elementsPerToken && g.window === window) g.layers++;
     else groups.push({ layers: 1, elementsPerToken, window });
   }
   return groups;
