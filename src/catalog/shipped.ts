@@ -93,7 +93,7 @@ function describeArch(f: ShippedFile): { description: string; source: string } {
 
 function describeModel(f: ShippedFile, readme: Map<string, string>): { description: string; source: string } {
   const s = loadModel(f.path);
-  const moe = s.experts ? `, ${s.experts.num} experts (top-${s.experts.topK})` : '';
+  const moe = s.moe ? `, ${s.moe.experts} experts (top-${s.moe.topK})` : '';
   const params = formatSi(paramCounts(s).total).replace(/\s+$/, '');
   const raw = readJsonFile(f.path) as Doc;
   return {

@@ -7,8 +7,10 @@
  */
 import type { GemmOp, GraphMeta, Op, OpGraph } from '../workload/graph.ts';
 import type { ParallelPlan } from './plan.ts';
+import { sliceKvGroups } from '../workload/footprint.ts';
 
-const isExpert = (op: Op): boolean => op.kind === 'gemm' && (op.count !== undefined || op.name.startsWith('experts.'));
+// MoE expert GEMMs are named experts.* (builder and trace import); MLA's per-head q_absorb / v_up also carry a count.
+const isExpert = (op: Op): boolean => op.kind === 'gemm' && op.name.startsWith('experts.');
 
 function storedLayerParams(ops: Op[], experts: number): number {
   let s = 0;
@@ -58,6 +60,10 @@ export function deviceMeta(d: DeviceMetaInput): GraphMeta {
   return {
     ...g.meta,
     params: { total: layer + embedding + other, layer, embedding, other },
-    kv: { ...g.meta.kv, layers: stageLayers, kvHeads: d.kvHeads },
+    kv: {
+      ...g.meta.kv, layers: stageLayers, kvHeads: d.kvHeads,
+      // Per-layer rows (windows, MLA latents): the stage's layers, heads split as TP splits them.
+      ...(g.meta.kv.groups ? { groups: sliceKvGroups(g.meta.kv.groups, d.layers[0], d.layers[1], g.meta.attentionForm ? 1 : d.kvHeads / (g.meta.kv.kvHeads || 1)) } : {}),
+    },
   };
 }

@@ -72,7 +72,8 @@ function splitCols(n: number, t: number, what: string): number {
   return n / t;
 }
 
-const isExpert = (op: Op): boolean => op.kind === 'gemm' && (op.count !== undefined || op.name.startsWith('experts.'));
+// MoE expert GEMMs are named experts.* (builder and trace import); MLA's per-head q_absorb / v_up also carry a count.
+const isExpert = (op: Op): boolean => op.kind === 'gemm' && op.name.startsWith('experts.');
 
 export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
   const { plan, dModel } = ctx;

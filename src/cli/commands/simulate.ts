@@ -81,7 +81,8 @@ function usesThreads(arch: ArchConfig): boolean {
 export function renderRun(r: RunResult): string {
   const w = r.workload;
   const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
-  let s = `${w.model} (${formatSi(w.params)} params) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
+  const mtp = w.mtpParams ? ` + ${formatSi(w.mtpParams)} MTP, not simulated` : '';
+  let s = `${w.model} (${formatSi(w.params)} params${mtp}) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
   s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
   const total = r.totals.seconds;
   s += renderTable(

@@ -18,7 +18,7 @@ export const runResultSchema = {
       type: 'object',
       required: ['model', 'params', 'phase', 'batch', 'tokens'],
       properties: {
-        model: { type: 'string' }, modelType: { type: 'string' }, params: { type: 'integer' },
+        model: { type: 'string' }, modelType: { type: 'string' }, params: { type: 'integer' }, mtpParams: { type: 'integer' },
         phase: { enum: ['prefill', 'decode', 'generate'] }, batch: { type: 'integer', minimum: 1 },
         seq: { type: 'integer' }, context: { type: 'integer' }, tokens: num,
       },
