@@ -27,14 +27,31 @@ function axisTitles(svg: string): string[] {
 }
 
 describe('roofline', () => {
-  it('onePointPerOpEstimate: a cycle-model and a roofline point for every op with FLOPs and bytes', async () => {
-    const drawable = decode.ops.filter((o) => o.flops > 0 && o.roofline.bytes > 0 && o.seconds > 0).length;
+  it('aggregatedByClassAndSpot: ops of one class on one spot are one mark per estimate, counted and timed', async () => {
+    const drawableOps = decode.ops.filter((o) => o.flops > 0 && o.roofline.bytes > 0 && o.seconds > 0);
     const d = rooflineData(decode);
-    expect(d.points).toHaveLength(2 * drawable);
-    expect(d.excluded).toBe(decode.ops.length - drawable);
+    expect(d.ops).toBe(drawableOps.length);
+    expect(d.excluded).toBe(decode.ops.length - drawableOps.length);
+    // Far fewer marks than ops (the same GEMM in every layer is one mark), and nothing lost:
+    expect(d.points.length).toBeLessThan(drawableOps.length / 4);
+    const model = d.points.filter((p) => p.series === 'cycle model');
+    expect(model.reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + (o.count ?? 1), 0), 9);
+    expect(model.reduce((s, p) => s + p.seconds, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + o.seconds, 0), 12);
+    // Per class, the group counts add up to the class's drawable ops.
+    for (const cls of new Set(drawableOps.map((o) => o.cls))) {
+      expect(model.filter((p) => p.cls === cls).reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.filter((o) => o.cls === cls).reduce((s, o) => s + (o.count ?? 1), 0), 9);
+    }
     const r = await renderSpec(rooflineSpec(decode));
-    expect(r.marks['ops_marks']).toBe(2 * drawable);
+    expect(r.marks['ops_marks']).toBe(d.points.length);
     expect(r.marks['links_marks']).toBe(d.links.length);
+  });
+
+  it('sizeEncodesTimeAndLegendHidesAClass: point area from total time, a legend-bound toggle selection', () => {
+    const spec = rooflineSpec(decode) as unknown as { layer: { name: string; params?: { bind?: string; select: { toggle?: string } }[]; encoding: Record<string, { field?: string; condition?: { param: string; value: number } }> }[] };
+    const ops = spec.layer.find((l) => l.name === 'ops')!;
+    expect(ops.encoding['size']!.field).toBe('seconds');
+    expect(ops.params?.[0]).toMatchObject({ bind: 'legend', select: { toggle: 'true' } });
+    expect(ops.encoding['opacity']!.condition).toMatchObject({ param: 'hidden', value: 0 });
   });
 
   it('ceilingPerDistinctPeakAndLevel: dtypes sharing a peak share one ceiling; every memory level has one', async () => {
@@ -93,7 +110,7 @@ describe('roofline', () => {
   it('tooltipNamesOpShapeIntensityThroughputBound', () => {
     const spec = rooflineSpec(decode) as { layer: { name: string; encoding: { tooltip?: { field: string }[] } }[] };
     const fields = spec.layer.find((l) => l.name === 'ops')!.encoding.tooltip!.map((t) => t.field);
-    for (const f of ['name', 'shape', 'intensity', 'flopsPerSecond', 'bound']) expect(fields).toContain(f);
+    for (const f of ['cls', 'name', 'count', 'shape', 'intensityText', 'flopsText', 'timeText', 'bound']) expect(fields).toContain(f);
     expect(rooflineData(decode).points.every((p) => p.shape.length > 0 && p.shape !== 'undefined')).toBe(true);
   });
 });

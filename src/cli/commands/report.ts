@@ -10,7 +10,7 @@ import type { Io } from '../io.ts';
 import { loadReportInput, renderQuantReport, renderRunReport, renderSweepReport } from '../../report/index.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
 import { AccelscopeError } from '../../util/errors.ts';
-import { formatBytes } from '../../util/units.ts';
+import { formatBytes } from '../../util/format.ts';
 
 export interface ReportArgs {
   inputs: string[];

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../../util/json-file.ts';
 import { existsSync, statSync } from 'node:fs';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatSi } from '../../util/units.ts';
+import { formatQuantity as formatSi } from '../../util/format.ts';
 import { opFlops } from '../../workload/ops.ts';
 
 export interface TraceArgs {
