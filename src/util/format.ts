@@ -76,7 +76,9 @@ export function formatBytes(b: number, opts: { digits?: number } = {}): string {
   if (!Number.isFinite(b)) return formatQuantity(b);
   const digits = opts.digits ?? SIGNIFICANT_DIGITS;
   const a = Math.abs(b);
-  for (const [f, u] of BINARY) if (a >= f) return `${dec(digits)(b / f)} ${u}`;
+  // A unit is used from where the next smaller one would print 1,000 or more (1000 MiB → 0.977 GiB).
+  const edge = (10 ** digits - 0.5) / 1024;
+  for (const [f, u] of BINARY) if (a >= f * edge) return `${dec(digits)(b / f)} ${u}`;
   return `${locale.format(',.0f')(b)} B`;
 }
 

@@ -44,8 +44,11 @@ describe('bytes, numbers, percents, counts', () => {
   it('bytesAreBinaryWithThreeDigits', () => {
     expect(formatBytes(80 * 1024 ** 3)).toBe('80 GiB');
     expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(1023)).toBe('1,023 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1000)).toBe('0.977 KiB');
     expect(formatBytes(1024)).toBe('1 KiB');
+    expect(formatBytes(1000 * 1024 ** 2)).toBe('0.977 GiB');
+    expect(formatBytes(999 * 1024 ** 2)).toBe('999 MiB');
     expect(formatBytes(15.234 * 1024 ** 3)).toBe('15.2 GiB');
   });
   it('plainNumbersPercentsCounts', () => {
