@@ -23,6 +23,8 @@ export interface ChartSection {
   note?: string;
   /** 'canvas' for charts with thousands of marks (SVG gets slow); default 'svg'. */
   renderer?: 'svg' | 'canvas';
+  /** Rows offered as CSV/JSON download; default: the data of the spec (or of its first layer with data). */
+  download?: unknown[];
 }
 
 export interface HtmlSection {
@@ -30,6 +32,8 @@ export interface HtmlSection {
   title: string;
   /** Already-escaped HTML (tables built by summary.ts). */
   html: string;
+  /** Rows offered as CSV/JSON download (a table's figures, unformatted). */
+  download?: unknown[];
 }
 
 export interface ReportDocument {
@@ -90,6 +94,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .sub{color:#666;margin:0 0 16px}.note{color:#555;font-size:13px;margin:4px 0 8px}
 table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
+.dl{margin:2px 0 6px}.dl button{font-size:12px;margin-right:6px;padding:1px 8px;cursor:pointer}.scroll{max-height:480px;overflow:auto}
 .warn{color:#a40}.bad{color:#b00;font-weight:600}.ok{color:#070}.chart{margin:8px 0 16px;overflow-x:auto}
 footer{color:#888;font-size:12px;margin-top:32px}`;
 
@@ -121,8 +127,58 @@ const BOOT = `
     document.documentElement.setAttribute('data-rendered', 'error');
     console.error('accelscope report: a chart failed to render: ' + (e && e.message ? e.message : e));
   });
-  window.__accelscope = { views: views, ready: ready, marks: marks, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
+  var downloads = JSON.parse(document.getElementById('accelscope-downloads').textContent);
+  function csvCell(v) {
+    if (v === null || v === undefined) return '';
+    var s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function downloadText(id, fmt) {
+    var rows = downloads[id] || [];
+    if (fmt === 'json') return JSON.stringify(rows, null, 2) + '\n';
+    var keys = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
+    return [keys.map(csvCell).join(',')].concat(rows.map(function (r) { return keys.map(function (k) { return csvCell(r[k]); }).join(','); })).join('\n') + '\n';
+  }
+  document.addEventListener('click', function (ev) {
+    var b = ev.target.closest && ev.target.closest('button[data-dl]');
+    if (b) {
+      var fmt = b.getAttribute('data-fmt');
+      var blob = new Blob([downloadText(b.getAttribute('data-dl'), fmt)], { type: fmt === 'csv' ? 'text/csv' : 'application/json' });
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = b.getAttribute('data-dl') + '.' + fmt;
+      document.body.appendChild(a); a.click(); a.remove();
+      return;
+    }
+    var th = ev.target.closest && ev.target.closest('table.sortable th');
+    if (th) sortBy(th);
+  });
+  function sortBy(th) {
+    var table = th.closest('table'), tbody = table.tBodies[0];
+    var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var asc = th.getAttribute('aria-sort') !== 'ascending';
+    Array.prototype.forEach.call(th.parentNode.children, function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var num = th.hasAttribute('data-num');
+    var rows = Array.prototype.slice.call(tbody.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[i], y = b.cells[i];
+      var c = num ? Number(x.getAttribute('data-v')) - Number(y.getAttribute('data-v')) : x.textContent.localeCompare(y.textContent);
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { tbody.appendChild(r); });
+  }
+  window.__accelscope = { views: views, ready: ready, marks: marks, downloadText: downloadText, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
 })();`;
+
+/** The rows a chart draws: its top-level data, else the largest inline data set of its layers. */
+function specRows(spec: VlSpec): unknown[] | undefined {
+  const sp = spec as { data?: { values?: unknown[] }; layer?: { data?: { values?: unknown[] } }[] };
+  if (Array.isArray(sp.data?.values)) return sp.data!.values;
+  const layers = (sp.layer ?? []).map((l) => l.data?.values).filter((v): v is unknown[] => Array.isArray(v));
+  return layers.sort((a, b) => b.length - a.length)[0];
+}
 
 function isChart(s: ChartSection | HtmlSection): s is ChartSection {
   return 'spec' in s;
@@ -130,11 +186,17 @@ function isChart(s: ChartSection | HtmlSection): s is ChartSection {
 
 export function renderHtml(doc: ReportDocument): string {
   const charts = doc.sections.filter(isChart).map((s) => ({ id: s.id, renderer: s.renderer ?? 'svg', spec: s.spec }));
+  const downloads: Record<string, unknown[]> = {};
+  for (const s of doc.sections) {
+    const rows = s.download ?? (isChart(s) ? specRows(s.spec) : undefined);
+    if (rows) downloads[s.id] = rows;
+  }
+  const dl = (id: string) => (downloads[id] ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>` : '');
   const body = doc.sections.map((s) => {
     const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
-    if (!isChart(s)) return `<section>${head}${s.html}</section>`;
+    if (!isChart(s)) return `<section>${head}${dl(s.id)}${s.html}</section>`;
     const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '';
-    return `<section>${head}${note}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
+    return `<section>${head}${note}${dl(s.id)}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
   }).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -152,6 +214,7 @@ ${doc.summaryHtml}
 ${body}
 <footer>Generated by accelscope. Self-contained: vega, vega-lite, vega-embed and all data are inlined; this page makes no network request.</footer>
 <script type="application/json" id="accelscope-specs">${scriptJson(charts)}</script>
+<script type="application/json" id="accelscope-downloads">${scriptJson(downloads)}</script>
 ${inlineRuntime()}
 <script>${BOOT}</script>
 </body>

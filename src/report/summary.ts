@@ -29,8 +29,8 @@ function percent(a: number, b: number): string {
 }
 
 /** One column per run: the figures a reader looks for first. */
-export function runSummaryHtml(runs: RunInput[]): string {
-  const head = ['', ...runs.map(runLabel)];
+export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(runLabel)): string {
+  const head = ['', ...labels];
   const row = (label: string, f: (r: RunInput) => Cell): Cell[] => [{ html: `<b>${e(label)}</b>` }, ...runs.map(f)];
   const rows: Cell[][] = [
     row('workload', (r) => `${r.workload.model} (${formatQuantity(r.workload.params, 'params')}) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`),

@@ -5,7 +5,7 @@ import { loadModel } from '../../config/load.ts';
 import { simulateGenerate, type GenerateResult } from '../../engine/generate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
-import type { SimulateArgs } from './simulate.ts';
+import type { OneDesignArgs as SimulateArgs } from './simulate.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);

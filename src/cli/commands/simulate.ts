@@ -14,11 +14,13 @@ import type { ArchConfig } from '../../config/arch.ts';
 import { envelopeWarnings } from '../../config/validation.ts';
 import { systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
+import type { GenerateResult } from '../../engine/generate.ts';
+import { designComparison, renderDesignComparison } from './simulate-compare.ts';
 
 export interface SimulateArgs extends WorkloadArgs, SystemArgs {
-  /** Required unless --system names the device (with --system it replaces the system's device). */
-  arch: string;
-  quant: string;
+  /** Required unless --system names the device. Repeated (`--arch A --arch B`) compares designs: every combination is one column. */
+  arch: string | string[];
+  quant: string | string[];
   json: boolean;
   'ignore-capacity': boolean;
   threads?: number;
@@ -28,13 +30,16 @@ export interface SimulateArgs extends WorkloadArgs, SystemArgs {
   html?: string;
 }
 
+/** The flags of one design (one --arch, one --quant): what the single-design paths take. */
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
+
 export const simulateCommand = {
   command: 'simulate',
   describe: 'simulate a prefill or decode step, or a whole request (--phase generate), of a model on an arch',
   builder: (y: Argv) =>
     systemFlags(workloadFlags(y))
-      .option('arch', { type: 'string', describe: 'arch config JSON (arch-configs/…); required unless --system gives the device' })
-      .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file' })
+      .option('arch', { type: 'string', array: true, describe: 'arch config JSON (arch-configs/…); required unless --system gives the device; repeat to compare designs' })
+      .option('quant', { type: 'string', array: true, default: [DEFAULT_QUANT], describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file; repeat to compare' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
       .option('ignore-capacity', { type: 'boolean', default: false, describe: 'report timings even if the workload does not fit' })
       .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' })
@@ -42,7 +47,14 @@ export const simulateCommand = {
       .option('output', { type: 'number', describe: 'generate: output tokens O per sequence (decode steps)' })
       .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' }),
-  handler: (a: SimulateArgs, io: Io): number => {
+  handler: (args: SimulateArgs, io: Io): number => {
+    const archs = args.arch === undefined ? [] : [args.arch].flat();
+    const quants = [args.quant].flat();
+    if (archs.length > 1 || quants.length > 1) {
+      if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
+      return compareDesigns(args, archs, quants, io);
+    }
+    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]! };
     if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
     if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
@@ -72,6 +84,32 @@ export const simulateCommand = {
     return 0;
   },
 };
+
+/** Every combination of the repeated --arch and --quant, run on the same workload. */
+function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], io: Io): number {
+  const runs: (RunResult | GenerateResult)[] = [];
+  for (const archFile of archs) {
+    for (const q of quants) {
+      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, json: true, html: undefined };
+      const arch = loadArch(archFile);
+      const quant = loadQuant(q);
+      if (phaseOf(one.phase, ['prefill', 'decode', 'generate']) === 'generate') {
+        runs.push(inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant)));
+      } else {
+        if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
+        const graph = workloadGraph(one);
+        runs.push(inArchFile(archFile, () => run(graph, arch, quant, {
+          ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}),
+        })));
+      }
+    }
+  }
+  const cmp = designComparison(runs);
+  io.out(args.json ? JSON.stringify(cmp, null, 2) + '\n' : renderDesignComparison(cmp));
+  if (args.html) writeRunHtml(args.html, runs, io);
+  cmp.runs.forEach((r, i) => { for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
+  return 0;
+}
 
 /** Only the T-MAC-style CPU model splits work over threads (SimOptions.threads). */
 function usesThreads(arch: ArchConfig): boolean {
