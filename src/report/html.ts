@@ -78,7 +78,7 @@ export function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const CSP = [
+export const CSP = [
   "default-src 'none'",
   // vega compiles its expressions with Function(): 'unsafe-eval'; every script is inline.
   "script-src 'unsafe-inline' 'unsafe-eval'",
@@ -131,14 +131,14 @@ const BOOT = `
   function csvCell(v) {
     if (v === null || v === undefined) return '';
     var s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    return /[",\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function downloadText(id, fmt) {
     var rows = downloads[id] || [];
-    if (fmt === 'json') return JSON.stringify(rows, null, 2) + '\n';
+    if (fmt === 'json') return JSON.stringify(rows, null, 2) + '\\n';
     var keys = [];
     rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
-    return [keys.map(csvCell).join(',')].concat(rows.map(function (r) { return keys.map(function (k) { return csvCell(r[k]); }).join(','); })).join('\n') + '\n';
+    return [keys.map(csvCell).join(',')].concat(rows.map(function (r) { return keys.map(function (k) { return csvCell(r[k]); }).join(','); })).join('\\n') + '\\n';
   }
   document.addEventListener('click', function (ev) {
     var b = ev.target.closest && ev.target.closest('button[data-dl]');
