@@ -93,7 +93,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .sub{color:#666;margin:0 0 16px}.note{color:#555;font-size:13px;margin:4px 0 8px}
 table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
 .dl{margin:2px 0 6px}.dl button{font-size:12px;margin-right:6px;padding:1px 8px;cursor:pointer}.scroll{max-height:480px;overflow:auto}
 .warn{color:#a40}.bad{color:#b00;font-weight:600}.ok{color:#070}.chart{margin:8px 0 16px;overflow-x:auto}

@@ -121,6 +121,14 @@ export function vegaFormatExpr(unit = '', ref = 'datum.value', digits = SIGNIFIC
   return unit === 's' ? `(abs(${v}) >= 999.5 ? format(${v}, ',.0f') + ' s' : ${base})` : base;
 }
 
+/**
+ * Tick labels of a log axis: only the decades are labelled (1 ms, 10 ms, 100 ms), the minor ticks
+ * stay unlabelled, so a log axis never crowds ("2 3 4 5 6 7 8 …").
+ */
+export function vegaLogLabelExpr(unit = '', digits = SIGNIFICANT_DIGITS): string {
+  return `abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6 ? ${vegaFormatExpr(unit, 'datum.value', digits)} : ''`;
+}
+
 /** Axis tick labels as formatQuantity prints them (a vega-lite `axis.labelExpr`). */
 export function vegaLabelExpr(unit = '', digits = SIGNIFICANT_DIGITS): string {
   return vegaFormatExpr(unit, 'datum.value', digits);

@@ -9,7 +9,7 @@ import { objectiveInfo, type ObjectiveInfo } from '../objectives.ts';
 import { paretoFront2d } from '../pareto.ts';
 import { objectiveField, type SweepTable } from '../sweep-table.ts';
 import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, spansDecades, type VlSpec } from './common.ts';
-import { vegaLabelExpr } from '../../util/format.ts';
+import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
 import { axisUnit } from '../objectives.ts';
 
 export type ParetoStatus = 'front' | 'dominated' | 'does not fit';
@@ -67,7 +67,7 @@ function axis(info: ObjectiveInfo, values: number[]) {
   return {
     type: 'quantitative' as const,
     scale: log ? { type: 'log' as const } : { zero: false },
-    axis: { title: `${info.title} — ${better}`, labelExpr: vegaLabelExpr(axisUnit(info)) },
+    axis: { title: `${info.title} — ${better}`, labelExpr: (log ? vegaLogLabelExpr : vegaLabelExpr)(axisUnit(info)) },
   };
 }
 

@@ -13,7 +13,7 @@ import type { RunResult } from '../../engine/run.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, decadeCeil, decadeFloor, sig6, type VlSpec } from './common.ts';
 import { classColorScale } from '../palette.ts';
-import { vegaFormatExpr, vegaLabelExpr } from '../../util/format.ts';
+import { vegaFormatExpr, vegaLogLabelExpr } from '../../util/format.ts';
 
 export interface RooflineOpPoint {
   series: 'cycle model' | 'roofline';
@@ -140,8 +140,8 @@ function sameSpot(a: RooflineOpPoint, b: RooflineOpPoint): boolean {
 
 export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.arch.name}`): VlSpec {
   const d = rooflineData(run);
-  const x = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.x, clamp: true }, axis: { title: 'arithmetic intensity (FLOP/byte)', labelExpr: vegaLabelExpr() } };
-  const y = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.y, clamp: true }, axis: { title: 'achieved throughput (FLOP/s)', labelExpr: vegaLabelExpr('FLOP/s') } };
+  const x = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.x, clamp: true }, axis: { title: 'arithmetic intensity (FLOP/byte)', labelExpr: vegaLogLabelExpr() } };
+  const y = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.y, clamp: true }, axis: { title: 'achieved throughput (FLOP/s)', labelExpr: vegaLogLabelExpr('FLOP/s') } };
   return {
     $schema: VL_SCHEMA,
     title: { text: title, subtitle: d.excluded ? `${d.excluded} op(s) with no FLOPs or no bytes are not drawn` : '' },
