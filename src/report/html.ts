@@ -97,7 +97,7 @@ th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numer
 table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
 .dl{margin:2px 0 6px}.dl button{font-size:12px;margin-right:6px;padding:1px 8px;cursor:pointer}.scroll{max-height:480px;overflow:auto}
 .warn{color:#a40}.bad{color:#b00;font-weight:600}.ok{color:#070}.chart{margin:8px 0 16px;overflow-x:auto}
-footer{color:#888;font-size:12px;margin-top:32px}`;
+footer{color:#888;font-size:12px;margin-top:32px}#result-view{background:#f6f6f6;padding:8px;max-height:360px;overflow:auto;font-size:12px}`;
 
 /** The in-page script: embeds every chart, records views, marks the document rendered. */
 const BOOT = `
@@ -169,6 +169,24 @@ const BOOT = `
     });
     rows.forEach(function (r) { tbody.appendChild(r); });
   }
+  // A sweep point links to its full result: a click on a mark with an id (or a #result-<id> link) shows its line.
+  function showResult() {
+    var m = /^#result-(.+)$/.exec(location.hash), pre = document.getElementById('result-view');
+    if (!m || !pre) return;
+    var line = (downloads.result || []).filter(function (l) { return l.id === decodeURIComponent(m[1]); })[0];
+    pre.textContent = line ? JSON.stringify(line, null, 2) : 'no result with id ' + m[1];
+    pre.setAttribute('data-id', line ? line.id : '');
+    pre.scrollIntoView();
+  }
+  window.addEventListener('hashchange', showResult);
+  ready.then(function () {
+    Object.keys(views).forEach(function (id) {
+      views[id].addEventListener('click', function (ev, item) {
+        if (item && item.datum && typeof item.datum.id === 'string' && document.getElementById('result-view')) location.hash = 'result-' + item.datum.id;
+      });
+    });
+    showResult();
+  });
   window.__accelscope = { views: views, ready: ready, marks: marks, downloadText: downloadText, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
 })();`;
 
