@@ -16,6 +16,9 @@ import { ROOT, cli } from '../helpers.ts';
 import { formatBytes, formatQuantity, formatSeconds } from '../../src/util/format.ts';
 import { rooflineData } from '../../src/report/charts/roofline.ts';
 import type { RunResult } from '../../src/engine/run.ts';
+import { parseSweepJsonl, renderQuantReport, renderSweepReport } from '../../src/report/index.ts';
+import { sweepTable } from '../../src/report/sweep-table.ts';
+import { paretoData } from '../../src/report/charts/pareto.ts';
 
 const suite = HAVE_CHROMIUM || IN_CI ? describe : describe.skip;
 const SHOTS = process.env['UPDATE_EXAMPLES'] === '1' ? resolve(ROOT, 'reports/examples') : ARTIFACTS;
@@ -156,6 +159,7 @@ suite('interactive reports in headless Chromium', () => {
       await th.click();
       const firstTime = await page.locator('#ops-table-0 tbody tr').first().locator('td').nth(6).getAttribute('data-v');
       expect(Number(firstTime)).toBe(Math.max(...run.ops.map((o) => o.seconds)));
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: resolve(SHOTS, 'run-report.png'), fullPage: false });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
@@ -195,4 +199,53 @@ suite('interactive reports in headless Chromium', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('sweep report: points coloured by quant, the front as a table, a point links to its full result', async () => {
+    const lines = parseSweepJsonl(readFileSync(resolve(ROOT, 'reports/examples/sweep.jsonl'), 'utf8'));
+    const file = resolve(dir, 'sweep.html');
+    writeFileSync(file, renderSweepReport(lines));
+    const d = paretoData(sweepTable(lines), { x: 'latencySeconds', y: 'energyPerTokenJ' });
+    expect(d.colourBy).toBe('quant');
+    const { page, errors, requests } = await open(browser, file);
+    try {
+      await page.waitForFunction(() => document.documentElement.getAttribute('data-rendered') !== null, undefined, { timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.getAttribute('data-rendered'))).toBe('true');
+      const legend = await page.locator('#chart-pareto g.role-legend-title text').allTextContents();
+      expect(legend).toContain('quant');
+      expect(await page.locator('#front-table tbody tr').count()).toBe(d.front.length);
+      // A link in the front table shows that point's full result line.
+      const id = d.front[0]!.id;
+      await page.click(`#front-table a[href="#result-${id}"]`);
+      await page.waitForFunction((x) => document.getElementById('result-view')?.getAttribute('data-id') === x, id);
+      const shown = JSON.parse((await page.locator('#result-view').textContent())!) as { id: string; objectives: Record<string, number> };
+      expect(shown).toEqual(JSON.parse(JSON.stringify(lines.find((l) => l.id === id))));
+      // A click on a chart point does the same, through the vega view.
+      const mark = page.locator('#chart-pareto g.front_marks path').last();
+      const otherId = await mark.evaluate((el) => (el as unknown as { __data__: { datum: { id: string } } }).__data__.datum.id);
+      await page.evaluate(() => { history.replaceState(null, '', location.pathname); document.getElementById('result-view')!.setAttribute('data-id', ''); });
+      await mark.click({ force: true });
+      await page.waitForFunction((x) => document.getElementById('result-view')?.getAttribute('data-id') === x, otherId, { timeout: 5000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: resolve(SHOTS, 'sweep-report.png'), fullPage: false });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('quant report: renders offline (screenshot)', async () => {
+    const file = resolve(dir, 'quant.html');
+    writeFileSync(file, renderQuantReport(JSON.parse(readFileSync(resolve(ROOT, 'reports/examples/quant.json'), 'utf8'))));
+    const { page, errors, requests } = await open(browser, file);
+    try {
+      await page.waitForFunction(() => document.documentElement.getAttribute('data-rendered') !== null, undefined, { timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.getAttribute('data-rendered'))).toBe('true');
+      await page.screenshot({ path: resolve(SHOTS, 'quant-report.png'), fullPage: false });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
