@@ -281,3 +281,34 @@ describe('summarized small multiples (big sweeps)', () => {
     expect(over.marks[`o_latencySeconds_${batchField}_range_marks`]).toBe(batches);
   });
 });
+
+describe('icicle and op table', () => {
+  it('icicleCellsTileTheStep: layers sum to the step, classes to their layer, ops to their class', async () => {
+    const { icicleCells, icicleSpec } = await import('../../src/report/charts/icicle.ts');
+    const cells = icicleCells(decode, 'time');
+    const total = decode.ops.reduce((s, o) => s + (o.seconds > 0 ? o.seconds : 0), 0);
+    const layers = cells.filter((c) => c.depth === 1);
+    expect(layers.reduce((s, c) => s + c.value, 0)).toBeCloseTo(total, 9);
+    expect(cells.filter((c) => c.depth === 3)).toHaveLength(decode.ops.filter((o) => o.seconds > 0).length);
+    expect(layers.reduce((s, c) => s + (c.x1 - c.x0), 0)).toBeCloseTo(1, 4);
+    const l0 = layers.find((c) => c.name === 'layer 0')!;
+    const kids = cells.filter((c) => c.depth === 2 && c.path.startsWith('layer 0 ›'));
+    expect(kids.reduce((s, c) => s + c.value, 0)).toBeCloseTo(l0.value, 9);
+    for (const k of kids) expect(k.x0).toBeGreaterThanOrEqual(l0.x0 - 1e-9);
+    const e = icicleCells(decode, 'energy');
+    expect(e.filter((c) => c.depth === 1).reduce((s, c) => s + c.value, 0)).toBeCloseTo(decode.totals.energyJ, 6);
+    const r = await renderSpec(icicleSpec(decode, 'time', 't'));
+    expect(r.marks['icicle_time_marks']).toBe(cells.length);
+  });
+
+  it('opTableHasEveryOpWithRawValuesForSorting', async () => {
+    const { opRows, opTableHtml } = await import('../../src/report/op-table.ts');
+    const rows = opRows(decode);
+    expect(rows).toHaveLength(decode.ops.length);
+    const html = opTableHtml(rows, 't');
+    expect(html.match(/<tr>/g)!.length).toBe(decode.ops.length + 1);
+    const slowest = Math.max(...decode.ops.map((o) => o.seconds));
+    expect(html).toContain(`data-v="${slowest}"`);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeCloseTo(decode.ops.reduce((s, o) => s + o.seconds, 0) / decode.totals.seconds, 9);
+  });
+});
