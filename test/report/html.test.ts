@@ -51,11 +51,15 @@ describe('renderHtml', () => {
   });
 
   it('oneChartPerKindInARunReport', () => {
-    expect(specsOf(html).map((s) => s.id)).toEqual(['roofline-0', 'latency', 'energy']);
+    expect(specsOf(html).map((s) => s.id)).toEqual(['roofline-0', 'icicle-time-0', 'icicle-energy-0', 'latency', 'energy']);
     const gen = renderRunReport(generateFixture());
-    expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'latency', 'energy', 'generate-0']);
+    expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'icicle-time-0', 'icicle-energy-0', 'latency', 'energy', 'generate-0']);
     const both = renderRunReport([runFixture('prefill'), runFixture('decode')]);
-    expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'latency', 'energy']);
+    expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'icicle-time-0', 'icicle-energy-0', 'icicle-time-1', 'icicle-energy-1', 'latency', 'energy']);
+    // Every chart and the op table can be downloaded.
+    const dl = JSON.parse(/<script type="application\/json" id="accelscope-downloads">(.*?)<\/script>/s.exec(html)![1]!) as Record<string, unknown[]>;
+    for (const id of ['roofline-0', 'icicle-time-0', 'latency', 'energy', 'ops-0']) expect(dl[id]!.length).toBeGreaterThan(0);
+    expect(dl['ops-0']).toHaveLength(runFixture('decode').ops.length);
   });
 });
 
