@@ -127,14 +127,24 @@ const BOOT = `
     document.documentElement.setAttribute('data-rendered', 'error');
     console.error('accelscope report: a chart failed to render: ' + (e && e.message ? e.message : e));
   });
-  var downloads = JSON.parse(document.getElementById('accelscope-downloads').textContent);
+  var embedded;
+  function rowsOf(id) {
+    embedded = embedded || JSON.parse(document.getElementById('accelscope-downloads').textContent);
+    if (embedded[id]) return embedded[id];
+    var s = specs.filter(function (x) { return x.id === id; })[0];
+    if (!s) return [];
+    if (s.spec.data && s.spec.data.values) return s.spec.data.values;
+    var best = [];
+    (s.spec.layer || []).forEach(function (l) { if (l.data && l.data.values && l.data.values.length > best.length) best = l.data.values; });
+    return best;
+  }
   function csvCell(v) {
     if (v === null || v === undefined) return '';
     var s = typeof v === 'object' ? JSON.stringify(v) : String(v);
     return /[",\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function downloadText(id, fmt) {
-    var rows = downloads[id] || [];
+    var rows = rowsOf(id);
     if (fmt === 'json') return JSON.stringify(rows, null, 2) + '\\n';
     var keys = [];
     rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
@@ -173,7 +183,7 @@ const BOOT = `
   function showResult() {
     var m = /^#result-(.+)$/.exec(location.hash), pre = document.getElementById('result-view');
     if (!m || !pre) return;
-    var line = (downloads.result || []).filter(function (l) { return l.id === decodeURIComponent(m[1]); })[0];
+    var line = rowsOf('result').filter(function (l) { return l.id === decodeURIComponent(m[1]); })[0];
     pre.textContent = line ? JSON.stringify(line, null, 2) : 'no result with id ' + m[1];
     pre.setAttribute('data-id', line ? line.id : '');
     pre.scrollIntoView();
@@ -204,12 +214,14 @@ function isChart(s: ChartSection | HtmlSection): s is ChartSection {
 
 export function renderHtml(doc: ReportDocument): string {
   const charts = doc.sections.filter(isChart).map((s) => ({ id: s.id, renderer: s.renderer ?? 'svg', spec: s.spec }));
+ // Tables' rows are embedded (parsed only when asked for); a chart's rows are its spec's data.
   const downloads: Record<string, unknown[]> = {};
+  const offered = new Set<string>();
   for (const s of doc.sections) {
-    const rows = s.download ?? (isChart(s) ? specRows(s.spec) : undefined);
-    if (rows) downloads[s.id] = rows;
+    if (s.download) downloads[s.id] = s.download;
+    if (s.download || (isChart(s) && specRows(s.spec))) offered.add(s.id);
   }
-  const dl = (id: string) => (downloads[id] ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>` : '');
+  const dl = (id: string) => (offered.has(id) ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>` : '');
   const body = doc.sections.map((s) => {
     const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
     if (!isChart(s)) return `<section>${head}${dl(s.id)}${s.html}</section>`;
