@@ -87,12 +87,17 @@ export const simulateCommand = {
 
 /** Every combination of the repeated --arch and --quant, run on the same workload. */
 function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], io: Io): number {
+  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1)) {
+    throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${args.threads})`);
+  }
   const runs: (RunResult | GenerateResult)[] = [];
+  const envelope: string[] = [];
   for (const archFile of archs) {
     for (const q of quants) {
       const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, json: true, html: undefined };
       const arch = loadArch(archFile);
       const quant = loadQuant(q);
+      for (const w of envelopeWarnings(arch, { threads: args.threads })) if (!envelope.includes(`${arch.name}: ${w}`)) envelope.push(`${arch.name}: ${w}`);
       if (phaseOf(one.phase, ['prefill', 'decode', 'generate']) === 'generate') {
         runs.push(inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant)));
       } else {
@@ -108,6 +113,7 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], i
   io.out(args.json ? JSON.stringify(cmp, null, 2) + '\n' : renderDesignComparison(cmp));
   if (args.html) writeRunHtml(args.html, runs, io);
   cmp.runs.forEach((r, i) => { for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
+  for (const w of envelope) io.err(`warning: ${w}\n`);
   return 0;
 }
 
