@@ -4,7 +4,7 @@
  * AND under simulated protanopia, deuteranopia and tritanopia (Machado, Oliveira & Fernandes,
  * "A Physiologically-based Model for Simulation of Color Vision Deficiency", IEEE TVCG 2009,
  * severity 1.0 matrices, applied in linear sRGB). The plain schemes fail this: Tableau10's
- * closest pair is ΔE 0.9 for a deuteranope, Observable10's 3.0; this pick keeps ≥ 14 for 12
+ * closest pair is ΔE 0.9 for a deuteranope, Observable10's 3.0; this pick keeps ≥ 13 for the 13
  * classes (test/report/palette.test.ts). Classes that usually hold the time come first and get
  * the most distinct colours; a class maps to the same colour in every chart and page.
  */
