@@ -74,7 +74,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
   const point = ctx.space.point(index);
   const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
   try {
-    let doc = ctx.spec.archDocument;
+    let doc = point.arch !== undefined ? ctx.spec.archDocuments![point.arch] : ctx.spec.archDocument;
     for (const [ptr, v] of Object.entries(point.params)) if (!isPlanPointer(ptr)) doc = setPointer(doc, ptr, v);
     const arch = validateArch(doc);
     const q = ctx.quant(point.quant);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
-import { canonicalJson } from './spec.ts';
+import { archLabel, canonicalJson } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
 export interface ConcreteWorkload {
@@ -27,6 +27,8 @@ export interface ConcreteWorkload {
 }
 
 export interface Point {
+  /** The base arch (its file name without .json), only in a sweep over several archs. */
+  arch?: string;
   params: Record<string, number | string | boolean>;
   quant: string;
   workload: ConcreteWorkload;
@@ -68,11 +70,16 @@ export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
 export class PointSpace {
   readonly dims: { name: string; values: unknown[] }[];
   readonly size: number;
-  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'>) {
+  /** True when the spec lists several base archs: the last dimension is 'arch'. */
+  readonly multiArch: boolean;
+  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[] }) {
+    this.multiArch = (spec.archs?.length ?? 0) > 1;
     this.dims = [
       ...spec.parameters.map((p) => ({ name: p.pointer, values: parameterValues(p) })),
       { name: 'quant', values: spec.quant },
       { name: 'workload', values: concreteWorkloads(spec.workloads) },
+      // Slowest-varying, so a single-arch sweep's points and ids are unchanged.
+      ...(this.multiArch ? [{ name: 'arch', values: spec.archs!.map(archLabel) }] : []),
     ];
     this.size = this.dims.reduce((s, d) => s * d.values.length, 1);
   }
@@ -100,9 +107,10 @@ export class PointSpace {
   point(index: number): Point {
     const dg = this.digits(index);
     const params: Point['params'] = {};
-    const nParams = this.dims.length - 2;
+    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0);
     for (let i = 0; i < nParams; i++) params[this.dims[i]!.name] = this.dims[i]!.values[dg[i]!] as number;
     return {
+      ...(this.multiArch ? { arch: this.dims[nParams + 2]!.values[dg[nParams + 2]!] as string } : {}),
       params,
       quant: this.dims[nParams]!.values[dg[nParams]!] as string,
       workload: this.dims[nParams + 1]!.values[dg[nParams + 1]!] as ConcreteWorkload,

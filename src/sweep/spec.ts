@@ -1,5 +1,5 @@
 /**
- * A sweep spec: a base arch config, parameters varied by JSON pointer (lists, linear ranges,
+ * A sweep spec: a base arch config (or several, compared in one sweep: `"arch": [a, b]`), parameters varied by JSON pointer (lists, linear ranges,
  * log ranges), quant schemes, workloads (model × phase × batch × seq/context, or generate
  * requests) and objectives; a strategy (grid, seeded random, Pareto-directed search).
  * Paths in a spec are relative to the spec file. The spec hash covers the resolved spec and
@@ -54,9 +54,12 @@ export interface CustomObjective {
 
 export interface SweepSpec {
   name: string;
+  /** The (first) base arch config. */
   arch: string;
   /** A multi-device system (preset or path): every point runs on it; `/plan/…` parameters sweep the plan. */
   system?: string;
+  /** Every base arch config when the spec lists several (each point names its `arch`). */
+  archs?: string[];
   parameters: ParameterSpec[];
   quant: string[];
   workloads: WorkloadSpec[];
@@ -70,6 +73,8 @@ export interface ResolvedSpec extends SweepSpec {
   archDocument: unknown;
   /** The validated system file, when the spec names a system. */
   systemDocument?: unknown;
+  /** Arch label (file name without .json) → resolved document, when the spec lists several. */
+  archDocuments?: Record<string, unknown>;
   models: Record<string, unknown>;
   hash: string;
 }
@@ -86,7 +91,10 @@ export const sweepSpecSchema = {
     $schema: { type: 'string' },
     name: { type: 'string' },
     description: { type: 'string' },
-    arch: { type: 'string', description: 'base arch config, relative to the spec file (with a system: replaces its device)' },
+    arch: {
+      description: 'base arch config, relative to the spec file (with a system: replaces its device); a list of configs sweeps every one (a dimension named arch)',
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+    },
     system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
     parameters: {
       type: 'array',
@@ -169,14 +177,19 @@ export const sweepSpecSchema = {
 export function loadSweepSpec(file: string): ResolvedSpec {
   const raw = readJsonFile(file);
   validateOrThrow(sweepSpecSchema, raw, file);
-  const doc = raw as Partial<SweepSpec> & { workloads: WorkloadSpec[] };
+  const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; workloads: WorkloadSpec[] };
   const dir = dirname(resolve(file));
   const system = doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
-  const archFile = doc.arch !== undefined ? resolve(dir, doc.arch) : system!.archFile;
+  const archFiles = doc.arch !== undefined ? [doc.arch].flat().map((a) => resolve(dir, a)) : [system!.archFile];
+  const archFile = archFiles[0]!;
+  const labels = archFiles.map(archLabel);
+  const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
+  if (dup >= 0) throw new AccelscopeError('schema', `two arch configs share the name '${labels[dup]}' (points name their arch by file name)`, { file, pointer: `/arch/${dup}` });
   const spec: SweepSpec = {
     name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
     arch: archFile,
     ...(system ? { system: system.file! } : {}),
+    ...(archFiles.length > 1 ? { archs: archFiles } : {}),
     parameters: doc.parameters ?? [],
     quant: doc.quant ?? ['w16a16'],
     workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
@@ -205,11 +218,15 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
+  const archDocuments = spec.archs ? Object.fromEntries(spec.archs.map((f, i) => [labels[i]!, i === 0 ? archDocument : resolveArchDocument(f)])) : undefined;
   const models: Record<string, unknown> = {};
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
   const systemDocument = system?.config;
-  const hash = createHash('sha256').update(canonicalJson({ spec: { ...spec, arch: undefined, system: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) }, archDocument, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}) })).digest('hex').slice(0, 16);
-  return { ...spec, file, archDocument, ...(systemDocument ? { systemDocument } : {}), models, hash };
+  const hash = createHash('sha256').update(canonicalJson({
+    spec: { ...spec, arch: undefined, archs: undefined, system: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },
+    archDocument: archDocuments ? undefined : archDocument, archDocuments, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}),
+  })).digest('hex').slice(0, 16);
+  return { ...spec, file, archDocument, ...(archDocuments ? { archDocuments } : {}), ...(systemDocument ? { systemDocument } : {}), models, hash };
 }
 
 /** A loader error without a file is re-pointed at the spec's field. */
@@ -220,6 +237,11 @@ function inSpec<T>(file: string, pointer: string, f: () => T): T {
     if (isAccelscopeError(e) && !e.file) throw new AccelscopeError(e.code, e.message, { file, pointer });
     throw e;
   }
+}
+
+/** How a point names its arch in a multi-arch sweep: the config's file name without .json. */
+export function archLabel(file: string): string {
+  return file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
 }
 
 /** JSON with sorted keys: equal values give equal text. */

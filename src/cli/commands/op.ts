@@ -13,7 +13,7 @@ import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
 import { rooflinePoint } from '../../hw/roofline/roofline.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatSeconds } from '../../util/units.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { ArchConfig } from '../../config/arch.ts';
 import { COLLECTIVE_KINDS } from '../../collective/types.ts';
 import { collectiveHandler, isCollectiveKind, type CollectiveArgs } from './op-collective.ts';
@@ -164,7 +164,7 @@ function fmtBreakdown(b: Record<string, number> | undefined): string {
   if (!b) return '';
   return Object.entries(b)
     .filter(([, v]) => v !== 0)
-    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : v.toPrecision(3)}`))
+    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : formatNumber(v)}`))
     .join(', ');
 }
 
@@ -175,8 +175,8 @@ export function renderOpRows(rows: OpRow[]): string {
     : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
   const headers = [...(multiArch ? ['arch'] : []), r0(rows), 'dtype', 'time', 'cycles', 'TFLOP/s', 'DRAM', 'bound', 'util', 'roofline'];
   const table = renderTable(headers, rows.map((r) => [
-    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, (r.achievedFlopsPerSecond / 1e12).toFixed(1),
-    formatBytes(r.bytes['dram'] ?? 0), r.bound, `${(100 * r.utilization).toFixed(1)}%`, formatSeconds(r.roofline.seconds),
+    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, formatNumber(r.achievedFlopsPerSecond / 1e12),
+    formatBytes(r.bytes['dram'] ?? 0), r.bound, formatPercent(r.utilization), formatSeconds(r.roofline.seconds),
   ]), multiArch ? [0, 1] : [0]);
   let s = multiArch ? table : `${rows[0]?.arch ?? ''}\n${table}`;
   s += '\nbreakdown\n';

@@ -6,7 +6,7 @@ import { compareQuant, type QuantComparison } from '../../compare/quant-compare.
 import { phaseOf } from '../workload-args.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatSeconds } from '../../util/units.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { errorProxy } from '../../numeric/error-proxy.ts';
 import { renderQuantReport } from '../../report/quant-report.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
@@ -80,16 +80,16 @@ export const quantCommand = {
 export function renderComparison(c: QuantComparison): string {
   let s = `${c.model} · ${c.phase} · batch ${c.batch} · ${c.phase === 'prefill' ? `seq ${c.seq}` : `context ${c.context}`}\n\n`;
   s += renderTable(
-    ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'mJ/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
+    ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'energy/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
     c.rows.map((r) => [
-      r.format, r.archName, r.bitsPerWeight.toFixed(3), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
+      r.format, r.archName, formatNumber(r.bitsPerWeight, 4), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
       r.supported ? formatSeconds(r.latencySeconds!) : '–',
-      r.supported ? r.tokensPerSecond!.toPrecision(4) : '–',
-      r.supported ? (r.energyPerTokenJ! * 1e3).toPrecision(3) : '–',
+      r.supported ? formatQuantity(r.tokensPerSecond!) : '–',
+      r.supported ? formatQuantity(r.energyPerTokenJ!, 'J') : '–',
       r.supported ? r.bound! : '–',
       r.ranAt ?? '–',
-      Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(1) : '∞',
-      r.relError.toExponential(2),
+      Number.isFinite(r.sqnrDb) ? formatNumber(r.sqnrDb) : '∞',
+      formatNumber(r.relError),
       !r.supported ? `unsupported: ${r.reason}` : '',
     ]),
     [0, 1, 8, 9, 12],
