@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { schemaCatalog } from '../src/config/schema-catalog.ts';
 import { newAjv } from '../src/config/ajv.ts';
 import { schemaKey } from '../src/config/schema-key.ts';
+import { EXPLORER_BUILD_OPTIONS, inlineSafe } from '../src/explore/bundle.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -121,7 +122,8 @@ async function main(): Promise<void> {
     minifyWhitespace: true,
     minifySyntax: true,
     // piscina loads it only if present, to lower worker priority; never needed.
-    external: ['@napi-rs/nice'],
+    // esbuild is a development dependency (src/explore/bundle.ts imports it only from the sources).
+    external: ['@napi-rs/nice', 'esbuild'],
   };
   const main = await build({
     ...common,
@@ -155,6 +157,9 @@ async function main(): Promise<void> {
     copyFileSync(join(pkgDir, file), join(to, file));
     for (const lic of ['LICENSE', 'LICENSE.md', 'LICENSE.txt']) if (existsSync(join(pkgDir, lic))) copyFileSync(join(pkgDir, lic), join(to, lic));
   }
+  // The explorer's in-page script: the compiled package has no esbuild to build it at run time.
+  const explorer = await build({ ...EXPLORER_BUILD_OPTIONS, entryPoints: [join(ROOT, 'src/explore/app.ts')], write: false });
+  writeFileSync(join(DIST, 'vendor', 'explorer.js'), inlineSafe(explorer.outputFiles[0]!.text));
   if (!process.env["KEEP_GEN"]) rmSync(GEN, { recursive: true, force: true });
   if (process.env['ACCELSCOPE_BUILD_META']) writeFileSync(process.env['ACCELSCOPE_BUILD_META'], JSON.stringify(main.metafile));
   console.log(`built dist/accelscope.mjs (accelscope ${pkg.version})`);
