@@ -7,7 +7,7 @@
  * emulates (e.g. FP4 dequantized to FP8/FP16 on a GPU without FP4 tensor cores) carries the
  * dtype it actually ran at, with the emulation cost modeled by the hardware model.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { Phase } from '../workload/graph.ts';

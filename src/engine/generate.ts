@@ -13,7 +13,7 @@
  * stated bound is the largest deviation seen at an accepted interval's check points.
  * Sums over the integer contexts of a linear piece are taken in closed form.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { AttentionOp, Op } from '../workload/graph.ts';

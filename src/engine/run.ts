@@ -5,7 +5,7 @@
  * overlaps work inside an op reports it in that op's breakdown). The roofline of every op is
  * computed beside the hardware model's result.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { Op, OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';

@@ -2,7 +2,7 @@
  * The contract every hardware model meets. A model is pure: (op, arch, quant, options) → OpResult,
  * deterministic, JSON in and out, so results are identical in 1 or N workers.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
@@ -11,12 +11,8 @@ import type { DatapathSpec } from '../numeric/spec.ts';
 /** 'interconnect': a communication op limited by link bandwidth between devices (src/collective/). */
 export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'interconnect';
 
-export interface EnergyBreakdownPj {
-  compute: number;
-  onChip: number;
-  offChip: number;
-  static: number;
-}
+export type { EnergyBreakdownPj } from '../energy/account.ts';
+import type { EnergyBreakdownPj } from '../energy/account.ts';
 
 /** Peak rates of a design: what the roofline is drawn from. memory[0] is the main memory. */
 export interface Ceilings {

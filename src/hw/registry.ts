@@ -2,12 +2,12 @@
  * Hardware kind → model. A new family is one folder under hw/ plus one line here; the type
  * makes tsc fail when a listed kind has no model.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { HardwareModel } from './model.ts';
 import { gpuTensorCoreModel } from './gpu-tensor-core/model.ts';
 import { lutTensorCoreModel } from './lut-tensor-core/model.ts';
 import { fpgaDspChainModel } from './fpga-dsp-chain/model.ts';
-import { pimDramModel } from './pim-dram/model.ts';
+import { pimDramModel } from './pim-dram/kind.ts';
 import { AccelscopeError } from '../util/errors.ts';
 
 export type HardwareKind = 'gpu-tensor-core' | 'lut-tensor-core' | 'fpga-dsp-chain' | 'pim-dram';

@@ -14,7 +14,7 @@ import { rooflinePoint } from '../../hw/roofline/roofline.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 import { COLLECTIVE_KINDS } from '../../collective/types.ts';
 import { collectiveHandler, isCollectiveKind, type CollectiveArgs } from './op-collective.ts';
 import { shardedOpHandler } from './op-sharded.ts';

@@ -1,11 +1,11 @@
 /** `simulate --phase generate`: flag checks and the text rendering of a whole request. */
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 import type { QuantScheme } from '../../quant/types.ts';
 import { loadModel } from '../../config/load.ts';
 import { simulateGenerate, type GenerateResult } from '../../engine/generate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
-import type { SimulateArgs } from './simulate.ts';
+import type { SimulateArgs } from './simulate-args.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);

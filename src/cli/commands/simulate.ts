@@ -3,30 +3,19 @@ import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
 import { run, type RunResult } from '../../engine/run.ts';
-import { phaseOf, workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
+import { phaseOf, workloadFlags, workloadGraph } from '../workload-args.ts';
+import type { SimulateArgs } from './simulate-args.ts';
+export type { SimulateArgs } from './simulate-args.ts';
 import { renderGenerate, simulateGenerateFromArgs } from './simulate-generate.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
-import type { ArchConfig } from '../../config/arch.ts';
-import { envelopeWarnings } from '../../config/validation.ts';
-import { systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
+import type { ArchConfig } from '../../arch/base.ts';
+import { envelopeWarnings } from '../../arch/validation.ts';
+import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
-
-export interface SimulateArgs extends WorkloadArgs, SystemArgs {
-  /** Required unless --system names the device (with --system it replaces the system's device). */
-  arch: string;
-  quant: string;
-  json: boolean;
-  'ignore-capacity': boolean;
-  threads?: number;
-  prompt?: number;
-  output?: number;
-  strict: boolean;
-  html?: string;
-}
 
 export const simulateCommand = {
   command: 'simulate',

@@ -3,7 +3,7 @@
  * accelerator built on it (FlightLLM-style: cores of matrix processing engines made of cascaded
  * DSP chains, a special-function unit, on-chip buffers, HBM/DDR placement). Units in names.
  */
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 
 export type DspKind = 'DSP48E2' | 'DSP58';
 export type OnChipMemory = 'bram' | 'uram';

@@ -1,5 +1,5 @@
 /** JSON Schema of the `fpga` section (strict) and of a whole fpga-dsp-chain arch config. */
-import { archSchema } from '../../config/arch.ts';
+import { archSchema } from '../../arch/base.ts';
 
 const pos = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;

@@ -2,7 +2,7 @@
  * The GPU arch config as the model reads it: the `gpu` section's type, the calibration factors
  * it uses (named, with the default that applies when a config omits one) and small accessors.
  */
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 import type { ComputeDtype } from '../../quant/types.ts';
 import { InfeasibleError } from '../../util/errors.ts';
 import type { SimOptions } from '../model.ts';

@@ -1,4 +1,4 @@
-import { archSchema } from '../../config/arch.ts';
+import { archSchema } from '../../arch/base.ts';
 
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;

@@ -9,7 +9,7 @@
  *    up with TBL/PSHUFB-like instructions, cores with a per-core and a shared memory bandwidth.
  * Every field is structure read by the model; nothing here is a fitted constant.
  */
-import { archSchema, type ArchConfig } from '../../config/arch.ts';
+import { archSchema, type ArchConfig } from '../../arch/base.ts';
 
 const pos = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;

@@ -25,7 +25,7 @@ import type { Ceilings, OpResult } from '../model.ts';
 import { rooflineOpResult } from '../roofline/roofline.ts';
 import { energyOf } from '../../energy/account.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
-import { calibrationValue } from '../../config/arch.ts';
+import { calibrationValue } from '../../arch/base.ts';
 import { isLutGemm, mpGemmCounts } from './mpgemm.ts';
 import type { LutArchConfig, LutTensorCoreSection } from './schema.ts';
 

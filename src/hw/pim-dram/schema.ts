@@ -4,7 +4,7 @@
  * vector, where partial sums are reduced, the host unit that runs what PIM cannot, how ops are
  * dispatched between them, and NeuPIMs-style concurrency options.
  */
-import { archSchema, type ArchConfig } from '../../config/arch.ts';
+import { archSchema, type ArchConfig } from '../../arch/base.ts';
 import type { DramOrganization, DramTiming } from '../../memory/timing.ts';
 import { TIMING_KEYS } from '../../memory/timing.ts';
 import { dramPresetNames } from '../../memory/presets.ts';
