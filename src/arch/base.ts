@@ -2,12 +2,13 @@
  * The part of an arch config every hardware kind shares, its TypeScript type and its JSON Schema
  * fragment. A hardware model adds its own section (gpu, fpga, pim, lut) via archSchema().
  * Values are plain numbers in SI units; `sources` maps JSON pointers to where each value comes
- * from; `calibration` holds every calibration factor a model uses, named and sourced.
+ * from; `calibration` holds the calibration factors the kind declares (src/arch/calibration.ts).
  */
 import type { ComputeDtype } from '../quant/types.ts';
 import { energySectionSchema } from '../energy/schema.ts';
 import type { EnergyOverride } from '../energy/account.ts';
 import { validationSchema, type ValidationEnvelope } from './validation.ts';
+import { calibrationSchema, type CalibrationDeclaration } from './calibration.ts';
 
 export interface Calibration {
   value: number;
@@ -95,16 +96,6 @@ export const archBaseProperties = {
     required: ['nodeNm'],
     properties: { nodeNm: positive, name: { type: 'string' } },
   },
-  calibration: {
-    type: 'object',
-    description: 'Named calibration factors, each with its value and source; shown in every report.',
-    additionalProperties: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['value', 'source'],
-      properties: { value: { type: 'number' }, source: { type: 'string', minLength: 1 }, description: { type: 'string' } },
-    },
-  },
   energy: energySectionSchema,
   validation: validationSchema,
   sources: {
@@ -115,8 +106,13 @@ export const archBaseProperties = {
 } as const;
 
 /** The full schema of one kind's arch config: the shared part plus the kind's own section. */
-export function archSchema(kind: string, section?: { name: string; schema: object; required: boolean }, requireCompute = false): object {
-  const properties: Record<string, unknown> = { ...archBaseProperties, kind: { const: kind } };
+export function archSchema(
+  kind: string,
+  section?: { name: string; schema: object; required: boolean },
+  requireCompute = false,
+  calibration: CalibrationDeclaration = [],
+): object {
+  const properties: Record<string, unknown> = { ...archBaseProperties, kind: { const: kind }, calibration: calibrationSchema(calibration) };
   const required = ['name', 'kind', 'memory'];
   if (requireCompute) required.push('compute');
   if (section) {
@@ -130,8 +126,4 @@ export function archSchema(kind: string, section?: { name: string; schema: objec
     required,
     properties,
   };
-}
-
-export function calibrationValue(c: ArchConfig, name: string, dflt: number): number {
-  return c.calibration?.[name]?.value ?? dflt;
 }

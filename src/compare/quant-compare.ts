@@ -12,7 +12,8 @@ import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { Phase } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
-import { run, type RunResult } from '../engine/run.ts';
+import { evaluateGraph } from '../engine/evaluate.ts';
+import { type RunResult } from '../engine/run.ts';
 import { footprint } from '../workload/footprint.ts';
 import { isAccelscopeError } from '../util/errors.ts';
 import type { Bound } from '../hw/model.ts';
@@ -89,7 +90,12 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
         supported: true, sqnrDb: err.sqnrDb, relError: err.relError,
       };
       try {
-        const r = run(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}) });
+        const ev = evaluateGraph(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}) });
+        if (!ev.feasible) {
+          rows.push({ ...base, supported: false, reason: ev.reason });
+          continue;
+        }
+        const r = ev.run;
         const weightGemm = r.ops.find((o) => o.kind === 'gemm' && o.layer === 0);
         const ranAt = weightGemm?.dtype;
         rows.push({

@@ -7,7 +7,8 @@
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../util/json-file.ts';
 import { AccelscopeError } from '../util/errors.ts';
-import type { ArchConfig } from './arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
+import { checkCalibrationNames } from '../arch/calibration.ts';
 import { deepMerge, isObject, setPointer } from './merge.ts';
 import { validateOrThrow } from './ajv.ts';
 import { getModel } from '../hw/registry.ts';
@@ -46,6 +47,7 @@ export function validateArch(doc: unknown, file?: string): ArchConfig {
   const kind = doc['kind'];
   if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
   const model = getModel(kind, { file, pointer: '/kind' });
+  checkCalibrationNames(doc, model.calibration, kind, file);
   validateOrThrow(model.schema, doc, file);
   model.validate?.(doc as ArchConfig, file);
   return doc as ArchConfig;

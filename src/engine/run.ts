@@ -9,7 +9,8 @@ import type { ArchConfig } from '../arch/base.ts';
 import type { Op, OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';
-import type { Bound, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import type { Bound, CalibrationUse, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import { resolveCalibration } from '../arch/calibration.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
 import { opShapeKey, opTraffic } from '../workload/ops.ts';
 import { opShapeLabel } from '../workload/shape-label.ts';
@@ -91,7 +92,8 @@ export interface RunResult {
   memory: Footprint & { capacityBytes: number; fits: boolean };
   classes: ClassRecord[];
   ops: OpRecord[];
-  calibration: { name: string; value: number; source: string; description?: string }[];
+  /** Every calibration factor the model used, resolved (config value or declared default). */
+  calibration: CalibrationUse[];
   /** Every energy-table entry the model used, with its source and whether the arch overrode it. */
   energySources: EnergySourceUse[];
   warnings: string[];
@@ -236,7 +238,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,
-    calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+    calibration: resolveCalibration(arch, model.calibration),
     energySources: sortedSources(energySources),
     warnings,
   };

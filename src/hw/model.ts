@@ -3,6 +3,7 @@
  * deterministic, JSON in and out, so results are identical in 1 or N workers.
  */
 import type { ArchConfig } from '../arch/base.ts';
+import type { CalibrationDeclaration } from '../arch/calibration.ts';
 import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
@@ -49,11 +50,18 @@ export interface SimOptions {
   [key: string]: unknown;
 }
 
+/**
+ * A calibration factor as a run used it: `origin` says whether the arch config set it or the
+ * kind's declared default applied (src/arch/calibration.ts); `source` is the config's source
+ * text or the declaration's. (unit/origin are optional only so older run files still load.)
+ */
 export interface CalibrationUse {
   name: string;
   value: number;
   source: string;
   description?: string;
+  unit?: string;
+  origin?: 'config' | 'default';
 }
 
 /** A model's step-level schedule: wall seconds and its own terms (e.g. busy time per resource). */
@@ -67,8 +75,12 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   description: string;
   /** JSON Schema (draft 2020-12) of this kind's arch config. */
   schema: object;
+  /** The calibration factors the model reads (name, unit, range, default, meaning, source); the schema accepts only these. */
+  calibration: CalibrationDeclaration;
   ceilings(c: C): Ceilings;
   simulate(op: Op, c: C, q: QuantScheme, options?: SimOptions): OpResult;
+  /** Whether the model splits work over SimOptions.threads for this config (CPU models); absent: never. */
+  usesThreads?(c: C): boolean;
   /** Clock used to turn seconds into cycles where the model reports both. */
   clockHz(c: C): number;
   /** Extra memo-key text for ops whose result depends on more than their shape (e.g. per-op-name sparsity). */

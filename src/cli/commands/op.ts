@@ -6,11 +6,12 @@
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch } from '../../config/load.ts';
-import { getModel } from '../../hw/registry.ts';
+import { evaluateOp, orThrow } from '../../engine/evaluate.ts';
+import type { CalibrationUse } from '../../hw/model.ts';
+import { calibrationLine } from '../calibration-line.ts';
 import { getFormat } from '../../quant/formats.ts';
 import type { QuantScheme, TensorFormat } from '../../quant/types.ts';
 import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
-import { rooflinePoint } from '../../hw/roofline/roofline.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
@@ -62,7 +63,7 @@ export interface OpRow {
   roofline: { seconds: number; bound: string; dtype: string };
   breakdown?: Record<string, number>;
   notes?: string[];
-  calibration: { name: string; value: number; source: string }[];
+  calibration: CalibrationUse[];
 }
 
 /** A positive-integer list flag: "1,16,4096" → [1, 16, 4096] (min 0: non-negative integers). */
@@ -138,11 +139,10 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
   const arches: { file: string; arch: ArchConfig }[] = archFiles.map((file) => ({ file, arch: loadArch(file) }));
   const rows: OpRow[] = [];
   for (const { file, arch } of arches) {
-    const model = getModel(arch.kind, { file, pointer: '/kind' });
-    const ceil = model.ceilings(arch);
     for (const op of ops) {
-      const r = inArchFile(file, () => model.simulate(op, arch, q, { l2State }));
-      const p = rooflinePoint(op, ceil, q);
+      const ev = inArchFile(file, () => orThrow(evaluateOp(op, arch, q, { l2State })));
+      const r = ev.result;
+      const p = ev.roofline;
       rows.push({
         arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),
         ...(r.dtype ? { dtype: r.dtype } : {}),
@@ -152,7 +152,7 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
         roofline: { seconds: p.seconds, bound: p.bound, dtype: p.dtype },
         ...(r.breakdown ? { breakdown: r.breakdown } : {}),
         ...(r.notes ? { notes: r.notes } : {}),
-        calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, value: c.value, source: c.source })),
+        calibration: ev.calibration,
       });
     }
   }
@@ -185,7 +185,7 @@ export function renderOpRows(rows: OpRow[]): string {
   const cal = rows.filter((r) => r.calibration.length && !seen.has(r.archFile) && seen.add(r.archFile));
   if (cal.length) {
     s += 'calibration\n';
-    for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${c.name} = ${c.value} (${c.source})\n`;
+    for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${calibrationLine(c)}\n`;
   }
   return s;
 }

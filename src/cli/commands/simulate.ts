@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
-import { run, type RunResult } from '../../engine/run.ts';
+import type { RunResult } from '../../engine/run.ts';
+import { evaluateGraph, orThrow } from '../../engine/evaluate.ts';
 import { phaseOf, workloadFlags, workloadGraph } from '../workload-args.ts';
 import type { SimulateArgs } from './simulate-args.ts';
 export type { SimulateArgs } from './simulate-args.ts';
@@ -12,6 +13,8 @@ import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
+import { calibrationLine } from '../calibration-line.ts';
+import { getModel } from '../../hw/registry.ts';
 import type { ArchConfig } from '../../arch/base.ts';
 import { envelopeWarnings } from '../../arch/validation.ts';
 import { systemFlags, wantsSystem } from '../system-args.ts';
@@ -52,9 +55,9 @@ export const simulateCommand = {
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     if (a.strict) throw new AccelscopeError('bad-flag', '--strict goes with --phase generate');
     const graph = workloadGraph(a);
-    const result = inArchFile(a.arch, () => run(graph, arch, quant, {
+    const result = inArchFile(a.arch, () => orThrow(evaluateGraph(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-    }));
+    })).run);
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
     for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
@@ -62,9 +65,9 @@ export const simulateCommand = {
   },
 };
 
-/** Only the T-MAC-style CPU model splits work over threads (SimOptions.threads). */
+/** Whether the arch's model splits work over threads (SimOptions.threads): the model says. */
 function usesThreads(arch: ArchConfig): boolean {
-  return (arch as { lut?: { variant?: string } }).lut?.variant === 'cpu';
+  return getModel(arch.kind).usesThreads?.(arch) ?? false;
 }
 
 export function renderRun(r: RunResult): string {
@@ -97,7 +100,7 @@ export function renderRun(r: RunResult): string {
   s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
   if (r.calibration.length) {
     s += `calibration\n`;
-    for (const c of r.calibration) s += `  ${c.name} = ${c.value} (${c.source})\n`;
+    for (const c of r.calibration) s += `  ${calibrationLine(c)}\n`;
   }
   return s;
 }

@@ -113,8 +113,3 @@ export interface FpgaSection {
 export interface FpgaArchConfig extends ArchConfig {
   fpga: FpgaSection;
 }
-
-/** Calibration key of the achievable fraction of HBM pseudo-channel bandwidth. */
-export const HBM_EFFICIENCY = 'hbmEfficiency';
-/** Calibration key of the achievable fraction of DDR bandwidth. */
-export const DDR_EFFICIENCY = 'ddrEfficiency';

@@ -15,10 +15,11 @@ import type { QuantScheme, ComputeDtype, TensorFormat } from '../../quant/types.
 import type { Op, AttentionOp } from '../../workload/graph.ts';
 import { attendedPairs, attentionScores, instances, MAX_VECTOR_FLOPS_PER_ELEMENT, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
-import { calibrationValue } from '../../arch/base.ts';
+import { calibrationOf } from '../../arch/calibration.ts';
+import { FPGA_CALIBRATION } from './calibration.ts';
 import { InfeasibleError } from '../../util/errors.ts';
 import type { Bound, Ceilings, HardwareModel, OpResult } from '../model.ts';
-import { DDR_EFFICIENCY, HBM_EFFICIENCY, type FpgaArchConfig, type OffChipMemory } from './config.ts';
+import type { FpgaArchConfig, OffChipMemory } from './config.ts';
 import { fpgaArchSchema } from './schema.ts';
 import { matmulTiming, packingOf, type MatmulTiming } from './chain.ts';
 import { sparseWeights, sparsityRuleFor } from './sparsity.ts';
@@ -31,13 +32,13 @@ export { macDtype, packingFits } from './mac-dtype.ts';
 export function hbmBandwidthBps(c: FpgaArchConfig): number {
   const a = c.fpga.accelerator;
   const perChannel = c.memory.bandwidthBps / c.fpga.hbm.pseudoChannels;
-  return a.cores * a.hbmChannelsPerCore * perChannel * calibrationValue(c, HBM_EFFICIENCY, 1);
+  return a.cores * a.hbmChannelsPerCore * perChannel * calibrationOf(c, FPGA_CALIBRATION, 'hbmEfficiency');
 }
 
 export function ddrBandwidthBps(c: FpgaArchConfig): number {
   const ddr = c.fpga.ddr;
   if (!ddr) return 0;
-  return ddr.bandwidthBps * calibrationValue(c, DDR_EFFICIENCY, 1);
+  return ddr.bandwidthBps * calibrationOf(c, FPGA_CALIBRATION, 'ddrEfficiency');
 }
 
 interface Traffic {
@@ -294,6 +295,7 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   kind: 'fpga-dsp-chain',
   description: 'FPGA accelerator of cascaded DSP chains (FlightLLM-style): MPE, sparse DSP chain, SFU, BRAM/URAM buffers, HBM + DDR.',
   schema: fpgaArchSchema,
+  calibration: FPGA_CALIBRATION,
   ceilings: fpgaCeilings,
   clockHz: (c) => c.fpga.accelerator.clockHz,
   simulate: (op, c, q) => simulateFpga(op, c, q),

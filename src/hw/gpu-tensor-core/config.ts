@@ -6,6 +6,8 @@ import type { ArchConfig } from '../../arch/base.ts';
 import type { ComputeDtype } from '../../quant/types.ts';
 import { InfeasibleError } from '../../util/errors.ts';
 import type { SimOptions } from '../model.ts';
+import { calibrationOf } from '../../arch/calibration.ts';
+import { GPU_CALIBRATION, type GpuCalibrationName } from './calibration.ts';
 
 export interface GpuTile {
   m: number;
@@ -77,22 +79,9 @@ export interface GpuArchConfig extends ArchConfig {
   gpu: GpuSection;
 }
 
-/**
- * Calibration factors the model reads from `calibration` (value used when the config has none).
- * Each is one global number per device, never per shape; every report lists them.
- */
-export const CALIBRATION = {
-  /** Fraction of the peak DRAM bandwidth a streaming kernel sustains. */
-  dramBandwidthEfficiency: 0.85,
-  /** Fraction of the peak tensor rate a steady GEMM main loop sustains (issue gaps, clock droop under the power limit). */
-  tensorCoreEfficiency: 0.8,
-  /** GPU-side cost of one kernel: start of the grid and drain of its last CTAs, seconds. */
-  kernelLaunchSeconds: 2e-6,
-} as const;
-export type CalibrationName = keyof typeof CALIBRATION;
-
-export function cal(c: GpuArchConfig, name: CalibrationName): number {
-  return c.calibration?.[name]?.value ?? CALIBRATION[name];
+/** A calibration factor's value for this config (the declaration's default when the config has none). */
+export function cal(c: GpuArchConfig, name: GpuCalibrationName): number {
+  return calibrationOf(c, GPU_CALIBRATION, name);
 }
 
 /** Defaults of optional structural fields (documented in docs/models/gpu-tensor-core.md). */

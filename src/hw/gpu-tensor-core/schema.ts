@@ -1,4 +1,5 @@
 import { archSchema } from '../../arch/base.ts';
+import { GPU_CALIBRATION } from './calibration.ts';
 
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;
@@ -6,7 +7,7 @@ const DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp6', 'fp4', 'in
 
 /**
  * The `gpu` section: the structure the cycle-approximate model reads (docs/models/gpu-tensor-core.md).
- * Calibration factors are not here but in the shared `calibration` map (see CALIBRATION in config.ts).
+ * Calibration factors are declared in calibration.ts (the `calibration` section accepts those names only).
  */
 export const gpuSectionSchema = {
   type: 'object',
@@ -100,4 +101,4 @@ export const gpuSectionSchema = {
   required: ['sms', 'clockHz', 'tensorFmaPerClockPerSm', 'cudaCoreFlopsPerClockPerSm', 'sharedMemoryBytesPerSm', 'tiles', 'splitK'],
 };
 
-export const gpuArchSchema = archSchema('gpu-tensor-core', { name: 'gpu', schema: gpuSectionSchema, required: true }, true);
+export const gpuArchSchema = archSchema('gpu-tensor-core', { name: 'gpu', schema: gpuSectionSchema, required: true }, true, GPU_CALIBRATION);

@@ -1,4 +1,5 @@
 /** The pim-dram registry entry: the model's contract (src/hw/model.ts) wired to this folder's parts. */
+import { PIM_CALIBRATION } from './calibration.ts';
 import type { HardwareModel } from '../model.ts';
 import { pimArchSchema, type PimArchConfig } from './schema.ts';
 import { pimCeilings, simulatePim } from './model.ts';
@@ -10,6 +11,7 @@ export const pimDramModel: HardwareModel<PimArchConfig> = {
   kind: 'pim-dram',
   description: 'DRAM with processing units beside its banks (HBM-PIM, GDDR6-AiM, PIM-GPT, NeuPIMs), timed at DRAM-command level, with its host unit.',
   schema: pimArchSchema,
+  calibration: PIM_CALIBRATION,
   ceilings: pimCeilings,
   clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
   simulate: (op, c, q) => simulatePim(op, c, q),

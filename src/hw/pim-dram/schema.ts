@@ -5,6 +5,7 @@
  * dispatched between them, and NeuPIMs-style concurrency options.
  */
 import { archSchema, type ArchConfig } from '../../arch/base.ts';
+import { PIM_CALIBRATION } from './calibration.ts';
 import type { DramOrganization, DramTiming } from '../../memory/timing.ts';
 import { TIMING_KEYS } from '../../memory/timing.ts';
 import { dramPresetNames } from '../../memory/presets.ts';
@@ -229,4 +230,4 @@ export const pimSectionSchema = {
   },
 };
 
-export const pimArchSchema = archSchema('pim-dram', { name: 'pim', schema: pimSectionSchema, required: true });
+export const pimArchSchema = archSchema('pim-dram', { name: 'pim', schema: pimSectionSchema, required: true }, false, PIM_CALIBRATION);
