@@ -14,6 +14,7 @@ import { formatsCommand } from './formats.ts';
 import { checkCommand } from './check.ts';
 import { listCommand } from './list.ts';
 import { serveCommand } from './serve.ts';
+import { configCommand } from './config.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -37,4 +38,5 @@ export const COMMANDS: CommandModule[] = [
   checkCommand,
   listCommand,
   serveCommand,
+  configCommand,
 ];

@@ -84,17 +84,8 @@ export function cal(c: GpuArchConfig, name: GpuCalibrationName): number {
   return calibrationOf(c, GPU_CALIBRATION, name);
 }
 
-/** Defaults of optional structural fields (documented in docs/models/gpu-tensor-core.md). */
-export const STRUCTURE_DEFAULTS = {
-  maxCtasPerSm: 1,
-  l2BytesPerClockPerSm: 64,
-  dramLatencySeconds: 600e-9,
-  blockQ: 128,
-  blockKv: 128,
-  decodeSplitMinKeys: 256,
-  sfuOpsPerClockPerSm: 16,
-  dequantOpsPerWeight: 2,
-} as const;
+export { STRUCTURE_DEFAULTS } from './schema.ts';
+import { STRUCTURE_DEFAULTS } from './schema.ts';
 
 /** State of the L2 when a kernel starts (SimOptions key `l2State`). */
 export type L2State = 'cold' | 'flushed';

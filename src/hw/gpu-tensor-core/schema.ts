@@ -1,6 +1,21 @@
 import { archSchema } from '../../arch/base.ts';
 import { GPU_CALIBRATION } from './calibration.ts';
 
+/**
+ * Defaults of optional structural fields: declared once here, emitted as the schema's `default`
+ * keywords below (what `accelscope config` fills in) and read by the model when a field is absent.
+ */
+export const STRUCTURE_DEFAULTS = {
+  maxCtasPerSm: 1,
+  l2BytesPerClockPerSm: 64,
+  dramLatencySeconds: 600e-9,
+  blockQ: 128,
+  blockKv: 128,
+  decodeSplitMinKeys: 256,
+  sfuOpsPerClockPerSm: 16,
+  dequantOpsPerWeight: 2,
+} as const;
+
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;
 const DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp6', 'fp4', 'int8', 'int4', 'int2', 'int1', 'ternary'];
@@ -24,9 +39,9 @@ export const gpuSectionSchema = {
     },
     cudaCoreFlopsPerClockPerSm: { ...positive, description: 'FP32 CUDA-core FLOPs per clock per SM (an FMA is 2).' },
     sharedMemoryBytesPerSm: { ...positive, description: 'Shared memory a CTA may use per SM, bytes.' },
-    maxCtasPerSm: { ...posInt, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' },
-    l2BytesPerClockPerSm: { ...positive, description: 'L2 → SM load bandwidth per SM per clock, bytes.' },
-    dramLatencySeconds: { ...positive, description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).' },
+    maxCtasPerSm: { ...posInt, default: STRUCTURE_DEFAULTS.maxCtasPerSm, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' },
+    l2BytesPerClockPerSm: { ...positive, default: STRUCTURE_DEFAULTS.l2BytesPerClockPerSm, description: 'L2 → SM load bandwidth per SM per clock, bytes.' },
+    dramLatencySeconds: { ...positive, default: STRUCTURE_DEFAULTS.dramLatencySeconds, description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).' },
     dram: {
       type: 'object',
       additionalProperties: false,
@@ -76,14 +91,14 @@ export const gpuSectionSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        blockQ: { ...posInt, description: 'FlashAttention query rows per CTA (prefill).' },
-        blockKv: { ...posInt, description: 'Keys per inner iteration.' },
-        decodeSplitMinKeys: { ...posInt, description: 'Flash-decoding: fewest keys one KV split processes.' },
-        sfuOpsPerClockPerSm: { ...positive, description: 'Special-function (exp) ops per clock per SM for softmax.' },
+        blockQ: { ...posInt, default: STRUCTURE_DEFAULTS.blockQ, description: 'FlashAttention query rows per CTA (prefill).' },
+        blockKv: { ...posInt, default: STRUCTURE_DEFAULTS.blockKv, description: 'Keys per inner iteration.' },
+        decodeSplitMinKeys: { ...posInt, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' },
+        sfuOpsPerClockPerSm: { ...positive, default: STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm, description: 'Special-function (exp) ops per clock per SM for softmax.' },
         softmaxOverlap: { type: 'boolean', description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).' },
       },
     },
-    dequantOpsPerWeight: { type: 'number', minimum: 0, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' },
+    dequantOpsPerWeight: { type: 'number', minimum: 0, default: STRUCTURE_DEFAULTS.dequantOpsPerWeight, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' },
     l2ToSmWireMm: { type: 'number', minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' },
     fusion: {
       type: 'object',
