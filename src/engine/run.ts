@@ -163,7 +163,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const fits = mem.totalBytes <= capacityBytes;
   if (!fits) {
     const msg = `workload does not fit in device memory: needs ${formatBytes(mem.totalBytes)} (weights ${formatBytes(mem.weightsBytes)} + KV cache ${formatBytes(mem.kvCacheBytes)} + activations ${formatBytes(mem.activationBytes)}) but ${arch.name} has ${formatBytes(capacityBytes)}, ${formatBytes(mem.totalBytes - capacityBytes)} over`;
-    if (!ignoreCapacity) throw new AccelscopeError('does-not-fit', `${msg} (--ignore-capacity reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
+    if (!ignoreCapacity) throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
     warnings.push(msg);
   }
 
