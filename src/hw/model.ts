@@ -8,6 +8,7 @@ import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
 import type { DatapathSpec } from '../numeric/spec.ts';
+import type { Datapath } from '../numeric/datapath.ts';
 
 /** 'interconnect': a communication op limited by link bandwidth between devices (src/collective/). */
 export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'interconnect';
@@ -93,6 +94,10 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
    * sum of op times beside it (totals.sequentialSeconds). Absent or undefined: the sum.
    */
   schedule?(graph: OpGraph, c: C, q: QuantScheme, sequentialSeconds: number): StepSchedule | undefined;
+  /** A quant scheme (name, or a quant file relative to the repository root) the kind's shipped presets run natively; the meta tests run every preset with it. Absent: w16a16. */
+  presetScheme?: string;
+  /** The numeric datapaths the kind claims for a scheme, or its default set (`accelscope check`; src/hw/datapaths.ts). */
+  datapaths(q?: QuantScheme): Datapath[];
   /** The numeric datapaths this config claims for a scheme (its own default schemes when none); `check --arch` runs them. */
   claimedDatapaths?(c: C, q?: QuantScheme): DatapathSpec[];
 }

@@ -17,6 +17,7 @@ import { attendedPairs, attentionScores, instances, MAX_VECTOR_FLOPS_PER_ELEMENT
 import { energyOf } from '../../energy/account.ts';
 import { calibrationOf } from '../../arch/calibration.ts';
 import { FPGA_CALIBRATION } from './calibration.ts';
+import { fpgaDatapaths } from './kind-datapaths.ts';
 import { InfeasibleError } from '../../util/errors.ts';
 import type { Bound, Ceilings, HardwareModel, OpResult } from '../model.ts';
 import type { FpgaArchConfig, OffChipMemory } from './config.ts';
@@ -296,6 +297,8 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   description: 'FPGA accelerator of cascaded DSP chains (FlightLLM-style): MPE, sparse DSP chain, SFU, BRAM/URAM buffers, HBM + DDR.',
   schema: fpgaArchSchema,
   calibration: FPGA_CALIBRATION,
+  datapaths: fpgaDatapaths,
+  presetScheme: 'workloads/quant/flightllm-w4a8.json',
   ceilings: fpgaCeilings,
   clockHz: (c) => c.fpga.accelerator.clockHz,
   simulate: (op, c, q) => simulateFpga(op, c, q),

@@ -5,6 +5,7 @@
  * Joules come from energy/ only.
  */
 import { GPU_CALIBRATION } from './calibration.ts';
+import { gpuDatapaths } from './kind-datapaths.ts';
 import type { Ceilings, HardwareModel, OpResult, SimOptions } from '../model.ts';
 import type { Op, GemmOp } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
@@ -171,6 +172,7 @@ export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   description: 'NVIDIA-style GPU: SMs with tensor cores, L2, HBM/GDDR; GEMMs through CTA tiles and waves.',
   schema: gpuArchSchema,
   calibration: GPU_CALIBRATION,
+  datapaths: gpuDatapaths,
   ceilings: gpuCeilings,
   clockHz: (c) => c.gpu.clockHz,
   simulate: simulateOp,

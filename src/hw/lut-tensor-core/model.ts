@@ -4,6 +4,7 @@
  * CPU kernels ('cpu'). Both count tables, lookups and bit planes with mpgemm.ts.
  */
 import { LUT_CALIBRATION } from './calibration.ts';
+import { lutDatapaths } from './kind-datapaths.ts';
 import type { Ceilings, HardwareModel } from '../model.ts';
 import { lutArchSchema, type LutArchConfig } from './schema.ts';
 import { cpuCeilings, simulateCpu, type CpuArch } from './cpu.ts';
@@ -18,6 +19,8 @@ export const lutTensorCoreModel: HardwareModel<LutArchConfig> = {
   description: 'Low-bit weight GEMMs by table lookup: LUT Tensor Core units (variant tensor-core) or T-MAC CPU kernels (variant cpu).',
   schema: lutArchSchema,
   calibration: LUT_CALIBRATION,
+  datapaths: lutDatapaths,
+  presetScheme: 'w2a16-g128',
   ceilings,
   clockHz: (c) => c.lut.clockHz,
   usesThreads: (c) => c.lut.variant === 'cpu',

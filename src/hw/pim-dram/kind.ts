@@ -1,5 +1,6 @@
 /** The pim-dram registry entry: the model's contract (src/hw/model.ts) wired to this folder's parts. */
 import { PIM_CALIBRATION } from './calibration.ts';
+import { pimDatapaths } from './kind-datapaths.ts';
 import type { HardwareModel } from '../model.ts';
 import { pimArchSchema, type PimArchConfig } from './schema.ts';
 import { pimCeilings, simulatePim } from './model.ts';
@@ -12,6 +13,7 @@ export const pimDramModel: HardwareModel<PimArchConfig> = {
   description: 'DRAM with processing units beside its banks (HBM-PIM, GDDR6-AiM, PIM-GPT, NeuPIMs), timed at DRAM-command level, with its host unit.',
   schema: pimArchSchema,
   calibration: PIM_CALIBRATION,
+  datapaths: pimDatapaths,
   ceilings: pimCeilings,
   clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
   simulate: (op, c, q) => simulatePim(op, c, q),
