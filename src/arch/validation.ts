@@ -4,7 +4,6 @@
  * the envelope still runs; `simulate` prints one warning line naming the parameter, the measured
  * error and its source. Data, not code: any kind can declare an envelope for any run option.
  */
-import type { ArchConfig } from './base.ts';
 import { getPointer } from '../util/json-pointer.ts';
 
 export interface ValidationEnvelope {
@@ -51,7 +50,13 @@ const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x)}%`;
  * One line per envelope the run leaves: `params` holds the run's options (absent ones are read
  * from the envelope's `defaultFrom`).
  */
-export function envelopeWarnings(arch: ArchConfig, params: Record<string, number | undefined>): string[] {
+/** The part of an arch config envelopes read (structural: every ArchConfig is one; base.ts imports this file). */
+export interface EnvelopedConfig {
+  name: string;
+  [section: string]: unknown;
+}
+
+export function envelopeWarnings(arch: EnvelopedConfig, params: Record<string, number | undefined>): string[] {
   const out: string[] = [];
   for (const e of (arch['validation'] as ValidationEnvelope[] | undefined) ?? []) {
     const given = params[e.parameter];
