@@ -9,22 +9,8 @@ import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { canonicalJson } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
-export interface ConcreteWorkload {
-  model: string;
-  phase: 'prefill' | 'decode' | 'generate' | 'serve';
-  batch: number;
-  seq?: number;
-  context?: number;
-  prompt?: number;
-  output?: number;
-  /** serve points (sweep/serve-point.ts): batch is --max-running. */
-  requests?: string;
-  rate?: number;
-  scheduler?: 'static' | 'continuous';
-  maxBatchedTokens?: number;
-  chunkedPrefill?: boolean;
-  slo?: string;
-}
+export type { ConcreteWorkload } from './concrete-workload.ts';
+import type { ConcreteWorkload } from './concrete-workload.ts';
 
 export interface Point {
   params: Record<string, number | string | boolean>;
