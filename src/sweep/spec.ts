@@ -15,7 +15,7 @@ import { parameterValues } from './parameter-values.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { OBJECTIVE_NAMES } from './objectives.ts';
 import { loadSystem } from '../system/load.ts';
-import { checkPlanParameters } from './system-point.ts';
+import { checkPlanParameters, isPlanPointer } from './system-point.ts';
 
 export interface ParameterSpec {
   pointer: string;
@@ -207,7 +207,9 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
-  spec.parameters.forEach((p, i) => checkParameterPointer(archDocument, p, file, i));
+  spec.parameters.forEach((p, i) => {
+    if (!isPlanPointer(p.pointer)) checkParameterPointer(archDocument, p, file, i); // /plan/… parameters are checked by checkPlanParameters
+  });
   const models: Record<string, unknown> = {};
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
   const systemDocument = system?.config;
