@@ -7,7 +7,7 @@
  *                         says so): ajv (only for a schema without a precompiled validator),
  *                         protobufjs (ONNX import), piscina and its worker thread (sweeps)
  *   dist/vendor/          the vega, vega-lite and vega-embed browser builds that reports inline
- * The JSON Schemas of src/config/schema-catalog.ts are turned into standalone ajv validation code
+ * The JSON Schemas of src/schema-catalog/schema-catalog.ts are turned into standalone ajv validation code
  * here, so the compiled CLI never compiles a schema when it starts.
  */
 import { build, type Plugin } from 'esbuild';
@@ -15,7 +15,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { copyFileSync, renameSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { schemaCatalog } from '../src/config/schema-catalog.ts';
+import { schemaCatalog } from '../src/schema-catalog/schema-catalog.ts';
 import { newAjv } from '../src/config/ajv.ts';
 import { schemaKey } from '../src/config/schema-key.ts';
 import { EXPLORER_BUILD_OPTIONS, inlineSafe } from '../src/explore/bundle.ts';

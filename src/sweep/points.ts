@@ -9,22 +9,8 @@ import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { archLabel, canonicalJson } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
-export interface ConcreteWorkload {
-  model: string;
-  phase: 'prefill' | 'decode' | 'generate' | 'serve';
-  batch: number;
-  seq?: number;
-  context?: number;
-  prompt?: number;
-  output?: number;
-  /** serve points (sweep/serve-point.ts): batch is --max-running. */
-  requests?: string;
-  rate?: number;
-  scheduler?: 'static' | 'continuous';
-  maxBatchedTokens?: number;
-  chunkedPrefill?: boolean;
-  slo?: string;
-}
+export type { ConcreteWorkload } from './concrete-workload.ts';
+import type { ConcreteWorkload } from './concrete-workload.ts';
 
 export interface Point {
   /** The base arch (its file name without .json), only in a sweep over several archs. */
@@ -34,23 +20,8 @@ export interface Point {
   workload: ConcreteWorkload;
 }
 
-export function parameterValues(p: ParameterSpec): (number | string | boolean)[] {
-  if (p.values) return p.values;
-  if (p.range) {
-    const out: number[] = [];
-    const { start, stop, step } = p.range;
-    const n = Math.floor((stop - start) / step + 1e-9);
-    for (let i = 0; i <= n; i++) out.push(Number((start + i * step).toPrecision(12)));
-    return out;
-  }
-  const { start, stop, num, integer } = p.logRange!;
-  const out: number[] = [];
-  for (let i = 0; i < num; i++) {
-    const v = num === 1 ? start : start * Math.pow(stop / start, i / (num - 1));
-    out.push(integer ? Math.round(v) : Number(v.toPrecision(12)));
-  }
-  return integer ? [...new Set(out)] : out;
-}
+import { parameterValues } from './parameter-values.ts';
+export { parameterValues };
 
 export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
   const out: ConcreteWorkload[] = [];
