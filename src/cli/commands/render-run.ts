@@ -7,7 +7,7 @@ import { calibrationLine } from '../calibration-line.ts';
 export function renderRun(r: RunResult): string {
   const w = r.workload;
   const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
-  const mtp = w.mtpParams ? ` + ${formatQuantity(w.mtpParams, 'params')} MTP, not simulated` : '';
+  const mtp = w.mtpParams ? ` + ${formatQuantity(w.mtpParams)} MTP, not simulated` : '';
   let s = `${w.model} (${formatQuantity(w.params, 'params')}${mtp}) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
   s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
   const total = r.totals.seconds;
