@@ -47,8 +47,16 @@ export function validateArch(doc: unknown, file?: string): ArchConfig {
   if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
   const model = getModel(kind, { file, pointer: '/kind' });
   validateOrThrow(model.schema, doc, file);
+  assertCalibrationPositive(doc as ArchConfig, file);
   model.validate?.(doc as ArchConfig, file);
   return doc as ArchConfig;
+}
+
+/** A calibration factor scales a rate or a time: zero, negative or infinite gives nonsense (Infinity, negative seconds). */
+function assertCalibrationPositive(c: ArchConfig, file?: string): void {
+  for (const [name, cal] of Object.entries(c.calibration ?? {})) {
+    if (!(Number.isFinite(cal.value) && cal.value > 0)) throw new AccelscopeError('schema', `must be a finite number > 0 (got ${cal.value})`, { file, pointer: `/calibration/${name}/value` });
+  }
 }
 
 export function loadArch(file: string): ArchConfig {

@@ -25,7 +25,7 @@ export function hardwareKinds(): string[] {
 }
 
 export function getModel(kind: string, where: { file?: string; pointer?: string } = {}): HardwareModel<ArchConfig> {
-  const m = (HARDWARE_MODELS as Record<string, HardwareModel<ArchConfig>>)[kind];
+  const m = Object.hasOwn(HARDWARE_MODELS, kind) ? (HARDWARE_MODELS as Record<string, HardwareModel<ArchConfig>>)[kind] : undefined;
   if (!m) {
     throw new AccelscopeError('unknown-kind', `unknown hardware kind '${kind}' (known: ${hardwareKinds().join(', ')})`, where);
   }

@@ -1,3 +1,4 @@
+import { ownTable } from '../util/own.ts';
 /** Objectives a sweep records and optimizes; each names its result key and its goal. */
 export interface ObjectiveDef {
   key: string;
@@ -5,7 +6,7 @@ export interface ObjectiveDef {
   unit: string;
 }
 
-export const OBJECTIVES: Record<string, ObjectiveDef> = {
+export const OBJECTIVES: Record<string, ObjectiveDef> = ownTable({
   latency: { key: 'latencySeconds', goal: 'min', unit: 's' },
   tokensPerSecond: { key: 'tokensPerSecond', goal: 'max', unit: 'token/s' },
   energyPerToken: { key: 'energyPerTokenJ', goal: 'min', unit: 'J/token' },
@@ -14,7 +15,7 @@ export const OBJECTIVES: Record<string, ObjectiveDef> = {
   power: { key: 'averagePowerW', goal: 'min', unit: 'W' },
   ttft: { key: 'ttftSeconds', goal: 'min', unit: 's' },
   tpot: { key: 'tpotSeconds', goal: 'min', unit: 's' },
-};
+});
 
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);
 

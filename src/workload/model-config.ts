@@ -35,6 +35,16 @@ export interface ModelSpec {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Bounds checked at load, before a graph is built (docs/workload.md): layers become ops one by
+ * one, so their count is what a config could blow up; every other integer is bounded so that
+ * products of sizes stay exact in float64. The largest published models are far inside them
+ * (Llama 3.1 405B: 126 layers, hidden 16384, vocab 128256).
+ */
+export const MAX_MODEL_LAYERS = 4096;
+export const MAX_MODEL_INT = 2 ** 31;
+export const MAX_MODEL_EXPERTS = 4096;
+
 export const SUPPORTED_MODEL_TYPES = ['llama', 'mistral', 'qwen2', 'mixtral', 'gpt2', 'opt', 'bitnet'] as const;
 
 export function normalizeModelConfig(raw: unknown, file?: string): ModelSpec {
@@ -71,8 +81,11 @@ function llamaLike(get: KeyReader, name: string, modelType: string): ModelSpec {
   const heads = get.int('num_attention_heads');
   const kvHeads = get.intOr('num_key_value_heads', heads);
   if (heads % kvHeads !== 0) get.fail('/num_key_value_heads', `must divide num_attention_heads (${heads})`);
-  const headDim = get.intOr('head_dim', hidden / heads);
+  const headDim = get.has('head_dim') ? get.int('head_dim') : get.headDim(hidden, heads, '/num_attention_heads');
   const numExperts = get.intOr('num_local_experts', 0);
+  if (numExperts > MAX_MODEL_EXPERTS) get.fail('/num_local_experts', `must be ≤ ${MAX_MODEL_EXPERTS} (the bound accelscope checks at load)`);
+  const topK = numExperts > 0 ? get.int('num_experts_per_tok') : 0;
+  if (topK > numExperts) get.fail('/num_experts_per_tok', `must be ≤ num_local_experts (${numExperts}): a token cannot pick more experts than there are`);
   const hiddenAct = get.strOr('hidden_act', 'silu');
   const act = hiddenAct === 'relu2' || hiddenAct === 'relu' ? 'relu' : hiddenAct.startsWith('gelu') ? 'gelu' : 'silu';
   const sliding = get.optionalInt('sliding_window');
@@ -83,7 +96,7 @@ function llamaLike(get: KeyReader, name: string, modelType: string): ModelSpec {
     name,
     modelType,
     hidden,
-    layers: get.int('num_hidden_layers'),
+    layers: get.layers('num_hidden_layers'),
     heads,
     kvHeads,
     headDim,
@@ -100,7 +113,7 @@ function llamaLike(get: KeyReader, name: string, modelType: string): ModelSpec {
     rotary: true,
     tieEmbeddings: get.boolOr('tie_word_embeddings', false),
     embedDim: hidden,
-    experts: numExperts > 0 ? { num: numExperts, topK: get.int('num_experts_per_tok') } : null,
+    experts: numExperts > 0 ? { num: numExperts, topK } : null,
     slidingWindow: useSliding,
   };
 }
@@ -114,10 +127,10 @@ function gpt2(get: KeyReader, name: string): ModelSpec {
     name,
     modelType: 'gpt2',
     hidden,
-    layers: get.int('n_layer'),
+    layers: get.layers('n_layer'),
     heads,
     kvHeads: heads,
-    headDim: hidden / heads,
+    headDim: get.headDim(hidden, heads, '/n_head'),
     intermediate: inner,
     vocab: get.int('vocab_size'),
     maxPositions: get.int('n_positions'),
@@ -146,10 +159,10 @@ function opt(get: KeyReader, name: string): ModelSpec {
     name,
     modelType: 'opt',
     hidden,
-    layers: get.int('num_hidden_layers'),
+    layers: get.layers('num_hidden_layers'),
     heads,
     kvHeads: heads,
-    headDim: hidden / heads,
+    headDim: get.headDim(hidden, heads, '/num_attention_heads'),
     intermediate: get.int('ffn_dim'),
     vocab: get.int('vocab_size'),
     maxPositions,
@@ -174,8 +187,18 @@ class KeyReader {
   fail(pointer: string, message: string): never {
     throw new AccelscopeError('schema', message, { file: this.file, pointer });
   }
-  private has(key: string): boolean {
-    return this.c[key] !== undefined && this.c[key] !== null;
+  has(key: string): boolean {
+    return Object.hasOwn(this.c, key) && this.c[key] !== undefined && this.c[key] !== null;
+  }
+  layers(key: string): number {
+    const n = this.int(key);
+    if (n > MAX_MODEL_LAYERS) this.fail(`/${key}`, `must be ≤ ${MAX_MODEL_LAYERS} (the bound accelscope checks at load, before building one op per layer)`);
+    return n;
+  }
+  /** hidden / heads, which must be a whole number when the config gives no head_dim. */
+  headDim(hidden: number, heads: number, pointer: string): number {
+    if (hidden % heads !== 0) this.fail(pointer, `must divide the hidden size (${hidden}) when the config gives no head_dim (${hidden}/${heads} is not a whole head)`);
+    return hidden / heads;
   }
   str(key: string): string {
     if (!this.has(key)) this.fail('', `must have required property '${key}'`);
@@ -191,6 +214,7 @@ class KeyReader {
     const v = this.c[key];
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`/${key}`, 'must be integer');
     if (v <= 0) this.fail(`/${key}`, 'must be > 0');
+    if (v > MAX_MODEL_INT) this.fail(`/${key}`, `must be ≤ 2^31 (the bound accelscope checks at load)`);
     return v;
   }
   intOr(key: string, dflt: number): number {

@@ -15,8 +15,11 @@ import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
 import type { ArchConfig } from '../../config/arch.ts';
+import { ownTable } from '../../util/own.ts';
+import { assertGroupsFit } from '../../quant/group-fit.ts';
+import { assertOpResult } from '../../engine/sanity.ts';
 
-const DTYPE_FORMATS: Record<string, string> = { bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' };
+const DTYPE_FORMATS: Record<string, string> = ownTable({ bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' });
 const OP_KINDS = ['gemm', 'attention'] as const;
 
 export interface OpArgs {
@@ -135,7 +138,9 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
     const model = getModel(arch.kind, { file, pointer: '/kind' });
     const ceil = model.ceilings(arch);
     for (const op of ops) {
+      assertGroupsFit(op, q);
       const r = inArchFile(file, () => model.simulate(op, arch, q, { l2State }));
+      assertOpResult(op, arch.kind, r);
       const p = rooflinePoint(op, ceil, q);
       rows.push({
         arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),
