@@ -19,6 +19,14 @@ export const OBJECTIVES: Record<string, ObjectiveDef> = ownTable({
 
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);
 
+/** Keys every result line may carry (evaluate.ts): a custom objective must not reuse one. */
+export const RESULT_KEYS: readonly string[] = ['latencySeconds', 'tokensPerSecond', 'energyPerTokenJ', 'memoryBytes', 'averagePowerW', 'rooflineSeconds', 'ttftSeconds', 'tpotSeconds', 'energyPerRequestJ', 'fits'];
+
+/** True when `name` is a built-in objective's alias or result key. */
+export function isBuiltinObjective(name: string): boolean {
+  return Object.hasOwn(OBJECTIVES, name) || RESULT_KEYS.includes(name);
+}
+
 /** An objective by alias (latency) or by result key (latencySeconds); custom ones pass their def. */
 export function objectiveDef(name: string, custom: { name: string; goal: 'min' | 'max' }[] = []): ObjectiveDef | undefined {
   const byAlias = OBJECTIVES[name];

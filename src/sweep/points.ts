@@ -4,7 +4,7 @@
  * is enumerated lazily, sharded by index, and resumed by index without holding the points.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { canonicalJson } from './spec.ts';
 
@@ -24,13 +24,31 @@ export interface Point {
   workload: ConcreteWorkload;
 }
 
+/**
+ * The most values one parameter may take (checked at spec load, before any value is made):
+ * a `range` of 10^12 steps or a `logRange` of num 10^9 must be an error, not a fatal
+ * out-of-memory (docs/sweeps.md).
+ */
+export const MAX_PARAMETER_VALUES = 100_000;
+
+/** How many values a parameter takes, counted without making them. */
+export function parameterValueCount(p: ParameterSpec): number {
+  if (p.values) return p.values.length;
+  if (p.range) {
+    const { start, stop, step } = p.range;
+    return Math.floor((stop - start) / step + 1e-9) + 1;
+  }
+  return p.logRange!.num;
+}
+
 export function parameterValues(p: ParameterSpec): (number | string | boolean)[] {
   if (p.values) return p.values;
+  const count = parameterValueCount(p);
+  if (!(count <= MAX_PARAMETER_VALUES)) throw new Error(`parameter ${p.pointer} has ${count} values (the spec loader bounds it at ${MAX_PARAMETER_VALUES})`);
   if (p.range) {
     const out: number[] = [];
-    const { start, stop, step } = p.range;
-    const n = Math.floor((stop - start) / step + 1e-9);
-    for (let i = 0; i <= n; i++) out.push(Number((start + i * step).toPrecision(12)));
+    const { start, step } = p.range;
+    for (let i = 0; i < count; i++) out.push(Number((start + i * step).toPrecision(12)));
     return out;
   }
   const { start, stop, num, integer } = p.logRange!;
@@ -42,10 +60,34 @@ export function parameterValues(p: ParameterSpec): (number | string | boolean)[]
   return integer ? [...new Set(out)] : out;
 }
 
+/**
+ * The name each model file goes by in points: its base name without `.json`, unless two
+ * different files share it (every Hugging Face download is `config.json`); then each of those
+ * goes by its path relative to their common folder. A model is identified by its resolved path.
+ */
+export function modelKeys(files: string[]): Map<string, string> {
+  const unique = [...new Set(files)];
+  const stem = (f: string) => basename(f).replace(/\.json$/, '');
+  const byStem = new Map<string, string[]>();
+  for (const f of unique) byStem.set(stem(f), [...(byStem.get(stem(f)) ?? []), f]);
+  const keys = new Map<string, string>();
+  for (const [name, group] of byStem) {
+    if (group.length === 1) {
+      keys.set(group[0]!, name);
+      continue;
+    }
+    let common = dirname(group[0]!);
+    while (!group.every((f) => !relative(common, f).startsWith('..'))) common = dirname(common);
+    for (const f of group) keys.set(f, relative(common, f).replace(/\.json$/, ''));
+  }
+  return keys;
+}
+
 export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
   const out: ConcreteWorkload[] = [];
+  const keys = modelKeys(ws.map((w) => w.model));
   for (const w of ws) {
-    const model = basename(w.model).replace(/\.json$/, '');
+    const model = keys.get(w.model)!;
     for (const batch of w.batch) {
       if (w.phase === 'prefill') for (const seq of w.seq!) out.push({ model, phase: 'prefill', batch, seq });
       else if (w.phase === 'decode') for (const context of w.context!) out.push({ model, phase: 'decode', batch, context });
@@ -133,9 +175,35 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** `k` distinct indices of [0, n) (Floyd's algorithm), in draw order. */
+/**
+ * A uniform integer in [0, n) for any n ≥ 1 (BigInt): whole 32-bit words from `rand32`, masked
+ * to n's bit length, redrawn when ≥ n (rejection, so no value is favoured). Scaling one 32-bit
+ * draw by n, as before, reached only 2^32 distinct values of a larger space.
+ */
+export function uniformBelow(n: bigint, rand32: () => number): bigint {
+  if (n <= 1n) return 0n;
+  const bits = (n - 1n).toString(2).length;
+  const words = Math.ceil(bits / 32);
+  const mask = (1n << BigInt(bits)) - 1n;
+  for (;;) {
+    let v = 0n;
+    for (let w = 0; w < words; w++) v = (v << 32n) | BigInt(rand32());
+    v &= mask;
+    if (v < n) return v;
+  }
+}
+
+/** 32 random bits per call from the seeded PRNG. */
+export function prng32(seed: number): () => number {
+  const r = prng(seed);
+  return () => Math.floor(r() * 4294967296);
+}
+
+/** `k` distinct indices of [0, n), each draw uniform over the space, in draw order. */
 export function sampleIndices(n: number, k: number, seed: number, exclude: Set<number> = new Set()): number[] {
   const rand = prng(seed);
+  const rand32 = prng32(seed ^ 0x5bd1e995);
+  const big = BigInt(n);
   const avail = n - exclude.size;
   const want = Math.min(k, avail);
   const chosen = new Set<number>();
@@ -152,7 +220,7 @@ export function sampleIndices(n: number, k: number, seed: number, exclude: Set<n
     return rest.slice(0, want);
   }
   while (order.length < want) {
-    const i = Math.floor(rand() * n);
+    const i = Number(uniformBelow(big, rand32));
     if (chosen.has(i) || exclude.has(i)) continue;
     chosen.add(i);
     order.push(i);

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'infeasible'
   | 'unsupported'
   | 'check-failed'
-  | 'write-failed';
+  | 'write-failed'
+  | 'locked';
 
 export class AccelscopeError extends Error {
   readonly code: ErrorCode;

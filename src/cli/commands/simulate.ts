@@ -12,6 +12,7 @@ import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import type { ArchConfig } from '../../config/arch.ts';
 import { envelopeWarnings } from '../../config/validation.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 
 export interface SimulateArgs extends WorkloadArgs {
   arch: string;
@@ -43,6 +44,7 @@ export const simulateCommand = {
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
     }
+    if (a.html) assertOutputNotInput(a.html, [a.arch, a.model, a.graph, a.quant], '--html');
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);

@@ -16,6 +16,7 @@ import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatSi } from '../../util/units.ts';
 import { opFlops } from '../../workload/ops.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 
 export interface TraceArgs {
   action: string;
@@ -71,6 +72,7 @@ export const traceCommand = {
     if (a.phase !== undefined && a.phase !== 'prefill' && a.phase !== 'decode') {
       throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${a.phase}')`);
     }
+    assertOutputNotInput(a.output, [a.file], '-o');
     const result = importGraphFile(a.file, {
       strict: a.strict,
       ...(a.name !== undefined ? { name: a.name } : {}),
@@ -83,6 +85,7 @@ export const traceCommand = {
       throw new AccelscopeError('write-failed', 'is a directory; name the OpGraph file to write (several passes go beside it as <stem>.<phase>.json)', { file: a.output });
     }
     const paths = outputPaths(a.output, graphs);
+    for (const p of paths) assertOutputNotInput(p, [a.file], '-o');
     // Validate every graph before writing any (no partial output).
     graphs.forEach((g, i) => validateOrThrow(graphSchema, g, paths[i]));
     graphs.forEach((g, i) => writeFileAtomic(paths[i]!, JSON.stringify(g, null, 2) + '\n'));
