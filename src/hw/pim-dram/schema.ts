@@ -151,7 +151,9 @@ export const pimSectionSchema = {
         clockHz: positive,
         dtype: { enum: ['fp16', 'bf16', 'int8'] },
         accumulatorDtype: { enum: ['fp16', 'bf16', 'fp32', 'int32'] },
-        accumulatorRegisters: posInt,
+        // The command-level schedule issues one burst per register: bounded so that a config cannot make it run for hours
+        // (HBM-PIM has 8 GRF registers per unit, AiM 32 output registers; docs/models/pim-dram.md).
+        accumulatorRegisters: { ...posInt, maximum: 4096 },
         ops: { type: 'array', items: { enum: ['mac', 'add', 'mul', 'relu'] }, uniqueItems: true, minItems: 1 },
         columnSpacing: { enum: ['nCCDL', 'nCCDS'] },
       },
