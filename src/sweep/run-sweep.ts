@@ -106,9 +106,13 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   let infeasible = 0;
   let stopped = false;
   let aborted = false;
+  let wake: () => void = () => undefined;
+  /** Settles on abort: nothing waits for the terminated threads' tasks. */
+  const abortedP = new Promise<void>((res) => (wake = res));
   const onAbort = () => {
     aborted = true;
     stopped = true;
+    wake();
     void pool.destroy().catch(() => undefined);
   };
   if (opts.signal?.aborted) onAbort();
@@ -142,7 +146,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       if (batch.length >= chunk) {
         submit(batch);
         batch = [];
-        while (inFlight.size >= limit) await Promise.race(inFlight);
+        while (inFlight.size >= limit && !aborted) await Promise.race([...inFlight, abortedP]);
         if (opts.shouldStop?.()) {
           stopped = true;
           break;
@@ -150,7 +154,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       }
     }
     if (!stopped && batch.length) submit(batch);
-    await Promise.all(inFlight);
+    await Promise.race([Promise.all(inFlight), abortedP]);
     if (opts.shouldStop?.()) stopped = true;
   };
 
