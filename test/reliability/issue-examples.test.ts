@@ -284,3 +284,36 @@ describe('an output path equal to an input is an error, and the input survives',
     expect(json(arch).name).toBe(json(H100).name);
   });
 });
+
+describe('ONNX external data is never followed', () => {
+  it('an initializer whose external data points outside the model folder is not read; a malformed file names itself', async () => {
+    const { modelProto } = await import('../../src/workload/import/onnx-proto.ts');
+    const { importOnnx } = await import('../../src/workload/import/onnx-import.ts');
+    const outside = join(dir, 'secret-outside.bin');
+    writeFileSync(outside, 'x');
+    const folder = join(dir, 'onnx-model');
+    mkdirSync(folder, { recursive: true });
+    const P = modelProto();
+    const bytes = P.encode(P.fromObject({
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [{ name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
+        initializer: [{ name: 'w', dims: [4, 4], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: '../secret-outside.bin' }, { key: 'length', value: '1000000000' }] }],
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
+        output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
+      },
+    })).finish();
+    const f = join(folder, 'm.onnx');
+    writeFileSync(f, bytes);
+    // Not read: the model imports (or is refused for its graph) without touching the external file.
+    try {
+      const r = importOnnx(f);
+      expect(r.graphs.length).toBeGreaterThanOrEqual(0);
+    } catch (e) {
+      expect(String((e as Error).message)).not.toMatch(/secret-outside|ENOENT|EACCES/);
+    }
+    writeFileSync(f, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+    expect(userError(() => importOnnx(f)).toLine()).toMatch(/m\.onnx: not an ONNX model: /);
+  });
+});

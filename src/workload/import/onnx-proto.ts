@@ -134,8 +134,9 @@ export interface OnnxModel {
   functions: Record<string, { inputs: string[]; outputs: string[]; nodes: OnnxNode[] }>;
 }
 
+/** The ModelProto type (exported for tests that encode models). */
 let modelType: protobuf.Type | undefined;
-function modelProto(): protobuf.Type {
+export function modelProto(): protobuf.Type {
   modelType ??= protobuf.Root.fromJSON(schema).lookupType('onnx.ModelProto');
   return modelType;
 }
