@@ -1,6 +1,6 @@
 /**
  * What ships with accelscope, by category: arch configs, model configs, quant-scheme files,
- * sweep specs and system stacks. A shipped item's name is its file name without `.json`.
+ * sweep specs, software stacks and multi-device systems. A shipped item's name is its file name without `.json`.
  * `shippedFiles` only lists files (cheap: name resolution uses it); `describeShipped` also reads
  * each file for a one-line description and its source.
  */
@@ -12,7 +12,7 @@ import { resolveArchDocument, loadModel } from '../config/load.ts';
 import { paramCounts } from '../workload/params.ts';
 import { formatSi } from '../util/units.ts';
 
-export const CATEGORIES = ['archs', 'models', 'quant', 'sweeps', 'stacks'] as const;
+export const CATEGORIES = ['archs', 'models', 'quant', 'sweeps', 'stacks', 'systems'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Where each category lives under the package root; `recursive` folders group by family. */
@@ -21,7 +21,8 @@ const FOLDERS: Record<Category, { dir: string; recursive: boolean; what: string 
   models: { dir: 'workloads/models', recursive: false, what: 'model config' },
   quant: { dir: 'workloads/quant', recursive: false, what: 'quant scheme file' },
   sweeps: { dir: 'workloads/sweeps', recursive: false, what: 'sweep spec' },
-  stacks: { dir: 'stacks', recursive: true, what: 'system stack' },
+  stacks: { dir: 'stacks', recursive: true, what: 'software stack' },
+  systems: { dir: 'systems', recursive: false, what: 'multi-device system' },
 };
 
 export interface ShippedFile {
@@ -92,7 +93,7 @@ function describeArch(f: ShippedFile): { description: string; source: string } {
 
 function describeModel(f: ShippedFile, readme: Map<string, string>): { description: string; source: string } {
   const s = loadModel(f.path);
-  const moe = s.experts ? `, ${s.experts.num} experts (top-${s.experts.topK})` : '';
+  const moe = s.moe ? `, ${s.moe.experts} experts (top-${s.moe.topK})` : '';
   const params = formatSi(paramCounts(s).total).replace(/\s+$/, '');
   const raw = readJsonFile(f.path) as Doc;
   return {

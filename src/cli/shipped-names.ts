@@ -1,6 +1,6 @@
 /**
  * Flags that take a shipped name or a path, resolved before a command runs: `--arch`, `--model`,
- * `--quant` (a scheme such as w4a16-g128 passes through) and the sweep spec. Commands keep
+ * `--quant` (a scheme such as w4a16-g128 passes through), `--system` and the sweep spec. Commands keep
  * receiving file paths.
  */
 import { resolveShippedName } from '../catalog/resolve-name.ts';
@@ -11,6 +11,7 @@ const FLAGS: { key: string; category: Category; flag: string; keep?: 'keep'; com
   { key: 'model', category: 'models', flag: '--model' },
   { key: 'quant', category: 'quant', flag: '--quant', keep: 'keep' },
   { key: 'spec', category: 'sweeps', flag: 'sweep spec', command: 'sweep' },
+  { key: 'system', category: 'systems', flag: '--system' },
 ];
 
 /** `args` with every name-or-path flag resolved to a path (arrays element by element). */

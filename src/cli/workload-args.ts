@@ -13,6 +13,8 @@ export interface WorkloadArgs {
   seq?: number;
   context?: number;
   'logits-all'?: boolean;
+  'mla-form'?: string;
+  'expert-capacity'?: number;
 }
 
 export function workloadFlags<T>(y: Argv<T>) {
@@ -23,7 +25,9 @@ export function workloadFlags<T>(y: Argv<T>) {
     .option('batch', { type: 'number', default: 1, describe: 'sequences in the batch (integer ≥ 1)' })
     .option('seq', { type: 'number', describe: 'prefill: prompt tokens per sequence' })
     .option('context', { type: 'number', describe: 'decode: tokens already in the KV cache' })
-    .option('logits-all', { type: 'boolean', default: false, describe: 'prefill computes logits for every token (as a HF forward does)' });
+    .option('logits-all', { type: 'boolean', default: false, describe: 'prefill computes logits for every token (as a HF forward does)' })
+    .option('mla-form', { type: 'string', describe: 'MLA models (DeepSeek): naive | absorbed attention (default: naive for prefill, absorbed for decode)' })
+    .option('expert-capacity', { type: 'number', describe: 'MoE models: expert capacity factor f, each expert takes at most ceil(f·T·k/E) tokens (default: no limit)' });
 }
 
 export function phaseOf(p: string | undefined, allowed: string[] = ['prefill', 'decode']): string {
@@ -45,5 +49,16 @@ export function workloadGraph(a: WorkloadArgs): OpGraph {
   if (phase === 'decode' && a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
   if (phase === 'decode' && a['logits-all']) throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (a decode step has one token per sequence)');
   const spec = loadModel(a.model);
-  return buildGraph(spec, { phase, batch: a.batch, seq: a.seq, context: a.context, logitsForAllTokens: a['logits-all'] });
+  const mlaForm = a['mla-form'];
+  if (mlaForm !== undefined) {
+    if (mlaForm !== 'naive' && mlaForm !== 'absorbed') throw new AccelscopeError('bad-flag', `--mla-form must be naive or absorbed (got '${mlaForm}')`);
+    if (!spec.mla) throw new AccelscopeError('bad-flag', `--mla-form applies to MLA models (deepseek_v2, deepseek_v3); ${spec.name} is ${spec.modelType}`);
+  }
+  const capacity = a['expert-capacity'];
+  if (capacity !== undefined && !spec.moe) throw new AccelscopeError('bad-flag', `--expert-capacity applies to MoE models; ${spec.name} is ${spec.modelType} without experts`);
+  return buildGraph(spec, {
+    phase, batch: a.batch, seq: a.seq, context: a.context, logitsForAllTokens: a['logits-all'],
+    ...(mlaForm !== undefined ? { mlaForm } : {}),
+    ...(capacity !== undefined ? { expertCapacityFactor: capacity } : {}),
+  });
 }

@@ -64,6 +64,8 @@ export interface RunResult {
     model: string;
     modelType: string;
     params: number;
+    /** DeepSeek-V3's multi-token-prediction modules: not part of `params`, not simulated. */
+    mtpParams?: number;
     phase: string;
     batch: number;
     seq?: number;
@@ -227,6 +229,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       model: graph.meta.model,
       modelType: graph.meta.modelType,
       params: graph.meta.params.total,
+      ...(graph.meta.params.mtp ? { mtpParams: graph.meta.params.mtp } : {}),
       phase: graph.meta.phase,
       batch: graph.meta.batch,
       ...(graph.meta.seq !== undefined ? { seq: graph.meta.seq } : {}),

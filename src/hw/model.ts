@@ -8,7 +8,8 @@ import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
 import type { DatapathSpec } from '../numeric/spec.ts';
 
-export type Bound = 'compute' | 'memory' | 'latency' | 'overhead';
+/** 'interconnect': a communication op limited by link bandwidth between devices (src/collective/). */
+export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'interconnect';
 
 export interface EnergyBreakdownPj {
   compute: number;

@@ -23,6 +23,8 @@ export interface ChartSection {
   note?: string;
   /** 'canvas' for charts with thousands of marks (SVG gets slow); default 'svg'. */
   renderer?: 'svg' | 'canvas';
+  /** Rows offered as CSV/JSON download; default: the data of the spec (or of its first layer with data). */
+  download?: unknown[];
 }
 
 export interface HtmlSection {
@@ -30,6 +32,8 @@ export interface HtmlSection {
   title: string;
   /** Already-escaped HTML (tables built by summary.ts). */
   html: string;
+  /** Rows offered as CSV/JSON download (a table's figures, unformatted). */
+  download?: unknown[];
 }
 
 export interface ReportDocument {
@@ -74,7 +78,7 @@ export function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const CSP = [
+export const CSP = [
   "default-src 'none'",
   // vega compiles its expressions with Function(): 'unsafe-eval'; every script is inline.
   "script-src 'unsafe-inline' 'unsafe-eval'",
@@ -89,9 +93,11 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .sub{color:#666;margin:0 0 16px}.note{color:#555;font-size:13px;margin:4px 0 8px}
 table{border-collapse:collapse;margin:8px 0 12px;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
+.dl{margin:2px 0 6px}.dl button{font-size:12px;margin-right:6px;padding:1px 8px;cursor:pointer}.scroll{max-height:480px;overflow:auto}
 .warn{color:#a40}.bad{color:#b00;font-weight:600}.ok{color:#070}.chart{margin:8px 0 16px;overflow-x:auto}
-footer{color:#888;font-size:12px;margin-top:32px}`;
+footer{color:#888;font-size:12px;margin-top:32px}#result-view{background:#f6f6f6;padding:8px;max-height:360px;overflow:auto;font-size:12px}`;
 
 /** The in-page script: embeds every chart, records views, marks the document rendered. */
 const BOOT = `
@@ -121,8 +127,86 @@ const BOOT = `
     document.documentElement.setAttribute('data-rendered', 'error');
     console.error('accelscope report: a chart failed to render: ' + (e && e.message ? e.message : e));
   });
-  window.__accelscope = { views: views, ready: ready, marks: marks, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
+  var embedded;
+  function rowsOf(id) {
+    embedded = embedded || JSON.parse(document.getElementById('accelscope-downloads').textContent);
+    if (embedded[id]) return embedded[id];
+    var s = specs.filter(function (x) { return x.id === id; })[0];
+    if (!s) return [];
+    if (s.spec.data && s.spec.data.values) return s.spec.data.values;
+    var best = [];
+    (s.spec.layer || []).forEach(function (l) { if (l.data && l.data.values && l.data.values.length > best.length) best = l.data.values; });
+    return best;
+  }
+  function csvCell(v) {
+    if (v === null || v === undefined) return '';
+    var s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function downloadText(id, fmt) {
+    var rows = rowsOf(id);
+    if (fmt === 'json') return JSON.stringify(rows, null, 2) + '\\n';
+    var keys = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
+    return [keys.map(csvCell).join(',')].concat(rows.map(function (r) { return keys.map(function (k) { return csvCell(r[k]); }).join(','); })).join('\\n') + '\\n';
+  }
+  document.addEventListener('click', function (ev) {
+    var b = ev.target.closest && ev.target.closest('button[data-dl]');
+    if (b) {
+      var fmt = b.getAttribute('data-fmt');
+      var blob = new Blob([downloadText(b.getAttribute('data-dl'), fmt)], { type: fmt === 'csv' ? 'text/csv' : 'application/json' });
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = b.getAttribute('data-dl') + '.' + fmt;
+      document.body.appendChild(a); a.click(); a.remove();
+      return;
+    }
+    var th = ev.target.closest && ev.target.closest('table.sortable th');
+    if (th) sortBy(th);
+  });
+  function sortBy(th) {
+    var table = th.closest('table'), tbody = table.tBodies[0];
+    var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var asc = th.getAttribute('aria-sort') !== 'ascending';
+    Array.prototype.forEach.call(th.parentNode.children, function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var num = th.hasAttribute('data-num');
+    var rows = Array.prototype.slice.call(tbody.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[i], y = b.cells[i];
+      var c = num ? Number(x.getAttribute('data-v')) - Number(y.getAttribute('data-v')) : x.textContent.localeCompare(y.textContent);
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { tbody.appendChild(r); });
+  }
+  // A sweep point links to its full result: a click on a mark with an id (or a #result-<id> link) shows its line.
+  function showResult() {
+    var m = /^#result-(.+)$/.exec(location.hash), pre = document.getElementById('result-view');
+    if (!m || !pre) return;
+    var line = rowsOf('result').filter(function (l) { return l.id === decodeURIComponent(m[1]); })[0];
+    pre.textContent = line ? JSON.stringify(line, null, 2) : 'no result with id ' + m[1];
+    pre.setAttribute('data-id', line ? line.id : '');
+    pre.scrollIntoView();
+  }
+  window.addEventListener('hashchange', showResult);
+  ready.then(function () {
+    Object.keys(views).forEach(function (id) {
+      views[id].addEventListener('click', function (ev, item) {
+        if (item && item.datum && typeof item.datum.id === 'string' && document.getElementById('result-view')) location.hash = 'result-' + item.datum.id;
+      });
+    });
+    showResult();
+  });
+  window.__accelscope = { views: views, ready: ready, marks: marks, downloadText: downloadText, charts: specs.map(function (s) { return { id: s.id, renderer: s.renderer }; }) };
 })();`;
+
+/** The rows a chart draws: its top-level data, else the largest inline data set of its layers. */
+function specRows(spec: VlSpec): unknown[] | undefined {
+  const sp = spec as { data?: { values?: unknown[] }; layer?: { data?: { values?: unknown[] } }[] };
+  if (Array.isArray(sp.data?.values)) return sp.data!.values;
+  const layers = (sp.layer ?? []).map((l) => l.data?.values).filter((v): v is unknown[] => Array.isArray(v));
+  return layers.sort((a, b) => b.length - a.length)[0];
+}
 
 function isChart(s: ChartSection | HtmlSection): s is ChartSection {
   return 'spec' in s;
@@ -130,11 +214,19 @@ function isChart(s: ChartSection | HtmlSection): s is ChartSection {
 
 export function renderHtml(doc: ReportDocument): string {
   const charts = doc.sections.filter(isChart).map((s) => ({ id: s.id, renderer: s.renderer ?? 'svg', spec: s.spec }));
+ // Tables' rows are embedded (parsed only when asked for); a chart's rows are its spec's data.
+  const downloads: Record<string, unknown[]> = {};
+  const offered = new Set<string>();
+  for (const s of doc.sections) {
+    if (s.download) downloads[s.id] = s.download;
+    if (s.download || (isChart(s) && specRows(s.spec))) offered.add(s.id);
+  }
+  const dl = (id: string) => (offered.has(id) ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>` : '');
   const body = doc.sections.map((s) => {
     const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
-    if (!isChart(s)) return `<section>${head}${s.html}</section>`;
+    if (!isChart(s)) return `<section>${head}${dl(s.id)}${s.html}</section>`;
     const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '';
-    return `<section>${head}${note}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
+    return `<section>${head}${note}${dl(s.id)}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
   }).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -152,6 +244,7 @@ ${doc.summaryHtml}
 ${body}
 <footer>Generated by accelscope. Self-contained: vega, vega-lite, vega-embed and all data are inlined; this page makes no network request.</footer>
 <script type="application/json" id="accelscope-specs">${scriptJson(charts)}</script>
+<script type="application/json" id="accelscope-downloads">${scriptJson(downloads)}</script>
 ${inlineRuntime()}
 <script>${BOOT}</script>
 </body>

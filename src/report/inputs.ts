@@ -29,6 +29,8 @@ export function tpotOf(g: GenerateSeries): number | undefined {
 export type RunInput = RunResult & { generate?: GenerateSeries };
 
 export interface SweepPoint {
+  /** The base arch, in a sweep over several archs. */
+  arch?: string;
   /** JSON pointer into the arch config → value used at this point. */
   params: Record<string, unknown>;
   quant?: string;

@@ -6,6 +6,7 @@
  */
 import { objectiveDef } from '../sweep/objectives.ts';
 import { ownTable } from '../util/own.ts';
+import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../util/format.ts';
 
 export type Direction = 'min' | 'max';
 
@@ -72,4 +73,21 @@ export function objectiveInfo(name: string, maximize: readonly string[] = []): O
   const def = objectiveDef(name);
   if (def && def.key === name) info = { ...info, direction: def.goal };
   return maximize.includes(name) ? { ...info, direction: 'max' } : info;
+}
+
+/** A value of an objective, printed with its unit by the one formatter (util/format.ts). */
+export function formatObjective(name: string, value: number): string {
+  const unit = objectiveInfo(name).unit;
+  if (unit === 's') return formatSeconds(value);
+  if (unit === 'bytes') return formatBytes(value);
+  if (unit === 'fraction') return formatPercent(value);
+  if (unit === 'J/token') return `${formatQuantity(value, 'J')}/token`;
+  if (unit.startsWith('/')) return formatQuantity(value, unit.slice(1) === 's' ? 'per s' : `per ${unit.slice(1)}`);
+  return formatQuantity(value, unit);
+}
+
+/** The unit an axis of this objective labels its ticks with (vegaLabelExpr): a symbol unit takes
+ * SI prefixes (1.5 ms); J/token ticks read in J (the title says per token); others stay bare. */
+export function axisUnit(info: ObjectiveInfo): string {
+  return ({ s: 's', 'J/token': 'J', J: 'J', W: 'W', 'B/s': 'B/s', Hz: 'Hz', bytes: 'B' } as Record<string, string>)[info.unit] ?? '';
 }

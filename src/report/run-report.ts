@@ -10,6 +10,10 @@ import { latencySpec, runLabel } from './charts/latency.ts';
 import { energySpec } from './charts/energy.ts';
 import { generateSpec } from './charts/generate.ts';
 import { runSummaryHtml } from './summary.ts';
+import { systemSection } from './system-section.ts';
+import { icicleSpec } from './charts/icicle.ts';
+import { opRows, opTableHtml } from './op-table.ts';
+import { designLabels, differingFields, runDesign } from '../compare/designs.ts';
 
 export function renderRunReport(input: RunInput | RunInput[]): string {
   const runs = Array.isArray(input) ? input : [input];
@@ -22,9 +26,16 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
       id: `roofline-${i}`,
       title: runs.length > 1 ? `Roofline — ${labels[i]}` : 'Roofline',
       spec: rooflineSpec(r, `${r.arch.name} — ${r.workload.model} ${labels[i]}`),
-      note: `Every op is a point: filled circle = cycle model (${r.arch.kind}), cross = roofline estimate; a grey rule joins the two where they differ. ${d.points.length / 2} ops drawn${d.excluded ? `, ${d.excluded} with no FLOPs or bytes left out` : ''}.`,
+      note: `Ops of one class on one spot are one mark (area = their total time; hover for the count): filled circle = cycle model (${r.arch.kind}), cross = roofline estimate; a grey rule joins the two where they differ. ${d.ops} ops drawn as ${d.points.length / 2} groups${d.excluded ? `, ${d.excluded} with no FLOPs or no bytes left out` : ''}. Click a class in the legend to hide it; click again to show it.`,
       renderer: d.points.length > 3000 ? 'canvas' : 'svg',
     });
+  });
+  runs.forEach((r, i) => {
+    const s = systemSection(r as { system?: Parameters<typeof systemSection>[0]['system'] }, `system-${i}`, runs.length > 1 ? labels[i] : undefined);
+    if (s) sections.push(s);
+    const suffix = runs.length > 1 ? ` — ${labels[i]}` : '';
+    sections.push({ id: `icicle-time-${i}`, title: `Time by layer, op class and op${suffix}`, spec: icicleSpec(r, 'time', 'Where the step time goes') });
+    sections.push({ id: `icicle-energy-${i}`, title: `Energy by layer, op class and op${suffix}`, spec: icicleSpec(r, 'energy', 'Where the step energy goes') });
   });
   sections.push({ id: 'latency', title: 'Latency breakdown', spec: latencySpec(runs, labels), note: 'Time per step by op class: the cycle model beside the roofline estimate.' });
   sections.push({ id: 'energy', title: 'Energy breakdown', spec: energySpec(runs, labels), note: 'Joules per step by op class, split into compute, on-chip, off-chip and static energy.' });
@@ -33,6 +44,15 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
       sections.push({ id: `generate-${i}`, title: runs.length > 1 ? `Generation steps — ${labels[i]}` : 'Generation steps', spec: generateSpec(r.generate) });
     }
   });
+  runs.forEach((r, i) => {
+    const rows = opRows(r);
+    sections.push({
+      id: `ops-${i}`,
+      title: runs.length > 1 ? `Every op — ${labels[i]}` : 'Every op',
+      html: `<p class="note">${rows.length} ops; click a column heading to sort (again to reverse).</p><div class="scroll">${opTableHtml(rows, `ops-table-${i}`)}</div>`,
+      download: rows,
+    });
+  });
   const first = runs[0]!;
   const title = runs.length === 1
     ? `${first.workload.model} on ${first.arch.name}`
@@ -40,13 +60,24 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
   return renderHtml({
     title: `accelscope report: ${title}`,
     subtitle: runs.map((r, i) => `${labels[i]} · ${r.quant.name}`).join(' | '),
-    summaryHtml: runSummaryHtml(runs),
+    summaryHtml: runSummaryHtml(runs, labels),
     sections,
   });
 }
 
-/** Run labels, made unique when two runs share a phase and shape (different archs or quants). */
-function uniqueLabels(runs: RunInput[]): string[] {
-  const base = runs.map(runLabel);
-  return base.map((l, i) => (base.filter((b) => b === l).length > 1 ? `${l} · ${runs[i]!.arch.name} · ${runs[i]!.quant.name} #${i + 1}` : l));
+/**
+ * Run labels: one run keeps its workload label; several are named by what differs between them
+ * (arch, quant, phase, …: compare/designs.ts), so two archs on one workload read "H100 · …" and
+ * "H200 · …", not the same "decode b1 ctx2048" twice.
+ */
+export function uniqueLabels(runs: RunInput[]): string[] {
+  if (runs.length === 1) return [runLabel(runs[0]!)];
+  const designs = runs.map(runDesign);
+  const diff = differingFields(designs);
+  // Only the workload differs (prefill and decode of one model): the workload label says it best.
+  if (diff.every((k) => ['phase', 'batch', 'seq', 'context', 'prompt', 'output'].includes(k))) {
+    const base = runs.map(runLabel);
+    if (new Set(base).size === base.length) return base;
+  }
+  return designLabels(designs);
 }

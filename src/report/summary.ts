@@ -7,7 +7,7 @@
 import { tpotOf, type QuantComparison, type RunInput } from './inputs.ts';
 import type { SweepTable } from './sweep-table.ts';
 import { escapeHtml as e } from './html.ts';
-import { formatBytes, formatSeconds, formatSi } from '../util/units.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../util/format.ts';
 import { runLabel } from './charts/latency.ts';
 
 type Cell = string | { html: string; num?: boolean; cls?: string };
@@ -25,21 +25,21 @@ export function table(headers: string[], rows: Cell[][], id?: string): string {
 }
 
 function percent(a: number, b: number): string {
-  return b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '—';
+  return b > 0 ? formatPercent(a / b) : '—';
 }
 
 /** One column per run: the figures a reader looks for first. */
-export function runSummaryHtml(runs: RunInput[]): string {
-  const head = ['', ...runs.map(runLabel)];
+export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(runLabel)): string {
+  const head = ['', ...labels];
   const row = (label: string, f: (r: RunInput) => Cell): Cell[] => [{ html: `<b>${e(label)}</b>` }, ...runs.map(f)];
   const rows: Cell[][] = [
-    row('workload', (r) => `${r.workload.model} (${formatSi(r.workload.params)} params) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`),
+    row('workload', (r) => `${r.workload.model} (${formatQuantity(r.workload.params, 'params')}) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`),
     row('arch', (r) => `${r.arch.name} [${r.arch.kind}]`),
     row('quant', (r) => `${r.quant.name} (weights ${r.quant.weights}, activations ${r.quant.activations}, KV ${r.quant.kv})`),
-    row('tokens/s', (r) => num(r.totals.tokensPerSecond.toPrecision(4))),
+    row('tokens/s', (r) => num(formatQuantity(r.totals.tokensPerSecond, 'tokens/s'))),
     row('latency', (r) => num(`${formatSeconds(r.totals.seconds)} per ${r.generate ? 'request' : 'step'} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`)),
-    row('energy per token', (r) => num(`${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ`)),
-    row('energy per step, power', (r) => num(`${r.totals.energyJ.toPrecision(3)} J, ${r.totals.averagePowerW.toFixed(1)} W average`)),
+    row('energy per token', (r) => num(formatQuantity(r.totals.energyPerTokenJ, 'J'))),
+    row('energy per step, power', (r) => num(`${formatQuantity(r.totals.energyJ, 'J')}, ${formatQuantity(r.totals.averagePowerW, 'W')} average`)),
     row('memory footprint', (r) => ({
       html: `${e(formatBytes(r.memory.totalBytes))} of ${e(formatBytes(r.memory.capacityBytes))} (${percent(r.memory.totalBytes, r.memory.capacityBytes)})${r.memory.fits ? '' : ' <span class="bad">does not fit</span>'}<br><small>weights ${e(formatBytes(r.memory.weightsBytes))} · KV cache ${e(formatBytes(r.memory.kvCacheBytes))} · activations ${e(formatBytes(r.memory.activationBytes))}</small>`,
       num: true,
@@ -49,7 +49,7 @@ export function runSummaryHtml(runs: RunInput[]): string {
     const opt = (v: number | undefined, f: (v: number) => string) => (v === undefined ? '—' : f(v));
     rows.push(row('TTFT / TPOT (mean)', (r) => num(r.generate ? `${opt(r.generate.ttftSeconds, formatSeconds)} / ${opt(tpotOf(r.generate), formatSeconds)}` : '—')));
     rows.push(row('request: end to end, output tokens/s, energy', (r) => num(r.generate
-      ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => v.toPrecision(4))}, ${opt(r.generate.energyPerRequestJ, (v) => `${v.toPrecision(3)} J`)}`
+      ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => formatQuantity(v, 'tokens/s'))}, ${opt(r.generate.energyPerRequestJ, (v) => formatQuantity(v, 'J'))}`
       : '—')));
   }
   let html = table(head, rows, 'summary');
@@ -66,7 +66,7 @@ export function calibrationHtml(runs: RunInput[]): string {
   if (seen.size === 0) return '<p class="note" id="calibration">Calibration factors: none — the models used no calibration factor.</p>';
   return `<p class="note">Calibration factors the models used:</p>` + table(
     ['factor', 'value', 'source', 'description'],
-    [...seen.values()].map((c) => [c.name, num(String(c.value)), c.source, c.description ?? '']),
+    [...seen.values()].map((c) => [c.name, num(formatNumber(c.value, 4)), c.source, c.description ?? '']),
     'calibration',
   );
 }
@@ -100,11 +100,11 @@ export function quantTableHtml(q: QuantComparison): string {
   return table(
     ['format', 'arch', 'bits/weight', 'weights', 'KV cache', 'fits', 'latency/step', 'tokens/s', 'energy/token', 'bound', 'SQNR', 'rel. error', 'supported'],
     q.rows.map((r) => [
-      r.format, r.archName, num(r.bitsPerWeight.toFixed(3)), num(formatBytes(r.weightBytes)), num(formatBytes(r.kvBytes)),
+      r.format, r.archName, num(formatNumber(r.bitsPerWeight, 4)), num(formatBytes(r.weightBytes)), num(formatBytes(r.kvBytes)),
       r.fits ? { html: 'yes', cls: 'ok' } : { html: 'no', cls: 'bad' },
-      num(r.latencySeconds !== undefined ? formatSeconds(r.latencySeconds) : '—'), num(r.tokensPerSecond !== undefined ? r.tokensPerSecond.toPrecision(4) : '—'),
-      num(r.energyPerTokenJ !== undefined ? `${(r.energyPerTokenJ * 1e3).toPrecision(3)} mJ` : '—'), r.bound ?? '—',
-      num(typeof r.sqnrDb === 'number' ? `${r.sqnrDb.toFixed(1)} dB` : '—'), num(typeof r.relError === 'number' ? r.relError.toExponential(2) : '—'),
+      num(r.latencySeconds !== undefined ? formatSeconds(r.latencySeconds) : '—'), num(r.tokensPerSecond !== undefined ? formatQuantity(r.tokensPerSecond, 'tokens/s') : '—'),
+      num(r.energyPerTokenJ !== undefined ? formatQuantity(r.energyPerTokenJ, 'J') : '—'), r.bound ?? '—',
+      num(typeof r.sqnrDb === 'number' ? `${formatNumber(r.sqnrDb)} dB` : '—'), num(typeof r.relError === 'number' ? formatNumber(r.relError) : '—'),
       r.supported ? 'yes' : { html: `no: ${e(r.reason ?? 'unsupported')}`, cls: 'bad' },
     ]),
     'summary',

@@ -10,6 +10,10 @@ import { paretoData, paretoSpec } from './charts/pareto.ts';
 import { paramsSpec, shownParams } from './charts/params.ts';
 import { infeasibleHtml, sweepSummaryHtml } from './summary.ts';
 import { AccelscopeError } from '../util/errors.ts';
+import { escapeHtml as e } from './html.ts';
+import { table } from './summary.ts';
+import { formatObjective } from './objectives.ts';
+import { specDifferences, specSummaries } from './sweep-specs.ts';
 
 export interface SweepReportOptions {
   /** Objective on the x axis (default latencySeconds). */
@@ -59,6 +63,32 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
       });
     }
   }
+  if (drawable > 0) {
+    const d = paretoData(t, { x, y, maximize: opts.maximize });
+    const front = [...d.front].sort((a, b) => a.x - b.x);
+    const rows = front.map((p) => ({ id: p.id, point: p.label, [x]: p.x, [y]: p.y }));
+    sections.push({
+      id: 'front', title: `Pareto front as a table (${front.length} points)`,
+      html: `<p class="note">Click an id (or any point in the charts) for its full result line.</p>` + table(['id', 'point', d.x.title, d.y.title], front.map((p) => [
+        { html: `<a href="#result-${e(p.id)}">${e(p.id)}</a>` }, p.label, { html: e(formatObjective(x, p.x)), num: true }, { html: e(formatObjective(y, p.y)), num: true },
+      ]), 'front-table'),
+      download: rows,
+    });
+  }
+  const specs = specSummaries(lines);
+  if (specs.length > 1) {
+    const diff = specDifferences(specs);
+    sections.push({
+      id: 'specs', title: `${specs.length} sweep specs`,
+      html: `<p class="note" id="spec-differences">The specs differ in: ${e(diff.join(', ') || 'nothing but their hash')}.</p>` + table(['spec', 'points', ...diff], specs.map((s) => [s.spec, { html: String(s.points), num: true }, ...diff.map((k) => (s.values[k] ?? ['—']).join(', '))]), 'specs-table'),
+      download: specs.map((s) => ({ spec: s.spec, points: s.points, ...Object.fromEntries(diff.map((k) => [k, s.values[k] ?? null])) })),
+    });
+  }
+  sections.push({
+    id: 'result', title: 'Full result of a point',
+    html: '<p class="note">Click a point in a chart or an id in a table; its result line (as the sweep wrote it) shows here.</p><pre id="result-view">(no point chosen)</pre>',
+    download: lines as unknown[],
+  });
   sections.push({ id: 'infeasible', title: `Infeasible points (${lines.length - feasible})`, html: infeasibleHtml(t) });
   return renderHtml({
     title: opts.title ?? 'accelscope sweep report',

@@ -38,7 +38,12 @@ export function objectiveField(name: string): string {
 }
 
 function pointValues(l: SweepLine): [string, unknown][] {
-  const out: [string, unknown][] = Object.entries(l.point.params ?? {});
+  // Lines of several specs (merged) name their spec; a sweep over several archs names the arch.
+  const out: [string, unknown][] = [];
+  const spec = (l as { spec?: unknown }).spec;
+  if (typeof spec === 'string') out.push(['spec', spec]);
+  if (typeof l.point.arch === 'string') out.push(['arch', l.point.arch]);
+  out.push(...Object.entries(l.point.params ?? {}));
   if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
   for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
   return out;

@@ -14,9 +14,12 @@ import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { run } from '../engine/run.ts';
 import { simulateGenerate } from '../engine/generate.ts';
-import { isAccelscopeError } from '../util/errors.ts';
+import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec, CustomObjective } from './spec.ts';
 import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
+import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
+import type { SystemConfig } from '../system/types.ts';
+import { evaluateServePoint } from './serve-point.ts';
 
 export interface ResultLine {
   id: string;
@@ -68,13 +71,21 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
   const point = ctx.space.point(index);
   const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
   try {
-    let doc = ctx.spec.archDocument;
-    for (const [ptr, v] of Object.entries(point.params)) doc = setPointer(doc, ptr, v);
+    let doc = point.arch !== undefined ? ctx.spec.archDocuments![point.arch] : ctx.spec.archDocument;
+    for (const [ptr, v] of Object.entries(point.params)) if (!isPlanPointer(ptr)) doc = setPointer(doc, ptr, v);
     const arch = validateArch(doc);
     const q = ctx.quant(point.quant);
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
-    if (point.workload.phase === 'generate') {
+    if (point.workload.phase === 'serve') {
+      if (ctx.spec.systemDocument !== undefined) throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
+      fits = true;
+      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload));
+    } else if (ctx.spec.systemDocument !== undefined) {
+      const r = evaluateSystemPoint({ config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) }, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params));
+      Object.assign(objectives, r.objectives);
+      fits = r.fits;
+    } else if (point.workload.phase === 'generate') {
       const w = point.workload;
       const r = simulateGenerate(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
       const g = r.generate;

@@ -1,6 +1,8 @@
 /**
- * Merges shard result files of one sweep: every line must carry the same spec hash; lines are
- * de-duplicated by point id and written sorted by index.
+ * Merges result files: shards of one sweep, or sweeps of several specs (compared in one report).
+ * Lines are de-duplicated by (spec hash, point id) and written grouped by spec (in the order the
+ * specs first appear), sorted by index within a spec. The caller says which specs were merged and
+ * what differs between them (report/sweep-specs.ts), so mixing specs is never silent.
  */
 import { readFileSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
@@ -52,24 +54,20 @@ function isJsonDocument(text: string): boolean {
   }
 }
 
-export function mergeResults(files: string[]): { lines: ResultLine[]; spec: string; duplicates: number } {
+export function mergeResults(files: string[]): { lines: ResultLine[]; spec: string; specs: { spec: string; file: string }[]; duplicates: number } {
   if (files.length === 0) throw new AccelscopeError('bad-flag', 'merge needs at least one results file');
-  let spec: string | undefined;
-  let specFile = '';
+  const specs: { spec: string; file: string }[] = [];
   const byId = new Map<string, ResultLine>();
   let duplicates = 0;
   for (const f of files) {
     for (const l of readResultLines(f)) {
-      if (spec === undefined) {
-        spec = l.spec;
-        specFile = f;
-      } else if (l.spec !== spec) {
-        throw new AccelscopeError('schema', `comes from another sweep spec (${l.spec}) than ${specFile} (${spec})`, { file: f, pointer: '/spec' });
-      }
-      if (byId.has(l.id)) duplicates++;
-      else byId.set(l.id, l);
+      if (!specs.some((s) => s.spec === l.spec)) specs.push({ spec: l.spec, file: f });
+      const key = `${l.spec}\u0000${l.id}`;
+      if (byId.has(key)) duplicates++;
+      else byId.set(key, l);
     }
   }
-  const lines = [...byId.values()].sort((a, b) => a.index - b.index);
-  return { lines, spec: spec ?? '', duplicates };
+  const order = new Map(specs.map((s, i) => [s.spec, i]));
+  const lines = [...byId.values()].sort((a, b) => order.get(a.spec)! - order.get(b.spec)! || a.index - b.index);
+  return { lines, spec: specs[0]?.spec ?? '', specs, duplicates };
 }

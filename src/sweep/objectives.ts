@@ -15,6 +15,12 @@ export const OBJECTIVES: Record<string, ObjectiveDef> = ownTable({
   power: { key: 'averagePowerW', goal: 'min', unit: 'W' },
   ttft: { key: 'ttftSeconds', goal: 'min', unit: 's' },
   tpot: { key: 'tpotSeconds', goal: 'min', unit: 's' },
+  // serve workloads (sweep/serve-point.ts)
+  goodput: { key: 'goodputRps', goal: 'max', unit: 'req/s' },
+  requestsPerSecond: { key: 'requestsPerSecond', goal: 'max', unit: 'req/s' },
+  ttftP99: { key: 'ttftP99Seconds', goal: 'min', unit: 's' },
+  tpotP99: { key: 'tpotP99Seconds', goal: 'min', unit: 's' },
+  sloAttainment: { key: 'sloAttainment', goal: 'max', unit: '' },
 });
 
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);

@@ -6,19 +6,29 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, relative } from 'node:path';
 import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
-import { canonicalJson } from './spec.ts';
+import { archLabel, canonicalJson } from './spec.ts';
+import { serveWorkloads } from './serve-point.ts';
 
 export interface ConcreteWorkload {
   model: string;
-  phase: 'prefill' | 'decode' | 'generate';
+  phase: 'prefill' | 'decode' | 'generate' | 'serve';
   batch: number;
   seq?: number;
   context?: number;
   prompt?: number;
   output?: number;
+  /** serve points (sweep/serve-point.ts): batch is --max-running. */
+  requests?: string;
+  rate?: number;
+  scheduler?: 'static' | 'continuous';
+  maxBatchedTokens?: number;
+  chunkedPrefill?: boolean;
+  slo?: string;
 }
 
 export interface Point {
+  /** The base arch (its file name without .json), only in a sweep over several archs. */
+  arch?: string;
   params: Record<string, number | string | boolean>;
   quant: string;
   workload: ConcreteWorkload;
@@ -91,6 +101,7 @@ export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
     for (const batch of w.batch) {
       if (w.phase === 'prefill') for (const seq of w.seq!) out.push({ model, phase: 'prefill', batch, seq });
       else if (w.phase === 'decode') for (const context of w.context!) out.push({ model, phase: 'decode', batch, context });
+      else if (w.phase === 'serve') out.push(...serveWorkloads(w, model, batch));
       else for (const prompt of w.prompt!) for (const output of w.output!) out.push({ model, phase: 'generate', batch, prompt, output });
     }
   }
@@ -101,11 +112,16 @@ export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
 export class PointSpace {
   readonly dims: { name: string; values: unknown[] }[];
   readonly size: number;
-  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'>) {
+  /** True when the spec lists several base archs: the last dimension is 'arch'. */
+  readonly multiArch: boolean;
+  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[] }) {
+    this.multiArch = (spec.archs?.length ?? 0) > 1;
     this.dims = [
       ...spec.parameters.map((p) => ({ name: p.pointer, values: parameterValues(p) })),
       { name: 'quant', values: spec.quant },
       { name: 'workload', values: concreteWorkloads(spec.workloads) },
+      // Slowest-varying, so a single-arch sweep's points and ids are unchanged.
+      ...(this.multiArch ? [{ name: 'arch', values: spec.archs!.map(archLabel) }] : []),
     ];
     this.size = this.dims.reduce((s, d) => s * d.values.length, 1);
   }
@@ -133,9 +149,10 @@ export class PointSpace {
   point(index: number): Point {
     const dg = this.digits(index);
     const params: Point['params'] = {};
-    const nParams = this.dims.length - 2;
+    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0);
     for (let i = 0; i < nParams; i++) params[this.dims[i]!.name] = this.dims[i]!.values[dg[i]!] as number;
     return {
+      ...(this.multiArch ? { arch: this.dims[nParams + 2]!.values[dg[nParams + 2]!] as string } : {}),
       params,
       quant: this.dims[nParams]!.values[dg[nParams]!] as string,
       workload: this.dims[nParams + 1]!.values[dg[nParams + 1]!] as ConcreteWorkload,

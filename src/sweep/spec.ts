@@ -1,5 +1,5 @@
 /**
- * A sweep spec: a base arch config, parameters varied by JSON pointer (lists, linear ranges,
+ * A sweep spec: a base arch config (or several, compared in one sweep: `"arch": [a, b]`), parameters varied by JSON pointer (lists, linear ranges,
  * log ranges), quant schemes, workloads (model × phase × batch × seq/context, or generate
  * requests) and objectives; a strategy (grid, seeded random, Pareto-directed search).
  * Paths in a spec are relative to the spec file. The spec hash covers the resolved spec and
@@ -13,6 +13,8 @@ import { loadQuant, resolveArchDocument } from '../config/load.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { OBJECTIVE_NAMES, isBuiltinObjective } from './objectives.ts';
 import { MAX_PARAMETER_VALUES, parameterValueCount } from './points.ts';
+import { loadSystem } from '../system/load.ts';
+import { checkPlanParameters } from './system-point.ts';
 
 /** The most points a random sample or a Pareto budget may ask for (they are held in memory). */
 export const MAX_SAMPLES = 1_000_000;
@@ -29,12 +31,19 @@ export interface ParameterSpec {
 
 export interface WorkloadSpec {
   model: string;
-  phase: 'prefill' | 'decode' | 'generate';
+  phase: 'prefill' | 'decode' | 'generate' | 'serve';
   batch: number[];
   seq?: number[];
   context?: number[];
   prompt?: number[];
   output?: number[];
+  /** serve: the request source (docs/cli.md#serve) and what varies per point (sweep/serve-point.ts). */
+  requests?: string;
+  rate?: number[];
+  scheduler?: ('static' | 'continuous')[];
+  maxBatchedTokens?: number[];
+  chunkedPrefill?: boolean[];
+  slo?: string;
 }
 
 export type Strategy =
@@ -51,7 +60,12 @@ export interface CustomObjective {
 
 export interface SweepSpec {
   name: string;
+  /** The (first) base arch config. */
   arch: string;
+  /** A multi-device system (preset or path): every point runs on it; `/plan/…` parameters sweep the plan. */
+  system?: string;
+  /** Every base arch config when the spec lists several (each point names its `arch`). */
+  archs?: string[];
   parameters: ParameterSpec[];
   quant: string[];
   workloads: WorkloadSpec[];
@@ -63,6 +77,10 @@ export interface SweepSpec {
 export interface ResolvedSpec extends SweepSpec {
   file: string;
   archDocument: unknown;
+  /** The validated system file, when the spec names a system. */
+  systemDocument?: unknown;
+  /** Arch label (file name without .json) → resolved document, when the spec lists several. */
+  archDocuments?: Record<string, unknown>;
   models: Record<string, unknown>;
   hash: string;
 }
@@ -73,12 +91,17 @@ export const sweepSpecSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
-  required: ['arch', 'workloads'],
+  required: ['workloads'],
+  anyOf: [{ required: ['arch'] }, { required: ['system'] }],
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string' },
     description: { type: 'string' },
-    arch: { type: 'string', description: 'base arch config, relative to the spec file' },
+    arch: {
+      description: 'base arch config, relative to the spec file (with a system: replaces its device); a list of configs sweeps every one (a dimension named arch)',
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+    },
+    system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
     parameters: {
       type: 'array',
       items: {
@@ -111,9 +134,15 @@ export const sweepSpecSchema = {
         required: ['model', 'phase', 'batch'],
         properties: {
           model: { type: 'string' },
-          phase: { enum: ['prefill', 'decode', 'generate'] },
+          phase: { enum: ['prefill', 'decode', 'generate', 'serve'] },
           batch: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
           seq: intList, context: intList, prompt: intList, output: intList,
+          requests: { type: 'string' },
+          rate: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
+          scheduler: { type: 'array', minItems: 1, items: { enum: ['static', 'continuous'] } },
+          maxBatchedTokens: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+          chunkedPrefill: { type: 'array', minItems: 1, items: { type: 'boolean' } },
+          slo: { type: 'string' },
         },
       },
     },
@@ -154,12 +183,19 @@ export const sweepSpecSchema = {
 export function loadSweepSpec(file: string): ResolvedSpec {
   const raw = readJsonFile(file);
   validateOrThrow(sweepSpecSchema, raw, file);
-  const doc = raw as Partial<SweepSpec> & { arch: string; workloads: WorkloadSpec[] };
+  const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; workloads: WorkloadSpec[] };
   const dir = dirname(resolve(file));
-  const archFile = resolve(dir, doc.arch);
+  const system = doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
+  const archFiles = doc.arch !== undefined ? [doc.arch].flat().map((a) => resolve(dir, a)) : [system!.archFile];
+  const archFile = archFiles[0]!;
+  const labels = archFiles.map(archLabel);
+  const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
+  if (dup >= 0) throw new AccelscopeError('schema', `two arch configs share the name '${labels[dup]}' (points name their arch by file name)`, { file, pointer: `/arch/${dup}` });
   const spec: SweepSpec = {
     name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
     arch: archFile,
+    ...(system ? { system: system.file! } : {}),
+    ...(archFiles.length > 1 ? { archs: archFiles } : {}),
     parameters: doc.parameters ?? [],
     quant: doc.quant ?? ['w16a16'],
     workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
@@ -167,7 +203,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     strategy: doc.strategy ?? { kind: 'grid' },
   };
   spec.workloads.forEach((w, i) => {
-    const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : ['prompt', 'output'];
+    const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : w.phase === 'serve' ? ['requests'] : ['prompt', 'output'];
     for (const k of need) if (!(w as unknown as Record<string, unknown>)[k]) throw new AccelscopeError('schema', `a ${w.phase} workload needs '${k}'`, { file, pointer: `/workloads/${i}` });
   });
   spec.parameters.forEach((p, i) => {
@@ -182,6 +218,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     const first = spec.parameters.findIndex((q) => q.pointer === p.pointer);
     if (first < i) throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, { file, pointer: `/parameters/${i}/pointer` });
   });
+  checkPlanParameters(spec.parameters.map((p) => p.pointer), system !== undefined, file);
   // A scheme name that does not parse is a mistake in the spec, not an infeasible design point.
   spec.quant.forEach((q, i) => {
     try {
@@ -198,20 +235,48 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key`, { file, pointer: `/objectives/${i}/pointer` });
     if (spec.objectives.findIndex((q) => typeof q !== 'string' && q.name === o.name) < i) throw new AccelscopeError('schema', `custom objective '${o.name}' is defined twice`, { file, pointer: `/objectives/${i}/name` });
   });
-  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads));
+  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1));
   if (size > Number.MAX_SAFE_INTEGER) throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, { file, pointer: '/parameters' });
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
+  const archDocuments = spec.archs ? Object.fromEntries(spec.archs.map((f, i) => [labels[i]!, i === 0 ? archDocument : resolveArchDocument(f)])) : undefined;
   const models: Record<string, unknown> = {};
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
-  const hash = createHash('sha256').update(canonicalJson({ spec: { ...spec, arch: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) }, archDocument, models: Object.values(models) })).digest('hex').slice(0, 16);
-  return { ...spec, file, archDocument, models, hash };
+  const systemDocument = system?.config;
+  const hash = createHash('sha256').update(canonicalJson({
+    spec: { ...spec, arch: undefined, archs: undefined, system: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },
+    archDocument: archDocuments ? undefined : archDocument, archDocuments, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}),
+  })).digest('hex').slice(0, 16);
+  return { ...spec, file, archDocument, ...(archDocuments ? { archDocuments } : {}), ...(systemDocument ? { systemDocument } : {}), models, hash };
+}
+
+/** A loader error without a file is re-pointed at the spec's field. */
+function inSpec<T>(file: string, pointer: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isAccelscopeError(e) && !e.file) throw new AccelscopeError(e.code, e.message, { file, pointer });
+    throw e;
+  }
+}
+
+/** How a point names its arch in a multi-arch sweep: the config's file name without .json. */
+export function archLabel(file: string): string {
+  return file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
 }
 
 /** Concrete workloads a spec's workload list expands to, counted without making them. */
 function countWorkloads(ws: WorkloadSpec[]): number {
-  return ws.reduce((n, w) => n + w.batch.length * (w.phase === 'prefill' ? w.seq!.length : w.phase === 'decode' ? w.context!.length : w.prompt!.length * w.output!.length), 0);
+  return ws.reduce((n, w) => n + w.batch.length * (w.phase === 'prefill' ? w.seq!.length : w.phase === 'decode' ? w.context!.length : w.phase === 'serve' ? countServe(w) : w.prompt!.length * w.output!.length), 0);
+}
+
+/** Serve workloads per batch value, as serveWorkloads (serve-point.ts) makes them: static scheduling never chunks prefill. */
+function countServe(w: WorkloadSpec): number {
+  const schedulers = w.scheduler ?? ['continuous'];
+  const chunked = w.chunkedPrefill ?? [false];
+  const pairs = schedulers.reduce((n, s) => n + chunked.filter((c) => !(s === 'static' && c)).length, 0);
+  return (w.rate?.length ?? 1) * pairs * (w.maxBatchedTokens?.length ?? 1);
 }
 
 /** JSON with sorted keys: equal values give equal text. */

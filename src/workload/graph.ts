@@ -18,11 +18,13 @@ export type OpClass =
   | 'norm'
   | 'residual'
   | 'lm_head'
-  | 'other';
+  | 'other'
+  /** Collectives and point-to-point transfers between devices (src/parallel/, src/collective/). */
+  | 'communication';
 
 export const OP_CLASSES: readonly OpClass[] = [
   'embedding', 'norm', 'qkv_proj', 'rotary', 'attention', 'o_proj', 'residual',
-  'moe_router', 'mlp', 'activation', 'lm_head', 'other',
+  'moe_router', 'mlp', 'activation', 'lm_head', 'other', 'communication',
 ];
 
 interface OpCommon {
@@ -77,6 +79,19 @@ export interface AttentionOp extends OpCommon {
   causal: boolean;
   /** Sliding-window size (Mistral); 0 means full attention. */
   window: number;
+  /** Chunked attention (Llama 4): a query sees only keys of its own `chunk`-token block. */
+  chunk?: number;
+  /** Value width per head when it differs from the q/k width `headDim` (MLA). */
+  vHeadDim?: number;
+  /**
+   * MLA absorbed form: one cached latent row per token serves as key (all `headDim` elements)
+   * and value (its first `vHeadDim`), shared by every head (kvHeads = 1).
+   */
+  latentKv?: boolean;
+  /** tanh soft-capping of the scores, cap·tanh(s/cap) (Gemma 2); 0 or absent = none. */
+  logitSoftcap?: number;
+  /** A learned sink logit per head joins each softmax row (gpt-oss). */
+  sinks?: boolean;
 }
 
 export interface EmbeddingOp extends OpCommon {
@@ -93,7 +108,7 @@ export interface NormOp extends OpCommon {
   dim: number;
 }
 
-export type ElementwiseFn = 'add' | 'mul' | 'silu_mul' | 'gelu' | 'relu' | 'silu' | 'rotary' | 'topk' | 'copy';
+export type ElementwiseFn = 'add' | 'mul' | 'silu_mul' | 'gelu' | 'relu' | 'silu' | 'rotary' | 'topk' | 'copy' | 'softcap';
 
 export interface ElementwiseOp extends OpCommon {
   kind: 'elementwise';
@@ -134,6 +149,8 @@ export interface GraphMeta {
     embedding: number;
     /** Norm gains, biases, router weights kept at 16 bits. */
     other: number;
+    /** Multi-token-prediction modules (DeepSeek-V3), counted apart from `total`. */
+    mtp?: number;
   };
   kv: {
     layers: number;
@@ -141,8 +158,23 @@ export interface GraphMeta {
     headDim: number;
     /** Tokens per sequence held in the KV cache at the end of the step. */
     tokens: number;
+    /**
+     * Per-layer cache rows when layers differ (builders always set it): `layers` layers each
+     * keep `elementsPerToken` elements per token (K+V, or MLA's latent), for at most `window`
+     * tokens (sliding / chunked layers; 0 = every token). Without it the cache is
+     * 2 · layers · kvHeads · headDim per token.
+     */
+    groups?: KvGroup[];
   };
+  /** MLA models: which attention form the graph was built in (docs/workload.md). */
+  attentionForm?: 'naive' | 'absorbed';
   maxPositionEmbeddings?: number;
+}
+
+export interface KvGroup {
+  layers: number;
+  elementsPerToken: number;
+  window: number;
 }
 
 export interface OpGraph {

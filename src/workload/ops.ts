@@ -4,10 +4,11 @@
  *
  * Conventions (docs/workload.md):
  * - A multiply-accumulate is 2 FLOPs. GEMM: 2·m·n·k per instance.
- * - Attention FLOPs are its two matmuls, 4·d per (query, key) pair attended, per head; causal
- *   masking and sliding windows count only the pairs actually attended (see attendedPairs).
- *   Softmax work is reported separately by attentionScores (5 ops per score) for models whose
- *   special-function unit it loads.
+ * - Attention FLOPs are its two matmuls, 2·(d_qk + d_v) per (query, key) pair attended, per head
+ *   (4·d when both widths are d); causal masking, sliding windows and chunks count only the pairs
+ *   actually attended (see attendedPairs). Softmax work is reported separately by
+ *   attentionScores (5 ops per score) for models whose special-function unit it loads;
+ *   attentionVectorFlops adds soft-capping (3 per score) and sink logits (5 per softmax row).
  * - Elementwise FLOPs per output element: add/mul/relu/copy 1, silu 4, silu_mul 5, gelu 8,
  *   rotary 3, topk 1; RMSNorm 4 and LayerNorm 7 per element; softmax 5 per element.
  * - Compulsory bytes: every input read once and every output written once at its storage
@@ -18,8 +19,10 @@
 import type { AttentionOp, ElementwiseFn, GemmOp, Op } from './graph.ts';
 import type { ComputeDtype, QuantScheme } from '../quant/types.ts';
 
+/** Soft-capping cap·tanh(x/cap): a divide, a tanh and a multiply. */
+const SOFTCAP_FLOPS = 3;
 const ELEMENTWISE_FLOPS: Record<ElementwiseFn, number> = {
-  add: 1, mul: 1, relu: 1, copy: 0, silu: 4, silu_mul: 5, gelu: 8, rotary: 3, topk: 1,
+  add: 1, mul: 1, relu: 1, copy: 0, silu: 4, silu_mul: 5, gelu: 8, rotary: 3, topk: 1, softcap: SOFTCAP_FLOPS,
 };
 const NORM_FLOPS = { rms: 4, layer: 7 } as const;
 const SOFTMAX_FLOPS = 5;
@@ -33,8 +36,18 @@ export function instances(op: Op): number {
 }
 
 /** (query, key) pairs attended per (sequence, head). */
-export function attendedPairs(op: Pick<AttentionOp, 'qLen' | 'kvLen' | 'causal' | 'window'>): number {
+export function attendedPairs(op: Pick<AttentionOp, 'qLen' | 'kvLen' | 'causal' | 'window' | 'chunk'>): number {
   const { qLen, kvLen, causal, window } = op;
+  const chunk = op.chunk ?? 0;
+  if (causal && chunk > 0) {
+    // Query at position p sees keys of its own chunk up to itself: (p mod chunk) + 1 of them.
+    const upTo = (n: number): number => {
+      const full = Math.floor(n / chunk);
+      const r = n - full * chunk;
+      return (full * chunk * (chunk + 1)) / 2 + (r * (r + 1)) / 2;
+    };
+    return upTo(kvLen) - upTo(kvLen - qLen);
+  }
   if (!causal) return qLen * (window > 0 ? Math.min(kvLen, window) : kvLen);
   // Query i (0-based) sits at absolute position p = kvLen - qLen + i and sees keys 0..p,
   // or the last `window` of them.
@@ -58,6 +71,20 @@ export function attentionScores(op: AttentionOp): number {
   return op.batch * op.heads * attendedPairs(op) * instances(op);
 }
 
+/** Vector work of an attention op beyond its matmuls: softmax, soft-capping, sink logits. */
+export function attentionVectorFlops(op: AttentionOp): number {
+  const scores = attentionScores(op);
+  let flops = scores * SOFTMAX_FLOPS;
+  if ((op.logitSoftcap ?? 0) > 0) flops += scores * SOFTCAP_FLOPS;
+  if (op.sinks) flops += op.batch * op.heads * op.qLen * SOFTMAX_FLOPS * instances(op);
+  return flops;
+}
+
+/** Value width per head (MLA's v_head_dim; otherwise the q/k width). */
+export function valueHeadDim(op: AttentionOp): number {
+  return op.vHeadDim ?? op.headDim;
+}
+
 export function gemmFlops(op: Pick<GemmOp, 'm' | 'n' | 'k' | 'batch'>): number {
   return 2 * op.m * op.n * op.k * op.batch;
 }
@@ -68,7 +95,7 @@ export function opFlops(op: Op): number {
     case 'gemm':
       return gemmFlops(op) * c + (op.bias ? op.m * op.n * op.batch * c : 0);
     case 'attention':
-      return 4 * op.headDim * op.batch * op.heads * attendedPairs(op) * c;
+      return 2 * (op.headDim + valueHeadDim(op)) * op.batch * op.heads * attendedPairs(op) * c;
     case 'embedding':
       return 0;
     case 'norm':
@@ -115,11 +142,15 @@ export function opTraffic(op: Op, q: QuantScheme): OpTraffic {
     }
     case 'attention': {
       const kvBytes = q.kv.bitsPerElement / 8;
-      const q_o = 2 * op.batch * op.heads * op.qLen * op.headDim * act;
-      // Keys and values read: the whole cache, or the last window (+ the new queries' span).
-      const keysRead = op.window > 0 ? Math.min(op.kvLen, op.window + op.qLen - 1) : op.kvLen;
-      const kvRead = 2 * op.batch * op.kvHeads * keysRead * op.headDim * kvBytes;
-      const kvWrite = 2 * op.batch * op.kvHeads * op.qLen * op.headDim * kvBytes;
+      const vDim = valueHeadDim(op);
+      const q_o = op.batch * op.heads * op.qLen * (op.headDim + vDim) * act;
+      // Keys and values read: the whole cache, or the last window / chunk (+ the new queries' span).
+      const span = op.window > 0 ? op.window : (op.chunk ?? 0);
+      const keysRead = span > 0 ? Math.min(op.kvLen, span + op.qLen - 1) : op.kvLen;
+      // MLA absorbed: one latent row per token is both key and value.
+      const rowElems = op.latentKv ? op.headDim : op.headDim + vDim;
+      const kvRead = op.batch * op.kvHeads * keysRead * rowElems * kvBytes;
+      const kvWrite = op.batch * op.kvHeads * op.qLen * rowElems * kvBytes;
       activations = q_o;
       kv = kvRead + kvWrite;
       break;

@@ -1,6 +1,6 @@
 /** Shipped names: --arch/--model/--quant and sweep specs by name, `list`, `--version`, did-you-mean. */
 import { describe, expect, it } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cli, ROOT } from '../helpers.ts';
@@ -10,6 +10,11 @@ import { packageRoot } from '../../src/catalog/package-root.ts';
 import { userError } from '../helpers.ts';
 
 const decode = ['--phase', 'decode', '--batch', '1', '--context', '512', '--json'];
+
+/** The model configs in workloads/models/, by file name (what `list models` must show, sorted). */
+function shippedModelNames(): string[] {
+  return readdirSync(join(ROOT, 'workloads/models')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+}
 
 describe('names resolve to the shipped files', () => {
   it('the package root is the repository, whatever the working directory', () => {
@@ -30,7 +35,9 @@ describe('names resolve to the shipped files', () => {
   it('a prefix is not matched inside a word: "h1" names nothing, "llama" is ambiguous', () => {
     expect(findShipped('archs', 'h1', '--arch')).toBeUndefined();
     const e = userError(() => findShipped('models', 'llama', '--model'));
-    expect(e.message).toBe("--model 'llama' is ambiguous: it could be llama-2-13b, llama-2-7b, llama-3-70b, llama-3-8b");
+    const llamas = shippedModelNames().filter((n) => n.startsWith('llama-'));
+    expect(llamas.length).toBeGreaterThan(1);
+    expect(e.message).toBe(`--model 'llama' is ambiguous: it could be ${llamas.join(', ')}`);
   });
 
   it('a quant scheme that is not a shipped name passes through to the scheme grammar', () => {
@@ -136,9 +143,10 @@ describe('--version and list', () => {
     const names = (c: string) => rows.filter((x) => x.category === c).map((x) => x.name);
     expect(names('archs')).toContain('h100-sxm');
     expect(names('archs')).toContain('h200'); // an `extends` config is a design of its own
-    expect(names('models')).toHaveLength(11);
+    expect(names('models')).toEqual(shippedModelNames());
     expect(names('quant')).toEqual(['flightllm-w4a8']);
-    expect(names('sweeps')).toEqual(['h100-decode']);
+    expect(names('sweeps')).toEqual(readdirSync(join(ROOT, 'workloads/sweeps')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort());
+    expect(names('sweeps')).toContain('h100-decode');
     for (const x of rows) {
       expect(x.description.length, x.name).toBeGreaterThan(10);
       expect(x.source.length, x.name).toBeGreaterThan(10);
@@ -151,7 +159,7 @@ describe('--version and list', () => {
 
   it('list <category> prints one line per item; stacks works with none shipped', async () => {
     const r = await cli('list', 'models');
-    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 11);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1 + shippedModelNames().length);
     expect(r.stdout).toMatch(/^ {2}llama-2-7b +llama: 32 layers.* \[source: meta-llama\/Llama-2-7b-hf\]$/m);
     const s = await cli('list', 'stacks', '--json');
     expect(s.code).toBe(0);
@@ -162,6 +170,6 @@ describe('--version and list', () => {
   it('an unknown category is a one-line error', async () => {
     const r = await cli('list', 'gpus');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks"\n$/);
+    expect(r.stderr).toMatch(/^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks", "systems"\n$/);
   });
 });

@@ -42,7 +42,7 @@ describe('simulate', () => {
     const r = await cli(...big);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: .*h100-sxm\.json: \/memory\/capacityBytes: workload does not fit in device memory: needs 131\.\d+ GiB .* over/);
+    expect(r.stderr).toMatch(/^error: .*h100-sxm\.json: \/memory\/capacityBytes: workload does not fit in device memory: needs 131(\.\d+)? GiB .* over/);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     const ok = await cli(...big, '--ignore-capacity');
     expect(ok.code).toBe(0);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archPath, cli, modelPath } from '../helpers.ts';
+import { formatQuantity } from '../../src/util/format.ts';
 
 const H100 = archPath('gpu/h100-sxm');
 const ARGS = ['--model', modelPath('llama-2-7b'), '--phase', 'decode', '--batch', '8', '--context', '2048'];
@@ -21,8 +22,7 @@ describe('simulate energy output', () => {
     const json = await cli('simulate', '--arch', H100, ...ARGS, '--json');
     expect(text.code).toBe(0);
     const r = JSON.parse(json.stdout);
-    const mJ = (r.totals.energyPerTokenJ * 1e3).toPrecision(3);
-    expect(text.stdout).toContain(`${mJ} mJ/token, ${r.totals.averagePowerW.toFixed(1)} W average`);
+    expect(text.stdout).toContain(`${formatQuantity(r.totals.energyPerTokenJ, 'J')} per token, ${formatQuantity(r.totals.averagePowerW, 'W')} average`);
     expect(r.totals.energyPerTokenJ).toBeCloseTo(r.totals.energyJ / 8, 12);
     const pj = r.totals.energyPj;
     expect((pj.compute + pj.onChip + pj.offChip + pj.static) * 1e-12).toBeCloseTo(r.totals.energyJ, 9);

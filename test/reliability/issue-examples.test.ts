@@ -129,7 +129,7 @@ describe('no silent nonsense: zero, negative and NaN results are errors', () => 
     const m = put('moe.json', { ...json(modelPath('mixtral-8x7b')), num_experts_per_tok: 16 });
     expectOneLine(await cli('simulate', '--arch', H100, '--model', m, '--context', '8', '--ignore-capacity'), /moe\.json: \/num_experts_per_tok: must be ≤ num_local_experts \(8\)/);
     const ok = put('moe8.json', { ...json(modelPath('mixtral-8x7b')), num_experts_per_tok: 8 });
-    expect(loadModel(ok).experts).toEqual({ num: 8, topK: 8 });
+    expect(loadModel(ok).moe).toMatchObject({ experts: 8, topK: 8 });
   });
 
   it('3 heads for hidden 4096 (was: head_dim 1365.33)', async () => {

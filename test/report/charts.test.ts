@@ -27,14 +27,31 @@ function axisTitles(svg: string): string[] {
 }
 
 describe('roofline', () => {
-  it('onePointPerOpEstimate: a cycle-model and a roofline point for every op with FLOPs and bytes', async () => {
-    const drawable = decode.ops.filter((o) => o.flops > 0 && o.roofline.bytes > 0 && o.seconds > 0).length;
+  it('aggregatedByClassAndSpot: ops of one class on one spot are one mark per estimate, counted and timed', async () => {
+    const drawableOps = decode.ops.filter((o) => o.flops > 0 && o.roofline.bytes > 0 && o.seconds > 0);
     const d = rooflineData(decode);
-    expect(d.points).toHaveLength(2 * drawable);
-    expect(d.excluded).toBe(decode.ops.length - drawable);
+    expect(d.ops).toBe(drawableOps.length);
+    expect(d.excluded).toBe(decode.ops.length - drawableOps.length);
+    // Far fewer marks than ops (the same GEMM in every layer is one mark), and nothing lost:
+    expect(d.points.length).toBeLessThan(drawableOps.length / 4);
+    const model = d.points.filter((p) => p.series === 'cycle model');
+    expect(model.reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + (o.count ?? 1), 0), 9);
+    expect(model.reduce((s, p) => s + p.seconds, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + o.seconds, 0), 12);
+    // Per class, the group counts add up to the class's drawable ops.
+    for (const cls of new Set(drawableOps.map((o) => o.cls))) {
+      expect(model.filter((p) => p.cls === cls).reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.filter((o) => o.cls === cls).reduce((s, o) => s + (o.count ?? 1), 0), 9);
+    }
     const r = await renderSpec(rooflineSpec(decode));
-    expect(r.marks['ops_marks']).toBe(2 * drawable);
+    expect(r.marks['ops_marks']).toBe(d.points.length);
     expect(r.marks['links_marks']).toBe(d.links.length);
+  });
+
+  it('sizeEncodesTimeAndLegendHidesAClass: point area from total time, a legend-bound toggle selection', () => {
+    const spec = rooflineSpec(decode) as unknown as { layer: { name: string; params?: { bind?: string; select: { toggle?: string } }[]; encoding: Record<string, { field?: string; condition?: { param: string; value: number } }> }[] };
+    const ops = spec.layer.find((l) => l.name === 'ops')!;
+    expect(ops.encoding['size']!.field).toBe('seconds');
+    expect(ops.params?.[0]).toMatchObject({ bind: 'legend', select: { toggle: 'true' } });
+    expect(ops.encoding['opacity']!.condition).toMatchObject({ param: 'hidden', value: 0 });
   });
 
   it('ceilingPerDistinctPeakAndLevel: dtypes sharing a peak share one ceiling; every memory level has one', async () => {
@@ -93,7 +110,7 @@ describe('roofline', () => {
   it('tooltipNamesOpShapeIntensityThroughputBound', () => {
     const spec = rooflineSpec(decode) as { layer: { name: string; encoding: { tooltip?: { field: string }[] } }[] };
     const fields = spec.layer.find((l) => l.name === 'ops')!.encoding.tooltip!.map((t) => t.field);
-    for (const f of ['name', 'shape', 'intensity', 'flopsPerSecond', 'bound']) expect(fields).toContain(f);
+    for (const f of ['cls', 'name', 'count', 'shape', 'intensityText', 'flopsText', 'timeText', 'bound']) expect(fields).toContain(f);
     expect(rooflineData(decode).points.every((p) => p.shape.length > 0 && p.shape !== 'undefined')).toBe(true);
   });
 });
@@ -262,5 +279,36 @@ describe('summarized small multiples (big sweeps)', () => {
     const batches = new Set(lines.map((l) => l.point.workload!.batch)).size;
     const batchField = t.params.find((p) => p.label === 'workload.batch')!.field;
     expect(over.marks[`o_latencySeconds_${batchField}_range_marks`]).toBe(batches);
+  });
+});
+
+describe('icicle and op table', () => {
+  it('icicleCellsTileTheStep: layers sum to the step, classes to their layer, ops to their class', async () => {
+    const { icicleCells, icicleSpec } = await import('../../src/report/charts/icicle.ts');
+    const cells = icicleCells(decode, 'time');
+    const total = decode.ops.reduce((s, o) => s + (o.seconds > 0 ? o.seconds : 0), 0);
+    const layers = cells.filter((c) => c.depth === 1);
+    expect(layers.reduce((s, c) => s + c.value, 0)).toBeCloseTo(total, 9);
+    expect(cells.filter((c) => c.depth === 3)).toHaveLength(decode.ops.filter((o) => o.seconds > 0).length);
+    expect(layers.reduce((s, c) => s + (c.x1 - c.x0), 0)).toBeCloseTo(1, 4);
+    const l0 = layers.find((c) => c.name === 'layer 0')!;
+    const kids = cells.filter((c) => c.depth === 2 && c.path.startsWith('layer 0 ›'));
+    expect(kids.reduce((s, c) => s + c.value, 0)).toBeCloseTo(l0.value, 9);
+    for (const k of kids) expect(k.x0).toBeGreaterThanOrEqual(l0.x0 - 1e-9);
+    const e = icicleCells(decode, 'energy');
+    expect(e.filter((c) => c.depth === 1).reduce((s, c) => s + c.value, 0)).toBeCloseTo(decode.totals.energyJ, 6);
+    const r = await renderSpec(icicleSpec(decode, 'time', 't'));
+    expect(r.marks['icicle_time_marks']).toBe(cells.length);
+  });
+
+  it('opTableHasEveryOpWithRawValuesForSorting', async () => {
+    const { opRows, opTableHtml } = await import('../../src/report/op-table.ts');
+    const rows = opRows(decode);
+    expect(rows).toHaveLength(decode.ops.length);
+    const html = opTableHtml(rows, 't');
+    expect(html.match(/<tr>/g)!.length).toBe(decode.ops.length + 1);
+    const slowest = Math.max(...decode.ops.map((o) => o.seconds));
+    expect(html).toContain(`data-v="${slowest}"`);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeCloseTo(decode.ops.reduce((s, o) => s + o.seconds, 0) / decode.totals.seconds, 9);
   });
 });

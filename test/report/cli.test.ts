@@ -61,7 +61,8 @@ describe('accelscope report', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: .*sweep2\.jsonl: --x nope: not a numeric objective of this sweep \(it has latencySeconds, /);
     const mixed = await cli('report', join(dir, 'run.json'), s, '-o', join(dir, 'never.html'));
-    expect(mixed.stderr).toMatch(/only run files can be combined in one report; this is a sweep file/);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/one report combines files of one kind \(runs, or sweep results\); this is a sweep file beside a run file/);
   });
 });
 

@@ -12,6 +12,7 @@ import { renderRunReport } from '../../src/report/run-report.ts';
 import { renderSweepReport } from '../../src/report/sweep-report.ts';
 import { renderQuantReport } from '../../src/report/quant-report.ts';
 import { AccelscopeError } from '../../src/util/errors.ts';
+import { formatQuantity } from '../../src/util/format.ts';
 import { generateFixture, quantFixture, runFixture, sweepFixture } from './fixtures.ts';
 
 function specsOf(html: string): { id: string; renderer: string; spec: { description: string } }[] {
@@ -50,11 +51,17 @@ describe('renderHtml', () => {
   });
 
   it('oneChartPerKindInARunReport', () => {
-    expect(specsOf(html).map((s) => s.id)).toEqual(['roofline-0', 'latency', 'energy']);
+    expect(specsOf(html).map((s) => s.id)).toEqual(['roofline-0', 'icicle-time-0', 'icicle-energy-0', 'latency', 'energy']);
     const gen = renderRunReport(generateFixture());
-    expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'latency', 'energy', 'generate-0']);
+    expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'icicle-time-0', 'icicle-energy-0', 'latency', 'energy', 'generate-0']);
     const both = renderRunReport([runFixture('prefill'), runFixture('decode')]);
-    expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'latency', 'energy']);
+    expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'icicle-time-0', 'icicle-energy-0', 'icicle-time-1', 'icicle-energy-1', 'latency', 'energy']);
+    // Every chart and the op table can be downloaded.
+    const dl = JSON.parse(/<script type="application\/json" id="accelscope-downloads">(.*?)<\/script>/s.exec(html)![1]!) as Record<string, unknown[]>;
+    for (const id of ['roofline-0', 'icicle-time-0', 'latency', 'energy', 'ops-0']) expect(html).toContain(`<button data-dl="${id}" data-fmt="csv">`);
+    // Tables embed their rows; charts offer their spec's data (not embedded twice).
+    expect(dl['ops-0']).toHaveLength(runFixture('decode').ops.length);
+    expect(dl['latency']).toBeUndefined();
   });
 });
 
@@ -75,8 +82,9 @@ describe('summary table', () => {
     const html = renderRunReport(r);
     const summary = /<table id="summary">(.*?)<\/table>/s.exec(html)![1]!;
     for (const label of ['workload', 'arch', 'quant', 'tokens/s', 'latency', 'energy per token', 'memory footprint']) expect(summary).toContain(`<b>${label}</b>`);
-    expect(summary).toContain(r.totals.tokensPerSecond.toPrecision(4));
-    expect(summary).toContain('of 80.00 GiB');
+    expect(summary).toContain(formatQuantity(r.totals.tokensPerSecond, 'tokens/s'));
+    expect(summary).toMatch(/\d k tokens\/s/);
+    expect(summary).toContain('of 80 GiB');
     expect(html).toMatch(/id="calibration"/);
   });
 

@@ -13,6 +13,8 @@ import { traceCommand } from './trace.ts';
 import { formatsCommand } from './formats.ts';
 import { checkCommand } from './check.ts';
 import { listCommand } from './list.ts';
+import { serveCommand } from './serve.ts';
+import { exploreCommand } from './explore.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -35,4 +37,6 @@ export const COMMANDS: CommandModule[] = [
   formatsCommand,
   checkCommand,
   listCommand,
+  serveCommand,
+  exploreCommand,
 ];

@@ -1,5 +1,5 @@
 /**
- * `accelscope list [archs|models|quant|sweeps|stacks] [--json]`: what ships with accelscope, one
+ * `accelscope list [archs|models|quant|sweeps|stacks|systems] [--json]`: what ships with accelscope, one
  * line each: the name to pass (`--arch h100-sxm`), a description and its source.
  */
 import type { Argv } from 'yargs';
@@ -19,7 +19,7 @@ function renderCategory(category: Category, items: ShippedItem[]): string {
 
 export const listCommand = {
   command: 'list [category]',
-  describe: 'list the arch configs, models, quant schemes, sweep specs and stacks that ship, by name',
+  describe: 'list the arch configs, models, quant schemes, sweep specs, stacks and systems that ship, by name',
   builder: (y: Argv) =>
     y
       .positional('category', { type: 'string', choices: [...CATEGORIES], describe: 'one category (default: all)' })

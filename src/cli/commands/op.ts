@@ -13,18 +13,24 @@ import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
 import { rooflinePoint } from '../../hw/roofline/roofline.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatSeconds } from '../../util/units.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { ArchConfig } from '../../config/arch.ts';
 import { ownTable } from '../../util/own.ts';
 import { assertGroupsFit } from '../../quant/group-fit.ts';
 import { assertOpResult } from '../../engine/sanity.ts';
+import { COLLECTIVE_KINDS } from '../../collective/types.ts';
+import { collectiveHandler, isCollectiveKind, type CollectiveArgs } from './op-collective.ts';
+import { shardedOpHandler } from './op-sharded.ts';
 
 const DTYPE_FORMATS: Record<string, string> = ownTable({ bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' });
-const OP_KINDS = ['gemm', 'attention'] as const;
+const OP_KINDS = ['gemm', 'attention', ...COLLECTIVE_KINDS] as const;
 
-export interface OpArgs {
+export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {
   kind: string;
-  arch: string | string[];
+  /** gemm/attention with --system: tensor-parallel degree and (gemm) which dimension splits. */
+  tp?: number;
+  split?: string;
+  arch?: string | string[];
   m?: string | number;
   n?: string | number;
   k?: string | number;
@@ -163,7 +169,7 @@ function fmtBreakdown(b: Record<string, number> | undefined): string {
   if (!b) return '';
   return Object.entries(b)
     .filter(([, v]) => v !== 0)
-    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : v.toPrecision(3)}`))
+    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : formatNumber(v)}`))
     .join(', ');
 }
 
@@ -174,8 +180,8 @@ export function renderOpRows(rows: OpRow[]): string {
     : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
   const headers = [...(multiArch ? ['arch'] : []), r0(rows), 'dtype', 'time', 'cycles', 'TFLOP/s', 'DRAM', 'bound', 'util', 'roofline'];
   const table = renderTable(headers, rows.map((r) => [
-    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, (r.achievedFlopsPerSecond / 1e12).toFixed(1),
-    formatBytes(r.bytes['dram'] ?? 0), r.bound, `${(100 * r.utilization).toFixed(1)}%`, formatSeconds(r.roofline.seconds),
+    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, formatNumber(r.achievedFlopsPerSecond / 1e12),
+    formatBytes(r.bytes['dram'] ?? 0), r.bound, formatPercent(r.utilization), formatSeconds(r.roofline.seconds),
   ]), multiArch ? [0, 1] : [0]);
   let s = multiArch ? table : `${rows[0]?.arch ?? ''}\n${table}`;
   s += '\nbreakdown\n';
@@ -195,11 +201,17 @@ function r0(rows: OpRow[]): string {
 
 export const opCommand = {
   command: 'op <kind>',
-  describe: 'simulate one op (gemm | attention) on one or more arches',
+  describe: 'simulate one op (gemm | attention) on one or more arches, or one collective (all-reduce | all-gather | reduce-scatter | all-to-all | send-recv) on a --system',
   builder: (y: Argv) =>
     y
-      .positional('kind', { type: 'string', choices: OP_KINDS as unknown as string[], describe: 'gemm | attention' })
-      .option('arch', { type: 'string', array: true, demandOption: true, describe: 'arch config JSON; repeat to compare arches' })
+      .positional('kind', { type: 'string', choices: OP_KINDS as unknown as string[], describe: 'gemm | attention | a collective' })
+      .option('arch', { type: 'string', array: true, describe: 'arch config JSON; repeat to compare arches (gemm, attention)' })
+      .option('system', { type: 'string', describe: 'collectives: the system (preset name or systems/*.json)' })
+      .option('ranks', { type: 'number', describe: 'collectives: ranks taking part (default every device; send-recv 2)' })
+      .option('bytes', { type: 'string', describe: 'collectives: nccl-tests sizes, comma-separated (8,64K,1M,8G; default 8 B to 8 GiB)' })
+      .option('algo', { type: 'string', describe: 'collectives: force ring | tree | nvls | direct | p2p (default: the fastest, as NCCL picks)' })
+      .option('tp', { type: 'number', describe: 'gemm/attention with --system: the share one device runs at this tensor-parallel degree' })
+      .option('split', { type: 'string', describe: 'gemm with --tp: column (split N, default) | row (split K, then an all-reduce)' })
       .option('m', { type: 'string', describe: 'gemm: rows of A and C (comma-separated list)' })
       .option('n', { type: 'string', describe: 'gemm: columns of B and C (list)' })
       .option('k', { type: 'string', describe: 'gemm: reduction dimension (list)' })
@@ -215,8 +227,17 @@ export const opCommand = {
       .option('l2', { type: 'string', default: 'flushed', describe: 'L2 state at kernel start: flushed (dirty, as kernel benchmarks leave it) | cold (clean)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' }),
   handler: (a: OpArgs, io: Io): number => {
+    if (isCollectiveKind(a.kind)) {
+      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
+      return collectiveHandler(a, io);
+    }
+    for (const f of ['ranks', 'bytes', 'algo'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f} (collectives do)`);
+    const sharded = a.system !== undefined;
+    if (sharded && a.arch !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind}: give --arch or --system (the system names its device), not both`);
+    if (!sharded && (a.tp !== undefined || a.split !== undefined)) throw new AccelscopeError('bad-flag', `--${a.tp !== undefined ? 'tp' : 'split'} needs --system`);
+    if (!sharded && a.arch === undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} needs --arch (or --system with --tp)`);
     if (a.l2 !== 'flushed' && a.l2 !== 'cold') throw new AccelscopeError('bad-flag', `--l2 must be flushed or cold (got '${a.l2}')`);
-    const archFiles = Array.isArray(a.arch) ? a.arch : [a.arch];
+    const archFiles = Array.isArray(a.arch) ? a.arch : a.arch === undefined ? [] : [a.arch];
     let ops: Op[];
     if (a.kind === 'gemm') {
       for (const f of ['phase', 'heads', 'kv-heads', 'head-dim', 'seq', 'context'] as const) {
@@ -230,6 +251,7 @@ export const opCommand = {
       ops = attentionOps(a);
     }
     const q = opQuantScheme(a.dtype, a.weights);
+    if (sharded) return shardedOpHandler(ops, a, q, io);
     const rows = simulateRows(ops, archFiles, q, a.l2);
     io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderOpRows(rows));
     return 0;

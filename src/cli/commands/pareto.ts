@@ -6,6 +6,7 @@ import { objectiveDef, OBJECTIVE_NAMES } from '../../sweep/objectives.ts';
 import { orient, paretoFront } from '../../sweep/pareto.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
+import { formatObjective } from '../../report/objectives.ts';
 
 export const paretoCommand = {
   command: 'pareto <results>',
@@ -39,7 +40,7 @@ export const paretoCommand = {
     io.out(renderTable(
       ['index', ...defs.map((d) => d.key), ...paramKeys, 'quant', 'workload'],
       front.map((f) => [
-        f.index, ...defs.map((d) => Number(f.line.objectives![d.key]).toPrecision(4)),
+        f.index, ...defs.map((d) => formatObjective(d.key, Number(f.line.objectives![d.key]))),
         ...paramKeys.map((k) => String(f.line.point.params[k] ?? '')), f.line.point.quant,
         Object.entries(f.line.point.workload).map(([k, v]) => `${k}=${v}`).join(' '),
       ]),

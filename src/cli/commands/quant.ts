@@ -6,16 +6,20 @@ import { compareQuant, type QuantComparison } from '../../compare/quant-compare.
 import { phaseOf } from '../workload-args.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatSeconds } from '../../util/units.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { errorProxy } from '../../numeric/error-proxy.ts';
 import { renderQuantReport } from '../../report/quant-report.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
+import { systemFlags, wantsSystem, planFromArgs, type SystemArgs } from '../system-args.ts';
+import { loadSystem } from '../../system/load.ts';
+import { compareQuantOnSystem } from '../../compare/quant-system.ts';
 
 export const DEFAULT_FORMATS = 'w16a16,w8a8,fp8,w4a16-g128,mxfp4,nvfp4,fp6,w2a16-g64,w1.58a8';
 
-interface QuantArgs {
+interface QuantArgs extends SystemArgs {
   model: string;
-  arch: string[];
+  /** Required unless --system is given (then the system's rows come after the arches'). */
+  arch?: string[];
   phase?: string;
   batch: number;
   seq?: number;
@@ -30,9 +34,9 @@ export const quantCommand = {
   command: 'quant',
   describe: 'compare quantization formats on simulated hardware (latency, energy, memory, error proxy)',
   builder: (y: Argv) =>
-    y
+    systemFlags(y)
       .option('model', { type: 'string', demandOption: true, describe: 'HF config.json of the model' })
-      .option('arch', { type: 'string', array: true, demandOption: true, describe: 'arch config; repeat for several' })
+      .option('arch', { type: 'string', array: true, describe: 'arch config; repeat for several (or --system with a plan)' })
       .option('phase', { type: 'string', describe: 'prefill | decode (default: decode)' })
       .option('batch', { type: 'number', default: 1, describe: 'sequences in the batch' })
       .option('seq', { type: 'number', describe: 'prefill: prompt tokens' })
@@ -53,14 +57,20 @@ export const quantCommand = {
     const names = a.formats.split(',').map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new AccelscopeError('bad-flag', '--formats is empty');
     const schemes = names.map((n) => loadQuant(n));
-    const cmp = compareQuant({
-      spec: loadModel(a.model),
-      archs: a.arch.map((file) => ({ file, config: loadArch(file) })),
-      schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads,
-    }, (q) => {
+    const onSystem = wantsSystem(a);
+    if (!a.arch?.length && !onSystem) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config, repeatable) or --system (a multi-device system)');
+    const plan = onSystem ? planFromArgs(a) : undefined;
+    const spec = loadModel(a.model);
+    const proxy = (q: Parameters<typeof errorProxy>[0]) => {
       const e = errorProxy(q);
       return { sqnrDb: e.sqnrDb, relError: e.relFrobeniusError };
-    });
+    };
+    const cmp = compareQuant({
+      spec,
+      archs: (a.arch ?? []).map((file) => ({ file, config: loadArch(file) })),
+      schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads,
+    }, proxy);
+    if (plan) cmp.rows.push(...compareQuantOnSystem({ spec, system: loadSystem(a.system!), plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context }, proxy));
     if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp));
     io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderComparison(cmp));
     return 0;
@@ -70,16 +80,16 @@ export const quantCommand = {
 export function renderComparison(c: QuantComparison): string {
   let s = `${c.model} · ${c.phase} · batch ${c.batch} · ${c.phase === 'prefill' ? `seq ${c.seq}` : `context ${c.context}`}\n\n`;
   s += renderTable(
-    ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'mJ/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
+    ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'energy/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
     c.rows.map((r) => [
-      r.format, r.archName, r.bitsPerWeight.toFixed(3), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
+      r.format, r.archName, formatNumber(r.bitsPerWeight, 4), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
       r.supported ? formatSeconds(r.latencySeconds!) : '–',
-      r.supported ? r.tokensPerSecond!.toPrecision(4) : '–',
-      r.supported ? (r.energyPerTokenJ! * 1e3).toPrecision(3) : '–',
+      r.supported ? formatQuantity(r.tokensPerSecond!) : '–',
+      r.supported ? formatQuantity(r.energyPerTokenJ!, 'J') : '–',
       r.supported ? r.bound! : '–',
       r.ranAt ?? '–',
-      Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(1) : '∞',
-      r.relError.toExponential(2),
+      Number.isFinite(r.sqnrDb) ? formatNumber(r.sqnrDb) : '∞',
+      formatNumber(r.relError),
       !r.supported ? `unsupported: ${r.reason}` : '',
     ]),
     [0, 1, 8, 9, 12],

@@ -10,7 +10,7 @@ import type { Io } from '../io.ts';
 import { loadReportInput, renderQuantReport, renderRunReport, renderSweepReport } from '../../report/index.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
 import { AccelscopeError } from '../../util/errors.ts';
-import { formatBytes } from '../../util/units.ts';
+import { formatBytes } from '../../util/format.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 
 export interface ReportArgs {
@@ -37,16 +37,18 @@ export const reportCommand = {
     if (a.out !== undefined) assertOutputNotInput(a.out, a.inputs, '-o');
     const inputs = a.inputs.map(loadReportInput);
     const first = inputs[0]!;
-    if (inputs.length > 1 && inputs.some((i) => i.kind !== 'run')) {
-      const odd = inputs.find((i) => i.kind !== 'run')!;
-      throw new AccelscopeError('bad-flag', `only run files can be combined in one report; this is a ${odd.kind} file`, { file: odd.file });
+    // Several runs, or several sweep results files (of one or several specs), make one report.
+    if (inputs.length > 1 && new Set(inputs.map((i) => i.kind)).size > 1) {
+      const odd = inputs.find((i) => i.kind !== first.kind)!;
+      throw new AccelscopeError('bad-flag', `one report combines files of one kind (runs, or sweep results); this is a ${odd.kind} file beside a ${first.kind} file`, { file: odd.file });
     }
+    if (inputs.length > 1 && first.kind === 'quant') throw new AccelscopeError('bad-flag', 'one quant comparison per report', { file: inputs[1]!.file });
     if (first.kind !== 'sweep') {
       const sweepOnly = (['x', 'y', 'maximize', 'title'] as const).filter((k) => a[k] !== undefined);
       if (sweepOnly.length) throw new AccelscopeError('bad-flag', `${sweepOnly.map((k) => `--${k}`).join(', ')} ${sweepOnly.length > 1 ? 'apply' : 'applies'} only to sweep reports; this is a ${first.kind} file`, { file: first.file });
     }
     let html: string;
-    if (first.kind === 'sweep') html = renderSweepReport(first.lines, { x: a.x, y: a.y, maximize: a.maximize, title: a.title, file: first.file });
+    if (first.kind === 'sweep') html = renderSweepReport(inputs.flatMap((i) => (i.kind === 'sweep' ? i.lines : [])), { x: a.x, y: a.y, maximize: a.maximize, title: a.title, file: first.file });
     else if (first.kind === 'quant') html = renderQuantReport(first.data);
     else html = renderRunReport(inputs.flatMap((i) => (i.kind === 'run' ? [i.run] : [])));
     const out = a.out ?? `reports/${basename(first.file).replace(/\.(jsonl|json)$/, '')}.html`;

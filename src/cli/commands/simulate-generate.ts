@@ -4,10 +4,19 @@ import type { QuantScheme } from '../../quant/types.ts';
 import { loadModel } from '../../config/load.ts';
 import { simulateGenerate, type GenerateResult } from '../../engine/generate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
-import { formatBytes, formatSeconds } from '../../util/units.ts';
-import type { SimulateArgs } from './simulate.ts';
+import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
+import type { OneDesignArgs as SimulateArgs } from './simulate.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
+  checkGenerateArgs(a);
+  const spec = loadModel(a.model!);
+  return simulateGenerate(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
+    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
+  });
+}
+
+/** The flag checks of `--phase generate` (also used by `simulate --system`). */
+export function checkGenerateArgs(a: SimulateArgs): void {
   if (a.graph) throw new AccelscopeError('bad-flag', '--phase generate needs --model (a graph file holds one step)');
   if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
   if (a.seq !== undefined || a.context !== undefined) throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
@@ -15,10 +24,6 @@ export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quan
   if (a.prompt === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --prompt P');
   if (a.output === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --output O');
   if (!Number.isInteger(a.batch) || a.batch < 1) throw new AccelscopeError('bad-flag', `--batch must be a positive integer (got ${a.batch})`);
-  const spec = loadModel(a.model);
-  return simulateGenerate(spec, arch, quant, { batch: a.batch, prompt: a.prompt, output: a.output, strict: a.strict }, {
-    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-  });
 }
 
 export function renderGenerate(r: GenerateResult): string {
@@ -29,9 +34,9 @@ export function renderGenerate(r: GenerateResult): string {
   s += `time to first token   ${formatSeconds(g.ttftSeconds)}\n`;
   s += `time per output token ${formatSeconds(g.tpotSeconds.mean)} mean (first step ${formatSeconds(g.tpotSeconds.first)}, last ${formatSeconds(g.tpotSeconds.last)})\n`;
   s += `end-to-end latency    ${formatSeconds(g.e2eSeconds)} (prefill ${formatSeconds(g.ttftSeconds)} + decode ${formatSeconds(g.decodeSeconds)})\n`;
-  s += `output tokens/s       ${g.outputTokensPerSecond.toPrecision(4)} (batch ${w.batch} × ${g.output} tokens)\n`;
-  s += `energy                ${g.energyPerRequestJ.toPrecision(3)} J per request, ${(g.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token, ${r.totals.averagePowerW.toFixed(1)} W average\n`;
+  s += `output tokens/s       ${formatQuantity(g.outputTokensPerSecond, 'tokens/s')} (batch ${w.batch} × ${g.output} tokens)\n`;
+  s += `energy                ${formatQuantity(g.energyPerRequestJ, 'J')} per request, ${formatQuantity(g.energyPerOutputTokenJ, 'J')} per output token, ${formatQuantity(r.totals.averagePowerW, 'W')} average\n`;
   s += `peak memory           ${formatBytes(g.peakMemoryBytes)} of ${formatBytes(g.capacityBytes)} (weights + KV cache at ${g.prompt + g.output} tokens)${g.fits ? '' : ' — DOES NOT FIT'}\n`;
-  s += `decode-step model     ${g.interpolation.method}, ${g.interpolation.evaluations} context points, max interpolation error ${(g.interpolation.maxRelError * 100).toFixed(3)}%\n`;
+  s += `decode-step model     ${g.interpolation.method}, ${g.interpolation.evaluations} context points, max interpolation error ${formatPercent(g.interpolation.maxRelError, 3)}\n`;
   return s;
 }

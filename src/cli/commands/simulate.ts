@@ -6,17 +6,22 @@ import { run, type RunResult } from '../../engine/run.ts';
 import { phaseOf, workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
 import { renderGenerate, simulateGenerateFromArgs } from './simulate-generate.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatSeconds, formatSi } from '../../util/units.ts';
+import { formatBytes, formatCount, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import type { ArchConfig } from '../../config/arch.ts';
 import { envelopeWarnings } from '../../config/validation.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
+import { systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
+import { simulateSystemFromArgs } from './simulate-system.ts';
+import type { GenerateResult } from '../../engine/generate.ts';
+import { designComparison, renderDesignComparison } from './simulate-compare.ts';
 
-export interface SimulateArgs extends WorkloadArgs {
-  arch: string;
-  quant: string;
+export interface SimulateArgs extends WorkloadArgs, SystemArgs {
+  /** Required unless --system names the device. Repeated (`--arch A --arch B`) compares designs: every combination is one column. */
+  arch: string | string[];
+  quant: string | string[];
   json: boolean;
   'ignore-capacity': boolean;
   threads?: number;
@@ -26,13 +31,16 @@ export interface SimulateArgs extends WorkloadArgs {
   html?: string;
 }
 
+/** The flags of one design (one --arch, one --quant): what the single-design paths take. */
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
+
 export const simulateCommand = {
   command: 'simulate',
   describe: 'simulate a prefill or decode step, or a whole request (--phase generate), of a model on an arch',
   builder: (y: Argv) =>
-    workloadFlags(y)
-      .option('arch', { type: 'string', demandOption: true, describe: 'arch config JSON (arch-configs/…)' })
-      .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file' })
+    systemFlags(workloadFlags(y))
+      .option('arch', { type: 'string', array: true, describe: 'arch config JSON (arch-configs/…); required unless --system gives the device; repeat to compare designs' })
+      .option('quant', { type: 'string', array: true, default: [DEFAULT_QUANT], describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file; repeat to compare' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
       .option('ignore-capacity', { type: 'boolean', default: false, describe: 'report timings even if the workload does not fit' })
       .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models; default all cores)' })
@@ -40,11 +48,20 @@ export const simulateCommand = {
       .option('output', { type: 'number', describe: 'generate: output tokens O per sequence (decode steps)' })
       .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' }),
-  handler: (a: SimulateArgs, io: Io): number => {
+  handler: (args: SimulateArgs, io: Io): number => {
+    const archs = args.arch === undefined ? [] : [args.arch].flat();
+    const quants = [args.quant].flat();
+    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, args.system], '--html');
+    if (archs.length > 1 || quants.length > 1) {
+      if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
+      return compareDesigns(args, archs, quants, io);
+    }
+    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]! };
+    if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
+    if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
     }
-    if (a.html) assertOutputNotInput(a.html, [a.arch, a.model, a.graph, a.quant], '--html');
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);
@@ -70,6 +87,38 @@ export const simulateCommand = {
   },
 };
 
+/** Every combination of the repeated --arch and --quant, run on the same workload. */
+function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], io: Io): number {
+  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1)) {
+    throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${args.threads})`);
+  }
+  const runs: (RunResult | GenerateResult)[] = [];
+  const envelope: string[] = [];
+  for (const archFile of archs) {
+    for (const q of quants) {
+      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, json: true, html: undefined };
+      const arch = loadArch(archFile);
+      const quant = loadQuant(q);
+      for (const w of envelopeWarnings(arch, { threads: args.threads })) if (!envelope.includes(`${arch.name}: ${w}`)) envelope.push(`${arch.name}: ${w}`);
+      if (phaseOf(one.phase, ['prefill', 'decode', 'generate']) === 'generate') {
+        runs.push(inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant)));
+      } else {
+        if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
+        const graph = workloadGraph(one);
+        runs.push(inArchFile(archFile, () => run(graph, arch, quant, {
+          ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}),
+        })));
+      }
+    }
+  }
+  const cmp = designComparison(runs);
+  io.out(args.json ? JSON.stringify(cmp, null, 2) + '\n' : renderDesignComparison(cmp));
+  if (args.html) writeRunHtml(args.html, runs, io);
+  cmp.runs.forEach((r, i) => { for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
+  for (const w of envelope) io.err(`warning: ${w}\n`);
+  return 0;
+}
+
 /** Only the T-MAC-style CPU model splits work over threads (SimOptions.threads). */
 function usesThreads(arch: ArchConfig): boolean {
   return (arch as { lut?: { variant?: string } }).lut?.variant === 'cpu';
@@ -78,14 +127,15 @@ function usesThreads(arch: ArchConfig): boolean {
 export function renderRun(r: RunResult): string {
   const w = r.workload;
   const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
-  let s = `${w.model} (${formatSi(w.params)} params) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
+  const mtp = w.mtpParams ? ` + ${formatQuantity(w.mtpParams, 'params')} MTP, not simulated` : '';
+  let s = `${w.model} (${formatQuantity(w.params, 'params')}${mtp}) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
   s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
   const total = r.totals.seconds;
   s += renderTable(
     ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'util'],
     r.classes.map((c) => [
-      c.cls, c.ops, formatSeconds(c.seconds), `${((100 * c.seconds) / total).toFixed(1)}%`, formatSeconds(c.rooflineSeconds),
-      formatSi(c.flops), formatBytes(c.bytes), c.intensity.toFixed(1), c.bound, `${(100 * c.utilization).toFixed(1)}%`,
+      c.cls, formatCount(c.ops), formatSeconds(c.seconds), formatPercent(c.seconds / total), formatSeconds(c.rooflineSeconds),
+      formatQuantity(c.flops, 'FLOP'), formatBytes(c.bytes), formatNumber(c.intensity), c.bound, formatPercent(c.utilization),
     ]),
   );
   const t = r.totals;
@@ -93,14 +143,14 @@ export function renderRun(r: RunResult): string {
   const pj = t.energyPj;
   s += '\n';
   s += `time per step     ${formatSeconds(t.seconds)}  (roofline ${formatSeconds(t.rooflineSeconds)})\n`;
-  if (t.sequentialSeconds !== undefined) s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(r.schedule ?? {}).map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : v}`).join(', ')})\n`;
-  s += `tokens/s          ${t.tokensPerSecond.toPrecision(4)}\n`;
-  s += `FLOPs, bytes      ${formatSi(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
-  s += `energy            ${(t.energyJ).toPrecision(3)} J per step, ${(t.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${t.averagePowerW.toFixed(1)} W average\n`;
+  if (t.sequentialSeconds !== undefined) s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(r.schedule ?? {}).map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : formatNumber(v)}`).join(', ')})\n`;
+  s += `tokens/s          ${formatQuantity(t.tokensPerSecond, 'tokens/s')}\n`;
+  s += `FLOPs, bytes      ${formatQuantity(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
+  s += `energy            ${formatQuantity(t.energyJ, 'J')} per step, ${formatQuantity(t.energyPerTokenJ, 'J')} per token, ${formatQuantity(t.averagePowerW, 'W')} average\n`;
   s += `  breakdown       compute ${pct(pj.compute, t.energyJ)} · on-chip ${pct(pj.onChip, t.energyJ)} · off-chip ${pct(pj.offChip, t.energyJ)} · static ${pct(pj.static, t.energyJ)}\n`;
   const es = r.energySources ?? [];
   if (es.length) s += `  sources         ${es.length} table entries, ${es.filter((e) => !e.verified).length} of them placeholders (--json lists every source)${es.some((e) => e.overridden) ? `; overridden by the arch: ${es.filter((e) => e.overridden).map((e) => `${e.key} = ${e.valuePj} ${e.unit}`).join(', ')}` : ''}\n`;
-  s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${((100 * m.totalBytes) / m.capacityBytes).toFixed(1)}%)${m.fits ? '' : ' — DOES NOT FIT'}\n`;
+  s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${formatPercent(m.totalBytes / m.capacityBytes)})${m.fits ? '' : ' — DOES NOT FIT'}\n`;
   s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
   if (r.calibration.length) {
     s += `calibration\n`;
@@ -110,5 +160,5 @@ export function renderRun(r: RunResult): string {
 }
 
 function pct(pj: number, totalJ: number): string {
-  return totalJ > 0 ? `${((100 * pj * 1e-12) / totalJ).toFixed(1)}%` : '0%';
+  return totalJ > 0 ? formatPercent((pj * 1e-12) / totalJ) : formatPercent(0);
 }

@@ -6,7 +6,7 @@ import { loadSweepSpec } from '../../sweep/spec.ts';
 import { parseShard, runSweep } from '../../sweep/run-sweep.ts';
 import { PointSpace } from '../../sweep/points.ts';
 import { assertResultsPath } from '../../sweep/results-file.ts';
-import { formatSeconds } from '../../util/units.ts';
+import { formatNumber, formatPercent, formatSeconds } from '../../util/format.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 import { partialPath } from '../../sweep/results-file.ts';
@@ -63,10 +63,10 @@ export const sweepCommand = {
         if (io.isTty) {
           const w = 30;
           const bar = '#'.repeat(Math.round(frac * w)).padEnd(w, '.');
-          io.err(`\r[${bar}] ${done}/${total} ${(frac * 100).toFixed(1)}%  ${rate.toFixed(0)} pt/s  ETA ${formatSeconds(eta)}   `);
+          io.err(`\r[${bar}] ${done}/${total} ${formatPercent(frac)}  ${formatNumber(rate)} pt/s  ETA ${formatSeconds(eta)}   `);
         } else if (now - lastPrint > 2000 || done === total) {
           lastPrint = now;
-          io.err(`progress: ${done}/${total} points (${(frac * 100).toFixed(1)}%), ${rate.toFixed(0)} points/s, ETA ${formatSeconds(eta)}\n`);
+          io.err(`progress: ${done}/${total} points (${formatPercent(frac)}), ${formatNumber(rate)} points/s, ETA ${formatSeconds(eta)}\n`);
         }
       },
     });
@@ -78,7 +78,7 @@ export const sweepCommand = {
       io.err(`interrupted${signal ? ` by ${signal}` : ''}: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`);
       return signal === 'SIGTERM' ? 143 : 130;
     }
-    io.err(`done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${secs.toFixed(2)} s → ${a.out}\n`);
+    io.err(`done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${formatSeconds(secs)} → ${a.out}\n`);
     return 0;
   },
 };

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../../util/json-file.ts';
 import { existsSync, statSync } from 'node:fs';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatSi } from '../../util/units.ts';
+import { formatNumber, formatPercent, formatQuantity as formatSi, formatSeconds } from '../../util/format.ts';
 import { opFlops } from '../../workload/ops.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 
@@ -107,13 +107,13 @@ function renderImport(paths: string[], graphs: OpGraph[], r: import('../../workl
     formatSi(g.ops.filter((o) => o.kind === 'gemm').reduce((x, o) => x + opFlops(o), 0)),
     formatSi(g.ops.reduce((x, o) => x + opFlops(o), 0)),
   ]));
-  const measured = (us: number) => (us > 0 ? `, ${us.toFixed(1)} µs ${r.hasKernels ? 'of GPU kernels' : 'CPU'} in the trace` : '');
+  const measured = (us: number) => (us > 0 ? `, ${formatSeconds(us * 1e-6)} ${r.hasKernels ? 'of GPU kernels' : 'CPU'} in the trace` : '');
   const ev = r.passes.map((p) => `  pass ${p.index}: ${p.phase} (${p.evidence}${measured(p.timeUs)})`).join('\n');
   s += `\nphases\n${ev}\n`;
-  const pct = (share: number | null) => (share === null ? 'n/a' : `${(100 * share).toFixed(2)}%`);
+  const pct = (share: number | null) => (share === null ? 'n/a' : formatPercent(share, 2));
   if (r.unknown.length) {
     s += `\nnot understood (not in the graphs; --strict makes this an error)\n`;
-    s += renderTable(['op', 'count', 'time µs', '% of time'], r.unknown.map((u) => [u.op, u.count, u.timeUs.toFixed(1), pct(u.share)]));
+    s += renderTable(['op', 'count', 'time µs', '% of time'], r.unknown.map((u) => [u.op, u.count, formatNumber(u.timeUs), pct(u.share)]));
   } else {
     s += `\nevery op understood\n`;
   }

@@ -18,7 +18,7 @@ export const runResultSchema = {
       type: 'object',
       required: ['model', 'params', 'phase', 'batch', 'tokens'],
       properties: {
-        model: { type: 'string' }, modelType: { type: 'string' }, params: { type: 'integer' },
+        model: { type: 'string' }, modelType: { type: 'string' }, params: { type: 'integer' }, mtpParams: { type: 'integer' },
         phase: { enum: ['prefill', 'decode', 'generate'] }, batch: { type: 'integer', minimum: 1 },
         seq: { type: 'integer' }, context: { type: 'integer' }, tokens: num,
       },
@@ -54,7 +54,7 @@ export const runResultSchema = {
         required: ['id', 'name', 'kind', 'layer', 'flops', 'bytes', 'seconds', 'bound', 'energyPj', 'roofline'],
         properties: {
           id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, layer: { type: 'integer' },
-          flops: num, bytes: num, seconds: num, bound: { enum: ['compute', 'memory', 'latency', 'overhead'] }, energyPj: energy,
+          flops: num, bytes: num, seconds: num, bound: { enum: ['compute', 'memory', 'latency', 'overhead', 'interconnect'] }, energyPj: energy,
         },
       },
     },

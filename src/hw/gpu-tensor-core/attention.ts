@@ -41,11 +41,13 @@ function mmaRows(c: GpuArchConfig): number {
   return Math.min(...(dense.length ? dense : c.gpu.tiles).map((t) => t.m));
 }
 
-/** Key blocks a block of queries [q0, q1) visits, causal or windowed, over kvLen keys. */
+/** Key blocks a block of queries [q0, q1) visits, causal, windowed or chunked, over kvLen keys. */
 function keyBlocksVisited(op: AttentionOp, q0: number, q1: number, blockKv: number): number {
   const first = op.kvLen - op.qLen; // absolute position of query 0
   const hi = op.causal ? Math.min(op.kvLen, first + q1) : op.kvLen; // keys [lo, hi)
-  const lo = op.window > 0 ? Math.max(0, first + q0 - op.window + 1) : 0;
+  const chunk = op.chunk ?? 0;
+  // Chunked attention (Llama 4): keys from the start of the first query's chunk.
+  const lo = op.window > 0 ? Math.max(0, first + q0 - op.window + 1) : chunk > 0 ? Math.floor((first + q0) / chunk) * chunk : 0;
   if (hi <= lo) return 0;
   return ceilDiv(hi, blockKv) - Math.floor(lo / blockKv);
 }
@@ -63,7 +65,11 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const launch = cal(c, 'kernelLaunchSeconds');
   const bwPeak = c.memory.bandwidthBps * cal(c, 'dramBandwidthEfficiency');
   const l2Cap = l2CapacityBytes(c);
-  const d = op.headDim;
+  // MACs per (query, key) pair: d_qk for QKᵀ plus d_v for PV (MLA: 576 + 512). Elements of K/V
+  // read per key: both rows, or one shared latent row (MLA absorbed).
+  const dV = op.vHeadDim ?? op.headDim;
+  const pairMacs = op.headDim + dV;
+  const rowElems = op.latentKv ? op.headDim : op.headDim + dV;
   const inst = op.count ?? 1;
   const group = op.heads / op.kvHeads;
   const kvBytesPerElem = q.kv.bitsPerElement / 8;
@@ -90,44 +96,45 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     ctas = heads * qBlocks;
     const totalBlocks = perHead.reduce((s, x) => s + x, 0) * heads;
     const maxBlocks = Math.max(...perHead);
-    const cyclesPerBlock = (2 * blockQ * blockKv * d) / fmaPerClk;
+    const cyclesPerBlock = (blockQ * blockKv * pairMacs) / fmaPerClk;
     const softmaxPerBlock = (blockQ * blockKv) / sfu + (5 * blockQ * blockKv) / g.cudaCoreFlopsPerClockPerSm;
     // Busiest SM: its share of the block-steps, at least the longest CTA.
     const perSmBlocks = Math.max(maxBlocks, busiestUnitItems(totalBlocks, g.sms));
     computeCycles = perSmBlocks * cyclesPerBlock;
     softmaxCycles = perSmBlocks * softmaxPerBlock;
     perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
-    issuedMacs = totalBlocks * 2 * blockQ * blockKv * d;
+    issuedMacs = totalBlocks * blockQ * blockKv * pairMacs;
     sfuOps = totalBlocks * blockQ * blockKv;
-    l2Bytes = totalBlocks * 2 * blockKv * d * kvBytesPerElem + 2 * heads * op.qLen * d * act;
+    l2Bytes = totalBlocks * blockKv * rowElems * kvBytesPerElem + heads * op.qLen * pairMacs * act;
   } else {
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
     const rows = Math.max(mmaRows(c), op.qLen * group);
     const units = op.batch * op.kvHeads;
-    const keys = op.window > 0 ? Math.min(op.kvLen, op.window + op.qLen - 1) : op.kvLen;
+    const span = op.window > 0 ? op.window : (op.chunk ?? 0);
+    const keys = span > 0 ? Math.min(op.kvLen, span + op.qLen - 1) : op.kvLen;
     const minKeys = g.attention?.decodeSplitMinKeys ?? STRUCTURE_DEFAULTS.decodeSplitMinKeys;
     kvSplits = Math.max(1, Math.min(ceilDiv(keys, minKeys), ceilDiv(g.sms, units)));
     ctas = units * kvSplits;
     const blocksPerCta = ceilDiv(ceilDiv(keys, kvSplits), blockKv);
-    const cyclesPerBlock = (2 * rows * blockKv * d) / fmaPerClk;
+    const cyclesPerBlock = (rows * blockKv * pairMacs) / fmaPerClk;
     const softmaxPerBlock = (op.qLen * group * blockKv) / sfu + (5 * op.qLen * group * blockKv) / g.cudaCoreFlopsPerClockPerSm;
     const perSm = busiestUnitItems(ctas, g.sms) * blocksPerCta;
     computeCycles = perSm * cyclesPerBlock;
     softmaxCycles = perSm * softmaxPerBlock;
     perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
-    issuedMacs = ctas * blocksPerCta * 2 * rows * blockKv * d;
+    issuedMacs = ctas * blocksPerCta * rows * blockKv * pairMacs;
     sfuOps = ctas * blocksPerCta * op.qLen * group * blockKv;
-    l2Bytes = 2 * op.batch * op.kvHeads * keys * d * kvBytesPerElem;
+    l2Bytes = op.batch * op.kvHeads * keys * rowElems * kvBytesPerElem;
     if (kvSplits > 1) {
       // Partial outputs (fp32 O plus max and sum per row) written, read back and combined.
-      const partial = kvSplits * op.batch * op.heads * op.qLen * (d + 2) * 4;
+      const partial = kvSplits * op.batch * op.heads * op.qLen * (dV + 2) * 4;
       l2Bytes += 2 * partial;
       combine = launch + (2 * partial) / l2BandwidthBps(c);
     }
   }
   const activeSms = Math.min(g.sms, ctas);
   // Memory-level parallelism: each active SM keeps two K/V blocks in flight.
-  const inFlight = activeSms * 2 * 2 * blockKv * d * kvBytesPerElem;
+  const inFlight = activeSms * 2 * blockKv * rowElems * kvBytesPerElem;
   const bw = Math.min(bwPeak, inFlight / latency);
   const dramRead = compulsory;
   const writeback = l2State === 'flushed' ? Math.min(l2Cap, dramRead) : 0;

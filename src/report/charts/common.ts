@@ -17,7 +17,7 @@ export type EnergyComponent = (typeof ENERGY_COMPONENTS)[number];
 
 export const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#e8e8e8' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#e8e8e8', labelOverlap: 'greedy' as const, labelSeparation: 6 },
   legend: { labelFontSize: 11, titleFontSize: 12 },
   view: { stroke: '#ccc' },
 };

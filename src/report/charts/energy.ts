@@ -5,6 +5,7 @@
 import type { RunResult } from '../../engine/run.ts';
 import { CONFIG, ENERGY_COMPONENTS, VL_SCHEMA, WIDTH, type EnergyComponent, type VlSpec } from './common.ts';
 import { runLabel } from './latency.ts';
+import { vegaFormatExpr, vegaLabelExpr } from '../../util/format.ts';
 
 export interface EnergyRow {
   run: string;
@@ -53,20 +54,21 @@ export function energySpec(runs: RunForEnergy[], labels = runs.map(runLabel)): V
       width: WIDTH - 120,
       height: { step: 18 },
       mark: { type: 'bar' },
+      transform: [{ calculate: vegaFormatExpr('J', 'datum.energyJ'), as: 'energyText' }, { calculate: vegaFormatExpr('J', 'datum.perTokenJ'), as: 'perTokenText' }],
       encoding: {
         y: { field: 'cls', type: 'nominal', title: 'op class' },
-        x: { field: 'energyJ', type: 'quantitative', stack: 'zero', title: 'energy per step (J)', axis: { format: '~s' } },
+        x: { field: 'energyJ', type: 'quantitative', stack: 'zero', title: 'energy per step (J)', axis: { labelExpr: vegaLabelExpr('J') } },
         color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: [...ENERGY_COMPONENTS], range: ['#4c78a8', '#72b7b2', '#f58518', '#bab0ac'] } },
         order: { field: 'component' },
         tooltip: [
           { field: 'run', type: 'nominal' },
           { field: 'cls', type: 'nominal', title: 'op class' },
           { field: 'component', type: 'nominal' },
-          { field: 'energyJ', type: 'quantitative', title: 'energy per step (J)', format: '.3~s' },
-          { field: 'perTokenJ', type: 'quantitative', title: 'energy per token (J)', format: '.3~s' },
+          { field: 'energyText', type: 'nominal', title: 'energy per step' },
+          { field: 'perTokenText', type: 'nominal', title: 'energy per token' },
         ],
       },
     },
-    resolve: { scale: { x: 'independent' } },
+    resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
   } as VlSpec;
 }

@@ -5,6 +5,7 @@
 import { tpotOf, type GenerateSeries } from '../inputs.ts';
 import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, type VlSpec } from './common.ts';
 import { formatSeconds } from '../../util/units.ts';
+import { vegaLabelExpr } from '../../util/format.ts';
 
 export function generateSpec(g: GenerateSeries): VlSpec {
   const sub = [
@@ -23,7 +24,7 @@ export function generateSpec(g: GenerateSeries): VlSpec {
     name: 'steps',
     encoding: {
       x: { field: 'context', type: 'quantitative', title: 'context length (tokens)', scale: { zero: false } },
-      y: { field: 'seconds', type: 'quantitative', title: 'step latency (s)', axis: { format: '~s' } },
+      y: { field: 'seconds', type: 'quantitative', title: 'step latency (s)', axis: { labelExpr: vegaLabelExpr('s') } },
     },
   } as VlSpec;
 }

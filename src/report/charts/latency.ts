@@ -5,6 +5,8 @@
  */
 import type { RunResult } from '../../engine/run.ts';
 import { CONFIG, VL_SCHEMA, WIDTH, type VlSpec } from './common.ts';
+import { classColorScale } from '../palette.ts';
+import { vegaFormatExpr, vegaLabelExpr } from '../../util/format.ts';
 
 export interface LatencyRow {
   run: string;
@@ -52,20 +54,23 @@ export function latencySpec(runs: RunForLatency[], labels = runs.map(runLabel)):
       width: WIDTH - 120,
       height: { step: 28 },
       mark: { type: 'bar', tooltip: true },
+      transform: [{ calculate: vegaFormatExpr('s', 'datum.seconds'), as: 'timeText' }],
       encoding: {
         y: { field: 'estimate', type: 'nominal', title: null, sort: ['cycle model', 'roofline'] },
-        x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'latency per step (s)', axis: { format: '~s' } },
-        color: { field: 'cls', type: 'nominal', title: 'op class', scale: { scheme: 'tableau20' } },
+        x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'latency per step (s)', axis: { labelExpr: vegaLabelExpr('s') } },
+        color: { field: 'cls', type: 'nominal', title: 'op class', scale: classColorScale() },
         order: { field: 'cls' },
         tooltip: [
           { field: 'run', type: 'nominal' },
           { field: 'estimate', type: 'nominal' },
           { field: 'cls', type: 'nominal', title: 'op class' },
-          { field: 'seconds', type: 'quantitative', title: 'time (s)', format: '.3~s' },
+          { field: 'timeText', type: 'nominal', title: 'time' },
           { field: 'share', type: 'quantitative', title: 'share of step', format: '.1%' },
         ],
       },
     },
-    resolve: { scale: { x: 'independent' } },
+    // One time axis for runs of one phase (designs compared: a 5 ms and a 26 ms bar differ in
+    // length); prefill and decode in one report keep their own (a prefill step can be 100× longer).
+    resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
   } as VlSpec;
 }

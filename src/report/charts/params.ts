@@ -9,9 +9,10 @@
  * parameters with many distinct values are binned), the range of the objective (a rule from min to
  * max) and its best value (points joined by a line), aggregated here rather than in the page.
  */
-import { objectiveInfo, paramTitle } from '../objectives.ts';
+import { axisUnit, objectiveInfo, paramTitle } from '../objectives.ts';
 import { objectiveField, type SweepParam, type SweepTable } from '../sweep-table.ts';
 import { CONFIG, VL_SCHEMA, spansDecades, type VlSpec } from './common.ts';
+import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
 
 export interface ParamsOptions {
   objectives: string[];
@@ -96,9 +97,9 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
       hconcat: params.map((p) => {
         const xlog = p.numeric && spansDecades(values.map((v) => v[p.field] as number), 2);
         const x = p.numeric
-          ? { field: p.field, type: 'quantitative' as const, title: paramTitle(p.label), scale: xlog ? { type: 'log' as const } : { zero: false }, axis: { format: '~s' } }
+          ? { field: p.field, type: 'quantitative' as const, title: paramTitle(p.label), scale: xlog ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (xlog ? vegaLogLabelExpr : vegaLabelExpr)() } }
           : { field: p.field, type: 'ordinal' as const, title: p.label };
-        const y = { field: of, type: 'quantitative' as const, title: info.title, scale: ylog ? { type: 'log' as const } : { zero: false }, axis: { format: '~s' } };
+        const y = { field: of, type: 'quantitative' as const, title: info.title, scale: ylog ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (ylog ? vegaLogLabelExpr : vegaLabelExpr)(axisUnit(info)) } };
         if (big) return summaryPanel(p, info, of, x, y, values, xlog, o.bins ?? 40);
         return {
           width: PANEL,

@@ -9,6 +9,9 @@ import { objectiveInfo, type ObjectiveInfo } from '../objectives.ts';
 import { paretoFront2d } from '../pareto.ts';
 import { objectiveField, type SweepTable } from '../sweep-table.ts';
 import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, spansDecades, type VlSpec } from './common.ts';
+import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
+import { axisUnit } from '../objectives.ts';
+import { classPalette } from '../palette.ts';
 
 export type ParetoStatus = 'front' | 'dominated' | 'does not fit';
 
@@ -18,6 +21,8 @@ export interface ParetoPoint {
   x: number;
   y: number;
   status: ParetoStatus;
+  /** Value of the parameter the points are coloured by (quant, else batch, else arch), if any varies. */
+  group?: string;
 }
 
 export interface ParetoData {
@@ -28,6 +33,17 @@ export interface ParetoData {
   front: ParetoPoint[];
   /** Drawable points missing either objective. */
   missing: number;
+  /** The swept parameter the points are coloured by (quant, workload.batch, arch or spec), if any. */
+  colourBy?: string;
+}
+
+/** What the scatter colours points by: the first of quant, batch, arch, spec that the sweep varies. */
+export function colourParam(t: SweepTable): SweepTable['params'][number] | undefined {
+  for (const label of ['quant', 'workload.batch', 'arch', 'spec']) {
+    const p = t.params.find((q) => q.label === label);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 export interface ParetoOptions {
@@ -42,6 +58,7 @@ export function paretoData(t: SweepTable, o: ParetoOptions): ParetoData {
   const fx = objectiveField(o.x);
   const fy = objectiveField(o.y);
   const points: ParetoPoint[] = [];
+  const cp = colourParam(t);
   let missing = 0;
   for (const r of t.rows) {
     if (!r.drawable) continue;
@@ -51,12 +68,12 @@ export function paretoData(t: SweepTable, o: ParetoOptions): ParetoData {
       missing++;
       continue;
     }
-    points.push({ id: r.id, label: r.label, x: vx, y: vy, status: r.fits ? 'dominated' : 'does not fit' });
+    points.push({ id: r.id, label: r.label, x: vx, y: vy, status: r.fits ? 'dominated' : 'does not fit', ...(cp ? { group: String(r[cp.field]) } : {}) });
   }
   const candidates = points.filter((p) => p.status !== 'does not fit');
   const front = paretoFront2d(candidates, x.direction, y.direction).map((i) => candidates[i]!);
   for (const p of front) p.status = 'front';
-  return { x, y, points, front, missing };
+  return { x, y, points, front, missing, ...(cp ? { colourBy: cp.label } : {}) };
 }
 
 function axis(info: ObjectiveInfo, values: number[]) {
@@ -65,7 +82,7 @@ function axis(info: ObjectiveInfo, values: number[]) {
   return {
     type: 'quantitative' as const,
     scale: log ? { type: 'log' as const } : { zero: false },
-    axis: { title: `${info.title} — ${better}`, format: '~s' },
+    axis: { title: `${info.title} — ${better}`, labelExpr: (log ? vegaLogLabelExpr : vegaLabelExpr)(axisUnit(info)) },
   };
 }
 
@@ -80,6 +97,12 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
     { field: 'y', type: 'quantitative', title: d.y.title, format: '.4~s' },
     { field: 'status', type: 'nominal' },
   ];
+  if (d.colourBy) tooltip.splice(2, 0, { field: 'group', type: 'nominal', title: d.colourBy });
+  // Points coloured by quant (else batch, arch, spec) when the sweep varies it, else by status.
+  const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => (Number(a) - Number(b)) || a.localeCompare(b));
+  const color = d.colourBy
+    ? { field: 'group', type: 'nominal', title: d.colourBy, scale: { domain: groups, range: classPalette().range.slice(0, Math.max(groups.length, 1)) } }
+    : { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } };
   // Big sweeps: smaller, fainter points so the front stays readable.
   const big = d.points.length > 2000;
   return {
@@ -96,15 +119,15 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
         mark: { type: 'point', filled: true, size: big ? 12 : 40, opacity: big ? 0.35 : 0.6 },
         encoding: {
           x: { field: 'x', ...x }, y: { field: 'y', ...y },
-          color: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } },
-          shape: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          color,
+          shape: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
           tooltip,
         },
       },
       {
         name: 'front_line',
         data: { values: d.front },
-        mark: { type: 'line', color: '#d62728', strokeWidth: 1.5 },
+        mark: { type: 'line', color: '#333', strokeWidth: 1.5 },
         encoding: { x: { field: 'x', ...x }, y: { field: 'y', ...y }, order: { field: 'x' } },
       },
       {
@@ -113,8 +136,8 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
         mark: { type: 'point', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
         encoding: {
           x: { field: 'x', ...x }, y: { field: 'y', ...y },
-          color: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } },
-          shape: { field: 'status', type: 'nominal', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          color,
+          shape: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
           tooltip,
         },
       },

@@ -6,6 +6,7 @@
  */
 import type { QuantComparison, QuantRow } from '../inputs.ts';
 import { CONFIG, VL_SCHEMA, spansDecades, type VlSpec } from './common.ts';
+import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
 
 export function tradeoffRows(q: QuantComparison): QuantRow[] {
   const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
@@ -15,7 +16,8 @@ export function tradeoffRows(q: QuantComparison): QuantRow[] {
 export function quantTradeoffSpec(q: QuantComparison): VlSpec {
   const rows = tradeoffRows(q).map((r) => ({ ...r, fitsLabel: r.fits ? 'fits' : 'does not fit' }));
   const panel = (field: 'latencySeconds' | 'energyPerTokenJ', title: string) => {
-    const y = { field, type: 'quantitative' as const, title, scale: spansDecades(rows.map((r) => r[field]!), 1.5) ? { type: 'log' as const } : { zero: false }, axis: { format: '~s' } };
+    const log = spansDecades(rows.map((r) => r[field]!), 1.5);
+    const y = { field, type: 'quantitative' as const, title, scale: log ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (log ? vegaLogLabelExpr : vegaLabelExpr)(field === 'latencySeconds' ? 's' : 'J') } };
     const x = { field: 'sqnrDb', type: 'quantitative' as const, title: 'weight SQNR (dB) — higher is more accurate', scale: { zero: false } };
     return {
       width: 320,

@@ -1,19 +1,25 @@
 /**
  * Builds the OpGraph of one prefill or one decode step of a decoder-only transformer from a
- * ModelSpec (Llama 2/3, Mistral, Qwen2, Mixtral, GPT-2, OPT, BitNet).
+ * ModelSpec (every family in workload/families/).
  *
  * Shapes: T tokens in flight (prefill B·S, decode B). Decode at context C attends C cached keys
  * plus its own (kvLen = C + 1) and appends one key/value per sequence.
- * MoE (Mixtral): a router GEMM and a top-k softmax, then each expert's MLP runs on its tokens.
- * With T·k token-slots spread uniformly over E experts, the expected number of distinct experts
- * hit is E·(1 − (1 − k/E)^T); each runs on T·k / that many tokens. The expert GEMMs carry that
- * (possibly fractional) expectation as `count`, so FLOPs equal 2·T·k·(3·h·I) exactly and weight
- * traffic covers only the experts actually read.
+ *
+ * Layer skeleton: [pre-norm] → attention (attention.ts) → [post-norm] → residual add →
+ * [pre-norm] → MLP or MoE (mlp.ts) → [post-norm] → residual add. Which norms exist is the
+ * family's (Llama: pre; Gemma 2/3: pre and post; OLMo 2: post). Falcon's parallel block feeds
+ * attention and MLP from the same normed input and adds both into one residual.
  */
-import type { GemmOp, GraphMeta, Op, OpClass, OpGraph, Phase, WeightRole } from '../graph.ts';
+import type { GraphMeta, KvGroup, OpGraph, Phase } from '../graph.ts';
 import type { ModelSpec } from '../model-config.ts';
-import { kvDim, paramCounts, qDim } from '../params.ts';
+import { paramCounts } from '../params.ts';
 import { AccelscopeError } from '../../util/errors.ts';
+import { attentionBlock, type MlaForm } from './attention.ts';
+import { newContext, type BuildContext } from './context.ts';
+import { mlpBlock } from './mlp.ts';
+
+export { expectedActiveExperts, tokensPerExpert } from './mlp.ts';
+export type { MlaForm } from './attention.ts';
 
 export interface BuildOptions {
   phase: Phase;
@@ -24,17 +30,13 @@ export interface BuildOptions {
   context?: number;
   /** Prefill computes logits for every prompt token (as HF forward does), not only the last. */
   logitsForAllTokens?: boolean;
+  /** MLA models: attention form; default 'naive' for prefill, 'absorbed' for decode. */
+  mlaForm?: MlaForm;
+  /** MoE models: expert capacity factor (0 = unlimited, the default). */
+  expertCapacityFactor?: number;
 }
 
-/** An op before the builder fills in phase and (by default) deps; distributes over the union. */
-type OpInput = Op extends infer O ? (O extends Op ? Omit<O, 'phase' | 'deps'> & { deps?: string[] } : never) : never;
-
-export function expectedActiveExperts(tokens: number, experts: number, topK: number): number {
-  if (tokens <= 0) return 0;
-  return experts * (1 - Math.pow(1 - topK / experts, tokens));
-}
-
-export function buildGraph(spec: ModelSpec, opts: BuildOptions): OpGraph {
+export function buildGraph(specIn: ModelSpec, opts: BuildOptions): OpGraph {
   const { phase, batch } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new AccelscopeError('bad-flag', `--batch must be a positive integer (got ${batch})`);
   let qLen: number;
@@ -50,82 +52,38 @@ export function buildGraph(spec: ModelSpec, opts: BuildOptions): OpGraph {
     qLen = 1;
     kvLen = ctx + 1;
   }
-  const T = batch * qLen;
-  const h = spec.hidden;
-  const ops: Op[] = [];
-  let last: string[] = [];
-  const add = (op: OpInput): string => {
-    const full = { ...op, phase, deps: op.deps ?? last } as Op;
-    ops.push(full);
-    last = [full.id];
-    return full.id;
-  };
-  const gemm = (id: string, name: string, cls: OpClass, layer: number, m: number, n: number, k: number,
-    weight: WeightRole, bias: boolean, deps?: string[], count?: number): string => {
-    const g: Omit<GemmOp, 'phase' | 'deps'> & { deps?: string[] } = { id, name, kind: 'gemm', cls, layer, m, n, k, batch: 1, weight, bias, deps };
-    if (count !== undefined) g.count = count;
-    return add(g);
-  };
-
-  add({ id: 'embed', name: 'embed_tokens', kind: 'embedding', cls: 'embedding', layer: -1, tokens: T, dim: spec.embedDim, vocab: spec.vocab, deps: [] });
-  if (spec.embedDim !== h) gemm('project_in', 'project_in', 'embedding', -1, T, h, spec.embedDim, 'layer', false);
-  if (spec.learnedPositions > 0) {
-    const tok = last;
-    const pos = add({ id: 'embed_pos', name: 'embed_positions', kind: 'embedding', cls: 'embedding', layer: -1, tokens: T, dim: h, vocab: spec.learnedPositions, deps: [] });
-    add({ id: 'embed_add', name: 'embed_add', kind: 'elementwise', cls: 'residual', layer: -1, fn: 'add', elements: T * h, inputs: 2, deps: [...tok, pos] });
+  let spec = specIn;
+  if (opts.expertCapacityFactor !== undefined) {
+    const f = opts.expertCapacityFactor;
+    if (!(f >= 0) || !Number.isFinite(f)) throw new AccelscopeError('bad-flag', `expert capacity factor must be a non-negative number (got ${f})`);
+    if (spec.moe) spec = { ...spec, moe: { ...spec.moe, capacityFactor: f } };
   }
+  const mlaForm: MlaForm = opts.mlaForm ?? (phase === 'prefill' ? 'naive' : 'absorbed');
+  const ctx = newContext(spec, phase, batch, qLen, kvLen);
+  const { T } = ctx;
+  const h = spec.hidden;
+
+  ctx.add({ id: 'embed', name: 'embed_tokens', kind: 'embedding', cls: 'embedding', layer: -1, tokens: T, dim: spec.embedDim, vocab: spec.vocab, deps: [] });
+  if (spec.embedDim !== h) ctx.gemm('project_in', 'project_in', 'embedding', -1, T, h, spec.embedDim, 'layer', false);
+  if (spec.learnedPositions > 0) {
+    const tok = ctx.last;
+    const pos = ctx.add({ id: 'embed_pos', name: 'embed_positions', kind: 'embedding', cls: 'embedding', layer: -1, tokens: T, dim: h, vocab: spec.learnedPositions, deps: [] });
+    ctx.add({ id: 'embed_add', name: 'embed_add', kind: 'elementwise', cls: 'residual', layer: -1, fn: 'add', elements: T * h, inputs: 2, deps: [...tok, pos] });
+  }
+  if (spec.embedScale) ctx.add({ id: 'embed_scale', name: 'embed_scale(sqrt(hidden))', kind: 'elementwise', cls: 'embedding', layer: -1, fn: 'mul', elements: T * h, inputs: 1 });
 
   for (let l = 0; l < spec.layers; l++) {
-    const p = `L${l}.`;
-    const residualIn = last;
-    add({ id: `${p}attn_norm`, name: 'input_layernorm', kind: 'norm', cls: 'norm', layer: l, norm: spec.norm, rows: T, dim: h });
-    const normOut = last;
-    const q = gemm(`${p}q_proj`, 'q_proj', 'qkv_proj', l, T, qDim(spec), h, 'layer', spec.qkvBias, normOut);
-    const k = gemm(`${p}k_proj`, 'k_proj', 'qkv_proj', l, T, kvDim(spec), h, 'layer', spec.qkvBias, normOut);
-    const v = gemm(`${p}v_proj`, 'v_proj', 'qkv_proj', l, T, kvDim(spec), h, 'layer', spec.qkvBias, normOut);
-    let qk = [q, k];
-    if (spec.rotary) {
-      qk = [add({ id: `${p}rotary`, name: 'rotary_emb', kind: 'elementwise', cls: 'rotary', layer: l, fn: 'rotary', elements: T * (qDim(spec) + kvDim(spec)), inputs: 1, deps: [q, k] })];
-    }
-    add({
-      id: `${p}attn`, name: 'self_attn', kind: 'attention', cls: 'attention', layer: l, batch, heads: spec.heads, kvHeads: spec.kvHeads,
-      headDim: spec.headDim, qLen, kvLen, causal: true, window: spec.slidingWindow, deps: [...qk, v],
-    });
-    gemm(`${p}o_proj`, 'o_proj', 'o_proj', l, T, h, qDim(spec), 'layer', spec.oBias);
-    add({ id: `${p}attn_residual`, name: 'attn_residual', kind: 'elementwise', cls: 'residual', layer: l, fn: 'add', elements: T * h, inputs: 2, deps: [...last, ...residualIn] });
-    const residualMid = last;
-    add({ id: `${p}mlp_norm`, name: 'post_attention_layernorm', kind: 'norm', cls: 'norm', layer: l, norm: spec.norm, rows: T, dim: h });
-    if (spec.experts) {
-      const { num: E, topK } = spec.experts;
-      gemm(`${p}router`, 'router', 'moe_router', l, T, E, h, 'aux', false);
-      add({ id: `${p}router_softmax`, name: 'router_topk', kind: 'softmax', cls: 'moe_router', layer: l, rows: T, dim: E });
-      const active = expectedActiveExperts(T, E, topK);
-      const perExpert = (T * topK) / active;
-      const routed = last;
-      const g = gemm(`${p}experts.gate_proj`, 'experts.gate_proj', 'mlp', l, perExpert, spec.intermediate, h, 'layer', spec.mlpBias, routed, active);
-      const u = gemm(`${p}experts.up_proj`, 'experts.up_proj', 'mlp', l, perExpert, spec.intermediate, h, 'layer', spec.mlpBias, routed, active);
-      add({ id: `${p}experts.act`, name: 'experts.act_mul', kind: 'elementwise', cls: 'activation', layer: l, fn: 'silu_mul', elements: T * topK * spec.intermediate, inputs: 2, deps: [g, u] });
-      gemm(`${p}experts.down_proj`, 'experts.down_proj', 'mlp', l, perExpert, h, spec.intermediate, 'layer', spec.mlpBias, undefined, active);
-      add({ id: `${p}experts.combine`, name: 'experts.weighted_sum', kind: 'elementwise', cls: 'mlp', layer: l, fn: 'mul', elements: T * topK * h, inputs: 1 });
-    } else if (spec.gatedMlp) {
-      const normOut2 = last;
-      const g = gemm(`${p}gate_proj`, 'gate_proj', 'mlp', l, T, spec.intermediate, h, 'layer', spec.mlpBias, normOut2);
-      const u = gemm(`${p}up_proj`, 'up_proj', 'mlp', l, T, spec.intermediate, h, 'layer', spec.mlpBias, normOut2);
-      const fn = spec.act === 'silu' ? 'silu_mul' : spec.act === 'relu' ? 'mul' : 'gelu';
-      add({ id: `${p}act`, name: 'act_mul', kind: 'elementwise', cls: 'activation', layer: l, fn, elements: T * spec.intermediate, inputs: 2, deps: [g, u] });
-      gemm(`${p}down_proj`, 'down_proj', 'mlp', l, T, h, spec.intermediate, 'layer', spec.mlpBias);
-    } else {
-      gemm(`${p}fc1`, 'fc1', 'mlp', l, T, spec.intermediate, h, 'layer', spec.mlpBias);
-      add({ id: `${p}act`, name: spec.act, kind: 'elementwise', cls: 'activation', layer: l, fn: spec.act === 'relu' ? 'relu' : spec.act === 'gelu' ? 'gelu' : 'silu', elements: T * spec.intermediate, inputs: 1 });
-      gemm(`${p}fc2`, 'fc2', 'mlp', l, T, h, spec.intermediate, 'layer', spec.mlpBias);
-    }
-    add({ id: `${p}mlp_residual`, name: 'mlp_residual', kind: 'elementwise', cls: 'residual', layer: l, fn: 'add', elements: T * h, inputs: 2, deps: [...last, ...residualMid] });
+    if (spec.parallelBlock) parallelLayer(ctx, l, mlaForm);
+    else sequentialLayer(ctx, l, mlaForm);
   }
 
   const logitRows = phase === 'prefill' && !opts.logitsForAllTokens ? batch : T;
-  add({ id: 'final_norm', name: 'norm', kind: 'norm', cls: 'norm', layer: -1, norm: spec.norm, rows: logitRows, dim: h });
-  if (spec.embedDim !== h) gemm('project_out', 'project_out', 'lm_head', -1, logitRows, spec.embedDim, h, 'layer', false);
-  gemm('lm_head', 'lm_head', 'lm_head', -1, logitRows, spec.vocab, spec.embedDim, 'aux', false);
+  ctx.add({ id: 'final_norm', name: 'norm', kind: 'norm', cls: 'norm', layer: -1, norm: spec.norm, rows: logitRows, dim: h });
+  if (spec.embedDim !== h) ctx.gemm('project_out', 'project_out', 'lm_head', -1, logitRows, spec.embedDim, h, 'layer', false);
+  ctx.gemm('lm_head', 'lm_head', 'lm_head', -1, logitRows, spec.vocab, spec.embedDim, 'aux', false);
+  if (spec.finalLogitSoftcap > 0) {
+    ctx.add({ id: 'final_softcap', name: 'final_logit_softcapping', kind: 'elementwise', cls: 'lm_head', layer: -1, fn: 'softcap', elements: logitRows * spec.vocab, inputs: 1 });
+  }
 
   const params = paramCounts(spec);
   const meta: GraphMeta = {
@@ -136,8 +94,58 @@ export function buildGraph(spec: ModelSpec, opts: BuildOptions): OpGraph {
     ...(phase === 'prefill' ? { seq: qLen } : { context: kvLen - 1 }),
     tokens: phase === 'prefill' ? T : batch,
     params,
-    kv: { layers: spec.layers, kvHeads: spec.kvHeads, headDim: spec.headDim, tokens: kvLen },
+    kv: { layers: spec.layers, kvHeads: spec.mla ? 1 : spec.kvHeads, headDim: spec.headDim, tokens: kvLen, groups: kvGroups(spec) },
     ...(spec.maxPositions ? { maxPositionEmbeddings: spec.maxPositions } : {}),
+    ...(spec.mla ? { attentionForm: mlaForm } : {}),
   };
-  return { meta, ops };
+  return { meta, ops: ctx.ops };
+}
+
+function norm(ctx: BuildContext, l: number, id: string, name: string): string {
+  return ctx.add({ id: `L${l}.${id}`, name, kind: 'norm', cls: 'norm', layer: l, norm: ctx.spec.norm, rows: ctx.T, dim: ctx.spec.hidden });
+}
+
+function residual(ctx: BuildContext, l: number, id: string, from: string[], inputs = 2): void {
+  ctx.add({ id: `L${l}.${id}`, name: id, kind: 'elementwise', cls: 'residual', layer: l, fn: 'add', elements: ctx.T * ctx.spec.hidden, inputs, deps: [...ctx.last, ...from] });
+}
+
+function sequentialLayer(ctx: BuildContext, l: number, mlaForm: MlaForm): void {
+  const n = ctx.spec.norms;
+  const residualIn = ctx.last;
+  if (n.preAttn) norm(ctx, l, 'attn_norm', 'input_layernorm');
+  attentionBlock(ctx, l, ctx.last, mlaForm);
+  if (n.postAttn) norm(ctx, l, 'post_attn_norm', 'post_attention_layernorm');
+  residual(ctx, l, 'attn_residual', residualIn);
+  const residualMid = ctx.last;
+  if (n.preMlp) norm(ctx, l, 'mlp_norm', n.postAttn ? 'pre_feedforward_layernorm' : 'post_attention_layernorm');
+  mlpBlock(ctx, l, ctx.last);
+  if (n.postMlp) norm(ctx, l, 'post_mlp_norm', 'post_feedforward_layernorm');
+  residual(ctx, l, 'mlp_residual', residualMid);
+}
+
+function parallelLayer(ctx: BuildContext, l: number, mlaForm: MlaForm): void {
+  const residualIn = ctx.last;
+  const attnIn = [norm(ctx, l, 'attn_norm', ctx.spec.parallelNorms === 2 ? 'ln_attn' : 'input_layernorm')];
+  const mlpIn = ctx.spec.parallelNorms === 2 ? [norm(ctx, l, 'mlp_norm', 'ln_mlp')] : attnIn;
+  attentionBlock(ctx, l, attnIn, mlaForm);
+  const attnOut = ctx.last;
+  mlpBlock(ctx, l, mlpIn);
+  residual(ctx, l, 'parallel_residual', [...attnOut, ...residualIn], 3);
+}
+
+/**
+ * KV-cache rows per layer as runs of consecutive layers alike (in layer order, so a pipeline
+ * stage can take its slice): sliding / chunked layers keep at most their span.
+ */
+export function kvGroups(spec: ModelSpec): KvGroup[] {
+  const groups: KvGroup[] = [];
+  for (let l = 0; l < spec.layers; l++) {
+    const elementsPerToken = spec.mla ? spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim : 2 * spec.kvHeads * spec.headDim;
+    const a = spec.layerAttention[l]!;
+    const window = a.window > 0 ? a.window : a.chunk;
+    const g = groups[groups.length - 1];
+    if (g && g.elementsPerToken === elementsPerToken && g.window === window) g.layers++;
+    else groups.push({ layers: 1, elementsPerToken, window });
+  }
+  return groups;
 }

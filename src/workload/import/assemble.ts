@@ -8,6 +8,8 @@
  * - GEMMs before a layer's attention are qkv_proj, the first after it o_proj, the rest mlp;
  *   elementwise ops between the first and last MLP GEMMs are the activation; adds of two
  *   hidden-sized tensors are residuals; KV-cache concatenations belong to attention.
+ * - MoE: expert GEMMs (grouped_mm, fused experts) are named by their role and classed mlp; the
+ *   layer GEMM whose n equals their expert count is the router (moe_router, weight aux).
  * Meta comes from the imported weights: layer params = Σ k·n of layer GEMMs, embedding params =
  * the token table (+ other tables) + the lm_head (untied unless it reads the table's own
  * initializer), other = norm gains + biases; the KV cache from the attention ops.
@@ -83,7 +85,18 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
   let hidden: number | undefined;
   for (const [layer, idx] of byLayer) {
     const a = idx.find((i) => kinds[i] === 'attention');
-    const gemms = idx.filter((i) => isLayerGemm(ops[i]!) && i !== lmHead);
+    // MoE: expert GEMMs by role; the router is the GEMM that scores their experts.
+    const expertCounts = new Set(idx.map((i) => ops[i]!.experts).filter((e): e is number => e !== undefined));
+    for (const i of idx) {
+      const o = ops[i]!;
+      if (o.role === 'moe_expert') { slots[i]!.cls = 'mlp'; slots[i]!.name = o.expertName ?? 'experts'; }
+      else if (o.role === 'moe_act') { slots[i]!.cls = 'activation'; slots[i]!.name = 'experts.act_mul'; }
+      else if (o.role === 'moe_combine') { slots[i]!.cls = 'mlp'; slots[i]!.name = 'experts.weighted_sum'; }
+      else if (a !== undefined && i > a && o.body.kind === 'gemm' && o.body.weight !== 'none' && expertCounts.has(o.body.n)) {
+        slots[i]!.cls = 'moe_router'; slots[i]!.name = 'router'; o.body.weight = 'aux';
+      }
+    }
+    const gemms = idx.filter((i) => isLayerGemm(ops[i]!) && i !== lmHead && !slots[i]!.name);
     const qkv = a === undefined ? [] : gemms.filter((i) => i < a);
     const after = a === undefined ? gemms : gemms.filter((i) => i > a);
     const oProj = a === undefined ? undefined : after[0];
@@ -102,6 +115,7 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
     if (oProj !== undefined) { slots[oProj]!.cls = 'o_proj'; slots[oProj]!.name = 'o_proj'; }
     mlp.forEach((i) => { slots[i]!.cls = 'mlp'; });
     names(mlp, ['gate_proj', 'up_proj', 'down_proj'], ['fc1', 'fc2'], 'mlp');
+    const mlpSpan = idx.filter((i) => kinds[i] === 'gemm' && slots[i]!.cls === 'mlp');
     // Eager attention's kvHeads: the K projection's width over the head size.
     if (a !== undefined) fixKvHeads(ops[a]!, qkv.map((i) => ops[i]!));
     let norms = 0;
@@ -125,7 +139,7 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
           s.name = role ?? shortName(s.imp.source.ops[0] ?? b.fn);
           if (role === 'rotary') s.cls = 'rotary';
           else if (role === 'kv_cache') s.cls = 'attention';
-          else if (layer >= 0 && mlp.length >= 2 && i > mlp[0]! && i < mlp[mlp.length - 1]!) s.cls = 'activation';
+          else if (layer >= 0 && mlpSpan.length >= 2 && i > mlpSpan[0]! && i < mlpSpan[mlpSpan.length - 1]!) s.cls = 'activation';
           else if (b.fn === 'add' && b.inputs === 2) s.cls = 'residual';
           else s.cls = 'other';
           break;
@@ -195,12 +209,15 @@ function meta(ops: Op[], imported: ImportedOp[], info: PhaseInfo, opts: Assemble
   ops.forEach((op, i) => {
     const imp = imported[i]!;
     if (op.kind === 'gemm' && op.weight !== 'none') {
-      const w = op.k * op.n;
-      if (i === lmHead || op.weight === 'aux') {
+      // Expert GEMMs hold every expert's weights, whatever share of them a step reads.
+      const w = op.k * op.n * (imp.experts ?? 1);
+      if (op.cls === 'moe_router') {
+        other += w;
+      } else if (i === lmHead || op.weight === 'aux') {
         // A tied lm_head reads the embedding table itself (ONNX names it): counted once.
         if (!(imp.weightName && imp.weightName === tableName)) embedding += w;
       } else layer += w;
-      if (op.bias) other += op.n;
+      if (op.bias) other += op.n * (imp.experts ?? 1);
     } else if (op.kind === 'embedding') {
       const key = imp.tableName ?? `${op.vocab}x${op.dim}`;
       if (!tables.has(key)) {

@@ -38,6 +38,12 @@ names('linear', 'linear');
 names('addmm', 'addmm');
 names('matmul', 'matmul', 'mm');
 names('bmm', 'bmm', 'baddbmm');
+// MoE experts: aten::_grouped_mm(self, mat2, offs?, bias?, out_dtype?) — one GEMM per expert group
+// over the routed rows (self [tokens·topk, K], mat2 [experts, K, N], offs [experts] row ends).
+names('grouped_mm', '_grouped_mm');
+// Fused MoE kernels of serving stacks: (hidden_states [T, H], w1 [E, N1, H], w2 [E, H, I],
+// topk_weights [T, k], topk_ids [T, k], …); w1 is gate+up (N1 = 2·I) for gated activations.
+for (const n of ['vllm::inplace_fused_experts', 'vllm::outplace_fused_experts', 'sglang::inplace_fused_experts', 'sglang::outplace_fused_experts']) TABLE[n] = 'fused_moe';
 for (const n of Object.keys(SDPA_SIGNATURES)) TABLE[n] = 'sdpa';
 names('embedding', 'embedding');
 names('layer_norm', 'layer_norm', 'native_layer_norm');
@@ -151,6 +157,15 @@ export function primFromNode(n: OpNode, timeUs: number): Prim {
       prim.args = { bias: true };
       break;
     }
+    case 'grouped_mm': {
+      const bias = tensorDims(ev.dims[3]);
+      prim.inputs = [tensorDims(ev.dims[0]) ?? [], tensorDims(ev.dims[1]) ?? []];
+      prim.args = { bias: !!bias && bias.length > 0 };
+      break;
+    }
+    case 'fused_moe':
+      prim.inputs = [0, 1, 2, 3, 4].map((i) => tensorDims(ev.dims[i]) ?? []);
+      break;
     case 'bmm':
       if (ev.name === 'aten::baddbmm') prim.inputs = [tensorDims(ev.dims[1]) ?? [], tensorDims(ev.dims[2]) ?? []];
       break;
@@ -259,6 +274,15 @@ export function outputShape(p: Prim): Shape | undefined {
       if (!w || !idx || w.length !== 2) return undefined;
       return [...idx, w[1]!];
     }
+    case 'grouped_mm': {
+      const [a, b] = ins;
+      if (!a || !b || b.length !== 3) return undefined;
+      if (a.length === 2) return [a[0]!, b[2]!];
+      if (a.length === 3) return [a[0]!, a[1]!, b[2]!];
+      return undefined;
+    }
+    case 'fused_moe':
+      return ins[0];
     case 'sdpa':
       return ins[0] && ins[2] ? [...ins[0].slice(0, -1), ins[2][ins[2].length - 1]!] : undefined;
     default:

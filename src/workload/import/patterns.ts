@@ -12,6 +12,13 @@
  *   eager     matmul(Q[B,H,q,D], Kᵀ[B,H,D,k]) · [scale] · [add mask] · [cast] · softmax · [cast]
  *   attention · matmul(P[B,H,q,k], V[B,H,k,D])                       → attention (not two GEMMs)
  *
+ * MoE experts (moeOps): `aten::_grouped_mm` of x[tokens·topk, K] by w[E, K, N] is one expert GEMM
+ * over the routed rows: with R = tokens·topk rows spread over E experts, the expected experts hit
+ * are E·(1 − (1 − 1/E)^R), each on R / that many rows (`count`), so FLOPs are 2·R·K·N exactly;
+ * x[E, M, K] by w[E, K, N] is E experts of M rows each. vLLM / SGLang `fused_experts`
+ * (hidden[T, H], w1[E, N1, H], w2[E, H, I], topk_weights[T, k] …) become the gate/up expert GEMM,
+ * the activation and the down expert GEMM, with the builder's expectation for T tokens, top-k.
+ *
  * Everything else maps one prim to one op (mapPrim). Conventions (docs/trace-import.md): a matmul
  * with k = 1 is an outer product (no accumulation) and becomes an elementwise mul; reductions are
  * elementwise adds over their input; unary math without its own fn (exp, sin, rsqrt …) counts as
@@ -20,6 +27,7 @@
 import type { ElementwiseFn } from '../graph.ts';
 import type { ImportedOp, OpBody, Prim, PrimSource, Shape } from './types.ts';
 import { last, numel, sameShape } from './shapes.ts';
+import { expectedActiveExperts } from '../builders/mlp.ts';
 
 function sourceOf(prims: Prim[], format: string, note?: string): PrimSource {
   const timeUs = prims.reduce((a, p) => a + p.timeUs, 0);
@@ -220,6 +228,52 @@ function attentionBody(p: Prim): OpBody | null {
   return { kind: 'attention', batch: B, heads: H, kvHeads, headDim: D, qLen, kvLen, causal, window: 0 };
 }
 
+/** An expert GEMM: `slots` routed rows over `experts` experts (expected distinct experts hit). */
+function expertGemm(p: Prim, format: string, name: string, slots: number, active: number, experts: number, n: number, k: number, bias: boolean, note?: string): ImportedOp {
+  const body: OpBody = { kind: 'gemm', m: slots / active, n, k, batch: 1, weight: 'layer', bias, count: active };
+  return imported(body, [p], format, { role: 'moe_expert', experts, expertName: name }, note);
+}
+
+/** MoE prims → expert ops (empty when the shapes do not fit the documented signatures). */
+export function moeOps(p: Prim, format: string): ImportedOp[] {
+  if (p.op === 'grouped_mm') {
+    const [a, w] = p.inputs;
+    if (!a || !w || w.length !== 3 || a[a.length - 1] !== w[1]) return [];
+    const [E, K, N] = w as [number, number, number];
+    const bias = p.args?.['bias'] === true;
+    if (a.length === 2) {
+      const rows = a[0]!;
+      if (!(rows >= 1)) return [];
+      return [expertGemm(p, format, 'experts.grouped_mm', rows, expectedActiveExperts(rows, E, 1), E, N, K, bias,
+        `${rows} routed rows over ${E} experts; experts hit: uniform expectation`)];
+    }
+    if (a.length === 3 && a[0] === E) return [expertGemm(p, format, 'experts.grouped_mm', E * a[1]!, E, E, N, K, bias)];
+    return [];
+  }
+  if (p.op === 'fused_moe') {
+    const [x, w1, w2, tw] = p.inputs;
+    if (!x || !w1 || !w2 || !tw || x.length !== 2 || w1.length !== 3 || w2.length !== 3 || tw.length !== 2) return [];
+    const [T, H] = x as [number, number];
+    const [E, N1] = w1 as [number, number, number];
+    const I = w2[2]!;
+    const topK = tw[1]!;
+    if (w1[2] !== H || w2[1] !== H || w2[0] !== E || tw[0] !== T || !(T >= 1)) return [];
+    const active = expectedActiveExperts(T, E, topK);
+    const gated = N1 === 2 * I;
+    const note = `${T} tokens, top-${topK} of ${E} experts; experts hit: uniform expectation`;
+    const slots = T * topK;
+    const untimed = { ...p, timeUs: 0 }; // the kernel time stays on the first op
+    const act = imported({ kind: 'elementwise', fn: gated ? 'silu_mul' : 'silu', elements: slots * I, inputs: gated ? 2 : 1 }, [untimed], format, { role: 'moe_act' });
+    return [
+      expertGemm(p, format, gated ? 'experts.gate_up_proj' : 'experts.up_proj', slots, active, E, N1, H, false, note),
+      act,
+      expertGemm(untimed, format, 'experts.down_proj', slots, active, E, H, I, false, note),
+      imported({ kind: 'elementwise', fn: 'mul', elements: slots * H, inputs: 1 }, [untimed], format, { role: 'moe_combine' }),
+    ];
+  }
+  return [];
+}
+
 export function mapPrim(p: Prim, format: string): ImportedOp | null {
   const one = (body: OpBody | null, extra: Partial<ImportedOp> = {}, note?: string): ImportedOp | null =>
     body ? imported(body, [p], format, extra, note) : null;
@@ -297,6 +351,14 @@ export function foldPrims(ps: Prim[], format: string): { ops: ImportedOp[]; empt
     if (matched) {
       ops.push(matched.op);
       i += matched.used;
+      continue;
+    }
+    if (ps[i]!.op === 'grouped_mm' || ps[i]!.op === 'fused_moe') {
+      const moe = moeOps(ps[i]!, format);
+      if (moe.length) ops.push(...moe);
+      else if (isEmpty(ps[i]!)) empty.push(ps[i]!);
+      else unmapped.push(ps[i]!);
+      i++;
       continue;
     }
     const op = mapPrim(ps[i]!, format);

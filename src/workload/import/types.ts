@@ -16,6 +16,8 @@ export type Shape = number[];
 export type PrimOp =
   // matrix work
   | 'linear' | 'matmul' | 'addmm' | 'bmm' | 'sdpa'
+  // mixture-of-experts: grouped GEMMs over experts, fused expert kernels (vLLM / SGLang)
+  | 'grouped_mm' | 'fused_moe'
   // tables, norms, softmax
   | 'embedding' | 'layer_norm' | 'rms_norm' | 'softmax'
   // elementwise arithmetic and activations
@@ -77,6 +79,10 @@ export interface ImportedOp {
   weightName?: string;
   /** For embeddings: the table initializer (ONNX). */
   tableName?: string;
+  /** MoE expert GEMMs (role 'moe_expert'): how many experts' weights the op holds. */
+  experts?: number;
+  /** MoE expert GEMMs: the op's name in the layer (experts.gate_up_proj, experts.down_proj …). */
+  expertName?: string;
 }
 
 /** One forward pass of the model found in the input (a prefill, or one decode step). */

@@ -1,0 +1,48 @@
+/**
+ * Sweep results of several specs in one report (`merge`d or passed together): what each spec
+ * swept and what differs between them — per spec, the values each point field takes (arch,
+ * pointers, quant, workload fields); a field whose value sets differ between specs is what
+ * differs. Read from the result lines only.
+ */
+import type { SweepLine } from './inputs.ts';
+
+export interface SpecSummary {
+  spec: string;
+  points: number;
+  /** Field → sorted distinct values (as text) over the spec's points. */
+  values: Record<string, string[]>;
+}
+
+function fields(l: SweepLine): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  if (l.point.arch !== undefined) out.push(['arch', l.point.arch]);
+  out.push(...Object.entries(l.point.params ?? {}));
+  if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
+  for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
+  return out;
+}
+
+export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
+  const by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
+  for (const l of lines) {
+    const spec = (l as { spec?: string }).spec ?? '';
+    const s = by.get(spec) ?? { points: 0, values: new Map() };
+    by.set(spec, s);
+    s.points++;
+    for (const [k, v] of fields(l)) {
+      const set = s.values.get(k) ?? new Set<string>();
+      s.values.set(k, set);
+      set.add(typeof v === 'string' ? v : JSON.stringify(v));
+    }
+  }
+  return [...by].map(([spec, s]) => ({
+    spec, points: s.points,
+    values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => (Number(a) - Number(b)) || a.localeCompare(b))])),
+  }));
+}
+
+/** Fields whose value sets differ between specs (a field one spec lacks differs too). */
+export function specDifferences(specs: readonly SpecSummary[]): string[] {
+  const keys = [...new Set(specs.flatMap((s) => Object.keys(s.values)))];
+  return keys.filter((k) => new Set(specs.map((s) => JSON.stringify(s.values[k] ?? null))).size > 1);
+}
