@@ -7,7 +7,7 @@
  *                         says so): ajv (only for a schema without a precompiled validator),
  *                         protobufjs (ONNX import), piscina and its worker thread (sweeps)
  *   dist/vendor/          the vega, vega-lite and vega-embed browser builds that reports inline
- * The JSON Schemas of src/config/schema-catalog.ts are turned into standalone ajv validation code
+ * The JSON Schemas of src/schema-catalog/schema-catalog.ts are turned into standalone ajv validation code
  * here, so the compiled CLI never compiles a schema when it starts.
  */
 import { build, type Plugin } from 'esbuild';
@@ -15,9 +15,10 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { copyFileSync, renameSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { schemaCatalog } from '../src/config/schema-catalog.ts';
+import { schemaCatalog } from '../src/schema-catalog/schema-catalog.ts';
 import { newAjv } from '../src/config/ajv.ts';
 import { schemaKey } from '../src/config/schema-key.ts';
+import { EXPLORER_BUILD_OPTIONS, inlineSafe } from '../src/explore/bundle.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -121,7 +122,8 @@ async function main(): Promise<void> {
     minifyWhitespace: true,
     minifySyntax: true,
     // piscina loads it only if present, to lower worker priority; never needed.
-    external: ['@napi-rs/nice'],
+    // esbuild is a development dependency (src/explore/bundle.ts imports it only from the sources).
+    external: ['@napi-rs/nice', 'esbuild'],
   };
   const main = await build({
     ...common,
@@ -155,6 +157,9 @@ async function main(): Promise<void> {
     copyFileSync(join(pkgDir, file), join(to, file));
     for (const lic of ['LICENSE', 'LICENSE.md', 'LICENSE.txt']) if (existsSync(join(pkgDir, lic))) copyFileSync(join(pkgDir, lic), join(to, lic));
   }
+  // The explorer's in-page script: the compiled package has no esbuild to build it at run time.
+  const explorer = await build({ ...EXPLORER_BUILD_OPTIONS, entryPoints: [join(ROOT, 'src/explore/app.ts')], write: false });
+  writeFileSync(join(DIST, 'vendor', 'explorer.js'), inlineSafe(explorer.outputFiles[0]!.text));
   if (!process.env["KEEP_GEN"]) rmSync(GEN, { recursive: true, force: true });
   if (process.env['ACCELSCOPE_BUILD_META']) writeFileSync(process.env['ACCELSCOPE_BUILD_META'], JSON.stringify(main.metafile));
   console.log(`built dist/accelscope.mjs (accelscope ${pkg.version})`);

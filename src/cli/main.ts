@@ -51,12 +51,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return code;
   } catch (e) {
     if (isAccelscopeError(e)) {
-      io.err(e.toLine() + '\n');
+      io.err(e.toLine(flagOf) + '\n');
       return e.code === 'check-failed' ? 1 : 2;
     }
     io.err(`internal error (a bug in accelscope): ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+/** A run parameter as the CLI spells it: ignoreCapacity → --ignore-capacity. */
+export function flagOf(param: string): string {
+  return `--${param.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** A flag that takes one value but was given twice would reach the command as an array. */

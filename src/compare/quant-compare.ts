@@ -7,12 +7,13 @@
  * emulates (e.g. FP4 dequantized to FP8/FP16 on a GPU without FP4 tensor cores) carries the
  * dtype it actually ran at, with the emulation cost modeled by the hardware model.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { Phase } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
-import { run, type RunResult } from '../engine/run.ts';
+import { evaluateGraph } from '../engine/evaluate.ts';
+import { type RunResult } from '../engine/run.ts';
 import { footprint } from '../workload/footprint.ts';
 import { isAccelscopeError } from '../util/errors.ts';
 import type { Bound } from '../hw/model.ts';
@@ -89,7 +90,12 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
         supported: true, sqnrDb: err.sqnrDb, relError: err.relError,
       };
       try {
-        const r = run(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}) });
+        const ev = evaluateGraph(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}) });
+        if (!ev.feasible) {
+          rows.push({ ...base, supported: false, reason: ev.reason });
+          continue;
+        }
+        const r = ev.run;
         const weightGemm = r.ops.find((o) => o.kind === 'gemm' && o.layer === 0);
         const ranAt = weightGemm?.dtype;
         rows.push({

@@ -7,7 +7,8 @@
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../util/json-file.ts';
 import { AccelscopeError } from '../util/errors.ts';
-import type { ArchConfig } from './arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
+import { checkCalibrationNames } from '../arch/calibration.ts';
 import { deepMerge, isObject, setPointer } from './merge.ts';
 import { validateOrThrow } from './ajv.ts';
 import { getModel } from '../hw/registry.ts';
@@ -40,12 +41,24 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
   return entries.filter(([k]) => k.startsWith('/')).reduce((d, [k, v]) => setPointer(d, k, v), merged);
 }
 
-/** Validates an in-memory arch document (e.g. a sweep point) with its kind's schema. */
+/** Validates an in-memory arch document with its kind's schema only (calibration names, ranges, required fields). */
+export function validateArchSchema(doc: unknown, file?: string): ArchConfig {
+  if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
+  const kind = doc['kind'];
+  if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
+  const model = getModel(kind, { file, pointer: '/kind' });
+  checkCalibrationNames(doc, model.calibration, kind, file);
+  validateOrThrow(model.schema, doc, file);
+  return doc as ArchConfig;
+}
+
+/** Validates an in-memory arch document (e.g. a sweep point) with its kind's schema, then the model's resource checks. */
 export function validateArch(doc: unknown, file?: string): ArchConfig {
   if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
   const kind = doc['kind'];
   if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
   const model = getModel(kind, { file, pointer: '/kind' });
+  checkCalibrationNames(doc, model.calibration, kind, file);
   validateOrThrow(model.schema, doc, file);
   assertCalibrationPositive(doc as ArchConfig, file);
   assertMagnitudes(doc, file);

@@ -38,13 +38,4 @@ export function setPointer(doc: unknown, pointer: string, value: unknown): unkno
   return set(doc, 0);
 }
 
-export function getPointer(doc: unknown, pointer: string): unknown {
-  if (pointer === '') return doc;
-  let cur: unknown = doc;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
+export { getPointer } from '../util/json-pointer.ts';

@@ -12,14 +12,32 @@
  * from its node to the arch's `process.nodeNm` (scaling.ts) when it is a logic/SRAM energy.
  * An unknown key or level is a bug in the calling model and throws.
  */
-import type { ArchConfig } from '../config/arch.ts';
-import type { EnergyBreakdownPj } from '../hw/model.ts';
 import {
   COMPUTE_PJ, DRAM_ACTIVATE_PJ_PER_ROW_BYTE, DRAM_PJ_PER_BYTE, MEMORY_PJ_PER_BYTE, OFFCHIP_LEVELS,
   SRAM_SIZE_POINTS, SRAM_SIZE_SOURCE, memoryLevels, type EnergyEntry,
 } from './tables.ts';
 import { nodeEnergyScale } from './scaling.ts';
 import { AccelscopeError } from '../util/errors.ts';
+
+/** Joules of one op (or a whole run) by where they were spent, picojoules. */
+export interface EnergyBreakdownPj {
+  compute: number;
+  onChip: number;
+  offChip: number;
+  static: number;
+}
+
+/**
+ * The part of an arch config energy accounting reads (structural, so energy/ depends on no
+ * config or hardware file: any ArchConfig is one).
+ */
+export interface EnergyArch {
+  name: string;
+  memory: { type: string };
+  process?: { nodeNm: number };
+  power?: { idleW?: number };
+  energy?: Record<string, EnergyOverride>;
+}
 
 export interface EnergyWork {
   /** Operations by table key, e.g. {key: 'mac:fp16', count}. */
@@ -104,11 +122,11 @@ function record(use: EnergySourceUse): void {
 }
 
 // ---- resolution ----------------------------------------------------------------------------
-function overrideOf(arch: ArchConfig, name: string): EnergyOverride | undefined {
+function overrideOf(arch: EnergyArch, name: string): EnergyOverride | undefined {
   return (arch.energy as Record<string, EnergyOverride> | undefined)?.[name];
 }
 
-function apply(key: string, base: EnergyEntry, arch: ArchConfig, ov?: EnergyOverride): EnergySourceUse {
+function apply(key: string, base: EnergyEntry, arch: EnergyArch, ov?: EnergyOverride): EnergySourceUse {
   const archNode = arch.process?.nodeNm;
   if (ov) {
     if (ov.valuePjPerBit !== undefined && base.unit === 'pJ/op') {
@@ -133,7 +151,7 @@ function known(prefix: string, keys: string[]): string {
 }
 
 /** The compute entry for `key` on `arch` (override, node scaling applied). Unknown key: throws. */
-export function computeEnergy(key: string, arch: ArchConfig): EnergySourceUse {
+export function computeEnergy(key: string, arch: EnergyArch): EnergySourceUse {
   const base = COMPUTE_PJ[key];
   if (!base) {
     const op = key.split(':')[0] ?? key;
@@ -143,7 +161,7 @@ export function computeEnergy(key: string, arch: ArchConfig): EnergySourceUse {
 }
 
 /** The DRAM technology a level names ('dram' → the arch's memory.type). */
-function dramTech(arch: ArchConfig): string {
+function dramTech(arch: EnergyArch): string {
   const t = arch.memory.type;
   if (!DRAM_PJ_PER_BYTE[t]) {
     throw new Error(`energy: no DRAM energy for memory type '${t}' of ${arch.name} (known: ${Object.keys(DRAM_PJ_PER_BYTE).join(', ')})`);
@@ -164,7 +182,7 @@ export function sramPjPerByte(sizeBytes: number): number {
 }
 
 /** The memory entry for one traffic item on `arch`. Unknown level: throws. */
-export function memoryEnergy(level: string, arch: ArchConfig, opts: { sramBytes?: number } = {}): EnergySourceUse {
+export function memoryEnergy(level: string, arch: EnergyArch, opts: { sramBytes?: number } = {}): EnergySourceUse {
   if (opts.sramBytes !== undefined && level !== 'sram') {
     throw new Error(`energy: sramBytes is only meaningful for level 'sram' (got level '${level}')`);
   }
@@ -191,7 +209,7 @@ export function memoryEnergy(level: string, arch: ArchConfig, opts: { sramBytes?
 }
 
 /** Joules of one op's work, split compute / on-chip / off-chip / static. */
-export function energyOf(work: EnergyWork, arch: ArchConfig): EnergyBreakdownPj {
+export function energyOf(work: EnergyWork, arch: EnergyArch): EnergyBreakdownPj {
   let compute = 0;
   for (const { key, count } of work.compute) {
     const e = computeEnergy(key, arch);
@@ -217,7 +235,7 @@ export function energyOf(work: EnergyWork, arch: ArchConfig): EnergyBreakdownPj 
 }
 
 /** Static/idle energy: the arch's power.idleW over `seconds`, in pJ. */
-export function staticEnergyPj(arch: ArchConfig, seconds: number): number {
+export function staticEnergyPj(arch: EnergyArch, seconds: number): number {
   return (arch.power?.idleW ?? 0) * seconds * 1e12;
 }
 

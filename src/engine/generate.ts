@@ -13,7 +13,7 @@
  * stated bound is the largest deviation seen at an accepted interval's check points.
  * Sums over the integer contexts of a linear piece are taken in closed form.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { AttentionOp, Op } from '../workload/graph.ts';
@@ -71,12 +71,12 @@ const energyOfRecord = (r: { energyPj: { compute: number; onChip: number; offChi
 
 export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, req: GenerateRequest, options: RunOptions = {}): GenerateResult {
   const { batch, prompt: P, output: O } = req;
-  if (!Number.isInteger(O) || O < 1) throw new AccelscopeError('bad-flag', `--output must be a positive integer (got ${O})`);
-  if (!Number.isInteger(P) || P < 1) throw new AccelscopeError('bad-flag', `--prompt must be a positive integer (got ${P})`);
+  if (!Number.isInteger(O) || O < 1) throw AccelscopeError.withParams('bad-flag', (n) => `${n('output')} must be a positive integer (got ${O})`);
+  if (!Number.isInteger(P) || P < 1) throw AccelscopeError.withParams('bad-flag', (n) => `${n('prompt')} must be a positive integer (got ${P})`);
   const warnings: string[] = [];
   if (spec.maxPositions > 0 && P + O > spec.maxPositions) {
     const msg = `prompt + output = ${P + O} tokens exceeds the model's max_position_embeddings (${spec.maxPositions})`;
-    if (req.strict) throw new AccelscopeError('bad-flag', `${msg} (--strict)`);
+    if (req.strict) throw AccelscopeError.withParams('bad-flag', (n) => `${msg} (${n('strict')})`);
     warnings.push(msg);
   }
 
@@ -97,7 +97,7 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     const firstBad = Math.floor((capacityBytes - fixed) / perToken) + 1 - P; // smallest i with fixed + (P+i)·perToken > capacity
     const where = firstBad <= 0 ? 'already at the prefill' : `at decode step ${firstBad} of ${O} (context ${P + firstBad - 1})`;
     const msg = `KV cache outgrows device memory ${where}: the request peaks at ${formatBytes(peakMemoryBytes)} but ${arch.name} has ${formatBytes(capacityBytes)}`;
-    if (!options.ignoreCapacity) throw new AccelscopeError('does-not-fit', `${msg} (--ignore-capacity reports the timing anyway)`, { file: options.archFile, pointer: options.archFile ? '/memory/capacityBytes' : undefined });
+    if (!options.ignoreCapacity) throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, { file: options.archFile, pointer: options.archFile ? '/memory/capacityBytes' : undefined });
     warnings.push(msg);
   }
 

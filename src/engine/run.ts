@@ -5,11 +5,12 @@
  * overlaps work inside an op reports it in that op's breakdown). The roofline of every op is
  * computed beside the hardware model's result.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
 import type { Op, OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';
-import type { Bound, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import type { Bound, CalibrationUse, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import { resolveCalibration } from '../arch/calibration.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
 import { opShapeKey, opTraffic } from '../workload/ops.ts';
 import { opShapeLabel } from '../workload/shape-label.ts';
@@ -18,7 +19,7 @@ import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
 import { collectEnergySources, sortedSources, type EnergySourceUse } from '../energy/account.ts';
 import { assertOpResult, assertTotals } from './sanity.ts';
-import { assertGroupsFit } from '../quant/group-fit.ts';
+import { assertGroupsFit } from './group-fit.ts';
 
 export interface OpRecord {
   id: string;
@@ -93,7 +94,8 @@ export interface RunResult {
   memory: Footprint & { capacityBytes: number; fits: boolean };
   classes: ClassRecord[];
   ops: OpRecord[];
-  calibration: { name: string; value: number; source: string; description?: string }[];
+  /** Every calibration factor the model used, resolved (config value or declared default). */
+  calibration: CalibrationUse[];
   /** Every energy-table entry the model used, with its source and whether the arch overrode it. */
   energySources: EnergySourceUse[];
   warnings: string[];
@@ -165,7 +167,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const fits = mem.totalBytes <= capacityBytes;
   if (!fits) {
     const msg = `workload does not fit in device memory: needs ${formatBytes(mem.totalBytes)} (weights ${formatBytes(mem.weightsBytes)} + KV cache ${formatBytes(mem.kvCacheBytes)} + activations ${formatBytes(mem.activationBytes)}) but ${arch.name} has ${formatBytes(capacityBytes)}, ${formatBytes(mem.totalBytes - capacityBytes)} over`;
-    if (!ignoreCapacity) throw new AccelscopeError('does-not-fit', `${msg} (--ignore-capacity reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
+    if (!ignoreCapacity) throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
     warnings.push(msg);
   }
 
@@ -243,7 +245,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,
-    calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+    calibration: resolveCalibration(arch, model.calibration),
     energySources: sortedSources(energySources),
     warnings,
   };

@@ -2,21 +2,19 @@
  * The contract every hardware model meets. A model is pure: (op, arch, quant, options) → OpResult,
  * deterministic, JSON in and out, so results are identical in 1 or N workers.
  */
-import type { ArchConfig } from '../config/arch.ts';
+import type { ArchConfig } from '../arch/base.ts';
+import type { CalibrationDeclaration } from '../arch/calibration.ts';
 import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
 import type { DatapathSpec } from '../numeric/spec.ts';
+import type { Datapath } from '../numeric/datapath.ts';
 
 /** 'interconnect': a communication op limited by link bandwidth between devices (src/collective/). */
 export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'interconnect';
 
-export interface EnergyBreakdownPj {
-  compute: number;
-  onChip: number;
-  offChip: number;
-  static: number;
-}
+export type { EnergyBreakdownPj } from '../energy/account.ts';
+import type { EnergyBreakdownPj } from '../energy/account.ts';
 
 /** Peak rates of a design: what the roofline is drawn from. memory[0] is the main memory. */
 export interface Ceilings {
@@ -53,11 +51,18 @@ export interface SimOptions {
   [key: string]: unknown;
 }
 
+/**
+ * A calibration factor as a run used it: `origin` says whether the arch config set it or the
+ * kind's declared default applied (src/arch/calibration.ts); `source` is the config's source
+ * text or the declaration's. (unit/origin are optional only so older run files still load.)
+ */
 export interface CalibrationUse {
   name: string;
   value: number;
   source: string;
   description?: string;
+  unit?: string;
+  origin?: 'config' | 'default';
 }
 
 /** A model's step-level schedule: wall seconds and its own terms (e.g. busy time per resource). */
@@ -71,8 +76,12 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   description: string;
   /** JSON Schema (draft 2020-12) of this kind's arch config. */
   schema: object;
+  /** The calibration factors the model reads (name, unit, range, default, meaning, source); the schema accepts only these. */
+  calibration: CalibrationDeclaration;
   ceilings(c: C): Ceilings;
   simulate(op: Op, c: C, q: QuantScheme, options?: SimOptions): OpResult;
+  /** Whether the model splits work over SimOptions.threads for this config (CPU models); absent: never. */
+  usesThreads?(c: C): boolean;
   /** Clock used to turn seconds into cycles where the model reports both. */
   clockHz(c: C): number;
   /** Extra memo-key text for ops whose result depends on more than their shape (e.g. per-op-name sparsity). */
@@ -85,6 +94,10 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
    * sum of op times beside it (totals.sequentialSeconds). Absent or undefined: the sum.
    */
   schedule?(graph: OpGraph, c: C, q: QuantScheme, sequentialSeconds: number): StepSchedule | undefined;
+  /** A quant scheme (name, or a quant file relative to the repository root) the kind's shipped presets run natively; the meta tests run every preset with it. Absent: w16a16. */
+  presetScheme?: string;
+  /** The numeric datapaths the kind claims for a scheme, or its default set (`accelscope check`; src/hw/datapaths.ts). */
+  datapaths(q?: QuantScheme): Datapath[];
   /** The numeric datapaths this config claims for a scheme (its own default schemes when none); `check --arch` runs them. */
   claimedDatapaths?(c: C, q?: QuantScheme): DatapathSpec[];
 }

@@ -65,8 +65,8 @@ export function calibrationHtml(runs: RunInput[]): string {
   for (const r of runs) for (const c of r.calibration) seen.set(`${c.name}=${c.value}`, c);
   if (seen.size === 0) return '<p class="note" id="calibration">Calibration factors: none — the models used no calibration factor.</p>';
   return `<p class="note">Calibration factors the models used:</p>` + table(
-    ['factor', 'value', 'source', 'description'],
-    [...seen.values()].map((c) => [c.name, num(formatNumber(c.value, 4)), c.source, c.description ?? '']),
+    ['factor', 'value', 'unit', 'from', 'source', 'description'],
+    [...seen.values()].map((c) => [c.name, num(formatNumber(c.value, 4)), c.unit ?? '', c.origin ?? '', c.source, c.description ?? '']),
     'calibration',
   );
 }

@@ -12,8 +12,7 @@ import { buildGraph } from '../workload/builders/decoder.ts';
 import type { OpGraph } from '../workload/graph.ts';
 import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
-import { run } from '../engine/run.ts';
-import { simulateGenerate } from '../engine/generate.ts';
+import { evaluateGraph, evaluateRequest, type Infeasible } from '../engine/evaluate.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec, CustomObjective } from './spec.ts';
 import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
@@ -87,7 +86,9 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       fits = r.fits;
     } else if (point.workload.phase === 'generate') {
       const w = point.workload;
-      const r = simulateGenerate(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
+      const ev = evaluateRequest(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
+      if (!ev.feasible) return infeasible(base, ev);
+      const r = ev.result;
       const g = r.generate;
       Object.assign(objectives, {
         latencySeconds: g.e2eSeconds, tokensPerSecond: g.outputTokensPerSecond, energyPerTokenJ: g.energyPerOutputTokenJ,
@@ -96,7 +97,9 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       });
       fits = g.fits;
     } else {
-      const r = run(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true });
+      const ev = evaluateGraph(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true });
+      if (!ev.feasible) return infeasible(base, ev);
+      const r = ev.run;
       Object.assign(objectives, {
         latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
         memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, rooflineSeconds: r.totals.rooflineSeconds,
@@ -115,4 +118,8 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     if (isAccelscopeError(e)) return { ...base, ok: false, reason: e.pointer !== undefined ? `${e.pointer}: ${e.message}` : e.message };
     throw e;
   }
+}
+
+function infeasible(base: Pick<ResultLine, 'id' | 'index' | 'spec' | 'point'>, e: Infeasible): ResultLine {
+  return { ...base, ok: false, reason: e.pointer !== undefined ? `${e.pointer}: ${e.reason}` : e.reason };
 }

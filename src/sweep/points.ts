@@ -5,26 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, dirname, relative } from 'node:path';
-import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
+import type { ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { archLabel, canonicalJson } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
-export interface ConcreteWorkload {
-  model: string;
-  phase: 'prefill' | 'decode' | 'generate' | 'serve';
-  batch: number;
-  seq?: number;
-  context?: number;
-  prompt?: number;
-  output?: number;
-  /** serve points (sweep/serve-point.ts): batch is --max-running. */
-  requests?: string;
-  rate?: number;
-  scheduler?: 'static' | 'continuous';
-  maxBatchedTokens?: number;
-  chunkedPrefill?: boolean;
-  slo?: string;
-}
+export type { ConcreteWorkload } from './concrete-workload.ts';
+import type { ConcreteWorkload } from './concrete-workload.ts';
 
 export interface Point {
   /** The base arch (its file name without .json), only in a sweep over several archs. */
@@ -34,41 +20,8 @@ export interface Point {
   workload: ConcreteWorkload;
 }
 
-/**
- * The most values one parameter may take (checked at spec load, before any value is made):
- * a `range` of 10^12 steps or a `logRange` of num 10^9 must be an error, not a fatal
- * out-of-memory (docs/sweeps.md).
- */
-export const MAX_PARAMETER_VALUES = 100_000;
-
-/** How many values a parameter takes, counted without making them. */
-export function parameterValueCount(p: ParameterSpec): number {
-  if (p.values) return p.values.length;
-  if (p.range) {
-    const { start, stop, step } = p.range;
-    return Math.floor((stop - start) / step + 1e-9) + 1;
-  }
-  return p.logRange!.num;
-}
-
-export function parameterValues(p: ParameterSpec): (number | string | boolean)[] {
-  if (p.values) return p.values;
-  const count = parameterValueCount(p);
-  if (!(count <= MAX_PARAMETER_VALUES)) throw new Error(`parameter ${p.pointer} has ${count} values (the spec loader bounds it at ${MAX_PARAMETER_VALUES})`);
-  if (p.range) {
-    const out: number[] = [];
-    const { start, step } = p.range;
-    for (let i = 0; i < count; i++) out.push(Number((start + i * step).toPrecision(12)));
-    return out;
-  }
-  const { start, stop, num, integer } = p.logRange!;
-  const out: number[] = [];
-  for (let i = 0; i < num; i++) {
-    const v = num === 1 ? start : start * Math.pow(stop / start, i / (num - 1));
-    out.push(integer ? Math.round(v) : Number(v.toPrecision(12)));
-  }
-  return integer ? [...new Set(out)] : out;
-}
+import { MAX_PARAMETER_VALUES, parameterValueCount, parameterValues } from './parameter-values.ts';
+export { MAX_PARAMETER_VALUES, parameterValueCount, parameterValues };
 
 /**
  * The name each model file goes by in points: its base name without `.json`, unless two

@@ -14,7 +14,7 @@ import { parseRequestSpec } from '../serve/requests.ts';
 import { parseSlo } from '../serve/slo.ts';
 import { runServe } from '../serve/run-serve.ts';
 import type { SchedulerConfig } from '../serve/scheduler.ts';
-import type { ConcreteWorkload } from './points.ts';
+import type { ConcreteWorkload } from './concrete-workload.ts';
 import type { WorkloadSpec } from './spec.ts';
 
 export function serveWorkloads(w: WorkloadSpec, model: string, batch: number): ConcreteWorkload[] {

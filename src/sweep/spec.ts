@@ -9,12 +9,14 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
-import { loadQuant, resolveArchDocument } from '../config/load.ts';
+import { loadQuant, resolveArchDocument, validateArchSchema } from '../config/load.ts';
+import { setPointer } from '../config/merge.ts';
+import { parameterValues } from './parameter-values.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { OBJECTIVE_NAMES, isBuiltinObjective } from './objectives.ts';
-import { MAX_PARAMETER_VALUES, parameterValueCount } from './points.ts';
+import { MAX_PARAMETER_VALUES, parameterValueCount } from './parameter-values.ts';
 import { loadSystem } from '../system/load.ts';
-import { checkPlanParameters } from './system-point.ts';
+import { checkPlanParameters, isPlanPointer } from './system-point.ts';
 
 /** The most points a random sample or a Pareto budget may ask for (they are held in memory). */
 export const MAX_SAMPLES = 1_000_000;
@@ -241,6 +243,21 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
   const archDocuments = spec.archs ? Object.fromEntries(spec.archs.map((f, i) => [labels[i]!, i === 0 ? archDocument : resolveArchDocument(f)])) : undefined;
+  spec.parameters.forEach((p, i) => {
+    if (isPlanPointer(p.pointer)) return; // /plan/… parameters are checked by checkPlanParameters
+    // With several archs, a pointer must exist in at least one of them (the others' points are infeasible).
+    const docs = archDocuments ? Object.values(archDocuments) : [archDocument];
+    let first: unknown;
+    for (const d of docs) {
+      try {
+        checkParameterPointer(d, p, file, i);
+        return;
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    throw first;
+  });
   const models: Record<string, unknown> = {};
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
   const systemDocument = system?.config;
@@ -287,4 +304,27 @@ export function canonicalJson(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
+}
+
+/**
+ * A parameter whose pointer names nothing the arch's schema allows (a misspelt field), or whose
+ * every value fails the schema on its own, would make every point infeasible: it is a spec error,
+ * raised before the first point. (A value valid alone may still be infeasible in combination: that
+ * stays a per-point result.)
+ */
+function checkParameterPointer(archDocument: unknown, p: ParameterSpec, file: string, i: number): void {
+  let first: AccelscopeError | undefined;
+  for (const v of parameterValues(p)) {
+    try {
+      validateArchSchema(setPointer(archDocument, p.pointer, v));
+      return;
+    } catch (e) {
+      if (!isAccelscopeError(e)) throw e;
+      first ??= e;
+    }
+  }
+  if (!first) return;
+  const where = first.pointer !== undefined ? `${first.pointer || '/'}: ` : '';
+  const what = first.message.startsWith('unknown property') ? `the arch has no ${p.pointer}` : `no value of ${p.pointer} passes the arch schema`;
+  throw new AccelscopeError('schema', `${what} (${where}${first.message})`, { file, pointer: `/parameters/${i}/pointer` });
 }

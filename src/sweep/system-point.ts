@@ -14,7 +14,7 @@ import { simulateSystem } from '../parallel/run-system.ts';
 import { simulateSystemGenerate } from '../parallel/generate-system.ts';
 import { SINGLE_DEVICE_PLAN, type ParallelPlan } from '../parallel/plan.ts';
 import { AccelscopeError } from '../util/errors.ts';
-import type { ConcreteWorkload } from './points.ts';
+import type { ConcreteWorkload } from './concrete-workload.ts';
 
 export const PLAN_POINTER = /^\/plan\/(tp|pp|ep|dp|microBatches|sequenceParallel|overlap)$/;
 

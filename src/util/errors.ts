@@ -20,10 +20,21 @@ export type ErrorCode =
   | 'write-failed'
   | 'locked';
 
+/**
+ * Names a run parameter (batch, seq, context, prompt, output, threads, strict, ignoreCapacity) in a
+ * message. Library code (engine, workload builders, hardware models) writes messages with
+ * `withParams`, naming parameters, never CLI flags; the CLI renders the same message with its
+ * flags (`--batch`, `--ignore-capacity`).
+ */
+export type ParamNamer = (param: string) => string;
+export const plainParam: ParamNamer = (p) => p;
+
 export class AccelscopeError extends Error {
   readonly code: ErrorCode;
   readonly file?: string;
   readonly pointer?: string;
+  /** The message with its parameters named by the caller's namer (set by withParams). */
+  phrase?: (name: ParamNamer) => string;
   constructor(code: ErrorCode, message: string, where: { file?: string; pointer?: string } = {}) {
     super(message);
     this.name = 'AccelscopeError';
@@ -32,12 +43,19 @@ export class AccelscopeError extends Error {
     this.pointer = where.pointer;
   }
 
-  /** The one line the CLI prints. */
-  toLine(): string {
+  /** An error whose message names run parameters: `message` uses their plain names. */
+  static withParams(code: ErrorCode, phrase: (name: ParamNamer) => string, where: { file?: string; pointer?: string } = {}): AccelscopeError {
+    const e = new AccelscopeError(code, phrase(plainParam), where);
+    e.phrase = phrase;
+    return e;
+  }
+
+  /** The one line the CLI prints; `name` renders parameters (the CLI passes its flag names). */
+  toLine(name?: ParamNamer): string {
     const parts = ['error:'];
     if (this.file) parts.push(`${this.file}:`);
     if (this.pointer !== undefined) parts.push(`${this.pointer || '/'}:`);
-    parts.push(this.message);
+    parts.push(name && this.phrase ? this.phrase(name) : this.message);
     return parts.join(' ');
   }
 }
@@ -68,6 +86,7 @@ export function inArchFile<T>(file: string | undefined, f: () => T): T {
     if (!file || !isAccelscopeError(e) || e.file !== undefined || e.pointer === undefined) throw e;
     const where = { file, pointer: e.pointer };
     const named = e instanceof InfeasibleError ? new InfeasibleError(e.message, where) : new AccelscopeError(e.code, e.message, where);
+    if (e.phrase) named.phrase = e.phrase;
     named.stack = e.stack;
     throw named;
   }

@@ -1,7 +1,7 @@
 /**
  * The package is publishable: `npm pack` gives a tarball that installs into an empty project from
  * the local file with no network (it has no runtime dependencies: everything is bundled), and
- * whose bin runs `simulate` by short names and `list`. Slow (~a minute): npm installs for real.
+ * whose bin runs `simulate` by short names (one device and a shipped system), `list` and `explore`. Slow (~a minute): npm installs for real.
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -48,5 +48,13 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/^ {2}h100-sxm +gpu-tensor-core: NVIDIA H100 SXM5 80GB/m);
     expect(list.stdout).toMatch(/^ {2}llama-2-7b +llama: 32 layers/m);
+    // Shipped systems resolve from the package, not the working directory.
+    const sys = run(['simulate', '--system', 'dgx-h100', '--tp', '8', '--model', 'llama-3-70b', '--phase', 'decode', '--batch', '8', '--context', '1024']);
+    expect(sys.status, sys.stderr).toBe(0);
+    expect(sys.stdout).toMatch(/TP 8/);
+    // The explorer's in-page script comes prebuilt (the installed package has no esbuild).
+    const ex = run(['explore', '-o', 'explore.html']);
+    expect(ex.status, ex.stderr).toBe(0);
+    expect(readFileSync(join(project, 'explore.html'), 'utf8')).toMatch(/<script>/);
   });
 });

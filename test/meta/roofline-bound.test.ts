@@ -7,20 +7,30 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadArch, loadModel, loadQuant } from '../../src/config/load.ts';
+import { loadArch, loadModel, loadQuant, resolveArchDocument } from '../../src/config/load.ts';
 import { buildGraph } from '../../src/workload/builders/decoder.ts';
 import { run } from '../../src/engine/run.ts';
 import { ROOT, modelPath } from '../helpers.ts';
-import { HARDWARE_MODELS } from '../../src/hw/registry.ts';
+import { HARDWARE_MODELS, hardwareKinds } from '../../src/hw/registry.ts';
 
 const spec = loadModel(modelPath('llama-2-7b'));
-const families: [string, string][] = [['gpu', 'w16a16'], ['pim', 'w16a16'], ['lut', 'w2a16-g128'], ['fpga', join(ROOT, 'workloads/quant/flightllm-w4a8.json')]];
+/** Every shipped preset of every registered kind, with the scheme its kind's presets run (HardwareModel.presetScheme). */
+const presets = readdirSync(join(ROOT, 'arch-configs'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f) => {
+    const kind = (resolveArchDocument(join(ROOT, 'arch-configs', f)) as { kind?: string }).kind;
+    return kind && kind in HARDWARE_MODELS ? [{ f, kind, scheme: HARDWARE_MODELS[kind as keyof typeof HARDWARE_MODELS].presetScheme ?? 'w16a16' }] : [];
+  });
 
 describe('no op beats its roofline', () => {
-  for (const [fam, scheme] of families) {
-    for (const f of readdirSync(join(ROOT, 'arch-configs', fam)).filter((x) => x.endsWith('.json'))) {
-      it(`${fam}/${f}: decode and prefill`, () => {
-        const arch = loadArch(join(ROOT, 'arch-configs', fam, f));
+  it('every registered kind has a shipped preset here', () => expect(new Set(presets.map((p) => p.kind))).toEqual(new Set(hardwareKinds())));
+  for (const { f, kind, scheme: s } of presets) {
+    const scheme = s.endsWith('.json') ? join(ROOT, s) : s;
+    const fam = kind === 'gpu-tensor-core' ? 'gpu' : kind;
+    {
+      it(`${f}: decode and prefill`, () => {
+        const arch = loadArch(join(ROOT, 'arch-configs', f));
         for (const opts of [{ phase: 'decode' as const, batch: 1, context: 512 }, { phase: 'prefill' as const, batch: 1, seq: 256 }]) {
           const g = buildGraph(spec, opts);
           const r = run(g, arch, loadQuant(scheme), { ignoreCapacity: true });

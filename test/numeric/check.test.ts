@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/numeric/check.ts';
-import { datapathsFor, datapathKinds, DATAPATHS } from '../../src/numeric/registry.ts';
+import { datapathsFor, datapathKinds, DATAPATHS } from '../../src/hw/datapaths.ts';
+import { hardwareKinds } from '../../src/hw/registry.ts';
 import { dsp48e2Int8x2 } from '../../src/numeric/datapaths/dsp48.ts';
 import { mmaFloat } from '../../src/numeric/datapaths/tensor-core.ts';
 import { makeCase } from '../../src/numeric/cases.ts';
@@ -92,6 +93,7 @@ describe('integer table lookup and bit-serial datapaths are exact per scale grou
 describe('registry', () => {
   it('maps each kind to its datapaths and a scheme to those that run it', () => {
     expect(datapathKinds().sort()).toEqual(['fpga-dsp-chain', 'gpu-tensor-core', 'lut-tensor-core', 'pim-dram']);
+    expect(datapathKinds()).toEqual(hardwareKinds()); // derived from the hardware registry
     expect(datapathsFor('gpu-tensor-core', parseQuantScheme('w8a8')).map((d) => d.name)).toEqual(['tc-imma-int8-int8']);
     expect(datapathsFor('fpga-dsp-chain', parseQuantScheme('w4a16-g128'))).toEqual([]);
     expect(datapathsFor('lut-tensor-core', parseQuantScheme('w1.58a8')).map((d) => d.name)).toEqual(['lut-w-ternary-a-int8', 'bit-serial-w-ternary-a-int8']);

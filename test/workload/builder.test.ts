@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFor } from '../helpers.ts';
+import { buildFor, userError } from '../helpers.ts';
+import { flagOf } from '../../src/cli/main.ts';
 import { opFlops, opTraffic } from '../../src/workload/ops.ts';
 import type { GemmOp, OpGraph } from '../../src/workload/graph.ts';
 import { expectedActiveExperts } from '../../src/workload/builders/decoder.ts';
@@ -74,9 +75,11 @@ describe('decoder builder', () => {
     expect(f4.weightsBytes).toBeLessThan(f.weightsBytes / 3);
   });
 
-  it('rejects bad shapes with a flag error', () => {
-    expect(() => buildFor('llama-2-7b', { phase: 'decode', batch: 0, context: 1 })).toThrow(/--batch must be a positive integer/);
-    expect(() => buildFor('llama-2-7b', { phase: 'prefill', batch: 1 })).toThrow(/prefill needs --seq/);
-    expect(() => buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: -1 })).toThrow(/decode needs --context/);
+  it('rejects bad shapes with a parameter error (the CLI names its flags: test/cli/bad-input)', () => {
+    expect(() => buildFor('llama-2-7b', { phase: 'decode', batch: 0, context: 1 })).toThrow(/^batch must be a positive integer/);
+    expect(() => buildFor('llama-2-7b', { phase: 'prefill', batch: 1 })).toThrow(/^prefill needs seq,/);
+    expect(() => buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: -1 })).toThrow(/^decode needs context,/);
+    const e = userError(() => buildFor('llama-2-7b', { phase: 'prefill', batch: 1 }));
+    expect(e.toLine(flagOf)).toBe('error: prefill needs --seq, a positive integer (got undefined)');
   });
 });

@@ -10,7 +10,7 @@ import type { Io } from '../io.ts';
 import { loadArch, loadQuant, resolveArchDocument } from '../../config/load.ts';
 import { getModel, hardwareKinds } from '../../hw/registry.ts';
 import { isObject } from '../../config/merge.ts';
-import { datapathsFor } from '../../numeric/registry.ts';
+import { datapathsFor } from '../../hw/datapaths.ts';
 import { buildDatapath } from '../../numeric/spec.ts';
 import type { Datapath } from '../../numeric/datapath.ts';
 import type { QuantScheme } from '../../quant/types.ts';

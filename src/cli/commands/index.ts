@@ -15,6 +15,7 @@ import { checkCommand } from './check.ts';
 import { listCommand } from './list.ts';
 import { serveCommand } from './serve.ts';
 import { exploreCommand } from './explore.ts';
+import { configCommand } from './config.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -39,4 +40,5 @@ export const COMMANDS: CommandModule[] = [
   listCommand,
   serveCommand,
   exploreCommand,
+  configCommand,
 ];

@@ -15,7 +15,7 @@ import type { CollectiveCost } from '../../collective/types.ts';
 import { localKvHeads } from '../../parallel/shard.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';
-import { renderOpRows, simulateRows, type OpRow } from './op.ts';
+import { renderOpRows, simulateRows, type OpRow } from './op-rows.ts';
 
 export interface ShardedOpRow extends OpRow {
   tp: number;

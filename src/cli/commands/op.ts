@@ -6,18 +6,17 @@
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch } from '../../config/load.ts';
-import { getModel } from '../../hw/registry.ts';
+import { evaluateOp, orThrow } from '../../engine/evaluate.ts';
+import type { CalibrationUse } from '../../hw/model.ts';
+import { calibrationLine } from '../calibration-line.ts';
 import { getFormat } from '../../quant/formats.ts';
 import type { QuantScheme, TensorFormat } from '../../quant/types.ts';
 import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
-import { rooflinePoint } from '../../hw/roofline/roofline.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
-import type { ArchConfig } from '../../config/arch.ts';
+import { renderOpRows, simulateRows } from './op-rows.ts';
+export { renderOpRows, simulateRows, type OpRow } from './op-rows.ts';
 import { ownTable } from '../../util/own.ts';
-import { assertGroupsFit } from '../../quant/group-fit.ts';
-import { assertOpResult } from '../../engine/sanity.ts';
 import { COLLECTIVE_KINDS } from '../../collective/types.ts';
 import { collectiveHandler, isCollectiveKind, type CollectiveArgs } from './op-collective.ts';
 import { shardedOpHandler } from './op-sharded.ts';
@@ -47,26 +46,6 @@ export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {
   json: boolean;
 }
 
-export interface OpRow {
-  arch: string;
-  archFile: string;
-  kind: string;
-  op: string;
-  shape: Record<string, number | string | boolean>;
-  dtype?: string;
-  seconds: number;
-  cycles: number;
-  flops: number;
-  bytes: Record<string, number>;
-  bound: string;
-  utilization: number;
-  achievedFlopsPerSecond: number;
-  energyPj: { compute: number; onChip: number; offChip: number; static: number };
-  roofline: { seconds: number; bound: string; dtype: string };
-  breakdown?: Record<string, number>;
-  notes?: string[];
-  calibration: { name: string; value: number; source: string }[];
-}
 
 /** A positive-integer list flag: "1,16,4096" → [1, 16, 4096] (min 0: non-negative integers). */
 export function parseIntList(flag: string, v: string | number | undefined, need = 'op gemm', min = 1): number[] {
@@ -131,73 +110,10 @@ export function attentionOps(a: OpArgs): AttentionOp[] {
   }));
 }
 
-function shapeOf(op: Op): Record<string, number | string | boolean> {
-  if (op.kind === 'gemm') return { m: op.m, n: op.n, k: op.k, batch: op.batch };
-  if (op.kind === 'attention') return { phase: op.phase, batch: op.batch, heads: op.heads, kvHeads: op.kvHeads, headDim: op.headDim, qLen: op.qLen, kvLen: op.kvLen, causal: op.causal };
-  return {};
-}
 
-export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string): OpRow[] {
-  const arches: { file: string; arch: ArchConfig }[] = archFiles.map((file) => ({ file, arch: loadArch(file) }));
-  const rows: OpRow[] = [];
-  for (const { file, arch } of arches) {
-    const model = getModel(arch.kind, { file, pointer: '/kind' });
-    const ceil = model.ceilings(arch);
-    for (const op of ops) {
-      assertGroupsFit(op, q);
-      const r = inArchFile(file, () => model.simulate(op, arch, q, { l2State }));
-      assertOpResult(op, arch.kind, r);
-      const p = rooflinePoint(op, ceil, q);
-      rows.push({
-        arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),
-        ...(r.dtype ? { dtype: r.dtype } : {}),
-        seconds: r.seconds, cycles: r.cycles, flops: r.flops, bytes: r.bytes, bound: r.bound, utilization: r.utilization,
-        achievedFlopsPerSecond: r.seconds > 0 ? r.flops / r.seconds : 0,
-        energyPj: r.energyPj,
-        roofline: { seconds: p.seconds, bound: p.bound, dtype: p.dtype },
-        ...(r.breakdown ? { breakdown: r.breakdown } : {}),
-        ...(r.notes ? { notes: r.notes } : {}),
-        calibration: Object.entries(arch.calibration ?? {}).map(([name, c]) => ({ name, value: c.value, source: c.source })),
-      });
-    }
-  }
-  // Order: shapes vary fastest within an arch, arches slowest — already so.
-  return rows;
-}
 
-function fmtBreakdown(b: Record<string, number> | undefined): string {
-  if (!b) return '';
-  return Object.entries(b)
-    .filter(([, v]) => v !== 0)
-    .map(([k, v]) => (k.endsWith('S') ? `${k.slice(0, -1)} ${formatSeconds(v)}` : `${k} ${Number.isInteger(v) ? v : formatNumber(v)}`))
-    .join(', ');
-}
 
-export function renderOpRows(rows: OpRow[]): string {
-  const multiArch = new Set(rows.map((r) => r.archFile)).size > 1;
-  const shapeText = (r: OpRow) => r.op === 'gemm'
-    ? `${r.shape.m}x${r.shape.n}x${r.shape.k}${r.shape.batch !== 1 ? ` ×${r.shape.batch}` : ''}`
-    : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
-  const headers = [...(multiArch ? ['arch'] : []), r0(rows), 'dtype', 'time', 'cycles', 'TFLOP/s', 'DRAM', 'bound', 'util', 'roofline'];
-  const table = renderTable(headers, rows.map((r) => [
-    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, formatNumber(r.achievedFlopsPerSecond / 1e12),
-    formatBytes(r.bytes['dram'] ?? 0), r.bound, formatPercent(r.utilization), formatSeconds(r.roofline.seconds),
-  ]), multiArch ? [0, 1] : [0]);
-  let s = multiArch ? table : `${rows[0]?.arch ?? ''}\n${table}`;
-  s += '\nbreakdown\n';
-  for (const r of rows) s += `  ${multiArch ? `${r.arch} ` : ''}${shapeText(r)}: ${fmtBreakdown(r.breakdown)}${r.notes?.length ? ` — ${r.notes.join('; ')}` : ''}\n`;
-  const seen = new Set<string>();
-  const cal = rows.filter((r) => r.calibration.length && !seen.has(r.archFile) && seen.add(r.archFile));
-  if (cal.length) {
-    s += 'calibration\n';
-    for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${c.name} = ${c.value} (${c.source})\n`;
-  }
-  return s;
-}
 
-function r0(rows: OpRow[]): string {
-  return rows[0]?.op === 'attention' ? 'attention' : 'M x N x K';
-}
 
 export const opCommand = {
   command: 'op <kind>',

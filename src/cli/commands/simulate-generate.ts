@@ -1,18 +1,19 @@
 /** `simulate --phase generate`: flag checks and the text rendering of a whole request. */
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 import type { QuantScheme } from '../../quant/types.ts';
 import { loadModel } from '../../config/load.ts';
-import { simulateGenerate, type GenerateResult } from '../../engine/generate.ts';
+import type { GenerateResult } from '../../engine/generate.ts';
+import { evaluateRequest, orThrow } from '../../engine/evaluate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
-import type { OneDesignArgs as SimulateArgs } from './simulate.ts';
+import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);
   const spec = loadModel(a.model!);
-  return simulateGenerate(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
+  return orThrow(evaluateRequest(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
     ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-  });
+  })).result;
 }
 
 /** The flag checks of `--phase generate` (also used by `simulate --system`). */

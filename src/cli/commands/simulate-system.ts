@@ -6,7 +6,8 @@ import { simulateSystem, type SystemRunResult } from '../../parallel/run-system.
 import { simulateSystemGenerate, type SystemGenerateResult } from '../../parallel/generate-system.ts';
 import { phaseOf, workloadGraph } from '../workload-args.ts';
 import { planFromArgs } from '../system-args.ts';
-import { renderRun, type OneDesignArgs as SimulateArgs } from './simulate.ts';
+import { renderRun } from './render-run.ts';
+import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
 import { checkGenerateArgs, renderGenerate } from './simulate-generate.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { formatBytes, formatSeconds } from '../../util/units.ts';

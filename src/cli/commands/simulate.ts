@@ -2,37 +2,28 @@
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
-import { run, type RunResult } from '../../engine/run.ts';
-import { phaseOf, workloadFlags, workloadGraph, type WorkloadArgs } from '../workload-args.ts';
+import type { RunResult } from '../../engine/run.ts';
+import { evaluateGraph, orThrow } from '../../engine/evaluate.ts';
+import { phaseOf, workloadFlags, workloadGraph } from '../workload-args.ts';
+import type { OneDesignArgs, SimulateArgs } from './simulate-args.ts';
+import { renderRun } from './render-run.ts';
+export { renderRun } from './render-run.ts';
+export type { OneDesignArgs, SimulateArgs } from './simulate-args.ts';
 import { renderGenerate, simulateGenerateFromArgs } from './simulate-generate.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatCount, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
-import type { ArchConfig } from '../../config/arch.ts';
-import { envelopeWarnings } from '../../config/validation.ts';
+import { calibrationLine } from '../calibration-line.ts';
+import { getModel } from '../../hw/registry.ts';
+import type { ArchConfig } from '../../arch/base.ts';
+import { envelopeWarnings } from '../../arch/validation.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
-import { systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
+import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
 import { designComparison, renderDesignComparison } from './simulate-compare.ts';
-
-export interface SimulateArgs extends WorkloadArgs, SystemArgs {
-  /** Required unless --system names the device. Repeated (`--arch A --arch B`) compares designs: every combination is one column. */
-  arch: string | string[];
-  quant: string | string[];
-  json: boolean;
-  'ignore-capacity': boolean;
-  threads?: number;
-  prompt?: number;
-  output?: number;
-  strict: boolean;
-  html?: string;
-}
-
-/** The flags of one design (one --arch, one --quant): what the single-design paths take. */
-export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
 
 export const simulateCommand = {
   command: 'simulate',
@@ -77,9 +68,9 @@ export const simulateCommand = {
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     if (a.strict) throw new AccelscopeError('bad-flag', '--strict goes with --phase generate');
     const graph = workloadGraph(a);
-    const result = inArchFile(a.arch, () => run(graph, arch, quant, {
+    const result = inArchFile(a.arch, () => orThrow(evaluateGraph(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
-    }));
+    })).run);
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
     for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
@@ -105,9 +96,9 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], i
       } else {
         if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
         const graph = workloadGraph(one);
-        runs.push(inArchFile(archFile, () => run(graph, arch, quant, {
+        runs.push(inArchFile(archFile, () => orThrow(evaluateGraph(graph, arch, quant, {
           ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}),
-        })));
+        })).run));
       }
     }
   }
@@ -119,46 +110,8 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], i
   return 0;
 }
 
-/** Only the T-MAC-style CPU model splits work over threads (SimOptions.threads). */
+/** Whether the arch's model splits work over threads (SimOptions.threads): the model says. */
 function usesThreads(arch: ArchConfig): boolean {
-  return (arch as { lut?: { variant?: string } }).lut?.variant === 'cpu';
+  return getModel(arch.kind).usesThreads?.(arch) ?? false;
 }
 
-export function renderRun(r: RunResult): string {
-  const w = r.workload;
-  const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
-  const mtp = w.mtpParams ? ` + ${formatQuantity(w.mtpParams, 'params')} MTP, not simulated` : '';
-  let s = `${w.model} (${formatQuantity(w.params, 'params')}${mtp}) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
-  s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
-  const total = r.totals.seconds;
-  s += renderTable(
-    ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'util'],
-    r.classes.map((c) => [
-      c.cls, formatCount(c.ops), formatSeconds(c.seconds), formatPercent(c.seconds / total), formatSeconds(c.rooflineSeconds),
-      formatQuantity(c.flops, 'FLOP'), formatBytes(c.bytes), formatNumber(c.intensity), c.bound, formatPercent(c.utilization),
-    ]),
-  );
-  const t = r.totals;
-  const m = r.memory;
-  const pj = t.energyPj;
-  s += '\n';
-  s += `time per step     ${formatSeconds(t.seconds)}  (roofline ${formatSeconds(t.rooflineSeconds)})\n`;
-  if (t.sequentialSeconds !== undefined) s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(r.schedule ?? {}).map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : formatNumber(v)}`).join(', ')})\n`;
-  s += `tokens/s          ${formatQuantity(t.tokensPerSecond, 'tokens/s')}\n`;
-  s += `FLOPs, bytes      ${formatQuantity(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
-  s += `energy            ${formatQuantity(t.energyJ, 'J')} per step, ${formatQuantity(t.energyPerTokenJ, 'J')} per token, ${formatQuantity(t.averagePowerW, 'W')} average\n`;
-  s += `  breakdown       compute ${pct(pj.compute, t.energyJ)} · on-chip ${pct(pj.onChip, t.energyJ)} · off-chip ${pct(pj.offChip, t.energyJ)} · static ${pct(pj.static, t.energyJ)}\n`;
-  const es = r.energySources ?? [];
-  if (es.length) s += `  sources         ${es.length} table entries, ${es.filter((e) => !e.verified).length} of them placeholders (--json lists every source)${es.some((e) => e.overridden) ? `; overridden by the arch: ${es.filter((e) => e.overridden).map((e) => `${e.key} = ${e.valuePj} ${e.unit}`).join(', ')}` : ''}\n`;
-  s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${formatPercent(m.totalBytes / m.capacityBytes)})${m.fits ? '' : ' — DOES NOT FIT'}\n`;
-  s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
-  if (r.calibration.length) {
-    s += `calibration\n`;
-    for (const c of r.calibration) s += `  ${c.name} = ${c.value} (${c.source})\n`;
-  }
-  return s;
-}
-
-function pct(pj: number, totalJ: number): string {
-  return totalJ > 0 ? formatPercent((pj * 1e-12) / totalJ) : formatPercent(0);
-}

@@ -3,7 +3,7 @@
  * accelerator built on it (FlightLLM-style: cores of matrix processing engines made of cascaded
  * DSP chains, a special-function unit, on-chip buffers, HBM/DDR placement). Units in names.
  */
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 
 export type DspKind = 'DSP48E2' | 'DSP58';
 export type OnChipMemory = 'bram' | 'uram';
@@ -113,8 +113,3 @@ export interface FpgaSection {
 export interface FpgaArchConfig extends ArchConfig {
   fpga: FpgaSection;
 }
-
-/** Calibration key of the achievable fraction of HBM pseudo-channel bandwidth. */
-export const HBM_EFFICIENCY = 'hbmEfficiency';
-/** Calibration key of the achievable fraction of DDR bandwidth. */
-export const DDR_EFFICIENCY = 'ddrEfficiency';

@@ -7,7 +7,7 @@
  */
 import type { QuantScheme } from '../../quant/types.ts';
 import type { FpgaArchConfig } from './config.ts';
-import { macDtype } from './model.ts';
+import { macDtype } from './mac-dtype.ts';
 import { parseQuantScheme } from '../../quant/scheme.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
 import type { DatapathSpec } from '../../numeric/spec.ts';

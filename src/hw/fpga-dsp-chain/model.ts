@@ -15,61 +15,31 @@ import type { QuantScheme, ComputeDtype, TensorFormat } from '../../quant/types.
 import type { Op, AttentionOp } from '../../workload/graph.ts';
 import { attendedPairs, attentionScores, instances, MAX_VECTOR_FLOPS_PER_ELEMENT, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
-import { calibrationValue } from '../../config/arch.ts';
+import { calibrationOf } from '../../arch/calibration.ts';
+import { FPGA_CALIBRATION } from './calibration.ts';
+import { fpgaDatapaths } from './kind-datapaths.ts';
 import { InfeasibleError } from '../../util/errors.ts';
 import type { Bound, Ceilings, HardwareModel, OpResult } from '../model.ts';
-import { DDR_EFFICIENCY, HBM_EFFICIENCY, type FpgaArchConfig, type OffChipMemory } from './config.ts';
+import type { FpgaArchConfig, OffChipMemory } from './config.ts';
 import { fpgaArchSchema } from './schema.ts';
 import { matmulTiming, packingOf, type MatmulTiming } from './chain.ts';
 import { sparseWeights, sparsityRuleFor } from './sparsity.ts';
 import { checkMappingBuffers, validateFpga } from './resources.ts';
 import { claimedDatapathSpecs } from './datapath.ts';
+import { macDtype } from './mac-dtype.ts';
+export { macDtype, packingFits } from './mac-dtype.ts';
 
-const INT_BITS: Partial<Record<ComputeDtype, number>> = { int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
-
-/**
- * Whether products packed in one DSP stay exact along a cascade of chainLength: the low field must
- * hold L·max|a|·max|w| (WP486 guard band; the numeric DSP48E2 model checks the same arithmetic).
- */
-export function packingFits(c: FpgaArchConfig, aBits: number, wBits: number): boolean {
-  const mpe = c.fpga.accelerator.mpe;
-  if (mpe.packing === 'dot-product') return true;
-  return mpe.chainLength * 2 ** (aBits - 1) * 2 ** (wBits - 1) < 2 ** (mpe.packedLowFieldBits - 1);
-}
-
-/**
- * The MAC dtype the DSPs run two operand formats at, and its products per DSP (1 when packing
- * would overflow the cascade); an unsupported dtype is an InfeasibleError.
- */
-export function macDtype(a: TensorFormat, b: TensorFormat, c: FpgaArchConfig): { dtype: string; products: number; packingOverflow: boolean } {
-  const pp = c.fpga.accelerator.mpe.productsPerDsp;
-  const ba = INT_BITS[a.computeDtype];
-  const bb = INT_BITS[b.computeDtype];
-  let want: string;
-  if (ba !== undefined && bb !== undefined) want = Math.max(ba, bb) <= 4 && pp['int4'] !== undefined ? 'int4' : 'int8';
-  else want = a.computeDtype === b.computeDtype ? a.computeDtype : `${a.computeDtype}×${b.computeDtype}`;
-  let products = pp[want];
-  if (products === undefined) {
-    throw new InfeasibleError(
-      `the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')}`,
-      { pointer: '/fpga/accelerator/mpe/productsPerDsp' },
-    );
-  }
-  const packingOverflow = products > 1 && ba !== undefined && bb !== undefined && !packingFits(c, a.elementBits, b.elementBits);
-  if (packingOverflow) products = 1;
-  return { dtype: want, products, packingOverflow };
-}
 
 export function hbmBandwidthBps(c: FpgaArchConfig): number {
   const a = c.fpga.accelerator;
   const perChannel = c.memory.bandwidthBps / c.fpga.hbm.pseudoChannels;
-  return a.cores * a.hbmChannelsPerCore * perChannel * calibrationValue(c, HBM_EFFICIENCY, 1);
+  return a.cores * a.hbmChannelsPerCore * perChannel * calibrationOf(c, FPGA_CALIBRATION, 'hbmEfficiency');
 }
 
 export function ddrBandwidthBps(c: FpgaArchConfig): number {
   const ddr = c.fpga.ddr;
   if (!ddr) return 0;
-  return ddr.bandwidthBps * calibrationValue(c, DDR_EFFICIENCY, 1);
+  return ddr.bandwidthBps * calibrationOf(c, FPGA_CALIBRATION, 'ddrEfficiency');
 }
 
 interface Traffic {
@@ -326,6 +296,9 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   kind: 'fpga-dsp-chain',
   description: 'FPGA accelerator of cascaded DSP chains (FlightLLM-style): MPE, sparse DSP chain, SFU, BRAM/URAM buffers, HBM + DDR.',
   schema: fpgaArchSchema,
+  calibration: FPGA_CALIBRATION,
+  datapaths: fpgaDatapaths,
+  presetScheme: 'workloads/quant/flightllm-w4a8.json',
   ceilings: fpgaCeilings,
   clockHz: (c) => c.fpga.accelerator.clockHz,
   simulate: (op, c, q) => simulateFpga(op, c, q),

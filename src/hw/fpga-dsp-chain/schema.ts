@@ -1,5 +1,6 @@
 /** JSON Schema of the `fpga` section (strict) and of a whole fpga-dsp-chain arch config. */
-import { archSchema } from '../../config/arch.ts';
+import { archSchema } from '../../arch/base.ts';
+import { FPGA_CALIBRATION } from './calibration.ts';
 
 const pos = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;
@@ -129,4 +130,4 @@ export const fpgaSectionSchema = {
   },
 };
 
-export const fpgaArchSchema = archSchema('fpga-dsp-chain', { name: 'fpga', schema: fpgaSectionSchema, required: true });
+export const fpgaArchSchema = archSchema('fpga-dsp-chain', { name: 'fpga', schema: fpgaSectionSchema, required: true }, false, FPGA_CALIBRATION);

@@ -4,6 +4,8 @@
  * vector kernels (vector.ts). Every op pays a kernel launch unless a fusion flag absorbs it.
  * Joules come from energy/ only.
  */
+import { GPU_CALIBRATION } from './calibration.ts';
+import { gpuDatapaths } from './kind-datapaths.ts';
 import type { Ceilings, HardwareModel, OpResult, SimOptions } from '../model.ts';
 import type { Op, GemmOp } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
@@ -169,6 +171,8 @@ export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   kind: 'gpu-tensor-core',
   description: 'NVIDIA-style GPU: SMs with tensor cores, L2, HBM/GDDR; GEMMs through CTA tiles and waves.',
   schema: gpuArchSchema,
+  calibration: GPU_CALIBRATION,
+  datapaths: gpuDatapaths,
   ceilings: gpuCeilings,
   clockHz: (c) => c.gpu.clockHz,
   simulate: simulateOp,

@@ -33,8 +33,8 @@ export const CPU_WEIGHT_BITS = [1, 2, 3, 4] as const;
 
 export function threadsOf(c: CpuArch, options: SimOptions = {}): number {
   const t = options.threads ?? c.lut.cores;
-  if (!Number.isInteger(t) || t < 1) throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${t})`);
-  if (t > c.lut.cores) throw new AccelscopeError('bad-flag', `--threads ${t} exceeds the ${c.lut.cores} cores of ${c.name}`);
+  if (!Number.isInteger(t) || t < 1) throw AccelscopeError.withParams('bad-flag', (n) => `${n('threads')} must be a positive integer (got ${t})`);
+  if (t > c.lut.cores) throw AccelscopeError.withParams('bad-flag', (n) => `${n('threads')} ${t} exceeds the ${c.lut.cores} cores of ${c.name}`);
   return t;
 }
 

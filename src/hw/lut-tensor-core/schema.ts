@@ -9,7 +9,8 @@
  *    up with TBL/PSHUFB-like instructions, cores with a per-core and a shared memory bandwidth.
  * Every field is structure read by the model; nothing here is a fitted constant.
  */
-import { archSchema, type ArchConfig } from '../../config/arch.ts';
+import { archSchema, type ArchConfig } from '../../arch/base.ts';
+import { LUT_CALIBRATION } from './calibration.ts';
 
 const pos = { type: 'number', exclusiveMinimum: 0 } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;
@@ -226,4 +227,4 @@ export const lutSectionSchema = {
   ],
 };
 
-export const lutArchSchema = archSchema('lut-tensor-core', { name: 'lut', schema: lutSectionSchema, required: true });
+export const lutArchSchema = archSchema('lut-tensor-core', { name: 'lut', schema: lutSectionSchema, required: true }, false, LUT_CALIBRATION);

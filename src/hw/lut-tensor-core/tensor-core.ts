@@ -25,7 +25,8 @@ import type { Ceilings, OpResult } from '../model.ts';
 import { rooflineOpResult } from '../roofline/roofline.ts';
 import { energyOf } from '../../energy/account.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
-import { calibrationValue } from '../../config/arch.ts';
+import { calibrationOf } from '../../arch/calibration.ts';
+import { LUT_CALIBRATION } from './calibration.ts';
 import { isLutGemm, mpGemmCounts } from './mpgemm.ts';
 import type { LutArchConfig, LutTensorCoreSection } from './schema.ts';
 
@@ -94,8 +95,8 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const lutCycles = waves * cyclesPerItem * stall;
 
   const traffic = opTraffic(op, q);
-  const launchSeconds = calibrationValue(c, 'kernelLaunchSeconds', 0);
-  const bwBps = c.memory.bandwidthBps * calibrationValue(c, 'dramBandwidthEfficiency', 1);
+  const launchSeconds = calibrationOf(c, LUT_CALIBRATION, 'kernelLaunchSeconds');
+  const bwBps = c.memory.bandwidthBps * calibrationOf(c, LUT_CALIBRATION, 'dramBandwidthEfficiency');
   const fillSeconds = s.dramLatencySeconds ?? 0;
   const tableBytes = counts.tables * counts.tableEntries * entryBytes;
   const actInBytes = (op.m * op.k * inst * q.activations.bitsPerElement) / 8;
@@ -165,10 +166,10 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
  */
 function hostOp(op: Op, c: TensorCoreArch, q: QuantScheme): OpResult {
   const ceil = tensorCoreCeilings(c);
-  const eff = calibrationValue(c, 'dramBandwidthEfficiency', 1);
+  const eff = calibrationOf(c, LUT_CALIBRATION, 'dramBandwidthEfficiency');
   const sustained = { ...ceil, memory: ceil.memory.map((m, i) => (i === 0 ? { ...m, bandwidthBps: m.bandwidthBps * eff } : m)) };
   const r = rooflineOpResult(op, c, sustained, q, c.lut.clockHz);
-  const launchSeconds = calibrationValue(c, 'kernelLaunchSeconds', 0);
+  const launchSeconds = calibrationOf(c, LUT_CALIBRATION, 'kernelLaunchSeconds');
   const seconds = r.seconds + launchSeconds;
   return { ...r, seconds, cycles: Math.ceil(seconds * c.lut.clockHz), breakdown: { launchSeconds, rooflineSeconds: r.seconds } };
 }

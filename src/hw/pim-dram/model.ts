@@ -13,15 +13,13 @@ import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { activationStorageBytes, attentionScores, instances, opComputeDtype, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf, type EnergyWork } from '../../energy/account.ts';
 import { cyclesToSeconds } from '../../memory/timing.ts';
-import type { Bound, Ceilings, EnergyBreakdownPj, HardwareModel, OpResult } from '../model.ts';
+import type { Bound, Ceilings, EnergyBreakdownPj, OpResult } from '../model.ts';
 import { resolveDtype } from '../roofline/roofline.ts';
 import { hostStream, hostStreamBps, resolveDram, type ResolvedDram } from './dram.ts';
 import { mapGemv, type GemvJob } from './mapping.ts';
 import { pimTiming, scheduleElementwise, scheduleGemv, unitCyclesPerBurst } from './schedule.ts';
-import { pimArchSchema, type PimArchConfig } from './schema.ts';
+import type { PimArchConfig } from './schema.ts';
 import { systolicGemmOp } from './systolic.ts';
-import { scheduleGraph } from './concurrency.ts';
-import { claimedPimDatapaths } from './datapath.ts';
 
 /** One unit's share of an op: seconds, traffic and the work energy is charged for. */
 export interface Part {
@@ -355,19 +353,3 @@ export function simulatePim(op: Op, c: PimArchConfig, q: QuantScheme): OpResult 
     notes: [`ran on ${plan.unit === 'host' ? c.pim.host.name : plan.unit === 'pim' ? 'PIM units' : `PIM units + ${c.pim.host.name}`}`, ...plan.notes],
   };
 }
-
-export const pimDramModel: HardwareModel<PimArchConfig> = {
-  kind: 'pim-dram',
-  description: 'DRAM with processing units beside its banks (HBM-PIM, GDDR6-AiM, PIM-GPT, NeuPIMs), timed at DRAM-command level, with its host unit.',
-  schema: pimArchSchema,
-  ceilings: pimCeilings,
-  clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
-  simulate: (op, c, q) => simulatePim(op, c, q),
-  // Overlap across ops (NeuPIMs): the step as concurrency.ts schedules it; blocked configs keep the plain sum.
-  schedule: (g, c, q) => {
-    if (!c.pim.concurrency.dualRowBuffer && !c.pim.concurrency.subBatchInterleave) return undefined;
-    const s = scheduleGraph(g, c, q);
-    return { seconds: s.seconds, breakdown: { ...s.breakdown, hostBusySeconds: s.hostBusySeconds, pimBusySeconds: s.pimBusySeconds } };
-  },
-  claimedDatapaths: (c, q) => claimedPimDatapaths(c, q),
-};

@@ -7,7 +7,7 @@ import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import type { Op } from '../../workload/graph.ts';
 import { opComputeDtype, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import type { Ceilings, OpResult } from '../model.ts';
-import type { ArchConfig } from '../../config/arch.ts';
+import type { ArchConfig } from '../../arch/base.ts';
 import { energyOf } from '../../energy/account.ts';
 
 /** Narrower dtypes a device lacks run at the next wider one it has (documented emulation). */

@@ -38,17 +38,17 @@ export interface BuildOptions {
 
 export function buildGraph(specIn: ModelSpec, opts: BuildOptions): OpGraph {
   const { phase, batch } = opts;
-  if (!Number.isInteger(batch) || batch < 1) throw new AccelscopeError('bad-flag', `--batch must be a positive integer (got ${batch})`);
+  if (!Number.isInteger(batch) || batch < 1) throw AccelscopeError.withParams('bad-flag', (n) => `${n('batch')} must be a positive integer (got ${batch})`);
   let qLen: number;
   let kvLen: number;
   if (phase === 'prefill') {
     const seq = opts.seq;
-    if (seq === undefined || !Number.isInteger(seq) || seq < 1) throw new AccelscopeError('bad-flag', `prefill needs --seq, a positive integer (got ${seq})`);
+    if (seq === undefined || !Number.isInteger(seq) || seq < 1) throw AccelscopeError.withParams('bad-flag', (n) => `prefill needs ${n('seq')}, a positive integer (got ${seq})`);
     qLen = seq;
     kvLen = seq;
   } else {
     const ctx = opts.context;
-    if (ctx === undefined || !Number.isInteger(ctx) || ctx < 0) throw new AccelscopeError('bad-flag', `decode needs --context, a non-negative integer (got ${ctx})`);
+    if (ctx === undefined || !Number.isInteger(ctx) || ctx < 0) throw AccelscopeError.withParams('bad-flag', (n) => `decode needs ${n('context')}, a non-negative integer (got ${ctx})`);
     qLen = 1;
     kvLen = ctx + 1;
   }

@@ -20,7 +20,7 @@ describe('threads', () => {
   });
   it('more threads than cores is a user error naming the core count', () => {
     expect(threadsOf(pi5, { threads: 4 })).toBe(4);
-    expect(() => threadsOf(pi5, { threads: 5 })).toThrowError(/--threads 5 exceeds the 4 cores of Raspberry Pi 5/);
+    expect(() => threadsOf(pi5, { threads: 5 })).toThrowError(/^threads 5 exceeds the 4 cores of Raspberry Pi 5/);
     try {
       threadsOf(pi5, { threads: 0 });
       expect.unreachable();

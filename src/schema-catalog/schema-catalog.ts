@@ -5,9 +5,9 @@
  * use); listing it only makes start-up faster.
  */
 import { hardwareKinds, getModel } from '../hw/registry.ts';
-import { graphSchema } from './schemas/graph.ts';
-import { quantSchemeFileSchema } from './schemas/quant.ts';
-import { runResultSchema } from './schemas/run-result.ts';
+import { graphSchema } from '../config/schemas/graph.ts';
+import { quantSchemeFileSchema } from '../config/schemas/quant.ts';
+import { runResultSchema } from '../config/schemas/run-result.ts';
 import { sweepSpecSchema } from '../sweep/spec.ts';
 
 export function schemaCatalog(): { name: string; schema: object }[] {

@@ -5,7 +5,7 @@
  * exist gives fractional bytes: such a (format, op) pair is an infeasible design point.
  */
 import type { Op } from '../workload/graph.ts';
-import type { QuantScheme } from './types.ts';
+import type { QuantScheme } from '../quant/types.ts';
 import { InfeasibleError } from '../util/errors.ts';
 
 export function assertGroupsFit(op: Op, q: QuantScheme): void {

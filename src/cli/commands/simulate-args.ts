@@ -1,0 +1,20 @@
+/** The flags of `accelscope simulate` as yargs hands them over (shared by simulate and its generate phase). */
+import type { WorkloadArgs } from '../workload-args.ts';
+import type { SystemArgs } from '../system-args.ts';
+
+export interface SimulateArgs extends WorkloadArgs, SystemArgs {
+  /** Required unless --system names the device. Repeated (`--arch A --arch B`) compares designs: every combination is one column. */
+  arch: string | string[];
+  quant: string | string[];
+  json: boolean;
+  'ignore-capacity': boolean;
+  threads?: number;
+  prompt?: number;
+  output?: number;
+  strict: boolean;
+  html?: string;
+}
+
+/** The flags of one design (one --arch, one --quant): what the single-design paths take. */
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
+

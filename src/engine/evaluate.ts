@@ -1,0 +1,71 @@
+/**
+ * The engine's one way to evaluate: an op (evaluateOp) or a graph (evaluateGraph) on an arch
+ * under a quant scheme. A design point the hardware cannot run comes back as a value
+ * `{feasible: false, reason, pointer?}` — never as an exception — so `op`, `simulate`, `quant`,
+ * `sweep` and `generate` each decide what an infeasible point means to them (an error line, a
+ * table row, a result line). Other user errors (a workload that does not fit, bad parameters)
+ * still throw AccelscopeError; bugs throw anything else.
+ */
+import type { ArchConfig } from '../arch/base.ts';
+import type { CalibrationUse, OpResult, SimOptions } from '../hw/model.ts';
+import type { QuantScheme } from '../quant/types.ts';
+import type { Op, OpGraph } from '../workload/graph.ts';
+import type { ModelSpec } from '../workload/model-config.ts';
+import type { EnergySourceUse } from '../energy/account.ts';
+import type { RooflinePoint } from '../hw/roofline/roofline.ts';
+import { InfeasibleError } from '../util/errors.ts';
+import { resolveCalibration } from '../arch/calibration.ts';
+import { getModel } from '../hw/registry.ts';
+import { createEvaluator, run, type RunOptions, type RunResult } from './run.ts';
+import { simulateGenerate, type GenerateRequest, type GenerateResult } from './generate.ts';
+
+/** A design point the hardware model cannot run, with the model's reason and the arch pointer it concerns. */
+export interface Infeasible {
+  feasible: false;
+  reason: string;
+  pointer?: string;
+}
+
+export interface OpEvaluation {
+  feasible: true;
+  result: OpResult;
+  roofline: RooflinePoint;
+  energySources: EnergySourceUse[];
+  calibration: CalibrationUse[];
+}
+
+export type Evaluated<T> = ({ feasible: true } & T) | Infeasible;
+
+/** Runs f; an InfeasibleError becomes the value. */
+export function asFeasibility<T extends object>(f: () => T): Evaluated<T> {
+  try {
+    return { feasible: true, ...f() };
+  } catch (e) {
+    if (e instanceof InfeasibleError) return { feasible: false, reason: e.message, ...(e.pointer !== undefined ? { pointer: e.pointer } : {}) };
+    throw e;
+  }
+}
+
+/** One op on the arch's hardware model, with its roofline, energy entries and calibration factors. */
+export function evaluateOp(op: Op, arch: ArchConfig, quant: QuantScheme, options: SimOptions = {}): OpEvaluation | Infeasible {
+  return asFeasibility(() => {
+    const { r, p, energySources } = createEvaluator(arch, quant, options)(op);
+    return { result: r, roofline: p, energySources: energySources ?? [], calibration: resolveCalibration(arch, getModel(arch.kind).calibration) };
+  });
+}
+
+/** One step (a graph) on the arch. */
+export function evaluateGraph(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): Evaluated<{ run: RunResult }> {
+  return asFeasibility(() => ({ run: run(graph, arch, quant, options) }));
+}
+
+/** One whole request (prefill + decode steps) on the arch. */
+export function evaluateRequest(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, req: GenerateRequest, options: RunOptions = {}): Evaluated<{ result: GenerateResult }> {
+  return asFeasibility(() => ({ result: simulateGenerate(spec, arch, quant, req, options) }));
+}
+
+/** The CLI's view: an infeasible point where one result was asked for is an error at its pointer. */
+export function orThrow<T>(e: Evaluated<T>, file?: string): { feasible: true } & T {
+  if (e.feasible) return e;
+  throw new InfeasibleError(e.reason, { file, pointer: e.pointer });
+}

@@ -1,0 +1,39 @@
+/**
+ * The GPU model's calibration factors: one global number each per device, never per shape. Every
+ * shipped preset sets all three with its own source; the defaults apply to a config that omits one.
+ */
+import type { CalibrationDeclaration } from '../../arch/calibration.ts';
+
+export const GPU_CALIBRATION = [
+  {
+    name: 'dramBandwidthEfficiency',
+    unit: 'fraction',
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    default: 0.85,
+    meaning: 'Fraction of the peak DRAM bandwidth a streaming kernel sustains.',
+    source: 'accelscope default: between the measured device-to-device copy fractions of the shipped presets (H100 SXM 0.89, A100 80GB ~0.88; arch-configs/gpu/*.json)',
+  },
+  {
+    name: 'tensorCoreEfficiency',
+    unit: 'fraction',
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    default: 0.8,
+    meaning: 'Fraction of the peak tensor rate a steady GEMM main loop sustains (issue gaps, clock droop under the power limit).',
+    source: 'accelscope default: the plateau of large cuBLAS GEMMs on an H100 SXM (~0.78-0.81 of the datasheet peak; data/measured H100 GEMM sweep, arch-configs/gpu/h100-sxm.json)',
+  },
+  {
+    name: 'kernelLaunchSeconds',
+    unit: 's',
+    min: 0,
+    max: 1e-3,
+    default: 2e-6,
+    meaning: 'GPU-side cost of one kernel: start of the grid and drain of its last CTAs.',
+    source: 'accelscope default (placeholder, unverified): order of magnitude of public kernel-launch microbenchmarks (a few microseconds)',
+  },
+] as const satisfies CalibrationDeclaration;
+
+export type GpuCalibrationName = (typeof GPU_CALIBRATION)[number]['name'];
