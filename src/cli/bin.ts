@@ -2,3 +2,5 @@
 import { main } from './main.ts';
 
 process.exitCode = await main(process.argv.slice(2));
+// Interrupted (SIGINT 130, SIGTERM 143): the results are on disk; do not wait for worker threads to wind down.
+if (process.exitCode === 130 || process.exitCode === 143) process.exit();

@@ -60,8 +60,34 @@ export function validateArch(doc: unknown, file?: string): ArchConfig {
   const model = getModel(kind, { file, pointer: '/kind' });
   checkCalibrationNames(doc, model.calibration, kind, file);
   validateOrThrow(model.schema, doc, file);
+  assertCalibrationPositive(doc as ArchConfig, file);
+  assertMagnitudes(doc, file);
   model.validate?.(doc as ArchConfig, file);
   return doc as ArchConfig;
+}
+
+/**
+ * Every non-zero number in an arch config lies in [1e-15, 1e18] in magnitude (docs/reliability.md):
+ * far outside what any device has (1e-300 B/s, 1e300 Hz), and a ratio or product of two such
+ * numbers overflows float64 to Infinity or underflows to 0 before it reaches a result.
+ */
+export const MIN_ARCH_MAGNITUDE = 1e-15;
+export const MAX_ARCH_MAGNITUDE = 1e18;
+function assertMagnitudes(doc: unknown, file: string | undefined, at = ''): void {
+  if (typeof doc === 'number') {
+    const m = Math.abs(doc);
+    if (!Number.isFinite(doc) || (m !== 0 && (m < MIN_ARCH_MAGNITUDE || m > MAX_ARCH_MAGNITUDE))) {
+      throw new AccelscopeError('schema', `${doc} is outside the range accelscope accepts (magnitude 0 or 1e-15 … 1e18)`, { file, pointer: at });
+    }
+  } else if (Array.isArray(doc)) doc.forEach((v, i) => assertMagnitudes(v, file, `${at}/${i}`));
+  else if (isObject(doc)) for (const [k, v] of Object.entries(doc)) assertMagnitudes(v, file, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+}
+
+/** A calibration factor scales a rate or a time: zero, negative or infinite gives nonsense (Infinity, negative seconds). */
+function assertCalibrationPositive(c: ArchConfig, file?: string): void {
+  for (const [name, cal] of Object.entries(c.calibration ?? {})) {
+    if (!(Number.isFinite(cal.value) && cal.value > 0)) throw new AccelscopeError('schema', `must be a finite number > 0 (got ${cal.value})`, { file, pointer: `/calibration/${name}/value` });
+  }
 }
 
 export function loadArch(file: string): ArchConfig {

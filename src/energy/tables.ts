@@ -1,3 +1,4 @@
+import { ownTable } from '../util/own.ts';
 /**
  * Energy reference tables. Every entry carries its value, unit, source, process node, year and
  * whether the value was read in the named source (`verified`) or derived/recalled (a placeholder).
@@ -52,7 +53,7 @@ const fpMult = (sigBits: number) => MULT.fp16 * (sigBits / 11) ** 2;
 const QUAD = 'derived: multiplier energy ∝ operand bits² (check: int8 0.2 × 16 = 3.2 ≈ int32 3.1)';
 
 /** Compute energy per operation: key `${op}:${dtype}`. A MAC is a multiply plus the accumulator add. */
-export const COMPUTE_PJ: Record<string, EnergyEntry> = {
+export const COMPUTE_PJ: Record<string, EnergyEntry> = ownTable({
   // multiplies
   'mult:fp32': h(MULT.fp32, 'fp32 mult 3.7'),
   'mult:tf32': h(fpMult(11), 'tf32 mult taken as fp16 mult 1.1 (same 11-bit significand)', false),
@@ -113,7 +114,7 @@ export const COMPUTE_PJ: Record<string, EnergyEntry> = {
   // vector/scalar-unit FLOPs (norms, activations, softmax): per FLOP, a mult+add pair halved
   'vector:fp32': h((MULT.fp32 + ADD.fp32) / 2, '(fp32 mult 3.7 + fp32 add 0.9) / 2 per FLOP'),
   'vector:fp16': h((MULT.fp16 + ADD.fp16) / 2, '(fp16 mult 1.1 + fp16 add 0.4) / 2 per FLOP'),
-};
+});
 
 /** SRAM read energy per byte by array size: Horowitz 64-bit reads (8 KB 10 pJ; 32 KB 20 pJ; 1 MB 100 pJ). */
 export const SRAM_SIZE_POINTS: { bytes: number; pjPerByte: number; verified: boolean }[] = [
@@ -124,7 +125,7 @@ export const SRAM_SIZE_POINTS: { bytes: number; pjPerByte: number; verified: boo
 export const SRAM_SIZE_SOURCE = `${HOROWITZ}: 64-bit SRAM read 8 KB 10 pJ (verified), 32 KB 20 pJ, 1 MB 100 pJ (not verified); log-log interpolation between points, extrapolated with the nearest segment's slope`;
 
 /** Per-bit main-memory access energy by DRAM technology (array + IO), pJ per byte. */
-export const DRAM_PJ_PER_BYTE: Record<string, EnergyEntry> = {
+export const DRAM_PJ_PER_BYTE: Record<string, EnergyEntry> = ownTable({
   HBM2: entry(3.59 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: ACT/PRE 0.11 + cell RD/WR 0.44 + on-die 1.01 + 1.23 + TSV 0.5 + interposer IO 0.3 = 3.59 pJ/bit`, true, false),
   HBM2e: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM2e (same core and IO design, faster pins)`, false, false),
   HBM3: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3 (no verified HBM3 per-bit figure in data/reference)`, false, false),
@@ -135,10 +136,10 @@ export const DRAM_PJ_PER_BYTE: Record<string, EnergyEntry> = {
   LPDDR5: entry(13.5 * 8, 'pJ/byte', 0, 2020, 'placeholder: the LPDDR4 value 13.5 pJ/bit (H. Ha thesis via Dongyunkam/DRAM_info) taken for LPDDR5 (no LPDDR5 per-bit figure in data/reference: a GAP in pim.json dram_energy)', false, false),
   DDR4: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `${HOROWITZ}: DRAM 64-bit read 1.3–2.6 nJ, the low end (20.3 pJ/bit) taken for a DDR4 DIMM access incl. IO`, false, false),
   DDR5: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `placeholder: the DDR4 value (${HOROWITZ}: DRAM 64-bit read 1.3 nJ) taken for DDR5`, false, false),
-};
+});
 
 /** Memory energy per byte moved, by on-chip level and DRAM-internal path. */
-export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = {
+export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = ownTable({
   register: entry(0.0675, 'pJ/byte', 45, 2014, `${ATTACC}: ENERGY_TABLE GPU reg 0.0675 pJ/byte`, true),
   l1: entry(0.16 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L1 0.16 pJ/bit (ref arXiv 1509.02308); node taken as 45 nm`, true),
   smem: entry(0.16 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L1 0.16 pJ/bit (shared memory is the same array); node taken as 45 nm`, true),
@@ -154,7 +155,7 @@ export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = {
   'pim-bank-column': entry(0.44 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: cell RD/WR 0.44 pJ/bit only (pair with dram-activate when activations are counted)`, true, false),
   'pim-bankgroup': entry(1.56 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BG mem 1.56 pJ/bit`, true, false),
   'pim-buffer': entry(3.29 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BUFFER mem 3.29 pJ/bit (buffer die, after TSV)`, true, false),
-};
+});
 
 /** Levels whose energy is main-memory (DRAM device) energy: reported as offChip. */
 export const OFFCHIP_LEVELS = new Set(['dram', 'dram-activate', 'nvlink', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', ...Object.keys(DRAM_PJ_PER_BYTE)]);
@@ -189,7 +190,7 @@ const LPDDR4_ACT_SRC = `${DRAMSIM3}: LPDDR4_8Gb_x16_2400.ini VDD 1.2, IDD0 80, I
  * reports `{level: 'dram-activate', bytes: activations × rowBytes}`. Per-byte keeps the entry
  * independent of page size (an activate of a 2 KB page costs twice a 1 KB one).
  */
-export const DRAM_ACTIVATE_PJ_PER_ROW_BYTE: Record<string, EnergyEntry> = {
+export const DRAM_ACTIVATE_PJ_PER_ROW_BYTE: Record<string, EnergyEntry> = ownTable({
   HBM2: act(HBM2_ACT, HBM2_ACT_SRC, true, 2019),
   HBM2e: act(HBM2_ACT, `placeholder: HBM2 value taken for HBM2e (${HBM2_ACT_SRC})`, false, 2019),
   HBM3: act(HBM2_ACT, `placeholder: HBM2 value taken for HBM3 (${HBM2_ACT_SRC})`, false, 2019),
@@ -200,4 +201,4 @@ export const DRAM_ACTIVATE_PJ_PER_ROW_BYTE: Record<string, EnergyEntry> = {
   LPDDR5: act(LPDDR4_ACT, `placeholder: LPDDR4 value taken for LPDDR5 (${LPDDR4_ACT_SRC})`, false, 2019),
   DDR4: act(LPDDR4_ACT, `placeholder: LPDDR4 per-byte value taken for DDR4 (${LPDDR4_ACT_SRC})`, false, 2019),
   DDR5: act(LPDDR4_ACT, `placeholder: LPDDR4 per-byte value taken for DDR5 (${LPDDR4_ACT_SRC})`, false, 2019),
-};
+});

@@ -18,6 +18,8 @@ import { footprint, type Footprint } from '../workload/footprint.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
 import { collectEnergySources, sortedSources, type EnergySourceUse } from '../energy/account.ts';
+import { assertOpResult, assertTotals } from './sanity.ts';
+import { assertGroupsFit } from './group-fit.ts';
 
 export interface OpRecord {
   id: string;
@@ -134,8 +136,10 @@ export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions
     const key = shape + (model.memoKey?.(op, arch) ?? '');
     let hit = memo.get(key);
     if (!hit) {
+      assertGroupsFit(op, quant);
       const used = new Map<string, EnergySourceUse>();
       hit = { r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)), p: rooflinePoint(op, ceilings, quant), energySources: [...used.values()] };
+      assertOpResult(op, arch.kind, hit.r);
       memo.set(key, hit);
     }
     return hit;
@@ -212,6 +216,16 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const tdp = arch.power?.tdpW;
   if (tdp !== undefined && averagePowerW > tdp) warnings.push(`average power ${averagePowerW.toFixed(0)} W exceeds the TDP of ${tdp} W`);
 
+  const totals = {
+    seconds, rooflineSeconds, flops, bytes, energyJ, energyPj: totalsPj,
+    energyPerTokenJ: energyJ / tokens,
+    averagePowerW,
+    tokensPerSecond: tokens / seconds,
+    memoryBytes: mem.totalBytes,
+    ...(schedule ? { sequentialSeconds } : {}),
+  };
+  assertTotals(`the ${graph.meta.phase} step of ${graph.meta.model} on ${arch.name}`, totals, TOTALS_POSITIVE);
+
   return {
     workload: {
       model: graph.meta.model,
@@ -226,14 +240,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     },
     arch: { name: arch.name, kind: arch.kind, ceilings },
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
-    totals: {
-      seconds, rooflineSeconds, flops, bytes, energyJ, energyPj: totalsPj,
-      energyPerTokenJ: energyJ / tokens,
-      averagePowerW,
-      tokensPerSecond: tokens / seconds,
-      memoryBytes: mem.totalBytes,
-      ...(schedule ? { sequentialSeconds } : {}),
-    },
+    totals,
     ...(schedule ? { schedule: schedule.breakdown } : {}),
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
@@ -243,6 +250,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     warnings,
   };
 }
+
+/** Totals that must be > 0 (the rest ≥ 0). */
+const TOTALS_POSITIVE = ['seconds', 'rooflineSeconds', 'energyJ', 'energyPerTokenJ', 'averagePowerW', 'tokensPerSecond', 'sequentialSeconds'];
 
 export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
   const by = new Map<OpClass, ClassRecord & { boundTime: Map<Bound, number> }>();

@@ -29,7 +29,7 @@ const extraModels = new Map<string, HardwareModel<ArchConfig>>();
 /** Registers a kind until the returned function is called; a kind already registered is an error. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function registerHardwareModel(m: HardwareModel<any>): () => void {
-  if (m.kind in HARDWARE_MODELS || extraModels.has(m.kind)) throw new Error(`hardware kind '${m.kind}' is already registered`);
+  if (Object.hasOwn(HARDWARE_MODELS, m.kind) || extraModels.has(m.kind)) throw new Error(`hardware kind '${m.kind}' is already registered`);
   extraModels.set(m.kind, m as HardwareModel<ArchConfig>);
   return () => void extraModels.delete(m.kind);
 }
@@ -39,7 +39,7 @@ export function hardwareKinds(): string[] {
 }
 
 export function getModel(kind: string, where: { file?: string; pointer?: string } = {}): HardwareModel<ArchConfig> {
-  const m = (HARDWARE_MODELS as Record<string, HardwareModel<ArchConfig>>)[kind] ?? extraModels.get(kind);
+  const m = Object.hasOwn(HARDWARE_MODELS, kind) ? (HARDWARE_MODELS as Record<string, HardwareModel<ArchConfig>>)[kind] : extraModels.get(kind);
   if (!m) {
     throw new AccelscopeError('unknown-kind', `unknown hardware kind '${kind}' (known: ${hardwareKinds().join(', ')})`, where);
   }

@@ -7,6 +7,7 @@ import { MINIFLOATS, minifloat } from './minifloat.ts';
 import { parseFormatName, MX_ELEMENTS } from './spec.ts';
 import { getFormat } from './formats.ts';
 import { e8m0Decode } from './e8m0.ts';
+import { ownTable } from '../util/own.ts';
 
 export interface FormatInfo {
   name: string;
@@ -30,11 +31,11 @@ const LISTED = [
   'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nvfp4', 'ternary', 'binary',
 ];
 
-const OVERFLOW: Record<string, string> = {
+const OVERFLOW: Record<string, string> = ownTable({
   ieee: '±Inf (IEEE 754 RNE overflow); saturate on request',
   fn: 'NaN (OCP non-saturating); saturate to ±max on request and in scaled tensors',
   none: 'saturate to ±max (no Inf/NaN codes)',
-};
+});
 
 export function listedFormats(): string[] {
   return [...LISTED];

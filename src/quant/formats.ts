@@ -1,6 +1,7 @@
 import type { ComputeDtype, TensorFormat } from './types.ts';
 import { parseFormatName, type FormatSpec } from './spec.ts';
 import { mustMinifloat } from './minifloat.ts';
+import { ownTable } from '../util/own.ts';
 
 /**
  * The storage description of every format the simulator knows; the bit-exact codecs live beside
@@ -11,12 +12,12 @@ import { mustMinifloat } from './minifloat.ts';
  * MX = element + 8/32; NVFP4 = 4 + 8/16 = 4.5. Per-row and per-tensor scales are amortized over
  * a whole row or tensor, whose length a format does not know: they count as 0.
  */
-const SCALE_BITS: Record<string, number> = { fp16: 16, bf16: 16, fp32: 32 };
+const SCALE_BITS: Record<string, number> = ownTable({ fp16: 16, bf16: 16, fp32: 32 });
 
-const FLOAT_DTYPE: Record<string, ComputeDtype> = {
+const FLOAT_DTYPE: Record<string, ComputeDtype> = ownTable({
   fp32: 'fp32', fp16: 'fp16', bf16: 'bf16', 'fp8-e4m3': 'fp8', 'fp8-e5m2': 'fp8', 'fp6-e3m2': 'fp6', 'fp6-e2m3': 'fp6', 'fp4-e2m1': 'fp4', int8: 'int8',
-};
-const INT_DTYPE: Record<number, ComputeDtype> = { 8: 'int8', 7: 'int8', 6: 'int8', 5: 'int8', 4: 'int4', 3: 'int4', 2: 'int2', 1: 'int1' };
+});
+const INT_DTYPE: Record<number, ComputeDtype> = ownTable({ 8: 'int8', 7: 'int8', 6: 'int8', 5: 'int8', 4: 'int4', 3: 'int4', 2: 'int2', 1: 'int1' });
 
 /** 'tf32' is a compute dtype stored as fp32; kept as a format name for configs that use it. */
 const TF32: TensorFormat = { name: 'tf32', elementBits: 32, bitsPerElement: 32, computeDtype: 'tf32', isFloat: true };

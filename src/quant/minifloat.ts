@@ -12,6 +12,7 @@
  *   'nan'      — values that round past max become NaN (OCP E4M3 non-saturating mode).
  */
 import { AccelscopeError } from '../util/errors.ts';
+import { ownTable } from '../util/own.ts';
 
 export type SpecialCodes = 'ieee' | 'fn' | 'none';
 export type OverflowRule = 'saturate' | 'inf' | 'nan';
@@ -31,7 +32,7 @@ const OFP8 = 'OCP 8-bit Floating Point Specification (OFP8) rev 1.0, 2023, Table
 const MX = 'OCP Microscaling Formats (MX) Specification v1.0, 2023, §5.3 Table 2 (element data types)';
 
 /** Every minifloat the simulator knows, by canonical name. */
-export const MINIFLOATS: Record<string, MinifloatSpec> = {
+export const MINIFLOATS: Record<string, MinifloatSpec> = ownTable({
   fp32: { name: 'fp32', expBits: 8, manBits: 23, bias: 127, special: 'ieee', overflow: 'inf', source: 'IEEE 754-2019 binary32' },
   fp16: { name: 'fp16', expBits: 5, manBits: 10, bias: 15, special: 'ieee', overflow: 'inf', source: 'IEEE 754-2019 binary16' },
   bf16: { name: 'bf16', expBits: 8, manBits: 7, bias: 127, special: 'ieee', overflow: 'inf', source: 'bfloat16 (Google Brain; Intel BF16 spec 2018): fp32 with 7 mantissa bits' },
@@ -40,7 +41,7 @@ export const MINIFLOATS: Record<string, MinifloatSpec> = {
   'fp6-e3m2': { name: 'fp6-e3m2', expBits: 3, manBits: 2, bias: 3, special: 'none', overflow: 'saturate', source: MX },
   'fp6-e2m3': { name: 'fp6-e2m3', expBits: 2, manBits: 3, bias: 1, special: 'none', overflow: 'saturate', source: MX },
   'fp4-e2m1': { name: 'fp4-e2m1', expBits: 2, manBits: 1, bias: 1, special: 'none', overflow: 'saturate', source: MX },
-};
+});
 
 /** Exact powers of two for every exponent a ≤32-bit format or a float64 input needs. */
 const POW2_OFFSET = 1100;

@@ -1,6 +1,7 @@
 import { AccelscopeError } from '../util/errors.ts';
 import type { QuantScheme, TensorFormat } from './types.ts';
 import { getFormat } from './formats.ts';
+import { ownTable } from '../util/own.ts';
 
 /**
  * QuantScheme grammar:
@@ -12,7 +13,7 @@ import { getFormat } from './formats.ts';
  */
 const GRAMMAR = /^w(16|8|6|4|3|2|1\.58|1)a(16|8|4)(?:-g(\d+))?(?:-kv(16|8|4))?$/;
 
-const NAMED: Record<string, { weights: string; activations: string; kv?: string }> = {
+const NAMED: Record<string, { weights: string; activations: string; kv?: string }> = ownTable({
   fp16: { weights: 'fp16', activations: 'fp16' },
   bf16: { weights: 'bf16', activations: 'bf16' },
   fp8: { weights: 'fp8-e4m3', activations: 'fp8-e4m3' },
@@ -21,7 +22,7 @@ const NAMED: Record<string, { weights: string; activations: string; kv?: string 
   mxfp4: { weights: 'mxfp4', activations: 'mxfp4', kv: 'fp16' },
   nvfp4: { weights: 'nvfp4', activations: 'nvfp4', kv: 'fp16' },
   fp6: { weights: 'fp6-e3m2', activations: 'fp16' },
-};
+});
 
 export const NAMED_SCHEMES: readonly string[] = Object.keys(NAMED);
 

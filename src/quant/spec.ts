@@ -19,6 +19,7 @@
  *   binary[-g<G>]                  {-1,+1} × mean-|x| scale per tensor (or per group of G)
  */
 import { AccelscopeError } from '../util/errors.ts';
+import { ownTable } from '../util/own.ts';
 
 export type ScaleFloat = 'fp16' | 'bf16' | 'fp32';
 
@@ -33,14 +34,14 @@ export type FormatSpec =
 const UNSCALED = new Set(['fp32', 'fp16', 'bf16']);
 const SCALED = new Set(['fp8-e4m3', 'fp8-e5m2', 'fp6-e3m2', 'fp6-e2m3', 'fp4-e2m1']);
 /** MX format name → element format (mxint8's element is 8-bit two's complement, scale 2^-6). */
-export const MX_ELEMENTS: Record<string, string> = {
+export const MX_ELEMENTS: Record<string, string> = ownTable({
   'mxfp8-e4m3': 'fp8-e4m3',
   'mxfp8-e5m2': 'fp8-e5m2',
   'mxfp6-e3m2': 'fp6-e3m2',
   'mxfp6-e2m3': 'fp6-e2m3',
   mxfp4: 'fp4-e2m1',
   mxint8: 'int8',
-};
+});
 export const MX_BLOCK = 32;
 export const NVFP4_BLOCK = 16;
 

@@ -5,6 +5,7 @@
  * its unit suffix (STYLE.md: units live in names), and a name the report cannot read is minimized.
  */
 import { objectiveDef } from '../sweep/objectives.ts';
+import { ownTable } from '../util/own.ts';
 import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../util/format.ts';
 
 export type Direction = 'min' | 'max';
@@ -18,12 +19,12 @@ export interface ObjectiveInfo {
   title: string;
 }
 
-const KNOWN: Record<string, Omit<ObjectiveInfo, 'name'>> = {
+const KNOWN: Record<string, Omit<ObjectiveInfo, 'name'>> = ownTable({
   latencySeconds: { direction: 'min', unit: 's', title: 'latency per step (s)' },
   tokensPerSecond: { direction: 'max', unit: 'tokens/s', title: 'throughput (tokens/s)' },
   energyPerTokenJ: { direction: 'min', unit: 'J/token', title: 'energy per token (J/token)' },
   memoryBytes: { direction: 'min', unit: 'bytes', title: 'memory footprint (bytes)' },
-};
+});
 
 /** Suffix → [unit, direction]; first match wins, so longer suffixes come first. */
 const SUFFIXES: [RegExp, string, Direction][] = [

@@ -14,9 +14,8 @@ import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { evaluateGraph, evaluateRequest, type Infeasible } from '../engine/evaluate.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
-import { basename } from 'node:path';
 import type { ResolvedSpec, CustomObjective } from './spec.ts';
-import { PointSpace, pointId, type Point } from './points.ts';
+import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
 import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
 import type { SystemConfig } from '../system/types.ts';
 import { evaluateServePoint } from './serve-point.ts';
@@ -39,10 +38,8 @@ export class SweepContext {
   private readonly quants = new Map<string, QuantScheme>();
   constructor(readonly spec: ResolvedSpec) {
     this.space = new PointSpace(spec);
-    for (const [file, doc] of Object.entries(spec.models)) {
-      const name = basename(file).replace(/\.json$/, '');
-      this.models.set(name, normalizeModelConfig(doc, file));
-    }
+    const keys = modelKeys(spec.workloads.map((w) => w.model));
+    for (const [file, doc] of Object.entries(spec.models)) this.models.set(keys.get(file)!, normalizeModelConfig(doc, file));
   }
   model(name: string): ModelSpec {
     return this.models.get(name)!;

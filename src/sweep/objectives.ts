@@ -1,3 +1,4 @@
+import { ownTable } from '../util/own.ts';
 /** Objectives a sweep records and optimizes; each names its result key and its goal. */
 export interface ObjectiveDef {
   key: string;
@@ -5,7 +6,7 @@ export interface ObjectiveDef {
   unit: string;
 }
 
-export const OBJECTIVES: Record<string, ObjectiveDef> = {
+export const OBJECTIVES: Record<string, ObjectiveDef> = ownTable({
   latency: { key: 'latencySeconds', goal: 'min', unit: 's' },
   tokensPerSecond: { key: 'tokensPerSecond', goal: 'max', unit: 'token/s' },
   energyPerToken: { key: 'energyPerTokenJ', goal: 'min', unit: 'J/token' },
@@ -20,9 +21,17 @@ export const OBJECTIVES: Record<string, ObjectiveDef> = {
   ttftP99: { key: 'ttftP99Seconds', goal: 'min', unit: 's' },
   tpotP99: { key: 'tpotP99Seconds', goal: 'min', unit: 's' },
   sloAttainment: { key: 'sloAttainment', goal: 'max', unit: '' },
-};
+});
 
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);
+
+/** Keys every result line may carry (evaluate.ts): a custom objective must not reuse one. */
+export const RESULT_KEYS: readonly string[] = ['latencySeconds', 'tokensPerSecond', 'energyPerTokenJ', 'memoryBytes', 'averagePowerW', 'rooflineSeconds', 'ttftSeconds', 'tpotSeconds', 'energyPerRequestJ', 'fits'];
+
+/** True when `name` is a built-in objective's alias or result key. */
+export function isBuiltinObjective(name: string): boolean {
+  return Object.hasOwn(OBJECTIVES, name) || RESULT_KEYS.includes(name);
+}
 
 /** An objective by alias (latency) or by result key (latencySeconds); custom ones pass their def. */
 export function objectiveDef(name: string, custom: { name: string; goal: 'min' | 'max' }[] = []): ObjectiveDef | undefined {

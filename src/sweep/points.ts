@@ -4,8 +4,8 @@
  * is enumerated lazily, sharded by index, and resumed by index without holding the points.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
-import type { ParameterSpec, ResolvedSpec, WorkloadSpec } from './spec.ts';
+import { basename, dirname, relative } from 'node:path';
+import type { ResolvedSpec, WorkloadSpec } from './spec.ts';
 import { archLabel, canonicalJson } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
@@ -20,13 +20,37 @@ export interface Point {
   workload: ConcreteWorkload;
 }
 
-import { parameterValues } from './parameter-values.ts';
-export { parameterValues };
+import { MAX_PARAMETER_VALUES, parameterValueCount, parameterValues } from './parameter-values.ts';
+export { MAX_PARAMETER_VALUES, parameterValueCount, parameterValues };
+
+/**
+ * The name each model file goes by in points: its base name without `.json`, unless two
+ * different files share it (every Hugging Face download is `config.json`); then each of those
+ * goes by its path relative to their common folder. A model is identified by its resolved path.
+ */
+export function modelKeys(files: string[]): Map<string, string> {
+  const unique = [...new Set(files)];
+  const stem = (f: string) => basename(f).replace(/\.json$/, '');
+  const byStem = new Map<string, string[]>();
+  for (const f of unique) byStem.set(stem(f), [...(byStem.get(stem(f)) ?? []), f]);
+  const keys = new Map<string, string>();
+  for (const [name, group] of byStem) {
+    if (group.length === 1) {
+      keys.set(group[0]!, name);
+      continue;
+    }
+    let common = dirname(group[0]!);
+    while (!group.every((f) => !relative(common, f).startsWith('..'))) common = dirname(common);
+    for (const f of group) keys.set(f, relative(common, f).replace(/\.json$/, ''));
+  }
+  return keys;
+}
 
 export function concreteWorkloads(ws: WorkloadSpec[]): ConcreteWorkload[] {
   const out: ConcreteWorkload[] = [];
+  const keys = modelKeys(ws.map((w) => w.model));
   for (const w of ws) {
-    const model = basename(w.model).replace(/\.json$/, '');
+    const model = keys.get(w.model)!;
     for (const batch of w.batch) {
       if (w.phase === 'prefill') for (const seq of w.seq!) out.push({ model, phase: 'prefill', batch, seq });
       else if (w.phase === 'decode') for (const context of w.context!) out.push({ model, phase: 'decode', batch, context });
@@ -121,9 +145,35 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** `k` distinct indices of [0, n) (Floyd's algorithm), in draw order. */
+/**
+ * A uniform integer in [0, n) for any n ≥ 1 (BigInt): whole 32-bit words from `rand32`, masked
+ * to n's bit length, redrawn when ≥ n (rejection, so no value is favoured). Scaling one 32-bit
+ * draw by n, as before, reached only 2^32 distinct values of a larger space.
+ */
+export function uniformBelow(n: bigint, rand32: () => number): bigint {
+  if (n <= 1n) return 0n;
+  const bits = (n - 1n).toString(2).length;
+  const words = Math.ceil(bits / 32);
+  const mask = (1n << BigInt(bits)) - 1n;
+  for (;;) {
+    let v = 0n;
+    for (let w = 0; w < words; w++) v = (v << 32n) | BigInt(rand32());
+    v &= mask;
+    if (v < n) return v;
+  }
+}
+
+/** 32 random bits per call from the seeded PRNG. */
+export function prng32(seed: number): () => number {
+  const r = prng(seed);
+  return () => Math.floor(r() * 4294967296);
+}
+
+/** `k` distinct indices of [0, n), each draw uniform over the space, in draw order. */
 export function sampleIndices(n: number, k: number, seed: number, exclude: Set<number> = new Set()): number[] {
   const rand = prng(seed);
+  const rand32 = prng32(seed ^ 0x5bd1e995);
+  const big = BigInt(n);
   const avail = n - exclude.size;
   const want = Math.min(k, avail);
   const chosen = new Set<number>();
@@ -140,7 +190,7 @@ export function sampleIndices(n: number, k: number, seed: number, exclude: Set<n
     return rest.slice(0, want);
   }
   while (order.length < want) {
-    const i = Math.floor(rand() * n);
+    const i = Number(uniformBelow(big, rand32));
     if (chosen.has(i) || exclude.has(i)) continue;
     chosen.add(i);
     order.push(i);

@@ -3,9 +3,10 @@
  * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
  * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
  */
-import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, renameSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
+import { writeFileAtomic } from '../util/json-file.ts';
 
 export function partialPath(out: string): string {
   return `${out}.partial`;
@@ -67,9 +68,14 @@ export class ResultsWriter {
       throw new AccelscopeError('write-failed', `cannot write file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: partialPath(out) });
     }
   }
-  /** One write call per chunk of whole lines. */
+  /** One write call per chunk of whole lines; a failed write (a full disk) is a one-line error, the file stays resumable. */
   write(lines: string[]): void {
-    if (lines.length) writeSync(this.fd, lines.join('\n') + '\n');
+    if (!lines.length) return;
+    try {
+      writeSync(this.fd, lines.join('\n') + '\n');
+    } catch (e) {
+      throw new AccelscopeError('write-failed', `cannot write results (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); free space and rerun with --resume`, { file: partialPath(this.out) });
+    }
   }
   /**
    * A finished file is sorted by point index, so the same sweep gives the same bytes whatever
@@ -82,9 +88,8 @@ export class ResultsWriter {
     const lines = readFileSync(partial, 'utf8').split('\n').filter((l) => l.trim());
     const keyed = lines.map((l) => ({ l, i: (JSON.parse(l) as { index: number }).index }));
     keyed.sort((a, b) => a.i - b.i);
-    const tmp = `${this.out}.tmp-${process.pid}`;
-    writeFileSync(tmp, keyed.map((k) => k.l).join('\n') + (keyed.length ? '\n' : ''));
-    renameSync(tmp, this.out);
+    // Temporary file + rename (removed again if the write fails): a full disk leaves the partial file, resumable.
+    writeFileAtomic(this.out, keyed.map((k) => k.l).join('\n') + (keyed.length ? '\n' : ''));
     rmSync(partial);
   }
 }

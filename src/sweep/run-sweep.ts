@@ -5,11 +5,12 @@
  * held in memory. Resume skips indices already in the partial file. Sharding keeps the
  * indices i (mod N). The set of lines is identical whatever the number of workers.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, sampleIndices } from './points.ts';
 import { assertResultsPath, partialPath, readExisting, ResultsWriter } from './results-file.ts';
+import { acquireLock } from '../util/file-lock.ts';
 import { objectiveDef, type ObjectiveDef } from './objectives.ts';
 import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
@@ -24,6 +25,8 @@ export interface SweepOptions {
   onProgress?: (p: { done: number; total: number; skipped: number }) => void;
   /** Polled between chunks: true stops submitting and closes cleanly. */
   shouldStop?: () => boolean;
+  /** Aborting stops at once: the pool's threads are terminated, the lines written so far stay resumable. */
+  signal?: AbortSignal;
 }
 
 export interface SweepSummary {
@@ -51,10 +54,26 @@ export function parseShard(s: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** How many of the indices [0, n) a shard keeps (i ≡ index mod count), counted, not enumerated. */
+export function shardCount(n: number, shard?: { index: number; count: number }): number {
+  if (!shard) return n;
+  return shard.index < n ? Math.floor((n - 1 - shard.index) / shard.count) + 1 : 0;
+}
+
 export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
-  const space = new PointSpace(spec);
   if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${opts.workers})`);
   assertResultsPath(opts.out);
+  // One writer per results file: a second sweep, --resume or merge on it fails naming this one.
+  const release = acquireLock(opts.out, opts.resume ? 'sweep --resume' : 'sweep');
+  try {
+    return await runLocked(spec, opts);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
+  const space = new PointSpace(spec);
   if (opts.shard && spec.strategy.kind === 'pareto') throw new AccelscopeError('bad-flag', '--shard works with the grid and random strategies (a Pareto search adapts to its own results)');
   if (!opts.resume && existsSync(partialPath(opts.out))) {
     throw new AccelscopeError('bad-flag', `${partialPath(opts.out)} exists from an unfinished run: rerun with --resume, or delete it`);
@@ -64,10 +83,11 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
     // A finished file: done if it holds every point this run asks for; else (another shard's file,
     // or a shard resumed as the whole sweep) it becomes the partial file and the rest is evaluated.
     const fin = readExisting(opts.out, spec.hash);
-    const wanted = spec.strategy.kind === 'grid' ? [...gridIndices(space.size, inShard)]
-      : spec.strategy.kind === 'random' ? sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard) : undefined;
-    if (!wanted || wanted.every((i) => fin.done.has(i))) {
-      return { total: wanted?.length ?? fin.done.size, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
+    const complete = spec.strategy.kind === 'grid' ? [...fin.done].filter(inShard).length === shardCount(space.size, opts.shard)
+      : spec.strategy.kind === 'random' ? sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard).every((i) => fin.done.has(i)) : true;
+    if (complete) {
+      const total = spec.strategy.kind === 'grid' ? shardCount(space.size, opts.shard) : fin.done.size;
+      return { total, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
     }
     renameSync(opts.out, partialPath(opts.out));
   }
@@ -85,6 +105,18 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
   let evaluated = 0;
   let infeasible = 0;
   let stopped = false;
+  let aborted = false;
+  let wake: () => void = () => undefined;
+  /** Settles on abort: nothing waits for the terminated threads' tasks. */
+  const abortedP = new Promise<void>((res) => (wake = res));
+  const onAbort = () => {
+    aborted = true;
+    stopped = true;
+    wake();
+    void pool.destroy().catch(() => undefined);
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   /** Evaluates the given indices with bounded chunks in flight; calls back with each line. */
   const evaluateAll = async (indices: Iterable<number>, total: number, onLine?: (l: ResultLine) => void): Promise<void> => {
@@ -93,6 +125,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
     let batch: number[] = [];
     const submit = (b: number[]) => {
       const p = (pool.run(b) as Promise<string[]>).then((lines) => {
+        if (aborted) return;
         writer.write(lines);
         evaluated += lines.length;
         for (const l of lines) {
@@ -100,17 +133,20 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
           if (onLine) onLine(JSON.parse(l) as ResultLine);
         }
         opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
+      }, (e: unknown) => {
+        if (!aborted) throw e; // an aborted pool rejects its tasks: their points are simply not done
       });
       const tracked = p.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     };
     for (const i of indices) {
+      if (stopped) break;
       if (existing.done.has(i)) continue;
       batch.push(i);
       if (batch.length >= chunk) {
         submit(batch);
         batch = [];
-        while (inFlight.size >= limit) await Promise.race(inFlight);
+        while (inFlight.size >= limit && !aborted) await Promise.race([...inFlight, abortedP]);
         if (opts.shouldStop?.()) {
           stopped = true;
           break;
@@ -118,32 +154,35 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
       }
     }
     if (!stopped && batch.length) submit(batch);
-    await Promise.all(inFlight);
+    await Promise.race([Promise.all(inFlight), abortedP]);
+    if (opts.shouldStop?.()) stopped = true;
   };
 
   let total = 0;
   try {
     if (spec.strategy.kind === 'grid') {
-      for (let i = 0; i < space.size; i++) if (inShard(i)) total++;
-      await evaluateAll(gridIndices(space.size, inShard), total);
+      total = shardCount(space.size, opts.shard);
+      await evaluateAll(gridIndices(space.size, opts.shard), total);
     } else if (spec.strategy.kind === 'random') {
       const idx = sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard);
       total = idx.length;
       await evaluateAll(idx, total);
     } else {
       total = Math.min(spec.strategy.budget, space.size);
-      await paretoSearch(spec, space, total, existing.done, evaluateAll, opts.out);
+      await paretoSearch(spec, space, total, existing.done, evaluateAll, opts.out, () => stopped);
     }
   } finally {
-    await pool.destroy();
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (!aborted) await pool.destroy();
   }
   const finished = !stopped && evaluated + [...existing.done].filter(inShard).length >= total;
   writer.close(finished);
   return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
 }
 
-function* gridIndices(n: number, keep: (i: number) => boolean): Generator<number> {
-  for (let i = 0; i < n; i++) if (keep(i)) yield i;
+function* gridIndices(n: number, shard?: { index: number; count: number }): Generator<number> {
+  const step = shard?.count ?? 1;
+  for (let i = shard?.index ?? 0; i < n; i += step) yield i;
 }
 
 /** Objectives the Pareto search steers by: the strategy's, else the spec's first two. */
@@ -162,7 +201,10 @@ export function searchObjectives(spec: ResolvedSpec): ObjectiveDef[] {
 /**
  * Pareto-directed search: a seeded random start, then rounds that evaluate the unevaluated
  * neighbours (one step along one dimension) of the current front, topped up with random
- * points when the front's neighbourhood is exhausted. Rounds are deterministic given results.
+ * points when the front's neighbourhood is exhausted. Each round is a function of the rounds
+ * before it and their results only, so a resumed search replays the rounds from the results
+ * already on disk (evaluating only what is missing) and reaches the same point set as an
+ * uninterrupted one.
  */
 async function paretoSearch(
   spec: ResolvedSpec,
@@ -171,27 +213,35 @@ async function paretoSearch(
   done: Set<number>,
   evaluateAll: (idx: Iterable<number>, total: number, onLine?: (l: ResultLine) => void) => Promise<void>,
   out: string,
+  stopped: () => boolean,
 ): Promise<void> {
   if (spec.strategy.kind !== 'pareto') return;
   const defs = searchObjectives(spec);
-  const scored = new Map<number, number[] | undefined>();
-  // Resumed points: re-read their objectives from the partial file.
+  // Results on disk (a resumed run), then every result as it arrives.
+  const known = new Map<number, number[] | undefined>();
   if (done.size) {
-    const { readFileSync } = await import('node:fs');
     for (const line of readFileSync(partialPath(out), 'utf8').split('\n')) {
       if (!line) continue;
       const r = JSON.parse(line) as ResultLine;
-      scored.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+      known.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
     }
   }
-  const record = (l: ResultLine) => scored.set(l.index, l.ok && l.objectives ? orient(l.objectives, defs) : undefined);
+  const record = (l: ResultLine) => known.set(l.index, l.ok && l.objectives ? orient(l.objectives, defs) : undefined);
+  // The points of the rounds so far: what each next round is computed from.
+  const scored = new Map<number, number[] | undefined>();
+  /** Evaluates a round (only the points not known yet); false when the run was stopped part-way. */
+  const round = async (idx: number[]): Promise<boolean> => {
+    await evaluateAll(idx.filter((i) => !known.has(i)), budget, record);
+    if (idx.some((i) => !known.has(i))) return false;
+    for (const i of idx) {
+      scored.set(i, known.get(i));
+      done.add(i);
+    }
+    return !stopped();
+  };
   const initial = Math.min(budget, spec.strategy.initial ?? Math.max(8, Math.ceil(budget / 4)));
-  let round = 0;
-  const start = sampleIndices(space.size, initial, spec.strategy.seed, new Set()).filter((i) => !scored.has(i));
-  await evaluateAll(start, budget, record);
-  for (const i of start) done.add(i);
-  while (scored.size < budget) {
-    round++;
+  if (!(await round(sampleIndices(space.size, initial, spec.strategy.seed, new Set())))) return;
+  for (let r = 1; scored.size < budget; r++) {
     const items = [...scored.entries()].filter(([, v]) => v).map(([index, values]) => ({ index, values: values! }));
     const front = paretoFront(items).sort((a, b) => a.index - b.index);
     const cand: number[] = [];
@@ -207,10 +257,9 @@ async function paretoSearch(
     let next = cand.slice(0, room);
     if (next.length < room) {
       const exclude = new Set([...scored.keys(), ...next]);
-      next = next.concat(sampleIndices(space.size, room - next.length > 0 ? Math.min(room - next.length, Math.max(4, Math.ceil(room / 4))) : 0, spec.strategy.seed + round, exclude));
+      next = next.concat(sampleIndices(space.size, Math.min(room - next.length, Math.max(4, Math.ceil(room / 4))), spec.strategy.seed + r, exclude));
     }
     if (next.length === 0) break;
-    await evaluateAll(next, budget, record);
-    for (const i of next) done.add(i);
+    if (!(await round(next))) return;
   }
 }

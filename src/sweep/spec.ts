@@ -13,9 +13,15 @@ import { loadQuant, resolveArchDocument, validateArchSchema } from '../config/lo
 import { setPointer } from '../config/merge.ts';
 import { parameterValues } from './parameter-values.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
-import { OBJECTIVE_NAMES } from './objectives.ts';
+import { OBJECTIVE_NAMES, isBuiltinObjective } from './objectives.ts';
+import { MAX_PARAMETER_VALUES, parameterValueCount } from './parameter-values.ts';
 import { loadSystem } from '../system/load.ts';
 import { checkPlanParameters, isPlanPointer } from './system-point.ts';
+
+/** The most points a random sample or a Pareto budget may ask for (they are held in memory). */
+export const MAX_SAMPLES = 1_000_000;
+/** Key names a JSON pointer may not step through: they reach the prototype chain, not the config. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface ParameterSpec {
   pointer: string;
@@ -162,13 +168,13 @@ export const sweepSpecSchema = {
         { if: { properties: { kind: { const: 'grid' } } }, then: { additionalProperties: false, properties: { kind: {} } } },
         {
           if: { properties: { kind: { const: 'random' } } },
-          then: { additionalProperties: false, required: ['samples'], properties: { kind: {}, samples: { type: 'integer', minimum: 1 }, seed: { type: 'integer' } } },
+          then: { additionalProperties: false, required: ['samples'], properties: { kind: {}, samples: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, seed: { type: 'integer' } } },
         },
         {
           if: { properties: { kind: { const: 'pareto' } } },
           then: {
             additionalProperties: false, required: ['budget'],
-            properties: { kind: {}, budget: { type: 'integer', minimum: 1 }, seed: { type: 'integer' }, initial: { type: 'integer', minimum: 1 }, objectives: { type: 'array', items: { type: 'string' } } },
+            properties: { kind: {}, budget: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, seed: { type: 'integer' }, initial: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, objectives: { type: 'array', items: { type: 'string' } } },
           },
         },
       ],
@@ -204,6 +210,13 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   });
   spec.parameters.forEach((p, i) => {
     if (p.range && p.range.stop < p.range.start) throw new AccelscopeError('schema', 'range stop must be ≥ start', { file, pointer: `/parameters/${i}/range` });
+    const count = parameterValueCount(p);
+    if (!(count <= MAX_PARAMETER_VALUES)) {
+      const key = p.range ? 'range' : p.logRange ? 'logRange' : 'values';
+      throw new AccelscopeError('schema', `gives ${count} values; a parameter takes at most ${MAX_PARAMETER_VALUES} (docs/sweeps.md)`, { file, pointer: `/parameters/${i}/${key}` });
+    }
+    const bad = p.pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).find((k) => FORBIDDEN_KEYS.has(k));
+    if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key (a pointer through it would set nothing)`, { file, pointer: `/parameters/${i}/pointer` });
     const first = spec.parameters.findIndex((q) => q.pointer === p.pointer);
     if (first < i) throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, { file, pointer: `/parameters/${i}/pointer` });
   });
@@ -217,6 +230,15 @@ export function loadSweepSpec(file: string): ResolvedSpec {
       throw e;
     }
   });
+  spec.objectives.forEach((o, i) => {
+    if (typeof o === 'string') return;
+    if (isBuiltinObjective(o.name)) throw new AccelscopeError('schema', `custom objective '${o.name}' would shadow the built-in objective of that name: choose another name`, { file, pointer: `/objectives/${i}/name` });
+    const bad = o.pointer.split('/').slice(1).find((k) => FORBIDDEN_KEYS.has(k));
+    if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key`, { file, pointer: `/objectives/${i}/pointer` });
+    if (spec.objectives.findIndex((q) => typeof q !== 'string' && q.name === o.name) < i) throw new AccelscopeError('schema', `custom objective '${o.name}' is defined twice`, { file, pointer: `/objectives/${i}/name` });
+  });
+  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1));
+  if (size > Number.MAX_SAFE_INTEGER) throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, { file, pointer: '/parameters' });
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
@@ -259,6 +281,19 @@ function inSpec<T>(file: string, pointer: string, f: () => T): T {
 /** How a point names its arch in a multi-arch sweep: the config's file name without .json. */
 export function archLabel(file: string): string {
   return file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+}
+
+/** Concrete workloads a spec's workload list expands to, counted without making them. */
+function countWorkloads(ws: WorkloadSpec[]): number {
+  return ws.reduce((n, w) => n + w.batch.length * (w.phase === 'prefill' ? w.seq!.length : w.phase === 'decode' ? w.context!.length : w.phase === 'serve' ? countServe(w) : w.prompt!.length * w.output!.length), 0);
+}
+
+/** Serve workloads per batch value, as serveWorkloads (serve-point.ts) makes them: static scheduling never chunks prefill. */
+function countServe(w: WorkloadSpec): number {
+  const schedulers = w.scheduler ?? ['continuous'];
+  const chunked = w.chunkedPrefill ?? [false];
+  const pairs = schedulers.reduce((n, s) => n + chunked.filter((c) => !(s === 'static' && c)).length, 0);
+  return (w.rate?.length ?? 1) * pairs * (w.maxBatchedTokens?.length ?? 1);
 }
 
 /** JSON with sorted keys: equal values give equal text. */

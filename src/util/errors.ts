@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'infeasible'
   | 'unsupported'
   | 'check-failed'
-  | 'write-failed';
+  | 'write-failed'
+  | 'locked';
 
 /**
  * Names a run parameter (batch, seq, context, prompt, output, threads, strict, ignoreCapacity) in a

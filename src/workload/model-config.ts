@@ -16,6 +16,7 @@ import { llamaLike } from './families/llama.ts';
 import type { ModelSpec } from './families/spec.ts';
 
 export type { LayerAttention, MlaSpec, ModelSpec, MoeSpec } from './families/spec.ts';
+export { MAX_MODEL_EXPERTS, MAX_MODEL_INT, MAX_MODEL_LAYERS } from './families/keys.ts';
 
 export const SUPPORTED_MODEL_TYPES = [
   'llama', 'mistral', 'qwen2', 'mixtral', 'gpt2', 'opt', 'bitnet',

@@ -37,7 +37,7 @@ describe('sweep --out is checked before any point runs', () => {
     const r = await cli('sweep', spec, '--out', join(dir, 'plain', 'r.jsonl'), '--workers', '1');
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/progress/);
-    expect(r.stderr).toMatch(/\nerror: .*plain\/r\.jsonl\.partial: cannot write file \(E(NOTDIR|EXIST)\)\n$/);
+    expect(r.stderr).toMatch(/\nerror: .*plain\/r\.jsonl\.(partial|lock): cannot write file \(E(NOTDIR|EXIST)\)\n$/);
   });
 });
 

@@ -6,6 +6,8 @@ import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { mergeResults } from '../../sweep/merge.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
+import { acquireLock } from '../../util/file-lock.ts';
 import { specDifferences, specSummaries } from '../../report/sweep-specs.ts';
 import type { SweepLine } from '../../report/inputs.ts';
 
@@ -16,8 +18,17 @@ export const mergeCommand = {
     y.positional('files', { type: 'string', array: true, describe: 'results files (JSON lines)' })
       .option('o', { alias: 'out', type: 'string', demandOption: true, describe: 'merged results file' }),
   handler: (a: { files: string[]; o: string }, io: Io): number => {
-    const { lines, duplicates, specs } = mergeResults(a.files);
-    writeFileAtomic(a.o, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+    assertOutputNotInput(a.o, a.files, '-o');
+    // One writer per results file: not while a sweep (or another merge) writes it.
+    const release = acquireLock(a.o, 'merge');
+    let merged: ReturnType<typeof mergeResults>;
+    try {
+      merged = mergeResults(a.files);
+      writeFileAtomic(a.o, merged.lines.map((l) => JSON.stringify(l)).join('\n') + (merged.lines.length ? '\n' : ''));
+    } finally {
+      release();
+    }
+    const { lines, duplicates, specs } = merged;
     io.err(`merged ${lines.length} points from ${a.files.length} file(s)${duplicates ? `, ${duplicates} duplicates dropped` : ''} → ${a.o}\n`);
     if (specs.length > 1) {
       const diff = specDifferences(specSummaries(lines as unknown as SweepLine[]));

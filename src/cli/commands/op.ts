@@ -16,11 +16,12 @@ import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { renderOpRows, simulateRows } from './op-rows.ts';
 export { renderOpRows, simulateRows, type OpRow } from './op-rows.ts';
+import { ownTable } from '../../util/own.ts';
 import { COLLECTIVE_KINDS } from '../../collective/types.ts';
 import { collectiveHandler, isCollectiveKind, type CollectiveArgs } from './op-collective.ts';
 import { shardedOpHandler } from './op-sharded.ts';
 
-const DTYPE_FORMATS: Record<string, string> = { bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' };
+const DTYPE_FORMATS: Record<string, string> = ownTable({ bf16: 'bf16', fp16: 'fp16', fp8: 'fp8-e4m3', int8: 'int8', tf32: 'tf32', fp32: 'fp32' });
 const OP_KINDS = ['gemm', 'attention', ...COLLECTIVE_KINDS] as const;
 
 export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {

@@ -11,6 +11,7 @@ import { loadReportInput, renderQuantReport, renderRunReport, renderSweepReport 
 import { writeFileAtomic } from '../../util/json-file.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes } from '../../util/format.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 
 export interface ReportArgs {
   inputs: string[];
@@ -33,6 +34,7 @@ export const reportCommand = {
       .option('maximize', { type: 'string', array: true, describe: 'sweeps: objectives to maximize besides tokensPerSecond and …PerSecond (strings; default none)' })
       .option('title', { type: 'string', describe: 'sweeps: report title (string)' }),
   handler: (a: ReportArgs, io: Io): number => {
+    if (a.out !== undefined) assertOutputNotInput(a.out, a.inputs, '-o');
     const inputs = a.inputs.map(loadReportInput);
     const first = inputs[0]!;
     // Several runs, or several sweep results files (of one or several specs), make one report.
@@ -50,6 +52,7 @@ export const reportCommand = {
     else if (first.kind === 'quant') html = renderQuantReport(first.data);
     else html = renderRunReport(inputs.flatMap((i) => (i.kind === 'run' ? [i.run] : [])));
     const out = a.out ?? `reports/${basename(first.file).replace(/\.(jsonl|json)$/, '')}.html`;
+    assertOutputNotInput(out, a.inputs, '-o');
     writeFileAtomic(out, html);
     io.out(`wrote ${out} (${formatBytes(Buffer.byteLength(html))}, ${first.kind} report)\n`);
     return 0;

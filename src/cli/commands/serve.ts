@@ -6,6 +6,7 @@ import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { formatBytes, formatSeconds, GiB } from '../../util/units.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 import { parseRequestSpec } from '../../serve/requests.ts';
 import { runServe } from '../../serve/run-serve.ts';
 import { linkBandwidth } from '../../serve/links.ts';
@@ -127,6 +128,7 @@ export const serveCommand = {
     }
     if (a['kv-blocks'] !== undefined) posInt(a['kv-blocks'], '--kv-blocks');
     if (a.threads !== undefined) posInt(a.threads, '--threads');
+    for (const [flag, out] of [['--jsonl', a.jsonl], ['--html', a.html]] as const) if (out !== undefined) assertOutputNotInput(out, [a.arch, a.model, a.quant], flag);
     const requests = parseRequestSpec(a.requests);
     const arch = loadArch(a.arch);
     const spec = loadModel(a.model);

@@ -19,6 +19,7 @@ import { calibrationLine } from '../calibration-line.ts';
 import { getModel } from '../../hw/registry.ts';
 import type { ArchConfig } from '../../arch/base.ts';
 import { envelopeWarnings } from '../../arch/validation.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
@@ -41,6 +42,7 @@ export const simulateCommand = {
   handler: (args: SimulateArgs, io: Io): number => {
     const archs = args.arch === undefined ? [] : [args.arch].flat();
     const quants = [args.quant].flat();
+    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, args.system], '--html');
     if (archs.length > 1 || quants.length > 1) {
       if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
       return compareDesigns(args, archs, quants, io);

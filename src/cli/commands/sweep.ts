@@ -8,6 +8,8 @@ import { PointSpace } from '../../sweep/points.ts';
 import { assertResultsPath } from '../../sweep/results-file.ts';
 import { formatNumber, formatPercent, formatSeconds } from '../../util/format.ts';
 import { AccelscopeError } from '../../util/errors.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
+import { partialPath } from '../../sweep/results-file.ts';
 
 interface SweepArgs {
   spec: string;
@@ -28,24 +30,30 @@ export const sweepCommand = {
       .option('resume', { type: 'boolean', default: false, describe: 'finish an interrupted sweep: every point exactly once' })
       .option('shard', { type: 'string', describe: 'i/N: run the points with index ≡ i (mod N)' }),
   handler: async (a: SweepArgs, io: Io): Promise<number> => {
+    assertOutputNotInput(a.out, [a.spec], '--out', [partialPath(a.out)]);
     const spec = loadSweepSpec(a.spec);
+    assertOutputNotInput(a.out, [spec.arch, ...spec.workloads.map((w) => w.model), ...spec.quant.filter((q) => q.endsWith('.json'))], '--out', [partialPath(a.out)]);
     const shard = a.shard ? parseShard(a.shard) : undefined;
     const workers = a.workers ?? availableParallelism();
     if (!Number.isInteger(workers) || workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${workers})`);
     assertResultsPath(a.out);
-    let stop = false;
-    const onSig = () => {
-      stop = true;
+    // Ctrl-C / SIGTERM: one line, the pool's threads terminated at once, the partial file left resumable.
+    const abort = new AbortController();
+    let signal: NodeJS.Signals | undefined;
+    const onSig = (s: NodeJS.Signals) => {
+      if (signal) return;
+      signal = s;
+      abort.abort();
     };
-    process.once('SIGINT', onSig);
-    process.once('SIGTERM', onSig);
+    process.on('SIGINT', onSig);
+    process.on('SIGTERM', onSig);
     const t0 = Date.now();
     let lastPrint = 0;
     const space = new PointSpace(spec);
     io.err(`sweep ${spec.name}: ${space.size} points in the space, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
     const summary = await runSweep(spec, {
       out: a.out, workers, resume: a.resume, shard,
-      shouldStop: () => stop,
+      signal: abort.signal,
       onProgress: ({ done, total, skipped }) => {
         const now = Date.now();
         const elapsed = (now - t0) / 1000;
@@ -67,8 +75,8 @@ export const sweepCommand = {
     if (io.isTty) io.err('\n');
     const secs = (Date.now() - t0) / 1000;
     if (!summary.finished) {
-      io.err(`interrupted: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`);
-      return 130;
+      io.err(`interrupted${signal ? ` by ${signal}` : ''}: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`);
+      return signal === 'SIGTERM' ? 143 : 130;
     }
     io.err(`done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${formatSeconds(secs)} → ${a.out}\n`);
     return 0;

@@ -16,6 +16,7 @@ import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatNumber, formatPercent, formatQuantity as formatSi, formatSeconds } from '../../util/format.ts';
 import { opFlops } from '../../workload/ops.ts';
+import { assertOutputNotInput } from '../../util/output-path.ts';
 
 export interface TraceArgs {
   action: string;
@@ -30,7 +31,7 @@ export interface TraceArgs {
 }
 
 export function parseDims(list: string[] | undefined): Record<string, number> {
-  const dims: Record<string, number> = {};
+  const dims: Record<string, number> = Object.create(null); // names come from the user
   for (const d of list ?? []) {
     const m = /^([^=]+)=(\d+)$/.exec(d);
     if (!m || Number(m[2]) < 1) throw new AccelscopeError('bad-flag', `--dim must be NAME=VALUE with VALUE a positive integer (got '${d}')`);
@@ -71,6 +72,7 @@ export const traceCommand = {
     if (a.phase !== undefined && a.phase !== 'prefill' && a.phase !== 'decode') {
       throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${a.phase}')`);
     }
+    assertOutputNotInput(a.output, [a.file], '-o');
     const result = importGraphFile(a.file, {
       strict: a.strict,
       ...(a.name !== undefined ? { name: a.name } : {}),
@@ -83,6 +85,7 @@ export const traceCommand = {
       throw new AccelscopeError('write-failed', 'is a directory; name the OpGraph file to write (several passes go beside it as <stem>.<phase>.json)', { file: a.output });
     }
     const paths = outputPaths(a.output, graphs);
+    for (const p of paths) assertOutputNotInput(p, [a.file], '-o');
     // Validate every graph before writing any (no partial output).
     graphs.forEach((g, i) => validateOrThrow(graphSchema, g, paths[i]));
     graphs.forEach((g, i) => writeFileAtomic(paths[i]!, JSON.stringify(g, null, 2) + '\n'));

@@ -12,6 +12,7 @@ import { parseQuantScheme } from '../../quant/scheme.ts';
 import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
 import type { DatapathSpec } from '../../numeric/spec.ts';
 import { DEFAULT_CHECK_SHAPE } from '../../numeric/cases.ts';
+import { ownTable } from '../../util/own.ts';
 
 export interface ClaimedDatapath {
   /** numeric/ datapath name: 'dsp48e2-int8x2' (WP486 packing), 'dsp48e2-int8', 'dsp58-int8x2', … */
@@ -41,7 +42,7 @@ export function claimedDatapath(c: FpgaArchConfig, q: QuantScheme): ClaimedDatap
 }
 
 /** The integer schemes a config's DSP dtypes run, checked when `check --arch` names no scheme. */
-const DEFAULT_SCHEMES: Record<string, string[]> = { int8: ['w8a8', 'w4a8'], int4: ['w4a4'] };
+const DEFAULT_SCHEMES: Record<string, string[]> = ownTable({ int8: ['w8a8', 'w4a8'], int4: ['w4a4'] });
 
 /**
  * The numeric datapaths (numeric/spec.ts) this config claims: for each scheme, the DSP slice,

@@ -93,7 +93,9 @@ export const pimSectionSchema = Type.Object(
         clockHz: positive(),
         dtype: Enum(['fp16', 'bf16', 'int8'] as const, { description: 'Multiplier precision.' }),
         accumulatorDtype: Enum(['fp16', 'bf16', 'fp32', 'int32'] as const, { description: 'Accumulator precision inside the unit (checked by numeric/ through `accelscope check`).' }),
-        accumulatorRegisters: posInt('Output rows one unit accumulates at once (HBM-PIM GRF_B: 8).'),
+        // The command-level schedule issues one burst per register: bounded so that a config cannot make it run for hours
+        // (HBM-PIM has 8 GRF registers per unit, AiM 32 output registers; docs/models/pim-dram.md).
+        accumulatorRegisters: Type.Integer({ minimum: 1, maximum: 4096, description: 'Output rows one unit accumulates at once (HBM-PIM GRF_B: 8; at most 4096).' }),
         ops: Type.Array(Enum(UNIT_OPS), { uniqueItems: true, minItems: 1 }),
         columnSpacing: Type.Optional(Enum(['nCCDL', 'nCCDS'] as const, { description: 'Spacing of back-to-back all-bank column (MAC) commands. Default nCCDL.' })),
       },

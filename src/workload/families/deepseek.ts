@@ -19,7 +19,7 @@ import { baseSpec, plainMoe, type ModelSpec } from './spec.ts';
 export function deepseek(get: KeyReader, name: string, modelType: 'deepseek_v2' | 'deepseek_v3'): ModelSpec {
   const hidden = get.int('hidden_size');
   const heads = get.int('num_attention_heads');
-  const layers = get.int('num_hidden_layers');
+  const layers = get.layers('num_hidden_layers');
   const nope = get.int('qk_nope_head_dim');
   const rope = get.int('qk_rope_head_dim');
   const mla = {
@@ -50,7 +50,7 @@ export function deepseek(get: KeyReader, name: string, modelType: 'deepseek_v2' 
     const dense: number[] = [];
     for (let l = 0; l < layers; l++) if (l < firstDense || l % freq !== 0) dense.push(l);
     const moeInter = get.int('moe_intermediate_size');
-    spec.moe = plainMoe(routed, get.int('num_experts_per_tok'), moeInter, {
+    spec.moe = plainMoe(routed, get.topK(routed, 'n_routed_experts'), moeInter, {
       sharedIntermediate: get.countOr('n_shared_experts', 0) * moeInter,
       scoreCorrectionBias: get.strOr('topk_method', 'greedy') === 'noaux_tc',
       denseLayers: dense,

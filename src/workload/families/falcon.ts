@@ -9,7 +9,7 @@ import { baseSpec, type ModelSpec } from './spec.ts';
 
 export function falcon(get: KeyReader, name: string): ModelSpec {
   const hidden = get.int('hidden_size');
-  const layers = get.int('num_hidden_layers');
+  const layers = get.layers('num_hidden_layers');
   const newArch = get.boolOr('new_decoder_architecture', false);
   // FalconConfig: the new architecture reads num_kv_heads (default: all heads); otherwise
   // multi_query means one shared K/V head.
@@ -19,7 +19,7 @@ export function falcon(get: KeyReader, name: string): ModelSpec {
   const bias = get.boolOr('bias', false);
   const spec = baseSpec({
     name, modelType: 'falcon', hidden, layers, heads, kvHeads,
-    headDim: hidden / heads,
+    headDim: get.headDim(hidden, heads, '/num_attention_heads'),
     intermediate: get.intOr('ffn_hidden_size', 4 * hidden),
     vocab: get.int('vocab_size'),
     maxPositions: get.intOr('max_position_embeddings', 0),

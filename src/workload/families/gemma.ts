@@ -25,7 +25,7 @@ export const GEMMA3_TEXT_DEFAULTS: Record<string, unknown> = {
 export function gemma(get: KeyReader, name: string, modelType: 'gemma2' | 'gemma3_text'): ModelSpec {
   const hidden = get.int('hidden_size');
   const { heads, kvHeads } = get.heads();
-  const layers = get.int('num_hidden_layers');
+  const layers = get.layers('num_hidden_layers');
   const window = get.int('sliding_window');
   const types = get.layerList('layer_types', get.strArray('layer_types'), layers);
   const pattern = modelType === 'gemma3_text' ? get.intOr('sliding_window_pattern', 6) : 2;

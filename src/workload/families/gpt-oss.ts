@@ -9,7 +9,7 @@ import { baseSpec, plainMoe, type LayerAttention, type ModelSpec } from './spec.
 export function gptOss(get: KeyReader, name: string): ModelSpec {
   const hidden = get.int('hidden_size');
   const { heads, kvHeads } = get.heads();
-  const layers = get.int('num_hidden_layers');
+  const layers = get.layers('num_hidden_layers');
   const window = get.int('sliding_window');
   const types = get.layerList('layer_types', get.strArray('layer_types'), layers);
   const layerAttention: LayerAttention[] = [];
@@ -19,6 +19,7 @@ export function gptOss(get: KeyReader, name: string): ModelSpec {
   }
   const intermediate = get.int('intermediate_size');
   const bias = get.boolOr('attention_bias', true);
+  const experts = get.int('num_local_experts');
   return baseSpec({
     name, modelType: 'gpt_oss', hidden, layers, heads, kvHeads,
     headDim: get.int('head_dim'),
@@ -31,6 +32,6 @@ export function gptOss(get: KeyReader, name: string): ModelSpec {
     layerAttention,
     attnSinks: true,
     fusedGateUp: true,
-    moe: plainMoe(get.int('num_local_experts'), get.int('num_experts_per_tok'), intermediate, { routerBias: true, expertBias: true }),
+    moe: plainMoe(experts, get.topK(experts, 'num_local_experts'), intermediate, { routerBias: true, expertBias: true }),
   });
 }

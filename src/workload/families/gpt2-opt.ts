@@ -7,7 +7,7 @@ export function gpt2(get: KeyReader, name: string): ModelSpec {
   const heads = get.int('n_head');
   const actName = get.strOr('activation_function', 'gelu_new');
   return baseSpec({
-    name, modelType: 'gpt2', hidden, layers: get.int('n_layer'), heads, kvHeads: heads, headDim: hidden / heads,
+    name, modelType: 'gpt2', hidden, layers: get.layers('n_layer'), heads, kvHeads: heads, headDim: get.headDim(hidden, heads, '/n_head'),
     intermediate: get.optionalInt('n_inner') ?? 4 * hidden,
     vocab: get.int('vocab_size'),
     maxPositions: get.int('n_positions'),
@@ -27,7 +27,7 @@ export function opt(get: KeyReader, name: string): ModelSpec {
   const bias = get.boolOr('enable_bias', true);
   const actName = get.strOr('activation_function', 'relu');
   return baseSpec({
-    name, modelType: 'opt', hidden, layers: get.int('num_hidden_layers'), heads, kvHeads: heads, headDim: hidden / heads,
+    name, modelType: 'opt', hidden, layers: get.layers('num_hidden_layers'), heads, kvHeads: heads, headDim: get.headDim(hidden, heads, '/num_attention_heads'),
     intermediate: get.int('ffn_dim'),
     vocab: get.int('vocab_size'),
     maxPositions,

@@ -3,6 +3,16 @@ import { AccelscopeError } from '../../util/errors.ts';
 
 export type Json = Record<string, unknown>;
 
+/**
+ * Bounds checked at load, before a graph is built (docs/workload.md): layers become ops one by
+ * one, so their count is what a config could blow up; every other integer is bounded so that
+ * products of sizes stay exact in float64. The largest published models are far inside them
+ * (Llama 3.1 405B: 126 layers, hidden 16384, vocab 128256; DeepSeek-V3: 256 routed experts).
+ */
+export const MAX_MODEL_LAYERS = 4096;
+export const MAX_MODEL_INT = 2 ** 31;
+export const MAX_MODEL_EXPERTS = 4096;
+
 export class KeyReader {
   /** `prefix` is the JSON pointer of the object read (Gemma 3 reads '/text_config'). */
   constructor(private readonly c: Json, readonly file?: string, private readonly prefix = '') {}
@@ -10,10 +20,35 @@ export class KeyReader {
     throw new AccelscopeError('schema', message, { file: this.file, pointer: this.prefix + pointer });
   }
   has(key: string): boolean {
-    return this.c[key] !== undefined && this.c[key] !== null;
+    return Object.hasOwn(this.c, key) && this.c[key] !== undefined && this.c[key] !== null;
   }
   raw(key: string): unknown {
-    return this.c[key];
+    return Object.hasOwn(this.c, key) ? this.c[key] : undefined;
+  }
+  /** A layer count: an integer ≤ MAX_MODEL_LAYERS (each layer becomes ops). */
+  layers(key: string): number {
+    const n = this.int(key);
+    if (n > MAX_MODEL_LAYERS) this.fail(`/${key}`, `must be ≤ ${MAX_MODEL_LAYERS} (the bound accelscope checks at load, before building one op per layer)`);
+    return n;
+  }
+  /** hidden / heads, which must be a whole number when the config gives no head_dim. */
+  headDim(hidden: number, heads: number, pointer: string): number {
+    if (hidden % heads !== 0) this.fail(pointer, `must divide the hidden size (${hidden}) when the config gives no head_dim (${hidden}/${heads} is not a whole head)`);
+    return hidden / heads;
+  }
+  /** `head_dim` when the config gives it, else hidden / heads (which must divide). */
+  headDimOr(hidden: number, heads: number, headsKey = 'num_attention_heads'): number {
+    return this.has('head_dim') ? this.int('head_dim') : this.headDim(hidden, heads, `/${headsKey}`);
+  }
+  /**
+   * Routed experts and the experts each token picks: at most MAX_MODEL_EXPERTS, and top-k at most
+   * the expert count. `count` is the expert count already read from `numKey`.
+   */
+  topK(count: number, numKey: string, topKKey = 'num_experts_per_tok'): number {
+    if (count > MAX_MODEL_EXPERTS) this.fail(`/${numKey}`, `must be ≤ ${MAX_MODEL_EXPERTS} (the bound accelscope checks at load)`);
+    const k = this.int(topKKey);
+    if (k > count) this.fail(`/${topKKey}`, `must be ≤ ${numKey} (${count}): a token cannot pick more experts than there are`);
+    return k;
   }
   str(key: string): string {
     if (!this.has(key)) this.fail('', `must have required property '${key}'`);
@@ -29,6 +64,7 @@ export class KeyReader {
     const v = this.c[key];
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`/${key}`, 'must be integer');
     if (v <= 0) this.fail(`/${key}`, 'must be > 0');
+    if (v > MAX_MODEL_INT) this.fail(`/${key}`, 'must be ≤ 2^31 (the bound accelscope checks at load)');
     return v;
   }
   intOr(key: string, dflt: number): number {
@@ -39,6 +75,7 @@ export class KeyReader {
     if (!this.has(key)) return dflt;
     const v = this.c[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(`/${key}`, 'must be a non-negative integer');
+    if (v > MAX_MODEL_INT) this.fail(`/${key}`, 'must be ≤ 2^31 (the bound accelscope checks at load)');
     return v;
   }
   optionalInt(key: string): number | undefined {
@@ -76,12 +113,15 @@ export class KeyReader {
     if (!this.has(key)) return undefined;
     const v = this.c[key];
     if (!Array.isArray(v)) this.fail(`/${key}`, 'must be array');
-    v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) this.fail(`/${key}/${i}`, 'must be a non-negative integer'); });
+    v.forEach((x, i) => {
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) this.fail(`/${key}/${i}`, 'must be a non-negative integer');
+      if (x > MAX_MODEL_INT) this.fail(`/${key}/${i}`, 'must be ≤ 2^31 (the bound accelscope checks at load)');
+    });
     return v as number[];
   }
   /** A nested object (Gemma 3's text_config) read with its pointer prefix. */
   sub(key: string): KeyReader {
-    const v = this.c[key];
+    const v = this.raw(key);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(`/${key}`, 'must be object');
     return new KeyReader(v as Json, this.file, `${this.prefix}/${key}`);
   }

@@ -11,9 +11,8 @@ import { baseSpec, plainMoe, type ModelSpec } from './spec.ts';
 export function llamaLike(get: KeyReader, name: string, modelType: string): ModelSpec {
   const hidden = get.int('hidden_size');
   const { heads, kvHeads } = get.heads();
-  if (!get.has('head_dim') && hidden % heads !== 0) get.fail('/num_attention_heads', `must divide hidden_size (${hidden}) when head_dim is absent`);
-  const headDim = get.intOr('head_dim', hidden / heads);
-  const layers = get.int('num_hidden_layers');
+  const headDim = get.headDimOr(hidden, heads);
+  const layers = get.layers('num_hidden_layers');
   const intermediate = get.int('intermediate_size');
   const act = activationOf(get.strOr('hidden_act', 'silu'));
   const sliding = get.optionalInt('sliding_window');
@@ -36,7 +35,7 @@ export function llamaLike(get: KeyReader, name: string, modelType: string): Mode
   switch (modelType) {
     case 'mixtral': {
       const e = get.int('num_local_experts');
-      spec.moe = plainMoe(e, get.int('num_experts_per_tok'), intermediate);
+      spec.moe = plainMoe(e, get.topK(e, 'num_local_experts'), intermediate);
       break;
     }
     case 'qwen3':
@@ -50,7 +49,7 @@ export function llamaLike(get: KeyReader, name: string, modelType: string): Mode
       const dense: number[] = [];
       for (let l = 0; l < layers; l++) if (only.includes(l) || (l + 1) % step !== 0) dense.push(l);
       const shared = modelType === 'qwen2_moe' ? get.countOr('shared_expert_intermediate_size', 0) : 0;
-      spec.moe = plainMoe(experts, get.int('num_experts_per_tok'), get.int('moe_intermediate_size'), {
+      spec.moe = plainMoe(experts, get.topK(experts, 'num_experts'), get.int('moe_intermediate_size'), {
         sharedIntermediate: shared, sharedGate: shared > 0, denseLayers: dense, denseIntermediate: intermediate,
       });
       if (modelType === 'qwen3_moe') spec.qkNorm = 'head';

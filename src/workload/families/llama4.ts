@@ -12,7 +12,7 @@ import { baseSpec, plainMoe, type LayerAttention, type ModelSpec } from './spec.
 export function llama4Text(get: KeyReader, name: string): ModelSpec {
   const hidden = get.int('hidden_size');
   const { heads, kvHeads } = get.heads();
-  const layers = get.int('num_hidden_layers');
+  const layers = get.layers('num_hidden_layers');
   const noRope = get.layerList('no_rope_layers', get.intArray('no_rope_layers'), layers);
   const ropeLayers = Array.from({ length: layers }, (_, l) => noRope ? noRope[l] !== 0 : (l + 1) % 4 !== 0);
   const chunk = get.intOr('attention_chunk_size', 0);
@@ -22,9 +22,10 @@ export function llama4Text(get: KeyReader, name: string): ModelSpec {
   const moeLayers = listed ?? Array.from({ length: layers }, (_, l) => l).filter((l) => (l + 1) % step === 0);
   const dense = Array.from({ length: layers }, (_, l) => l).filter((l) => !moeLayers.includes(l));
   const expertInter = get.int('intermediate_size');
+  const experts = get.int('num_local_experts');
   const spec = baseSpec({
     name, modelType: 'llama4_text', hidden, layers, heads, kvHeads,
-    headDim: get.intOr('head_dim', hidden / heads),
+    headDim: get.headDimOr(hidden, heads),
     intermediate: expertInter,
     vocab: get.int('vocab_size'),
     maxPositions: get.intOr('max_position_embeddings', 0),
@@ -34,7 +35,7 @@ export function llama4Text(get: KeyReader, name: string): ModelSpec {
     tieEmbeddings: get.boolOr('tie_word_embeddings', false),
     layerAttention,
     ropeLayers,
-    moe: plainMoe(get.int('num_local_experts'), get.int('num_experts_per_tok'), expertInter, {
+    moe: plainMoe(experts, get.topK(experts, 'num_local_experts'), expertInter, {
       sharedIntermediate: expertInter,
       denseLayers: dense,
       denseIntermediate: dense.length > 0 ? get.int('intermediate_size_mlp') : 0,

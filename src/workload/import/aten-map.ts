@@ -7,6 +7,7 @@ import type { OpNode } from './nesting.ts';
 import type { Prim, PrimOp, Shape } from './types.ts';
 import type { TraceDims } from './trace-read.ts';
 import { broadcast } from './shapes.ts';
+import { ownTable } from '../../util/own.ts';
 
 /** SDPA family: where is_causal and the mask sit in Concrete Inputs, and the q/k/v layout. */
 interface SdpaSignature {
@@ -18,7 +19,7 @@ interface SdpaSignature {
 }
 
 /** Argument positions from the aten schemas (native_functions.yaml). */
-export const SDPA_SIGNATURES: Record<string, SdpaSignature> = {
+export const SDPA_SIGNATURES: Record<string, SdpaSignature> = ownTable({
   'aten::scaled_dot_product_attention': { causal: 5, mask: 3, layout: 'bhld' },
   'aten::_scaled_dot_product_attention_math': { causal: 5, mask: 3, layout: 'bhld' },
   'aten::_scaled_dot_product_flash_attention': { causal: 4, layout: 'bhld' },
@@ -27,9 +28,9 @@ export const SDPA_SIGNATURES: Record<string, SdpaSignature> = {
   'aten::_scaled_dot_product_cudnn_attention': { causal: 6, mask: 3, layout: 'bhld' },
   'aten::_flash_attention_forward': { causal: 8, layout: 'blhd' },
   'aten::_efficient_attention_forward': { causal: -1, mask: 3, maskType: 9, layout: 'blhd' },
-};
+});
 
-const TABLE: Record<string, PrimOp> = {};
+const TABLE: Record<string, PrimOp> = Object.create(null); // looked up by event names from the file
 function names(op: PrimOp, ...list: string[]): void {
   for (const n of list) TABLE[`aten::${n}`] = op;
 }

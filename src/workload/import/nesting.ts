@@ -28,10 +28,31 @@ export function buildForest(trace: TraceData): OpNode[] {
   return roots;
 }
 
+/**
+ * Every node under `roots`, children before their parent. Iterative: a trace may nest ops
+ * thousands deep (a recursive walk would overflow the stack).
+ */
+export function postOrder(roots: OpNode[]): OpNode[] {
+  const out: OpNode[] = [];
+  const stack: { n: OpNode; next: number }[] = [];
+  for (const r of roots) {
+    stack.push({ n: r, next: 0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.n.children.length) stack.push({ n: top.n.children[top.next++]!, next: 0 });
+      else {
+        out.push(top.n);
+        stack.pop();
+      }
+    }
+  }
+  return out;
+}
+
 /** GPU time of an op and everything inside it (µs). */
 export function subtreeGpuUs(n: OpNode): number {
-  let t = n.selfGpuUs;
-  for (const c of n.children) t += subtreeGpuUs(c);
+  let t = 0;
+  for (const m of postOrder([n])) t += m.selfGpuUs;
   return t;
 }
 
@@ -49,13 +70,11 @@ export function nodeTimeUs(n: OpNode, hasKernels: boolean): number {
  */
 export function outermost(roots: OpNode[], visit: (n: OpNode) => 'take' | 'descend'): OpNode[] {
   const out: OpNode[] = [];
-  const walk = (n: OpNode): void => {
-    if (visit(n) === 'take') {
-      out.push(n);
-      return;
-    }
-    for (const c of n.children) walk(c);
-  };
-  for (const r of roots) walk(r);
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (visit(n) === 'take') out.push(n);
+    else for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
   return out;
 }

@@ -15,6 +15,14 @@ import { buildShapeTable, type ShapeTable } from './onnx-shapes.ts';
 import { finishImport, type ImportResult } from './finish.ts';
 import type { ImportOptions, Prim, PrimOp, Shape } from './types.ts';
 import { outputShape } from './aten-map.ts';
+import { ownTable } from '../../util/own.ts';
+
+/**
+ * The most nodes a model may have once its local functions are inlined (the largest public LLM
+ * exports have tens of thousands): a small file whose functions call each other must not expand
+ * to billions of nodes before the import fails.
+ */
+export const MAX_ONNX_NODES = 200_000;
 
 export interface OnnxImportOptions extends ImportOptions {
   /** Values of symbolic dimensions (dynamic axes): --dim batch=1 --dim sequence=16. */
@@ -23,7 +31,7 @@ export interface OnnxImportOptions extends ImportOptions {
   inferAll?: boolean;
 }
 
-const TABLE: Record<string, PrimOp> = {
+const TABLE: Record<string, PrimOp> = ownTable({
   MatMul: 'matmul', Gemm: 'addmm',
   Add: 'add', Sub: 'add', Mul: 'mul', Div: 'mul', Neg: 'neg', Pow: 'pow', Sqrt: 'sqrt', Reciprocal: 'reciprocal',
   Exp: 'unary', Log: 'unary', Sin: 'unary', Cos: 'unary', Tanh: 'unary', Abs: 'unary', Erf: 'unary', Where: 'unary',
@@ -42,7 +50,7 @@ const TABLE: Record<string, PrimOp> = {
   Identity: 'view', Reshape: 'view', Transpose: 'view', Unsqueeze: 'view', Squeeze: 'view', Flatten: 'view',
   Slice: 'view', Expand: 'view', Split: 'view', Dropout: 'view',
   Shape: 'alloc', Constant: 'alloc', ConstantOfShape: 'alloc', Range: 'alloc', Size: 'alloc',
-};
+});
 
 export function importOnnx(file: string, opts: OnnxImportOptions = {}): ImportResult {
   let bytes: Buffer;
@@ -66,8 +74,10 @@ export function importOnnx(file: string, opts: OnnxImportOptions = {}): ImportRe
  * formal inputs/outputs renamed to the call's, internal tensors prefixed by the call's name.
  * Attribute references inside function bodies are not resolved.
  */
-export function inlineFunctions(model: OnnxModel, depth = 0): OnnxNode[] {
+export function inlineFunctions(model: OnnxModel, depth = 0, file?: string): OnnxNode[] {
   const fns = model.functions;
+  const tooMany = () => new AccelscopeError('unsupported', `more than ${MAX_ONNX_NODES} nodes${depth ? ' once its local functions are inlined' : ''} (the bound on an ONNX graph; docs/trace-import.md)`, { file });
+  if (model.nodes.length > MAX_ONNX_NODES) throw tooMany();
   if (!Object.keys(fns).length || depth > 16) return model.nodes;
   let changed = false;
   const out: OnnxNode[] = [];
@@ -83,13 +93,14 @@ export function inlineFunctions(model: OnnxModel, depth = 0): OnnxNode[] {
     f.inputs.forEach((x, k) => rename.set(x, n.inputs[k] ?? ''));
     f.outputs.forEach((x, k) => rename.set(x, n.outputs[k] ?? `${prefix}${x}`));
     const r = (x: string) => (x === '' ? '' : rename.get(x) ?? `${prefix}${x}`);
+    if (out.length + f.nodes.length > MAX_ONNX_NODES) throw tooMany();
     for (const b of f.nodes) out.push({ ...b, name: `${prefix}${b.name}`, inputs: b.inputs.map(r), outputs: b.outputs.map(r) });
   });
-  return changed ? inlineFunctions({ ...model, nodes: out }, depth + 1) : model.nodes;
+  return changed ? inlineFunctions({ ...model, nodes: out }, depth + 1, file) : model.nodes;
 }
 
 export function importOnnxModel(model: OnnxModel, file: string, opts: OnnxImportOptions = {}): ImportResult {
-  model = { ...model, nodes: inlineFunctions(model) };
+  model = { ...model, nodes: inlineFunctions(model, 0, file) };
   const t = buildShapeTable(model, opts.dims ?? {}, file, !opts.inferAll);
   const warnings: string[] = [];
   // Dataflow through views: a view's output stands for the tensors its input stands for.

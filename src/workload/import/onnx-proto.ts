@@ -134,8 +134,9 @@ export interface OnnxModel {
   functions: Record<string, { inputs: string[]; outputs: string[]; nodes: OnnxNode[] }>;
 }
 
+/** The ModelProto type (exported for tests that encode models). */
 let modelType: protobuf.Type | undefined;
-function modelProto(): protobuf.Type {
+export function modelProto(): protobuf.Type {
   modelType ??= protobuf.Root.fromJSON(schema).lookupType('onnx.ModelProto');
   return modelType;
 }
@@ -189,7 +190,7 @@ function tensor(t: Raw): OnnxTensor {
 }
 
 function node(n: Raw): OnnxNode {
-  const attrs: Record<string, OnnxAttribute> = {};
+  const attrs: Record<string, OnnxAttribute> = Object.create(null); // names come from the file
   for (const a of n.attribute ?? []) {
     // `type` (AttributeProto.AttributeType) says which value field is in use: FLOAT 1, INT 2,
     // STRING 3, TENSOR 4, FLOATS 6, INTS 7.
@@ -223,7 +224,7 @@ export function decodeOnnx(bytes: Uint8Array): OnnxModel {
   const g: Raw = m.graph;
   if (!g) throw new Error('no graph in the model');
   const defaultOpset = (m.opsetImport ?? []).find((o: Raw) => !o.domain || o.domain === 'ai.onnx');
-  const functions: OnnxModel['functions'] = {};
+  const functions: OnnxModel['functions'] = Object.create(null); // names come from the file
   for (const f of m.functions ?? []) {
     functions[f.name] = { inputs: [...(f.input ?? [])], outputs: [...(f.output ?? [])], nodes: (f.node ?? []).map(node) };
   }

@@ -4,7 +4,7 @@
  * split into passes → fold patterns → detect each pass's phase → assemble.
  */
 import { readTrace, type TraceData } from './trace-read.ts';
-import { buildForest, nodeTimeUs, outermost, type OpNode } from './nesting.ts';
+import { buildForest, nodeTimeUs, outermost, postOrder, type OpNode } from './nesting.ts';
 import { nodeOp, primFromNode } from './aten-map.ts';
 import { splitPasses } from './phases.ts';
 import { finishImport, type ImportResult } from './finish.ts';
@@ -14,14 +14,17 @@ export function importTrace(file: string, opts: ImportOptions = {}): ImportResul
   return importTraceData(readTrace(file), file, opts);
 }
 
-/** True when the node or something inside it is an op the importer maps to work. */
-function understood(n: OpNode): boolean {
-  return nodeOp(n) !== 'unknown' || n.children.some(understood);
+/** The nodes that are, or hold inside them, an op the importer maps to work (one pass, children first). */
+function understoodNodes(roots: OpNode[]): Set<OpNode> {
+  const yes = new Set<OpNode>();
+  for (const n of postOrder(roots)) if (nodeOp(n) !== 'unknown' || n.children.some((c) => yes.has(c))) yes.add(n);
+  return yes;
 }
 
 export function importTraceData(trace: TraceData, file: string, opts: ImportOptions = {}): ImportResult {
   const roots = buildForest(trace);
-  const taken = outermost(roots, (n) => (nodeOp(n) === 'unknown' && n.children.some(understood) ? 'descend' : 'take'));
+  const understood = understoodNodes(roots);
+  const taken = outermost(roots, (n) => (nodeOp(n) === 'unknown' && n.children.some((c) => understood.has(c)) ? 'descend' : 'take'));
   const prims: Prim[] = taken.map((n) => ({ ...primFromNode(n, nodeTimeUs(n, trace.hasKernels)), ts: n.ev.ts }));
   const warnings: string[] = [];
   if (trace.otherThreadOps > 0) warnings.push(`${trace.otherThreadOps} CPU op(s) on other threads were not imported`);

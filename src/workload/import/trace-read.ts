@@ -43,6 +43,9 @@ export interface TraceData {
 
 type Json = Record<string, unknown>;
 
+/** The most a `.json.gz` trace may inflate to: a small file must not allocate gigabytes before its error. */
+export const MAX_TRACE_INFLATED_BYTES = 256 * 2 ** 20;
+
 function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -52,9 +55,12 @@ export function readTrace(file: string): TraceData {
   // export_chrome_trace writes gzip when the path ends in .gz.
   let text: string;
   try {
-    text = process.getBuiltinModule('node:zlib').gunzipSync(readFileSync(file)).toString('utf8'); // zlib loaded only for .gz
+    text = process.getBuiltinModule('node:zlib').gunzipSync(readFileSync(file), { maxOutputLength: MAX_TRACE_INFLATED_BYTES }).toString('utf8'); // zlib loaded only for .gz
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new AccelscopeError('unsupported', `inflates to more than ${MAX_TRACE_INFLATED_BYTES / 2 ** 20} MiB (the bound on a gzip trace; docs/trace-import.md)`, { file });
+    }
     throw new AccelscopeError('file-not-found', code === 'ENOENT' ? 'no such file' : `cannot read gzip trace (${code ?? (e as Error).message})`, { file });
   }
   try {
@@ -84,6 +90,7 @@ export function parseTrace(doc: unknown, file?: string): TraceData {
     if (!Number.isFinite(ts) || !Number.isFinite(dur)) {
       throw new AccelscopeError('schema', "an 'X' event needs numeric 'ts' and 'dur'", { file, pointer: `/traceEvents/${index}` });
     }
+    if (dur < 0) throw new AccelscopeError('schema', `'dur' must be ≥ 0 (got ${dur})`, { file, pointer: `/traceEvents/${index}/dur` });
     if (cat === 'kernel' || cat === 'gpu_memcpy' || cat === 'gpu_memset') {
       hasKernels = true;
       const ext = Number(args['External id']);
