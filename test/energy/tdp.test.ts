@@ -10,6 +10,7 @@ import { ROOT, buildFor } from '../helpers.ts';
 import { loadArch } from '../../src/config/load.ts';
 import { parseQuantScheme } from '../../src/quant/scheme.ts';
 import { run } from '../../src/engine/run.ts';
+import { InfeasibleError } from '../../src/util/errors.ts';
 
 const GPUS = readdirSync(resolve(ROOT, 'arch-configs/gpu')).filter((f) => f.endsWith('.json'));
 const MODELS = readdirSync(resolve(ROOT, 'workloads/models')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
@@ -28,16 +29,28 @@ describe.each(GPUS)('power on gpu/%s', (file) => {
     const tdp = arch.power?.tdpW;
     expect(tdp, 'GPU preset without power.tdpW').toBeDefined();
     const over: string[] = [];
+    let ran = 0;
+    let skipped = 0;
     for (const scheme of ['w16a16', 'w4a16-g128']) {
       for (const m of MODELS) {
         for (const shape of SHAPES) {
-          const r = run(buildFor(m, shape), arch, parseQuantScheme(scheme), { ignoreCapacity: true });
+          let r;
+          try {
+            r = run(buildFor(m, shape), arch, parseQuantScheme(scheme), { ignoreCapacity: true });
+          } catch (e) {
+            // A group size that does not divide a model's K (e.g. 128 on an 8640-wide MLP) cannot run:
+            // only that infeasibility is allowed, and only for the grouped format.
+            if (e instanceof InfeasibleError && scheme !== 'w16a16' && /not a multiple of/.test(e.message)) { skipped++; continue; }
+            throw e;
+          }
+          ran++;
           expect(r.totals.averagePowerW).toBeGreaterThan(0);
           if (r.totals.averagePowerW >= tdp!) over.push(`${m} ${scheme} ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W`);
         }
       }
     }
     expect(over, `over the ${tdp} W TDP`).toEqual([]);
+    expect(ran).toBeGreaterThan(3 * skipped);
   });
 
   it('flagsNotClamps: a run over TDP keeps its power and carries a warning', () => {
