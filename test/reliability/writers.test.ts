@@ -139,11 +139,13 @@ const b = JSON.stringify({ v: 'b'.repeat(1 << 20) });
 process.stdout.write('ready\\n');
 for (let i = 0; ; i++) writeFileAtomic(${JSON.stringify(target)}, i % 2 ? a : b);
 `);
-    const tsx = resolve(ROOT, 'node_modules/.bin/tsx');
+    // node itself runs the writer (tsx as a loader, not the tsx CLI, which would put the writer in a
+    // child process that SIGKILL never reaches: it kept writing forever after the test).
+    const tsxLoader = import.meta.resolve('tsx');
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let trial = 0; trial < 6; trial++) {
-      const child = spawn(tsx, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', tsxLoader, script], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((res) => child.stdout.once('data', () => res()));
       await new Promise((r) => setTimeout(r, 5 + rand() * 200));
       child.kill('SIGKILL');
