@@ -54,16 +54,11 @@ export function validateArchSchema(doc: unknown, file?: string): ArchConfig {
 
 /** Validates an in-memory arch document (e.g. a sweep point) with its kind's schema, then the model's resource checks. */
 export function validateArch(doc: unknown, file?: string): ArchConfig {
-  if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
-  const kind = doc['kind'];
-  if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
-  const model = getModel(kind, { file, pointer: '/kind' });
-  checkCalibrationNames(doc, model.calibration, kind, file);
-  validateOrThrow(model.schema, doc, file);
-  assertCalibrationPositive(doc as ArchConfig, file);
-  assertMagnitudes(doc, file);
-  model.validate?.(doc as ArchConfig, file);
-  return doc as ArchConfig;
+  const arch = validateArchSchema(doc, file);
+  assertCalibrationPositive(arch, file);
+  assertMagnitudes(arch, file);
+  getModel(arch.kind, { file, pointer: '/kind' }).validate?.(arch, file);
+  return arch;
 }
 
 /**
