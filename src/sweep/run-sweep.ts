@@ -22,6 +22,8 @@ export interface SweepOptions {
   resume?: boolean;
   shard?: { index: number; count: number };
   chunkSize?: number;
+  /** Bytes of result lines sorted in memory at once when the sweep finishes (default 8 MiB; larger sweeps merge sorted runs). */
+  sortRunBytes?: number;
   onProgress?: (p: { done: number; total: number; skipped: number }) => void;
   /** Polled between chunks: true stops submitting and closes cleanly. */
   shouldStop?: () => boolean;
@@ -92,7 +94,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     renameSync(opts.out, partialPath(opts.out));
   }
   const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
-  const writer = new ResultsWriter(opts.out, Boolean(opts.resume));
+  const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
   const pool = new Piscina({
     ...workerEntry(),
