@@ -11,19 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers.ts';
+import { docBlock } from './doc-blocks.ts';
 
 const IN_CI = Boolean(process.env['CI']);
 const HAVE_SBATCH = spawnSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).status === 0;
 const suite = HAVE_SBATCH || IN_CI ? describe : describe.skip;
-
-/** The fenced bash block that follows the page's slurm-job-array marker. */
-export function docScript(markdown: string, marker: string): string {
-  const at = markdown.indexOf(`<!-- ${marker}`);
-  if (at < 0) throw new Error(`docs/sweeps.md has no <!-- ${marker} … --> marker`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(markdown.slice(at));
-  if (!m) throw new Error(`no fenced block after the ${marker} marker`);
-  return m[1]!;
-}
 
 suite('Slurm job array from docs/sweeps.md on a one-node cluster', () => {
   it('4 array tasks, one shard each; the merged file equals a local run byte for byte', { timeout: 480_000 }, () => {
@@ -38,7 +30,7 @@ suite('Slurm job array from docs/sweeps.md on a one-node cluster', () => {
     mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
     symlinkSync(join(ROOT, 'bin/accelscope.js'), join(dir, 'node_modules/.bin/accelscope'));
     for (const f of ['workloads', 'arch-configs']) symlinkSync(join(ROOT, f), join(dir, f));
-    const script = docScript(readFileSync(join(ROOT, 'docs/sweeps.md'), 'utf8'), 'slurm-job-array');
+    const script = docBlock(readFileSync(join(ROOT, 'docs/sweeps.md'), 'utf8'), 'slurm-job-array');
     expect(script).toContain('#SBATCH --array=0-3');
     writeFileSync(join(dir, 'sweep.sh'), script);
 
