@@ -48,7 +48,14 @@ interface BaseCheck {
 
 export class PointValidator {
   private readonly bases = new Map<unknown, BaseCheck>();
+  /** Points that took the full check (a value its sub-schema rejects, or a pointer without a plain sub-schema). */
+  fullChecks = 0;
   constructor(private readonly pointers: string[]) {}
+
+  private full(doc: unknown): ArchConfig {
+    this.fullChecks++;
+    return validateArch(doc);
+  }
 
   private base(doc: unknown): BaseCheck {
     let b = this.bases.get(doc);
@@ -83,14 +90,14 @@ export class PointValidator {
    */
   validate(base: unknown, doc: unknown, values: Record<string, unknown>): ArchConfig {
     const b = this.base(base);
-    if (!b.valid) return validateArch(doc);
+    if (!b.valid) return this.full(doc);
     for (const [p, v] of Object.entries(values)) {
       const check = b.validators.get(p);
-      if (!check || !check(v)) return validateArch(doc);
+      if (!check || !check(v)) return this.full(doc);
       try {
         assertMagnitudes(v, undefined, p);
       } catch {
-        return validateArch(doc);
+        return this.full(doc);
       }
     }
     const arch = doc as ArchConfig;
