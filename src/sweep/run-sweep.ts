@@ -109,8 +109,16 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   let stopped = false;
   let aborted = false;
   let wake: () => void = () => undefined;
-  /** Settles on abort: nothing waits for the terminated threads' tasks. */
-  const abortedP = new Promise<void>((res) => (wake = res));
+  /**
+   * Settles when `p` does (rejecting with its error) or on abort (nothing waits for the
+   * terminated threads' tasks). No reaction is left on a promise that never settles, so a sweep
+   * of a million chunks keeps no trace of its waits (racing a never-settled abort promise would).
+   */
+  const untilOrAbort = (p: Promise<unknown>) => new Promise<void>((res, rej) => {
+    if (aborted) return res();
+    wake = res;
+    p.then(() => res(), rej);
+  });
   const onAbort = () => {
     aborted = true;
     stopped = true;
@@ -148,7 +156,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       if (batch.length >= chunk) {
         submit(batch);
         batch = [];
-        while (inFlight.size >= limit && !aborted) await Promise.race([...inFlight, abortedP]);
+        while (inFlight.size >= limit && !aborted) await untilOrAbort(Promise.race(inFlight));
         if (opts.shouldStop?.()) {
           stopped = true;
           break;
@@ -156,7 +164,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       }
     }
     if (!stopped && batch.length) submit(batch);
-    await Promise.race([Promise.all(inFlight), abortedP]);
+    await untilOrAbort(Promise.all(inFlight));
     if (opts.shouldStop?.()) stopped = true;
   };
 
