@@ -98,7 +98,7 @@ export function renderSweepReport(allLines: readonly SweepLine[], opts: SweepRep
   sections.push({
     id: 'result', title: 'Full result of a point',
     html: '<p class="note">Click a point in a chart or an id in a table; its result line (as the sweep wrote it) shows here.</p><pre id="result-view">(no point chosen)</pre>',
-    download: lines as unknown[],
+    download: lines,
   });
   sections.push({ id: 'infeasible', title: `Infeasible points (${allLines.length - feasible})`, html: infeasibleHtml(all) });
   return renderHtml({

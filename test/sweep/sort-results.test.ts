@@ -32,7 +32,8 @@ describe('results sorted in bounded memory (external merge sort)', () => {
     const lines = shuffledLines(1000);
     const from = join(dir, 'a.partial');
     writeFileSync(from, lines.join('\n') + '\n');
-    const expected = [...lines].sort((a, b) => JSON.parse(a).index - JSON.parse(b).index).join('\n') + '\n';
+    const at = (l: string) => (JSON.parse(l) as { index: number }).index;
+    const expected = [...lines].sort((a, b) => at(a) - at(b)).join('\n') + '\n';
     const one = sortResultsFile(from, join(dir, 'one.jsonl'));
     expect(one).toEqual({ lines: 1000, runs: 1 });
     expect(readFileSync(join(dir, 'one.jsonl'), 'utf8')).toBe(expected);
