@@ -9,6 +9,7 @@ import { processIo, type Io } from './io.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { packageVersion } from '../build/build-info.ts';
 import { closeMatches } from '../util/close-matches.ts';
+import { resolveShippedArgs } from './shipped-names.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -44,10 +45,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       handler: async (args: unknown) => {
         rejectRepeatedFlags(args as Record<string, unknown>, (parser as unknown as YargsInternals).getOptions().array);
         const name = (Array.isArray(c.command) ? c.command[0]! : c.command).split(' ')[0]!;
-        // Loaded here, not at start-up: name resolution reads config/ (and its schemas), which
-        // `formats` and `--version` never need.
-        const { resolveShippedArgs } = await import('./shipped-names.ts');
-        code = await c.handler(resolveShippedArgs(name, args as Record<string, unknown>), io);
+        code = await c.handler(await resolveShippedArgs(name, args as Record<string, unknown>), io);
       },
     });
   }
