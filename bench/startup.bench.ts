@@ -33,7 +33,7 @@ export default function bench(): void {
     ['node -e 0', ['-e', '0']],
     ['accelscope formats fp16 --codes --json', [BIN, 'formats', 'fp16', '--codes', '--json']],
     ['accelscope --version', [BIN, '--version']],
-    ['reference: a bare script writing 7.9 MB pretty JSON', [resolve(ROOT, 'bench/startup-floor.mjs')]],
+    ['reference: bare script, 7.9 MB pretty JSON', [resolve(ROOT, 'bench/startup-floor.mjs')]],
     ['same formats command from the sources (tsx)', ['--import', 'tsx', resolve(ROOT, 'src/cli/bin.ts'), 'formats', 'fp16', '--codes', '--json']],
   ];
   const runs = 11;
