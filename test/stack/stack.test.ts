@@ -231,4 +231,19 @@ describe('CLI --stack', async () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^2 designs; columns headed by stack/);
     expect(r.stdout).toMatch(/pytorch\s+vllm/);
   });
+  it('op, quant and serve take --stack: the _int_mm family runs op gemm int8; quant and serve steps slow down by the launch terms', async () => {
+    const op = JSON.parse((await cli('op', 'gemm', '--arch', 'h100', '--m', '1024', '--n', '4096', '--k', '4096', '--dtype', 'int8', '--stack', 'pytorch', '--json')).stdout) as { stack: string; notes: string[]; breakdown: Record<string, number> }[];
+    expect(op[0]!.stack).toBe('pytorch');
+    expect(op[0]!.breakdown['tileRateScale']).toBe(0.5);
+    const qa = ['quant', '--model', 'llama-2-7b', '--arch', 'h100', '--context', '512', '--formats', 'w16a16', '--json'];
+    const [q0, q1] = await Promise.all([cli(...qa), cli(...qa, '--stack', 'pytorch-cudagraph')]);
+    const lat = (o: string) => (JSON.parse(o) as { rows: { latencySeconds: number }[] }).rows[0]!.latencySeconds;
+    expect(lat(q1.stdout)).toBeGreaterThan(lat(q0.stdout));
+    expect((JSON.parse(q1.stdout) as { stack: string }).stack).toBe('pytorch-cudagraph');
+    const sa = ['serve', '--arch', 'h100', '--model', 'llama-2-7b', '--requests', 'poisson:rate=4,n=20,prompt=fixed(128),output=fixed(16),seed=1', '--json'];
+    const [s0, s1] = await Promise.all([cli(...sa), cli(...sa, '--stack', 'vllm')]);
+    const tpot = (o: string) => (JSON.parse(o) as { summary: { tpotS: { mean: number } } }).summary.tpotS.mean;
+    expect(s1.code).toBe(0);
+    expect(tpot(s1.stdout)).toBeGreaterThan(tpot(s0.stdout));
+  }, 60_000);
 });
