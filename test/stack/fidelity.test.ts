@@ -27,10 +27,11 @@ describe('whole Llama-2-7B steps on H100 (data/measured/h100-llama2-7b-whole-ste
   const runStep = (g: Parameters<Parameters<typeof stepRows>[2]>[0], st?: Stack) => run(g, h100, bf16, { ignoreCapacity: true, ...(st ? { stack: st } : {}) });
   const withStack = stepRows(steps, spec, runStep, stack('pytorch-cudagraph'), stack('pytorch'));
   const bare = stepRows(steps, spec, runStep);
-  it('decode steps under pytorch-cudagraph within 10% (no stack: ~20% fast)', () => {
+  it('decode steps under pytorch-cudagraph: B1 (the point graphKernelGapSeconds is calibrated on) within 1%, B8 held out within 8% (no stack: ~20% fast)', () => {
     const decode = withStack.filter((r) => r.label.includes('decode'));
     expect(decode).toHaveLength(2);
-    for (const r of decode) expect(Math.abs(r.error), r.label).toBeLessThanOrEqual(0.10);
+    expect(Math.abs(decode[0]!.error), decode[0]!.label).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(decode[1]!.error), decode[1]!.label).toBeLessThanOrEqual(0.08);
     bare.filter((r) => r.label.includes('decode')).forEach((b, i) => expect(Math.abs(decode[i]!.error)).toBeLessThan(Math.abs(b.error)));
   });
   it('prefill under pytorch within 15% (the rest is the power-limited clock, not the stack)', () => {
