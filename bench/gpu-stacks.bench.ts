@@ -11,6 +11,7 @@ import { resolveShippedName } from '../src/catalog/resolve-name.ts';
 import { run } from '../src/engine/run.ts';
 import { buildGraph } from '../src/workload/builders/decoder.ts';
 import { parseQuantScheme } from '../src/quant/scheme.ts';
+import { opQuantScheme } from '../src/cli/commands/op.ts';
 import { gpuTensorCoreModel } from '../src/hw/gpu-tensor-core/model.ts';
 import { errorStats, gemmRows, stepRows, type ErrorRow, type GemmPoint, type StepPoint } from '../src/compare/stack-fidelity.ts';
 
@@ -27,6 +28,9 @@ function table(title: string, rows: ErrorRow[], other?: ErrorRow[]): void {
   console.log(`  median |error| ${pct(s.median)}, p90 ${pct(s.p90)} over ${s.n} points${s.failed ? `, ${s.failed} do not simulate` : ''}${o ? ` (no stack: median ${pct(o.median)}, p90 ${pct(o.p90)})` : ''}`);
 }
 
+/** Both operands in the measured dtype, as `accelscope op gemm --dtype D` builds them. */
+const scheme = (dtype: string) => opQuantScheme(dtype);
+
 export default function bench(): void {
   const h100 = loadArch('arch-configs/gpu/h100-sxm.json');
   const pytorch = stack('pytorch');
@@ -35,9 +39,9 @@ export default function bench(): void {
   const all = [...fp, ...i8tf];
   for (const dtype of ['fp16', 'bf16', 'int8', 'tf32']) {
     const pts = all.filter((p) => p.dtype === dtype);
-    table(`\nH100 ${dtype} GEMMs, --stack pytorch (l2 flushed, as measured)`, gemmRows(pts, gpuTensorCoreModel, h100, parseQuantScheme, pytorch), gemmRows(pts, gpuTensorCoreModel, h100, parseQuantScheme));
+    table(`\nH100 ${dtype} GEMMs, --stack pytorch (l2 flushed, as measured)`, gemmRows(pts, gpuTensorCoreModel, h100, scheme, pytorch), gemmRows(pts, gpuTensorCoreModel, h100, scheme));
   }
-  const withStack = gemmRows(all, gpuTensorCoreModel, h100, parseQuantScheme, pytorch);
+  const withStack = gemmRows(all, gpuTensorCoreModel, h100, scheme, pytorch);
   const s = errorStats(withStack);
   console.log(`\nall measured GEMM dtypes, --stack pytorch: median |error| ${pct(s.median)} (target ≤ 6%), p90 ${pct(s.p90)} (target ≤ 20%) over ${s.n} points${s.failed ? `; ${s.failed} do not simulate (TF32 tile fit: issue-19-power)` : ''}`);
 

@@ -22,15 +22,12 @@ export const gemmOp = (m: number, n: number, k: number): GemmOp => ({
   id: 'g', name: 'gemm', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false,
 });
 
-/** Scheme of a measured GEMM dtype: int8 → w8a8 (both operands int8), others as named. */
-const schemeName = (dtype: string): string => (dtype === 'int8' ? 'w8a8' : dtype);
-
-/** One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads). */
-export function gemmRows(points: GemmPoint[], model: HardwareModel, arch: ArchConfig, parse: (s: string) => QuantScheme, stack?: Stack): ErrorRow[] {
+/** One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads); `scheme` maps the measured dtype to the scheme both operands use. */
+export function gemmRows(points: GemmPoint[], model: HardwareModel, arch: ArchConfig, scheme: (dtype: string) => QuantScheme, stack?: Stack): ErrorRow[] {
   return points.map((p) => {
     const label = `${p.shape} M=${p.M} ${p.dtype}`;
     try {
-      const r = model.simulate(gemmOp(p.M, p.N, p.K), arch, parse(schemeName(p.dtype)), { l2State: 'flushed', ...(stack ? { stack } : {}) });
+      const r = model.simulate(gemmOp(p.M, p.N, p.K), arch, scheme(p.dtype), { l2State: 'flushed', ...(stack ? { stack } : {}) });
       return { label, measuredS: p.median_s, modelS: r.seconds, error: r.seconds / p.median_s - 1, note: r.notes?.[0] };
     } catch (e) {
       return { label, measuredS: p.median_s, modelS: NaN, error: NaN, note: (e as Error).message };
