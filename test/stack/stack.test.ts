@@ -247,3 +247,15 @@ describe('CLI --stack', async () => {
     expect(tpot(s1.stdout)).toBeGreaterThan(tpot(s0.stdout));
   }, 60_000);
 });
+
+describe('run report', async () => {
+  const { renderRunReport } = await import('../../src/report/run-report.ts');
+  it('shows the software stack row and the stack factors with the arch calibration', () => {
+    const g = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });
+    const r = run(g, h100(), parseQuantScheme('bf16'), { stack: stack('vllm') });
+    const html = renderRunReport(r);
+    expect(html).toMatch(/software stack<\/b><\/td><td>vllm \(cuda-graph\): \d+ kernels/);
+    expect(html).toContain('vllm.graphKernelGapSeconds');
+    expect(renderRunReport(run(g, h100(), parseQuantScheme('bf16')))).not.toContain('software stack');
+  });
+});
