@@ -259,3 +259,19 @@ describe('run report', async () => {
     expect(renderRunReport(run(g, h100(), parseQuantScheme('bf16')))).not.toContain('software stack');
   });
 });
+
+describe('device runtimes (FPGA, PIM, LUT) in the same form', () => {
+  it('each runs on its kind; with no launch costs and no extra kernels a PIM step keeps its time', () => {
+    for (const [name, arch] of [['pim-runtime', 'pim/neupims.json'], ['flightllm-runtime', 'fpga/u280-flightllm.json'], ['tmac-runtime', 'lut/tmac-m2-ultra.json']] as const) {
+      const a = loadArch(archPath(arch));
+      expect(() => assertStackRunsOn(stack(name), a.kind)).not.toThrow();
+    }
+    const pim = loadArch(archPath('pim/neupims.json'));
+    const g = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });
+    const q = parseQuantScheme('w16a16');
+    const bare = run(g, pim, q, { ignoreCapacity: true });
+    const r = run(g, pim, q, { ignoreCapacity: true, stack: stack('pim-runtime') });
+    expect(r.totals.seconds).toBeCloseTo(bare.totals.seconds, 12);
+    expect(r.stack!.launch).toBe('runtime');
+  });
+});
