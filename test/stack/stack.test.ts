@@ -225,6 +225,14 @@ describe('CLI --stack', async () => {
     expect(p.code).not.toBe(0);
     expect(p.stderr).toMatch(/vllm' runs on gpu-tensor-core, not on pim-dram/);
   });
+  it('simulate --phase generate --stack: every decode step pays the stack\'s launch terms; --json names the stack', async () => {
+    const ga = ['simulate', '--arch', 'h100', '--model', 'llama-2-7b', '--phase', 'generate', '--prompt', '128', '--output', '16', '--json'];
+    const [g0, g1] = await Promise.all([cli(...ga), cli(...ga, '--stack', 'pytorch-cudagraph')]);
+    const r0 = JSON.parse(g0.stdout) as { generate: { tpotSeconds: { mean: number } } };
+    const r1 = JSON.parse(g1.stdout) as { generate: { tpotSeconds: { mean: number } }; stack: { name: string; step: { gapSeconds: number } } };
+    expect(r1.stack.name).toBe('pytorch-cudagraph');
+    expect(r1.generate.tpotSeconds.mean - r0.generate.tpotSeconds.mean).toBeGreaterThan(r1.stack.step.gapSeconds * 0.9);
+  });
   it('repeated --stack prints one comparison table headed by the stack', async () => {
     const r = await cli('simulate', ...WL, '--stack', 'pytorch', '--stack', 'vllm');
     expect(r.code).toBe(0);
