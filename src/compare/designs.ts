@@ -32,6 +32,7 @@ interface RunLike {
   generate?: { prompt?: number; output?: number };
   /** Multi-device runs (`simulate --system`): the system and its parallelism plan. */
   system?: { name: string; device: string; plan: { description: string } };
+  stack?: { name: string };
 }
 
 /** The fields that identify a run as a design: system (multi-device runs), arch, quant, model, workload shape and plan. */
@@ -47,5 +48,6 @@ export function runDesign(r: RunLike): DesignFields {
   if (r.generate?.output !== undefined) f['output'] = String(r.generate.output);
   if (!r.generate && w.seq !== undefined) f['seq'] = String(w.seq);
   if (!r.generate && w.context !== undefined) f['context'] = String(w.context);
+  if (r.stack) f['stack'] = r.stack.name;
   return f;
 }

@@ -21,6 +21,10 @@ import { collectEnergySources, sortedSources, type EnergySourceUse } from '../en
 import { assertOpResult, assertTotals } from './sanity.ts';
 import { assertGroupsFit } from './group-fit.ts';
 import { cachedShapeKey, opGroups } from './op-groups.ts';
+import { kernelGraph } from '../stack/kernel-graph.ts';
+import { stackStepTime, type KernelTime } from '../stack/step-time.ts';
+import { STACK_FACTORS } from '../stack/factors.ts';
+import type { StackUse } from '../stack/use.ts';
 
 export interface OpRecord {
   id: string;
@@ -92,6 +96,8 @@ export interface RunResult {
   };
   /** The model's step-schedule terms (HardwareModel.schedule), when it has one. */
   schedule?: Record<string, number>;
+  /** The software stack the step ran under (--stack): its resolved values and the step-time terms it added. */
+  stack?: StackUse;
   memory: Footprint & { capacityBytes: number; fits: boolean };
   classes: ClassRecord[];
   ops: OpRecord[];
@@ -148,11 +154,17 @@ export interface RunOptions extends SimOptions {
   archFile?: string;
   /** Totals, memory and warnings only: no per-op or per-class records (sweeps; far less garbage). */
   totalsOnly?: boolean;
+  /** File of the stack (SimOptions.stack), for results and messages. */
+  stackFile?: string;
 }
 
 export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
   const model = getModel(arch.kind);
-  const { ignoreCapacity, archFile, evaluator, totalsOnly, ...simOptions } = options;
+  const { ignoreCapacity, archFile, evaluator, totalsOnly, stackFile, ...simOptions } = options;
+  // A stack turns the model's ops into the kernels its framework launches (src/stack/kernel-graph.ts).
+  const stack = simOptions.stack;
+  const kg = stack ? kernelGraph(graph, stack) : undefined;
+  const kernelTimes: KernelTime[] = [];
   const warnings: string[] = [];
 
   const mem = cachedFootprint(graph, quant);
@@ -180,15 +192,18 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   let bytes = 0;
   // Each group of identical ops is evaluated once (in order of first appearance, so an
   // infeasible op is the same one an op-by-op walk meets first); the walk then adds the
-  // group results up in graph order (engine/op-groups.ts).
-  const { reps, seq } = opGroups(graph);
+  // group results up in graph order (engine/op-groups.ts). With a stack the walk is over the
+  // kernels its framework launches (src/stack/kernel-graph.ts).
+  const walked = kg ? kg.graph : graph;
+  const { reps, seq } = opGroups(walked);
   const results = reps.map((op) => evaluate(op));
   for (let i = 0; i < seq.length; i++) {
     const { r, p, energySources: used } = results[seq[i]!]!;
+    const op = walked.ops[i]!;
+    if (kg) kernelTimes.push({ seconds: r.seconds, kernels: (kg.kernels.get(op.id) ?? 1) + (op.kind === 'attention' && (r.breakdown?.['kvSplits'] ?? 1) > 1 ? 1 : 0) });
     const dram = r.bytes['dram'] ?? 0;
     if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     if (!totalsOnly) {
-      const op = graph.ops[i]!;
       ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
       flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
@@ -211,6 +226,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const sequentialSeconds = seconds;
   const schedule = model.schedule?.(graph, arch, quant, sequentialSeconds);
   if (schedule) seconds = schedule.seconds;
+  // The stack's launch mode: CUDA-graph gaps, eager host launches, host time per step.
+  const stackStep = stack ? stackStepTime(kernelTimes, stack) : undefined;
+  if (stackStep) seconds += stackStep.seconds - stackStep.breakdown.deviceSeconds;
   const energyJ = (totalsPj.compute + totalsPj.onChip + totalsPj.offChip + totalsPj.static) * 1e-12;
   const tokens = graph.meta.tokens;
   const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
@@ -243,6 +261,14 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
     totals,
     ...(schedule ? { schedule: schedule.breakdown } : {}),
+    ...(stack && stackStep ? {
+      stack: {
+        name: stack.name, ...(stackFile ? { file: stackFile } : {}), launch: stack.launch, fusions: stack.fusions, kvCacheWriteKernels: stack.kvCacheWrite.kernels,
+        ...(stack.attention ? { attention: { prefill: stack.attention.prefill.backend, decode: stack.attention.decode.backend } } : {}),
+        ...(stack.gemm ? { gemm: stack.gemm.map((f) => f.family) } : {}),
+        calibration: resolveCalibration(stack, STACK_FACTORS), step: stackStep.breakdown,
+      },
+    } : {}),
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,

@@ -52,6 +52,12 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
       ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => formatQuantity(v, 'tokens/s'))}, ${opt(r.generate.energyPerRequestJ, (v) => formatQuantity(v, 'J'))}`
       : '—')));
   }
+  if (runs.some((r) => r.stack)) {
+    // The software stack (docs/models/software-stacks.md): its launch mode and what it added to the step.
+    rows.push(row('software stack', (r) => (r.stack
+      ? `${r.stack.name} (${r.stack.launch}): ${r.stack.step.kernels} kernels, device ${formatSeconds(r.stack.step.deviceSeconds)}${r.stack.launch === 'cuda-graph' ? ` + graph gaps ${formatSeconds(r.stack.step.gapSeconds)}` : ''} + waiting on the host ${formatSeconds(r.stack.step.hostWaitSeconds)}${r.stack.attention ? `; attention ${r.stack.attention.prefill} / ${r.stack.attention.decode}` : ''}${r.stack.gemm ? `; GEMMs ${r.stack.gemm.join(' → ')}` : ''}`
+      : 'none')));
+  }
   let html = table(head, rows, 'summary');
   html += calibrationHtml(runs);
   const warnings = runs.flatMap((r) => r.warnings.map((w) => `${runLabel(r)}: ${w}`));
@@ -62,7 +68,7 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
 /** The calibration factors the models used, with their sources (deduplicated across runs). */
 export function calibrationHtml(runs: RunInput[]): string {
   const seen = new Map<string, RunInput['calibration'][number]>();
-  for (const r of runs) for (const c of r.calibration) seen.set(`${c.name}=${c.value}`, c);
+  for (const r of runs) for (const c of [...r.calibration, ...(r.stack?.calibration ?? []).map((x) => ({ ...x, name: `${r.stack!.name}.${x.name}` }))]) seen.set(`${c.name}=${c.value}`, c);
   if (seen.size === 0) return '<p class="note" id="calibration">Calibration factors: none — the models used no calibration factor.</p>';
   return `<p class="note">Calibration factors the models used:</p>` + table(
     ['factor', 'value', 'unit', 'from', 'source', 'description'],

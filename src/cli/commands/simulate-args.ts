@@ -15,8 +15,10 @@ export interface SimulateArgs extends WorkloadArgs, Omit<SystemArgs, 'system'> {
   output?: number;
   strict: boolean;
   html?: string;
+  /** Software stack name or file; repeated compares stacks (docs/models/software-stacks.md). */
+  stack?: string | string[];
 }
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */
-export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant' | 'system'> & { arch?: string; quant: string; system?: string };
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant' | 'system' | 'stack'> & { arch?: string; quant: string; system?: string; stack?: string };
 

@@ -17,7 +17,7 @@ export function compareSystemDesigns(args: SimulateArgs, systems: string[], arch
   for (const system of systems) {
     for (const arch of archs.length ? archs : [undefined]) {
       for (const quant of quants) {
-        const one: OneDesignArgs = { ...args, system, arch, quant, json: true, html: undefined };
+        const one: OneDesignArgs = { ...args, system, arch, quant, stack: undefined, json: true, html: undefined };
         runs.push(runSystemDesign(one));
       }
     }
