@@ -36,7 +36,15 @@ export interface ServeOptions {
   swapBytesPerSecond: number;
   /** File the requests came from, for errors. */
   requestsFile?: string;
+  /** Independent replicas of the step-cost model side by side (data parallel), each with its own scheduler; default 1. */
+  replicas?: number;
+  /** How arrivals pick a replica / prefill device: the least outstanding load (default) or in turn. */
+  router?: Router;
+  /** Seconds to move `bytes` of KV cache from prefill device `from` to the decode pool (default: bytes / disagg.linkBytesPerSecond). */
+  kvTransferSeconds?: (bytes: number, from: number) => number;
 }
+
+export type Router = 'least-loaded' | 'round-robin';
 
 export interface ServeRun {
   records: RequestRecord[];
@@ -55,6 +63,7 @@ interface Device {
 }
 
 export function blocksPerDevice(cost: StepCostModel, blockTokens: number): number {
+  if (cost.kvTokenCapacity !== undefined) return Math.floor(cost.kvTokenCapacity / blockTokens);
   return Math.floor(cost.kvCapacityBytes / (blockTokens * cost.kvBytesPerToken));
 }
 
@@ -72,7 +81,10 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   }
   const d = opts.disagg;
   if (d && cfg.policy === 'static') throw new AccelscopeError('bad-flag', '--disagg needs --scheduler continuous');
-  const roles: Role[] = d ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')] : ['both'];
+  const replicas = opts.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new AccelscopeError('bad-flag', `replicas must be a positive integer (got ${replicas})`);
+  if (d && replicas > 1) throw new AccelscopeError('bad-flag', '--dp and --disagg: the prefill and decode pools are the replicas');
+  const roles: Role[] = d ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')] : Array<Role>(replicas).fill('both');
   const devices: Device[] = roles.map((role, index) => ({
     index, role, linkFreeAt: 0,
     sched: cfg.policy === 'static' ? new StaticScheduler(cfg, blocks) : new ContinuousScheduler(cfg, blocks, role),
@@ -94,6 +106,8 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   const lastSample = devices.map(() => -Infinity);
 
   const leastLoaded = (ds: Device[]) => ds.reduce((best, x) => (x.sched.load() < best.sched.load() ? x : best));
+  let turn = 0;
+  const route = (ds: Device[]) => (opts.router === 'round-robin' ? ds[turn++ % ds.length]! : leastLoaded(ds));
   const advance = (t: number) => {
     area += inSystem * (t - now);
     now = t;
@@ -154,7 +168,8 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
       for (const s of out.finished) finish(s);
       for (const s of out.handoff) {
         const start = Math.max(now, dev.linkFreeAt);
-        const end = start + (s.computed * cost.kvBytesPerToken) / d!.linkBytesPerSecond;
+        const kvBytes = s.computed * cost.kvBytesPerToken;
+        const end = start + (opts.kvTransferSeconds ? opts.kvTransferSeconds(kvBytes, dev.index) : kvBytes / d!.linkBytesPerSecond);
         dev.linkFreeAt = end;
         let i = transfers.length;
         while (i > 0 && transfers[i - 1]!.end > end) i--;
@@ -169,7 +184,7 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
     while (next < requests.length && requests[next]!.arrivalS <= now) {
       const r = requests[next++]!;
       inSystem++;
-      leastLoaded(prefillDevs).sched.enqueue(newSequence(r));
+      route(prefillDevs).sched.enqueue(newSequence(r));
     }
   }
   if (records.length !== requests.length) {
