@@ -6,6 +6,9 @@
  * cache over a link (FIFO per prefill device, bandwidth from links.ts) in between. Requests go to
  * the prefill device with the least outstanding prompt tokens and the decode device with the
  * least load (ties: lowest index). TTFT ends when the prefill device emits the first token.
+ * Data-parallel replicas (`replicas`, serve --system --dp) are independent devices of the same
+ * step-cost model, each with its own scheduler; `router` sends an arrival to the least-loaded one
+ * or to each in turn.
  *
  * Energy: each step's energy is split over the live sequences in it in proportion to the tokens
  * it processed for them; the idle device is not charged. Swap traffic adds blocks·bytes/bandwidth
