@@ -30,4 +30,18 @@ describe('property-test regressions', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^error: ${spec.replace(/[.]/g, '\\.')}: /workloads/1/model: model file not found: .*nope\\.json\\n$`));
   });
+  it('a PIM unit spanning banks that do not divide a channel is a clean error even after the same DRAM was resolved once (was DramTimingViolation "bank undefined out of range")', async () => {
+    // Reproduced with the arch generator restricted to /pim and /memory leaves (seed 100 of fc.sample):
+    // {"/pim/unit/banksPerUnit": 7} on hbm-pim-aquabolt-xl, {"/pim/unit/banksPerUnit": 48} on neupims and gddr6-aim.
+    const file = join(dir, 'pim.json');
+    for (const [preset, bpu] of [['pim/hbm-pim-aquabolt-xl', 7], ['pim/neupims', 48], ['pim/gddr6-aim', 48]] as const) {
+      const base = ['--model', modelPath('gpt2'), '--phase', 'decode', '--batch', '1', '--context', '16', '--ignore-capacity', '--json'];
+      expect((await cli('simulate', '--arch', archPath(preset), ...base)).code).toBe(0); // resolves (and caches) the preset's DRAM
+      writeFileSync(file, JSON.stringify({ extends: archPath(preset), overrides: { '/pim/unit/banksPerUnit': bpu } }));
+      const r = await cli('simulate', '--arch', file, ...base);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.]/g, '\\.')}: /pim/unit/banksPerUnit: banksPerUnit \\(${bpu}\\) must divide the \\d+ banks of a channel\\n$`));
+    }
+  });
 });
