@@ -19,9 +19,11 @@ const BIN = join(ROOT, 'bin/accelscope.js');
 
 function spawnCli(argv: string[]): Promise<Outcome> {
   return new Promise((res) => {
-    execFile(process.execPath, [BIN, ...argv], { cwd: ROOT, maxBuffer: 64 << 20, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      res({ code, stdout, stderr });
+    // A generous limit: a 4,095-layer model prints ~70 MB of per-op JSON (~10 s on a loaded 2-core machine).
+    execFile(process.execPath, [BIN, ...argv], { cwd: ROOT, maxBuffer: 512 << 20, timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      const e = err as (Error & { code?: unknown; killed?: boolean; signal?: string }) | null;
+      const code = e ? (typeof e.code === 'number' ? e.code : -1) : 0;
+      res({ code, stdout, stderr: code === -1 ? `${stderr}[killed: ${e?.signal ?? e?.message} — no answer within 300 s]` : stderr });
     });
   });
 }
