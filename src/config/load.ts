@@ -32,6 +32,8 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
   }
   if (typeof doc['extends'] !== 'string') throw new AccelscopeError('schema', 'must be string', { file, pointer: '/extends' });
   const basePath = resolve(dirname(abs), doc['extends']);
+  // A missing base is this file's fault: name it and /extends (found by the CLI arch property test, #21).
+  if (!existsSync(basePath)) throw new AccelscopeError('file-not-found', `the config it extends is not there: ${basePath}`, { file, pointer: '/extends' });
   const base = resolveArchDocument(basePath, [...seen, abs]);
   const { extends: _e, overrides, ...rest } = doc;
   if (overrides !== undefined && !isObject(overrides)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '/overrides' });
