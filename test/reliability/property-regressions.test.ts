@@ -47,10 +47,13 @@ describe('property-test regressions', () => {
   it('an arch whose `extends` names a missing file names the arch file and /extends (was the missing path alone)', async () => {
     // fast-check seed 21 (properties.test.ts, 1,000 runs): "extends" of an H200-style override file replaced by "x".
     const file = join(dir, 'ext.json');
-    writeFileSync(file, JSON.stringify({ extends: join(archPath('gpu/h200'), '..', 'x'), overrides: { '/memory/type': 'HBM3e' } }));
-    const r = await cli('simulate', '--arch', file, '--model', modelPath('gpt2'), '--phase', 'decode', '--batch', '1', '--context', '16', '--json');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.]/g, '\\.')}: /extends: the config it extends is not there: .*/gpu/x\\n$`));
+    // Then with "extends" replaced by "" (the folder itself).
+    for (const [ext, tail] of [[join(archPath('gpu/h200'), '..', 'x'), '/gpu/x'], [join(archPath('gpu/h200'), '..'), '/gpu']] as const) {
+      writeFileSync(file, JSON.stringify({ extends: ext, overrides: { '/memory/type': 'HBM3e' } }));
+      const r = await cli('simulate', '--arch', file, '--model', modelPath('gpt2'), '--phase', 'decode', '--batch', '1', '--context', '16', '--json');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.]/g, '\\.')}: /extends: the config it extends is not a file: .*${tail}\\n$`));
+    }
   });
 });
