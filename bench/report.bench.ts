@@ -1,6 +1,6 @@
 /**
  * Issue 11: building reports in Node. A 10,000-point sweep report (synthetic lines; the opening
- * time in Chromium, < 3 s, is measured by test/report/browser.test.ts) and a run report of
+ * time in Chromium, < 3 s, is measured by bench/report-browser.bench.ts) and a run report of
  * Llama-2-7B decode on H100.
  */
 import { loadArch, loadModel } from '../src/config/load.ts';

@@ -1,7 +1,9 @@
 /**
  * Builds the compiled package in dist/ (run by `npm run build`, and by `prepare` on `npm ci` and
  * `npm pack`):
- *   dist/accelscope.mjs   the CLI, one ES module with every runtime dependency inlined
+ *   dist/accelscope.mjs   the CLI: an ES module with every runtime dependency inlined; each
+ *                         command's code sits in chunks beside it (dist/*-<hash>.mjs), imported
+ *                         only when that command runs (scripts/lazy-commands.ts)
  *   dist/sweep-worker.mjs the piscina task module of `accelscope sweep`
  *   dist/lib/             large CommonJS libraries loaded on first use (CommonJS; dist/package.json
  *                         says so): ajv (only for a schema without a precompiled validator),
@@ -19,6 +21,8 @@ import { schemaCatalog } from '../src/schema-catalog/schema-catalog.ts';
 import { newAjv } from '../src/config/ajv.ts';
 import { schemaKey } from '../src/config/schema-key.ts';
 import { EXPLORER_BUILD_OPTIONS, inlineSafe } from '../src/explore/bundle.ts';
+import { lazyCommands, lazyCommandTable } from './lazy-commands.ts';
+import { lazyStringWidth } from './lazy-string-width.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -131,9 +135,11 @@ async function main(): Promise<void> {
     outdir: DIST,
     outExtension: { '.js': '.mjs' },
     format: 'esm',
+    // Each command's modules in their own chunks (dist/<name>-<hash>.mjs), loaded when it runs.
+    splitting: true,
     banner: { js: ESM_BANNER },
     define: ESM_DEFINE,
-    plugins: [substitutes(keys)],
+    plugins: [substitutes(keys), lazyCommands(await lazyCommandTable(ROOT)), lazyStringWidth()],
     metafile: true,
   });
   // The lazily loaded libraries; piscina starts each thread from <its own folder>/worker.js.

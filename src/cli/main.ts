@@ -8,8 +8,8 @@ import { COMMANDS } from './commands/index.ts';
 import { processIo, type Io } from './io.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
 import { packageVersion } from '../build/build-info.ts';
-import { resolveShippedArgs } from './shipped-names.ts';
 import { closeMatches } from '../util/close-matches.ts';
+import { resolveShippedArgs } from './shipped-names.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -34,6 +34,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (err) throw err;
       throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg) + flagSuggestion(msg, parser as unknown as YargsInternals));
     });
+  // yargs renders the whole help text after every handler, only to cache it for a later
+  // showHelp() that accelscope never calls (its fail() throws): skipped.
+  (parser as unknown as YargsInternals).getInternalMethods().getUsageInstance().cacheHelpMessage = () => undefined;
   for (const c of COMMANDS) {
     parser = parser.command({
       command: c.command,
@@ -42,7 +45,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       handler: async (args: unknown) => {
         rejectRepeatedFlags(args as Record<string, unknown>, (parser as unknown as YargsInternals).getOptions().array);
         const name = (Array.isArray(c.command) ? c.command[0]! : c.command).split(' ')[0]!;
-        code = await c.handler(resolveShippedArgs(name, args as Record<string, unknown>), io);
+        code = await c.handler(await resolveShippedArgs(name, args as Record<string, unknown>), io);
       },
     });
   }
@@ -94,4 +97,5 @@ function flagSuggestion(msg: string, y: YargsInternals | undefined): string {
 /** yargs exposes the declared options at run time but not in its typings. */
 interface YargsInternals {
   getOptions(): { array: string[]; key?: Record<string, boolean> };
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
 }

@@ -3,7 +3,6 @@
  * `--quant` (a scheme such as w4a16-g128 passes through), `--system` and the sweep spec. Commands keep
  * receiving file paths.
  */
-import { resolveShippedName } from '../catalog/resolve-name.ts';
 import type { Category } from '../catalog/shipped.ts';
 
 const FLAGS: { key: string; category: Category; flag: string; keep?: 'keep'; command?: string }[] = [
@@ -14,15 +13,20 @@ const FLAGS: { key: string; category: Category; flag: string; keep?: 'keep'; com
   { key: 'system', category: 'systems', flag: '--system' },
 ];
 
-/** `args` with every name-or-path flag resolved to a path (arrays element by element). */
-export function resolveShippedArgs<T extends Record<string, unknown>>(command: string, args: T): T {
+/**
+ * `args` with every name-or-path flag resolved to a path (arrays element by element). The resolver
+ * (which reads the shipped catalogue and the config loader) is imported only when a flag is given:
+ * `formats`, `check` and `--version` never load it.
+ */
+export async function resolveShippedArgs<T extends Record<string, unknown>>(command: string, args: T): Promise<T> {
   const out: Record<string, unknown> = { ...args };
-  for (const f of FLAGS) {
-    if (f.command && f.command !== command) continue;
+  const given = FLAGS.filter((f) => (!f.command || f.command === command) && out[f.key] !== undefined);
+  if (!given.length) return out as T;
+  const { resolveShippedName } = await import('../catalog/resolve-name.ts');
+  for (const f of given) {
     const v = out[f.key];
     const one = (s: unknown) => (typeof s === 'string' && s !== '' ? resolveShippedName(f.category, s, f.flag, f.keep) : s);
-    if (Array.isArray(v)) out[f.key] = v.map(one);
-    else if (v !== undefined) out[f.key] = one(v);
+    out[f.key] = Array.isArray(v) ? v.map(one) : one(v);
   }
   return out as T;
 }

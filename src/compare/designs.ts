@@ -30,12 +30,19 @@ interface RunLike {
   arch: { name: string; kind?: string };
   quant: { name: string };
   generate?: { prompt?: number; output?: number };
+  /** Multi-device runs (`simulate --system`): the system and its parallelism plan. */
+  system?: { name: string; device: string; plan: { description: string } };
 }
 
-/** The fields that identify a run as a design: arch, quant, model and workload shape. */
+/** The fields that identify a run as a design: system (multi-device runs), arch, quant, model, workload shape and plan. */
 export function runDesign(r: RunLike): DesignFields {
   const w = r.workload;
-  const f: DesignFields = { arch: r.arch.name, quant: r.quant.name, model: w.model, phase: r.generate ? 'generate' : w.phase, batch: String(w.batch) };
+  const f: DesignFields = {
+    ...(r.system ? { system: r.system.name } : {}),
+    // A system run's arch is named after the system; its device is the design's arch.
+    arch: r.system ? r.system.device : r.arch.name, quant: r.quant.name, model: w.model, phase: r.generate ? 'generate' : w.phase, batch: String(w.batch),
+    ...(r.system ? { plan: r.system.plan.description } : {}),
+  };
   if (r.generate?.prompt !== undefined) f['prompt'] = String(r.generate.prompt);
   if (r.generate?.output !== undefined) f['output'] = String(r.generate.output);
   if (!r.generate && w.seq !== undefined) f['seq'] = String(w.seq);

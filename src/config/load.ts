@@ -70,7 +70,7 @@ export function validateArch(doc: unknown, file?: string): ArchConfig {
  */
 export const MIN_ARCH_MAGNITUDE = 1e-15;
 export const MAX_ARCH_MAGNITUDE = 1e18;
-function assertMagnitudes(doc: unknown, file: string | undefined, at = ''): void {
+export function assertMagnitudes(doc: unknown, file: string | undefined, at = ''): void {
   if (typeof doc === 'number') {
     const m = Math.abs(doc);
     if (!Number.isFinite(doc) || (m !== 0 && (m < MIN_ARCH_MAGNITUDE || m > MAX_ARCH_MAGNITUDE))) {
@@ -81,7 +81,7 @@ function assertMagnitudes(doc: unknown, file: string | undefined, at = ''): void
 }
 
 /** A calibration factor scales a rate or a time: zero, negative or infinite gives nonsense (Infinity, negative seconds). */
-function assertCalibrationPositive(c: ArchConfig, file?: string): void {
+export function assertCalibrationPositive(c: ArchConfig, file?: string): void {
   for (const [name, cal] of Object.entries(c.calibration ?? {})) {
     if (!(Number.isFinite(cal.value) && cal.value > 0)) throw new AccelscopeError('schema', `must be a finite number > 0 (got ${cal.value})`, { file, pointer: `/calibration/${name}/value` });
   }

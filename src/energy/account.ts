@@ -208,18 +208,44 @@ export function memoryEnergy(level: string, arch: EnergyArch, opts: { sramBytes?
   return apply(`memory:${level}`, base, arch, overrideOf(arch, level));
 }
 
+/**
+ * Resolved entries per arch object (an arch config is not modified once validated): the
+ * simulation of one design point resolves the same few entries for every op, so each is
+ * resolved once per point instead of once per op (no object per lookup).
+ */
+const resolved = new WeakMap<EnergyArch, Map<string, EnergySourceUse>>();
+function resolvedFor(arch: EnergyArch): Map<string, EnergySourceUse> {
+  let m = resolved.get(arch);
+  if (!m) {
+    m = new Map();
+    resolved.set(arch, m);
+  }
+  return m;
+}
+
 /** Joules of one op's work, split compute / on-chip / off-chip / static. */
 export function energyOf(work: EnergyWork, arch: EnergyArch): EnergyBreakdownPj {
+  const cache = resolvedFor(arch);
   let compute = 0;
   for (const { key, count } of work.compute) {
-    const e = computeEnergy(key, arch);
+    let e = cache.get(key);
+    if (!e) {
+      e = computeEnergy(key, arch);
+      cache.set(key, e);
+    }
     record(e);
     compute += count * e.appliedPj;
   }
   let onChip = 0;
   let offChip = 0;
   for (const t of work.traffic) {
-    const e = memoryEnergy(t.level, arch, t.sramBytes !== undefined ? { sramBytes: t.sramBytes } : {});
+    // Memory levels never contain ':' (compute keys always do), so the two share one map.
+    const k = t.sramBytes !== undefined ? `${t.level}@${t.sramBytes}` : t.level;
+    let e = cache.get(k);
+    if (!e) {
+      e = memoryEnergy(t.level, arch, t.sramBytes !== undefined ? { sramBytes: t.sramBytes } : {});
+      cache.set(k, e);
+    }
     record(e);
     let pj = t.bytes * e.appliedPj;
     if (t.level === 'noc') {

@@ -12,7 +12,7 @@ import { getModel } from '../hw/registry.ts';
 import type { Bound, CalibrationUse, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
 import { resolveCalibration } from '../arch/calibration.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
-import { opShapeKey, opTraffic } from '../workload/ops.ts';
+import { opTraffic } from '../workload/ops.ts';
 import { opShapeLabel } from '../workload/shape-label.ts';
 import { footprint, type Footprint } from '../workload/footprint.ts';
 import { AccelscopeError } from '../util/errors.ts';
@@ -20,6 +20,7 @@ import { formatBytes } from '../util/units.ts';
 import { collectEnergySources, sortedSources, type EnergySourceUse } from '../energy/account.ts';
 import { assertOpResult, assertTotals } from './sanity.ts';
 import { assertGroupsFit } from './group-fit.ts';
+import { cachedShapeKey, opGroups } from './op-groups.ts';
 
 export interface OpRecord {
   id: string;
@@ -120,20 +121,12 @@ function cachedFootprint(graph: OpGraph, quant: QuantScheme): Footprint {
   return f;
 }
 
-/** Shape keys of op objects already seen (graphs are reused across sweep points and steps). */
-const shapeKeys = new WeakMap<Op, string>();
-
 export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
   const model = getModel(arch.kind);
   const ceilings = model.ceilings(arch);
   const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources: EnergySourceUse[] }>();
   return (op) => {
-    let shape = shapeKeys.get(op);
-    if (shape === undefined) {
-      shape = opShapeKey(op);
-      shapeKeys.set(op, shape);
-    }
-    const key = shape + (model.memoKey?.(op, arch) ?? '');
+    const key = cachedShapeKey(op) + (model.memoKey?.(op, arch) ?? '');
     let hit = memo.get(key);
     if (!hit) {
       assertGroupsFit(op, quant);
@@ -185,18 +178,26 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   let rooflineSeconds = 0;
   let flops = 0;
   let bytes = 0;
-  for (const op of graph.ops) {
-    const { r, p, energySources: used } = evaluate(op);
+  // Each group of identical ops is evaluated once (in order of first appearance, so an
+  // infeasible op is the same one an op-by-op walk meets first); the walk then adds the
+  // group results up in graph order (engine/op-groups.ts).
+  const { reps, seq } = opGroups(graph);
+  const results = reps.map((op) => evaluate(op));
+  for (let i = 0; i < seq.length; i++) {
+    const { r, p, energySources: used } = results[seq[i]!]!;
     const dram = r.bytes['dram'] ?? 0;
     if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
-    if (!totalsOnly) ops.push({
+    if (!totalsOnly) {
+      const op = graph.ops[i]!;
+      ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
       flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
       utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
       roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
       ...(r.breakdown ? { breakdown: r.breakdown } : {}),
       ...(r.notes ? { notes: r.notes } : {}),
-    });
+      });
+    }
     seconds += r.seconds;
     rooflineSeconds += p.seconds;
     flops += r.flops;

@@ -109,8 +109,19 @@ export interface CodeValue {
   special?: 'NaN' | '+Inf' | '-Inf';
 }
 
-/** Every code of an element format (block formats: of their element; at most 2^16 codes). */
-export function formatCodes(name: string): { element: string; codes: CodeValue[] } {
+/** The codes of an element format (block formats: of their element): how many bits, each code's value. */
+export interface CodeDecoder {
+  /** The element format the codes belong to (`mxfp4` → `fp4-e2m1`). */
+  element: string;
+  bits: number;
+  /** The value of a code (NaN, ±Infinity where the format has them). */
+  decode(code: number): number;
+  /** Codes the format leaves unused (ternary's 10), not listed. */
+  unused(code: number): boolean;
+}
+
+/** The decoder behind `formats NAME --codes` (at most 2^16 codes). */
+export function codeDecoder(name: string): CodeDecoder {
   const s = name === 'e8m0' ? undefined : parseFormatName(name);
   let element = name;
   let bits: number;
@@ -140,15 +151,24 @@ export function formatCodes(name: string): { element: string; codes: CodeValue[]
     decode = (c) => (c ? 1 : -1);
   }
   if (bits > 16) throw new AccelscopeError('unsupported', `${name} has 2^${bits} codes; --codes lists formats of at most 16 bits`);
+  const unused = name === 'ternary' ? (c: number) => c === 2 : () => false;
+  return { element, bits, decode, unused };
+}
+
+/** One code as `formats --codes --json` lists it. */
+export function codeValue(d: CodeDecoder, c: number): CodeValue {
+  const v = d.decode(c);
+  const cv: CodeValue = { code: c, hex: `0x${c.toString(16).padStart(Math.ceil(d.bits / 4), '0')}`, bits: c.toString(2).padStart(d.bits, '0'), value: Number.isFinite(v) ? v : null };
+  if (Number.isNaN(v)) cv.special = 'NaN';
+  else if (v === Infinity) cv.special = '+Inf';
+  else if (v === -Infinity) cv.special = '-Inf';
+  return cv;
+}
+
+/** Every code of an element format (block formats: of their element; at most 2^16 codes). */
+export function formatCodes(name: string): { element: string; codes: CodeValue[] } {
+  const d = codeDecoder(name);
   const codes: CodeValue[] = [];
-  for (let c = 0; c < 2 ** bits; c++) {
-    const v = decode(c);
-    const cv: CodeValue = { code: c, hex: `0x${c.toString(16).padStart(Math.ceil(bits / 4), '0')}`, bits: c.toString(2).padStart(bits, '0'), value: Number.isFinite(v) ? v : null };
-    if (Number.isNaN(v)) cv.special = 'NaN';
-    else if (v === Infinity) cv.special = '+Inf';
-    else if (v === -Infinity) cv.special = '-Inf';
-    if (name === 'ternary' && c === 2) continue; // 10 is unused
-    codes.push(cv);
-  }
-  return { element, codes };
+  for (let c = 0; c < 2 ** d.bits; c++) if (!d.unused(c)) codes.push(codeValue(d, c));
+  return { element: d.element, codes };
 }

@@ -14,6 +14,7 @@ import { escapeHtml as e } from './html.ts';
 import { table } from './summary.ts';
 import { formatObjective } from './objectives.ts';
 import { specDifferences, specSummaries } from './sweep-specs.ts';
+import { REPORT_POINT_LIMIT, sampleForReport } from './sweep-sample.ts';
 
 export interface SweepReportOptions {
   /** Objective on the x axis (default latencySeconds). */
@@ -25,24 +26,34 @@ export interface SweepReportOptions {
   title?: string;
   /** Name of the results file, for messages. */
   file?: string;
+  /** Points drawn at most (default REPORT_POINT_LIMIT): beyond it, the front and a uniform sample (sweep-sample.ts). */
+  pointLimit?: number;
 }
 
 /** Above this many points a chart is drawn on canvas. */
 export const CANVAS_THRESHOLD = 2000;
 
-export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReportOptions = {}): string {
+export function renderSweepReport(allLines: readonly SweepLine[], opts: SweepReportOptions = {}): string {
   const x = opts.x ?? 'latencySeconds';
   const y = opts.y ?? 'energyPerTokenJ';
-  const t = sweepTable(lines);
-  const feasible = lines.filter((l) => l.ok).length;
-  const drawable = t.rows.filter((r) => r.drawable).length;
+  const all = sweepTable(allLines);
+  const feasible = allLines.filter((l) => l.ok).length;
+  const drawable = all.rows.filter((r) => r.drawable).length;
   if (x === y) throw new AccelscopeError('bad-flag', `--x and --y are both ${x}: a Pareto front needs two objectives`, { file: opts.file });
   for (const [flag, name] of [['--x', x], ['--y', y], ...(opts.maximize ?? []).map((m) => ['--maximize', m] as const)] as const) {
-    if (drawable > 0 && !t.objectives.includes(name)) {
-      throw new AccelscopeError('bad-flag', `${flag} ${name}: not a numeric objective of this sweep (it has ${t.objectives.join(', ') || 'none'})`, { file: opts.file });
+    if (drawable > 0 && !all.objectives.includes(name)) {
+      throw new AccelscopeError('bad-flag', `${flag} ${name}: not a numeric objective of this sweep (it has ${all.objectives.join(', ') || 'none'})`, { file: opts.file });
     }
   }
+  // Past the point limit the charts and downloads carry the front and a uniform sample (the rule is stated).
+  const limit = opts.pointLimit ?? REPORT_POINT_LIMIT;
+  const allFront = drawable > 0 && allLines.length > limit ? paretoData(all, { x, y, maximize: opts.maximize }).front : [];
+  const sample = sampleForReport(allLines, new Set(allFront.map((p) => p.id)), limit);
+  const lines = sample.lines;
+  const t = sample.rule ? sweepTable(lines) : all;
+  const shownDrawable = t.rows.filter((r) => r.drawable).length;
   const sections: (ChartSection | HtmlSection)[] = [];
+  if (sample.rule) sections.push({ id: 'sampled', title: `Points drawn: ${lines.length} of ${allLines.length}`, html: `<p class="note" id="sample-rule">${e(sample.rule)}</p>` });
   let frontSize = 0;
   if (drawable > 0) {
     const d = paretoData(t, { x, y, maximize: opts.maximize });
@@ -59,7 +70,7 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
         id: 'params', title: 'Parameters vs objectives', spec: paramsSpec(t, { objectives, maximize: opts.maximize, pointLimit: CANVAS_THRESHOLD }),
         note: t.params.length > params.length ? `Showing the ${params.length} parameters with the most distinct values of ${t.params.length}.` : undefined,
         // Summarized panels (past CANVAS_THRESHOLD points) have few marks; point panels may have many.
-        renderer: drawable <= CANVAS_THRESHOLD && drawable * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
+        renderer: shownDrawable <= CANVAS_THRESHOLD && shownDrawable * params.length * objectives.length > CANVAS_THRESHOLD ? 'canvas' : 'svg',
       });
     }
   }
@@ -75,7 +86,7 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
       download: rows,
     });
   }
-  const specs = specSummaries(lines);
+  const specs = specSummaries(allLines);
   if (specs.length > 1) {
     const diff = specDifferences(specs);
     sections.push({
@@ -87,13 +98,13 @@ export function renderSweepReport(lines: readonly SweepLine[], opts: SweepReport
   sections.push({
     id: 'result', title: 'Full result of a point',
     html: '<p class="note">Click a point in a chart or an id in a table; its result line (as the sweep wrote it) shows here.</p><pre id="result-view">(no point chosen)</pre>',
-    download: lines as unknown[],
+    download: lines,
   });
-  sections.push({ id: 'infeasible', title: `Infeasible points (${lines.length - feasible})`, html: infeasibleHtml(t) });
+  sections.push({ id: 'infeasible', title: `Infeasible points (${allLines.length - feasible})`, html: infeasibleHtml(all) });
   return renderHtml({
     title: opts.title ?? 'accelscope sweep report',
-    subtitle: `${lines.length} points`,
-    summaryHtml: sweepSummaryHtml(lines, t, frontSize, x, y),
+    subtitle: sample.rule ? `${allLines.length} points (${lines.length} drawn)` : `${allLines.length} points`,
+    summaryHtml: sweepSummaryHtml(allLines, all, frontSize, x, y),
     sections,
   });
 }

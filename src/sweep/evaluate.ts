@@ -6,7 +6,7 @@
  * Pure and deterministic: the same point gives the same line in any worker.
  */
 import { setPointer, getPointer } from '../config/merge.ts';
-import { validateArch } from '../config/load.ts';
+import { PointValidator } from './point-validator.ts';
 import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import type { OpGraph } from '../workload/graph.ts';
@@ -36,8 +36,11 @@ export class SweepContext {
   private readonly models = new Map<string, ModelSpec>();
   private readonly graphs = new Map<string, OpGraph>();
   private readonly quants = new Map<string, QuantScheme>();
+  /** Checks only the swept values per point (the base arch is checked once). */
+  readonly validator: PointValidator;
   constructor(readonly spec: ResolvedSpec) {
     this.space = new PointSpace(spec);
+    this.validator = new PointValidator(spec.parameters.map((p) => p.pointer).filter((p) => !isPlanPointer(p)));
     const keys = modelKeys(spec.workloads.map((w) => w.model));
     for (const [file, doc] of Object.entries(spec.models)) this.models.set(keys.get(file)!, normalizeModelConfig(doc, file));
   }
@@ -70,9 +73,15 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
   const point = ctx.space.point(index);
   const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
   try {
-    let doc = point.arch !== undefined ? ctx.spec.archDocuments![point.arch] : ctx.spec.archDocument;
-    for (const [ptr, v] of Object.entries(point.params)) if (!isPlanPointer(ptr)) doc = setPointer(doc, ptr, v);
-    const arch = validateArch(doc);
+    const baseDoc = point.arch !== undefined ? ctx.spec.archDocuments![point.arch] : ctx.spec.archDocument;
+    let doc = baseDoc;
+    const set: Record<string, unknown> = {};
+    for (const [ptr, v] of Object.entries(point.params)) {
+      if (isPlanPointer(ptr)) continue;
+      doc = setPointer(doc, ptr, v);
+      set[ptr] = v;
+    }
+    const arch = ctx.validator.validate(baseDoc, doc, set);
     const q = ctx.quant(point.quant);
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;

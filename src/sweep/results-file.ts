@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
-import { writeFileAtomic } from '../util/json-file.ts';
+import { DEFAULT_SORT_RUN_BYTES, sortResultsFile } from './sort-results.ts';
 
 export function partialPath(out: string): string {
   return `${out}.partial`;
@@ -59,7 +59,8 @@ export function assertResultsPath(out: string): void {
 
 export class ResultsWriter {
   private fd: number;
-  constructor(private readonly out: string, append: boolean) {
+  /** sortRunBytes: bytes of lines sorted in memory at once when the sweep finishes (sort-results.ts). */
+  constructor(private readonly out: string, append: boolean, private readonly sortRunBytes = DEFAULT_SORT_RUN_BYTES) {
     assertResultsPath(out);
     try {
       mkdirSync(dirname(out), { recursive: true });
@@ -85,11 +86,9 @@ export class ResultsWriter {
     closeSync(this.fd);
     if (!finished) return;
     const partial = partialPath(this.out);
-    const lines = readFileSync(partial, 'utf8').split('\n').filter((l) => l.trim());
-    const keyed = lines.map((l) => ({ l, i: (JSON.parse(l) as { index: number }).index }));
-    keyed.sort((a, b) => a.i - b.i);
-    // Temporary file + rename (removed again if the write fails): a full disk leaves the partial file, resumable.
-    writeFileAtomic(this.out, keyed.map((k) => k.l).join('\n') + (keyed.length ? '\n' : ''));
+    // An external merge sort in bounded memory, to a temporary file + rename (removed again if
+    // the write fails): a full disk leaves the partial file, resumable.
+    sortResultsFile(partial, this.out, this.sortRunBytes);
     rmSync(partial);
   }
 }

@@ -22,6 +22,8 @@ export interface SweepOptions {
   resume?: boolean;
   shard?: { index: number; count: number };
   chunkSize?: number;
+  /** Bytes of result lines sorted in memory at once when the sweep finishes (default 8 MiB; larger sweeps merge sorted runs). */
+  sortRunBytes?: number;
   onProgress?: (p: { done: number; total: number; skipped: number }) => void;
   /** Polled between chunks: true stops submitting and closes cleanly. */
   shouldStop?: () => boolean;
@@ -92,7 +94,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     renameSync(opts.out, partialPath(opts.out));
   }
   const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
-  const writer = new ResultsWriter(opts.out, Boolean(opts.resume));
+  const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
   const pool = new Piscina({
     ...workerEntry(),
@@ -107,8 +109,16 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   let stopped = false;
   let aborted = false;
   let wake: () => void = () => undefined;
-  /** Settles on abort: nothing waits for the terminated threads' tasks. */
-  const abortedP = new Promise<void>((res) => (wake = res));
+  /**
+   * Settles when `p` does (rejecting with its error) or on abort (nothing waits for the
+   * terminated threads' tasks). No reaction is left on a promise that never settles, so a sweep
+   * of a million chunks keeps no trace of its waits (racing a never-settled abort promise would).
+   */
+  const untilOrAbort = (p: Promise<unknown>) => new Promise<void>((res, rej) => {
+    if (aborted) return res();
+    wake = res;
+    p.then(() => res(), rej);
+  });
   const onAbort = () => {
     aborted = true;
     stopped = true;
@@ -146,7 +156,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       if (batch.length >= chunk) {
         submit(batch);
         batch = [];
-        while (inFlight.size >= limit && !aborted) await Promise.race([...inFlight, abortedP]);
+        while (inFlight.size >= limit && !aborted) await untilOrAbort(Promise.race(inFlight));
         if (opts.shouldStop?.()) {
           stopped = true;
           break;
@@ -154,7 +164,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       }
     }
     if (!stopped && batch.length) submit(batch);
-    await Promise.race([Promise.all(inFlight), abortedP]);
+    await untilOrAbort(Promise.all(inFlight));
     if (opts.shouldStop?.()) stopped = true;
   };
 

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cli, ROOT } from '../helpers.ts';
+import { COMMANDS } from '../../src/cli/commands/index.ts';
 
 function bin(args: string[], binPath = join(ROOT, 'bin/accelscope.js')) {
   const r = spawnSync(process.execPath, [binPath, ...args], { cwd: tmpdir(), encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -66,6 +67,47 @@ describe('the compiled CLI', () => {
       expect(r.stderr, arch).not.toMatch(/ajv-2020|internal error/);
       expect(r.code, `${arch}: ${r.stderr}`).toBe(0);
     }
+  });
+
+  it('each command loaded on demand (scripts/lazy-commands.ts): the same command list, errors and did-you-mean as the sources', async () => {
+    const help = bin(['--help']);
+    expect(help.code).toBe(0);
+    const flat = (t: string) => t.replace(/\s+/g, ' ');
+    for (const c of COMMANDS) {
+      const name = Array.isArray(c.command) ? c.command[0]! : c.command;
+      expect(flat(help.stdout), name).toContain(flat(`accelscope ${name}`));
+      expect(flat(help.stdout), name).toContain(flat(c.describe));
+    }
+    expect(bin(['formats', '--help']).stdout).toMatch(/--codes\s+print the value of every code/);
+    for (const args of [['simulat'], ['formats', 'fp16', '--codez'], ['formats', 'fp8-e4m3', '--codes']]) {
+      const compiled = bin(args);
+      const source = await cli(...args);
+      expect({ code: compiled.code, out: compiled.stdout, err: compiled.stderr }, args.join(' ')).toEqual({ code: source.code, out: source.stdout, err: source.stderr });
+    }
+    expect(bin(['formats', 'fp16', '--codez']).stderr).toMatch(/did you mean --codes\?/);
+  });
+
+  it('formats and --version load no hardware model, schema or name catalogue (chunks beside the entry)', () => {
+    const files = readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.mjs'));
+    const reach = (entry: string) => {
+      const seen = new Set<string>();
+      const todo = [entry];
+      while (todo.length) {
+        const f = todo.pop()!;
+        if (seen.has(f)) continue;
+        seen.add(f);
+        // Static imports only: a dynamic import() loads when its command runs.
+        for (const m of readFileSync(join(ROOT, 'dist', f), 'utf8').matchAll(/(?:from|import)\s*"\.\/([\w-]+\.mjs)"/g)) todo.push(m[1]!);
+      }
+      return [...seen].map((f) => readFileSync(join(ROOT, 'dist', f), 'utf8')).join('\n');
+    };
+    const formats = files.find((f) => /^formats-\w+\.mjs$/.test(f));
+    expect(formats).toBeDefined();
+    const loaded = reach('accelscope.mjs') + reach(formats!);
+    for (const heavy of ['gpu-tensor-core', 'pim-dram', 'TypeBox', 'shippedFiles']) expect(loaded.includes(heavy), heavy).toBe(false);
+    // …while simulate's chunks do carry them.
+    const simulate = files.find((f) => /^simulate-\w+\.mjs$/.test(f))!;
+    expect(reach(simulate)).toMatch(/gpu-tensor-core/);
   });
 
   it('without dist/, the bin says how to build it (one line, exit 2)', () => {

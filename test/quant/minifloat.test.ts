@@ -57,6 +57,27 @@ describe('every code of every ≤8-bit float format', () => {
   }
 });
 
+describe('every code of the 16-bit float formats (the decode table built exponent by exponent)', () => {
+  const SIXTEEN: Def[] = [
+    // IEEE 754 binary16 and bfloat16: exponent all ones is Inf (mantissa 0) or NaN.
+    { name: 'fp16', e: 5, m: 10, bias: 15, nan: (x, y) => x === 31 && y !== 0, inf: (x, y) => x === 31 && y === 0 },
+    { name: 'bf16', e: 8, m: 7, bias: 127, nan: (x, y) => x === 255 && y !== 0, inf: (x, y) => x === 255 && y === 0 },
+  ];
+  for (const d of SIXTEEN) {
+    it(`${d.name}: decode matches the definition for all 65536 codes (signed zeros, subnormals, Inf, NaN)`, () => {
+      const f = mustMinifloat(d.name);
+      const wrong: string[] = [];
+      for (let c = 0; c < 65536; c++) {
+        const got = f.decode(c);
+        const want = expected(d, c);
+        if (!(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)))) wrong.push(`${c}: ${got} ≠ ${want}`);
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+      expect(Object.is(f.decode(0x8000), -0)).toBe(true);
+    });
+  }
+});
+
 describe('published extremes', () => {
   const cases: [string, number, number, number][] = [
     // name, max, min normal, min subnormal (OFP8 Table 1; MX spec Table 2)

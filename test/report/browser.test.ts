@@ -2,7 +2,8 @@
  * Reports opened in real headless Chromium: no console errors, no request leaves the page, every
  * chart renders with the expected number of marks (from the vega scenegraph, and as DOM elements
  * for SVG charts), a screenshot per report under test-artifacts/, and a 10,000-point sweep report
- * opens in under 3 s. Without chromium these fail in CI (CI=true) and are skipped locally.
+ * renders every point (its opening time is measured by bench/report-browser.bench.ts). Without
+ * chromium these fail in CI (CI=true) and are skipped locally.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -84,7 +85,9 @@ suite('reports in headless Chromium', () => {
     expect(r.marks['quant-memory']!['memory_marks']).toBe(quantMemoryRows(q).length);
   });
 
-  it('tenThousandPointSweepOpensInUnder3s', async () => {
+  // Functional only: its opening time (target < 3 s) is a figure of `npm run bench -- report`
+  // (bench/report-browser.bench.ts), not a timed assertion that a loaded CI machine would flake.
+  it('tenThousandPointSweepRendersEveryPoint', async () => {
     const lines = bigSweep(10_000);
     const file = write('sweep-10k', renderSweepReport(lines));
     const r = await openReport(browser, file, 'sweep-10k');
@@ -98,7 +101,5 @@ suite('reports in headless Chromium', () => {
     expect(ranges).toHaveLength(2 * 3);
     for (const [, n] of ranges) expect(n).toBeGreaterThan(0);
     expect(r.dom['params']!.svgMarkElements).toBeGreaterThan(0);
-    console.log(`10,000-point sweep report: opened and rendered in ${r.openMs} ms`);
-    expect(r.openMs).toBeLessThan(3000);
   });
 });

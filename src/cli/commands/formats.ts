@@ -4,12 +4,14 @@
  */
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
-import { formatCodes, formatInfo, listedFormats, type FormatInfo } from '../../quant/catalog.ts';
+import { codeDecoder, codeValue, formatInfo, listedFormats, type FormatInfo } from '../../quant/catalog.ts';
 import { minifloat } from '../../quant/minifloat.ts';
 import { e8m0Decode, e8m0Encode } from '../../quant/e8m0.ts';
 import { quantizeTensor, dequantize } from '../../quant/codec.ts';
 import { renderTable } from '../table.ts';
 import { AccelscopeError } from '../../util/errors.ts';
+import { writeJsonWithArray } from '../json-stream.ts';
+import { codeJsonWriter } from '../code-json.ts';
 
 export interface FormatsArgs {
   name?: string;
@@ -78,9 +80,15 @@ export const formatsCommand = {
     }
     if (a.codes && a.encode !== undefined) throw new AccelscopeError('bad-flag', 'give either --codes or --encode, not both');
     if (a.codes) {
-      const { element, codes } = formatCodes(a.name);
-      if (a.json) io.out(JSON.stringify({ format: a.name, element, codes }, null, 2) + '\n');
-      else io.out(renderTable(['code', 'bits', 'value'], codes.map((c) => [c.hex, c.bits, c.value === null ? c.special! : String(c.value)]), [1]));
+      const d = codeDecoder(a.name);
+      const listed: number[] = [];
+      for (let c = 0; c < 2 ** d.bits; c++) if (!d.unused(c)) listed.push(c);
+      // Up to 65,536 codes: streamed, one compact code per line (docs/cli.md).
+      if (a.json) writeJsonWithArray(io, { format: a.name, element: d.element }, 'codes', listed, codeJsonWriter(d));
+      else {
+        const codes = listed.map((c) => codeValue(d, c));
+        io.out(renderTable(['code', 'bits', 'value'], codes.map((c) => [c.hex, c.bits, c.value === null ? c.special! : String(c.value)]), [1]));
+      }
       return 0;
     }
     if (a.encode !== undefined) {

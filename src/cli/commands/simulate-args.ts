@@ -2,7 +2,9 @@
 import type { WorkloadArgs } from '../workload-args.ts';
 import type { SystemArgs } from '../system-args.ts';
 
-export interface SimulateArgs extends WorkloadArgs, SystemArgs {
+export interface SimulateArgs extends WorkloadArgs, Omit<SystemArgs, 'system'> {
+  /** Repeated (`--system A --system B`) compares systems: every combination with --arch/--quant is one column. */
+  system?: string | string[];
   /** Required unless --system names the device. Repeated (`--arch A --arch B`) compares designs: every combination is one column. */
   arch: string | string[];
   quant: string | string[];
@@ -16,5 +18,5 @@ export interface SimulateArgs extends WorkloadArgs, SystemArgs {
 }
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */
-export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant' | 'system'> & { arch?: string; quant: string; system?: string };
 

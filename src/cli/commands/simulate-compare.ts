@@ -1,11 +1,13 @@
 /**
- * `simulate --arch A --arch B [--quant X --quant Y]`: every combination of the repeated flags is
+ * `simulate --arch A --arch B [--quant X --quant Y]` (and `--system` repeated,
+ * simulate-system-compare.ts): every combination of the repeated flags is
  * one design, run on the same workload; one table with a column per design, headed by what
  * differs (src/compare/designs.ts). `--json` prints {kind: "design-comparison", differs, labels,
  * runs}; `--html` writes one run report with the designs on shared axes.
  */
 import type { RunResult } from '../../engine/run.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
+import type { SystemBlock } from '../../parallel/run-system.ts';
 import { designLabels, differingFields, runDesign } from '../../compare/designs.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
@@ -33,6 +35,7 @@ export function renderDesignComparison(c: DesignComparison): string {
   let s = `${runs.length} designs; columns headed by ${c.differs.join(' · ') || 'their number'}; same ${same}\n\n`;
   const row = (label: string, f: (r: Run) => string): string[] => [label, ...runs.map(f)];
   const gen = (r: Run) => ('generate' in r ? r.generate : undefined);
+  const sys = (r: Run) => ('system' in r ? (r as { system: SystemBlock }).system : undefined);
   const rows: string[][] = [];
   rows.push(row('kind', (r) => r.arch.kind));
   if (runs.some(gen)) {
@@ -52,6 +55,13 @@ export function renderDesignComparison(c: DesignComparison): string {
   rows.push(row('FLOPs', (r) => formatQuantity(r.totals.flops, 'FLOP')));
   rows.push(row('DRAM bytes', (r) => formatBytes(r.totals.bytes)));
   rows.push(row('memory', (r) => `${formatBytes(r.memory.totalBytes)} of ${formatBytes(r.memory.capacityBytes)}${r.memory.fits ? '' : ' NO FIT'}`));
+  if (runs.some(sys)) {
+    // Multi-device designs (`--system` repeated): devices, plan, and where the step's time goes.
+    rows.push(row('devices', (r) => (sys(r) ? `${sys(r)!.devicesUsed} of ${sys(r)!.devices}` : '1')));
+    rows.push(row('plan', (r) => sys(r)?.plan.description ?? '—'));
+    rows.push(row('communication', (r) => (sys(r) ? `${formatSeconds(sys(r)!.communicationSeconds)} ${formatPercent(sys(r)!.communicationShare)}` : '—')));
+    rows.push(row('pipeline bubble', (r) => (sys(r) && sys(r)!.plan.pp > 1 ? `${formatSeconds(sys(r)!.pipeline.bubbleSeconds)} ${formatPercent(sys(r)!.pipeline.bubbleFraction)}` : '—')));
+  }
   if (!runs.some(gen)) {
     // Time per op class, with the class's share of the step and the bound that dominates it.
     const classes = [...new Set(runs.flatMap((r) => r.classes.map((x) => x.cls)))];

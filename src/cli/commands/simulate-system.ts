@@ -23,6 +23,16 @@ export function loadSystemWithDevice(a: SimulateArgs): System {
 }
 
 export function simulateSystemFromArgs(a: SimulateArgs, io: Io): number {
+  const r = runSystemDesign(a);
+  const gen = 'generate' in r;
+  io.out(a.json ? JSON.stringify(r, null, 2) + '\n' : (gen ? renderGenerate(r) : renderRun(r)) + renderSystemBlock(r));
+  if (a.html) writeRunHtml(a.html, r, io);
+  for (const w of r.warnings) io.err(`warning: ${w}\n`);
+  return 0;
+}
+
+/** One design on a system (one --system, --arch replacing its device if given, one --quant): the result, printed by the caller. */
+export function runSystemDesign(a: SimulateArgs): SystemRunResult | SystemGenerateResult {
   const plan = planFromArgs(a);
   const system = loadSystemWithDevice(a);
   const quant = loadQuant(a.quant);
@@ -30,19 +40,11 @@ export function simulateSystemFromArgs(a: SimulateArgs, io: Io): number {
   if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
     checkGenerateArgs(a);
     const spec = loadModel(a.model!);
-    const r = inArchFile(system.archFile, () => simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']));
-    io.out(a.json ? JSON.stringify(r, null, 2) + '\n' : renderGenerate(r) + renderSystemBlock(r));
-    if (a.html) writeRunHtml(a.html, r, io);
-    for (const w of r.warnings) io.err(`warning: ${w}\n`);
-    return 0;
+    return inArchFile(system.archFile, () => simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']));
   }
   if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
   const build = systemBuilder(a);
-  const r = inArchFile(system.archFile, () => simulateSystem({ build: build.fn, batch: build.batch, system, quant, plan, ignoreCapacity: a['ignore-capacity'] }));
-  io.out(a.json ? JSON.stringify(r, null, 2) + '\n' : renderRun(r) + renderSystemBlock(r));
-  if (a.html) writeRunHtml(a.html, r, io);
-  for (const w of r.warnings) io.err(`warning: ${w}\n`);
-  return 0;
+  return inArchFile(system.archFile, () => simulateSystem({ build: build.fn, batch: build.batch, system, quant, plan, ignoreCapacity: a['ignore-capacity'] }));
 }
 
 /** The step's graph at any batch: rebuilt from --model, or the --graph file at its own batch only. */

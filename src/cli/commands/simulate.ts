@@ -24,12 +24,14 @@ import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
 import { designComparison, renderDesignComparison } from './simulate-compare.ts';
+import { compareSystemDesigns } from './simulate-system-compare.ts';
 
 export const simulateCommand = {
   command: 'simulate',
   describe: 'simulate a prefill or decode step, or a whole request (--phase generate), of a model on an arch',
   builder: (y: Argv) =>
     systemFlags(workloadFlags(y))
+      .option('system', { type: 'string', array: true, describe: 'a multi-device system: preset name (dgx-h100, dgx-a100, hgx-h200, l40s-8x-pcie, rtx-4090-2x-pcie, dgx-h100-2node-ib, a100-4x-nvlink3) or systems/*.json path; repeat to compare systems' })
       .option('arch', { type: 'string', array: true, describe: 'arch config JSON (arch-configs/…); required unless --system gives the device; repeat to compare designs' })
       .option('quant', { type: 'string', array: true, default: [DEFAULT_QUANT], describe: 'quant scheme (w16a16, w8a8, w4a16-g128, fp8, mxfp4 …) or a JSON file; repeat to compare' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document (docs/cli.md)' })
@@ -42,12 +44,14 @@ export const simulateCommand = {
   handler: (args: SimulateArgs, io: Io): number => {
     const archs = args.arch === undefined ? [] : [args.arch].flat();
     const quants = [args.quant].flat();
-    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, args.system], '--html');
+    const systems = args.system === undefined ? [] : [args.system].flat();
+    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, ...systems], '--html');
+    if (systems.length > 1 || (systems.length === 1 && (archs.length > 1 || quants.length > 1))) return compareSystemDesigns(args, systems, archs, quants, io);
     if (archs.length > 1 || quants.length > 1) {
-      if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
+      if (wantsSystem({ ...args, system: systems[0] })) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
       return compareDesigns(args, archs, quants, io);
     }
-    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]! };
+    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]!, system: systems[0] };
     if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
     if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
@@ -87,7 +91,7 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], i
   const envelope: string[] = [];
   for (const archFile of archs) {
     for (const q of quants) {
-      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, json: true, html: undefined };
+      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, system: undefined, json: true, html: undefined };
       const arch = loadArch(archFile);
       const quant = loadQuant(q);
       for (const w of envelopeWarnings(arch, { threads: args.threads })) if (!envelope.includes(`${arch.name}: ${w}`)) envelope.push(`${arch.name}: ${w}`);

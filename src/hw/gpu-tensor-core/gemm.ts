@@ -99,12 +99,6 @@ export function dtypeBytes(d: ComputeDtype): number {
   return (bits[d] ?? 16) / 8;
 }
 
-function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
-  const out = [1];
-  for (let s = 2; s <= maxSplits; s *= 2) if (Math.ceil(k / s) >= minK) out.push(s);
-  return out;
-}
-
 /** Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks. */
 export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}): GemmTiming {
   const { o, mma, convertA, convertB } = gemmOperands(op, q, c);
@@ -132,8 +126,16 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   const maxCtas = g.maxCtasPerSm ?? STRUCTURE_DEFAULTS.maxCtasPerSm;
   const macs = op.m * op.n * op.k * op.batch;
 
-  let best: GemmTiming | undefined;
+  // The loop allocates nothing per candidate: the best plan's figures are kept in `b` and the
+  // result is built once after the loop.
+  let found = false;
   let smallestSmem = Infinity;
+  const b = {
+    seconds: Infinity, tile: candidates[0]!, splits: 1, ctas: 0, ctasPerSm: 0,
+    launch, fill: 0, compute: 0, dequant: 0, dram: 0, l2: 0, epilogue: 0, splitKReduce: 0,
+    dramBytes: 0, l2Bytes: 0, smem: 0, smemRead: 0, register: 0, writeback: 0,
+    issuedMacs: 0, dequantOps: 0, bound: 'compute' as GemmTiming['bound'],
+  };
   for (const tile of candidates) {
     const fmaPerClk = baseFmaPerClk * (tile.tensorRateScale ?? 1);
     const fromSmem = tile.operandSource === 'smem';
@@ -145,12 +147,14 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     const ctasPerSm = Math.min(maxCtas, Math.floor(g.sharedMemoryBytesPerSm / smemPerCta));
     if (ctasPerSm < 1) continue;
     const tiles = tilesAlong(op.m, tile.m) * tilesAlong(op.n, tile.n) * op.batch;
-    // Like a library heuristic, split K only when the tiles alone cannot fill the resident slots.
-    const splits = tiles < g.sms * ctasPerSm ? splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit) : [1];
-    for (const s of splits) {
+    const slots = g.sms * ctasPerSm;
+    // Like a library heuristic, split K only when the tiles alone cannot fill the resident
+    // slots: splits 1, 2, 4 … up to the policy's maximum while each split keeps minKPerSplit of K.
+    const maxSplits = tiles < slots ? g.splitK.maxSplits : 1;
+    for (let s = 1; s <= Math.max(1, maxSplits); s *= 2) {
+      if (s > 1 && !(Math.ceil(op.k / s) >= g.splitK.minKPerSplit)) break;
       const kIters = ceilDiv(ceilDiv(op.k, s), tile.k);
       const ctas = tiles * s;
-      const w = waves(ctas, g.sms, ctasPerSm);
       const activeSms = Math.min(g.sms, ctas);
       // Compute: the busiest SM runs ⌈CTAs/SMs⌉ CTAs back to back on its tensor cores.
       const mmaCyclesPerIter = (tile.m * tile.n * tile.k) / fmaPerClk;
@@ -160,7 +164,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const computeS = (perSm * kIters * mmaCyclesPerIter) / clock;
       const dequantS = (perSm * kIters * dequantCyclesPerIter) / clock;
       // Traffic: operands behind the L2 with the reuse one wave of concurrent tiles gives.
-      const concurrentTiles = Math.max(1, Math.floor(Math.min(ctas, w.slots) / s));
+      const concurrentTiles = Math.max(1, Math.floor(Math.min(ctas, slots) / s));
       const ops = cachedOperandBytes(e, tile.m, tile.n, o, concurrentTiles, l2Cap);
       const aDram = fusion.noARead ? 0 : ops.a;
       const cBytes = op.batch * op.m * op.n * o.c;
@@ -185,37 +189,56 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const loopS = overlapped ? Math.max(computeS, dequantS) : computeS + dequantS;
       const main = Math.max(loopS, dramS, l2S);
       const seconds = launch + fill + main + epilogue + splitKReduce;
-      if (best && seconds >= best.seconds) continue;
+      if (found && seconds >= b.seconds) continue;
+      found = true;
       const overhead = launch + fill + epilogue + splitKReduce;
-      const bound = overhead > main ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+      b.bound = overhead > main ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
       // Operand delivery: every k-step each warp (group) reads its rows of A and columns of B.
       const steps = ctas * kIters;
       const issuedMacs = steps * tile.m * tile.n * tile.k;
       const smemRead = steps * (tile.m * tile.k * o.a * ceilDiv(tile.n, warpN) + tile.k * tile.n * o.b * ceilDiv(tile.m, warpM));
-      const smemWrite = steps * (Math.min(tile.m, op.m) * tile.k * o.a + tile.k * Math.min(tile.n, op.n) * o.b);
       // Fragments loaded into registers (mma.sync) are written there and read by the MMA; a
       // converted operand is rewritten in the MMA dtype and read back.
       const fragmentBytes = fromSmem ? 0 : 2 * smemRead;
       const convertedBytes = steps * convElems * mmaBytes * 2;
-      const registerBytes = issuedMacs * accBytesPerMac + fragmentBytes + convertedBytes;
-      best = {
-        seconds,
-        plan: { tile, splits: s, ctas, ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
-        dtype: mma,
-        terms: { launch, fill, compute: computeS, dequant: dequantS, dram: dramS, l2: l2S, epilogue, splitKReduce },
-        bytes: { dram: dramBytes, l2: streamBytes + partialBytes * 2, smem: smemWrite, smemRead, register: registerBytes, writeback },
-        kernel,
-        issuedMacs,
-        macs,
-        dequantOps: ctas * kIters * convElems * dequantOps,
-        bound,
-        peakMacsPerSecond: tensorFma(c, mma) * g.sms * clock,
-        dramBandwidthBps: c.memory.bandwidthBps,
-      };
+      b.seconds = seconds;
+      b.tile = tile;
+      b.splits = s;
+      b.ctas = ctas;
+      b.ctasPerSm = ctasPerSm;
+      b.fill = fill;
+      b.compute = computeS;
+      b.dequant = dequantS;
+      b.dram = dramS;
+      b.l2 = l2S;
+      b.epilogue = epilogue;
+      b.splitKReduce = splitKReduce;
+      b.dramBytes = dramBytes;
+      b.l2Bytes = streamBytes + partialBytes * 2;
+      b.smem = steps * (Math.min(tile.m, op.m) * tile.k * o.a + tile.k * Math.min(tile.n, op.n) * o.b);
+      b.smemRead = smemRead;
+      b.register = issuedMacs * accBytesPerMac + fragmentBytes + convertedBytes;
+      b.writeback = writeback;
+      b.issuedMacs = issuedMacs;
+      b.dequantOps = ctas * kIters * convElems * dequantOps;
     }
   }
-  if (!best) {
+  if (!found) {
     throw new InfeasibleError(`no CTA tile for ${kernel} kernels of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`, { pointer: '/gpu/tiles' });
   }
-  return best;
+  const w = waves(b.ctas, g.sms, b.ctasPerSm);
+  return {
+    seconds: b.seconds,
+    plan: { tile: b.tile, splits: b.splits, ctas: b.ctas, ctasPerSm: b.ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
+    dtype: mma,
+    terms: { launch, fill: b.fill, compute: b.compute, dequant: b.dequant, dram: b.dram, l2: b.l2, epilogue: b.epilogue, splitKReduce: b.splitKReduce },
+    bytes: { dram: b.dramBytes, l2: b.l2Bytes, smem: b.smem, smemRead: b.smemRead, register: b.register, writeback: b.writeback },
+    kernel,
+    issuedMacs: b.issuedMacs,
+    macs,
+    dequantOps: b.dequantOps,
+    bound: b.bound,
+    peakMacsPerSecond: tensorFma(c, mma) * g.sms * clock,
+    dramBandwidthBps: c.memory.bandwidthBps,
+  };
 }
