@@ -6,6 +6,7 @@
  */
 import type { ComputeDtype } from '../quant/types.ts';
 import { energySectionSchema } from '../energy/schema.ts';
+import { DRAM_PJ_PER_BYTE } from '../energy/tables.ts';
 import type { EnergyOverride } from '../energy/account.ts';
 import { validationSchema, type ValidationEnvelope } from './validation.ts';
 import { calibrationSchema, type CalibrationDeclaration } from './calibration.ts';
@@ -71,7 +72,8 @@ export const archBaseProperties = {
     additionalProperties: false,
     required: ['type', 'capacityBytes', 'bandwidthBps'],
     properties: {
-      type: { type: 'string', description: 'DRAM technology: HBM2, HBM2e, HBM3, HBM3e, GDDR6, GDDR6X, LPDDR5, DDR4, DDR5 …' },
+      // One of the technologies the energy tables price (an unknown one failed mid-run, exit 70; found by the CLI property test, #21).
+      type: { enum: Object.keys(DRAM_PJ_PER_BYTE), description: 'DRAM technology (one the energy tables price): HBM2, HBM2e, HBM3, HBM3e, GDDR6, GDDR6X, LPDDR4, LPDDR5, DDR4, DDR5' },
       capacityBytes: { ...positive, description: 'Capacity in bytes (DRAM capacities are binary: 80 GiB).' },
       bandwidthBps: { ...positive, description: 'Peak bandwidth in bytes/s (decimal: 3.35e12).' },
     },

@@ -18,7 +18,7 @@ import type { OpGraph } from '../workload/graph.ts';
 import { parseQuantScheme } from '../quant/scheme.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { quantSchemeFileSchema, quantSchemeFromJson } from './schemas/quant.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 /** Resolves `extends` chains into one plain document (no validation yet). */
 export function resolveArchDocument(file: string, seen: string[] = []): unknown {
@@ -32,6 +32,8 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
   }
   if (typeof doc['extends'] !== 'string') throw new AccelscopeError('schema', 'must be string', { file, pointer: '/extends' });
   const basePath = resolve(dirname(abs), doc['extends']);
+  // A missing base is this file's fault: name it and /extends (found by the CLI arch property test, #21).
+  if (!existsSync(basePath) || !statSync(basePath).isFile()) throw new AccelscopeError('file-not-found', `the config it extends is not a file: ${basePath}`, { file, pointer: '/extends' });
   const base = resolveArchDocument(basePath, [...seen, abs]);
   const { extends: _e, overrides, ...rest } = doc;
   if (overrides !== undefined && !isObject(overrides)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '/overrides' });

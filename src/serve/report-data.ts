@@ -10,6 +10,8 @@ export interface ServeReport {
   model: string;
   arch: string;
   archKind: string;
+  /** `serve --system`: the system, the plan of each replica and how requests are routed. */
+  system?: { name: string; file?: string; device: string; devices: number; devicesPerReplica: number; replicas: number; plan: string; router: string };
   quant: string;
   requestsSpec: string;
   scheduler: SchedulerConfig;

@@ -18,6 +18,11 @@ import type { Slo } from './metrics.ts';
 import type { ServeReport } from './report-data.ts';
 import type { StepCostModel } from './step-shape.ts';
 import { saturation } from './saturation.ts';
+import { SystemStepCost, replicaDevices } from './system-step-cost.ts';
+import type { Router } from './simulate.ts';
+import type { System } from '../system/types.ts';
+import { systemCalibration } from '../system/topology.ts';
+import { describePlan, type ParallelPlan } from '../parallel/plan.ts';
 
 export interface ServeSetup {
   spec: ModelSpec;
@@ -36,6 +41,10 @@ export interface ServeSetup {
   threads?: number;
   /** Software stack the steps run under (src/stack/). */
   stack?: Stack;
+  /** Serve on a multi-device system: each replica runs the plan's tp × pp devices; plan.dp replicas (or the disaggregated pools) side by side. */
+  system?: { system: System; plan: ParallelPlan };
+  /** How arrivals pick a replica or prefill device (default least-loaded). */
+  router?: Router;
 }
 
 export interface ServeOutcome {
@@ -43,7 +52,23 @@ export interface ServeOutcome {
   run: ServeRun;
 }
 
-export function makeStepCost(s: ServeSetup): EngineStepCost {
+type StepModel = StepCostModel & { knotsPerOctave: number; evaluations: Record<string, number> };
+
+/** Data-parallel replicas of a system run (1 on one device, or with disaggregated pools). */
+export function replicasOf(s: ServeSetup): number {
+  return s.system && !s.disagg ? s.system.plan.dp : 1;
+}
+
+export function makeStepCost(s: ServeSetup): StepModel {
+  if (s.system) {
+    const { system, plan } = s.system;
+    return new SystemStepCost(s.spec, system, s.quant, plan, {
+      maxBatchedTokens: s.scheduler.maxBatchedTokens,
+      replicas: s.disagg ? s.disagg.prefillDevices + s.disagg.decodeDevices : plan.dp,
+      ...(s.memoryUtilization !== undefined ? { memoryUtilization: s.memoryUtilization } : {}),
+      ...(s.knotsPerOctave !== undefined ? { knotsPerOctave: s.knotsPerOctave } : {}),
+    });
+  }
   return new EngineStepCost(s.spec, s.arch, s.quant, {
     maxBatchedTokens: s.scheduler.maxBatchedTokens,
     ...(s.memoryUtilization !== undefined ? { memoryUtilization: s.memoryUtilization } : {}),
@@ -56,8 +81,15 @@ export function makeStepCost(s: ServeSetup): EngineStepCost {
 
 function once(s: ServeSetup, cost: StepCostModel, requests: RequestSpec) {
   const reqs = generateRequests(requests);
+  const sys = s.system;
+  const transfer = sys && s.disagg && cost instanceof SystemStepCost
+    ? (bytes: number, from: number) => cost.transferSeconds(bytes, from * replicaDevices(sys.plan), s.disagg!.prefillDevices * replicaDevices(sys.plan))
+    : undefined;
   return simulateServing(reqs, cost, {
     scheduler: s.scheduler, slo: s.slo, swapBytesPerSecond: s.swapBytesPerSecond,
+    ...(sys ? { replicas: replicasOf(s) } : {}),
+    ...(s.router ? { router: s.router } : {}),
+    ...(transfer ? { kvTransferSeconds: transfer } : {}),
     ...(s.kvBlocks !== undefined ? { kvBlocks: s.kvBlocks } : {}),
     ...(s.disagg ? { disagg: s.disagg } : {}),
     ...(requests.kind === 'trace' ? { requestsFile: requests.file } : {}),
@@ -114,8 +146,16 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
   const report: ServeReport = {
     kind: 'serve',
     model: s.spec.name,
-    arch: s.arch.name,
+    arch: s.system ? cost.name : s.arch.name,
     archKind: s.arch.kind,
+    ...(s.system ? {
+      system: {
+        name: s.system.system.config.name, ...(s.system.system.file ? { file: s.system.system.file } : {}), device: s.system.system.arch.name,
+        devices: s.system.system.config.devicesPerNode * s.system.system.config.nodes, devicesPerReplica: replicaDevices(s.system.plan),
+        replicas: s.disagg ? s.disagg.prefillDevices + s.disagg.decodeDevices : s.system.plan.dp,
+        plan: describePlan({ ...s.system.plan, dp: 1 }), router: s.router ?? 'least-loaded',
+      },
+    } : {}),
     quant: s.quant.name,
     requestsSpec: s.requestsText,
     scheduler: s.scheduler,
@@ -132,13 +172,18 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
       const P = Math.max(1, Math.round(run.records.reduce((a, r) => a + r.promptTokens, 0) / n));
       const O = Math.max(1, Math.round(run.records.reduce((a, r) => a + r.outputTokens, 0) / n));
       const sat = saturation(cost, s.scheduler, run.kvBlocksPerDevice, P, O);
-      return sat ? { saturation: sat } : {};
+      // Independent replicas add up.
+      const k = replicasOf(s);
+      return sat ? { saturation: k > 1 ? { ...sat, replicas: k, requestsPerSecond: sat.requestsPerSecond * k, outputTokensPerSecond: sat.outputTokensPerSecond * k } : sat } : {};
     })(),
     stepModel: { knotsPerOctave: cost.knotsPerOctave, evaluations: { ...cost.evaluations } },
     devices: run.devices,
     timeline: run.timeline,
     ...(maxRate ? { maxRate } : {}),
-    calibration: Object.entries(s.arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+    calibration: [
+      ...Object.entries(s.arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
+      ...(s.system ? systemCalibration(s.system.system.config).map((c) => ({ ...c, name: `system.${c.name}` })) : []),
+    ],
   };
   return { report, run };
 }

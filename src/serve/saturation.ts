@@ -18,6 +18,8 @@ export interface Saturation {
   waveSeconds: number;
   requestsPerSecond: number;
   outputTokensPerSecond: number;
+  /** Independent replicas the throughput is summed over (`serve --system --dp`); absent for one. */
+  replicas?: number;
 }
 
 export function saturation(cost: StepCostModel, cfg: SchedulerConfig, blocks: number, P: number, O: number): Saturation | undefined {

@@ -6,6 +6,9 @@
  * cache over a link (FIFO per prefill device, bandwidth from links.ts) in between. Requests go to
  * the prefill device with the least outstanding prompt tokens and the decode device with the
  * least load (ties: lowest index). TTFT ends when the prefill device emits the first token.
+ * Data-parallel replicas (`replicas`, serve --system --dp) are independent devices of the same
+ * step-cost model, each with its own scheduler; `router` sends an arrival to the least-loaded one
+ * or to each in turn.
  *
  * Energy: each step's energy is split over the live sequences in it in proportion to the tokens
  * it processed for them; the idle device is not charged. Swap traffic adds blocks·bytes/bandwidth
@@ -36,7 +39,15 @@ export interface ServeOptions {
   swapBytesPerSecond: number;
   /** File the requests came from, for errors. */
   requestsFile?: string;
+  /** Independent replicas of the step-cost model side by side (data parallel), each with its own scheduler; default 1. */
+  replicas?: number;
+  /** How arrivals pick a replica / prefill device: the least outstanding load (default) or in turn. */
+  router?: Router;
+  /** Seconds to move `bytes` of KV cache from prefill device `from` to the decode pool (default: bytes / disagg.linkBytesPerSecond). */
+  kvTransferSeconds?: (bytes: number, from: number) => number;
 }
+
+export type Router = 'least-loaded' | 'round-robin';
 
 export interface ServeRun {
   records: RequestRecord[];
@@ -55,6 +66,7 @@ interface Device {
 }
 
 export function blocksPerDevice(cost: StepCostModel, blockTokens: number): number {
+  if (cost.kvTokenCapacity !== undefined) return Math.floor(cost.kvTokenCapacity / blockTokens);
   return Math.floor(cost.kvCapacityBytes / (blockTokens * cost.kvBytesPerToken));
 }
 
@@ -72,7 +84,10 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   }
   const d = opts.disagg;
   if (d && cfg.policy === 'static') throw new AccelscopeError('bad-flag', '--disagg needs --scheduler continuous');
-  const roles: Role[] = d ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')] : ['both'];
+  const replicas = opts.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) throw new AccelscopeError('bad-flag', `replicas must be a positive integer (got ${replicas})`);
+  if (d && replicas > 1) throw new AccelscopeError('bad-flag', '--dp and --disagg: the prefill and decode pools are the replicas');
+  const roles: Role[] = d ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')] : Array<Role>(replicas).fill('both');
   const devices: Device[] = roles.map((role, index) => ({
     index, role, linkFreeAt: 0,
     sched: cfg.policy === 'static' ? new StaticScheduler(cfg, blocks) : new ContinuousScheduler(cfg, blocks, role),
@@ -94,6 +109,8 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   const lastSample = devices.map(() => -Infinity);
 
   const leastLoaded = (ds: Device[]) => ds.reduce((best, x) => (x.sched.load() < best.sched.load() ? x : best));
+  let turn = 0;
+  const route = (ds: Device[]) => (opts.router === 'round-robin' ? ds[turn++ % ds.length]! : leastLoaded(ds));
   const advance = (t: number) => {
     area += inSystem * (t - now);
     now = t;
@@ -154,7 +171,8 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
       for (const s of out.finished) finish(s);
       for (const s of out.handoff) {
         const start = Math.max(now, dev.linkFreeAt);
-        const end = start + (s.computed * cost.kvBytesPerToken) / d!.linkBytesPerSecond;
+        const kvBytes = s.computed * cost.kvBytesPerToken;
+        const end = start + (opts.kvTransferSeconds ? opts.kvTransferSeconds(kvBytes, dev.index) : kvBytes / d!.linkBytesPerSecond);
         dev.linkFreeAt = end;
         let i = transfers.length;
         while (i > 0 && transfers[i - 1]!.end > end) i--;
@@ -169,7 +187,7 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
     while (next < requests.length && requests[next]!.arrivalS <= now) {
       const r = requests[next++]!;
       inSystem++;
-      leastLoaded(prefillDevs).sched.enqueue(newSequence(r));
+      route(prefillDevs).sched.enqueue(newSequence(r));
     }
   }
   if (records.length !== requests.length) {

@@ -45,6 +45,8 @@ export interface StepCostModel {
   readonly kvBytesPerToken: number;
   /** Bytes the KV cache may use: usable memory minus weights and peak activations. */
   readonly kvCapacityBytes: number;
+  /** Tokens the KV cache holds, when not kvCapacityBytes / kvBytesPerToken (a multi-device replica: its tightest stage). */
+  readonly kvTokenCapacity?: number;
   /** What the capacity was computed from (for the report). */
   readonly memory: { capacityBytes: number; usableBytes: number; weightsBytes: number; activationBytes: number };
 }

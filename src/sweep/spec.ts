@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
 import { loadQuant, resolveArchDocument, validateArchSchema } from '../config/load.ts';
@@ -276,7 +277,11 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     throw first;
   });
   const models: Record<string, unknown> = {};
-  for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
+  spec.workloads.forEach((w, i) => {
+    // A model that is not there is the spec's fault: name the spec and the workload's pointer.
+    if (!existsSync(w.model)) throw new AccelscopeError('file-not-found', `model file not found: ${w.model}`, { file, pointer: `/workloads/${i}/model` });
+    models[w.model] ??= readJsonFile(w.model);
+  });
   const systemDocument = system?.config;
   const hash = createHash('sha256').update(canonicalJson({
     spec: { ...spec, arch: undefined, archs: undefined, system: undefined, stacks: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },

@@ -59,7 +59,7 @@ describe('accelscope serve', () => {
       [['--requests', 'trace:/nonexistent.csv'], /^error: \/nonexistent\.csv: no such file\n$/],
       [['--requests', req, '--max-rate'], /^error: --max-rate needs --slo/],
       [['--requests', req, '--kv-blocks', '3'], /^error: request \d+ \(prompt \d+ \+ output 32 tokens\) needs \d+ KV blocks of 16 tokens; the device holds 3\n$/],
-      [['--requests', req, '--system', 'x.json'], /^error: --system: multi-device systems are not available/],
+      [['--requests', req, '--system', 'x.json'], /^error: x\.json: no such file/],
     ];
     for (const [args, re] of cases) {
       const r = await cli(...base, ...args, '--html', html);

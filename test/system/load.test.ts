@@ -19,10 +19,10 @@ function variant(name: string, edit: (d: Record<string, unknown>) => void): stri
 describe('system presets', () => {
   it('ship the presets the issue asks for, and every one loads with its device', () => {
     const names = systemPresets();
-    for (const n of ['dgx-h100', 'dgx-a100', 'hgx-h200', 'l40s-8x-pcie', 'rtx-4090-2x-pcie', 'dgx-h100-2node-ib', 'u280-4x-qsfp-ring']) expect(names).toContain(n);
+    for (const n of ['dgx-h100', 'dgx-a100', 'hgx-h200', 'l40s-8x-pcie', 'rtx-4090-2x-pcie', 'dgx-h100-2node-ib', 'u280-4x-qsfp-ring', 'neupims-tp8-pp4']) expect(names).toContain(n);
     for (const n of names) {
       const s = loadSystem(n);
-      expect(['gpu-tensor-core', 'fpga-dsp-chain']).toContain(s.arch.kind);
+      expect(['gpu-tensor-core', 'fpga-dsp-chain', 'pim-dram']).toContain(s.arch.kind);
       expect(s.config.devicesPerNode * s.config.nodes).toBeGreaterThan(1);
       // Every figure carries a source.
       expect(Object.keys(s.config.sources ?? {}).length).toBeGreaterThan(0);

@@ -17,10 +17,13 @@ import type { DisaggConfig } from '../../serve/simulate.ts';
 import type { ServeReport } from '../../serve/report-data.ts';
 import { downsample, type Dist } from '../../serve/metrics.ts';
 import { renderServeReport } from '../../report/serve-report.ts';
+import { planFromArgs, systemFlags, wantsSystem, type SystemArgs } from '../system-args.ts';
+import { loadSystem } from '../../system/load.ts';
+import type { Router } from '../../serve/simulate.ts';
 
-export interface ServeArgs {
+export interface ServeArgs extends SystemArgs {
   arch?: string;
-  system?: string;
+  router: string;
   model?: string;
   quant: string;
   requests?: string;
@@ -38,7 +41,7 @@ export interface ServeArgs {
   'memory-utilization': number;
   'kv-blocks'?: number;
   disagg?: string;
-  'kv-link': string;
+  'kv-link'?: string;
   slo?: string;
   'max-rate': boolean;
   'slo-attainment': number;
@@ -85,9 +88,9 @@ export const serveCommand = {
   command: 'serve',
   describe: 'simulate serving a stream of requests (continuous batching, paged KV cache, SLO goodput) on an arch',
   builder: (y: Argv) =>
-    y
-      .option('arch', { type: 'string', describe: 'arch config JSON (arch-configs/…)' })
-      .option('system', { type: 'string', describe: 'multi-device system config (not available yet: use --arch, or --disagg for prefill/decode pools)' })
+    systemFlags(y)
+      .option('arch', { type: 'string', describe: 'arch config JSON (arch-configs/…); with --system, replaces the system\'s device' })
+      .option('router', { type: 'string', default: 'least-loaded', describe: 'how arrivals pick a --dp replica or --disagg prefill device: least-loaded | round-robin' })
       .option('model', { type: 'string', describe: 'Hugging Face config.json of the model' })
       .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme or a JSON file' })
       .option('requests', { type: 'string', describe: 'request source: poisson:rate=R,n=N,prompt=DIST,output=DIST | gamma:…,cv=C | trace:FILE (docs/cli.md#serve)' })
@@ -104,8 +107,8 @@ export const serveCommand = {
       .option('watermark', { type: 'number', default: 0.01, describe: 'fraction of KV blocks kept free when admitting a prompt (vLLM 0.01)' })
       .option('memory-utilization', { type: 'number', default: 0.9, describe: 'fraction of device memory the server uses (vLLM gpu_memory_utilization)' })
       .option('kv-blocks', { type: 'number', describe: 'KV blocks per device (default: from memory − weights − activations)' })
-      .option('disagg', { type: 'string', describe: 'P:D — disaggregated serving on P prefill and D decode devices of this arch' })
-      .option('kv-link', { type: 'string', default: 'nvlink4', describe: 'prefill→decode KV link for --disagg (name or GB/s)' })
+      .option('disagg', { type: 'string', describe: 'P:D — disaggregated serving on P prefill and D decode devices of this arch (with --system: replicas of tp × pp devices)' })
+      .option('kv-link', { type: 'string', describe: 'prefill→decode KV link for --disagg on one arch (name or GB/s; default nvlink4); --system uses its interconnect' })
       .option('slo', { type: 'string', describe: 'service-level objectives, e.g. ttft=1s,tpot=50ms[,e2e=20s]' })
       .option('max-rate', { type: 'boolean', default: false, describe: 'search the highest arrival rate that meets --slo for --slo-attainment of requests' })
       .option('slo-attainment', { type: 'number', default: 0.9, describe: 'fraction of requests that must meet the SLO for --max-rate' })
@@ -116,8 +119,12 @@ export const serveCommand = {
       .option('jsonl', { type: 'string', describe: 'write one JSON line per request to this file' })
       .option('html', { type: 'string', describe: 'write an HTML report (latency CDFs, timelines) to this file' }),
   handler: (a: ServeArgs, io: Io): number => {
-    if (a.system !== undefined) throw new AccelscopeError('bad-flag', '--system: multi-device systems are not available in this build; use --arch (and --disagg P:D for prefill/decode pools)');
-    if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config JSON)');
+    const onSystem = wantsSystem(a);
+    const plan = onSystem ? planFromArgs(a) : undefined;
+    if (!onSystem && !a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config JSON) or --system (a multi-device system)');
+    if (!['least-loaded', 'round-robin'].includes(a.router)) throw new AccelscopeError('bad-flag', `--router must be least-loaded or round-robin (got '${a.router}')`);
+    if (onSystem && a.stack !== undefined) throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); serve --system does not take it yet');
+    if (onSystem && a['kv-link'] !== undefined) throw new AccelscopeError('bad-flag', '--kv-link goes with --arch: on a --system the KV cache moves over the system\'s interconnect');
     if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
     if (!a.requests) throw new AccelscopeError('bad-flag', 'missing --requests (e.g. poisson:rate=10,n=1000,prompt=lognormal(512,0.8),output=fixed(128))');
     const scheduler = schedulerFromArgs(a);
@@ -127,20 +134,27 @@ export const serveCommand = {
     if (a.disagg !== undefined) {
       const m = /^(\d+):(\d+)$/.exec(a.disagg);
       if (!m || +m[1]! < 1 || +m[2]! < 1) throw new AccelscopeError('bad-flag', `--disagg must be P:D with P, D ≥ 1 (got '${a.disagg}')`);
-      disagg = { prefillDevices: +m[1]!, decodeDevices: +m[2]!, linkBytesPerSecond: linkBandwidth(a['kv-link'], '--kv-link'), link: a['kv-link'] };
+      const link = a['kv-link'] ?? 'nvlink4';
+      disagg = { prefillDevices: +m[1]!, decodeDevices: +m[2]!, linkBytesPerSecond: onSystem ? 0 : linkBandwidth(link, '--kv-link'), link: onSystem ? 'system interconnect' : link };
+      if (plan && plan.dp > 1) throw new AccelscopeError('bad-flag', '--dp and --disagg: the prefill and decode pools are the replicas (give --disagg P:D and the per-replica --tp/--pp)');
     }
     if (a['kv-blocks'] !== undefined) posInt(a['kv-blocks'], '--kv-blocks');
     if (a.threads !== undefined) posInt(a.threads, '--threads');
-    for (const [flag, out] of [['--jsonl', a.jsonl], ['--html', a.html]] as const) if (out !== undefined) assertOutputNotInput(out, [a.arch, a.model, a.quant], flag);
+    for (const [flag, out] of [['--jsonl', a.jsonl], ['--html', a.html]] as const) if (out !== undefined) assertOutputNotInput(out, [a.arch, a.model, a.quant, a.system].filter((x): x is string => x !== undefined), flag);
     const requests = parseRequestSpec(a.requests);
-    const arch = loadArch(a.arch);
+    const loaded = onSystem ? loadSystem(a.system!) : undefined;
+    const system = loaded && a.arch ? { ...loaded, arch: loadArch(a.arch), archFile: a.arch } : loaded;
+    if (system && a.threads !== undefined) throw new AccelscopeError('bad-flag', '--threads applies to single-device CPU models, not to --system');
+    const arch = system ? system.arch : loadArch(a.arch!);
+    const archFile = system ? system.archFile : a.arch!;
     const spec = loadModel(a.model);
     const quant = loadQuant(a.quant);
     const swapBytesPerSecond = linkBandwidth(a['swap-link'], '--swap-link');
-    const { report, run } = inArchFile(a.arch, () => {
+    const { report, run } = inArchFile(archFile, () => {
       const setup = {
-        spec, arch, quant, archFile: a.arch, requests, requestsText: a.requests!, scheduler, slo, swapBytesPerSecond,
+        spec, arch, quant, archFile, requests, requestsText: a.requests!, scheduler, slo, swapBytesPerSecond,
         memoryUtilization: a['memory-utilization'], knotsPerOctave: a['knots-per-octave'],
+        router: a.router as Router, ...(system && plan ? { system: { system, plan } } : {}),
         ...(disagg ? { disagg } : {}), ...(a['kv-blocks'] !== undefined ? { kvBlocks: a['kv-blocks'] } : {}), ...(a.threads !== undefined ? { threads: a.threads } : {}),
         ...stackRunOptions(a.stack, arch),
       };
@@ -168,6 +182,7 @@ export function renderServe(r: ServeReport): string {
   const s = r.summary;
   const sc = r.scheduler;
   let t = `${r.model} · ${r.quant} · serving on ${r.arch} [${r.archKind}]${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices} prefill : ${r.disagg.decodeDevices} decode devices over ${r.disagg.link}` : ''}\n`;
+  if (r.system) t += `system    ${r.system.name}: ${r.system.replicas} replica(s) × ${r.system.devicesPerReplica} device(s) (${r.system.plan}) of ${r.system.devices}; requests routed ${r.system.router}\n`;
   t += `requests  ${r.requestsSpec}\n`;
   t += `scheduler ${sc.policy}${sc.policy === 'continuous' ? ` · ${sc.priority}${sc.chunkedPrefill ? ' · chunked prefill' : ''}${sc.prefixCaching ? ' · prefix caching' : ''} · preempt by ${sc.preemption}` : ''} · max ${sc.maxRunning} seqs, ${sc.maxBatchedTokens} tokens per step\n`;
   t += `KV cache  ${r.kv.blocksPerDevice} blocks × ${r.kv.blockTokens} tokens per device (${formatBytes(r.kv.bytesPerToken)} per token; ${formatBytes(r.kv.usableBytes)} usable − weights ${formatBytes(r.kv.weightsBytes)} − activations ${formatBytes(r.kv.activationBytes)})\n\n`;

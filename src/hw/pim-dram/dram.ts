@@ -21,7 +21,7 @@ const cache = new Map<string, ResolvedDram>();
 export function resolveDram(c: PimArchConfig): ResolvedDram {
   const key = JSON.stringify(c.pim.dram);
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) return checkUnitBanks(c, hit);
   const p = getDramPreset(c.pim.dram.timing, { pointer: '/pim/dram/timing' });
   const timing: DramTiming = { ...p.timing, ...(c.pim.dram.timingOverrides ?? {}) };
   checkTiming(timing, { pointer: '/pim/dram/timingOverrides' });
@@ -30,12 +30,22 @@ export function resolveDram(c: PimArchConfig): ResolvedDram {
     throw new AccelscopeError('schema', `rowBytes (${org.rowBytes}) must be a multiple of burstBytes (${org.burstBytes})`, { pointer: '/pim/dram/org' });
   }
   const banksPerChannel = org.bankGroups * org.banksPerGroup;
-  if (banksPerChannel % c.pim.unit.banksPerUnit !== 0) {
-    throw new AccelscopeError('schema', `banksPerUnit (${c.pim.unit.banksPerUnit}) must divide the ${banksPerChannel} banks of a channel`, { pointer: '/pim/unit/banksPerUnit' });
-  }
   const r: ResolvedDram = { preset: p.name, timing, org, channels: c.pim.dram.channels, banksPerChannel };
   cache.set(key, r);
-  return r;
+  return checkUnitBanks(c, r);
+}
+
+/**
+ * Checked on every call, not only when the DRAM is first resolved: the cache is keyed by the DRAM
+ * section alone, so a config sharing a cached DRAM once skipped this check and its units addressed
+ * banks past the channel's last (DramTimingViolation "bank undefined out of range", found by the
+ * arch property test, #21).
+ */
+function checkUnitBanks(c: PimArchConfig, d: ResolvedDram): ResolvedDram {
+  if (d.banksPerChannel % c.pim.unit.banksPerUnit !== 0) {
+    throw new AccelscopeError('schema', `banksPerUnit (${c.pim.unit.banksPerUnit}) must divide the ${d.banksPerChannel} banks of a channel`, { pointer: '/pim/unit/banksPerUnit' });
+  }
+  return d;
 }
 
 const bpsCache = new Map<string, number>();
