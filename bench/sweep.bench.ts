@@ -52,11 +52,11 @@ async function measure(points: number, workers: number): Promise<Measured> {
 async function machineCeiling(specFile: string): Promise<{ solo: number; pair: number }> {
   const args = ['--import', 'tsx', resolve('bench/sweep-point-loop.ts'), specFile, '3000'];
   const once = () => new Promise<number>((res, rej) => {
-    execFile(process.execPath, args, (err, out) => (err ? rej(err) : res(Number(out.trim()))));
+    execFile(process.execPath, args, (err, out) => (err ? rej(new Error(err.message, { cause: err })) : res(Number(out.trim()))));
   });
   const solo = await once();
   const [a, b] = await Promise.all([once(), once()]);
-  return { solo, pair: a! + b! };
+  return { solo, pair: a + b };
 }
 
 export default async function bench(): Promise<void> {

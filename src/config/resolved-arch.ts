@@ -101,7 +101,7 @@ function fillDefaults(schema: SchemaNode, doc: Record<string, unknown>, prefix: 
 export function withSchemaDefaults<T extends object>(schema: object, doc: T): { config: T; filled: string[] } {
   const config = structuredClone(doc);
   const filled: string[] = [];
-  fillDefaults(schema as SchemaNode, config as unknown as Record<string, unknown>, '', filled);
+  fillDefaults(schema, config as unknown as Record<string, unknown>, '', filled);
   return { config, filled };
 }
 
@@ -111,7 +111,7 @@ export function resolveArchWithSources(file: string): ResolvedArch {
   const model = getModel(config.kind);
   const sources = chainSources(file);
   const filled: string[] = [];
-  fillDefaults(model.schema as SchemaNode, config as unknown as Record<string, unknown>, '', filled);
+  fillDefaults(model.schema, config, '', filled);
   for (const p of filled) sources.set(p, { origin: 'default', declared: `schema of ${config.kind}` });
   for (const c of resolveCalibration(config, model.calibration)) {
     if (c.origin !== 'default') continue;

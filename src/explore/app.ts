@@ -46,7 +46,7 @@ export function figures(r: RunResult): Record<string, string> {
 }
 
 function main(): void {
-  const cat = JSON.parse(document.getElementById('explore-data')!.textContent!) as ExploreCatalog;
+  const cat = JSON.parse(document.getElementById('explore-data')!.textContent) as ExploreCatalog;
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const archSel = $<HTMLSelectElement>('c-arch'), modelSel = $<HTMLSelectElement>('c-model'), quantSel = $<HTMLSelectElement>('c-quant');
   const phaseSel = $<HTMLSelectElement>('c-phase'), batchIn = $<HTMLInputElement>('c-batch'), tokensIn = $<HTMLInputElement>('c-tokens');
@@ -97,7 +97,7 @@ function main(): void {
       document.documentElement.setAttribute('data-state', `ready-${g}`);
     }, (e) => {
       document.documentElement.setAttribute('data-state', 'error');
-      console.error('explorer: a chart failed: ' + (e && e.message ? e.message : e));
+      console.error('explorer: a chart failed: ' + (e instanceof Error && e.message ? e.message : String(e)));
     });
   };
   for (const el of [archSel, modelSel, quantSel, phaseSel]) el.addEventListener('change', redraw);
