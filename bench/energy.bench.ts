@@ -76,14 +76,15 @@ function line(r: RunResult): string {
 
 const gap = (modeled: number, published: number) => `${modeled >= published ? '+' : ''}${((100 * (modeled - published)) / published).toFixed(0)}%`;
 
-function readRef(file: string, param: string): { value: unknown; source: string } | undefined {
+function readRef(file: string, param: string): { value: number | string; source: string } | undefined {
   const p = resolve(REFERENCE, file);
   if (!existsSync(p)) return undefined;
   const doc = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
   for (const v of Object.values(doc)) {
     if (!Array.isArray(v)) continue;
     for (const item of v as { param?: string; value?: unknown; source?: string }[]) {
-      if (item.param === param) return { value: item.value, source: item.source ?? '' };
+      const v = item.value;
+      if (item.param === param) return { value: typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v), source: item.source ?? '' };
     }
   }
   return undefined;

@@ -84,7 +84,7 @@ function describeArch(f: ShippedFile): { description: string; source: string } {
   const sources = (d['sources'] ?? {}) as Record<string, string>;
   const keys = Object.keys(sources);
   const first = keys[0] === undefined ? undefined : `${keys[0]}: ${sources[keys[0]]}`;
-  const calib = Object.keys((d['calibration'] ?? {}) as Doc).length;
+  const calib = Object.keys((d['calibration'] ?? {})).length;
   return {
     description: `${String(d['kind'])}: ${str(d['name']) ?? f.name}${str(d['description']) ? ` — ${str(d['description'])}` : ''}`,
     source: `${keys.length} cited value${keys.length === 1 ? '' : 's'}${calib ? `, ${calib} calibration factor${calib === 1 ? '' : 's'}` : ''}${first ? `; ${first}` : ''}`,

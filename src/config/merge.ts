@@ -25,7 +25,7 @@ export function setPointer(doc: unknown, pointer: string, value: unknown): unkno
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const set = (node: unknown, i: number): unknown => {
     const key = parts[i]!;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [...node] : isObject(node) ? { ...node } : {};
+    const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [...(node as unknown[])] : isObject(node) ? { ...node } : {};
     const child = isObject(node) || Array.isArray(node) ? (Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined) : undefined;
     const v = i === parts.length - 1 ? value : set(child, i + 1);
     if (Array.isArray(copy)) {

@@ -68,6 +68,14 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   required?: string[];
   default?: unknown;
+  const?: unknown;
+  /** Variants discriminated by a `const` (the lut section): `{if: {properties: {variant: {const}}}, then}`. */
+  allOf?: { if?: SchemaNode; then?: SchemaNode }[];
+}
+
+/** The `then` branches whose `if` (consts on properties) the document matches. */
+function matchingBranches(schema: SchemaNode, doc: Record<string, unknown>): SchemaNode[] {
+  return (schema.allOf ?? []).filter((b) => b.then && b.if?.properties && Object.entries(b.if.properties).every(([k, c]) => c.const !== undefined && doc[k] === c.const)).map((b) => b.then!);
 }
 
 /** Fills the schema's `default` keywords into `doc` (an absent optional object is created when nothing in it is required). */
@@ -77,7 +85,7 @@ function fillDefaults(schema: SchemaNode, doc: Record<string, unknown>, prefix: 
     if (doc[k] === undefined && sub.default !== undefined) {
       doc[k] = sub.default;
       filled.push(ptr);
-    } else if (sub.properties) {
+    } else if (sub.properties || sub.allOf) {
       const had = isObject(doc[k]);
       if (!had && (sub.required?.length ?? 0) > 0) continue;
       const child: Record<string, unknown> = had ? { ...(doc[k] as Record<string, unknown>) } : {};
@@ -86,6 +94,15 @@ function fillDefaults(schema: SchemaNode, doc: Record<string, unknown>, prefix: 
       if (had || filled.length > before) doc[k] = child;
     }
   }
+  for (const branch of matchingBranches(schema, doc)) fillDefaults(branch, doc, prefix, filled);
+}
+
+/** A copy of an arch document with its kind's schema `default` keywords filled in, and the pointers filled. */
+export function withSchemaDefaults<T extends object>(schema: object, doc: T): { config: T; filled: string[] } {
+  const config = structuredClone(doc);
+  const filled: string[] = [];
+  fillDefaults(schema, config as unknown as Record<string, unknown>, '', filled);
+  return { config, filled };
 }
 
 export function resolveArchWithSources(file: string): ResolvedArch {
@@ -94,7 +111,7 @@ export function resolveArchWithSources(file: string): ResolvedArch {
   const model = getModel(config.kind);
   const sources = chainSources(file);
   const filled: string[] = [];
-  fillDefaults(model.schema as SchemaNode, config as unknown as Record<string, unknown>, '', filled);
+  fillDefaults(model.schema, config, '', filled);
   for (const p of filled) sources.set(p, { origin: 'default', declared: `schema of ${config.kind}` });
   for (const c of resolveCalibration(config, model.calibration)) {
     if (c.origin !== 'default') continue;

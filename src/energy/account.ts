@@ -123,7 +123,7 @@ function record(use: EnergySourceUse): void {
 
 // ---- resolution ----------------------------------------------------------------------------
 function overrideOf(arch: EnergyArch, name: string): EnergyOverride | undefined {
-  return (arch.energy as Record<string, EnergyOverride> | undefined)?.[name];
+  return (arch.energy)?.[name];
 }
 
 function apply(key: string, base: EnergyEntry, arch: EnergyArch, ov?: EnergyOverride): EnergySourceUse {
@@ -194,7 +194,7 @@ export function memoryEnergy(level: string, arch: EnergyArch, opts: { sramBytes?
     const tech = dramTech(arch);
     return apply(`memory:dram-activate:${tech}`, DRAM_ACTIVATE_PJ_PER_ROW_BYTE[tech]!, arch, overrideOf(arch, 'dram-activate'));
   }
-  if (DRAM_PJ_PER_BYTE[level]) return apply(`memory:${level}`, DRAM_PJ_PER_BYTE[level]!, arch, overrideOf(arch, level));
+  if (DRAM_PJ_PER_BYTE[level]) return apply(`memory:${level}`, DRAM_PJ_PER_BYTE[level], arch, overrideOf(arch, level));
   if (level === 'sram' && opts.sramBytes !== undefined && !overrideOf(arch, 'sram')) {
     const base = MEMORY_PJ_PER_BYTE['sram']!;
     const v = sramPjPerByte(opts.sramBytes);

@@ -5,6 +5,11 @@
  * `sweep` and `generate` each decide what an infeasible point means to them (an error line, a
  * table row, a result line). Other user errors (a workload that does not fit, bad parameters)
  * still throw AccelscopeError; bugs throw anything else.
+ *
+ * Callers that compose many ops inside one feasibility boundary (a serving step, a pipeline
+ * stage of a system) take the memoized op evaluator the graph path uses (`opEvaluator`,
+ * `sharedOpEvaluator`) and pass it to evaluateGraph; nothing outside the engine calls
+ * engine/run directly (test/engine/one-path.test.ts).
  */
 import type { ArchConfig } from '../arch/base.ts';
 import type { CalibrationUse, OpResult, SimOptions } from '../hw/model.ts';
@@ -16,7 +21,8 @@ import type { RooflinePoint } from '../hw/roofline/roofline.ts';
 import { InfeasibleError } from '../util/errors.ts';
 import { resolveCalibration } from '../arch/calibration.ts';
 import { getModel } from '../hw/registry.ts';
-import { createEvaluator, run, type RunOptions, type RunResult } from './run.ts';
+import { createEvaluator, run, type OpEvaluator, type RunOptions, type RunResult } from './run.ts';
+import { weakMemo2 } from '../util/weak-memo.ts';
 import { simulateGenerate, type GenerateRequest, type GenerateResult } from './generate.ts';
 
 /** A design point the hardware model cannot run, with the model's reason and the arch pointer it concerns. */
@@ -69,3 +75,20 @@ export function orThrow<T>(e: Evaluated<T>, file?: string): { feasible: true } &
   if (e.feasible) return e;
   throw new InfeasibleError(e.reason, { file, pointer: e.pointer });
 }
+
+export type { OpEvaluator };
+
+/**
+ * The memoized op evaluator (by op shape + the model's memo key) that evaluateGraph uses; pass it
+ * as `options.evaluator` to share one memo across graphs. It throws InfeasibleError: call it
+ * inside an evaluateGraph / asFeasibility boundary or let the error reach the caller's.
+ */
+export function opEvaluator(arch: ArchConfig, quant: QuantScheme, options: SimOptions = {}): OpEvaluator {
+  return createEvaluator(arch, quant, options);
+}
+
+/**
+ * One op evaluator per (arch, quant) pair, kept while both objects live: the stages,
+ * micro-batch sizes and sweep points of one system share their op shapes.
+ */
+export const sharedOpEvaluator: (arch: ArchConfig, quant: QuantScheme) => OpEvaluator = weakMemo2((arch: ArchConfig, quant: QuantScheme) => createEvaluator(arch, quant));

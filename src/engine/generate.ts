@@ -21,6 +21,8 @@ import { buildGraph } from '../workload/builders/decoder.ts';
 import { footprint, kvCacheBytes } from '../workload/footprint.ts';
 import { createEvaluator, run, type RunOptions, type RunResult, type OpRecord } from './run.ts';
 import { mergeEnergySources } from '../energy/account.ts';
+import { energyJOf } from './totals.ts';
+import type { EnergyBreakdownPj } from '../hw/model.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { formatBytes } from '../util/units.ts';
 
@@ -66,8 +68,7 @@ export type GenerateResult = RunResult & { generate: GenerateBlock };
 
 interface Cost { seconds: number; energyJ: number }
 
-const energyOfRecord = (r: { energyPj: { compute: number; onChip: number; offChip: number; static: number } }) =>
-  (r.energyPj.compute + r.energyPj.onChip + r.energyPj.offChip + r.energyPj.static) * 1e-12;
+const energyOfRecord = (r: { energyPj: EnergyBreakdownPj }): number => energyJOf(r.energyPj);
 
 export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, req: GenerateRequest, options: RunOptions = {}): GenerateResult {
   const { batch, prompt: P, output: O } = req;

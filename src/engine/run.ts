@@ -25,6 +25,8 @@ import { kernelGraph } from '../stack/kernel-graph.ts';
 import { stackStepTime, type KernelTime } from '../stack/step-time.ts';
 import { STACK_FACTORS } from '../stack/factors.ts';
 import type { StackUse } from '../stack/use.ts';
+import { addOp, emptySums, stepTotals } from './totals.ts';
+import { weakMemo2 } from '../util/weak-memo.ts';
 
 export interface OpRecord {
   id: string;
@@ -112,20 +114,7 @@ export interface RunResult {
 export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint; energySources?: EnergySourceUse[] };
 
 /** Footprints of (graph, scheme) pairs already seen: graphs and schemes are not mutated once built. */
-const footprints = new WeakMap<OpGraph, WeakMap<QuantScheme, Footprint>>();
-function cachedFootprint(graph: OpGraph, quant: QuantScheme): Footprint {
-  let byQuant = footprints.get(graph);
-  if (!byQuant) {
-    byQuant = new WeakMap();
-    footprints.set(graph, byQuant);
-  }
-  let f = byQuant.get(quant);
-  if (!f) {
-    f = footprint(graph, quant);
-    byQuant.set(quant, f);
-  }
-  return f;
-}
+const cachedFootprint = weakMemo2(footprint);
 
 export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
   const model = getModel(arch.kind);
@@ -185,11 +174,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions);
   const ops: OpRecord[] = [];
   const energySources = new Map<string, EnergySourceUse>();
-  const totalsPj: EnergyBreakdownPj = { compute: 0, onChip: 0, offChip: 0, static: 0 };
-  let seconds = 0;
-  let rooflineSeconds = 0;
-  let flops = 0;
-  let bytes = 0;
+  const sums = emptySums();
   // Each group of identical ops is evaluated once (in order of first appearance, so an
   // infeasible op is the same one an op-by-op walk meets first); the walk then adds the
   // group results up in graph order (engine/op-groups.ts). With a stack the walk is over the
@@ -201,48 +186,30 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     const { r, p, energySources: used } = results[seq[i]!]!;
     const op = walked.ops[i]!;
     if (kg) kernelTimes.push({ seconds: r.seconds, kernels: (kg.kernels.get(op.id) ?? 1) + (op.kind === 'attention' && (r.breakdown?.['kvSplits'] ?? 1) > 1 ? 1 : 0) });
-    const dram = r.bytes['dram'] ?? 0;
     if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     if (!totalsOnly) {
       ops.push({
       id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
-      flops: r.flops, bytes: dram, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
+      flops: r.flops, bytes: r.bytes['dram'] ?? 0, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
       utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
       roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
       ...(r.breakdown ? { breakdown: r.breakdown } : {}),
       ...(r.notes ? { notes: r.notes } : {}),
       });
     }
-    seconds += r.seconds;
-    rooflineSeconds += p.seconds;
-    flops += r.flops;
-    bytes += dram;
-    totalsPj.compute += r.energyPj.compute;
-    totalsPj.onChip += r.energyPj.onChip;
-    totalsPj.offChip += r.energyPj.offChip;
-    totalsPj.static += r.energyPj.static;
+    addOp(sums, r, p);
   }
   // A model that overlaps work across ops gives the step's wall time; the sum stays beside it.
-  const sequentialSeconds = seconds;
+  const sequentialSeconds = sums.seconds;
   const schedule = model.schedule?.(graph, arch, quant, sequentialSeconds);
-  if (schedule) seconds = schedule.seconds;
+  if (schedule) sums.seconds = schedule.seconds;
   // The stack's launch mode: CUDA-graph gaps, eager host launches, host time per step.
   const stackStep = stack ? stackStepTime(kernelTimes, stack) : undefined;
-  if (stackStep) seconds += stackStep.seconds - stackStep.breakdown.deviceSeconds;
-  const energyJ = (totalsPj.compute + totalsPj.onChip + totalsPj.offChip + totalsPj.static) * 1e-12;
-  const tokens = graph.meta.tokens;
-  const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
+  if (stackStep) sums.seconds += stackStep.seconds - stackStep.breakdown.deviceSeconds;
+  const totals = { ...stepTotals(sums, graph.meta.tokens, mem.totalBytes), ...(schedule ? { sequentialSeconds } : {}) };
   const tdp = arch.power?.tdpW;
-  if (tdp !== undefined && averagePowerW > tdp) warnings.push(`average power ${averagePowerW.toFixed(0)} W exceeds the TDP of ${tdp} W`);
+  if (tdp !== undefined && totals.averagePowerW > tdp) warnings.push(`average power ${totals.averagePowerW.toFixed(0)} W exceeds the TDP of ${tdp} W`);
 
-  const totals = {
-    seconds, rooflineSeconds, flops, bytes, energyJ, energyPj: totalsPj,
-    energyPerTokenJ: energyJ / tokens,
-    averagePowerW,
-    tokensPerSecond: tokens / seconds,
-    memoryBytes: mem.totalBytes,
-    ...(schedule ? { sequentialSeconds } : {}),
-  };
   assertTotals(`the ${graph.meta.phase} step of ${graph.meta.model} on ${arch.name}`, totals, TOTALS_POSITIVE);
 
   return {
@@ -255,7 +222,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       batch: graph.meta.batch,
       ...(graph.meta.seq !== undefined ? { seq: graph.meta.seq } : {}),
       ...(graph.meta.context !== undefined ? { context: graph.meta.context } : {}),
-      tokens,
+      tokens: graph.meta.tokens,
     },
     arch: { name: arch.name, kind: arch.kind, ceilings },
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },

@@ -33,7 +33,7 @@ export function assertOpResult(op: Op, kind: string, r: OpResult): void {
   check(nonNegative(r.flops), what, 'flops', r.flops, 'finite and ≥ 0');
   for (const [level, b] of Object.entries(r.bytes)) check(nonNegative(b), what, `bytes.${level}`, b, 'finite and ≥ 0');
   let energy = 0;
-  for (const [k, e] of Object.entries(r.energyPj)) {
+  for (const [k, e] of Object.entries(r.energyPj) as [string, number][]) {
     check(nonNegative(e), what, `energyPj.${k}`, e, 'finite and ≥ 0');
     energy += e;
   }

@@ -8,7 +8,8 @@
  * formatter as `accelscope simulate`, so the page and the CLI agree digit for digit.
  */
 import { buildGraph } from '../workload/builders/decoder.ts';
-import { run, type RunResult } from '../engine/run.ts';
+import type { RunResult } from '../engine/run.ts';
+import { evaluateGraph, orThrow } from '../engine/evaluate.ts';
 import { parseQuantScheme } from '../quant/scheme.ts';
 import { latencySpec } from '../report/charts/latency.ts';
 import { rooflineSpec } from '../report/charts/roofline.ts';
@@ -25,7 +26,7 @@ export function simulateState(cat: ExploreCatalog, s: State): RunResult {
   const arch = cat.archs[s.arch]!;
   const model = cat.models[s.model]!;
   const graph = buildGraph(model.spec, s.phase === 'prefill' ? { phase: 'prefill', batch: s.batch, seq: s.tokens } : { phase: 'decode', batch: s.batch, context: s.tokens });
-  return run(graph, arch.config, parseQuantScheme(s.quant), { ignoreCapacity: true, archFile: arch.file });
+  return orThrow(evaluateGraph(graph, arch.config, parseQuantScheme(s.quant), { ignoreCapacity: true, archFile: arch.file })).run;
 }
 
 /** The figures a reader compares with `accelscope simulate`: name → printed text. */
@@ -45,7 +46,7 @@ export function figures(r: RunResult): Record<string, string> {
 }
 
 function main(): void {
-  const cat = JSON.parse(document.getElementById('explore-data')!.textContent!) as ExploreCatalog;
+  const cat = JSON.parse(document.getElementById('explore-data')!.textContent) as ExploreCatalog;
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const archSel = $<HTMLSelectElement>('c-arch'), modelSel = $<HTMLSelectElement>('c-model'), quantSel = $<HTMLSelectElement>('c-quant');
   const phaseSel = $<HTMLSelectElement>('c-phase'), batchIn = $<HTMLInputElement>('c-batch'), tokensIn = $<HTMLInputElement>('c-tokens');
@@ -96,7 +97,7 @@ function main(): void {
       document.documentElement.setAttribute('data-state', `ready-${g}`);
     }, (e) => {
       document.documentElement.setAttribute('data-state', 'error');
-      console.error('explorer: a chart failed: ' + (e && e.message ? e.message : e));
+      console.error('explorer: a chart failed: ' + (e instanceof Error && e.message ? e.message : String(e)));
     });
   };
   for (const el of [archSel, modelSel, quantSel, phaseSel]) el.addEventListener('change', redraw);

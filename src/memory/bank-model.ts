@@ -92,9 +92,9 @@ export class DramChannel {
     this.org = org;
     const n = org.bankGroups * org.banksPerGroup;
     this.banks = Array.from({ length: n }, () => ({ openRow: null, lastAct: NEVER, lastPre: NEVER, lastRd: NEVER, lastWr: NEVER }));
-    this.lastActInGroup = new Array(org.bankGroups).fill(NEVER);
-    this.lastColInGroup = new Array(org.bankGroups).fill(NEVER);
-    this.lastWrEndInGroup = new Array(org.bankGroups).fill(NEVER);
+    this.lastActInGroup = new Array<number>(org.bankGroups).fill(NEVER);
+    this.lastColInGroup = new Array<number>(org.bankGroups).fill(NEVER);
+    this.lastWrEndInGroup = new Array<number>(org.bankGroups).fill(NEVER);
   }
 
   get bankCount(): number {

@@ -1,6 +1,6 @@
 /**
  * One prefill or decode step of a model on a multi-device system under a parallelism plan — a
- * thin layer over engine/run: each pipeline stage's per-device graph (shard.ts) runs on the
+ * thin layer over the engine (engine/evaluate, engine/totals): each pipeline stage's per-device graph (shard.ts) runs on the
  * device's hardware model, its communication runs on the collective model, and the stages are
  * composed into the step.
  *
@@ -13,8 +13,9 @@
 import type { OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { Footprint } from '../workload/footprint.ts';
-import { createEvaluator, aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
-import type { EnergyBreakdownPj } from '../hw/model.ts';
+import { aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
+import { sharedOpEvaluator } from '../engine/evaluate.ts';
+import { addWork, emptySums, stepTotals } from '../engine/totals.ts';
 import type { System } from '../system/types.ts';
 import { groupLinks, systemCalibration, type GroupLinks } from '../system/topology.ts';
 import { collective } from '../collective/algorithms.ts';
@@ -120,7 +121,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   if (plan.ep > 1 && !experts) throw new AccelscopeError('bad-flag', `--ep ${plan.ep}: ${graph.meta.model} has no experts (num_local_experts) to spread`);
   const tokens = graph.meta.phase === 'prefill' ? mbBatch * (graph.meta.seq ?? 1) : mbBatch;
 
-  const evaluate = sharedEvaluator(arch, quant);
+  const evaluate = sharedOpEvaluator(arch, quant);
   const stages = partition(graph, plan.pp);
   const linkMemo = new Map<string, GroupLinks>();
   const links = (ranks: number[]): GroupLinks => {
@@ -148,9 +149,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const collectives: CommRecord[] = [];
   const stageRecords: StageRecord[] = [];
   const warnings = new Set<string>();
-  const energyPj: EnergyBreakdownPj = { compute: 0, onChip: 0, offChip: 0, static: 0 };
-  let flops = 0;
-  let bytes = 0;
+  const sums = emptySums();
   const replicas = plan.tp * plan.dp * m;
   const stageRoofline: number[] = [];
   let energySources: RunResult['energySources'] = [];
@@ -170,9 +169,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     firstResult ??= r;
     for (const w of r.warnings) if (!w.startsWith('workload does not fit')) warnings.add(w);
     if (!input.totalsOnly && r.energySources.length > energySources.length) energySources = r.energySources;
-    for (const k of ['compute', 'onChip', 'offChip', 'static'] as const) energyPj[k] += r.totals.energyPj[k] * replicas;
-    flops += r.totals.flops * replicas;
-    bytes += r.totals.bytes * replicas;
+    addWork(sums, r.totals.flops, r.totals.bytes, r.totals.energyPj, replicas);
 
     // Communication of this stage, in program order.
     const tpRanks = Array.from({ length: plan.tp }, (_, t) => rankOf(plan, 0, s, t));
@@ -263,22 +260,19 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
 
   const computeSeconds = stageRecords.reduce((a, x) => a + x.computeSeconds, 0);
   const communicationSeconds = stageRecords.reduce((a, x) => a + x.communicationSeconds + x.sendSeconds, 0);
-  const energyJ = (energyPj.compute + energyPj.onChip + energyPj.offChip + energyPj.static) * 1e-12;
   const stepTokens = graph.meta.tokens * m * plan.dp;
+  const totals = stepTotals({ ...sums, seconds, rooflineSeconds }, stepTokens, worst.memory.totalBytes);
+  const averagePowerW = totals.averagePowerW;
   const base = firstResult!;
   const devicesUsed = planDevices(plan);
   const tdp = arch.power?.tdpW;
-  const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
   if (tdp !== undefined && averagePowerW / devicesUsed > tdp) warnings.add(`average power per device ${(averagePowerW / devicesUsed).toFixed(0)} W exceeds the TDP of ${tdp} W`);
   warnings.add('interconnect energy is not modeled: energy covers the devices only');
   return {
     workload: { ...base.workload, model: graph.meta.model, params: graph.meta.params.total, batch: input.batch, tokens: stepTokens },
     arch: { ...base.arch, name: `${sys.name}: ${devicesUsed}× ${arch.name}` },
     quant: base.quant,
-    totals: {
-      seconds, rooflineSeconds, flops, bytes, energyJ, energyPj,
-      energyPerTokenJ: energyJ / stepTokens, averagePowerW, tokensPerSecond: stepTokens / seconds, memoryBytes: worst.memory.totalBytes,
-    },
+    totals,
     memory: worst.memory,
     classes: input.totalsOnly ? [] : aggregateClasses(allOps),
     ops: allOps,
@@ -295,25 +289,6 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       collectives,
     },
   };
-}
-
-/**
- * One evaluator (op-shape memo) per (arch, quant) pair, kept while both objects live: the stages,
- * micro-batch sizes and sweep points of one system share their op shapes.
- */
-const evaluators = new WeakMap<object, WeakMap<object, ReturnType<typeof createEvaluator>>>();
-function sharedEvaluator(arch: System['arch'], quant: QuantScheme): ReturnType<typeof createEvaluator> {
-  let byQuant = evaluators.get(arch);
-  if (!byQuant) {
-    byQuant = new WeakMap();
-    evaluators.set(arch, byQuant);
-  }
-  let e = byQuant.get(quant);
-  if (!e) {
-    e = createEvaluator(arch, quant);
-    byQuant.set(quant, e);
-  }
-  return e;
 }
 
 const shapeLabels = new Map<string, string>();

@@ -16,7 +16,7 @@
  * their experts by an all-to-all (dispatch) and brought back by another (combine); with tp > 1
  * an all-gather over the TP group makes the tokens whole again (it replaces the MLP all-reduce).
  */
-import type { AttentionOp, GemmOp, Op } from '../workload/graph.ts';
+import type { GemmOp, Op } from '../workload/graph.ts';
 import type { CollectiveKind } from '../collective/types.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ParallelPlan } from './plan.ts';
@@ -125,7 +125,7 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
         break;
       }
       case 'attention':
-        if (t > 1) s = { ...op, heads: op.heads / t, kvHeads: kvl } as AttentionOp;
+        if (t > 1) s = { ...op, heads: op.heads / t, kvHeads: kvl };
         break;
       case 'embedding':
         if (t > 1 && op.id === 'embed') s = { ...op, vocab: Math.ceil(op.vocab / t) };

@@ -1,5 +1,5 @@
 /**
- * Runs one stage's per-device graph through engine/run, evaluating identical decoder layers once.
+ * Runs one stage's per-device graph through the engine (engine/evaluate's evaluateGraph), evaluating identical decoder layers once.
  * A stage of a decoder holds tens of layers whose ops have the same shapes; when every layer
  * matches the first one op for op (shape fields equal, only ids and layer differ) and the
  * hardware model has no cross-op schedule, the graph run is the first layer plus the ops outside
@@ -10,7 +10,9 @@
 import type { Op, OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ArchConfig } from '../config/arch.ts';
-import { run, type OpEvaluator, type OpRecord, type RunResult } from '../engine/run.ts';
+import type { OpRecord, RunResult } from '../engine/run.ts';
+import { evaluateGraph, orThrow, type OpEvaluator } from '../engine/evaluate.ts';
+import { addOp, stepTotals, type StepSums } from '../engine/totals.ts';
 import { getModel } from '../hw/registry.ts';
 
 const NOT_SHAPE = new Set(['id', 'name', 'layer', 'deps', 'source']);
@@ -30,7 +32,7 @@ function sameShape(a: Op, b: Op): boolean {
 export function runStage(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, evaluate: OpEvaluator, totalsOnly: boolean, prefix = ''): RunResult {
   const opts = { ignoreCapacity: true, evaluator: evaluate, totalsOnly };
   const whole = (): RunResult => {
-    const r = run(graph, arch, quant, opts);
+    const r = orThrow(evaluateGraph(graph, arch, quant, opts)).run;
     return prefix ? { ...r, ops: r.ops.map((o) => ({ ...o, id: prefix + o.id })) } : r;
   };
   if (getModel(arch.kind).schedule) return whole();
@@ -52,22 +54,16 @@ export function runStage(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, e
     const ops = byLayer.get(l)!;
     if (ops.length !== repOps.length || !ops.every((o, i) => sameShape(o, repOps[i]!))) return whole();
   }
-  const r = run({ meta: graph.meta, ops: [...before, ...repOps, ...after] }, arch, quant, opts);
+  const r = orThrow(evaluateGraph({ meta: graph.meta, ops: [...before, ...repOps, ...after] }, arch, quant, opts)).run;
   // The other layers' share of the totals: (layers − 1) × the first layer's.
   const extra = layers.length - 1;
-  const t = { ...r.totals, energyPj: { ...r.totals.energyPj } };
+  const { seconds, rooflineSeconds, flops, bytes } = r.totals;
+  const sums: StepSums = { seconds, rooflineSeconds, flops, bytes, energyPj: { ...r.totals.energyPj } };
   for (const op of repOps) {
     const { r: o, p } = evaluate(op);
-    t.seconds += extra * o.seconds;
-    t.rooflineSeconds += extra * p.seconds;
-    t.flops += extra * o.flops;
-    t.bytes += extra * (o.bytes['dram'] ?? 0);
-    for (const k of ['compute', 'onChip', 'offChip', 'static'] as const) t.energyPj[k] += extra * o.energyPj[k];
+    addOp(sums, o, p, extra);
   }
-  t.energyJ = (t.energyPj.compute + t.energyPj.onChip + t.energyPj.offChip + t.energyPj.static) * 1e-12;
-  t.energyPerTokenJ = t.energyJ / graph.meta.tokens;
-  t.tokensPerSecond = graph.meta.tokens / t.seconds;
-  t.averagePowerW = t.seconds > 0 ? t.energyJ / t.seconds : 0;
+  const t = stepTotals(sums, graph.meta.tokens, r.totals.memoryBytes);
   let ops: OpRecord[] = [];
   if (!totalsOnly) {
     const nBefore = before.length;

@@ -203,7 +203,7 @@ const BOOT = `
 /** The rows a chart draws: its top-level data, else the largest inline data set of its layers. */
 function specRows(spec: VlSpec): unknown[] | undefined {
   const sp = spec as { data?: { values?: unknown[] }; layer?: { data?: { values?: unknown[] } }[] };
-  if (Array.isArray(sp.data?.values)) return sp.data!.values;
+  if (Array.isArray(sp.data?.values)) return sp.data.values;
   const layers = (sp.layer ?? []).map((l) => l.data?.values).filter((v): v is unknown[] => Array.isArray(v));
   return layers.sort((a, b) => b.length - a.length)[0];
 }

@@ -64,11 +64,11 @@ export function parseSweepJsonl(text: string, file = '<sweep>'): SweepLine[] {
     if (!isObject(v['point'])) throw new AccelscopeError('schema', `${where}: missing object 'point'`, { file, pointer: '/point' });
     if (v['ok'] && !isObject(v['objectives'])) throw new AccelscopeError('schema', `${where}: a feasible point needs an 'objectives' object`, { file, pointer: '/objectives' });
     if (!v['ok'] && typeof v['reason'] !== 'string') throw new AccelscopeError('schema', `${where}: an infeasible point needs a string 'reason'`, { file, pointer: '/reason' });
-    const point = v['point'] as Record<string, unknown>;
+    const point = v['point'];
     lines.push({
       ...(v as unknown as SweepLine),
       index: typeof v['index'] === 'number' ? v['index'] : lines.length,
-      point: { ...point, params: isObject(point['params']) ? point['params'] : {} } as SweepLine['point'],
+      point: { ...point, params: isObject(point['params']) ? point['params'] : {} },
     });
   }
   if (lines.length === 0) throw new AccelscopeError('schema', 'the sweep results file has no results', { file });

@@ -26,7 +26,7 @@ export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
   const by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
   for (const l of lines) {
     const spec = (l as { spec?: string }).spec ?? '';
-    const s = by.get(spec) ?? { points: 0, values: new Map() };
+    const s = by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
     by.set(spec, s);
     s.points++;
     for (const [k, v] of fields(l)) {

@@ -65,7 +65,7 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
     for (const [k, v] of pointValues(l)) {
       let m = seen.get(k);
       if (!m) {
-        seen.set(k, (m = new Map()));
+        seen.set(k, (m = new Map<string, unknown>()));
         order.push(k);
       }
       m.set(show(v), v);

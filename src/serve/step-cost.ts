@@ -1,5 +1,5 @@
 /**
- * Step costs from the single-step engine (engine/run.ts): a serving step is composed from the
+ * Step costs from the single-step engine (engine/evaluate.ts): a serving step is composed from the
  * model's op graph — GEMMs, norms, elementwise ops over all T tokens of the step; one attention
  * op per group of sequences with the same shape (decode sequences batched at their mean context,
  * each prefill chunk with its own (q, past)); logits for the sequences that emit a token.
@@ -7,7 +7,7 @@
  * For devices that run ops one after another (no HardwareModel.schedule) the step's cost is
  * additive over those parts, so each part is memoized on its own: the token-linear part by
  * (phase, T), the logits by (phase, rows), attention by (phase, batch, q, kv). Devices with a
- * step schedule (NeuPIMs-style overlap) run the whole composed graph through engine/run.ts,
+ * step schedule (NeuPIMs-style overlap) run the whole composed graph through evaluateGraph,
  * memoized by the step's shape.
  *
  * Interpolation (hardware models take milliseconds per new GEMM shape, a serving run meets
@@ -29,7 +29,8 @@ import type { AttentionOp, Op, OpGraph, Phase } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import { opShapeKey } from '../workload/ops.ts';
 import { footprint, kvCacheBytes, weightBytes } from '../workload/footprint.ts';
-import { createEvaluator, run, type OpEvaluator } from '../engine/run.ts';
+import { evaluateGraph, opEvaluator, orThrow, type OpEvaluator } from '../engine/evaluate.ts';
+import { energyJOf } from '../engine/totals.ts';
 import type { SimOptions } from '../hw/model.ts';
 import { getModel } from '../hw/registry.ts';
 import { AccelscopeError } from '../util/errors.ts';
@@ -48,8 +49,6 @@ export interface EngineStepCostOptions extends SimOptions {
 }
 
 const LOGIT_OPS = new Set(['final_norm', 'project_out', 'lm_head']);
-const energyJ = (r: { energyPj: { compute: number; onChip: number; offChip: number; static: number } }) =>
-  (r.energyPj.compute + r.energyPj.onChip + r.energyPj.offChip + r.energyPj.static) * 1e-12;
 
 function add(a: StepCost, b: StepCost, f = 1): StepCost {
   return { seconds: a.seconds + f * b.seconds, energyJ: a.energyJ + f * b.energyJ };
@@ -146,7 +145,7 @@ export class EngineStepCost implements StepCostModel {
     if (!(memoryUtilization > 0 && memoryUtilization <= 1)) throw new AccelscopeError('bad-flag', `--memory-utilization must be in (0, 1] (got ${memoryUtilization})`);
     this.knotsPerOctave = knotsPerOctave;
     this.name = arch.name;
-    this.evaluate = createEvaluator(arch, quant, sim);
+    this.evaluate = opEvaluator(arch, quant, sim);
     this.stack = sim.stack;
     // A software stack changes the kernel list and adds step-level launch terms: whole step graphs.
     this.additive = !getModel(arch.kind).schedule && !sim.stack;
@@ -208,7 +207,7 @@ export class EngineStepCost implements StepCostModel {
     const key = `${s.decode}|${decodeKvLen}|${s.chunks.map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`).sort().join(';')}`;
     let c = this.graphMemo.get(key);
     if (!c) {
-      const r = run(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, { evaluator: this.evaluate, ignoreCapacity: true, totalsOnly: true, ...(this.stack ? { stack: this.stack } : {}) });
+      const r = orThrow(evaluateGraph(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, { evaluator: this.evaluate, ignoreCapacity: true, totalsOnly: true, ...(this.stack ? { stack: this.stack } : {}) })).run;
       c = { seconds: r.totals.seconds, energyJ: r.totals.energyJ };
       this.graphMemo.set(key, c);
       this.evaluations.graphs++;
@@ -222,7 +221,7 @@ export class EngineStepCost implements StepCostModel {
     for (const op of ops) {
       const { r } = this.evaluate(op);
       seconds += r.seconds;
-      e += energyJ(r);
+      e += energyJOf(r.energyPj);
     }
     return { seconds, energyJ: e };
   }

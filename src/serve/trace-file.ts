@@ -73,7 +73,7 @@ export function readTrace(file: string): TraceRow[] {
         throw new AccelscopeError('malformed-json', `line ${i + 1}: malformed JSON`, { file });
       }
       if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new AccelscopeError('schema', `line ${i + 1}: must be an object`, { file });
-      const lower = Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+      const lower = Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
       const keys = Object.keys(lower);
       const get = (names: string[], what: string) => {
         const k = names.find((n) => keys.includes(n));

@@ -14,7 +14,7 @@ import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { evaluateGraph, evaluateRequest, type Infeasible } from '../engine/evaluate.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
-import type { ResolvedSpec, CustomObjective } from './spec.ts';
+import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
 import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
 import type { SystemConfig } from '../system/types.ts';
@@ -122,7 +122,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     objectives['fits'] = fits;
     for (const o of ctx.spec.objectives) {
       if (typeof o === 'string') continue;
-      const v = getPointer(arch, (o as CustomObjective).pointer);
+      const v = getPointer(arch, (o).pointer);
       if (typeof v === 'number') objectives[o.name] = v;
     }
     if (!fits) return { ...base, ok: false, reason: `does not fit: needs ${objectives['memoryBytes']} B of ${arch.memory.capacityBytes} B`, objectives };

@@ -32,7 +32,7 @@ export function readExisting(file: string, specHash: string): ExistingResults {
     lineNo++;
     let rec: { index?: number; spec?: string } | undefined;
     try {
-      rec = JSON.parse(line);
+      rec = JSON.parse(line) as { index?: number; spec?: string };
     } catch {
       // A malformed line in the middle is corruption, not a kill mid-write.
       if (text.indexOf('\n', nl + 1) >= 0) throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON`, { file });

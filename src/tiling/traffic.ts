@@ -69,7 +69,7 @@ export function cachedOperandBytes(
   const w = Math.max(1, Math.min(concurrentTiles, perInstance));
   // A wave covers r rows × c columns of tiles, r·c ≈ w, as square as the grid allows.
   let r = Math.min(rows, Math.max(1, Math.round(Math.sqrt(w))));
-  let c = Math.min(cols, Math.max(1, Math.ceil(w / r)));
+  const c = Math.min(cols, Math.max(1, Math.ceil(w / r)));
   r = Math.min(rows, Math.max(1, Math.ceil(w / c)));
   // Per instance: every wave of r×c tiles loads r row-panels of A and c column-panels of B.
   // An operand that fits in half the cache on its own stays resident and is read once.

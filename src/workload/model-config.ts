@@ -31,8 +31,8 @@ export function normalizeModelConfig(raw: unknown, file?: string): ModelSpec {
   const c = raw as Json;
   const get = new KeyReader(c, file);
   const modelType = get.str('model_type');
-  const name = typeof c['_name_or_path'] === 'string' && c['_name_or_path'] !== '' ? (c['_name_or_path'] as string)
-    : typeof c['name'] === 'string' ? (c['name'] as string) : modelType;
+  const name = typeof c['_name_or_path'] === 'string' && c['_name_or_path'] !== '' ? (c['_name_or_path'])
+    : typeof c['name'] === 'string' ? (c['name']) : modelType;
   switch (modelType) {
     case 'llama':
     case 'mistral':

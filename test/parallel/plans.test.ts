@@ -15,7 +15,6 @@ function sim(model: string, sys: string, p: Partial<ParallelPlan>, opts: Omit<Bu
   return simulateSystem({ build: (b) => buildGraph(spec, { ...opts, batch: b }), batch, system: loadSystem(sys), quant: q, plan: plan(p), ignoreCapacity });
 }
 const gpt3 = (p: Partial<ParallelPlan> = { tp: 4 }) => sim('gpt3-175b-1layer', 'a100-4x-nvlink3', p, { phase: 'prefill', seq: 2048 }, 8);
-const opsOf = (r: SystemRunResult, re: RegExp) => r.ops.filter((o) => re.test(o.id));
 
 describe('tensor parallelism (Megatron)', () => {
   it('GPT-3 layer at TP 4: column-split Q/K/V and fc1, row-split o_proj and fc2, local heads', () => {

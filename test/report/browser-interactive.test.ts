@@ -121,7 +121,7 @@ suite('interactive reports in headless Chromium', () => {
       expect(await page.evaluate(() => document.documentElement.getAttribute('data-rendered'))).toBe('true');
       // Download the op table as CSV through the button, as a user would, and parse it.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-dl="ops-0"][data-fmt="csv"]')]);
-      const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+      const csv = parseCsv(readFileSync((await download.path()), 'utf8'));
       const header = csv[0]!;
       expect(download.suggestedFilename()).toBe('ops-0.csv');
       expect(csv.length - 1).toBe(run.ops.length);
@@ -130,7 +130,7 @@ suite('interactive reports in headless Chromium', () => {
       expect(csv.slice(1).map((row) => row[header.indexOf('id')])).toEqual(run.ops.map((o) => o.id));
       // JSON download of a chart's data.
       const [dj] = await Promise.all([page.waitForEvent('download'), page.click('button[data-dl="latency"][data-fmt="json"]')]);
-      const lat = JSON.parse(readFileSync((await dj.path())!, 'utf8')) as { cls: string }[];
+      const lat = JSON.parse(readFileSync((await dj.path()), 'utf8')) as { cls: string }[];
       expect(lat.length).toBeGreaterThan(0);
       // Hide 'mlp' from the roofline legend: its marks go transparent, the others stay.
       const opacity = () => page.evaluate(() => {

@@ -69,7 +69,7 @@ describe('roofline', () => {
 
   it('slantedCeilingsMeetTheTopPeak: a memory roof ends where bandwidth × intensity reaches the highest peak', () => {
     const d = rooflineData(decode);
-    const top = Math.max(...Object.values(decode.arch.ceilings.matrix) as number[]);
+    const top = Math.max(...Object.values<number>(decode.arch.ceilings.matrix));
     for (const m of d.ceilings.filter((x) => x.kind === 'memory')) {
       const bw = m.y / m.x;
       expect(m.y2).toBe(top);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { userError } from '../helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { loadReportInput, parseSweepJsonl } from '../../src/report/load.ts';
-import { AccelscopeError } from '../../src/util/errors.ts';
 import { quantFixture, runFixture, sweepFixture } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-report-'));

@@ -31,7 +31,7 @@ export function countMarks(root: SceneNode): Record<string, number> {
 export async function renderSpec(spec: VlSpec): Promise<Rendered> {
   const warnings: string[] = [];
   const logger = { level: () => logger, warn: (...a: unknown[]) => { warnings.push(a.join(' ')); return logger; }, info: () => logger, debug: () => logger, error: (...a: unknown[]) => { throw new Error(a.join(' ')); } };
-  const vg = compile(spec, { logger: logger as never }).spec;
+  const vg = compile(spec, { logger: logger }).spec;
   const view = new vega.View(vega.parse(vg), { renderer: 'none' });
   const svg = await view.toSVG();
   const marks = countMarks((view.scenegraph() as unknown as { root: SceneNode }).root);

@@ -250,7 +250,7 @@ describe('the GPU model follows chunked attention', () => {
     const { makeArch } = await import('../helpers.ts');
     const { attentionTiming } = await import('../../src/hw/gpu-tensor-core/attention.ts');
     const g = buildFor('llama-4-scout-text', { phase: 'prefill', batch: 1, seq: 16384 });
-    const arch = makeArch('gpu/h100-sxm') as never;
+    const arch = makeArch<never>('gpu/h100-sxm');
     const l2 = 'cold' as const;
     const chunked = attentionTiming(op<AttentionOp>(g, 'L0.attn'), arch, fp16, l2);
     const global = attentionTiming(op<AttentionOp>(g, 'L3.attn'), arch, fp16, l2);
@@ -263,7 +263,7 @@ describe('the GPU model follows chunked attention', () => {
     const { attentionTiming } = await import('../../src/hw/gpu-tensor-core/attention.ts');
     const g = buildFor('deepseek-v3', { phase: 'decode', batch: 1, context: 8191 });
     const a = op<AttentionOp>(g, 'L3.attn');
-    const arch = makeArch('gpu/h100-sxm') as never;
+    const arch = makeArch<never>('gpu/h100-sxm');
     const t = attentionTiming(a, arch, fp16, 'cold');
     // The same op with separate K and V rows reads 512 more elements per key.
     const separate = attentionTiming({ ...a, latentKv: false }, arch, fp16, 'cold');

@@ -31,7 +31,7 @@ export function archKind(file: string): string {
   const doc = resolveArchDocument(file);
   const kind = isObject(doc) ? doc['kind'] : undefined;
   if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
-  if (hardwareKinds().includes(kind)) return loadArch(file).kind as string;
+  if (hardwareKinds().includes(kind)) return loadArch(file).kind;
   return kind;
 }
 

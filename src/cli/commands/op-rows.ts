@@ -2,7 +2,6 @@
 import { loadArch } from '../../config/load.ts';
 import { evaluateOp, orThrow } from '../../engine/evaluate.ts';
 import type { CalibrationUse } from '../../hw/model.ts';
-import { calibrationLine } from '../calibration-line.ts';
 import type { QuantScheme } from '../../quant/types.ts';
 import type { Op } from '../../workload/graph.ts';
 import { inArchFile } from '../../util/errors.ts';

@@ -6,7 +6,7 @@
  * the heads split (KV heads split or replicated as shard.ts does), no communication.
  */
 import type { Io } from '../io.ts';
-import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
+import type { AttentionOp, Op } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
 import { loadSystem } from '../../system/load.ts';
 import { groupLinks } from '../../system/topology.ts';
@@ -29,7 +29,7 @@ function shard(op: Op, tp: number, split: string): Op {
   if (op.kind === 'gemm') {
     const dim = split === 'row' ? 'k' : 'n';
     if (op[dim] % tp !== 0) throw new AccelscopeError('bad-flag', `--tp ${tp} --split ${split}: --${dim} ${op[dim]} is not divisible by ${tp}`);
-    return { ...op, [dim]: op[dim] / tp } as GemmOp;
+    return { ...op, [dim]: op[dim] / tp };
   }
   const a = op as AttentionOp;
   if (a.heads % tp !== 0) throw new AccelscopeError('bad-flag', `--tp ${tp}: --heads ${a.heads} is not divisible by ${tp}`);
@@ -50,7 +50,7 @@ export function shardedOpRows(ops: Op[], systemName: string, tp: number, split: 
   return rows.map((r, i) => {
     const op = ops[i]!;
     const c = how === 'row' && tp > 1 && op.kind === 'gemm' ? inArchFile(system.file, () => collective('all-reduce', op.m * op.n * op.batch * wire, links)) : undefined;
-    return { ...r, tp, split: how as ShardedOpRow['split'], ...(c ? { collective: c } : {}), totalSeconds: r.seconds + (c?.seconds ?? 0) };
+    return { ...r, tp, split: how, ...(c ? { collective: c } : {}), totalSeconds: r.seconds + (c?.seconds ?? 0) };
   });
 }
 

@@ -5,15 +5,10 @@
  */
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
-import { loadArch } from '../../config/load.ts';
-import { evaluateOp, orThrow } from '../../engine/evaluate.ts';
-import type { CalibrationUse } from '../../hw/model.ts';
-import { calibrationLine } from '../calibration-line.ts';
 import { getFormat } from '../../quant/formats.ts';
 import type { QuantScheme, TensorFormat } from '../../quant/types.ts';
 import type { AttentionOp, GemmOp, Op } from '../../workload/graph.ts';
-import { AccelscopeError, inArchFile } from '../../util/errors.ts';
-import { renderTable } from '../table.ts';
+import { AccelscopeError } from '../../util/errors.ts';
 import { renderOpRows, simulateRows } from './op-rows.ts';
 export { renderOpRows, simulateRows, type OpRow } from './op-rows.ts';
 import { ownTable } from '../../util/own.ts';

@@ -7,7 +7,7 @@ import { compareQuant, type QuantComparison } from '../../compare/quant-compare.
 import { phaseOf } from '../workload-args.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
-import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
+import { formatBytes, formatNumber, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { errorProxy } from '../../numeric/error-proxy.ts';
 import { renderQuantReport } from '../../report/quant-report.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';

@@ -5,7 +5,7 @@ import { loadModel } from '../../config/load.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
 import { evaluateRequest, orThrow } from '../../engine/evaluate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
-import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
+import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
 import { stackRunOptions } from '../stack-args.ts';
 

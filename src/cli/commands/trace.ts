@@ -31,7 +31,7 @@ export interface TraceArgs {
 }
 
 export function parseDims(list: string[] | undefined): Record<string, number> {
-  const dims: Record<string, number> = Object.create(null); // names come from the user
+  const dims = Object.create(null) as Record<string, number>; // names come from the user
   for (const d of list ?? []) {
     const m = /^([^=]+)=(\d+)$/.exec(d);
     if (!m || Number(m[2]) < 1) throw new AccelscopeError('bad-flag', `--dim must be NAME=VALUE with VALUE a positive integer (got '${d}')`);

@@ -11,7 +11,7 @@
  * In decode with alwaysOnChipDecode, an op whose activations fit the per-core global buffer moves
  * none of them off chip; the bytes saved are reported per op.
  */
-import type { QuantScheme, ComputeDtype, TensorFormat } from '../../quant/types.ts';
+import type { QuantScheme, ComputeDtype } from '../../quant/types.ts';
 import type { Op, AttentionOp } from '../../workload/graph.ts';
 import { attendedPairs, attentionScores, instances, MAX_VECTOR_FLOPS_PER_ELEMENT, opFlops, opMacs, opTraffic } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';

@@ -28,7 +28,7 @@ import { AccelscopeError, InfeasibleError } from '../../util/errors.ts';
 import { calibrationOf } from '../../arch/calibration.ts';
 import { LUT_CALIBRATION } from './calibration.ts';
 import { isLutGemm, mpGemmCounts } from './mpgemm.ts';
-import type { LutArchConfig, LutTensorCoreSection } from './schema.ts';
+import { LUT_DEFAULTS, type LutArchConfig, type LutTensorCoreSection } from './schema.ts';
 
 export type TensorCoreArch = LutArchConfig & { lut: LutTensorCoreSection };
 
@@ -68,7 +68,7 @@ function entryDtype(actDtype: string): 'fp16' | 'int16' {
 function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const s = c.lut;
   const act = q.activations.computeDtype;
-  if (!s.activationDtypes.includes(act)) {
+  if (!(s.activationDtypes as readonly string[]).includes(act)) {
     throw new InfeasibleError(`${c.name} builds tables from ${s.activationDtypes.join('/')} activations, not ${act}`, { pointer: '/lut/activationDtypes' });
   }
   const g = s.tile.k;
@@ -97,7 +97,7 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const traffic = opTraffic(op, q);
   const launchSeconds = calibrationOf(c, LUT_CALIBRATION, 'kernelLaunchSeconds');
   const bwBps = c.memory.bandwidthBps * calibrationOf(c, LUT_CALIBRATION, 'dramBandwidthEfficiency');
-  const fillSeconds = s.dramLatencySeconds ?? 0;
+  const fillSeconds = s.dramLatencySeconds ?? LUT_DEFAULTS.dramLatencySeconds;
   const tableBytes = counts.tables * counts.tableEntries * entryBytes;
   const actInBytes = (op.m * op.k * inst * q.activations.bitsPerElement) / 8;
   let dram: number;
@@ -129,7 +129,7 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
       // Weight planes and table refills read from the register file/SRAM into the units.
       { level: 'register', bytes: waves * cyclesPerItem * s.units * operandBytesPerCycle },
       // Every lookup reads one entry from the unit's table storage.
-      { level: s.table.storage ?? 'register', bytes: counts.lookups * entryBytes },
+      { level: s.table.storage ?? LUT_DEFAULTS.storage, bytes: counts.lookups * entryBytes },
     ],
     seconds,
   }, c);

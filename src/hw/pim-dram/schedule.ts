@@ -134,7 +134,7 @@ function runPass(s: PassState, job: GemvJob, m: GemvMapping, c: PimArchConfig, d
 function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram, passes: number) {
   const t = pimTiming(c, d);
   const unitCycles = unitCyclesPerBurst(c, t, m.elemsPerBurst);
-  const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
+  const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array<number>(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
   // The kernel's mode switches (entry and exit) are issued up front: they are serialized with the
   // passes either way, and the steady-state period (second pass − first) stays free of them.
   s.lastCol = modeSwitches(s.ch, c.pim.kernel?.modeSwitchesPerKernel ?? 0, Array.from({ length: d.banksPerChannel }, (_, b) => b), s.lastCol, true);

@@ -41,7 +41,7 @@ export function fp32Rz(x: number): number {
   if (Math.abs(r) <= Math.abs(x) || !Number.isFinite(r)) return r;
   F32[0] = r;
   I32[0]! -= 1; // one fp32 ulp toward zero (same sign, smaller magnitude)
-  return F32[0]!;
+  return F32[0];
 }
 
 /** One fused step: terms aligned to the largest one, truncated to w bits, summed exactly, RZ to fp32. */

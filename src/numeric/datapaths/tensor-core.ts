@@ -218,7 +218,7 @@ export function mmaBlockScaled(aFormat: string, wFormat: string): Datapath {
 export function tensorCoreDatapath(q: QuantScheme): Datapath | undefined {
   const ws = parseFormatName(q.weights.name);
   const as = parseFormatName(q.activations.name);
-  const act16 = as.kind === 'float' && (as.element === 'fp16' || as.element === 'bf16') ? (as.element as 'fp16' | 'bf16') : undefined;
+  const act16 = as.kind === 'float' && (as.element === 'fp16' || as.element === 'bf16') ? (as.element) : undefined;
   if (act16 && ws.kind === 'float' && ws.scale === 'none' && ws.element === act16) return mmaFloat(act16);
   if (act16) return mmaWeightOnly(q.weights.name, act16);
   const intLike = (s: typeof ws) => (s.kind === 'int' && !s.floatZero) || s.kind === 'ternary' || s.kind === 'binary';

@@ -70,5 +70,5 @@ export function energySpec(runs: RunForEnergy[], labels = runs.map(runLabel)): V
       },
     },
     resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
-  } as VlSpec;
+  };
 }

@@ -26,5 +26,5 @@ export function generateSpec(g: GenerateSeries): VlSpec {
       x: { field: 'context', type: 'quantitative', title: 'context length (tokens)', scale: { zero: false } },
       y: { field: 'seconds', type: 'quantitative', title: 'step latency (s)', axis: { labelExpr: vegaLabelExpr('s') } },
     },
-  } as VlSpec;
+  };
 }

@@ -77,5 +77,5 @@ export function icicleSpec(run: RunForIcicle, measure: IcicleMeasure, title: str
         { field: 'share', type: 'quantitative', title: 'share of step', format: '.1%' },
       ],
     },
-  } as VlSpec;
+  };
 }

@@ -72,5 +72,5 @@ export function latencySpec(runs: RunForLatency[], labels = runs.map(runLabel)):
     // One time axis for runs of one phase (designs compared: a 5 ms and a 26 ms bar differ in
     // length); prefill and decode in one report keep their own (a prefill step can be 100× longer).
     resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
-  } as VlSpec;
+  };
 }

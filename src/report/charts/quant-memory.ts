@@ -66,5 +66,5 @@ export function quantMemorySpec(q: QuantComparison): VlSpec {
       mark: { type: 'rule' as const, color: '#b00', strokeDash: [4, 3], strokeWidth: 1.5 },
       encoding: { x: { field: 'gib', type: 'quantitative' as const }, tooltip: [{ field: 'archName', title: 'arch' }, { field: 'gib', title: 'capacity (GiB)', format: '.1f' }] },
     }] : [])],
-  } as VlSpec;
+  };
 }

@@ -212,5 +212,5 @@ export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.ar
       },
     ],
     resolve: { scale: { color: 'independent' } },
-  } as VlSpec;
+  };
 }

@@ -36,5 +36,5 @@ export function serveCdfSpec(series: Record<string, number[]>, slo: Record<strin
         encoding: { x: { field: 'seconds', type: 'quantitative' as const }, color: { field: 'metric', type: 'nominal' as const } },
       }] : []),
     ],
-  } as VlSpec;
+  };
 }

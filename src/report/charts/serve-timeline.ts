@@ -16,5 +16,5 @@ export function serveTimelineSpec(points: { t: number; value: number; device: st
       y: { field: 'value', type: 'quantitative', title: yTitle },
       color: { field: 'device', type: 'nominal', title: 'device' },
     },
-  } as VlSpec;
+  };
 }

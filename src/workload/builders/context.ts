@@ -28,7 +28,7 @@ export function newContext(spec: ModelSpec, phase: Phase, batch: number, qLen: n
   const ctx: BuildContext = {
     spec, phase, batch, qLen, kvLen, T: batch * qLen, ops: [], last: [],
     add(op) {
-      const full = { ...op, phase, deps: op.deps ?? ctx.last } as Op;
+      const full = { ...op, phase, deps: op.deps ?? ctx.last };
       ctx.ops.push(full);
       ctx.last = [full.id];
       return full.id;

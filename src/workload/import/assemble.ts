@@ -179,7 +179,7 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
     } else {
       deps = i === 0 ? [] : [ids[i - 1]!];
     }
-    return { id: ids[i]!, name: s.name, cls: s.cls, layer: s.layer, phase: info.phase, deps, ...s.imp.body, source: s.imp.source } as Op;
+    return { id: ids[i]!, name: s.name, cls: s.cls, layer: s.layer, phase: info.phase, deps, ...s.imp.body, source: s.imp.source };
   });
 
   return { meta: meta(out, ops, info, opts, lmHead), ops: out };

@@ -30,7 +30,7 @@ export const SDPA_SIGNATURES: Record<string, SdpaSignature> = ownTable({
   'aten::_efficient_attention_forward': { causal: -1, mask: 3, maskType: 9, layout: 'blhd' },
 });
 
-const TABLE: Record<string, PrimOp> = Object.create(null); // looked up by event names from the file
+const TABLE = Object.create(null) as Record<string, PrimOp>; // looked up by event names from the file
 function names(op: PrimOp, ...list: string[]): void {
   for (const n of list) TABLE[`aten::${n}`] = op;
 }
@@ -246,7 +246,7 @@ export function outputShape(p: Prim): Shape | undefined {
     case 'mean': case 'reduce': {
       const x = ins[0];
       if (!x) return undefined;
-      const dims = Array.isArray(p.args?.['dims']) ? (p.args['dims'] as number[]).map((d) => (d < 0 ? d + x.length : d)) : x.map((_, i) => i);
+      const dims = Array.isArray(p.args?.['dims']) ? (p.args['dims']).map((d) => (d < 0 ? d + x.length : d)) : x.map((_, i) => i);
       const keep = p.args?.['keepdim'] === true;
       const out: Shape = [];
       x.forEach((v, i) => {

@@ -139,7 +139,7 @@ function nodePrim(n: OnnxNode, index: number, t: ShapeTable): Prim {
   prim.op = op;
   prim.weightInputs = n.inputs.filter((x) => x).map((x) => t.initializers.has(x));
   prim.initializerNames = n.inputs.filter((x) => x).map((x) => (t.initializers.has(x) ? x : undefined));
-  const v = (i: number) => (n.inputs[i] ? t.values.get(n.inputs[i]!) : undefined);
+  const v = (i: number) => (n.inputs[i] ? t.values.get(n.inputs[i]) : undefined);
   switch (op) {
     case 'matmul': {
       // Gather-style embedding is handled below; MatMul needs nothing more.
@@ -187,7 +187,7 @@ function nodePrim(n: OnnxNode, index: number, t: ShapeTable): Prim {
     const [data, idx] = inputs;
     const isTable = t.initializers.has(n.inputs[0]!) && data?.length === 2 && (n.attrs['axis']?.i ?? 0) === 0;
     prim.op = isTable ? 'embedding' : 'copy';
-    if (isTable) prim.inputs = [data!, idx ?? []];
+    if (isTable) prim.inputs = [data, idx ?? []];
   }
   prim.output = out ?? outputShape(prim);
   return prim;

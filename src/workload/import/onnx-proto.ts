@@ -144,24 +144,80 @@ export function modelProto(): protobuf.Type {
 /** Largest inline tensor whose values are decoded (shape constants, scalars). */
 const MAX_INLINE_VALUES = 4096;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Raw = any;
+/**
+ * The decoded messages as protobufjs' reflection gives them (the schema above): every field
+ * optional, int64 as a Long (or a number), bytes as Uint8Array. Declared once here so the
+ * decoder reads typed fields; the cast in decodeOnnx is the boundary.
+ */
+type Int64 = number | { toNumber(): number } | null | undefined;
+interface RawTensor {
+  dims?: Int64[];
+  dataType?: number;
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: Int64[];
+  name?: string;
+  rawData?: Uint8Array;
+  doubleData?: number[];
+  dataLocation?: number;
+}
+interface RawAttribute {
+  name: string;
+  f?: number;
+  i?: Int64;
+  s?: Uint8Array;
+  t?: RawTensor | null;
+  floats?: number[];
+  ints?: Int64[];
+  type?: number;
+}
+interface RawNode {
+  input?: string[];
+  output?: string[];
+  name?: string;
+  opType?: string;
+  attribute?: RawAttribute[];
+  domain?: string;
+}
+interface RawDimension {
+  dimValue?: Int64;
+  dimParam?: string;
+}
+interface RawValueInfo {
+  name?: string;
+  type?: { tensorType?: { elemType?: number; shape?: { dim?: RawDimension[] } | null } | null } | null;
+}
+interface RawGraph {
+  node?: RawNode[];
+  name?: string;
+  initializer?: RawTensor[];
+  input?: RawValueInfo[];
+  output?: RawValueInfo[];
+  valueInfo?: RawValueInfo[];
+}
+interface RawModel {
+  producerName?: string;
+  producerVersion?: string;
+  graph?: RawGraph | null;
+  opsetImport?: { domain?: string; version?: Int64 }[];
+  functions?: { name: string; input?: string[]; output?: string[]; node?: RawNode[] }[];
+}
 
-function num(v: Raw): number {
+function num(v: Int64): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return v;
   if (typeof v.toNumber === 'function') return v.toNumber();
   return Number(v);
 }
 
-function tensorValues(t: Raw, dims: number[]): number[] | undefined {
+function tensorValues(t: RawTensor, dims: number[]): number[] | undefined {
   const n = dims.reduce((a, b) => a * b, 1);
   if (n > MAX_INLINE_VALUES) return undefined;
   if (t.int64Data?.length) return t.int64Data.map(num);
   if (t.int32Data?.length) return t.int32Data.map(num);
   if (t.floatData?.length) return [...t.floatData];
   if (t.doubleData?.length) return [...t.doubleData];
-  const raw: Uint8Array | undefined = t.rawData;
+  const raw = t.rawData;
   if (!raw || raw.length === 0) return undefined;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out: number[] = [];
@@ -183,14 +239,14 @@ function tensorValues(t: Raw, dims: number[]): number[] | undefined {
   return out;
 }
 
-function tensor(t: Raw): OnnxTensor {
+function tensor(t: RawTensor): OnnxTensor {
   const dims = (t.dims ?? []).map(num);
   const values = num(t.dataLocation) === 1 ? undefined : tensorValues(t, dims);
   return { name: t.name ?? '', dims, dataType: num(t.dataType), ...(values ? { values } : {}) };
 }
 
-function node(n: Raw): OnnxNode {
-  const attrs: Record<string, OnnxAttribute> = Object.create(null); // names come from the file
+function node(n: RawNode): OnnxNode {
+  const attrs = Object.create(null) as Record<string, OnnxAttribute>; // names come from the file
   for (const a of n.attribute ?? []) {
     // `type` (AttributeProto.AttributeType) says which value field is in use: FLOAT 1, INT 2,
     // STRING 3, TENSOR 4, FLOATS 6, INTS 7.
@@ -209,22 +265,22 @@ function node(n: Raw): OnnxNode {
   return { name: n.name ?? '', opType: n.opType ?? '', domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs };
 }
 
-function valueInfo(v: Raw): OnnxValueInfo {
+function valueInfo(v: RawValueInfo): OnnxValueInfo {
   const tt = v.type?.tensorType;
   const info: OnnxValueInfo = { name: v.name ?? '', elemType: num(tt?.elemType) };
   if (tt?.shape) {
-    info.shape = (tt.shape.dim ?? []).map((d: Raw) => (d.dimParam ? String(d.dimParam) : num(d.dimValue)));
+    info.shape = (tt.shape.dim ?? []).map((d) => (d.dimParam ? String(d.dimParam) : num(d.dimValue)));
   }
   return info;
 }
 
 /** Decodes ONNX protobuf bytes; throws protobufjs' error on malformed input (the caller wraps it). */
 export function decodeOnnx(bytes: Uint8Array): OnnxModel {
-  const m: Raw = modelProto().decode(bytes);
-  const g: Raw = m.graph;
+  const m = modelProto().decode(bytes) as unknown as RawModel;
+  const g = m.graph;
   if (!g) throw new Error('no graph in the model');
-  const defaultOpset = (m.opsetImport ?? []).find((o: Raw) => !o.domain || o.domain === 'ai.onnx');
-  const functions: OnnxModel['functions'] = Object.create(null); // names come from the file
+  const defaultOpset = (m.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  const functions = Object.create(null) as OnnxModel['functions']; // names come from the file
   for (const f of m.functions ?? []) {
     functions[f.name] = { inputs: [...(f.input ?? [])], outputs: [...(f.output ?? [])], nodes: (f.node ?? []).map(node) };
   }

@@ -35,7 +35,7 @@ function bindShape(v: OnnxValueInfo, dims: Record<string, number>): Shape | unde
   for (const d of v.shape) {
     if (typeof d === 'number' && d > 0) out.push(d);
     else if (typeof d === 'number' && d === 0 && v.shape.length) out.push(0);
-    else if (typeof d === 'string' && dims[d] !== undefined) out.push(dims[d]!);
+    else if (typeof d === 'string' && dims[d] !== undefined) out.push(dims[d]);
     else return undefined;
   }
   return out;
@@ -198,7 +198,7 @@ function inferNode(n: OnnxNode, t: ShapeTable): void {
       const ax = axis(attrInt(n, 'axis', 0), shapes[0]!.length);
       const s = [...shapes[0]!];
       s[ax] = shapes.reduce((a, sh) => a + sh[ax]!, 0);
-      const v = vals.every((vv) => vv !== undefined) && s.length === 1 ? vals.flatMap((vv) => vv!) : undefined;
+      const v = vals.every((vv) => vv !== undefined) && s.length === 1 ? vals.flatMap((vv) => vv) : undefined;
       return set(s, v);
     }
     case 'Slice': {

@@ -10,7 +10,7 @@ import type { FpgaArchConfig } from '../../../src/hw/fpga-dsp-chain/config.ts';
 import type { GemmOp, NormOp, Op } from '../../../src/workload/graph.ts';
 import { opMacs, opTraffic } from '../../../src/workload/ops.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
-import { AccelscopeError, InfeasibleError } from '../../../src/util/errors.ts';
+import { InfeasibleError } from '../../../src/util/errors.ts';
 
 const U280 = 'fpga/u280-flightllm';
 const VHK158 = 'fpga/vhk158-flightllm';

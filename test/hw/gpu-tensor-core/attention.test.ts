@@ -4,7 +4,7 @@ import { attentionTiming } from '../../../src/hw/gpu-tensor-core/attention.ts';
 import { opFlops, opTraffic } from '../../../src/workload/ops.ts';
 import { attention, bf16, h100 } from './fixtures.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 
 describe('FlashAttention prefill', () => {
   it('causal masking halves the work: issued MACs of a causal 4096-token prefill are ~half the full square, diagonal blocks included', () => {

@@ -12,7 +12,7 @@ import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { buildFor } from '../../helpers.ts';
 import { attention, bf16, gemm, h100, norm, w4 } from './fixtures.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 const noSplit = { maxSplits: 1, minKPerSplit: 256 };
 
 describe('GPU operand-delivery energy', () => {

@@ -8,7 +8,7 @@ import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { makeArch } from '../../helpers.ts';
 import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 
 describe('GEMM through tiles and waves', () => {
   it('counts tiles, CTAs and waves of the chosen plan exactly', () => {

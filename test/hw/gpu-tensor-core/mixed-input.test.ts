@@ -12,7 +12,7 @@ import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { buildFor } from '../../helpers.ts';
 import { a100, bf16, gemm, h100, w16, w4 } from './fixtures.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 const w8 = parseQuantScheme('w8a16');
 
 describe('mixed-input (weight-only) GEMM kernels', () => {

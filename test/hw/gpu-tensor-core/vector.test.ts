@@ -3,7 +3,7 @@ import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { opTraffic } from '../../../src/workload/ops.ts';
 import { add, bf16, h100, norm } from './fixtures.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 
 describe('bandwidth-bound kernels', () => {
   it('a decode-size norm is launch/latency bound; a prefill-size norm is memory bound at its compulsory bytes', () => {

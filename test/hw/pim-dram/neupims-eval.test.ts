@@ -28,16 +28,24 @@ import { stageLayers } from '../../../src/parallel/partition.ts';
 import { run } from '../../../src/engine/run.ts';
 
 const ref = JSON.parse(readFileSync(resolve(DATA, 'reference/pim.json'), 'utf8')) as { neupims: { param: string; value: unknown }[] };
-const pub = Object.fromEntries(ref.neupims.map((e) => [e.param, e.value])) as Record<string, any>;
+/** The published NeuPIMs figures this test reads (data/reference/pim.json, by param). */
+interface NeupimsPublished {
+  evaluation_model_sharding: { 'GPT3-7B': { n_tp: number } };
+  sharegpt_request_pool_seq_len: { mean_tokens: number };
+  sub_batch_interleaving_enabled_from_batch: number;
+  throughput_vs_npu_only: number;
+  throughput_vs_naive_npu_pim: number;
+}
+const pub = Object.fromEntries(ref.neupims.map((e) => [e.param, e.value])) as unknown as NeupimsPublished;
 const fp16 = parseQuantScheme('fp16');
 const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
 const neu = makeArch<PimArchConfig>('pim/neupims');
 const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
 const naive: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
 
-const TP = pub['evaluation_model_sharding']['GPT3-7B'].n_tp as number;
-const SHAREGPT = Math.round(pub['sharegpt_request_pool_seq_len'].mean_tokens as number);
-const INTERLEAVE_FROM = pub['sub_batch_interleaving_enabled_from_batch'] as number;
+const TP = pub['evaluation_model_sharding']['GPT3-7B'].n_tp;
+const SHAREGPT = Math.round(pub['sharegpt_request_pool_seq_len'].mean_tokens);
+const INTERLEAVE_FROM = pub['sub_batch_interleaving_enabled_from_batch'];
 const plan = { ...SINGLE_DEVICE_PLAN, tp: TP };
 
 /** One device's decode step: the TP shard of the graph, with the device's footprint. */
