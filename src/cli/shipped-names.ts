@@ -12,6 +12,7 @@ const FLAGS: { key: string; category: Category; flag: string; keep?: 'keep'; com
   { key: 'quant', category: 'quant', flag: '--quant', keep: 'keep' },
   { key: 'spec', category: 'sweeps', flag: 'sweep spec', command: 'sweep' },
   { key: 'system', category: 'systems', flag: '--system' },
+  { key: 'stack', category: 'stacks', flag: '--stack' },
 ];
 
 /** `args` with every name-or-path flag resolved to a path (arrays element by element). */

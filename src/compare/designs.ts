@@ -30,6 +30,7 @@ interface RunLike {
   arch: { name: string; kind?: string };
   quant: { name: string };
   generate?: { prompt?: number; output?: number };
+  stack?: { name: string };
 }
 
 /** The fields that identify a run as a design: arch, quant, model and workload shape. */
@@ -40,5 +41,6 @@ export function runDesign(r: RunLike): DesignFields {
   if (r.generate?.output !== undefined) f['output'] = String(r.generate.output);
   if (!r.generate && w.seq !== undefined) f['seq'] = String(w.seq);
   if (!r.generate && w.context !== undefined) f['context'] = String(w.context);
+  if (r.stack) f['stack'] = r.stack.name;
   return f;
 }

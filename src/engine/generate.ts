@@ -113,6 +113,8 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     constant.seconds += rec.seconds;
     constant.energyJ += energyOfRecord(rec);
   }
+  // A software stack's launch terms (graph gaps, host time) of the first step, taken as constant.
+  if (first.stack) constant.seconds += first.totals.seconds - first.ops.reduce((t, r) => t + r.seconds, 0);
   const varCost = (context: number): Cost => {
     let seconds = 0;
     let energyJ = 0;

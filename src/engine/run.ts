@@ -20,6 +20,10 @@ import { formatBytes } from '../util/units.ts';
 import { collectEnergySources, sortedSources, type EnergySourceUse } from '../energy/account.ts';
 import { assertOpResult, assertTotals } from './sanity.ts';
 import { assertGroupsFit } from './group-fit.ts';
+import { kernelGraph } from '../stack/kernel-graph.ts';
+import { stackStepTime, type KernelTime } from '../stack/step-time.ts';
+import { STACK_FACTORS } from '../stack/factors.ts';
+import type { StackUse } from '../stack/use.ts';
 
 export interface OpRecord {
   id: string;
@@ -91,6 +95,8 @@ export interface RunResult {
   };
   /** The model's step-schedule terms (HardwareModel.schedule), when it has one. */
   schedule?: Record<string, number>;
+  /** The software stack the step ran under (--stack): its resolved values and the step-time terms it added. */
+  stack?: StackUse;
   memory: Footprint & { capacityBytes: number; fits: boolean };
   classes: ClassRecord[];
   ops: OpRecord[];
@@ -155,11 +161,17 @@ export interface RunOptions extends SimOptions {
   archFile?: string;
   /** Totals, memory and warnings only: no per-op or per-class records (sweeps; far less garbage). */
   totalsOnly?: boolean;
+  /** File of the stack (SimOptions.stack), for results and messages. */
+  stackFile?: string;
 }
 
 export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
   const model = getModel(arch.kind);
-  const { ignoreCapacity, archFile, evaluator, totalsOnly, ...simOptions } = options;
+  const { ignoreCapacity, archFile, evaluator, totalsOnly, stackFile, ...simOptions } = options;
+  // A stack turns the model's ops into the kernels its framework launches (src/stack/kernel-graph.ts).
+  const stack = simOptions.stack;
+  const kg = stack ? kernelGraph(graph, stack) : undefined;
+  const kernelTimes: KernelTime[] = [];
   const warnings: string[] = [];
 
   const mem = cachedFootprint(graph, quant);
@@ -185,8 +197,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   let rooflineSeconds = 0;
   let flops = 0;
   let bytes = 0;
-  for (const op of graph.ops) {
+  for (const op of kg ? kg.graph.ops : graph.ops) {
     const { r, p, energySources: used } = evaluate(op);
+    if (kg) kernelTimes.push({ seconds: r.seconds, kernels: (kg.kernels.get(op.id) ?? 1) + (op.kind === 'attention' && (r.breakdown?.['kvSplits'] ?? 1) > 1 ? 1 : 0) });
     const dram = r.bytes['dram'] ?? 0;
     if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     if (!totalsOnly) ops.push({
@@ -210,6 +223,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const sequentialSeconds = seconds;
   const schedule = model.schedule?.(graph, arch, quant, sequentialSeconds);
   if (schedule) seconds = schedule.seconds;
+  // The stack's launch mode: CUDA-graph gaps, eager host launches, host time per step.
+  const stackStep = stack ? stackStepTime(kernelTimes, stack) : undefined;
+  if (stackStep) seconds += stackStep.seconds - stackStep.breakdown.deviceSeconds;
   const energyJ = (totalsPj.compute + totalsPj.onChip + totalsPj.offChip + totalsPj.static) * 1e-12;
   const tokens = graph.meta.tokens;
   const averagePowerW = seconds > 0 ? energyJ / seconds : 0;
@@ -242,6 +258,14 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
     totals,
     ...(schedule ? { schedule: schedule.breakdown } : {}),
+    ...(stack && stackStep ? {
+      stack: {
+        name: stack.name, ...(stackFile ? { file: stackFile } : {}), launch: stack.launch, fusions: stack.fusions, kvCacheWriteKernels: stack.kvCacheWrite.kernels,
+        ...(stack.attention ? { attention: { prefill: stack.attention.prefill.backend, decode: stack.attention.decode.backend } } : {}),
+        ...(stack.gemm ? { gemm: stack.gemm.map((f) => f.family) } : {}),
+        calibration: resolveCalibration(stack, STACK_FACTORS), step: stackStep.breakdown,
+      },
+    } : {}),
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,

@@ -9,6 +9,7 @@ import type { QuantScheme } from '../quant/types.ts';
 import type { ComputeDtype } from '../quant/types.ts';
 import type { DatapathSpec } from '../numeric/spec.ts';
 import type { Datapath } from '../numeric/datapath.ts';
+import type { Stack } from '../stack/schema.ts';
 
 /** 'interconnect': a communication op limited by link bandwidth between devices (src/collective/). */
 export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'interconnect';
@@ -48,6 +49,8 @@ export interface OpResult {
 /** Run-wide options a model may read (e.g. CPU thread count). Part of the memo key. */
 export interface SimOptions {
   threads?: number;
+  /** The software stack the ops run under (src/stack/; docs/models/software-stacks.md); absent: the arch's own kernel assumptions. */
+  stack?: Stack;
   [key: string]: unknown;
 }
 

@@ -3,13 +3,14 @@ import type { RunResult } from '../../engine/run.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatCount, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { calibrationLine } from '../calibration-line.ts';
+import { renderStackUse } from '../stack-line.ts';
 
 export function renderRun(r: RunResult): string {
   const w = r.workload;
   const shape = w.phase === 'prefill' ? `seq ${w.seq}` : `context ${w.context}`;
   const mtp = w.mtpParams ? ` + ${formatQuantity(w.mtpParams)} MTP, not simulated` : '';
   let s = `${w.model} (${formatQuantity(w.params, 'params')}${mtp}) · ${w.phase} · batch ${w.batch} · ${shape} · ${r.quant.name}\n`;
-  s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
+  s += `on ${r.arch.name} [${r.arch.kind}]${r.stack ? ` · stack ${r.stack.name} (${r.stack.launch})` : ''}\n\n`;
   const total = r.totals.seconds;
   s += renderTable(
     ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'util'],
@@ -36,6 +37,7 @@ export function renderRun(r: RunResult): string {
     s += `calibration\n`;
     for (const c of r.calibration) s += `  ${calibrationLine(c)}\n`;
   }
+  if (r.stack) s += renderStackUse(r.stack);
   return s;
 }
 

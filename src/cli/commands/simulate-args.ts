@@ -13,8 +13,10 @@ export interface SimulateArgs extends WorkloadArgs, SystemArgs {
   output?: number;
   strict: boolean;
   html?: string;
+  /** Software stack name or file; repeated compares stacks (docs/models/software-stacks.md). */
+  stack?: string | string[];
 }
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */
-export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant'> & { arch?: string; quant: string };
+export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant' | 'stack'> & { arch?: string; quant: string; stack?: string };
 

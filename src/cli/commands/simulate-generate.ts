@@ -7,12 +7,13 @@ import { evaluateRequest, orThrow } from '../../engine/evaluate.ts';
 import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
+import { stackRunOptions } from '../stack-args.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);
   const spec = loadModel(a.model!);
   return orThrow(evaluateRequest(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
-    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
+    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}), ...stackRunOptions(a.stack, arch),
   })).result;
 }
 

@@ -24,6 +24,7 @@ import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
 import type { GenerateResult } from '../../engine/generate.ts';
 import { designComparison, renderDesignComparison } from './simulate-compare.ts';
+import { stackList, stackRunOptions } from '../stack-args.ts';
 
 export const simulateCommand = {
   command: 'simulate',
@@ -38,16 +39,19 @@ export const simulateCommand = {
       .option('prompt', { type: 'number', describe: 'generate: prompt tokens P per sequence' })
       .option('output', { type: 'number', describe: 'generate: output tokens O per sequence (decode steps)' })
       .option('strict', { type: 'boolean', default: false, describe: 'generate: P + O beyond max_position_embeddings is an error, not a warning' })
-      .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' }),
+      .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file (string; see docs/reports.md)' })
+      .option('stack', { type: 'string', array: true, describe: 'software stack (pytorch, pytorch-cudagraph, vllm, tensorrt-llm, tinychat, llama.cpp, or a stacks/*.json file; accelscope list stacks); repeat to compare; default none: the arch\'s own kernel assumptions (docs/models/software-stacks.md)' }),
   handler: (args: SimulateArgs, io: Io): number => {
     const archs = args.arch === undefined ? [] : [args.arch].flat();
     const quants = [args.quant].flat();
-    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, args.system], '--html');
-    if (archs.length > 1 || quants.length > 1) {
-      if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant, or simulate one --system; not both');
-      return compareDesigns(args, archs, quants, io);
+    const stacks = stackList(args.stack);
+    if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, args.system, ...stacks], '--html');
+    if (archs.length > 1 || quants.length > 1 || stacks.length > 1) {
+      if (wantsSystem(args)) throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant/--stack, or simulate one --system; not both');
+      return compareDesigns(args, archs, quants, stacks, io);
     }
-    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]! };
+    const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]!, stack: stacks[0] };
+    if (a.stack !== undefined && wantsSystem(a)) throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); simulate --system does not take it yet');
     if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
     if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
@@ -68,8 +72,9 @@ export const simulateCommand = {
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     if (a.strict) throw new AccelscopeError('bad-flag', '--strict goes with --phase generate');
     const graph = workloadGraph(a);
+    const stackOptions = stackRunOptions(a.stack, arch);
     const result = inArchFile(a.arch, () => orThrow(evaluateGraph(graph, arch, quant, {
-      ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}),
+      ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}), ...stackOptions,
     })).run);
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
@@ -79,15 +84,15 @@ export const simulateCommand = {
 };
 
 /** Every combination of the repeated --arch and --quant, run on the same workload. */
-function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], io: Io): number {
+function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], stacks: (string | undefined)[], io: Io): number {
   if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1)) {
     throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${args.threads})`);
   }
   const runs: (RunResult | GenerateResult)[] = [];
   const envelope: string[] = [];
   for (const archFile of archs) {
-    for (const q of quants) {
-      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, json: true, html: undefined };
+    for (const q of quants) for (const st of stacks) {
+      const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, stack: st, json: true, html: undefined };
       const arch = loadArch(archFile);
       const quant = loadQuant(q);
       for (const w of envelopeWarnings(arch, { threads: args.threads })) if (!envelope.includes(`${arch.name}: ${w}`)) envelope.push(`${arch.name}: ${w}`);
@@ -96,8 +101,9 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], i
       } else {
         if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
         const graph = workloadGraph(one);
+        const stackOptions = stackRunOptions(st, arch);
         runs.push(inArchFile(archFile, () => orThrow(evaluateGraph(graph, arch, quant, {
-          ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}),
+          ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}), ...stackOptions,
         })).run));
       }
     }

@@ -56,7 +56,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const g = c.gpu;
   const want = opComputeDtype(op, q) as ComputeDtype;
   const dtype = resolveDtype(g.tensorFmaPerClockPerSm, want) ?? want;
-  const fmaPerClk = tensorFma(c, dtype) * cal(c, 'tensorCoreEfficiency');
+  const fmaPerClk = tensorFma(c, dtype) * cal(c, 'tensorCoreEfficiency') * (g.attention?.tensorRateScale ?? 1);
   const clock = g.clockHz;
   const blockQ = g.attention?.blockQ ?? STRUCTURE_DEFAULTS.blockQ;
   const blockKv = g.attention?.blockKv ?? STRUCTURE_DEFAULTS.blockKv;

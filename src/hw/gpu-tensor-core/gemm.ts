@@ -68,6 +68,8 @@ export interface GemmFusion {
   noLaunch?: boolean;
   /** The A operand was already read by the fused GEMM's first member. */
   noARead?: boolean;
+  /** Bytes per output element when the kernel writes another type than the activations (int32 of `_int_mm`). */
+  outputBytes?: number;
 }
 
 /** Storage bytes per element of A, B, C and the dtypes involved. */
@@ -107,7 +109,9 @@ function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
 
 /** Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks. */
 export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}): GemmTiming {
-  const { o, mma, convertA, convertB } = gemmOperands(op, q, c);
+  const operands = gemmOperands(op, q, c);
+  const { mma, convertA, convertB } = operands;
+  const o = fusion.outputBytes !== undefined ? { ...operands.o, c: fusion.outputBytes } : operands.o;
   const g = c.gpu;
   const e: GemmExtent = { m: op.m, n: op.n, k: op.k, batch: op.batch };
   const clock = g.clockHz;

@@ -16,6 +16,9 @@ import { l2StateOf, type GpuArchConfig } from './config.ts';
 import { dtypeBytes, gemmTiming, type GemmFusion } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
 import { vectorTiming } from './vector.ts';
+import { gemvTiming } from './gemv.ts';
+import { familyArch, gemmFamilyOf, stackArch } from './stack-view.ts';
+import type { GemmFamily } from '../../stack/schema.ts';
 
 export type { GpuArchConfig } from './config.ts';
 
@@ -48,9 +51,12 @@ export function l2Traffic(c: GpuArchConfig, bytes: number): { level: string; byt
   return [{ level: 'l2', bytes }, ...(mm !== undefined ? [{ level: 'noc', bytes, mm }] : [])];
 }
 
-function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
-  const fz = gemmFusionOf(op, c);
-  const t = gemmTiming(op, c, q, l2StateOf(options), fz);
+function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?: SimOptions, family?: GemmFamily): OpResult {
+  const fz = { ...gemmFusionOf(op, arch), ...(family?.outputBytes !== undefined ? { outputBytes: family.outputBytes } : {}) };
+  // A stack's kernel family runs on its library's tiles; it may pad M up to the rows it supports.
+  const c = family ? familyArch(arch, family) : arch;
+  const timed = family?.minM !== undefined && op.m < family.minM ? { ...op, m: family.minM } : op;
+  const t = gemmTiming(timed, c, q, l2StateOf(options), fz);
   const inst = op.count ?? 1;
   // Instances (MoE experts) run as one grouped kernel: one launch, the rest scales.
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
@@ -90,6 +96,7 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     },
     dtype: t.dtype,
     notes: [
+      ...(family ? [`kernel family ${family.family}${family.instruction ? ` (${family.instruction})` : ''}${timed !== op ? `, M padded to ${timed.m}` : ''}`] : []),
       `tile ${p.tile.m}x${p.tile.n}x${p.tile.k} (${p.tile.stages} stages), split-K ${p.splits}, ${p.ctas} CTAs in ${p.waves} wave(s)`,
       ...(fz.fusedInto ? [`part of a ${fz.fusedInto} GEMM: no launch, input read by its first member`] : []),
       ...(t.dequantOps > 0
@@ -101,12 +108,43 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
   };
 }
 
-function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+/** A GEMV on the CUDA cores (a stack's cuda-core-gemv family: TinyChat/AWQ, llama.cpp). */
+function simulateGemv(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options: SimOptions | undefined, family: GemmFamily): OpResult {
+  const opsPerWeight = family.opsPerWeight ?? (c.gpu.dequantOpsPerWeight ?? 2) + 1;
+  const t = gemvTiming(op, c, q, l2StateOf(options), opsPerWeight);
+  const inst = op.count ?? 1;
+  const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
+  const dram = t.bytes.dram * inst;
+  const energyPj = energyOf({
+    compute: [{ key: 'vector:fp32', count: t.aluOps * inst }],
+    traffic: [{ level: 'dram', bytes: dram }, ...l2Traffic(c, (t.bytes.dram - t.bytes.writeback) * inst)],
+    seconds,
+  }, c);
+  const aluRate = (c.gpu.cudaCoreFlopsPerClockPerSm / 2) * c.gpu.sms * c.gpu.clockHz;
+  return {
+    cycles: Math.ceil(seconds * c.gpu.clockHz),
+    seconds,
+    flops: opFlops(op),
+    bytes: { dram },
+    energyPj,
+    bound: t.bound,
+    utilization: Math.min(1, t.bound === 'compute' ? (t.aluOps * inst) / (seconds * aluRate) : dram / (seconds * c.memory.bandwidthBps)),
+    breakdown: { launchS: t.terms.launch, fillS: t.terms.fill, dramS: t.terms.dram, aluS: t.terms.alu, opsPerWeight, writebackBytes: t.bytes.writeback * inst },
+    dtype: 'vector',
+    notes: [`kernel family ${family.family}: CUDA-core GEMV, ${opsPerWeight} instructions per weight per row (dequantized in the inner loop)`],
+  };
+}
+
+function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+  const stack = options?.stack;
+  const c = stackArch(op, arch, stack);
   const l2 = l2StateOf(options);
   const clock = c.gpu.clockHz;
   switch (op.kind) {
-    case 'gemm':
-      return simulateGemm(op, c, q, options);
+    case 'gemm': {
+      const family = gemmFamilyOf(op, q, stack);
+      return family?.kernel === 'cuda-core-gemv' ? simulateGemv(op, c, q, options, family) : simulateGemm(op, c, q, options, family);
+    }
     case 'attention': {
       const t = attentionTiming(op, c, q, l2);
       const energyPj = energyOf({

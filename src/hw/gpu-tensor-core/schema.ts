@@ -93,10 +93,12 @@ export const gpuSectionSchema = Type.Object(
           decodeSplitMinKeys: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' })),
           sfuOpsPerClockPerSm: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm, description: 'Special-function (exp) ops per clock per SM for softmax.' })),
           softmaxOverlap: Type.Optional(Type.Boolean({ description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).' })),
+          tensorRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: "Fraction of tensorFmaPerClockPerSm the attention kernel's MMA instruction sustains (default 1; a software stack's mma.sync backend on Hopper sets mmaSyncRateScale here)." })),
         },
         { additionalProperties: false },
       ),
     ),
+    mmaSyncRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Fraction of tensorFmaPerClockPerSm that kernels built on the sm80 mma.sync instruction sustain on this device (Hopper: below 1, its full rate needs wgmma). Read when a software stack names mma.sync kernels (docs/models/software-stacks.md).' })),
     dequantOpsPerWeight: Type.Optional(Type.Number({ minimum: 0, default: STRUCTURE_DEFAULTS.dequantOpsPerWeight, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' })),
     l2ToSmWireMm: Type.Optional(Type.Number({ minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' })),
     fusion: Type.Optional(
