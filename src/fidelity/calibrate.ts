@@ -59,47 +59,31 @@ export interface CalibrationResult {
   arch: ArchConfig;
 }
 
-interface Sample { pass: MeasuredPass; ops: number[] }
+type Sample = MeasuredPass;
 
-/** The measured ops of the passes (index lists), refusing passes with none. */
+/** The passes with at least one measured op. */
 function samples(passes: MeasuredPass[]): Sample[] {
-  return passes.map((pass) => ({ pass, ops: pass.measuredSeconds.flatMap((m, i) => (m > 0 ? [i] : [])) })).filter((s) => s.ops.length > 0);
+  return passes.filter((p) => p.measuredSeconds.some((m) => m > 0));
+}
+
+/** (simulated, measured) of every measured op group of the set. */
+function pairs(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): [number, number][] {
+  const out: [number, number][] = [];
+  for (const s of set) for (const g of simulatePass(s, arch, quant, options).groups) if (g.measuredSeconds > 0) out.push([g.simulatedSeconds, g.measuredSeconds]);
+  return out;
 }
 
 function quality(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): FitQuality {
-  let sq = 0;
-  let n = 0;
-  let meas = 0;
-  let sim = 0;
-  const errs: (number | null)[] = [];
-  for (const s of set) {
-    const run = simulatePass(s.pass, arch, quant, options);
-    for (const i of s.ops) {
-      const m = s.pass.measuredSeconds[i]!;
-      const t = run.ops[i]!.seconds;
-      const l = Math.log(t / m);
-      sq += l * l;
-      n++;
-      meas += m;
-      sim += t;
-      errs.push(relError(t, m));
-    }
-  }
-  return { ops: n, rmsLogError: Math.sqrt(sq / Math.max(1, n)), errors: summarizeErrors(errs), measuredSeconds: meas, simulatedSeconds: sim, totalError: relError(sim, meas) };
+  const p = pairs(set, arch, quant, options);
+  const sq = p.reduce((a, [t, m]) => a + Math.log(t / m) ** 2, 0);
+  const meas = p.reduce((a, [, m]) => a + m, 0);
+  const sim = p.reduce((a, [t]) => a + t, 0);
+  return { ops: p.length, rmsLogError: Math.sqrt(sq / Math.max(1, p.length)), errors: summarizeErrors(p.map(([t, m]) => relError(t, m))), measuredSeconds: meas, simulatedSeconds: sim, totalError: relError(sim, meas) };
 }
 
 function objective(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): number {
-  let sq = 0;
-  let n = 0;
-  for (const s of set) {
-    const run = simulatePass(s.pass, arch, quant, options);
-    for (const i of s.ops) {
-      const l = Math.log(run.ops[i]!.seconds / s.pass.measuredSeconds[i]!);
-      sq += l * l;
-      n++;
-    }
-  }
-  return sq / Math.max(1, n);
+  const p = pairs(set, arch, quant, options);
+  return p.reduce((a, [t, m]) => a + Math.log(t / m) ** 2, 0) / Math.max(1, p.length);
 }
 
 const round = (v: number) => Number(v.toPrecision(FACTOR_DIGITS));

@@ -25,6 +25,8 @@ export interface ComparedOp {
   shape: string;
   /** Framework ops folded into this op (aten::linear, …). */
   frameworkOps: string[];
+  /** Simulated ops (kernels, under a stack) the traced op(s) are compared with. */
+  simulatedOps: number;
   measuredSeconds: number;
   simulatedSeconds: number;
   /** simulated / measured − 1; null when no kernel was measured under the op. */
@@ -64,6 +66,8 @@ export interface TraceComparison {
   traces: string[];
   arch: { name: string; kind: string; file?: string };
   quant: string;
+  /** The software stack the simulation ran under (--stack), if any. */
+  stack?: string;
   passes: PassComparison[];
   /** Over every measured op of every pass. */
   errors: ErrorSummary;
@@ -77,21 +81,29 @@ export interface TraceComparison {
 
 export const TOP_OPS = 10;
 
-/** Compares the passes with their simulation on the arch. */
+/** Compares the passes with their simulation on the arch (under options.stack, if given). */
 export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: QuantScheme, options: RunOptions & { archFile?: string } = {}): TraceComparison {
   const ops: ComparedOp[] = [];
   const passRows: PassComparison[] = [];
   let calibration: CalibrationUse[] = [];
+  let stack: string | undefined;
   for (const p of passes) {
-    const run = simulatePass(p, arch, quant, options);
+    const { run, groups } = simulatePass(p, arch, quant, options);
     calibration = run.calibration;
-    const rows = p.graph.ops.map((op, i): ComparedOp => {
-      const rec = run.ops[i]!;
-      const measured = p.measuredSeconds[i]!;
+    if (run.stack) stack = run.stack.name;
+    const rows = groups.map((g): ComparedOp => {
+      const t = g.traced.map((i) => p.graph.ops[i]!);
+      const s = g.simulated.map((i) => run.ops[i]!);
+      const main = [...s].sort((a, b) => b.seconds - a.seconds)[0];
+      const first = t[0] ?? s[0]!;
       return {
-        file: p.file, pass: p.index, phase: p.graph.meta.phase, id: op.id, name: op.name, cls: op.cls, kind: op.kind, shape: rec.shape ?? '',
-        frameworkOps: Array.isArray(op.source?.['ops']) ? (op.source['ops'] as unknown[]).map(String) : [],
-        measuredSeconds: measured, simulatedSeconds: rec.seconds, error: relError(rec.seconds, measured), bound: rec.bound,
+        file: p.file, pass: p.index, phase: p.graph.meta.phase,
+        id: t.length ? t.map((o) => o.id).join('+') : s.map((o) => o.id).join('+'),
+        name: t.length ? [...new Set(t.map((o) => o.name))].join('+') : s.map((o) => o.name).join('+'),
+        cls: first.cls, kind: first.kind, shape: s.map((o) => o.shape ?? '').join(' + '),
+        frameworkOps: t.flatMap((o) => (Array.isArray(o.source?.['ops']) ? (o.source['ops'] as unknown[]).map(String) : [])),
+        simulatedOps: s.length,
+        measuredSeconds: g.measuredSeconds, simulatedSeconds: g.simulatedSeconds, error: relError(g.simulatedSeconds, g.measuredSeconds), bound: main?.bound ?? 'n/a',
       };
     });
     ops.push(...rows);
@@ -116,6 +128,7 @@ export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: Qu
     traces: [...new Set(passes.map((p) => p.file))],
     arch: { name: arch.name, kind: arch.kind, ...(options.archFile ? { file: options.archFile } : {}) },
     quant: quant.name,
+    ...(stack ? { stack } : {}),
     passes: passRows,
     errors: summarizeErrors(measuredOps.map((o) => o.error)),
     totals: {

@@ -31,7 +31,7 @@ function traceFrom(truth: ArchConfig, keep: (phase: string, bound: string) => bo
   const dummy = passes(chromeTrace([{ ops: PRE, kernelsUs: PRE.map(() => [1]) }, { ops: DEC, kernelsUs: DEC.map(() => [1]) }]));
   const spec: SynthPass[] = dummy.map((p, i) => ({
     ops: i === 0 ? PRE : DEC,
-    kernelsUs: simulatePass(p, truth, W16).ops.map((o) => (keep(p.graph.meta.phase, o.bound) ? [o.seconds * 1e6] : [])),
+    kernelsUs: simulatePass(p, truth, W16).run.ops.map((o) => (keep(p.graph.meta.phase, o.bound) ? [o.seconds * 1e6] : [])),
   }));
   return chromeTrace(spec);
 }

@@ -29,7 +29,7 @@ function passesOf(doc: object, file = 'synthetic.json'): MeasuredPass[] {
 /** Simulated seconds of each op of a pass (independent of the measured durations). */
 function simulatedOf(ops: SynthOp[]): number[] {
   const [p] = passesOf(chromeTrace([{ ops, kernelsUs: ops.map(() => [1]) }]));
-  return simulatePass(p!, H100, W16).ops.map((o) => o.seconds);
+  return simulatePass(p!, H100, W16).run.ops.map((o) => o.seconds);
 }
 
 describe('summarizeErrors', () => {

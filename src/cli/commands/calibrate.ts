@@ -19,6 +19,7 @@ import { renderTable } from '../table.ts';
 import { formatPercent } from '../../util/format.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { signedPct } from './trace-compare.ts';
+import { stackRunOptions } from '../stack-args.ts';
 
 export interface CalibrateArgs {
   traces: string[];
@@ -28,6 +29,7 @@ export interface CalibrateArgs {
   'fit-phase'?: string;
   factors?: string;
   quant?: string;
+  stack?: string;
   json: boolean;
 }
 
@@ -43,16 +45,18 @@ export const calibrateCommand = {
       .option('fit-phase', { type: 'string', choices: ['prefill', 'decode'], describe: 'fit on the passes of this phase only; the others are held out' })
       .option('factors', { type: 'string', describe: 'comma-separated factors to fit (default: every factor the model uses)' })
       .option('quant', { type: 'string', describe: 'quant scheme of the simulation (default w16a16)' })
+      .option('stack', { type: 'string', describe: 'software stack the simulation runs under (pytorch, pytorch-cudagraph …; default none)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the fit as JSON' }),
   handler: (a: CalibrateArgs, io: Io): number => {
     if (!a.arch) throw new AccelscopeError('bad-flag', 'calibrate needs --arch (the arch config whose factors are fitted)');
     if (!a.output) throw new AccelscopeError('bad-flag', 'calibrate needs -o/--output (the calibrated config to write)');
     const holdout = a.holdout ?? [];
-    assertOutputNotInput(a.output, [...a.traces, ...holdout, a.arch], '-o');
+    assertOutputNotInput(a.output, [...a.traces, ...holdout, a.arch, a.stack], '-o');
     const only = a.factors === undefined ? undefined : a.factors.split(',').map((s) => s.trim()).filter(Boolean);
     if (only && !only.length) throw new AccelscopeError('bad-flag', '--factors takes comma-separated factor names');
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant ?? DEFAULT_QUANT);
+    const stack = stackRunOptions(a.stack, arch);
     const load = (files: string[]) => files.flatMap((f) => measuredPasses(importTrace(f), f));
     let fitPasses = load(a.traces);
     let heldOut: MeasuredPass[] = load(holdout);
@@ -64,7 +68,7 @@ export const calibrateCommand = {
     }
     const date = new Date().toISOString().slice(0, 10);
     const provenance: Provenance = { traces: a.traces, heldOut: holdout, ...(phase ? { fitPhase: phase } : {}), date };
-    const result = inArchFile(a.arch, () => calibrate(fitPasses, heldOut, arch, quant, { archFile: a.arch, file: a.traces.join(', '), ...(only ? { factors: only } : {}), source: `accelscope calibrate ${date}` }));
+    const result = inArchFile(a.arch, () => calibrate(fitPasses, heldOut, arch, quant, { archFile: a.arch, ...stack, file: a.traces.join(', '), ...(only ? { factors: only } : {}), source: `accelscope calibrate ${date}` }));
     const doc = calibratedConfigDocument(a.arch, a.output, arch, result, provenance);
     // The written file must load as it will be loaded (extends resolved): checked before writing.
     const { extends: _e, ...rest } = doc;

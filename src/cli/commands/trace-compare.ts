@@ -16,12 +16,14 @@ import { formatPercent, formatSeconds } from '../../util/format.ts';
 import { calibrationLine } from '../calibration-line.ts';
 import { writeTraceCompareHtml } from '../../report/trace-compare-report.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
+import { stackRunOptions } from '../stack-args.ts';
 
 export interface TraceCompareArgs {
   file: string;
   arch?: string;
   quant?: string;
   html?: string;
+  stack?: string;
   json: boolean;
 }
 
@@ -31,7 +33,8 @@ export function traceCompare(a: TraceCompareArgs, io: Io): number {
   const arch = loadArch(a.arch);
   const quant = loadQuant(a.quant ?? DEFAULT_QUANT);
   const passes = measuredPasses(importTrace(a.file), a.file);
-  const cmp = inArchFile(a.arch, () => compareTrace(passes, arch, quant, { archFile: a.arch }));
+  const stack = stackRunOptions(a.stack, arch);
+  const cmp = inArchFile(a.arch, () => compareTrace(passes, arch, quant, { archFile: a.arch, ...stack }));
   if (cmp.errors.n === 0) throw new AccelscopeError('unsupported', 'no imported op has a GPU kernel under it: nothing to compare', { file: a.file });
   io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderTraceComparison(cmp));
   if (a.html) writeTraceCompareHtml(a.html, cmp, io);
@@ -45,7 +48,7 @@ export function signedPct(e: number | null): string {
 }
 
 export function renderTraceComparison(c: TraceComparison): string {
-  let s = `trace compare: ${c.traces.join(', ')} on ${c.arch.name} [${c.arch.kind}], ${c.quant}\n`;
+  let s = `trace compare: ${c.traces.join(', ')} on ${c.arch.name} [${c.arch.kind}], ${c.quant}${c.stack ? `, stack ${c.stack}` : ''}\n`;
   s += 'error = simulated / measured − 1 (negative: the model is fast); measured = GPU kernels launched under the op\n\n';
   s += renderTable(['pass', 'phase', 'batch', 'tokens', 'measured', 'simulated', 'error', 'ops', 'median |err|', 'p90 |err|'], c.passes.map((p) => [
     p.index, p.phase, p.batch, p.tokens, formatSeconds(p.measuredSeconds), formatSeconds(p.simulatedSeconds), signedPct(p.error), p.errors.n,

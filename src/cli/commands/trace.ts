@@ -28,6 +28,7 @@ export interface TraceArgs {
   arch?: string;
   quant?: string;
   html?: string;
+  stack?: string;
   phase?: string;
   name?: string;
   dim?: string[];
@@ -75,11 +76,12 @@ export const traceCommand = {
       .option('json', { type: 'boolean', default: false, describe: 'print the import report (compare: the comparison) as JSON' })
       .option('arch', { type: 'string', describe: 'compare: arch config to simulate the trace on' })
       .option('quant', { type: 'string', describe: 'compare: quant scheme of the simulation (default w16a16)' })
-      .option('html', { type: 'string', describe: 'compare: also write an offline HTML report to this file' }),
+      .option('html', { type: 'string', describe: 'compare: also write an offline HTML report to this file' })
+      .option('stack', { type: 'string', describe: 'compare: software stack the simulation runs under (pytorch, pytorch-cudagraph, vllm …; default none)' }),
   handler: (a: TraceArgs, io: Io): number => {
-    if (a.action === 'compare') return traceCompare({ file: a.file, json: a.json, ...(a.arch !== undefined ? { arch: a.arch } : {}), ...(a.quant !== undefined ? { quant: a.quant } : {}), ...(a.html !== undefined ? { html: a.html } : {}) }, io);
+    if (a.action === 'compare') return traceCompare({ file: a.file, json: a.json, ...(a.arch !== undefined ? { arch: a.arch } : {}), ...(a.quant !== undefined ? { quant: a.quant } : {}), ...(a.html !== undefined ? { html: a.html } : {}), ...(a.stack !== undefined ? { stack: a.stack } : {}) }, io);
     if (a.output === undefined) throw new AccelscopeError('bad-flag', 'trace import needs -o/--output (the OpGraph file to write)');
-    for (const f of ['arch', 'quant', 'html'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `--${f} goes with trace compare, not trace import`);
+    for (const f of ['arch', 'quant', 'html', 'stack'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `--${f} goes with trace compare, not trace import`);
     if (a.phase !== undefined && a.phase !== 'prefill' && a.phase !== 'decode') {
       throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${a.phase}')`);
     }
