@@ -1,18 +1,26 @@
 /**
- * `calibrate`: fits the named calibration factors of an arch (one number per device, never per
- * shape; bounded to each factor's declared range) to the kernel times of profiler traces.
+ * `calibrate`: fits the named calibration factors of an arch — and, under a software stack, the
+ * stack's launch factors — to the kernel times of profiler traces: one number per device and per
+ * stack, never per shape, bounded to each factor's declared range (fit-factors.ts).
  *
- * Objective: the mean over measured ops of (ln(simulated / measured))² — every op weighs the same
- * whatever its length, and a factor of 2 too fast costs what a factor of 2 too slow does. The
- * search is fit-search.ts (deterministic, bounded). The fit is refused when the traces cannot
- * constrain a factor: if moving that factor by a tenth of its searched interval (either way, the
- * others at their fitted values) raises the RMS log error by less than MIN_RMS_RISE, the measured
- * ops do not depend on it (e.g. no memory-bound kernel ⇒ dramBandwidthEfficiency is free) and
- * any value written would be noise.
+ * Residuals: ln(simulated / measured) of every measured op group (op-groups.ts), each weighted
+ * 1/√(ops); under a stack also ln(simulated step / measured wall time) of every pass (the stack's
+ * launch gaps and host time live only in the step), weighted 1/√(passes). The objective is their
+ * sum of squares: a factor of 2 too fast costs what a factor of 2 too slow does, and the ops and
+ * the steps weigh the same in total. The search is fit-search.ts (deterministic, bounded).
+ *
+ * Refusal: a factor the traces cannot constrain is refused with one line. Its sensitivity is the
+ * change of the residuals that moving it by PROBE_STEP of its searched interval causes and that no
+ * other fitted factor can absorb (the part of its finite-difference Jacobian column orthogonal to
+ * the other columns), as an RMS over the residual weights. Below MIN_SENSITIVITY the measured
+ * kernels do not depend on it (no memory-bound kernel ⇒ dramBandwidthEfficiency), or only the
+ * way another factor does (hostStepSeconds against graphKernelGapSeconds on steps of one
+ * kernel count), and any value written would be noise.
  */
 import type { ArchConfig } from '../arch/base.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { RunOptions } from '../engine/run.ts';
+import type { Stack } from '../stack/schema.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { MeasuredPass } from './measured-ops.ts';
 import { simulatePass } from './simulate-pass.ts';
@@ -20,26 +28,30 @@ import { relError, summarizeErrors, type ErrorSummary } from './error-stats.ts';
 import { coordinateSearch } from './fit-search.ts';
 import { fittableFactors, fromUnit, toUnit, withFactors, type FitFactor } from './fit-factors.ts';
 
-/** Smallest rise of the RMS log error (≈ a relative error) that counts as "the traces see this factor". */
-export const MIN_RMS_RISE = 0.005;
-/** The sensitivity probe: a tenth of the searched interval, each way. */
+/** Smallest unabsorbable residual change (≈ a relative time error, RMS) that counts as "the traces see this factor". */
+export const MIN_SENSITIVITY = 0.005;
+/** The probe: a tenth of the searched interval. */
 export const PROBE_STEP = 0.1;
 /** Significant digits of a written factor (the reported errors are those of the rounded values). */
 export const FACTOR_DIGITS = 4;
 
 export interface FitQuality {
+  /** Measured op groups. */
   ops: number;
-  /** sqrt(mean (ln sim/meas)²): about the typical relative error. */
+  /** sqrt(mean (ln sim/meas)²) over the ops: about the typical relative error. */
   rmsLogError: number;
   errors: ErrorSummary;
   measuredSeconds: number;
   simulatedSeconds: number;
-  /** Of the totals. */
+  /** Of the op totals. */
   totalError: number | null;
+  /** Under a stack: simulated step against measured wall time, per pass. */
+  steps?: { measuredSeconds: number; simulatedSeconds: number; error: number | null }[];
 }
 
 export interface FittedFactor {
   name: string;
+  owner: 'arch' | 'stack';
   unit: string;
   min: number;
   max: number;
@@ -47,7 +59,7 @@ export interface FittedFactor {
   value: number;
   /** 'min' / 'max' when the fit stopped at an end of the searched interval. */
   atBound: 'min' | 'max' | null;
-  /** Rise of the RMS log error when the factor moves by PROBE_STEP of its interval. */
+  /** RMS residual change a PROBE_STEP move causes that the other factors cannot absorb. */
   sensitivity: number;
 }
 
@@ -57,39 +69,64 @@ export interface CalibrationResult {
   heldOut?: { before: FitQuality; after: FitQuality };
   evaluations: number;
   arch: ArchConfig;
+  stack?: Stack;
 }
 
-type Sample = MeasuredPass;
-
-/** The passes with at least one measured op. */
-function samples(passes: MeasuredPass[]): Sample[] {
-  return passes.filter((p) => p.measuredSeconds.some((m) => m > 0));
+interface Evaluated {
+  /** (simulated, measured) per measured op group. */
+  ops: [number, number][];
+  /** (simulated step, measured wall) per pass with a wall time, under a stack. */
+  steps: [number, number][];
 }
 
-/** (simulated, measured) of every measured op group of the set. */
-function pairs(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): [number, number][] {
-  const out: [number, number][] = [];
-  for (const s of set) for (const g of simulatePass(s, arch, quant, options).groups) if (g.measuredSeconds > 0) out.push([g.simulatedSeconds, g.measuredSeconds]);
+function evaluate(set: MeasuredPass[], arch: ArchConfig, stack: Stack | undefined, quant: QuantScheme, options: RunOptions): Evaluated {
+  const out: Evaluated = { ops: [], steps: [] };
+  for (const p of set) {
+    const { run, groups } = simulatePass(p, arch, quant, { ...options, ...(stack ? { stack } : {}) });
+    for (const g of groups) if (g.measuredSeconds > 0) out.ops.push([g.simulatedSeconds, g.measuredSeconds]);
+    if (stack && p.wallSeconds) out.steps.push([run.totals.seconds, p.wallSeconds]);
+  }
   return out;
 }
 
-function quality(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): FitQuality {
-  const p = pairs(set, arch, quant, options);
-  const sq = p.reduce((a, [t, m]) => a + Math.log(t / m) ** 2, 0);
-  const meas = p.reduce((a, [, m]) => a + m, 0);
-  const sim = p.reduce((a, [t]) => a + t, 0);
-  return { ops: p.length, rmsLogError: Math.sqrt(sq / Math.max(1, p.length)), errors: summarizeErrors(p.map(([t, m]) => relError(t, m))), measuredSeconds: meas, simulatedSeconds: sim, totalError: relError(sim, meas) };
+function residuals(e: Evaluated): number[] {
+  const wo = 1 / Math.sqrt(Math.max(1, e.ops.length));
+  const ws = 1 / Math.sqrt(Math.max(1, e.steps.length));
+  return [...e.ops.map(([t, m]) => wo * Math.log(t / m)), ...e.steps.map(([t, m]) => ws * Math.log(t / m))];
 }
 
-function objective(set: Sample[], arch: ArchConfig, quant: QuantScheme, options: RunOptions): number {
-  const p = pairs(set, arch, quant, options);
-  return p.reduce((a, [t, m]) => a + Math.log(t / m) ** 2, 0) / Math.max(1, p.length);
+function quality(e: Evaluated): FitQuality {
+  const sq = e.ops.reduce((a, [t, m]) => a + Math.log(t / m) ** 2, 0);
+  const meas = e.ops.reduce((a, [, m]) => a + m, 0);
+  const sim = e.ops.reduce((a, [t]) => a + t, 0);
+  return {
+    ops: e.ops.length, rmsLogError: Math.sqrt(sq / Math.max(1, e.ops.length)), errors: summarizeErrors(e.ops.map(([t, m]) => relError(t, m))),
+    measuredSeconds: meas, simulatedSeconds: sim, totalError: relError(sim, meas),
+    ...(e.steps.length ? { steps: e.steps.map(([t, m]) => ({ measuredSeconds: m, simulatedSeconds: t, error: relError(t, m) })) } : {}),
+  };
+}
+
+/** |component of column f orthogonal to the span of the other columns| (Gram–Schmidt on the others). */
+export function orthogonalNorm(cols: number[][], f: number): number {
+  const basis: number[][] = [];
+  const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+  const minus = (a: number[], b: number[], k: number) => a.map((x, i) => x - k * b[i]!);
+  cols.forEach((c, i) => {
+    if (i === f) return;
+    let v = c;
+    for (const b of basis) v = minus(v, b, dot(v, b));
+    const n = Math.sqrt(dot(v, v));
+    if (n > 1e-12) basis.push(v.map((x) => x / n));
+  });
+  let v = cols[f]!;
+  for (const b of basis) v = minus(v, b, dot(v, b));
+  return Math.sqrt(dot(v, v));
 }
 
 const round = (v: number) => Number(v.toPrecision(FACTOR_DIGITS));
 
 export interface CalibrateOptions extends RunOptions {
-  /** Fit only these factors (default: every factor the model uses for this arch). */
+  /** Fit only these factors (default: every factor the model and the stack's launch mode use). */
   factors?: string[];
   /** Source text recorded with each fitted value. */
   source?: string;
@@ -98,51 +135,59 @@ export interface CalibrateOptions extends RunOptions {
 }
 
 export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass[], arch: ArchConfig, quant: QuantScheme, o: CalibrateOptions = {}): CalibrationResult {
-  const { factors: only, source = 'accelscope calibrate', file, ...runOptions } = o;
-  const factors = fittableFactors(arch, only);
+  const { factors: only, source = 'accelscope calibrate', file, stack, ...runOptions } = o;
+  const factors = fittableFactors(arch, only, stack);
   if (!factors.length) throw new AccelscopeError('unsupported', `${arch.name} [${arch.kind}] has no calibration factor to fit`, { file });
-  const fitSet = samples(fitPasses);
+  const fitSet = fitPasses.filter((p) => p.measuredSeconds.some((m) => m > 0));
   if (!fitSet.length) throw new AccelscopeError('unsupported', 'no op of the fitted passes has a measured kernel: nothing to fit', { file });
-  const heldSet = samples(heldOutPasses);
-  const at = (u: number[]) => withFactors(arch, Object.fromEntries(factors.map((f, i) => [f.name, fromUnit(f, u[i]!)])), source);
-  const J = (u: number[]) => objective(fitSet, at(u), quant, runOptions);
+  const heldSet = heldOutPasses.filter((p) => p.measuredSeconds.some((m) => m > 0));
+  const configsAt = (values: number[]) => withFactors(factors, values, arch, stack, source);
+  const evalAt = (u: number[]) => {
+    const c = configsAt(factors.map((f, i) => fromUnit(f, u[i]!)));
+    return evaluate(fitSet, c.arch, c.stack, quant, runOptions);
+  };
+  const J = (u: number[]) => residuals(evalAt(u)).reduce((a, r) => a + r * r, 0);
 
-  const start = factors.map((f) => toUnit(f, f.start));
-  const found = coordinateSearch(J, start);
-  const rounded = factors.map((f, i) => round(fromUnit(f, found.u[i]!)));
-  const uRounded = factors.map((f, i) => toUnit(f, rounded[i]!));
-  const jStar = J(uRounded);
+  const found = coordinateSearch(J, factors.map((f) => toUnit(f, f.start)));
+  const values = factors.map((f, i) => round(fromUnit(f, found.u[i]!)));
+  const uStar = factors.map((f, i) => toUnit(f, values[i]!));
 
-  // Sensitivity of the fit to each factor, the others held at their fitted values.
+  // Finite-difference Jacobian columns over a PROBE_STEP (one-sided at a bound).
+  const cols = factors.map((_, i) => {
+    const up = [...uStar];
+    const down = [...uStar];
+    up[i] = Math.min(1, uStar[i]! + PROBE_STEP / 2);
+    down[i] = Math.max(0, uStar[i]! - PROBE_STEP / 2);
+    const a = residuals(evalAt(up));
+    const b = residuals(evalAt(down));
+    const scale = PROBE_STEP / Math.max(1e-12, up[i]! - down[i]!);
+    return a.map((x, k) => (x - b[k]!) * scale);
+  });
   const fitted: FittedFactor[] = factors.map((f, i) => {
-    const probe = (du: number) => {
-      const u = [...uRounded];
-      u[i] = Math.min(1, Math.max(0, u[i]! + du));
-      return J(u);
-    };
-    const rise = Math.sqrt(Math.max(probe(PROBE_STEP), probe(-PROBE_STEP))) - Math.sqrt(jStar);
     const u = found.u[i]!;
     return {
-      name: f.name, unit: f.unit, min: f.min, max: f.max, before: f.start, value: rounded[i]!,
-      atBound: u <= 1e-6 ? 'min' : u >= 1 - 1e-6 ? 'max' : null, sensitivity: rise,
+      name: f.name, owner: f.owner, unit: f.unit, min: f.min, max: f.max, before: f.start, value: values[i]!,
+      atBound: u <= 1e-6 ? 'min' : u >= 1 - 1e-6 ? 'max' : null, sensitivity: orthogonalNorm(cols, i),
     };
   });
-  const free = fitted.filter((f) => !(f.sensitivity >= MIN_RMS_RISE));
+  const free = fitted.filter((f) => !(f.sensitivity >= MIN_SENSITIVITY));
   if (free.length) {
     const f = free[0]!;
     const rest = fitted.filter((x) => !free.includes(x)).map((x) => x.name);
     const hint = rest.length ? `; fit the others alone with --factors ${rest.join(',')}` : '';
     throw new AccelscopeError('unsupported',
-      `the traces cannot constrain ${free.map((x) => x.name).join(', ')}: moving ${f.name} by a tenth of its range changes the RMS log error of the fit by ${f.sensitivity.toFixed(4)} (needs ≥ ${MIN_RMS_RISE}) — no measured op's simulated time depends on it${hint}`,
+      `the traces cannot constrain ${free.map((x) => x.name).join(', ')}: moving ${f.name} by a tenth of its range changes the fit's log errors by ${f.sensitivity.toFixed(4)} RMS beyond what the other factors absorb (needs ≥ ${MIN_SENSITIVITY}) — no measured kernel${stack ? ' or step' : ''} depends on it${hint}`,
       { file });
   }
-  const calibrated = withFactors(arch, Object.fromEntries(fitted.map((f) => [f.name, f.value])), source);
+  const after = configsAt(values);
+  const q = (set: MeasuredPass[], a: ArchConfig, s: Stack | undefined) => quality(evaluate(set, a, s, quant, runOptions));
   return {
     factors: fitted,
-    fit: { before: quality(fitSet, arch, quant, runOptions), after: quality(fitSet, calibrated, quant, runOptions) },
-    ...(heldSet.length ? { heldOut: { before: quality(heldSet, arch, quant, runOptions), after: quality(heldSet, calibrated, quant, runOptions) } } : {}),
-    evaluations: found.evaluations + 2 * factors.length + 1,
-    arch: calibrated,
+    fit: { before: q(fitSet, arch, stack), after: q(fitSet, after.arch, after.stack) },
+    ...(heldSet.length ? { heldOut: { before: q(heldSet, arch, stack), after: q(heldSet, after.arch, after.stack) } } : {}),
+    evaluations: found.evaluations + 2 * factors.length,
+    arch: after.arch,
+    ...(after.stack ? { stack: after.stack } : {}),
   };
 }
 

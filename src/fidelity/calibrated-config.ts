@@ -5,7 +5,6 @@
  * value's JSON pointer. `simulate --arch mine.json` loads it like any arch config.
  */
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { ArchConfig } from '../arch/base.ts';
 import type { CalibrationResult, FitQuality } from './calibrate.ts';
 
 export interface Provenance {
@@ -26,15 +25,26 @@ export function provenanceText(r: CalibrationResult, p: Provenance): string {
   return `${fit}${held}`;
 }
 
-export function calibratedConfigDocument(originalFile: string, outFile: string, original: ArchConfig, r: CalibrationResult, p: Provenance): Record<string, unknown> {
+/** The file a stack's fitted factors go to, beside the arch's: <stem>.stack.json. */
+export function stackOutputPath(outFile: string): string {
+  return outFile.replace(/(\.json)?$/i, '.stack.json');
+}
+
+/**
+ * The document that extends `originalFile` with the fitted factors of `owner` (the arch config, or
+ * the stack); null when none of that owner's factors was fitted.
+ */
+export function calibratedConfigDocument(originalFile: string, outFile: string, originalName: string, owner: 'arch' | 'stack', r: CalibrationResult, p: Provenance): Record<string, unknown> | null {
+  const mine = r.factors.filter((f) => f.owner === owner);
+  if (!mine.length) return null;
   let ext = relative(dirname(resolve(outFile)), resolve(originalFile)).split(sep).join('/');
   if (!ext.startsWith('.') && !ext.startsWith('/')) ext = `./${ext}`;
   const source = provenanceText(r, p);
   return {
     extends: ext,
-    name: `${original.name} (calibrated)`,
-    description: `${original.name} with ${r.factors.map((f) => `${f.name} ${f.value} (was ${f.before})`).join(', ')}, fitted together`,
-    calibration: Object.fromEntries(r.factors.map((f) => [f.name, { value: f.value, source, description: `was ${f.before}${f.atBound ? `; the fit stopped at the ${f.atBound === 'min' ? 'lower' : 'upper'} end of its range` : ''}` }])),
-    sources: Object.fromEntries(r.factors.map((f) => [`/calibration/${f.name}/value`, source])),
+    name: owner === 'arch' ? `${originalName} (calibrated)` : `${originalName}-calibrated`,
+    description: `${originalName} with ${mine.map((f) => `${f.name} ${f.value} (was ${f.before})`).join(', ')}, fitted together with ${r.factors.map((f) => f.name).join(', ')}`,
+    calibration: Object.fromEntries(mine.map((f) => [f.name, { value: f.value, source, description: `was ${f.before}${f.atBound ? `; the fit stopped at the ${f.atBound === 'min' ? 'lower' : 'upper'} end of its range` : ''}` }])),
+    sources: Object.fromEntries(mine.map((f) => [`/calibration/${f.name}/value`, source])),
   };
 }

@@ -7,6 +7,8 @@
  */
 import type { Op, OpGraph } from '../workload/graph.ts';
 import type { ImportResult } from '../workload/import/index.ts';
+import { readTrace, type TraceData } from '../workload/import/trace-read.ts';
+import { importTraceData } from '../workload/import/trace-import.ts';
 import { AccelscopeError } from '../util/errors.ts';
 
 export interface MeasuredPass {
@@ -18,12 +20,48 @@ export interface MeasuredPass {
   measuredSeconds: number[];
   /** Kernel time the importer could not place on a simulated op (unknown ops, ops on no elements), seconds. */
   unplacedSeconds: number;
+  /**
+   * The pass's wall time on the GPU: first kernel start to last kernel end of the kernels launched
+   * by the CPU ops inside the pass (idle gaps included: launches, host time). Absent when the
+   * passes were built without the trace's events.
+   */
+  wallSeconds?: number;
 }
 
 /** Measured kernel seconds of one imported op (0 when none was recorded). */
 export function measuredSecondsOf(op: Op): number {
   const us = op.source?.['timeUs'];
   return typeof us === 'number' && Number.isFinite(us) && us > 0 ? us * 1e-6 : 0;
+}
+
+/** Reads and imports a trace file: its passes with measured op times and wall spans. */
+export function readMeasuredPasses(file: string): MeasuredPass[] {
+  return measuredPassesOf(readTrace(file), file);
+}
+
+/** From parsed trace events (tests build these in memory). */
+export function measuredPassesOf(trace: TraceData, file: string): MeasuredPass[] {
+  const passes = measuredPasses(importTraceData(trace, file), file);
+  const byIndex = new Map(trace.cpuOps.map((e) => [e.index, e]));
+  for (const p of passes) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const op of p.graph.ops) {
+      for (const r of (op.source?.['refs'] as unknown[] | undefined) ?? []) {
+        const ev = typeof r === 'number' ? byIndex.get(r) : undefined;
+        if (ev) { lo = Math.min(lo, ev.ts); hi = Math.max(hi, ev.ts + ev.dur); }
+      }
+    }
+    let start = Infinity;
+    let end = -Infinity;
+    for (const ev of trace.cpuOps) {
+      if (ev.ts < lo || ev.ts >= hi || ev.externalId === undefined) continue;
+      const sp = trace.gpuSpanByExternalId.get(ev.externalId);
+      if (sp) { start = Math.min(start, sp[0]); end = Math.max(end, sp[1]); }
+    }
+    if (end > start) p.wallSeconds = (end - start) * 1e-6;
+  }
+  return passes;
 }
 
 /** The passes of an imported trace with their measured op times; a trace without GPU kernels is an error. */

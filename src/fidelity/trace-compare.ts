@@ -59,6 +59,10 @@ export interface PassComparison {
   errors: ErrorSummary;
   /** Kernel time of ops not imported (unknown to the importer), seconds: in neither total. */
   unplacedSeconds: number;
+  /** The pass's measured GPU wall time (first kernel start to last kernel end) and the simulated step (under a stack: with its launch gaps and host time). */
+  wallSeconds?: number;
+  stepSeconds: number;
+  stepError: number | null;
 }
 
 export interface TraceComparison {
@@ -115,6 +119,7 @@ export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: Qu
       file: p.file, index: p.index, phase: meta.phase, batch: meta.batch, tokens: meta.tokens,
       ...(meta.seq !== undefined ? { seq: meta.seq } : {}), ...(meta.context !== undefined ? { context: meta.context } : {}),
       measuredSeconds: meas, simulatedSeconds: sim, error: relError(sim, meas), errors: summarizeErrors(m.map((r) => r.error)), unplacedSeconds: p.unplacedSeconds,
+      ...(p.wallSeconds !== undefined ? { wallSeconds: p.wallSeconds } : {}), stepSeconds: run.totals.seconds, stepError: p.wallSeconds ? relError(run.totals.seconds, p.wallSeconds) : null,
     });
   }
   const measuredOps = ops.filter((o) => o.error !== null);

@@ -82,6 +82,8 @@ export interface SynthPass {
   kernelsUs: number[][];
   /** A `record_function` annotation around the pass (e.g. 'accelscope:prefill'). */
   annotation?: string;
+  /** GPU idle time between consecutive kernels of the pass (µs; default 1). */
+  gapUs?: number;
 }
 
 /** The Chrome trace document of the passes, in order. */
@@ -105,12 +107,13 @@ export function chromeTrace(passes: SynthPass[]): { traceEvents: object[] } {
       }
       for (const dur of p.kernelsUs[i]!) {
         events.push({ ph: 'X', cat: 'kernel', name: `synthetic_kernel_${launcher}`, pid: 0, tid: 7, ts: gpuTs, dur, args: { 'External id': launcher, stream: 7, correlation: launcher } });
-        gpuTs += dur + 1;
+        gpuTs += dur + (p.gapUs ?? 1);
       }
       ts += 30;
     });
     if (p.annotation) events.push({ ph: 'X', cat: 'user_annotation', name: p.annotation, pid: 100, tid: 100, ts: start - 1, dur: ts - start + 1, args: {} });
     ts += 100;
+    gpuTs += 1000;
   }
   return { traceEvents: events };
 }

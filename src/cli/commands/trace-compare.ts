@@ -6,8 +6,7 @@
  */
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
-import { importTrace } from '../../workload/import/index.ts';
-import { measuredPasses } from '../../fidelity/measured-ops.ts';
+import { readMeasuredPasses } from '../../fidelity/measured-ops.ts';
 import { compareTrace, type TraceComparison } from '../../fidelity/trace-compare.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
@@ -32,7 +31,7 @@ export function traceCompare(a: TraceCompareArgs, io: Io): number {
   if (a.html) assertOutputNotInput(a.html, [a.file, a.arch], '--html');
   const arch = loadArch(a.arch);
   const quant = loadQuant(a.quant ?? DEFAULT_QUANT);
-  const passes = measuredPasses(importTrace(a.file), a.file);
+  const passes = readMeasuredPasses(a.file);
   const stack = stackRunOptions(a.stack, arch);
   const cmp = inArchFile(a.arch, () => compareTrace(passes, arch, quant, { archFile: a.arch, ...stack }));
   if (cmp.errors.n === 0) throw new AccelscopeError('unsupported', 'no imported op has a GPU kernel under it: nothing to compare', { file: a.file });
@@ -50,10 +49,11 @@ export function signedPct(e: number | null): string {
 export function renderTraceComparison(c: TraceComparison): string {
   let s = `trace compare: ${c.traces.join(', ')} on ${c.arch.name} [${c.arch.kind}], ${c.quant}${c.stack ? `, stack ${c.stack}` : ''}\n`;
   s += 'error = simulated / measured − 1 (negative: the model is fast); measured = GPU kernels launched under the op\n\n';
-  s += renderTable(['pass', 'phase', 'batch', 'tokens', 'measured', 'simulated', 'error', 'ops', 'median |err|', 'p90 |err|'], c.passes.map((p) => [
+  s += renderTable(['pass', 'phase', 'batch', 'tokens', 'measured', 'simulated', 'error', 'ops', 'median |err|', 'p90 |err|', 'GPU wall', 'step', 'step error'], c.passes.map((p) => [
     p.index, p.phase, p.batch, p.tokens, formatSeconds(p.measuredSeconds), formatSeconds(p.simulatedSeconds), signedPct(p.error), p.errors.n,
-    formatPercent(p.errors.medianAbs), formatPercent(p.errors.p90Abs),
+    formatPercent(p.errors.medianAbs), formatPercent(p.errors.p90Abs), p.wallSeconds !== undefined ? formatSeconds(p.wallSeconds) : 'n/a', formatSeconds(p.stepSeconds), signedPct(p.stepError),
   ]), [1]);
+  s += 'measured/simulated: Σ kernel time of the compared ops; GPU wall: first kernel start to last kernel end of the pass (idle gaps included); step: the simulated step (under a stack with its gaps and host time)\n';
   s += '\nops by name (summed over layers)\n';
   s += renderTable(['phase', 'op', 'ops', 'measured', 'simulated', 'error'], c.groups.map((g) => [
     g.phase, g.name, g.ops, formatSeconds(g.measuredSeconds), formatSeconds(g.simulatedSeconds), signedPct(g.error),
