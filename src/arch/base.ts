@@ -7,7 +7,7 @@
 import type { ComputeDtype } from '../quant/types.ts';
 import { energySectionSchema } from '../energy/schema.ts';
 import type { EnergyOverride } from '../energy/account.ts';
-import { validationSchema, type ValidationEnvelope } from './validation.ts';
+import { validationSchema, type Validation } from './validation.ts';
 import { calibrationSchema, type CalibrationDeclaration } from './calibration.ts';
 
 export interface Calibration {
@@ -40,7 +40,7 @@ export interface ArchConfig {
   energy?: Record<string, EnergyOverride>;
   sources?: Record<string, string>;
   /** Validation envelopes (src/arch/validation.ts): runs outside them warn. */
-  validation?: ValidationEnvelope[];
+  validation?: Validation;
   /** The kind-specific section (gpu, fpga, pim, lut …). */
   [section: string]: unknown;
 }
