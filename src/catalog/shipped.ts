@@ -102,6 +102,18 @@ function describeModel(f: ShippedFile, readme: Map<string, string>): { descripti
   };
 }
 
+/** A stack (src/stack/): its description after `extends`, and how many of its values cite a source. */
+function describeStack(f: ShippedFile): { description: string; source: string } {
+  const d = resolveArchDocument(f.path) as Doc;
+  const sources = (d['sources'] ?? {}) as Record<string, string>;
+  const calib = Object.keys((d['calibration'] ?? {}) as Doc).length;
+  const kinds = Array.isArray(d['kinds']) ? (d['kinds'] as string[]).join(', ') : '';
+  return {
+    description: `${kinds}: ${str(d['launch']) ?? ''}${str(d['description']) ? ` — ${str(d['description'])}` : ''}`,
+    source: `${Object.keys(sources).length} cited value${Object.keys(sources).length === 1 ? '' : 's'}${calib ? `, ${calib} launch factor${calib === 1 ? '' : 's'}` : ''}`,
+  };
+}
+
 function describeOther(f: ShippedFile, readme: Map<string, string>): { description: string; source: string } {
   const d = readJsonFile(f.path) as Doc;
   let description = str(d['description']) ?? str(d['name']) ?? f.name;
@@ -116,6 +128,6 @@ export function describeShipped(category: Category): ShippedItem[] {
   const readme = readmeSources(join(packageRoot(), FOLDERS[category].dir));
   return shippedFiles(category).map((f) => ({
     ...f,
-    ...(category === 'archs' ? describeArch(f) : category === 'models' ? describeModel(f, readme) : describeOther(f, readme)),
+    ...(category === 'archs' ? describeArch(f) : category === 'models' ? describeModel(f, readme) : category === 'stacks' ? describeStack(f) : describeOther(f, readme)),
   }));
 }

@@ -13,6 +13,7 @@ import type { ModelSpec } from '../workload/model-config.ts';
 import type { Phase } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import { evaluateGraph } from '../engine/evaluate.ts';
+import type { Stack } from '../stack/schema.ts';
 import { type RunResult } from '../engine/run.ts';
 import { footprint } from '../workload/footprint.ts';
 import { isAccelscopeError } from '../util/errors.ts';
@@ -48,6 +49,8 @@ export interface QuantComparison {
   batch: number;
   seq?: number;
   context?: number;
+  /** The software stack every row ran under (--stack). */
+  stack?: string;
   rows: QuantRow[];
 }
 
@@ -62,6 +65,8 @@ export interface CompareInput {
   seq?: number;
   context?: number;
   threads?: number;
+  /** Software stack the steps run under (src/stack/). */
+  stack?: Stack;
 }
 
 /** The bound that accounts for most of the step's time. */
@@ -90,7 +95,7 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
         supported: true, sqnrDb: err.sqnrDb, relError: err.relError,
       };
       try {
-        const ev = evaluateGraph(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}) });
+        const ev = evaluateGraph(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}), ...(input.stack ? { stack: input.stack } : {}) });
         if (!ev.feasible) {
           rows.push({ ...base, supported: false, reason: ev.reason });
           continue;
@@ -114,6 +119,6 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
   }
   return {
     kind: 'quant-comparison', model: input.spec.name, phase: input.phase, batch: input.batch,
-    ...(input.phase === 'prefill' ? { seq: input.seq } : { context: input.context }), rows,
+    ...(input.phase === 'prefill' ? { seq: input.seq } : { context: input.context }), ...(input.stack ? { stack: input.stack.name } : {}), rows,
   };
 }

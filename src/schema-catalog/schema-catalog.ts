@@ -9,6 +9,7 @@ import { graphSchema } from '../config/schemas/graph.ts';
 import { quantSchemeFileSchema } from '../config/schemas/quant.ts';
 import { runResultSchema } from '../config/schemas/run-result.ts';
 import { sweepSpecSchema } from '../sweep/spec.ts';
+import { stackSchema } from '../stack/schema.ts';
 
 export function schemaCatalog(): { name: string; schema: object }[] {
   return [
@@ -17,5 +18,6 @@ export function schemaCatalog(): { name: string; schema: object }[] {
     { name: 'quant-file', schema: quantSchemeFileSchema },
     { name: 'run-result', schema: runResultSchema },
     { name: 'sweep-spec', schema: sweepSpecSchema },
+    { name: 'stack', schema: stackSchema },
   ];
 }

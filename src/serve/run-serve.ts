@@ -5,6 +5,7 @@
  * found by doubling then bisection to 1 % of the rate (seeded, so every trial sees the same
  * lengths and the same arrival pattern scaled in time).
  */
+import type { Stack } from '../stack/schema.ts';
 import type { ArchConfig } from '../config/arch.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
@@ -33,6 +34,8 @@ export interface ServeSetup {
   memoryUtilization?: number;
   knotsPerOctave?: number;
   threads?: number;
+  /** Software stack the steps run under (src/stack/). */
+  stack?: Stack;
 }
 
 export interface ServeOutcome {
@@ -46,6 +49,7 @@ export function makeStepCost(s: ServeSetup): EngineStepCost {
     ...(s.memoryUtilization !== undefined ? { memoryUtilization: s.memoryUtilization } : {}),
     ...(s.knotsPerOctave !== undefined ? { knotsPerOctave: s.knotsPerOctave } : {}),
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
+    ...(s.stack ? { stack: s.stack } : {}),
     ...(s.archFile ? { archFile: s.archFile } : {}),
   });
 }

@@ -136,6 +136,7 @@ export class EngineStepCost implements StepCostModel {
   /** Attention by phase, then (batch, q, kv) packed in one number kv·2^32 + batch·2^20 + q (a string beyond those ranges). */
   private readonly attnMemo: Record<Phase, Map<number | string, StepCost>> = { decode: new Map(), prefill: new Map() };
   private readonly graphMemo = new Map<string, StepCost>();
+  private readonly stack: SimOptions['stack'];
   private readonly attnTemplates: Record<Phase, AttentionOp[]>;
   private readonly uniformAttention: boolean;
 
@@ -146,7 +147,9 @@ export class EngineStepCost implements StepCostModel {
     this.knotsPerOctave = knotsPerOctave;
     this.name = arch.name;
     this.evaluate = createEvaluator(arch, quant, sim);
-    this.additive = !getModel(arch.kind).schedule;
+    this.stack = sim.stack;
+    // A software stack changes the kernel list and adds step-level launch terms: whole step graphs.
+    this.additive = !getModel(arch.kind).schedule && !sim.stack;
     const dec = buildGraph(spec, { phase: 'decode', batch: 1, context: 0 });
     const pre = buildGraph(spec, { phase: 'prefill', batch: 1, seq: 1 });
     this.attnTemplates = {
@@ -205,7 +208,7 @@ export class EngineStepCost implements StepCostModel {
     const key = `${s.decode}|${decodeKvLen}|${s.chunks.map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`).sort().join(';')}`;
     let c = this.graphMemo.get(key);
     if (!c) {
-      const r = run(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, { evaluator: this.evaluate, ignoreCapacity: true, totalsOnly: true });
+      const r = run(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, { evaluator: this.evaluate, ignoreCapacity: true, totalsOnly: true, ...(this.stack ? { stack: this.stack } : {}) });
       c = { seconds: r.totals.seconds, energyJ: r.totals.energyJ };
       this.graphMemo.set(key, c);
       this.evaluations.graphs++;

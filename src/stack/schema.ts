@@ -29,6 +29,8 @@ export const stackTileSchema = Type.Object(
     n: posInt('CTA tile columns (N).'),
     k: posInt('K per main-loop step.'),
     stages: posInt('Shared-memory pipeline stages.'),
+    clusterM: Type.Optional(posInt('CTAs of a thread-block cluster along M sharing (multicasting) one B tile load.')),
+    clusterN: Type.Optional(posInt('CTAs of a cluster along N sharing one A tile load.')),
     warpM: Type.Optional(posInt('Rows one MMA-issuing warp owns.')),
     warpN: Type.Optional(posInt('Columns one MMA-issuing warp owns.')),
   },

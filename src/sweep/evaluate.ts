@@ -19,6 +19,7 @@ import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
 import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
 import type { SystemConfig } from '../system/types.ts';
 import { evaluateServePoint } from './serve-point.ts';
+import { assertStackRunsOn } from '../config/load-stack.ts';
 
 export interface ResultLine {
   id: string;
@@ -74,6 +75,9 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     for (const [ptr, v] of Object.entries(point.params)) if (!isPlanPointer(ptr)) doc = setPointer(doc, ptr, v);
     const arch = validateArch(doc);
     const q = ctx.quant(point.quant);
+    const stack = point.stack !== undefined ? ctx.spec.stackDocuments![point.stack]! : undefined;
+    if (stack) assertStackRunsOn(stack, arch.kind);
+    const stackOpt = stack ? { stack } : {};
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
     if (point.workload.phase === 'serve') {
@@ -86,7 +90,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       fits = r.fits;
     } else if (point.workload.phase === 'generate') {
       const w = point.workload;
-      const ev = evaluateRequest(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true });
+      const ev = evaluateRequest(ctx.model(w.model), arch, q, { batch: w.batch, prompt: w.prompt!, output: w.output! }, { ignoreCapacity: true, ...stackOpt });
       if (!ev.feasible) return infeasible(base, ev);
       const r = ev.result;
       const g = r.generate;
@@ -97,7 +101,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       });
       fits = g.fits;
     } else {
-      const ev = evaluateGraph(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true });
+      const ev = evaluateGraph(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true, ...stackOpt });
       if (!ev.feasible) return infeasible(base, ev);
       const r = ev.run;
       Object.assign(objectives, {

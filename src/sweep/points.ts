@@ -15,6 +15,8 @@ import type { ConcreteWorkload } from './concrete-workload.ts';
 export interface Point {
   /** The base arch (its file name without .json), only in a sweep over several archs. */
   arch?: string;
+  /** The software stack (its name), only in a sweep whose spec names stacks. */
+  stack?: string;
   params: Record<string, number | string | boolean>;
   quant: string;
   workload: ConcreteWorkload;
@@ -67,14 +69,18 @@ export class PointSpace {
   readonly size: number;
   /** True when the spec lists several base archs: the last dimension is 'arch'. */
   readonly multiArch: boolean;
-  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[] }) {
+  /** True when the spec names stacks: the last dimension is 'stack'. */
+  readonly withStack: boolean;
+  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[]; stackDocuments?: Record<string, unknown> }) {
     this.multiArch = (spec.archs?.length ?? 0) > 1;
+    this.withStack = spec.stackDocuments !== undefined;
     this.dims = [
       ...spec.parameters.map((p) => ({ name: p.pointer, values: parameterValues(p) })),
       { name: 'quant', values: spec.quant },
       { name: 'workload', values: concreteWorkloads(spec.workloads) },
       // Slowest-varying, so a single-arch sweep's points and ids are unchanged.
       ...(this.multiArch ? [{ name: 'arch', values: spec.archs!.map(archLabel) }] : []),
+      ...(this.withStack ? [{ name: 'stack', values: Object.keys(spec.stackDocuments!) }] : []),
     ];
     this.size = this.dims.reduce((s, d) => s * d.values.length, 1);
   }
@@ -102,10 +108,11 @@ export class PointSpace {
   point(index: number): Point {
     const dg = this.digits(index);
     const params: Point['params'] = {};
-    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0);
+    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0) - (this.withStack ? 1 : 0);
     for (let i = 0; i < nParams; i++) params[this.dims[i]!.name] = this.dims[i]!.values[dg[i]!] as number;
     return {
       ...(this.multiArch ? { arch: this.dims[nParams + 2]!.values[dg[nParams + 2]!] as string } : {}),
+      ...(this.withStack ? { stack: this.dims[this.dims.length - 1]!.values[dg[this.dims.length - 1]!] as string } : {}),
       params,
       quant: this.dims[nParams]!.values[dg[nParams]!] as string,
       workload: this.dims[nParams + 1]!.values[dg[nParams + 1]!] as ConcreteWorkload,

@@ -17,6 +17,9 @@ import { OBJECTIVE_NAMES, isBuiltinObjective } from './objectives.ts';
 import { MAX_PARAMETER_VALUES, parameterValueCount } from './parameter-values.ts';
 import { loadSystem } from '../system/load.ts';
 import { checkPlanParameters, isPlanPointer } from './system-point.ts';
+import { loadStack } from '../config/load-stack.ts';
+import { looksLikePath, resolveShippedName } from '../catalog/resolve-name.ts';
+import type { Stack } from '../stack/schema.ts';
 
 /** The most points a random sample or a Pareto budget may ask for (they are held in memory). */
 export const MAX_SAMPLES = 1_000_000;
@@ -68,6 +71,8 @@ export interface SweepSpec {
   system?: string;
   /** Every base arch config when the spec lists several (each point names its `arch`). */
   archs?: string[];
+  /** Software stack files (docs/models/software-stacks.md): every point runs under each, a dimension named stack. */
+  stacks?: string[];
   parameters: ParameterSpec[];
   quant: string[];
   workloads: WorkloadSpec[];
@@ -83,6 +88,8 @@ export interface ResolvedSpec extends SweepSpec {
   systemDocument?: unknown;
   /** Arch label (file name without .json) → resolved document, when the spec lists several. */
   archDocuments?: Record<string, unknown>;
+  /** Stack label (its name) → the validated stack, when the spec names stacks. */
+  stackDocuments?: Record<string, Stack>;
   models: Record<string, unknown>;
   hash: string;
 }
@@ -104,6 +111,10 @@ export const sweepSpecSchema = {
       oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
     },
     system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
+    stack: {
+      description: 'software stack (a shipped name such as pytorch-cudagraph, or a file relative to the spec file); a list sweeps every one (a dimension named stack); docs/models/software-stacks.md',
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+    },
     parameters: {
       type: 'array',
       items: {
@@ -185,7 +196,7 @@ export const sweepSpecSchema = {
 export function loadSweepSpec(file: string): ResolvedSpec {
   const raw = readJsonFile(file);
   validateOrThrow(sweepSpecSchema, raw, file);
-  const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; workloads: WorkloadSpec[] };
+  const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; stack?: string | string[]; workloads: WorkloadSpec[] };
   const dir = dirname(resolve(file));
   const system = doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
   const archFiles = doc.arch !== undefined ? [doc.arch].flat().map((a) => resolve(dir, a)) : [system!.archFile];
@@ -198,6 +209,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     arch: archFile,
     ...(system ? { system: system.file! } : {}),
     ...(archFiles.length > 1 ? { archs: archFiles } : {}),
+    ...(doc.stack !== undefined ? { stacks: [doc.stack].flat().map((t, i) => inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () => (looksLikePath(t) ? resolve(dir, t) : resolveShippedName('stacks', t, 'stack')))) } : {}),
     parameters: doc.parameters ?? [],
     quant: doc.quant ?? ['w16a16'],
     workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
@@ -237,7 +249,12 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key`, { file, pointer: `/objectives/${i}/pointer` });
     if (spec.objectives.findIndex((q) => typeof q !== 'string' && q.name === o.name) < i) throw new AccelscopeError('schema', `custom objective '${o.name}' is defined twice`, { file, pointer: `/objectives/${i}/name` });
   });
-  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1));
+  const stackDocuments = spec.stacks ? Object.fromEntries(spec.stacks.map((f, i) => inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () => {
+    const st = loadStack(f);
+    return [st.name, st] as const;
+  }))) : undefined;
+  if (stackDocuments && Object.keys(stackDocuments).length !== spec.stacks!.length) throw new AccelscopeError('schema', 'two stacks share a name (points name their stack by it)', { file, pointer: '/stack' });
+  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1) * (spec.stacks?.length ?? 1));
   if (size > Number.MAX_SAFE_INTEGER) throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, { file, pointer: '/parameters' });
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
@@ -262,10 +279,10 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   for (const w of spec.workloads) models[w.model] = readJsonFile(w.model);
   const systemDocument = system?.config;
   const hash = createHash('sha256').update(canonicalJson({
-    spec: { ...spec, arch: undefined, archs: undefined, system: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },
-    archDocument: archDocuments ? undefined : archDocument, archDocuments, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}),
+    spec: { ...spec, arch: undefined, archs: undefined, system: undefined, stacks: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },
+    archDocument: archDocuments ? undefined : archDocument, archDocuments, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}), ...(stackDocuments ? { stackDocuments } : {}),
   })).digest('hex').slice(0, 16);
-  return { ...spec, file, archDocument, ...(archDocuments ? { archDocuments } : {}), ...(systemDocument ? { systemDocument } : {}), models, hash };
+  return { ...spec, file, archDocument, ...(archDocuments ? { archDocuments } : {}), ...(systemDocument ? { systemDocument } : {}), ...(stackDocuments ? { stackDocuments } : {}), models, hash };
 }
 
 /** A loader error without a file is re-pointed at the spec's field. */

@@ -154,17 +154,17 @@ describe('--version and list', () => {
     const llama = rows.find((x) => x.name === 'llama-2-7b')!;
     expect(llama.description).toBe('llama: 32 layers, hidden 4096, 32 heads (32 KV), 6.74 G parameters');
     expect(llama.source).toBe('meta-llama/Llama-2-7b-hf');
-    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(/^22 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/);
+    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(/^23 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/);
   });
 
-  it('list <category> prints one line per item; stacks works with none shipped', async () => {
+  it('list <category> prints one line per item; stacks lists the shipped software stacks', async () => {
     const r = await cli('list', 'models');
     expect(r.stdout.trim().split('\n')).toHaveLength(1 + shippedModelNames().length);
     expect(r.stdout).toMatch(/^ {2}llama-2-7b +llama: 32 layers.* \[source: meta-llama\/Llama-2-7b-hf\]$/m);
     const s = await cli('list', 'stacks', '--json');
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.stdout)).toEqual([]);
-    expect((await cli('list', 'stacks')).stdout).toBe('stacks: none shipped\n');
+    expect((JSON.parse(s.stdout) as { name: string }[]).map((x) => x.name)).toContain('pytorch-cudagraph');
+    expect((await cli('list', 'stacks')).stdout).toMatch(/^ {2}pytorch-cudagraph +gpu-tensor-core: cuda-graph — The pytorch stack's kernels/m);
   });
 
   it('an unknown category is a one-line error', async () => {

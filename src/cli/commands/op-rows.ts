@@ -9,6 +9,7 @@ import { inArchFile } from '../../util/errors.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../../util/format.ts';
 import type { ArchConfig } from '../../arch/base.ts';
+import { stackRunOptions } from '../stack-args.ts';
 
 export interface OpRow {
   arch: string;
@@ -29,6 +30,8 @@ export interface OpRow {
   breakdown?: Record<string, number>;
   notes?: string[];
   calibration: CalibrationUse[];
+  /** The software stack the op ran under (--stack). */
+  stack?: string;
 }
 
 function shapeOf(op: Op): Record<string, number | string | boolean> {
@@ -37,12 +40,13 @@ function shapeOf(op: Op): Record<string, number | string | boolean> {
   return {};
 }
 
-export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string): OpRow[] {
+export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string, stackFile?: string): OpRow[] {
   const arches: { file: string; arch: ArchConfig }[] = archFiles.map((file) => ({ file, arch: loadArch(file) }));
   const rows: OpRow[] = [];
   for (const { file, arch } of arches) {
+    const { stack } = stackRunOptions(stackFile, arch);
     for (const op of ops) {
-      const ev = inArchFile(file, () => orThrow(evaluateOp(op, arch, q, { l2State })));
+      const ev = inArchFile(file, () => orThrow(evaluateOp(op, arch, q, { l2State, ...(stack ? { stack } : {}) })));
       const r = ev.result;
       const p = ev.roofline;
       rows.push({
@@ -55,6 +59,7 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
         ...(r.breakdown ? { breakdown: r.breakdown } : {}),
         ...(r.notes ? { notes: r.notes } : {}),
         calibration: ev.calibration,
+        ...(stack ? { stack: stack.name } : {}),
       });
     }
   }
@@ -89,6 +94,7 @@ export function renderOpRows(rows: OpRow[]): string {
     s += 'calibration\n';
     for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${c.name} = ${c.value} (${c.source})\n`;
   }
+  if (rows[0]?.stack) s += `stack ${rows[0].stack} (its kernel family / attention backend ran the op; docs/models/software-stacks.md)\n`;
   return s;
 }
 

@@ -44,6 +44,7 @@ export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {
   context?: string | number;
   l2: string;
   json: boolean;
+  stack?: string;
 }
 
 
@@ -141,10 +142,11 @@ export const opCommand = {
       .option('seq', { type: 'string', describe: 'attention prefill: tokens per sequence (comma-separated list)' })
       .option('context', { type: 'string', describe: 'attention decode: tokens already in the KV cache (list; 0 allowed)' })
       .option('l2', { type: 'string', default: 'flushed', describe: 'L2 state at kernel start: flushed (dirty, as kernel benchmarks leave it) | cold (clean)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' })
+      .option('stack', { type: 'string', describe: 'gemm/attention: software stack whose kernel family / attention backend runs the op (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none' }),
   handler: (a: OpArgs, io: Io): number => {
     if (isCollectiveKind(a.kind)) {
-      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
+      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split', 'stack'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
       return collectiveHandler(a, io);
     }
     for (const f of ['ranks', 'bytes', 'algo'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f} (collectives do)`);
@@ -167,8 +169,9 @@ export const opCommand = {
       ops = attentionOps(a);
     }
     const q = opQuantScheme(a.dtype, a.weights);
+    if (sharded && a.stack !== undefined) throw new AccelscopeError('bad-flag', '--stack goes with --arch, not --system');
     if (sharded) return shardedOpHandler(ops, a, q, io);
-    const rows = simulateRows(ops, archFiles, q, a.l2);
+    const rows = simulateRows(ops, archFiles, q, a.l2, a.stack);
     io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderOpRows(rows));
     return 0;
   },

@@ -1,5 +1,6 @@
 /** `accelscope quant`: compare quantization formats on one or more simulated archs. */
 import type { Argv } from 'yargs';
+import { stackRunOptions } from '../stack-args.ts';
 import type { Io } from '../io.ts';
 import { loadArch, loadModel, loadQuant } from '../../config/load.ts';
 import { compareQuant, type QuantComparison } from '../../compare/quant-compare.ts';
@@ -28,6 +29,7 @@ interface QuantArgs extends SystemArgs {
   json: boolean;
   html?: string;
   threads?: number;
+  stack?: string;
 }
 
 export const quantCommand = {
@@ -44,7 +46,8 @@ export const quantCommand = {
       .option('formats', { type: 'string', default: DEFAULT_FORMATS, describe: 'comma-separated quant schemes' })
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
       .option('html', { type: 'string', describe: 'also write an HTML report to this file' })
-      .option('threads', { type: 'number', describe: 'CPU threads for CPU-based models' }),
+      .option('threads', { type: 'number', describe: 'CPU threads for CPU-based models' })
+      .option('stack', { type: 'string', describe: 'software stack every format runs under (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none' }),
   handler: (a: QuantArgs, io: Io): number => {
     const phase = phaseOf(a.phase) as 'prefill' | 'decode';
     if (phase === 'prefill' && a.seq === undefined) throw new AccelscopeError('bad-flag', 'prefill needs --seq');
@@ -65,10 +68,11 @@ export const quantCommand = {
       const e = errorProxy(q);
       return { sqnrDb: e.sqnrDb, relError: e.relFrobeniusError };
     };
+    const archs = (a.arch ?? []).map((file) => ({ file, config: loadArch(file) }));
+    if (a.stack !== undefined && onSystem) throw new AccelscopeError('bad-flag', '--stack goes with --arch, not --system');
+    const stack = archs.map(({ config }) => stackRunOptions(a.stack, config).stack)[0];
     const cmp = compareQuant({
-      spec,
-      archs: (a.arch ?? []).map((file) => ({ file, config: loadArch(file) })),
-      schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads,
+      spec, archs, schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads, ...(stack ? { stack } : {}),
     }, proxy);
     if (plan) cmp.rows.push(...compareQuantOnSystem({ spec, system: loadSystem(a.system!), plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context }, proxy));
     if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp));
@@ -78,7 +82,7 @@ export const quantCommand = {
 };
 
 export function renderComparison(c: QuantComparison): string {
-  let s = `${c.model} · ${c.phase} · batch ${c.batch} · ${c.phase === 'prefill' ? `seq ${c.seq}` : `context ${c.context}`}\n\n`;
+  let s = `${c.model} · ${c.phase} · batch ${c.batch} · ${c.phase === 'prefill' ? `seq ${c.seq}` : `context ${c.context}`}${c.stack ? ` · stack ${c.stack}` : ''}\n\n`;
   s += renderTable(
     ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'energy/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
     c.rows.map((r) => [

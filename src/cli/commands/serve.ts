@@ -1,5 +1,6 @@
 /** `accelscope serve`: a request stream on one device (or disaggregated prefill/decode pools). */
 import type { Argv } from 'yargs';
+import { stackRunOptions } from '../stack-args.ts';
 import type { Io } from '../io.ts';
 import { loadArch, loadModel, loadQuant } from '../../config/load.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
@@ -43,6 +44,7 @@ export interface ServeArgs {
   'slo-attainment': number;
   'knots-per-octave': number;
   threads?: number;
+  stack?: string;
   json: boolean;
   jsonl?: string;
   html?: string;
@@ -109,6 +111,7 @@ export const serveCommand = {
       .option('slo-attainment', { type: 'number', default: 0.9, describe: 'fraction of requests that must meet the SLO for --max-rate' })
       .option('knots-per-octave', { type: 'number', default: 16, describe: 'step-cost interpolation knots per octave of each size (0 = exact, slow)' })
       .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models)' })
+      .option('stack', { type: 'string', describe: 'software stack the steps run under (vllm, pytorch-cudagraph, tensorrt-llm …; docs/models/software-stacks.md); default none' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
       .option('jsonl', { type: 'string', describe: 'write one JSON line per request to this file' })
       .option('html', { type: 'string', describe: 'write an HTML report (latency CDFs, timelines) to this file' }),
@@ -139,6 +142,7 @@ export const serveCommand = {
         spec, arch, quant, archFile: a.arch, requests, requestsText: a.requests!, scheduler, slo, swapBytesPerSecond,
         memoryUtilization: a['memory-utilization'], knotsPerOctave: a['knots-per-octave'],
         ...(disagg ? { disagg } : {}), ...(a['kv-blocks'] !== undefined ? { kvBlocks: a['kv-blocks'] } : {}), ...(a.threads !== undefined ? { threads: a.threads } : {}),
+        ...stackRunOptions(a.stack, arch),
       };
       // Swap space in blocks needs the KV bytes per token: the step-cost model knows them.
       return runServe(setup, a['max-rate'] ? { maxRate: { target: a['slo-attainment'] } } : {}, (bytesPerToken) => Math.floor((a['swap-space'] * GiB) / (scheduler.blockTokens * bytesPerToken)));
