@@ -30,17 +30,19 @@ const gemm = (m: number, n: number, k: number): GemmOp => ({ id: 'g', name: 'g',
 const out: Record<string, unknown> = {};
 // H100: cuBLAS GEMM kernels (L2 flushed before each call, as measured).
 const h100 = loadArch('arch-configs/gpu/h100-sxm.json');
-for (const f of ['h100-gemm-llama2-7b-fp16-bf16', 'h100-gemm-llama2-7b-int8-tf32']) {
+const pytorch = loadStack('stacks/gpu/pytorch.json');
+for (const [f, stack] of [['h100-gemm-llama2-7b-fp16-bf16', undefined], ['h100-gemm-llama2-7b-int8-tf32', undefined], ['h100-gemm-llama2-7b-fp16-bf16', pytorch], ['h100-gemm-llama2-7b-int8-tf32', pytorch]] as const) {
   const by: Record<string, number[]> = {};
   let infeasible: Record<string, number> = {};
   for (const p of json(`data/measured/${f}.json`).results as { M: number; N: number; K: number; dtype: string; median_s: number }[]) {
     const q = opQuantScheme(p.dtype);
-    const e = evaluateOp(gemm(p.M, p.N, p.K), h100, q, { l2State: 'flushed' });
+    const e = evaluateOp(gemm(p.M, p.N, p.K), h100, q, { l2State: 'flushed', ...(stack ? { stack } : {}) });
     if (!e.feasible) { infeasible[p.dtype] = (infeasible[p.dtype] ?? 0) + 1; continue; }
     (by[p.dtype] ??= []).push(100 * (e.result.seconds / p.median_s - 1));
   }
-  for (const [d, errs] of Object.entries(by)) out[`h100 gemm ${d}`] = stats(errs);
-  for (const [d, n] of Object.entries(infeasible)) out[`h100 gemm ${d} infeasible`] = n;
+  const tag = stack ? ' (--stack pytorch)' : '';
+  for (const [d, errs] of Object.entries(by)) out[`h100 gemm ${d}${tag}`] = stats(errs);
+  for (const [d, n] of Object.entries(infeasible)) out[`h100 gemm ${d} infeasible${tag}`] = n;
   infeasible = {};
 }
 // H100 whole Llama-2-7B steps: decode in a CUDA graph, prefill eager (with and without their stacks).

@@ -169,7 +169,7 @@ describe('calibrate under a software stack: its launch factors are fitted from t
   });
   it('graphKernelGapSeconds alone is recovered (arch factors fixed)', () => {
     const r = calibrate(ps, [], H100, W16, { stack, factors: ['graphKernelGapSeconds'] });
-    expect(r.factors[0]).toMatchObject({ name: 'graphKernelGapSeconds', owner: 'stack', before: 1.5e-6 });
+    expect(r.factors[0]).toMatchObject({ name: 'graphKernelGapSeconds', owner: 'stack', before: stack.calibration!['graphKernelGapSeconds']!.value });
     expect(r.factors[0]!.value / 2.5e-6).toBeCloseTo(1, 2);
     expect(r.stack!.calibration!['graphKernelGapSeconds']!.value).toBe(r.factors[0]!.value);
     expect(r.fit.after.steps!.every((s) => Math.abs(s.error!) < 0.01)).toBe(true);
