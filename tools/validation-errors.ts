@@ -18,7 +18,8 @@ import { percentile } from '../src/serve/metrics.ts';
 import { opQuantScheme } from '../src/cli/commands/op.ts';
 import type { GemmOp } from '../src/workload/graph.ts';
 
-const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- data files of known layout, read field by field below
+const json = (p: string): { results: any[] } & Record<string, unknown> => JSON.parse(readFileSync(p, 'utf8')) as { results: any[] } & Record<string, unknown>;
 const model = (name: string) => loadModel(`workloads/models/${name}.json`);
 const r1 = (x: number) => Math.round(10 * x) / 10;
 function stats(errs: number[]): { min: number; max: number; medianAbs: number; p90Abs: number; points: number } {
@@ -66,7 +67,7 @@ out['vhk158 decode ctx1024 vs 92.5 tok/s (projected)'] = r1(100 * (tps('vhk158-f
 const vhk = loadArch('arch-configs/fpga/vhk158-flightllm.json');
 out['vhk158 prefill 128/512 vs 289.9/1181.4 ms (projected)'] = [[128, 289.9], [512, 1181.4]].map(([seq, ms]) => r1(100 * (run(buildGraph(spec, { phase: 'prefill', batch: 1, seq: seq! }), vhk, fq).totals.seconds * 1e3 / ms! - 1)));
 // T-MAC single-thread rows (data/reference/lut.json).
-const lut = json('data/reference/lut.json') as { t_mac: { param: string; value: unknown }[] };
+const lut = json('data/reference/lut.json') as unknown as { t_mac: { param: string; value: unknown }[] };
 const param = (p: string) => lut.t_mac.find((e) => e.param === p)!.value;
 const W: Record<string, [string, string]> = { 'BitNet-3B': ['bitnet-b1.58-3b', 'w1.58a8'], 'Llama-2-7B (W2)': ['llama-2-7b', 'w2a16-g128'], 'Llama-2-7B (W4)': ['llama-2-7b', 'w4a16-g128'] };
 const one = (archFile: string, m: string, q: string, threads: number, context: number, published: number) =>

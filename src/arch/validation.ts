@@ -168,7 +168,7 @@ export function outsideDimensions(b: EnvelopeBox, p: RunPoint): Dimension[] {
     const v = p[POINT_KEY[d]];
     if (limit === undefined || v === undefined) return false;
     if (Array.isArray(limit)) return !(limit as readonly string[]).includes(String(v));
-    const r = limit as Range;
+    const r = limit;
     return (r.min !== undefined && (v as number) < r.min) || (r.max !== undefined && (v as number) > r.max);
   });
 }
@@ -176,7 +176,7 @@ export function outsideDimensions(b: EnvelopeBox, p: RunPoint): Dimension[] {
 function describeLimit(b: EnvelopeBox, d: Dimension): string {
   const limit = b[d]!;
   if (Array.isArray(limit)) return `${LABEL[d]} ${limit.join(' | ')}`;
-  const r = limit as Range;
+  const r = limit;
   if (r.min !== undefined && r.max !== undefined) return r.min === r.max ? `${LABEL[d]} = ${r.min}` : `${LABEL[d]} ${r.min}–${r.max}`;
   return r.max !== undefined ? `${LABEL[d]} ≤ ${r.max}` : `${LABEL[d]} ≥ ${r.min}`;
 }

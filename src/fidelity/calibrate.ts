@@ -160,7 +160,7 @@ export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass
     down[i] = Math.max(0, uStar[i]! - PROBE_STEP / 2);
     const a = residuals(evalAt(up));
     const b = residuals(evalAt(down));
-    const scale = PROBE_STEP / Math.max(1e-12, up[i]! - down[i]!);
+    const scale = PROBE_STEP / Math.max(1e-12, up[i] - down[i]);
     return a.map((x, k) => (x - b[k]!) * scale);
   });
   const fitted: FittedFactor[] = factors.map((f, i) => {

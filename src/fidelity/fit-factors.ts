@@ -53,7 +53,7 @@ export function fittableFactors(arch: ArchConfig, only?: string[], stack?: Stack
   const all = resolveCalibration(arch, decl).map((u) => fitFactor(decl.find((x) => x.name === u.name)!, 'arch', u.value));
   if (stack) {
     const used = STACK_FACTORS_USED[stack.launch];
-    for (const u of resolveCalibration(stack as never, STACK_FACTORS)) if (used.includes(u.name)) all.push(fitFactor(STACK_FACTORS.find((x) => x.name === u.name)!, 'stack', u.value));
+    for (const u of resolveCalibration(stack, STACK_FACTORS)) if (used.includes(u.name)) all.push(fitFactor(STACK_FACTORS.find((x) => x.name === u.name)!, 'stack', u.value));
   }
   if (!only) return all;
   for (const n of only) {

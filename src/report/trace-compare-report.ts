@@ -18,7 +18,7 @@ type Col<T> = [key: keyof T & string, label: string, fmt: ((v: number | null) =>
 function table<T extends object>(id: string, cols: Col<T>[], rows: T[]): string {
   const head = cols.map(([k, label, f]) => `<th data-key="${k}"${f ? ' data-num="1"' : ''} title="click to sort">${e(label)}</th>`).join('');
   const body = rows.map((r) => `<tr>${cols.map(([k, , f]) => {
-    const v = (r as Record<string, unknown>)[k];
+    const v = (r as Record<string, string | number | null>)[k] ?? null;
     return f ? `<td class="num" data-v="${v === null ? '' : String(v)}">${e(f(v as number | null))}</td>` : `<td>${e(String(v))}</td>`;
   }).join('')}</tr>`).join('');
   return `<table class="sortable" id="${e(id)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;

@@ -84,8 +84,12 @@ describe('configs checked on nothing, stacks, the schema', () => {
     expect(w[0]).toMatch(/^batch 64 is outside .* — and vllm was not checked against measurements of this stack/);
   });
   it('strict schema: an unknown dimension or a check without source is an error at its pointer', () => {
-    expect(userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { envelope: { tokens: { max: 1 } } } }), 'h.json'))).toMatchObject({ file: 'h.json', pointer: '/validation/envelope', message: expect.stringMatching(/unknown property 'tokens'/) });
-    expect(userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { checks: [{ workload: 'w', metric: 'm', points: 1, errorPct: { min: 0, max: 1 } }] } }), 'h.json'))).toMatchObject({ pointer: '/validation/checks/0', message: expect.stringMatching(/required property 'source'/) });
+    const a = userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { envelope: { tokens: { max: 1 } } } }), 'h.json'));
+    expect([a.file, a.pointer]).toEqual(['h.json', '/validation/envelope']);
+    expect(a.message).toMatch(/unknown property 'tokens'/);
+    const b = userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { checks: [{ workload: 'w', metric: 'm', points: 1, errorPct: { min: 0, max: 1 } }] } }), 'h.json'));
+    expect(b.pointer).toBe('/validation/checks/0');
+    expect(b.message).toMatch(/required property 'source'/);
   });
 });
 
@@ -97,7 +101,7 @@ describe('simulate: one warning line on stderr and in --json warnings', () => {
     expect(r.stderr.split('\n').filter((l) => /validated envelope/.test(l))).toHaveLength(1);
     expect(r.stderr).toMatch(/^warning: batch 16 is outside the validated envelope of NVIDIA H100 SXM5 80GB \(batch 1–8\)/m);
     const j = await cli(...base, '--batch', '16', '--context', '512', '--json');
-    expect(JSON.parse(j.stdout).warnings.filter((w: string) => /validated envelope/.test(w))).toHaveLength(1);
+    expect((JSON.parse(j.stdout) as { warnings: string[] }).warnings.filter((w) => /validated envelope/.test(w))).toHaveLength(1);
   });
   it('inside (batch 8): none', async () => {
     const r = await cli(...base, '--batch', '8', '--context', '512');

@@ -20,6 +20,9 @@ import { coordinateSearch } from '../../src/fidelity/fit-search.ts';
 import { loadArch, loadQuant } from '../../src/config/load.ts';
 import type { ArchConfig } from '../../src/arch/base.ts';
 
+interface ConfigDoc { extends: string; calibration: Record<string, { value: number; source: string }>; sources: Record<string, string> }
+interface RunDoc { calibration: { name: string; value: number; origin: string }[]; warnings: string[] }
+
 const H100 = loadArch(archPath('gpu/h100-sxm'));
 const W16 = loadQuant('w16a16');
 const BASE: DecoderShape = { batch: 4, qLen: 512, kvLen: 512, hidden: 2048, heads: 16, kvHeads: 4, headDim: 128, inter: 5632, vocab: 32000, layers: 1 };
@@ -117,15 +120,15 @@ describe('accelscope calibrate', () => {
     const r = await cli('calibrate', trace, '--arch', 'h100', '-o', out, '--fit-phase', 'prefill');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/held out\s+after\s+17/);
-    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as ConfigDoc;
     expect(doc.extends).toMatch(/arch-configs\/gpu\/h100-sxm\.json$/);
-    expect(doc.calibration.tensorCoreEfficiency.value).toBeCloseTo(0.66, 2);
-    expect(doc.calibration.tensorCoreEfficiency.source).toMatch(/^fitted by accelscope calibrate on \d{4}-\d\d-\d\d to .*trace\.json \(prefill passes\): median \|error\| [\d.]+%.*held out/);
+    expect(doc.calibration['tensorCoreEfficiency']!.value).toBeCloseTo(0.66, 2);
+    expect(doc.calibration['tensorCoreEfficiency']!.source).toMatch(/^fitted by accelscope calibrate on \d{4}-\d\d-\d\d to .*trace\.json \(prefill passes\): median \|error\| [\d.]+%.*held out/);
     expect(doc.sources['/calibration/kernelLaunchSeconds/value']).toMatch(/accelscope calibrate/);
     const sim = await cli('simulate', '--arch', out, '--model', 'llama-2-7b', '--context', '512', '--json');
     expect(sim.code).toBe(0);
-    const cal = JSON.parse(sim.stdout).calibration.find((c: { name: string }) => c.name === 'tensorCoreEfficiency');
-    expect(cal).toMatchObject({ origin: 'config', value: doc.calibration.tensorCoreEfficiency.value });
+    const cal = (JSON.parse(sim.stdout) as RunDoc).calibration.find((c) => c.name === 'tensorCoreEfficiency');
+    expect(cal).toMatchObject({ origin: 'config', value: doc.calibration['tensorCoreEfficiency']!.value });
   });
   it('--json prints the fit; errors: -o onto the arch or a trace, no -o, no --arch, an unconstraining trace (nothing written)', async () => {
     const j = await cli('calibrate', trace, '--arch', 'h100', '-o', join(dir, 'j.json'), '--json', '--factors', 'tensorCoreEfficiency');
@@ -187,9 +190,9 @@ describe('calibrate under a software stack: its launch factors are fitted from t
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/steps \(GPU wall time, fit\): /);
     expect(existsSync(out)).toBe(false); // no arch factor fitted: no arch file
-    const doc = JSON.parse(readFileSync(join(dir, 'mine.stack.json'), 'utf8'));
+    const doc = JSON.parse(readFileSync(join(dir, 'mine.stack.json'), 'utf8')) as ConfigDoc;
     expect(doc.extends).toMatch(/stacks\/gpu\/pytorch-cudagraph\.json$/);
-    expect(doc.calibration.graphKernelGapSeconds.value / 2.5e-6).toBeCloseTo(1, 2);
+    expect(doc.calibration['graphKernelGapSeconds']!.value / 2.5e-6).toBeCloseTo(1, 2);
     const sim = await cli('simulate', '--arch', 'h100', '--stack', join(dir, 'mine.stack.json'), '--model', 'llama-2-7b', '--context', '512');
     expect(sim.code).toBe(0);
   });

@@ -49,7 +49,7 @@ export function decoderPassOps(s: DecoderShape): SynthOp[] {
     inner: { name: 'aten::mm', dims: [[rows.slice(0, -1).reduce((a, b) => a * b, 1), k], [k, n]] },
   });
   const rms = (): SynthOp => ({ name: 'aten::rms_norm', dims: [x, [], [s.hidden], []], types: [BF16, '', BF16, 'Scalar'], concrete: ['', `[${s.hidden}]`, '', '1e-06'] });
-  const ew = (name: string, shape: number[], inputs = 2): SynthOp => ({ name, dims: Array.from({ length: inputs }, () => shape), types: Array(inputs).fill(BF16), concrete: Array(inputs).fill('') });
+  const ew = (name: string, shape: number[], inputs = 2): SynthOp => ({ name, dims: Array.from({ length: inputs }, () => shape), types: Array.from({ length: inputs }, () => BF16), concrete: Array.from({ length: inputs }, () => '') });
   const ops: SynthOp[] = [{ name: 'aten::embedding', dims: [[s.vocab, s.hidden], T, [], [], []], types: [BF16, 'long int', 'Scalar', 'Scalar', 'Scalar'], concrete: ['', '', '-1', 'False', 'False'] }];
   for (let l = 0; l < s.layers; l++) {
     const causal = s.qLen === s.kvLen && s.qLen > 1 ? 'True' : 'False';

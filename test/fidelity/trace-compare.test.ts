@@ -143,7 +143,7 @@ describe('accelscope trace compare', () => {
     const html = join(dir, 'cmp.html');
     const r = await cli('trace', 'compare', tracePath, '--arch', 'h100', '--json', '--html', html);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as { ops: unknown[]; top: unknown[]; totals: { measuredSeconds: number } };
     expect(j).toMatchObject({ kind: 'trace-comparison', arch: { kind: 'gpu-tensor-core' }, quant: 'w16a16', errors: { n: 31 } });
     expect(j.ops).toHaveLength(31);
     expect(j.top).toHaveLength(10);

@@ -53,5 +53,5 @@ export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpe
         },
       },
     ],
-  } as VlSpec;
+  };
 }
