@@ -8,7 +8,7 @@ import type { ComputeDtype } from '../quant/types.ts';
 import { energySectionSchema } from '../energy/schema.ts';
 import { DRAM_PJ_PER_BYTE } from '../energy/tables.ts';
 import type { EnergyOverride } from '../energy/account.ts';
-import { validationSchema, type ValidationEnvelope } from './validation.ts';
+import { validationSchema, type Validation } from './validation.ts';
 import { calibrationSchema, type CalibrationDeclaration } from './calibration.ts';
 
 export interface Calibration {
@@ -41,7 +41,7 @@ export interface ArchConfig {
   energy?: Record<string, EnergyOverride>;
   sources?: Record<string, string>;
   /** Validation envelopes (src/arch/validation.ts): runs outside them warn. */
-  validation?: ValidationEnvelope[];
+  validation?: Validation;
   /** The kind-specific section (gpu, fpga, pim, lut …). */
   [section: string]: unknown;
 }

@@ -1,72 +1,232 @@
 /**
- * The validation envelope of an arch config (issue 26): the range of a run parameter over which
- * the model was checked against measurements, and the error measured outside it. A run outside
- * the envelope still runs; `simulate` prints one warning line naming the parameter, the measured
- * error and its source. Data, not code: any kind can declare an envelope for any run option.
+ * The validation envelope of an arch config or a software stack (issues 26, 19): which workloads
+ * the model was checked on against measurements — model types, phases, batch, prompt length,
+ * context, quant scheme, threads, stack — the error seen there and its source, and the known gaps
+ * (where the model is known to be off, and by how much). Data, not code: any kind and any stack
+ * can declare one. tools/validation-errors.ts recomputes the quoted errors from data/.
+ *
+ * A run outside the envelope still runs; `simulate` prints exactly one warning line naming the
+ * dimension(s) outside, with the known gap that covers the run (its measured error and source) or,
+ * failing that, what the config was checked on and the error seen there.
  */
 import { getPointer } from '../util/json-pointer.ts';
 
-export interface ValidationEnvelope {
-  /** The run option the envelope bounds (a SimOptions key, e.g. 'threads'). */
-  parameter: string;
-  /** JSON pointer into the arch config giving the parameter's value when the run does not set it (e.g. '/lut/cores'). */
-  defaultFrom?: string;
-  /** Largest value the model was validated at; runs above it are outside the envelope. */
-  validatedMax: number;
-  /** The figure the error was measured on (e.g. 'decode tokens/s'). */
+export interface Range {
+  min?: number;
+  max?: number;
+}
+
+/** The box of validated workloads; an absent dimension is not constrained. */
+export interface EnvelopeBox {
+  /** Model types (`model_type` of the Hugging Face config: llama, mistral, bitnet …). */
+  modelTypes?: string[];
+  phases?: ('prefill' | 'decode')[];
+  batch?: Range;
+  /** prefill: prompt tokens per sequence. */
+  seq?: Range;
+  /** decode: tokens already in the KV cache. */
+  context?: Range;
+  /** Quant schemes by name (w16a16, w8a8, w4a16-g128 …). */
+  quant?: string[];
+  /** CPU threads (CPU models). */
+  threads?: Range;
+  /** Software stacks by name; 'none' is a run without --stack. */
+  stacks?: string[];
+}
+
+export interface ErrorRange {
+  /** model / measured − 1, in percent. */
+  min: number;
+  max: number;
+  /** Median and 90th percentile of |error|, in percent, when the check has enough points. */
+  medianAbs?: number;
+  p90Abs?: number;
+}
+
+export interface ValidationCheck {
+  /** What was measured (e.g. 'cuBLAS GEMMs of Llama-2-7B projection shapes, M 1–16384'). */
+  workload: string;
+  /** The figure compared (e.g. 'GEMM kernel time', 'decode tokens/s'). */
   metric: string;
-  /** Error of the model outside the envelope, model / measured − 1, in percent (range over the measured points). */
-  measuredErrorPct: { min: number; max: number };
-  /** Measured points the range covers, and where they and the comparison come from. */
+  points: number;
+  errorPct: ErrorRange;
   source: string;
 }
 
+export interface KnownGap {
+  /** The runs the gap covers (absent dimensions: any). */
+  when: EnvelopeBox;
+  metric: string;
+  errorPct: ErrorRange;
+  /** Measured points behind the figure, where they and the comparison come from, and why. */
+  source: string;
+}
+
+export interface Validation {
+  envelope: EnvelopeBox;
+  /** JSON pointers giving a dimension's value when the run does not set it (e.g. threads: '/lut/cores'). */
+  defaultsFrom?: { threads?: string };
+  /** Measurement sets the model was compared with on this config; none: every run is outside the envelope. */
+  checks: ValidationCheck[];
+  gaps?: KnownGap[];
+  /** What else was checked (e.g. against another simulator or on a sibling device), for the warning. */
+  note?: string;
+}
+
+/** The run a warning is about: the workload's value in every dimension (absent: not applicable). */
+export interface RunPoint {
+  modelType?: string;
+  phase?: string;
+  batch?: number;
+  seq?: number;
+  context?: number;
+  quant?: string;
+  threads?: number;
+  stack?: string;
+}
+
+const range = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { min: { type: 'number' }, max: { type: 'number' } },
+} as const;
+const names = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } as const;
+const box = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    modelTypes: names,
+    phases: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['prefill', 'decode'] } },
+    batch: range,
+    seq: range,
+    context: range,
+    quant: names,
+    threads: range,
+    stacks: names,
+  },
+} as const;
+const errorPct = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['min', 'max'],
+  properties: { min: { type: 'number' }, max: { type: 'number' }, medianAbs: { type: 'number', minimum: 0 }, p90Abs: { type: 'number', minimum: 0 } },
+} as const;
+
 export const validationSchema = {
-  type: 'array',
-  description: 'Validation envelopes: the range of a run parameter the model was checked at, and the error measured outside it (simulate warns outside it).',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['parameter', 'validatedMax', 'metric', 'measuredErrorPct', 'source'],
-    properties: {
-      parameter: { enum: ['threads'], description: 'Run option the envelope bounds.' },
-      defaultFrom: { type: 'string', pattern: '^/', description: "JSON pointer of the parameter's default in this config." },
-      validatedMax: { type: 'number', description: 'Largest validated value.' },
-      metric: { type: 'string', minLength: 1 },
-      measuredErrorPct: {
+  type: 'object',
+  description: 'Validation envelope: the workloads the model was checked on against measurements, the error seen, and the known gaps (simulate warns outside it).',
+  additionalProperties: false,
+  required: ['envelope', 'checks'],
+  properties: {
+    envelope: { ...box, description: 'The validated workloads: a run outside any dimension gets one warning line.' },
+    defaultsFrom: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { threads: { type: 'string', pattern: '^/', description: 'JSON pointer of the threads default in this config.' } },
+    },
+    checks: {
+      type: 'array',
+      items: {
         type: 'object',
         additionalProperties: false,
-        required: ['min', 'max'],
-        properties: { min: { type: 'number' }, max: { type: 'number' } },
+        required: ['workload', 'metric', 'points', 'errorPct', 'source'],
+        properties: { workload: { type: 'string', minLength: 1 }, metric: { type: 'string', minLength: 1 }, points: { type: 'integer', minimum: 1 }, errorPct, source: { type: 'string', minLength: 1 } },
       },
-      source: { type: 'string', minLength: 1 },
+    },
+    note: { type: 'string', minLength: 1 },
+    gaps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['when', 'metric', 'errorPct', 'source'],
+        properties: { when: box, metric: { type: 'string', minLength: 1 }, errorPct, source: { type: 'string', minLength: 1 } },
+      },
     },
   },
 } as const;
 
-const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x)}%`;
-
-/**
- * One line per envelope the run leaves: `params` holds the run's options (absent ones are read
- * from the envelope's `defaultFrom`).
- */
-/** The part of an arch config envelopes read (structural: every ArchConfig is one; base.ts imports this file). */
+/** The part of a config envelopes read (structural: every ArchConfig and Stack is one). */
 export interface EnvelopedConfig {
   name: string;
   [section: string]: unknown;
 }
 
-export function envelopeWarnings(arch: EnvelopedConfig, params: Record<string, number | undefined>): string[] {
-  const out: string[] = [];
-  for (const e of (arch['validation'] as ValidationEnvelope[] | undefined) ?? []) {
-    const given = params[e.parameter];
-    const fromConfig = e.defaultFrom !== undefined ? getPointer(arch, e.defaultFrom) : undefined;
-    const value = given ?? (typeof fromConfig === 'number' ? fromConfig : undefined);
-    if (value === undefined || value <= e.validatedMax) continue;
-    const how = given === undefined ? ` (default ${e.defaultFrom})` : '';
-    const { min, max } = e.measuredErrorPct;
-    const range = min === max ? pct(min) : `${pct(min)} to ${pct(max)}`;
-    out.push(`${e.parameter} ${value}${how} is outside the validated envelope of ${arch.name} (${e.parameter} ≤ ${e.validatedMax}): there the model's ${e.metric} was off by ${range} against measurements (${e.source})`);
+const DIMENSIONS = ['modelTypes', 'phases', 'batch', 'seq', 'context', 'quant', 'threads', 'stacks'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+const POINT_KEY: Record<Dimension, keyof RunPoint> = {
+  modelTypes: 'modelType', phases: 'phase', batch: 'batch', seq: 'seq', context: 'context', quant: 'quant', threads: 'threads', stacks: 'stack',
+};
+const LABEL: Record<Dimension, string> = {
+  modelTypes: 'model type', phases: 'phase', batch: 'batch', seq: 'seq', context: 'context', quant: 'quant', threads: 'threads', stacks: 'stack',
+};
+
+/** The dimensions of `b` the point lies outside (a dimension the point does not have is never outside). */
+export function outsideDimensions(b: EnvelopeBox, p: RunPoint): Dimension[] {
+  return DIMENSIONS.filter((d) => {
+    const limit = b[d];
+    const v = p[POINT_KEY[d]];
+    if (limit === undefined || v === undefined) return false;
+    if (Array.isArray(limit)) return !(limit as readonly string[]).includes(String(v));
+    const r = limit;
+    return (r.min !== undefined && (v as number) < r.min) || (r.max !== undefined && (v as number) > r.max);
+  });
+}
+
+function describeLimit(b: EnvelopeBox, d: Dimension): string {
+  const limit = b[d]!;
+  if (Array.isArray(limit)) return `${LABEL[d]} ${limit.join(' | ')}`;
+  const r = limit;
+  if (r.min !== undefined && r.max !== undefined) return r.min === r.max ? `${LABEL[d]} = ${r.min}` : `${LABEL[d]} ${r.min}–${r.max}`;
+  return r.max !== undefined ? `${LABEL[d]} ≤ ${r.max}` : `${LABEL[d]} ≥ ${r.min}`;
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x)}%`;
+export function errorText(e: ErrorRange): string {
+  const span = e.min === e.max ? pct(e.min) : `${pct(e.min)} to ${pct(e.max)}`;
+  const stats = [e.medianAbs !== undefined ? `median |error| ${e.medianAbs}%` : '', e.p90Abs !== undefined ? `p90 ${e.p90Abs}%` : ''].filter(Boolean).join(', ');
+  return stats ? `${span} (${stats})` : span;
+}
+
+/** A known gap covers the run when the run lies inside its box and the box constrains one of the run's dimensions. */
+function coveringGap(v: Validation, p: RunPoint): KnownGap | undefined {
+  return (v.gaps ?? []).find((g) => outsideDimensions(g.when, p).length === 0 && DIMENSIONS.some((d) => g.when[d] !== undefined && p[POINT_KEY[d]] !== undefined));
+}
+
+/**
+ * The one warning line of a run outside the config's envelope, or null inside (or without an
+ * envelope). `point` holds the run's values; a missing `threads` is read from `defaultsFrom`.
+ */
+export function envelopeWarning(config: EnvelopedConfig, point: RunPoint): string | null {
+  const v = config['validation'] as Validation | undefined;
+  if (!v) return null;
+  const p: RunPoint = { ...point };
+  let fromDefault = false;
+  if (p.threads === undefined && v.defaultsFrom?.threads !== undefined) {
+    const t = getPointer(config, v.defaultsFrom.threads);
+    if (typeof t === 'number') {
+      p.threads = t;
+      fromDefault = true;
+    }
   }
-  return out;
+  const out = outsideDimensions(v.envelope, p);
+  if (!v.checks.length) {
+    // Nothing measured on this config: every run is outside; a known gap that covers it still says by how much.
+    const gap = coveringGap(v, p);
+    const why = gap ? `; there the model's ${gap.metric} was off by ${errorText(gap.errorPct)} against measurements (${gap.source})` : '';
+    return `${config.name} was not checked against measurements of this ${config['kind'] !== undefined ? 'device' : 'stack'}${v.note ? ` (${v.note})` : ''}${why}`;
+  }
+  if (!out.length) return null;
+  const values = out.map((d) => `${LABEL[d]} ${String(p[POINT_KEY[d]])}${d === 'threads' && fromDefault ? ` (default ${v.defaultsFrom!.threads})` : ''}`);
+  const head = `${values.join(', ')} ${out.length > 1 ? 'are' : 'is'} outside the validated envelope of ${config.name} (${out.map((d) => describeLimit(v.envelope, d)).join(', ')})`;
+  const gap = coveringGap(v, p);
+  if (gap) return `${head}: there the model's ${gap.metric} was off by ${errorText(gap.errorPct)} against measurements (${gap.source})`;
+  const checks = v.checks.map((c) => `${c.workload} (${c.metric} ${errorText(c.errorPct)})`);
+  return `${head}; checked on: ${checks.join('; ')} — sources in its validation section`;
+}
+
+/** The warning of a run on an arch (and a stack): at most one line for the two together. */
+export function envelopeWarnings(arch: EnvelopedConfig, point: RunPoint, stack?: EnvelopedConfig): string[] {
+  const lines = [envelopeWarning(arch, point), stack ? envelopeWarning(stack, point) : null].filter((x): x is string => x !== null);
+  return lines.length ? [lines.join(' — and ')] : [];
 }

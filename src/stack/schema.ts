@@ -12,6 +12,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Enum } from '../arch/typebox.ts';
 import { calibrationSchema } from '../arch/calibration.ts';
 import { STACK_FACTORS } from './factors.ts';
+import { validationSchema, type Validation } from '../arch/validation.ts';
 
 const posInt = (description: string) => Type.Integer({ minimum: 1, description });
 const COMPUTE_DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp6', 'fp4', 'int8', 'int4', 'int2', 'int1', 'ternary'] as const;
@@ -98,6 +99,7 @@ export const stackSchema = Type.Object(
     gemm: Type.Optional(Type.Array(gemmFamilySchema, { minItems: 1, description: 'gpu-tensor-core: GEMM kernel families, first match wins (activation dtype, weight bits, M); none: the arch tiles as they are.' })),
     calibration: Type.Optional(Type.Unsafe<Record<string, { value: number; source: string; description?: string }>>(calibrationSchema(STACK_FACTORS))),
     sources: Type.Record(Type.String(), Type.String({ minLength: 1 }), { description: 'Where each value comes from: JSON pointer → framework file, URL or paper section.' }),
+    validation: Type.Optional(Type.Unsafe<Validation>(validationSchema)),
   },
   { additionalProperties: false },
 );

@@ -17,9 +17,9 @@ function file(name: string, content: string): string {
 
 describe('simulate', () => {
   it('prints the per-class table and totals', async () => {
-    const r = await cli('simulate', '--arch', H100, '--model', LLAMA, '--phase', 'decode', '--batch', '8', '--context', '2048');
+    const r = await cli('simulate', '--arch', H100, '--model', LLAMA, '--phase', 'decode', '--batch', '8', '--context', '512');
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(''); // inside the H100's validation envelope (batch 1–8, context 512)
     for (const s of ['op class', 'qkv_proj', 'attention', 'mlp', 'lm_head', 'time per step', 'tokens/s', 'memory', 'KV cache']) expect(r.stdout).toContain(s);
   });
 

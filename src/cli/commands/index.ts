@@ -16,6 +16,7 @@ import { listCommand } from './list.ts';
 import { serveCommand } from './serve.ts';
 import { exploreCommand } from './explore.ts';
 import { configCommand } from './config.ts';
+import { calibrateCommand } from './calibrate.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -41,4 +42,5 @@ export const COMMANDS: CommandModule[] = [
   serveCommand,
   exploreCommand,
   configCommand,
+  calibrateCommand,
 ];

@@ -15,7 +15,7 @@ import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { writeRunHtml } from '../../report/write.ts';
 import { getModel } from '../../hw/registry.ts';
 import type { ArchConfig } from '../../arch/base.ts';
-import { envelopeWarnings } from '../../arch/validation.ts';
+import { addEnvelopeWarning } from '../envelope-point.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 import { systemFlags, wantsSystem } from '../system-args.ts';
 import { simulateSystemFromArgs } from './simulate-system.ts';
@@ -62,13 +62,13 @@ export const simulateCommand = {
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant);
     if (a.threads !== undefined && !usesThreads(arch)) io.err(`warning: --threads applies to CPU models (lut-tensor-core with lut.variant cpu); ${arch.name} [${arch.kind}] ignores it\n`);
-    // Printed after a successful run only (an invalid --threads is an error, not a warning).
-    const envelope = envelopeWarnings(arch, { threads: a.threads });
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
+      // The validation envelope (src/arch/validation.ts): one warning line, in --json warnings too.
+      addEnvelopeWarning(result, arch, a.threads, stackRunOptions(a.stack, arch).stack);
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
       if (a.html) writeRunHtml(a.html, result, io);
-      for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
+      for (const w of result.warnings) io.err(`warning: ${w}\n`);
       return 0;
     }
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
@@ -78,9 +78,10 @@ export const simulateCommand = {
     const result = inArchFile(a.arch, () => orThrow(evaluateGraph(graph, arch, quant, {
       ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}), ...stackOptions,
     })).run);
+    addEnvelopeWarning(result, arch, a.threads, stackOptions.stack);
     io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderRun(result));
     if (a.html) writeRunHtml(a.html, result, io);
-    for (const w of [...result.warnings, ...envelope]) io.err(`warning: ${w}\n`);
+    for (const w of result.warnings) io.err(`warning: ${w}\n`);
     return 0;
   },
 };
@@ -97,23 +98,27 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], s
       const one: OneDesignArgs & { arch: string } = { ...args, arch: archFile, quant: q, stack: st, system: undefined, json: true, html: undefined };
       const arch = loadArch(archFile);
       const quant = loadQuant(q);
-      for (const w of envelopeWarnings(arch, { threads: args.threads })) if (!envelope.includes(`${arch.name}: ${w}`)) envelope.push(`${arch.name}: ${w}`);
       if (phaseOf(one.phase, ['prefill', 'decode', 'generate']) === 'generate') {
-        runs.push(inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant)));
+        const r = inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant));
+        for (const w of addEnvelopeWarning(r, arch, args.threads, stackRunOptions(st, arch).stack)) if (!envelope.includes(w)) envelope.push(w);
+        runs.push(r);
       } else {
         if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
         const graph = workloadGraph(one);
         const stackOptions = stackRunOptions(st, arch);
-        runs.push(inArchFile(archFile, () => orThrow(evaluateGraph(graph, arch, quant, {
+        const r = inArchFile(archFile, () => orThrow(evaluateGraph(graph, arch, quant, {
           ignoreCapacity: one['ignore-capacity'], archFile, ...(one.threads !== undefined ? { threads: one.threads } : {}), ...stackOptions,
-        })).run));
+        })).run);
+        // Envelope lines name their config and are printed once for all designs (not per design label).
+        for (const w of addEnvelopeWarning(r, arch, args.threads, stackOptions.stack)) if (!envelope.includes(w)) envelope.push(w);
+        runs.push(r);
       }
     }
   }
   const cmp = designComparison(runs);
   io.out(args.json ? JSON.stringify(cmp, null, 2) + '\n' : renderDesignComparison(cmp));
   if (args.html) writeRunHtml(args.html, runs, io);
-  cmp.runs.forEach((r, i) => { for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
+  cmp.runs.forEach((r, i) => { for (const w of r.warnings) if (!envelope.includes(w)) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
   for (const w of envelope) io.err(`warning: ${w}\n`);
   return 0;
 }

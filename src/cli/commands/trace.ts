@@ -17,12 +17,18 @@ import { renderTable } from '../table.ts';
 import { formatNumber, formatPercent, formatQuantity as formatSi, formatSeconds } from '../../util/format.ts';
 import { opFlops } from '../../workload/ops.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
+import { traceCompare } from './trace-compare.ts';
 
 export interface TraceArgs {
   action: string;
   file: string;
-  output: string;
+  output?: string;
   strict: boolean;
+  /** trace compare: the arch to simulate on, the quant scheme, the report file. */
+  arch?: string;
+  quant?: string;
+  html?: string;
+  stack?: string;
   phase?: string;
   name?: string;
   dim?: string[];
@@ -56,23 +62,31 @@ export function outputPaths(output: string, graphs: OpGraph[]): string[] {
 
 export const traceCommand = {
   command: 'trace <action> <file>',
-  describe: 'trace import <file> -o graph.json: a PyTorch profiler trace or an ONNX model → OpGraph file(s)',
+  describe: 'trace import <file> -o graph.json: a PyTorch profiler trace or an ONNX model → OpGraph file(s); trace compare <trace> --arch A: measured vs simulated time per op',
   builder: (y: Argv) =>
     y
-      .positional('action', { type: 'string', choices: ['import'], describe: 'import' })
+      .positional('action', { type: 'string', choices: ['import', 'compare'], describe: 'import | compare' })
       .positional('file', { type: 'string', describe: 'profiler trace (.json, .json.gz) or ONNX model (.onnx)' })
-      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'OpGraph JSON to write (several passes: <stem>.<phase>.json)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'import: OpGraph JSON to write (several passes: <stem>.<phase>.json); required' })
       .option('strict', { type: 'boolean', default: false, describe: 'fail when an op is not understood (default: list them)' })
       .option('phase', { type: 'string', describe: 'write only the passes of this phase: prefill | decode (default: all)' })
       .option('name', { type: 'string', describe: "the graphs' model name (default: the file's base name)" })
       .option('dim', { type: 'string', array: true, describe: 'ONNX: value of a symbolic dimension, NAME=VALUE (repeatable)' })
       .option('format', { type: 'string', choices: ['trace', 'onnx'], describe: 'input format (default: from the extension / first byte)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the import report as JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print the import report (compare: the comparison) as JSON' })
+      .option('arch', { type: 'string', describe: 'compare: arch config to simulate the trace on' })
+      .option('quant', { type: 'string', describe: 'compare: quant scheme of the simulation (default w16a16)' })
+      .option('html', { type: 'string', describe: 'compare: also write an offline HTML report to this file' })
+      .option('stack', { type: 'string', describe: 'compare: software stack the simulation runs under (pytorch, pytorch-cudagraph, vllm …; default none)' }),
   handler: (a: TraceArgs, io: Io): number => {
+    if (a.action === 'compare') return traceCompare({ file: a.file, json: a.json, ...(a.arch !== undefined ? { arch: a.arch } : {}), ...(a.quant !== undefined ? { quant: a.quant } : {}), ...(a.html !== undefined ? { html: a.html } : {}), ...(a.stack !== undefined ? { stack: a.stack } : {}) }, io);
+    if (a.output === undefined) throw new AccelscopeError('bad-flag', 'trace import needs -o/--output (the OpGraph file to write)');
+    for (const f of ['arch', 'quant', 'html', 'stack'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `--${f} goes with trace compare, not trace import`);
     if (a.phase !== undefined && a.phase !== 'prefill' && a.phase !== 'decode') {
       throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${a.phase}')`);
     }
-    assertOutputNotInput(a.output, [a.file], '-o');
+    const output = a.output;
+    assertOutputNotInput(output, [a.file], '-o');
     const result = importGraphFile(a.file, {
       strict: a.strict,
       ...(a.name !== undefined ? { name: a.name } : {}),

@@ -7,6 +7,7 @@ import { pimCeilings, simulatePim } from './model.ts';
 import { resolveDram } from './dram.ts';
 import { scheduleGraph } from './concurrency.ts';
 import { claimedPimDatapaths } from './datapath.ts';
+import { inArchFile } from '../../util/errors.ts';
 
 export const pimDramModel: HardwareModel<PimArchConfig> = {
   kind: 'pim-dram',
@@ -16,6 +17,8 @@ export const pimDramModel: HardwareModel<PimArchConfig> = {
   datapaths: pimDatapaths,
   ceilings: pimCeilings,
   clockHz: (c) => 1e12 / resolveDram(c).timing.tCK_ps,
+  // The DRAM organization's consistency (banks per unit dividing a channel's banks …) checked at load, naming the file.
+  validate: (c, file) => void inArchFile(file, () => resolveDram(c)),
   simulate: (op, c, q) => simulatePim(op, c, q),
   // Overlap across ops (NeuPIMs): the step as concurrency.ts schedules it; blocked configs keep the plain sum.
   schedule: (g, c, q) => {

@@ -79,7 +79,8 @@ export const pimSectionSchema = Type.Object(
         ),
         org: Type.Optional(
           Type.Unsafe<Partial<DramOrganization>>(
-            Type.Object({ bankGroups: Type.Optional(posInt()), banksPerGroup: Type.Optional(posInt()), rowBytes: Type.Optional(posInt()), burstBytes: Type.Optional(posInt()) }, { additionalProperties: false }),
+            // Bounded at load (docs/reliability.md): the bank model allocates per bank group and bank.
+            Type.Object({ bankGroups: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })), banksPerGroup: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })), rowBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 20 })), burstBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })) }, { additionalProperties: false }),
           ),
         ),
         channels: posInt('Independent channels (HBM pseudo-channels) in the system.'),

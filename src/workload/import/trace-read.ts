@@ -36,6 +36,8 @@ export interface TraceData {
   otherThreadOps: number;
   /** GPU kernel (and memset/memcpy) microseconds per launching op's External id. */
   gpuUsByExternalId: Map<number, number>;
+  /** First kernel start and last kernel end (µs, GPU clock) per launching op's External id. */
+  gpuSpanByExternalId: Map<number, [number, number]>;
   hasKernels: boolean;
   annotations: Annotation[];
   recordShapes: boolean;
@@ -78,6 +80,7 @@ export function parseTrace(doc: unknown, file?: string): TraceData {
   }
   const byThread = new Map<string, CpuEvent[]>();
   const gpu = new Map<number, number>();
+  const span = new Map<number, [number, number]>();
   const annotations: Annotation[] = [];
   let hasKernels = false;
   let anyShapes = false;
@@ -94,7 +97,11 @@ export function parseTrace(doc: unknown, file?: string): TraceData {
     if (cat === 'kernel' || cat === 'gpu_memcpy' || cat === 'gpu_memset') {
       hasKernels = true;
       const ext = Number(args['External id']);
-      if (Number.isFinite(ext)) gpu.set(ext, (gpu.get(ext) ?? 0) + dur);
+      if (Number.isFinite(ext)) {
+        gpu.set(ext, (gpu.get(ext) ?? 0) + dur);
+        const sp = span.get(ext);
+        span.set(ext, sp ? [Math.min(sp[0], ts), Math.max(sp[1], ts + dur)] : [ts, ts + dur]);
+      }
       return;
     }
     if (cat === 'user_annotation' || cat === 'gpu_user_annotation') {
@@ -137,5 +144,5 @@ export function parseTrace(doc: unknown, file?: string): TraceData {
   main.sort((a, b) => a.ts - b.ts || b.dur - a.dur || a.index - b.index);
   annotations.sort((a, b) => a.ts - b.ts);
   const recordShapes = isObj(doc) ? doc['record_shapes'] !== 0 : true;
-  return { cpuOps: main, otherThreadOps: total - main.length, gpuUsByExternalId: gpu, hasKernels, annotations, recordShapes };
+  return { cpuOps: main, otherThreadOps: total - main.length, gpuUsByExternalId: gpu, gpuSpanByExternalId: span, hasKernels, annotations, recordShapes };
 }

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { ROOT, archPath, buildFor, cli, makeArch, userError } from '../../helpers.ts';
 import { loadArch, loadQuant, validateArch } from '../../../src/config/load.ts';
 import { run } from '../../../src/engine/run.ts';
-import { envelopeWarnings, type ValidationEnvelope } from '../../../src/config/validation.ts';
+import { envelopeWarnings, type Validation } from '../../../src/config/validation.ts';
 
 const ref = JSON.parse(readFileSync(resolve(ROOT, 'data/reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
 const param = (p: string) => ref.t_mac.find((e) => e.param === p)!.value;
@@ -42,8 +42,11 @@ describe('each LUT-CPU config carries its multi-thread validation envelope', () 
   for (const [rel, pts] of Object.entries(points())) {
     it(`${rel}: validated at 1 thread; the measured error range over its ${pts.length} multi-thread point(s) is what the model gives today (±1 point)`, () => {
       const arch = loadArch(archPath(rel));
-      const env = (arch.validation as ValidationEnvelope[]).find((e) => e.parameter === 'threads')!;
-      expect(env).toMatchObject({ validatedMax: 1, defaultFrom: '/lut/cores', metric: 'decode tokens/s' });
+      const v = arch.validation as Validation;
+      expect(v.envelope.threads).toEqual({ max: 1 });
+      expect(v.defaultsFrom).toEqual({ threads: '/lut/cores' });
+      const env = { ...v.gaps!.find((g) => g.when.threads?.min === 2)!, measuredErrorPct: v.gaps!.find((g) => g.when.threads?.min === 2)!.errorPct };
+      expect(env).toMatchObject({ metric: 'decode tokens/s' });
       expect(pts.length).toBeGreaterThan(0);
       const errors = pts.map((p) => {
         const w = WORKLOAD[p.workload]!;
@@ -59,25 +62,24 @@ describe('each LUT-CPU config carries its multi-thread validation envelope', () 
 
 describe('envelopeWarnings', () => {
   const m2 = loadArch(archPath('lut/tmac-m2-ultra'));
+  const at = { modelType: 'llama', phase: 'decode', batch: 1, context: 128, quant: 'w2a16-g128' };
   it('one thread: nothing; two threads: one line with the range and the source; no option: the default read from /lut/cores', () => {
-    expect(envelopeWarnings(m2, { threads: 1 })).toEqual([]);
-    const two = envelopeWarnings(m2, { threads: 2 });
+    expect(envelopeWarnings(m2, { ...at, threads: 1 })).toEqual([]);
+    const two = envelopeWarnings(m2, { ...at, threads: 2 });
     expect(two).toHaveLength(1);
     expect(two[0]).toMatch(/^threads 2 is outside the validated envelope of Apple M2 Ultra CPU \(T-MAC\) \(threads ≤ 1\): .*decode tokens\/s was off by \+57% to \+94% .*profiling_data\.md/);
-    expect(envelopeWarnings(m2, {})[0]).toMatch(/^threads 16 \(default \/lut\/cores\) is outside/);
+    expect(envelopeWarnings(m2, at)[0]).toMatch(/^threads 16 \(default \/lut\/cores\) is outside/);
   });
   it('a single measured point prints one figure, a negative bound its sign', () => {
-    expect(envelopeWarnings(loadArch(archPath('lut/tmac-jetson-agx-orin-cpu')), { threads: 4 })[0]).toMatch(/off by \+207% against/);
-    expect(envelopeWarnings(loadArch(archPath('lut/tmac-raspberry-pi-5')), { threads: 2 })[0]).toMatch(/off by −4% to \+3% against/);
+    expect(envelopeWarnings(loadArch(archPath('lut/tmac-jetson-agx-orin-cpu')), { ...at, threads: 4 })[0]).toMatch(/off by \+207% against/);
+    expect(envelopeWarnings(loadArch(archPath('lut/tmac-raspberry-pi-5')), { ...at, threads: 2 })[0]).toMatch(/off by −4% to \+3% against/);
   });
-  it('configs without an envelope never warn', () => {
-    expect(envelopeWarnings(loadArch(archPath('gpu/h100-sxm')), { threads: 64 })).toEqual([]);
+  it('an envelope without threads never warns about threads', () => {
+    expect(envelopeWarnings(loadArch(archPath('gpu/h100-sxm')), { modelType: 'llama', phase: 'decode', batch: 1, context: 512, quant: 'w16a16', threads: 64 })).toEqual([]);
   });
-  it('a malformed envelope is a schema error naming its JSON pointer', () => {
-    const bad = makeArch('lut/tmac-m2-ultra', { validation: [{ parameter: 'threads', validatedMax: 1, metric: 'x', measuredErrorPct: { min: 1, max: 2 } }] });
-    expect(userError(() => validateArch(bad, 'm2.json'))).toMatchObject({ file: 'm2.json', pointer: '/validation/0', message: expect.stringMatching(/required property 'source'/) });
-    const unknown = makeArch('lut/tmac-m2-ultra', { validation: [{ parameter: 'batch', validatedMax: 1, metric: 'x', measuredErrorPct: { min: 1, max: 2 }, source: 's' }] });
-    expect(userError(() => validateArch(unknown, 'm2.json'))).toMatchObject({ pointer: '/validation/0/parameter', message: expect.stringMatching(/one of "threads"/) });
+  it('a malformed gap is a schema error naming its JSON pointer', () => {
+    const bad = makeArch('lut/tmac-m2-ultra', { validation: { gaps: [{ when: { threads: { min: 2 } }, metric: 'x', errorPct: { min: 1, max: 2 } }] } });
+    expect(userError(() => validateArch(bad, 'm2.json'))).toMatchObject({ file: 'm2.json', pointer: '/validation/gaps/0', message: expect.stringMatching(/required property 'source'/) });
   });
 });
 
