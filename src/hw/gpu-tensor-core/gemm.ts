@@ -99,6 +99,18 @@ export function dtypeBytes(d: ComputeDtype): number {
   return (bits[d] ?? 16) / 8;
 }
 
+/**
+ * A listed tile's k is written for 16-bit operands. The kernel keeps the bytes of a stage's K-block
+ * (one 128-byte swizzled row for TMA / ldmatrix: k 64 of fp16), so operands wider than 2 bytes take
+ * proportionally fewer K elements (tf32: 64 → 32, as cuBLAS/CUTLASS sm90 tf32 kernels use
+ * 128×128×32 and 128×256×32 tiles) and the stages still fit the shared memory they were sized for.
+ * Narrower operands keep the listed k.
+ */
+export function tileForOperands(tile: GpuTile, o: OperandBytes): GpuTile {
+  const widest = Math.max(o.a, o.b);
+  return widest > 2 ? { ...tile, k: Math.max(1, Math.floor((tile.k * 2) / widest)) } : tile;
+}
+
 function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
   const out = [1];
   for (let s = 2; s <= maxSplits; s *= 2) if (Math.ceil(k / s) >= minK) out.push(s);
@@ -134,7 +146,8 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
 
   let best: GemmTiming | undefined;
   let smallestSmem = Infinity;
-  for (const tile of candidates) {
+  for (const listed of candidates) {
+    const tile = tileForOperands(listed, o);
     const fmaPerClk = baseFmaPerClk * (tile.tensorRateScale ?? 1);
     const fromSmem = tile.operandSource === 'smem';
     const warpM = tile.warpM ?? Math.min(tile.m, 64);
