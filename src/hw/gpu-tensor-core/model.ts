@@ -8,7 +8,7 @@ import { GPU_CALIBRATION } from './calibration.ts';
 import { gpuDatapaths } from './kind-datapaths.ts';
 import type { Ceilings, HardwareModel, OpResult, SimOptions } from '../model.ts';
 import type { Op, GemmOp } from '../../workload/graph.ts';
-import type { QuantScheme } from '../../quant/types.ts';
+import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { opFlops, opMacs } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { gpuArchSchema } from './schema.ts';
@@ -16,6 +16,7 @@ import { l2StateOf, type GpuArchConfig } from './config.ts';
 import { dtypeBytes, gemmTiming, type GemmFusion } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
 import { vectorTiming } from './vector.ts';
+import { powerLimited, type KernelActivity } from './power.ts';
 
 export type { GpuArchConfig } from './config.ts';
 
@@ -48,6 +49,15 @@ export function l2Traffic(c: GpuArchConfig, bytes: number): { level: string; byt
   return [{ level: 'l2', bytes }, ...(mm !== undefined ? [{ level: 'noc', bytes, mm }] : [])];
 }
 
+/**
+ * Energy traffic of register-file bytes: with `gpu.power.registerFileBankBytes` the SRAM energy of
+ * an array that size (a banked register file, not a flip-flop register); otherwise the register table.
+ */
+export function registerTraffic(c: GpuArchConfig, bytes: number): { level: string; bytes: number; sramBytes?: number } {
+  const bank = c.gpu.power?.registerFileBankBytes;
+  return bank !== undefined ? { level: 'sram', bytes, sramBytes: bank } : { level: 'register', bytes };
+}
+
 function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
   const fz = gemmFusionOf(op, c);
   const t = gemmTiming(op, c, q, l2StateOf(options), fz);
@@ -65,7 +75,7 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     // register-file accumulator and fragment traffic per MMA instruction.
     traffic: [
       { level: 'dram', bytes: dram }, ...l2Traffic(c, t.bytes.l2 * inst),
-      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, { level: 'register', bytes: t.bytes.register * inst },
+      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, registerTraffic(c, t.bytes.register * inst),
     ],
     seconds,
   }, c);
@@ -101,7 +111,23 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
   };
 }
 
+/**
+ * The op at the clock the board power allows (power.ts): timed and charged at one clock, so timing
+ * and energy agree; without a `gpu.power` section, at clockHz.
+ */
 function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf));
+}
+
+function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {
+  const b = result.breakdown ?? {};
+  const macs = b['issuedMacs'] ?? 0;
+  const operandBytes = macs > 0 && result.dtype && result.dtype !== 'vector' ? dtypeBytes(result.dtype as ComputeDtype) : 0;
+  return { result, activeSms: Math.min(c.gpu.sms, b['ctas'] ?? c.gpu.sms), issuedMacs: macs, operandBytes };
+}
+
+/** The op with every SM-clocked term at c.gpu.clockHz. */
+function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
   const l2 = l2StateOf(options);
   const clock = c.gpu.clockHz;
   switch (op.kind) {
@@ -115,7 +141,7 @@ function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptio
         // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
         traffic: [
           { level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2),
-          { level: 'smem', bytes: 2 * t.bytes.l2 }, { level: 'register', bytes: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 },
+          { level: 'smem', bytes: 2 * t.bytes.l2 }, registerTraffic(c, (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32),
         ],
         seconds: t.seconds,
       }, c);

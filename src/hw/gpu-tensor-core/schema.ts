@@ -56,6 +56,46 @@ export const gpuTileSchema = Type.Object(
 );
 export type GpuTile = Static<typeof gpuTileSchema>;
 
+/**
+ * Board-power components and the DVFS range (power.ts, docs/models/gpu-tensor-core.md § Power).
+ * Absent: no power-limited clock (every kernel at clockHz) and the energy of the tables only.
+ */
+export const gpuPowerSchema = Type.Object(
+  {
+    maxClockHz: positive('Highest SM clock the governor picks when the board power allows (max boost), Hz.'),
+    minClockHz: positive('Lowest clock of the DVFS range the governor throttles down to, Hz.'),
+    maxVoltageV: positive('Core voltage at maxClockHz, V.'),
+    minVoltageV: positive('Core voltage at minClockHz, V (linear in clock between the two).'),
+    registerFileBankBytes: Type.Optional(posInt('Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.')),
+    activeSm: Type.Object(
+      {
+        pjPerCycle: Type.Number({ minimum: 0, description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.' }),
+        nodeNm: positive('Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).'),
+      },
+      { additionalProperties: false },
+    ),
+    leakage: Type.Object(
+      {
+        wattsPerSm: Type.Number({ minimum: 0, description: 'Leakage of one SM at referenceTempC, W.' }),
+        referenceTempC: Type.Number({ description: 'Junction temperature wattsPerSm was measured at, °C.' }),
+        idleTempC: Type.Number({ description: 'Junction temperature of the idle board whose draw is power.idleW, °C.' }),
+        junctionTempC: Type.Number({ description: 'Junction temperature under sustained load, °C.' }),
+        doublingC: positive('Temperature rise that doubles leakage, °C (leakage ∝ 2^(T/doublingC)).'),
+      },
+      { additionalProperties: false },
+    ),
+    mma: Type.Object(
+      {
+        pjPerMac: Type.Number({ minimum: 0, description: 'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.' }),
+        nodeNm: positive('Process node pjPerMac is given at (scaled to process.nodeNm like the logic tables).'),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, description: 'Board-power components and the DVFS range behind the power-limited clock (power.tdpW is the board limit).' },
+);
+export type GpuPowerSection = Static<typeof gpuPowerSchema>;
+
 /** The `gpu` section: the structure the cycle-approximate model reads. */
 export const gpuSectionSchema = Type.Object(
   {
@@ -99,6 +139,7 @@ export const gpuSectionSchema = Type.Object(
     ),
     dequantOpsPerWeight: Type.Optional(Type.Number({ minimum: 0, default: STRUCTURE_DEFAULTS.dequantOpsPerWeight, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' })),
     l2ToSmWireMm: Type.Optional(Type.Number({ minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' })),
+    power: Type.Optional(gpuPowerSchema),
     fusion: Type.Optional(
       Type.Object(
         {
