@@ -14,7 +14,7 @@ import { run } from '../../../src/engine/run.ts';
 import { buildFor } from '../../helpers.ts';
 import { attention, bf16, fixedClock, gemm, h100, w16 } from './fixtures.ts';
 
-const sim = gpuTensorCoreModel.simulate;
+const sim: typeof gpuTensorCoreModel.simulate = (op, c, q, o) => gpuTensorCoreModel.simulate(op, c, q, o);
 const limited = (tdpW: number) => ({ ...h100(), power: { ...h100().power, tdpW } }) as GpuArchConfig;
 const big = gemm(16384, 16384, 16384);
 
