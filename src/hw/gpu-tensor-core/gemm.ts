@@ -30,6 +30,8 @@ import {
 
 export interface GemmPlan {
   tile: GpuTile;
+  /** Index of the chosen tile among the candidates of its kernel class (tilesFor). */
+  tileIndex: number;
   splits: number;
   ctas: number;
   ctasPerSm: number;
@@ -117,8 +119,18 @@ function splitCandidates(k: number, maxSplits: number, minK: number): number[] {
   return out;
 }
 
-/** Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks. */
-export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}): GemmTiming {
+/** A plan already chosen: its tile (index among the candidates) and split-K factor. */
+export interface GemmPin {
+  tileIndex: number;
+  splits: number;
+}
+
+/**
+ * Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks; with
+ * `pin`, the time of that plan only (the library picks its kernel once, not per clock: power.ts
+ * re-times the pinned plan at the power-limited clock).
+ */
+export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}, pin?: GemmPin): GemmTiming {
   const { o, mma, convertA, convertB } = gemmOperands(op, q, c);
   const g = c.gpu;
   const e: GemmExtent = { m: op.m, n: op.n, k: op.k, batch: op.batch };
@@ -146,8 +158,9 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
 
   let best: GemmTiming | undefined;
   let smallestSmem = Infinity;
-  for (const listed of candidates) {
-    const tile = tileForOperands(listed, o);
+  for (let index = 0; index < candidates.length; index++) {
+    if (pin && index !== pin.tileIndex) continue;
+    const tile = tileForOperands(candidates[index]!, o);
     const fmaPerClk = baseFmaPerClk * (tile.tensorRateScale ?? 1);
     const fromSmem = tile.operandSource === 'smem';
     const warpM = tile.warpM ?? Math.min(tile.m, 64);
@@ -159,7 +172,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     if (ctasPerSm < 1) continue;
     const tiles = tilesAlong(op.m, tile.m) * tilesAlong(op.n, tile.n) * op.batch;
     // Like a library heuristic, split K only when the tiles alone cannot fill the resident slots.
-    const splits = tiles < g.sms * ctasPerSm ? splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit) : [1];
+    const splits = pin ? [pin.splits] : tiles < g.sms * ctasPerSm ? splitCandidates(op.k, g.splitK.maxSplits, g.splitK.minKPerSplit) : [1];
     for (const s of splits) {
       const kIters = ceilDiv(ceilDiv(op.k, s), tile.k);
       const ctas = tiles * s;
@@ -213,7 +226,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const registerBytes = issuedMacs * accBytesPerMac + fragmentBytes + convertedBytes;
       best = {
         seconds,
-        plan: { tile, splits: s, ctas, ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
+        plan: { tile, tileIndex: index, splits: s, ctas, ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
         dtype: mma,
         terms: { launch, fill, compute: computeS, dequant: dequantS, dram: dramS, l2: l2S, epilogue, splitKReduce },
         bytes: { dram: dramBytes, l2: streamBytes + partialBytes * 2, smem: smemWrite, smemRead, register: registerBytes, writeback },

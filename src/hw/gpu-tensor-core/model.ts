@@ -13,7 +13,7 @@ import { opFlops, opMacs } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { gpuArchSchema } from './schema.ts';
 import { l2StateOf, type GpuArchConfig } from './config.ts';
-import { dtypeBytes, gemmTiming, type GemmFusion } from './gemm.ts';
+import { dtypeBytes, gemmTiming, type GemmFusion, type GemmPin } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
 import { vectorTiming } from './vector.ts';
 import { powerLimited, type KernelActivity } from './power.ts';
@@ -58,9 +58,9 @@ export function registerTraffic(c: GpuArchConfig, bytes: number): { level: strin
   return bank !== undefined ? { level: 'sram', bytes, sramBytes: bank } : { level: 'register', bytes };
 }
 
-function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: SimOptions, pin?: GemmPin): OpResult & { pin: GemmPin } {
   const fz = gemmFusionOf(op, c);
-  const t = gemmTiming(op, c, q, l2StateOf(options), fz);
+  const t = gemmTiming(op, c, q, l2StateOf(options), fz, pin);
   const inst = op.count ?? 1;
   // Instances (MoE experts) run as one grouped kernel: one launch, the rest scales.
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
@@ -84,6 +84,7 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
     ? (t.macs * inst) / (seconds * t.peakMacsPerSecond)
     : t.bound === 'memory' ? dram / (seconds * t.dramBandwidthBps) : Math.max((t.macs * inst) / (seconds * t.peakMacsPerSecond), dram / (seconds * t.dramBandwidthBps));
   return {
+    pin: { tileIndex: p.tileIndex, splits: p.splits },
     cycles: Math.ceil(seconds * c.gpu.clockHz),
     seconds,
     flops,
@@ -116,6 +117,15 @@ function simulateGemm(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options?: Si
  * and energy agree; without a `gpu.power` section, at clockHz.
  */
 function simulateOp(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
+  if (op.kind === 'gemm') {
+    // The plan is picked at the first clock tried (the top of the range) and kept at the others.
+    let pin: GemmPin | undefined;
+    return powerLimited(c, (cf) => {
+      const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, pin);
+      pin ??= chosen;
+      return activityOf(result, cf);
+    });
+  }
   return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf));
 }
 
@@ -131,8 +141,10 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
   const l2 = l2StateOf(options);
   const clock = c.gpu.clockHz;
   switch (op.kind) {
-    case 'gemm':
-      return simulateGemm(op, c, q, options);
+    case 'gemm': {
+      const { pin: _pin, ...r } = simulateGemm(op, c, q, options);
+      return r;
+    }
     case 'attention': {
       const t = attentionTiming(op, c, q, l2);
       const energyPj = energyOf({

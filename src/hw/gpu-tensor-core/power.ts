@@ -13,7 +13,7 @@
  *                                                            a hot die adds (×2 per doublingC)
  *   P(f)  = E / t(f)
  * The governor runs the kernel at the highest f in [fmin, fmax] with P(f) ≤ power.tdpW; P grows
- * with f (t shrinks or stays, V rises), so a bisection finds it. Timing and energy use the same
+ * with f (t shrinks or stays, V rises), so a bracketing search (regula falsi) finds it. Timing and energy use the same
  * clock and voltage. A kernel over the limit even at fmin runs at fmin and says so.
  */
 import type { OpResult } from '../model.ts';
@@ -88,8 +88,28 @@ export function kernelPower(c: GpuArchConfig, p: GpuPowerSection, a: KernelActiv
   };
 }
 
-/** Bisection steps: the clock is found to (fmax − fmin)/2^14, well under 1 MHz. */
-const STEPS = 14;
+/** The clock is settled when the feasible and infeasible clocks are this close, Hz, or the power is this close under the limit, W. */
+const CLOCK_TOLERANCE_HZ = 1e5;
+const POWER_TOLERANCE_W = 0.05;
+const MAX_STEPS = 12;
+
+/**
+ * First guess of the limited clock without simulating: the kernel's power at the top clock split
+ * into a part that does not move with the clock (DRAM, static) and one that scales as f·V(f)²
+ * (a compute-bound kernel's dynamic power), solved for the limit.
+ */
+function firstGuessHz(p: GpuPowerSection, topW: number, fixedW: number, limitW: number): number {
+  const g = (f: number) => (f / p.maxClockHz) * (voltageAt(p, f) / p.maxVoltageV) ** 2;
+  const want = (limitW - fixedW) / Math.max(topW - fixedW, 1e-9);
+  let lo = p.minClockHz;
+  let hi = p.maxClockHz;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (g(mid) <= want) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
  * The kernel at the clock the board power allows: `simulateAt(config at f)` is the model's timing
@@ -111,21 +131,37 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   let chosen = top;
   let note: string | undefined;
   if (limitW !== undefined && top.power.powerW > limitW) {
-    const bottom = at(p.minClockHz);
-    if (bottom.power.powerW > limitW) {
-      chosen = bottom;
-      note = `over the ${limitW} W board limit even at the lowest clock ${(p.minClockHz / 1e9).toFixed(2)} GHz: ${bottom.power.powerW.toFixed(0)} W`;
-    } else {
-      let lo = bottom;
-      let loHz = p.minClockHz;
-      let hiHz = p.maxClockHz;
-      for (let i = 0; i < STEPS; i++) {
-        const mid = (loHz + hiHz) / 2;
-        const m = at(mid);
+    // Bracket the clock: `lo` meets the limit, `hi` does not; then regula falsi (Illinois) on P(f) − limit.
+    const e = top.energyPj;
+    const fixedW = top.a.result.seconds > 0 ? ((e.offChip + e.static) * 1e-12) / top.a.result.seconds : 0;
+    let hi = top;
+    let lo: typeof top | undefined;
+    const guess = at(firstGuessHz(p, top.power.powerW, fixedW, limitW));
+    if (guess.power.powerW <= limitW) lo = guess;
+    else {
+      hi = guess;
+      const bottom = at(p.minClockHz);
+      if (bottom.power.powerW <= limitW) lo = bottom;
+      else {
+        chosen = bottom;
+        note = `over the ${limitW} W board limit even at the lowest clock ${(p.minClockHz / 1e9).toFixed(2)} GHz: ${bottom.power.powerW.toFixed(0)} W`;
+      }
+    }
+    if (lo) {
+      let side = 0;
+      for (let i = 0; i < MAX_STEPS && hi.power.clockHz - lo.power.clockHz > CLOCK_TOLERANCE_HZ && limitW - lo.power.powerW > POWER_TOLERANCE_W; i++) {
+        const wLo = (limitW - lo.power.powerW) * (side === 1 ? 0.5 : 1);
+        const wHi = (hi.power.powerW - limitW) * (side === -1 ? 0.5 : 1);
+        let f = lo.power.clockHz + ((hi.power.clockHz - lo.power.clockHz) * wLo) / (wLo + wHi);
+        if (!(f > lo.power.clockHz && f < hi.power.clockHz)) f = (lo.power.clockHz + hi.power.clockHz) / 2;
+        const m = at(f);
         if (m.power.powerW <= limitW) {
           lo = m;
-          loHz = mid;
-        } else hiHz = mid;
+          side = side === -1 ? 0 : -1;
+        } else {
+          hi = m;
+          side = side === 1 ? 0 : 1;
+        }
       }
       chosen = lo;
       note = `power-limited clock ${(chosen.power.clockHz / 1e9).toFixed(3)} GHz (${chosen.power.voltageV.toFixed(3)} V): ${top.power.powerW.toFixed(0)} W at ${(p.maxClockHz / 1e9).toFixed(2)} GHz exceeds the ${limitW} W board limit`;
