@@ -62,32 +62,32 @@ export type GpuTile = Static<typeof gpuTileSchema>;
  */
 export const gpuPowerSchema = Type.Object(
   {
-    maxClockHz: positive('Highest SM clock the governor picks when the board power allows (max boost), Hz.'),
-    minClockHz: positive('Lowest clock of the DVFS range the governor throttles down to, Hz.'),
-    maxVoltageV: positive('Core voltage at maxClockHz, V.'),
-    minVoltageV: positive('Core voltage at minClockHz, V (linear in clock between the two).'),
-    registerFileBankBytes: Type.Optional(posInt('Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.')),
+    maxClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Highest SM clock the governor picks when the board power allows (max boost), Hz.' }),
+    minClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Lowest clock of the DVFS range the governor throttles down to, Hz.' }),
+    maxVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at maxClockHz, V.' }),
+    minVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at minClockHz, V (linear in clock between the two).' }),
+    registerFileBankBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 30, description: 'Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.' })),
     activeSm: Type.Object(
       {
-        pjPerCycle: Type.Number({ minimum: 0, description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.' }),
-        nodeNm: positive('Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).'),
+        pjPerCycle: Type.Number({ minimum: 0, maximum: 1e6, description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.' }),
+        nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).' }),
       },
       { additionalProperties: false },
     ),
     leakage: Type.Object(
       {
-        wattsPerSm: Type.Number({ minimum: 0, description: 'Leakage of one SM at referenceTempC, W.' }),
-        referenceTempC: Type.Number({ description: 'Junction temperature wattsPerSm was measured at, °C.' }),
-        idleTempC: Type.Number({ description: 'Junction temperature of the idle board whose draw is power.idleW, °C.' }),
-        junctionTempC: Type.Number({ description: 'Junction temperature under sustained load, °C.' }),
-        doublingC: positive('Temperature rise that doubles leakage, °C (leakage ∝ 2^(T/doublingC)).'),
+        wattsPerSm: Type.Number({ minimum: 0, maximum: 1000, description: 'Leakage of one SM at referenceTempC, W.' }),
+        referenceTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature wattsPerSm was measured at, °C.' }),
+        idleTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature of the idle board whose draw is power.idleW, °C.' }),
+        junctionTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature under sustained load, °C.' }),
+        doublingC: Type.Number({ minimum: 1, maximum: 1000, description: 'Temperature rise that doubles leakage, °C (leakage ∝ 2^(T/doublingC)).' }),
       },
       { additionalProperties: false },
     ),
     mma: Type.Object(
       {
-        pjPerMac: Type.Number({ minimum: 0, description: 'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.' }),
-        nodeNm: positive('Process node pjPerMac is given at (scaled to process.nodeNm like the logic tables).'),
+        pjPerMac: Type.Number({ minimum: 0, maximum: 1000, description: 'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.' }),
+        nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerMac is given at (scaled to process.nodeNm like the logic tables).' }),
       },
       { additionalProperties: false },
     ),
