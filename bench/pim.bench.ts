@@ -11,7 +11,11 @@ import { hostStream, resolveDram } from '../src/hw/pim-dram/dram.ts';
 import { scheduleGraph } from '../src/hw/pim-dram/concurrency.ts';
 import { systolicGemm } from '../src/hw/pim-dram/systolic.ts';
 import type { PimArchConfig } from '../src/hw/pim-dram/schema.ts';
-import type { GemmOp, Op } from '../src/workload/graph.ts';
+import type { AttentionOp, GemmOp, Op } from '../src/workload/graph.ts';
+import { shardStage } from '../src/parallel/shard.ts';
+import { deviceMeta } from '../src/parallel/device-meta.ts';
+import { stageLayers } from '../src/parallel/partition.ts';
+import { SINGLE_DEVICE_PLAN } from '../src/parallel/plan.ts';
 import { timeIt } from './timing.ts';
 
 const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
@@ -62,6 +66,23 @@ export default function bench(): void {
       const full = scheduleGraph(graph, neu, q);
       const fits = run(graph, neu, q, { ignoreCapacity: true, totalsOnly: true }).memory.fits;
       return `${fits ? ' ' : '*'}${(scheduleGraph(graph, npuOnly, q).seconds / full.seconds).toFixed(2)}/${(scheduleGraph(graph, naiveCfg, q).seconds / full.seconds).toFixed(2)}/${(full.pimBusySeconds / full.hostBusySeconds).toFixed(2)}`;
+    });
+    console.log(`  b${String(batch).padEnd(4)}${cells.join('  ')}`);
+  }
+  // The authors' evaluation setting (issue 26; test/hw/pim-dram/neupims-eval.test.ts): each device
+  // holds a tensor-parallel quarter of GPT-3 7B (n_tp 4); 308 = the ShareGPT pools' mean length.
+  const plan = { ...SINGLE_DEVICE_PLAN, tp: 4 };
+  const tpContexts = [64, 128, 308, 512, 1024];
+  console.log(`NeuPIMs GPT-3 7B decode, one TP-4 device, same columns, i = sub-batches interleaved; contexts ${tpContexts.join(', ')}`);
+  for (const batch of [32, 64, 128, 256, 512]) {
+    const cells = tpContexts.map((context) => {
+      const g = buildGraph(gpt3, { phase: 'decode', batch, context });
+      const ops = shardStage(g.ops, { plan, dModel: 4096, wireBytes: 2, tokens: batch }).ops;
+      const kvHeads = (ops.find((o) => o.kind === 'attention') as AttentionOp).kvHeads;
+      const graph = { ...g, ops, meta: deviceMeta({ graph: g, ops, plan, layers: stageLayers(gpt3.layers, 1)[0]!, firstStage: true, lastStage: true, kvHeads }) };
+      const full = scheduleGraph(graph, neu, q);
+      const fits = run(graph, neu, q, { ignoreCapacity: true, totalsOnly: true }).memory.fits;
+      return `${fits ? ' ' : '*'}${(scheduleGraph(graph, npuOnly, q).seconds / full.seconds).toFixed(2)}/${(scheduleGraph(graph, naiveCfg, q).seconds / full.seconds).toFixed(2)}/${(full.pimBusySeconds / full.hostBusySeconds).toFixed(2)}${full.breakdown['subBatchInterleaved'] ? 'i' : ' '}`;
     });
     console.log(`  b${String(batch).padEnd(4)}${cells.join('  ')}`);
   }
