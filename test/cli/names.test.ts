@@ -154,7 +154,7 @@ describe('--version and list', () => {
     const llama = rows.find((x) => x.name === 'llama-2-7b')!;
     expect(llama.description).toBe('llama: 32 layers, hidden 4096, 32 heads (32 KV), 6.74 G parameters');
     expect(llama.source).toBe('meta-llama/Llama-2-7b-hf');
-    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(/^23 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/);
+    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(/^31 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/);
   });
 
   it('list <category> prints one line per item; stacks lists the shipped software stacks', async () => {

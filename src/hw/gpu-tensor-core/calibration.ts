@@ -22,7 +22,7 @@ export const GPU_CALIBRATION = [
     minExclusive: true,
     max: 1,
     default: 0.8,
-    meaning: 'Fraction of the peak tensor rate a steady GEMM main loop sustains (issue gaps, clock droop under the power limit).',
+    meaning: 'Fraction of the tensor rate at the kernel clock a steady GEMM main loop sustains (issue gaps). Clock droop under the board power limit is modeled by gpu.power where a config gives it, not by this factor.',
     source: 'accelscope default: the plateau of large cuBLAS GEMMs on an H100 SXM (~0.78-0.81 of the datasheet peak; data/measured H100 GEMM sweep, arch-configs/gpu/h100-sxm.json)',
   },
   {

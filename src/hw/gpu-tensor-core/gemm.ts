@@ -30,6 +30,8 @@ import {
 
 export interface GemmPlan {
   tile: GpuTile;
+  /** Index of the chosen tile among the candidates of its kernel class (tilesFor). */
+  tileIndex: number;
   splits: number;
   ctas: number;
   ctasPerSm: number;
@@ -101,8 +103,30 @@ export function dtypeBytes(d: ComputeDtype): number {
   return (bits[d] ?? 16) / 8;
 }
 
-/** Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks. */
-export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}): GemmTiming {
+/**
+ * A listed tile's k is written for 16-bit operands. The kernel keeps the bytes of a stage's K-block
+ * (one 128-byte swizzled row for TMA / ldmatrix: k 64 of fp16), so operands wider than 2 bytes take
+ * proportionally fewer K elements (tf32: 64 → 32, as cuBLAS/CUTLASS sm90 tf32 kernels use
+ * 128×128×32 and 128×256×32 tiles) and the stages still fit the shared memory they were sized for.
+ * Narrower operands keep the listed k.
+ */
+export function tileForOperands(tile: GpuTile, o: OperandBytes): GpuTile {
+  const widest = Math.max(o.a, o.b);
+  return widest > 2 ? { ...tile, k: Math.max(1, Math.floor((tile.k * 2) / widest)) } : tile;
+}
+
+/** A plan already chosen: its tile (index among the candidates) and split-K factor. */
+export interface GemmPin {
+  tileIndex: number;
+  splits: number;
+}
+
+/**
+ * Time of one GEMM kernel (one op instance) on the GPU, with the plan the heuristic picks; with
+ * `pin`, the time of that plan only (the library picks its kernel once, not per clock: power.ts
+ * re-times the pinned plan at the power-limited clock).
+ */
+export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, fusion: GemmFusion = {}, pin?: GemmPin): GemmTiming {
   const operands = gemmOperands(op, q, c);
   const { mma, convertA, convertB } = operands;
   const o = fusion.outputBytes !== undefined ? { ...operands.o, c: fusion.outputBytes } : operands.o;
@@ -135,12 +159,14 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   let found = false;
   let smallestSmem = Infinity;
   const b = {
-    seconds: Infinity, tile: candidates[0]!, splits: 1, ctas: 0, ctasPerSm: 0,
+    seconds: Infinity, tile: candidates[0]!, tileIndex: 0, splits: 1, ctas: 0, ctasPerSm: 0,
     launch, fill: 0, compute: 0, dequant: 0, dram: 0, l2: 0, epilogue: 0, splitKReduce: 0,
     dramBytes: 0, l2Bytes: 0, smem: 0, smemRead: 0, register: 0, writeback: 0,
     issuedMacs: 0, dequantOps: 0, bound: 'compute' as GemmTiming['bound'],
   };
-  for (const tile of candidates) {
+  for (let index = 0; index < candidates.length; index++) {
+    if (pin && index !== pin.tileIndex) continue;
+    const tile = tileForOperands(candidates[index]!, o);
     const fmaPerClk = baseFmaPerClk * (tile.tensorRateScale ?? 1);
     const fromSmem = tile.operandSource === 'smem';
     const warpM = tile.warpM ?? Math.min(tile.m, 64);
@@ -154,9 +180,10 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     const slots = g.sms * ctasPerSm;
     // Like a library heuristic, split K only when the tiles alone cannot fill the resident
     // slots: splits 1, 2, 4 … up to the policy's maximum while each split keeps minKPerSplit of K.
-    const maxSplits = tiles < slots ? g.splitK.maxSplits : 1;
-    for (let s = 1; s <= Math.max(1, maxSplits); s *= 2) {
-      if (s > 1 && !(Math.ceil(op.k / s) >= g.splitK.minKPerSplit)) break;
+    // A pinned plan keeps its split-K factor.
+    const maxSplits = pin ? pin.splits : tiles < slots ? g.splitK.maxSplits : 1;
+    for (let s = pin ? pin.splits : 1; s <= Math.max(1, maxSplits); s *= 2) {
+      if (!pin && s > 1 && !(Math.ceil(op.k / s) >= g.splitK.minKPerSplit)) break;
       const kIters = ceilDiv(ceilDiv(op.k, s), tile.k);
       const ctas = tiles * s;
       const activeSms = Math.min(g.sms, ctas);
@@ -207,6 +234,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       const convertedBytes = steps * convElems * mmaBytes * 2;
       b.seconds = seconds;
       b.tile = tile;
+      b.tileIndex = index;
       b.splits = s;
       b.ctas = ctas;
       b.ctasPerSm = ctasPerSm;
@@ -233,7 +261,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   const w = waves(b.ctas, g.sms, b.ctasPerSm);
   return {
     seconds: b.seconds,
-    plan: { tile: b.tile, splits: b.splits, ctas: b.ctas, ctasPerSm: b.ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
+    plan: { tile: b.tile, tileIndex: b.tileIndex, splits: b.splits, ctas: b.ctas, ctasPerSm: b.ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
     dtype: mma,
     terms: { launch, fill: b.fill, compute: b.compute, dequant: b.dequant, dram: b.dram, l2: b.l2, epilogue: b.epilogue, splitKReduce: b.splitKReduce },
     bytes: { dram: b.dramBytes, l2: b.l2Bytes, smem: b.smem, smemRead: b.smemRead, register: b.register, writeback: b.writeback },

@@ -8,17 +8,18 @@ import { GPU_CALIBRATION } from './calibration.ts';
 import { gpuDatapaths } from './kind-datapaths.ts';
 import type { Ceilings, HardwareModel, OpResult, SimOptions } from '../model.ts';
 import type { Op, GemmOp } from '../../workload/graph.ts';
-import type { QuantScheme } from '../../quant/types.ts';
+import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { opFlops, opMacs } from '../../workload/ops.ts';
 import { energyOf } from '../../energy/account.ts';
 import { gpuArchSchema } from './schema.ts';
 import { l2StateOf, type GpuArchConfig } from './config.ts';
-import { dtypeBytes, gemmTiming, type GemmFusion } from './gemm.ts';
+import { dtypeBytes, gemmTiming, type GemmFusion, type GemmPin } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
 import { vectorTiming } from './vector.ts';
 import { gemvTiming } from './gemv.ts';
 import { familyArch, gemmFamilyOf, stackArch } from './stack-view.ts';
 import type { GemmFamily } from '../../stack/schema.ts';
+import { powerLimited, type KernelActivity } from './power.ts';
 
 export type { GpuArchConfig } from './config.ts';
 
@@ -51,12 +52,21 @@ export function l2Traffic(c: GpuArchConfig, bytes: number): { level: string; byt
   return [{ level: 'l2', bytes }, ...(mm !== undefined ? [{ level: 'noc', bytes, mm }] : [])];
 }
 
-function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?: SimOptions, family?: GemmFamily): OpResult {
+/**
+ * Energy traffic of register-file bytes: with `gpu.power.registerFileBankBytes` the SRAM energy of
+ * an array that size (a banked register file, not a flip-flop register); otherwise the register table.
+ */
+export function registerTraffic(c: GpuArchConfig, bytes: number): { level: string; bytes: number; sramBytes?: number } {
+  const bank = c.gpu.power?.registerFileBankBytes;
+  return bank !== undefined ? { level: 'sram', bytes, sramBytes: bank } : { level: 'register', bytes };
+}
+
+function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?: SimOptions, family?: GemmFamily, pin?: GemmPin): OpResult & { pin: GemmPin } {
   const fz = { ...gemmFusionOf(op, arch), ...(family?.outputBytes !== undefined ? { outputBytes: family.outputBytes } : {}) };
   // A stack's kernel family runs on its library's tiles; it may pad M up to the rows it supports.
   const c = family ? familyArch(arch, family) : arch;
   const timed = family?.minM !== undefined && op.m < family.minM ? { ...op, m: family.minM } : op;
-  const t = gemmTiming(timed, c, q, l2StateOf(options), fz);
+  const t = gemmTiming(timed, c, q, l2StateOf(options), fz, pin);
   const inst = op.count ?? 1;
   // Instances (MoE experts) run as one grouped kernel: one launch, the rest scales.
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
@@ -71,7 +81,7 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
     // register-file accumulator and fragment traffic per MMA instruction.
     traffic: [
       { level: 'dram', bytes: dram }, ...l2Traffic(c, t.bytes.l2 * inst),
-      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, { level: 'register', bytes: t.bytes.register * inst },
+      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, registerTraffic(c, t.bytes.register * inst),
     ],
     seconds,
   }, c);
@@ -80,6 +90,7 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
     ? (t.macs * inst) / (seconds * t.peakMacsPerSecond)
     : t.bound === 'memory' ? dram / (seconds * t.dramBandwidthBps) : Math.max((t.macs * inst) / (seconds * t.peakMacsPerSecond), dram / (seconds * t.dramBandwidthBps));
   return {
+    pin: { tileIndex: p.tileIndex, splits: p.splits },
     cycles: Math.ceil(seconds * c.gpu.clockHz),
     seconds,
     flops,
@@ -135,15 +146,43 @@ function simulateGemv(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options: Sim
   };
 }
 
+/**
+ * The op at the clock the board power allows (power.ts): timed and charged at one clock, so timing
+ * and energy agree; without a `gpu.power` section, at clockHz. A stack picks the kernel family and
+ * the arch view the op runs on (stack-view.ts).
+ */
 function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
   const stack = options?.stack;
   const c = stackArch(op, arch, stack);
+  if (op.kind === 'gemm') {
+    const family = gemmFamilyOf(op, q, stack);
+    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf));
+    // The plan is picked at the first clock tried (the top of the range) and kept at the others.
+    let pin: GemmPin | undefined;
+    return powerLimited(c, (cf) => {
+      const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, family, pin);
+      pin ??= chosen;
+      return activityOf(result, cf);
+    });
+  }
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf));
+}
+
+function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {
+  const b = result.breakdown ?? {};
+  const macs = b['issuedMacs'] ?? 0;
+  const operandBytes = macs > 0 && result.dtype && result.dtype !== 'vector' ? dtypeBytes(result.dtype as ComputeDtype) : 0;
+  return { result, activeSms: Math.min(c.gpu.sms, b['ctas'] ?? c.gpu.sms), issuedMacs: macs, operandBytes };
+}
+
+/** A non-GEMM op with every SM-clocked term at c.gpu.clockHz (c already the stack's view). */
+function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: SimOptions): OpResult {
   const l2 = l2StateOf(options);
   const clock = c.gpu.clockHz;
   switch (op.kind) {
     case 'gemm': {
-      const family = gemmFamilyOf(op, q, stack);
-      return family?.kernel === 'cuda-core-gemv' ? simulateGemv(op, c, q, options, family) : simulateGemm(op, c, q, options, family);
+      const { pin: _pin, ...r } = simulateGemm(op, c, q, options);
+      return r;
     }
     case 'attention': {
       const t = attentionTiming(op, c, q, l2);
@@ -153,7 +192,7 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
         // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
         traffic: [
           { level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2),
-          { level: 'smem', bytes: 2 * t.bytes.l2 }, { level: 'register', bytes: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 },
+          { level: 'smem', bytes: 2 * t.bytes.l2 }, registerTraffic(c, (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32),
         ],
         seconds: t.seconds,
       }, c);

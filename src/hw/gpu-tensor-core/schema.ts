@@ -56,6 +56,46 @@ export const gpuTileSchema = Type.Object(
 );
 export type GpuTile = Static<typeof gpuTileSchema>;
 
+/**
+ * Board-power components and the DVFS range (power.ts, docs/models/gpu-tensor-core.md § Power).
+ * Absent: no power-limited clock (every kernel at clockHz) and the energy of the tables only.
+ */
+export const gpuPowerSchema = Type.Object(
+  {
+    maxClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Highest SM clock the governor picks when the board power allows (max boost), Hz.' }),
+    minClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Lowest clock of the DVFS range the governor throttles down to, Hz.' }),
+    maxVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at maxClockHz, V.' }),
+    minVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at minClockHz, V (linear in clock between the two).' }),
+    registerFileBankBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 30, description: 'Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.' })),
+    activeSm: Type.Object(
+      {
+        pjPerCycle: Type.Number({ minimum: 0, maximum: 1e6, description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.' }),
+        nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).' }),
+      },
+      { additionalProperties: false },
+    ),
+    leakage: Type.Object(
+      {
+        wattsPerSm: Type.Number({ minimum: 0, maximum: 1000, description: 'Leakage of one SM at referenceTempC, W.' }),
+        referenceTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature wattsPerSm was measured at, °C.' }),
+        idleTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature of the idle board whose draw is power.idleW, °C.' }),
+        junctionTempC: Type.Number({ minimum: -100, maximum: 250, description: 'Junction temperature under sustained load, °C.' }),
+        doublingC: Type.Number({ minimum: 1, maximum: 1000, description: 'Temperature rise that doubles leakage, °C (leakage ∝ 2^(T/doublingC)).' }),
+      },
+      { additionalProperties: false },
+    ),
+    mma: Type.Object(
+      {
+        pjPerMac: Type.Number({ minimum: 0, maximum: 1000, description: 'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.' }),
+        nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerMac is given at (scaled to process.nodeNm like the logic tables).' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, description: 'Board-power components and the DVFS range behind the power-limited clock (power.tdpW is the board limit).' },
+);
+export type GpuPowerSection = Static<typeof gpuPowerSchema>;
+
 /** The `gpu` section: the structure the cycle-approximate model reads. */
 export const gpuSectionSchema = Type.Object(
   {
@@ -101,6 +141,7 @@ export const gpuSectionSchema = Type.Object(
     mmaSyncRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Fraction of tensorFmaPerClockPerSm that kernels built on the sm80 mma.sync instruction sustain on this device (Hopper: below 1, its full rate needs wgmma). Read when a software stack names mma.sync kernels (docs/models/software-stacks.md).' })),
     dequantOpsPerWeight: Type.Optional(Type.Number({ minimum: 0, default: STRUCTURE_DEFAULTS.dequantOpsPerWeight, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' })),
     l2ToSmWireMm: Type.Optional(Type.Number({ minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' })),
+    power: Type.Optional(gpuPowerSchema),
     fusion: Type.Optional(
       Type.Object(
         {

@@ -10,7 +10,7 @@ import { memoryEnergy } from '../../../src/energy/account.ts';
 import { run } from '../../../src/engine/run.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { buildFor } from '../../helpers.ts';
-import { attention, bf16, gemm, h100, norm, w4 } from './fixtures.ts';
+import { attention, bf16, fixedClock, gemm, h100, norm, w4 } from './fixtures.ts';
 
 const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 const noSplit = { maxSplits: 1, minKPerSplit: 256 };
@@ -47,8 +47,9 @@ describe('GPU operand-delivery energy', () => {
 
   it('the L2↔SM wire is charged as noc energy: bytes × l2ToSmWireMm × the table entry, nothing when the distance is absent', () => {
     const op = gemm(2048, 4096, 4096);
-    const withWire = h100();
-    const without = h100();
+    // at one clock: a different wire energy moves the power-limited clock (and its voltage)
+    const withWire = fixedClock(h100());
+    const without = fixedClock(h100());
     delete without.gpu.l2ToSmWireMm;
     const a = sim(op, withWire, bf16);
     const b = sim(op, without, bf16);

@@ -4,6 +4,14 @@ import { makeArch } from '../../helpers.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 
 export const h100 = (o: object = {}) => makeArch<GpuArchConfig>('gpu/h100-sxm', o);
+/**
+ * The config at a fixed clock (clockHz): without its `gpu.power` section no kernel is power-limited,
+ * so properties of the timing and table energies at one clock can be checked on their own.
+ */
+export function fixedClock<T extends GpuArchConfig>(c: T): T {
+  const { power: _power, ...gpu } = c.gpu;
+  return { ...c, gpu };
+}
 export const a100 = (o: object = {}) => makeArch<GpuArchConfig>('gpu/a100-sxm-80gb', o);
 export const bf16 = parseQuantScheme('bf16');
 export const fp8 = parseQuantScheme('fp8');

@@ -10,7 +10,7 @@ import { InfeasibleError } from '../../../src/util/errors.ts';
 import { run } from '../../../src/engine/run.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { buildFor } from '../../helpers.ts';
-import { a100, bf16, gemm, h100, w16, w4 } from './fixtures.ts';
+import { a100, bf16, fixedClock, gemm, h100, w16, w4 } from './fixtures.ts';
 
 const sim = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
 const w8 = parseQuantScheme('w8a16');
@@ -55,11 +55,14 @@ describe('mixed-input (weight-only) GEMM kernels', () => {
     for (const o of run(g, h100(), w4).ops.filter((x) => x.cls === 'mlp')) expect(o.bound, o.id).toBe('memory');
   });
 
-  it('at large M (prefill) W4A16 is not faster than fp16 on H100: compute-bound, plus the serial dequantization of wgmma tiles', () => {
+  it('at large M (prefill) W4A16 is not faster than fp16 on H100 at one clock: compute-bound, plus the serial dequantization of wgmma tiles', () => {
+    // Under the board limit the mixed-input kernel, idle tensor cores during its serial dequantization,
+    // draws less and may clock a little higher than fp16 (power.ts); the claim here is the main loop's.
+    const h = fixedClock(h100());
     for (const [n, k] of [[4096, 4096], [11008, 4096], [28672, 8192]] as const) {
       for (const m of [1024, 4096, 8192]) {
-        const f = sim(gemm(m, n, k), h100(), w16);
-        const q = sim(gemm(m, n, k), h100(), w4);
+        const f = sim(gemm(m, n, k), h, w16);
+        const q = sim(gemm(m, n, k), h, w4);
         expect(q.seconds, `M=${m} N=${n} K=${k}`).toBeGreaterThanOrEqual(f.seconds);
         expect(q.bound).toBe('compute');
       }
