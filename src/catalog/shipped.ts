@@ -106,7 +106,7 @@ function describeModel(f: ShippedFile, readme: Map<string, string>): { descripti
 function describeStack(f: ShippedFile): { description: string; source: string } {
   const d = resolveArchDocument(f.path) as Doc;
   const sources = (d['sources'] ?? {}) as Record<string, string>;
-  const calib = Object.keys((d['calibration'] ?? {}) as Doc).length;
+  const calib = Object.keys((d['calibration'] ?? {})).length;
   const kinds = Array.isArray(d['kinds']) ? (d['kinds'] as string[]).join(', ') : '';
   return {
     description: `${kinds}: ${str(d['launch']) ?? ''}${str(d['description']) ? ` — ${str(d['description'])}` : ''}`,

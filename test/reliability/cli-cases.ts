@@ -80,7 +80,7 @@ export function archCases(dir: string): fc.Arbitrary<CliCase> {
     for (const [n, v] of edits) doc = setAt(doc, base.leaves[n % base.leaves.length]!, v);
     // `extends` paths are relative to the file: keep them pointing at the shipped folder.
     const d = doc as Record<string, unknown>;
-    if (typeof d['extends'] === 'string' && !(d['extends'] as string).startsWith('/')) d['extends'] = join(base.dir, d['extends'] as string);
+    if (typeof d['extends'] === 'string' && !(d['extends']).startsWith('/')) d['extends'] = join(base.dir, d['extends']);
     return {
       files: { [file]: jsonText(doc) },
       argv: ['simulate', '--arch', file, ...decode(modelPath(model)), '--quant', 'w16a16', '--ignore-capacity', '--json', ...(withHtml ? ['--html', html] : [])],

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers.ts';
 import { checkOutcome, GENERATORS, writeCase, type Outcome } from './cli-cases.ts';
 
-const RUNS = Number(process.env['ACCELSCOPE_SPAWNED_RUNS'] ?? 50);
+const RUNS = Number(process.env['ACCELSCOPE_SPAWNED_RUNS'] ?? 20);
 const BIN = join(ROOT, 'bin/accelscope.js');
 
 function spawnCli(argv: string[]): Promise<Outcome> {

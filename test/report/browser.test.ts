@@ -20,6 +20,7 @@ import { shownParams } from '../../src/report/charts/params.ts';
 import { tradeoffRows } from '../../src/report/charts/quant-tradeoff.ts';
 import { quantMemoryRows } from '../../src/report/charts/quant-memory.ts';
 import { sweepTable } from '../../src/report/sweep-table.ts';
+import { sampleForReport } from '../../src/report/sweep-sample.ts';
 import { ARTIFACTS, HAVE_CHROMIUM, IN_CI, launch, openReport, type OpenedReport } from './browser.ts';
 import { bigSweep, generateFixture, quantFixture, runFixture, sweepFixture } from './fixtures.ts';
 
@@ -92,9 +93,14 @@ suite('reports in headless Chromium', () => {
     const file = write('sweep-10k', renderSweepReport(lines));
     const r = await openReport(browser, file, 'sweep-10k');
     expectClean(r);
-    const feasible = lines.filter((l) => l.ok).length;
+    // Past REPORT_POINT_LIMIT the report draws the whole front plus a stated uniform sample
+    // (src/report/sweep-sample.ts): every drawn point is one of the sample's feasible points.
+    const front = paretoData(sweepTable(lines), { x: 'latencySeconds', y: 'energyPerTokenJ' }).front;
+    const sample = sampleForReport(lines, new Set(front.map((p) => p.id)));
+    expect(sample.rule).toMatch(/^10000 points are more than this report draws \(5000\)/);
     const pm = r.marks['pareto']!;
-    expect(pm['points_marks']! + pm['front_marks']!).toBe(feasible);
+    expect(pm['front_marks']).toBe(front.length);
+    expect(pm['points_marks']! + pm['front_marks']!).toBe(sample.lines.filter((l) => l.ok).length);
     expect(r.dom['pareto']!.canvases).toBe(1);
     // past 2,000 points the small multiples are summarized: a range rule per value or bin, drawn as SVG
     const ranges = Object.entries(r.marks['params']!).filter(([k]) => k.endsWith('_range_marks'));
