@@ -23,7 +23,10 @@ import type { GemmOp } from '../src/workload/graph.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const REFERENCE = resolve(ROOT, 'data/reference');
 
-interface Preset { file: string; arch: ArchConfig }
+interface Preset {
+  file: string;
+  arch: ArchConfig;
+}
 
 function presets(): { ok: Preset[]; skipped: string[] } {
   const ok: Preset[] = [];
@@ -31,7 +34,9 @@ function presets(): { ok: Preset[]; skipped: string[] } {
   const kinds = new Set(hardwareKinds());
   const base = resolve(ROOT, 'arch-configs');
   for (const dir of readdirSync(base)) {
-    for (const f of readdirSync(resolve(base, dir)).filter((x) => x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(resolve(base, dir))
+      .filter((x) => x.endsWith('.json'))
+      .sort()) {
       const file = `${dir}/${f}`;
       try {
         const arch = loadArch(resolve(base, file));
@@ -69,9 +74,11 @@ const pct = (x: number, t: number) => `${((100 * x) / t).toFixed(0)}%`;
 function line(r: RunResult): string {
   const e = r.totals.energyPj;
   const t = r.totals.energyJ * 1e12;
-  return `${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${(1 / r.totals.energyPerTokenJ).toPrecision(3)} token/J, ${r.totals.averagePowerW.toFixed(1)} W, ` +
+  return (
+    `${(r.totals.energyPerTokenJ * 1e3).toPrecision(3)} mJ/token, ${(1 / r.totals.energyPerTokenJ).toPrecision(3)} token/J, ${r.totals.averagePowerW.toFixed(1)} W, ` +
     `${r.totals.tokensPerSecond.toPrecision(3)} token/s  [compute ${pct(e.compute, t)} · on-chip ${pct(e.onChip, t)} · off-chip ${pct(e.offChip, t)} · static ${pct(e.static, t)}; ` +
-    `${r.energySources.filter((s) => !s.verified).length}/${r.energySources.length} entries placeholders]`;
+    `${r.energySources.filter((s) => !s.verified).length}/${r.energySources.length} entries placeholders]`
+  );
 }
 
 const gap = (modeled: number, published: number) => `${modeled >= published ? '+' : ''}${((100 * (modeled - published)) / published).toFixed(0)}%`;
@@ -111,13 +118,22 @@ function flightllm(all: Preset[]): void {
   }
   if (rf && typeof rf !== 'string') {
     const measuredTokPerJ = 55 / Number(power?.value ?? 45);
-    console.log(`  U280 anchor: 55 token/s at ${power?.value ?? 45} W = ${measuredTokPerJ.toFixed(2)} token/J (artifact README + AccLLM Table VII, secondary); modeled ${(1 / rf.totals.energyPerTokenJ).toFixed(2)} token/J, gap ${gap(1 / rf.totals.energyPerTokenJ, measuredTokPerJ)}`);
+    console.log(
+      `  U280 anchor: 55 token/s at ${power?.value ?? 45} W = ${measuredTokPerJ.toFixed(2)} token/J (artifact README + AccLLM Table VII, secondary); modeled ${(1 / rf.totals.energyPerTokenJ).toFixed(2)} token/J, gap ${gap(1 / rf.totals.energyPerTokenJ, measuredTokPerJ)}`,
+    );
     const idle = fpga!.arch.power?.idleW;
-    console.log(`  U280 board power: modeled ${rf.totals.averagePowerW.toFixed(1)} W (idle ${idle ?? 0} W placeholder + ${(rf.totals.averagePowerW - (idle ?? 0)).toFixed(1)} W dynamic) vs measured ${power?.value ?? 45} W: gap ${gap(rf.totals.averagePowerW, Number(power?.value ?? 45))}`);
-    for (const [name, rg] of [['fp16', rg16], ['w8a8', rg8]] as const) {
+    console.log(
+      `  U280 board power: modeled ${rf.totals.averagePowerW.toFixed(1)} W (idle ${idle ?? 0} W placeholder + ${(rf.totals.averagePowerW - (idle ?? 0)).toFixed(1)} W dynamic) vs measured ${power?.value ?? 45} W: gap ${gap(rf.totals.averagePowerW, Number(power?.value ?? 45))}`,
+    );
+    for (const [name, rg] of [
+      ['fp16', rg16],
+      ['w8a8', rg8],
+    ] as const) {
       if (!rg || typeof rg === 'string') continue;
       const ratio = rg.totals.energyPerTokenJ / rf.totals.energyPerTokenJ;
-      console.log(`  modeled energy-efficiency ratio FPGA/GPU(${name}) = ${ratio.toFixed(2)}× vs published ${published?.value ?? 6}×: gap ${gap(ratio, Number(published?.value ?? 6))}`);
+      console.log(
+        `  modeled energy-efficiency ratio FPGA/GPU(${name}) = ${ratio.toFixed(2)}× vs published ${published?.value ?? 6}×: gap ${gap(ratio, Number(published?.value ?? 6))}`,
+      );
     }
     // Where the gap sits (issue 26): split the ratio into its two sides against the U280's
     // measured J/token (board power / token rate) and the V100S J/token the published ratio implies.
@@ -125,9 +141,11 @@ function flightllm(all: Preset[]): void {
       const pub = Number(published?.value ?? 6);
       const fpgaMeasuredJ = Number(power?.value ?? 45) / 55;
       const gpuImpliedJ = pub * fpgaMeasuredJ;
-      console.log(`  ratio split: U280 modeled ${rf.totals.energyPerTokenJ.toFixed(3)} J/token vs measured ${fpgaMeasuredJ.toFixed(3)} (×${(rf.totals.energyPerTokenJ / fpgaMeasuredJ).toFixed(2)}); ` +
-        `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${(rg16.totals.energyPerTokenJ / gpuImpliedJ).toFixed(2)}): ` +
-        `the GPU side holds the gap; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`);
+      console.log(
+        `  ratio split: U280 modeled ${rf.totals.energyPerTokenJ.toFixed(3)} J/token vs measured ${fpgaMeasuredJ.toFixed(3)} (×${(rf.totals.energyPerTokenJ / fpgaMeasuredJ).toFixed(2)}); ` +
+          `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${(rg16.totals.energyPerTokenJ / gpuImpliedJ).toFixed(2)}): ` +
+          `the GPU side holds the gap; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`,
+      );
     }
   }
 }
@@ -143,9 +161,24 @@ function tmac(all: Preset[]): void {
   // preset; llama.cpp GPU ↔ the Orin GPU preset; llama.cpp CPU (dequantize-then-MAC on the
   // Cortex-A78AE cores) ↔ a CPU preset that is not a LUT one.
   const sides: { row: string; preset?: Preset; quant: string; need: string }[] = [
-    { row: 'T-MAC CPU', preset: orin.find((p) => p.arch.kind === 'lut-tensor-core'), quant: 'w2a16', need: 'a Jetson Orin T-MAC preset (kind lut-tensor-core)' },
-    { row: 'llama.cpp CPU', preset: orin.find((p) => p.arch.kind !== 'lut-tensor-core' && p.arch.kind !== 'gpu-tensor-core'), quant: 'w2a16', need: 'a llama.cpp (dequantize-then-MAC) Orin CPU preset' },
-    { row: 'llama.cpp GPU', preset: orin.find((p) => p.arch.kind === 'gpu-tensor-core'), quant: 'w2a16', need: 'a Jetson Orin GPU preset (kind gpu-tensor-core)' },
+    {
+      row: 'T-MAC CPU',
+      preset: orin.find((p) => p.arch.kind === 'lut-tensor-core'),
+      quant: 'w2a16',
+      need: 'a Jetson Orin T-MAC preset (kind lut-tensor-core)',
+    },
+    {
+      row: 'llama.cpp CPU',
+      preset: orin.find((p) => p.arch.kind !== 'lut-tensor-core' && p.arch.kind !== 'gpu-tensor-core'),
+      quant: 'w2a16',
+      need: 'a llama.cpp (dequantize-then-MAC) Orin CPU preset',
+    },
+    {
+      row: 'llama.cpp GPU',
+      preset: orin.find((p) => p.arch.kind === 'gpu-tensor-core'),
+      quant: 'w2a16',
+      need: 'a Jetson Orin GPU preset (kind gpu-tensor-core)',
+    },
   ];
   const shape: BuildOptions = { phase: 'decode', batch: 1, context: 256 };
   const modeled = new Map<string, number>();
@@ -161,7 +194,9 @@ function tmac(all: Preset[]): void {
       continue;
     }
     modeled.set(side.row, r.totals.energyPerTokenJ);
-    console.log(`  ${side.row} ↔ ${side.preset.file} ${side.quant}: ${line(r)}${published ? `; vs published ${published.J_per_token} J/token: gap ${gap(r.totals.energyPerTokenJ, published.J_per_token)}, power gap ${gap(r.totals.averagePowerW, published.power_W)}` : ''}`);
+    console.log(
+      `  ${side.row} ↔ ${side.preset.file} ${side.quant}: ${line(r)}${published ? `; vs published ${published.J_per_token} J/token: gap ${gap(r.totals.energyPerTokenJ, published.J_per_token)}, power gap ${gap(r.totals.averagePowerW, published.power_W)}` : ''}`,
+    );
   }
   const t = modeled.get('T-MAC CPU');
   const pT = rows.find((r) => r.framework === 'T-MAC CPU');
@@ -182,9 +217,23 @@ function lutTensorCore(all: Preset[]): void {
   const lut = all.find((p) => p.arch.kind === 'lut-tensor-core' && (p.arch['lut'] as { variant?: string } | undefined)?.variant === 'tensor-core');
   const mac = all.find((p) => p.arch.kind === 'gpu-tensor-core' && /a100/i.test(p.file));
   if (!lut) console.log('  MISSING: a LUT Tensor Core preset (kind lut-tensor-core, variant tensor-core)');
-  if (!mac) console.log('  MISSING: an A100 preset (kind gpu-tensor-core), the paper\'s MAC baseline');
+  if (!mac) console.log("  MISSING: an A100 preset (kind gpu-tensor-core), the paper's MAC baseline");
   if (!lut || !mac) return;
-  const op: GemmOp = { id: 'g', name: 'gemm', cls: 'mlp', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m: 4096, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+  const op: GemmOp = {
+    id: 'g',
+    name: 'gemm',
+    cls: 'mlp',
+    layer: 0,
+    phase: 'prefill',
+    deps: [],
+    kind: 'gemm',
+    m: 4096,
+    n: 4096,
+    k: 4096,
+    batch: 1,
+    weight: 'layer',
+    bias: false,
+  };
   const macs = 4096 ** 3;
   const per = (p: Preset, q: string) => {
     try {
@@ -198,7 +247,9 @@ function lutTensorCore(all: Preset[]): void {
   console.log(`  ${lut.file} w1a16: ${typeof eL === 'number' ? `${eL.toFixed(4)} pJ/MAC` : `failed: ${eL}`}`);
   console.log(`  ${mac.file} w16a16: ${typeof eM === 'number' ? `${eM.toFixed(4)} pJ/MAC` : `failed: ${eM}`}`);
   if (typeof eL === 'number' && typeof eM === 'number' && eL > 0) {
-    console.log(`  modeled ${(eM / eL).toFixed(1)}× vs published ${pub?.value ?? '?'}×: gap ${gap(eM / eL, Number(pub?.value ?? 11.2))} (compute energy only; the paper's figure is the unit's, from synthesis)`);
+    console.log(
+      `  modeled ${(eM / eL).toFixed(1)}× vs published ${pub?.value ?? '?'}×: gap ${gap(eM / eL, Number(pub?.value ?? 11.2))} (compute energy only; the paper's figure is the unit's, from synthesis)`,
+    );
   }
 }
 
@@ -218,7 +269,10 @@ export default function bench(): void {
   if (prefillGpu.length) console.log('compute-bound prefill (Llama-2-7B, batch 8, seq 1024, w16a16): power vs TDP');
   for (const p of prefillGpu) {
     const r = simulate(p, 'w16a16', { phase: 'prefill', batch: 8, seq: 1024 });
-    if (typeof r !== 'string') console.log(`  ${p.file}: ${r.totals.averagePowerW.toFixed(0)} W of ${p.arch.power?.tdpW ?? '?'} W TDP (${(r.totals.energyJ / r.totals.flops * 1e12).toFixed(3)} pJ/FLOP all-in)`);
+    if (typeof r !== 'string')
+      console.log(
+        `  ${p.file}: ${r.totals.averagePowerW.toFixed(0)} W of ${p.arch.power?.tdpW ?? '?'} W TDP (${((r.totals.energyJ / r.totals.flops) * 1e12).toFixed(3)} pJ/FLOP all-in)`,
+      );
   }
 
   flightllm(ok);
@@ -229,11 +283,20 @@ export default function bench(): void {
   const arch = ok[0]?.arch;
   if (arch) {
     const work = {
-      compute: [{ key: 'mac:fp16', count: 1e9 }, { key: 'vector:fp32', count: 1e6 }],
-      traffic: [{ level: 'dram', bytes: 1e8 }, { level: 'l2', bytes: 2e8 }, { level: 'sram', bytes: 4e8 }],
+      compute: [
+        { key: 'mac:fp16', count: 1e9 },
+        { key: 'vector:fp32', count: 1e6 },
+      ],
+      traffic: [
+        { level: 'dram', bytes: 1e8 },
+        { level: 'l2', bytes: 2e8 },
+        { level: 'sram', bytes: 4e8 },
+      ],
       seconds: 1e-3,
     };
-    const t = timeIt(() => { for (let i = 0; i < 1000; i++) energyOf(work, arch); });
-    console.log(`\nenergyOf: ${(t.medianMs * 1e3 / 1000).toFixed(2)} µs per call (median of 15 × 1000 calls)`);
+    const t = timeIt(() => {
+      for (let i = 0; i < 1000; i++) energyOf(work, arch);
+    });
+    console.log(`\nenergyOf: ${((t.medianMs * 1e3) / 1000).toFixed(2)} µs per call (median of 15 × 1000 calls)`);
   }
 }

@@ -12,7 +12,10 @@ import { timeIt } from './timing.ts';
 export default function bench(): void {
   const spec = loadModel('workloads/models/llama-2-7b.json');
   const q = loadQuant('workloads/quant/flightllm-w4a8.json');
-  const presets: [string, number][] = [['arch-configs/fpga/u280-flightllm.json', 55], ['arch-configs/fpga/vhk158-flightllm.json', 92.5]];
+  const presets: [string, number][] = [
+    ['arch-configs/fpga/u280-flightllm.json', 55],
+    ['arch-configs/fpga/vhk158-flightllm.json', 92.5],
+  ];
   console.log('LLaMA-2-7B decode, batch 1, flightllm-w4a8 (token/s; gap vs published)');
   console.log('preset                      context  token/s    gap  dense-q/k  no-on-chip  DSP util  mJ/token');
   for (const [file, published] of presets) {
@@ -31,8 +34,8 @@ export default function bench(): void {
       const t = r.totals.tokensPerSecond;
       console.log(
         `${file.replace('arch-configs/fpga/', '').padEnd(27)} ${String(context).padStart(7)} ${t.toFixed(1).padStart(8)} ${`${(100 * (t / published - 1)).toFixed(1)}%`.padStart(6)}` +
-        ` ${run(g, dense, q).totals.tokensPerSecond.toFixed(1).padStart(10)} ${run(g, offChip, q).totals.tokensPerSecond.toFixed(1).padStart(11)}` +
-        ` ${`${(100 * util).toFixed(1)}%`.padStart(9)} ${(r.totals.energyPerTokenJ * 1e3).toFixed(1).padStart(9)}`,
+          ` ${run(g, dense, q).totals.tokensPerSecond.toFixed(1).padStart(10)} ${run(g, offChip, q).totals.tokensPerSecond.toFixed(1).padStart(11)}` +
+          ` ${`${(100 * util).toFixed(1)}%`.padStart(9)} ${(r.totals.energyPerTokenJ * 1e3).toFixed(1).padStart(9)}`,
       );
     }
   }

@@ -22,10 +22,16 @@ const us = (s: number) => (Number.isFinite(s) ? `${(s * 1e6).toFixed(1)}µs` : '
 
 function table(title: string, rows: ErrorRow[], other?: ErrorRow[]): void {
   console.log(title);
-  rows.forEach((r, i) => console.log(`  ${r.label.padEnd(36)} measured ${us(r.measuredS).padStart(10)}  model ${us(r.modelS).padStart(10)} ${pct(r.error).padStart(7)}${other ? `   (no stack ${pct(other[i]!.error)})` : ''}  ${r.note ?? ''}`));
+  rows.forEach((r, i) =>
+    console.log(
+      `  ${r.label.padEnd(36)} measured ${us(r.measuredS).padStart(10)}  model ${us(r.modelS).padStart(10)} ${pct(r.error).padStart(7)}${other ? `   (no stack ${pct(other[i]!.error)})` : ''}  ${r.note ?? ''}`,
+    ),
+  );
   const s = errorStats(rows);
   const o = other ? errorStats(other) : undefined;
-  console.log(`  median |error| ${pct(s.median)}, p90 ${pct(s.p90)} over ${s.n} points${s.failed ? `, ${s.failed} do not simulate` : ''}${o ? ` (no stack: median ${pct(o.median)}, p90 ${pct(o.p90)})` : ''}`);
+  console.log(
+    `  median |error| ${pct(s.median)}, p90 ${pct(s.p90)} over ${s.n} points${s.failed ? `, ${s.failed} do not simulate` : ''}${o ? ` (no stack: median ${pct(o.median)}, p90 ${pct(o.p90)})` : ''}`,
+  );
 }
 
 /** Both operands in the measured dtype, as `accelscope op gemm --dtype D` builds them. */
@@ -39,16 +45,23 @@ export default function bench(): void {
   const all = [...fp, ...i8tf];
   for (const dtype of ['fp16', 'bf16', 'int8', 'tf32']) {
     const pts = all.filter((p) => p.dtype === dtype);
-    table(`\nH100 ${dtype} GEMMs, --stack pytorch (l2 flushed, as measured)`, gemmRows(pts, gpuTensorCoreModel, h100, scheme, pytorch), gemmRows(pts, gpuTensorCoreModel, h100, scheme));
+    table(
+      `\nH100 ${dtype} GEMMs, --stack pytorch (l2 flushed, as measured)`,
+      gemmRows(pts, gpuTensorCoreModel, h100, scheme, pytorch),
+      gemmRows(pts, gpuTensorCoreModel, h100, scheme),
+    );
   }
   const withStack = gemmRows(all, gpuTensorCoreModel, h100, scheme, pytorch);
   const s = errorStats(withStack);
-  console.log(`\nall measured GEMM dtypes, --stack pytorch: median |error| ${pct(s.median)} (target ≤ 6%), p90 ${pct(s.p90)} (target ≤ 20%) over ${s.n} points${s.failed ? `; ${s.failed} do not simulate (TF32 tile fit: issue-19-power)` : ''}`);
+  console.log(
+    `\nall measured GEMM dtypes, --stack pytorch: median |error| ${pct(s.median)} (target ≤ 6%), p90 ${pct(s.p90)} (target ≤ 20%) over ${s.n} points${s.failed ? `; ${s.failed} do not simulate (TF32 tile fit: issue-19-power)` : ''}`,
+  );
 
   const steps = json<{ results: StepPoint[] }>('data/measured/h100-llama2-7b-whole-steps.json').results;
   const spec = loadModel('workloads/models/llama-2-7b.json');
   const bf16 = parseQuantScheme('bf16');
-  const runStep = (g: ReturnType<typeof buildGraph>, st?: ReturnType<typeof stack>) => run(g, h100, bf16, { ignoreCapacity: true, ...(st ? { stack: st } : {}) });
+  const runStep = (g: ReturnType<typeof buildGraph>, st?: ReturnType<typeof stack>) =>
+    run(g, h100, bf16, { ignoreCapacity: true, ...(st ? { stack: st } : {}) });
   const stacked = stepRows(steps, spec, runStep, stack('pytorch-cudagraph'), pytorch);
   const bare = stepRows(steps, spec, runStep);
   table('\nwhole Llama-2-7B steps on H100 (decode: --stack pytorch-cudagraph, prefill: --stack pytorch; no rotary, as measured)', stacked, bare);
@@ -61,7 +74,11 @@ export default function bench(): void {
   const bareRows: ErrorRow[] = [];
   for (const t of tiny) {
     let archFile: string;
-    try { archFile = resolveShippedName('archs', t.gpu, '--arch'); } catch { continue; }
+    try {
+      archFile = resolveShippedName('archs', t.gpu, '--arch');
+    } catch {
+      continue;
+    }
     const arch = loadArch(archFile);
     const g = buildGraph(loadModel(resolveShippedName('models', t.model, '--model')), { phase: 'decode', batch: 1, context: t.context });
     const r = run(g, arch, w4, { ignoreCapacity: true, stack: tinychat });

@@ -15,10 +15,30 @@ import { timeIt } from './timing.ts';
 import { getFormat } from '../src/quant/formats.ts';
 import type { QuantScheme } from '../src/quant/types.ts';
 
-interface Point { shape: string; M: number; N: number; K: number; dtype: string; median_s: number; M_padded_to?: number }
+interface Point {
+  shape: string;
+  M: number;
+  N: number;
+  K: number;
+  dtype: string;
+  median_s: number;
+  M_padded_to?: number;
+}
 
 const gemm = (m: number, n: number, k: number): GemmOp => ({
-  id: 'g', name: 'gemm', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false,
+  id: 'g',
+  name: 'gemm',
+  cls: 'other',
+  layer: 0,
+  phase: 'prefill',
+  deps: [],
+  kind: 'gemm',
+  m,
+  n,
+  k,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
 });
 
 export default function bench(): void {
@@ -32,11 +52,15 @@ export default function bench(): void {
     const e = r.seconds / p.median_s - 1;
     errs.push(Math.abs(e));
     const b = r.breakdown!;
-    console.log(`${p.shape.padEnd(20)} ${String(p.M).padStart(5)} ${String(p.N).padStart(6)} ${String(p.K).padStart(6)}  ${p.dtype.padEnd(5)} ${(p.median_s * 1e6).toFixed(1).padStart(7)}µs ${(r.seconds * 1e6).toFixed(1).padStart(7)}µs ${(100 * e).toFixed(1).padStart(6)}%  ${r.bound.padEnd(8)} ${`${b['tileM']}x${b['tileN']}x${b['tileK']}`.padEnd(10)} ${b['splitK']}`);
+    console.log(
+      `${p.shape.padEnd(20)} ${String(p.M).padStart(5)} ${String(p.N).padStart(6)} ${String(p.K).padStart(6)}  ${p.dtype.padEnd(5)} ${(p.median_s * 1e6).toFixed(1).padStart(7)}µs ${(r.seconds * 1e6).toFixed(1).padStart(7)}µs ${(100 * e).toFixed(1).padStart(6)}%  ${r.bound.padEnd(8)} ${`${b['tileM']}x${b['tileN']}x${b['tileK']}`.padEnd(10)} ${b['splitK']}`,
+    );
   }
   errs.sort((a, b) => a - b);
   const median = (errs[(errs.length - 1) >> 1]! + errs[errs.length >> 1]!) / 2;
-  console.log(`median |error| ${(100 * median).toFixed(1)}% (target ≤ 10%), worst ${(100 * errs[errs.length - 1]!).toFixed(1)}% (target ≤ 35%) over ${errs.length} points`);
+  console.log(
+    `median |error| ${(100 * median).toFixed(1)}% (target ≤ 10%), worst ${(100 * errs[errs.length - 1]!).toFixed(1)}% (target ≤ 35%) over ${errs.length} points`,
+  );
 
   // Every measured dtype (issue 19): fp16/bf16 and the int8 (torch._int_mm, M padded) / tf32 file.
   const tf = getFormat('tf32');
@@ -52,23 +76,36 @@ export default function bench(): void {
   }
   const stats = (a: number[]) => {
     const s = [...a].sort((x, y) => x - y);
-    return `median ${(100 * (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2).toFixed(1)}% p90 ${(100 * s[Math.ceil(0.9 * s.length) - 1]!).toFixed(1)}% worst ${(100 * s[s.length - 1]!).toFixed(1)}% (n=${s.length})`;
+    return `median ${((100 * (s[(s.length - 1) >> 1]! + s[s.length >> 1]!)) / 2).toFixed(1)}% p90 ${(100 * s[Math.ceil(0.9 * s.length) - 1]!).toFixed(1)}% worst ${(100 * s[s.length - 1]!).toFixed(1)}% (n=${s.length})`;
   };
   console.log('\nH100 GEMM |error| by dtype (target median ≤ 6 %, p90 ≤ 20 %; int8 via torch._int_mm is the software-stack kernel family, not modeled here)');
   for (const [d, a] of byDtype) console.log(`  ${d.padEnd(5)} ${stats(a)}`);
   console.log(`  all   ${stats([...byDtype.values()].flat())}`);
 
   console.log('\nH100 power-limited clock (board limit 700 W): large GEMMs, clean L2');
-  for (const [m, n, k, d] of [[16384, 16384, 16384, 'bf16'], [16384, 16384, 16384, 'fp16'], [16384, 28672, 8192, 'bf16'], [16384, 8192, 28672, 'bf16'], [16384, 4096, 4096, 'bf16'], [1024, 4096, 4096, 'bf16'], [16384, 4096, 4096, 'tf32'], [1, 4096, 4096, 'bf16']] as const) {
+  for (const [m, n, k, d] of [
+    [16384, 16384, 16384, 'bf16'],
+    [16384, 16384, 16384, 'fp16'],
+    [16384, 28672, 8192, 'bf16'],
+    [16384, 8192, 28672, 'bf16'],
+    [16384, 4096, 4096, 'bf16'],
+    [1024, 4096, 4096, 'bf16'],
+    [16384, 4096, 4096, 'tf32'],
+    [1, 4096, 4096, 'bf16'],
+  ] as const) {
     const r = gpuTensorCoreModel.simulate(gemm(m, n, k), arch, d === 'tf32' ? tf32 : parseQuantScheme(d));
     const b = r.breakdown!;
-    console.log(`  ${`${m}x${n}x${k} ${d}`.padEnd(24)} ${((2 * m * n * k) / r.seconds / 1e12).toFixed(0).padStart(5)} TFLOPS  clock ${(b['clockHz']! / 1e6).toFixed(0)} MHz  ${b['powerW']!.toFixed(0)} W (MMA delivery ${b['mmaDeliveryW']!.toFixed(0)}, SM clock tree ${b['activeSmClockW']!.toFixed(0)}, hot-die leakage +${b['leakageExtraW']!.toFixed(0)})`);
+    console.log(
+      `  ${`${m}x${n}x${k} ${d}`.padEnd(24)} ${((2 * m * n * k) / r.seconds / 1e12).toFixed(0).padStart(5)} TFLOPS  clock ${(b['clockHz']! / 1e6).toFixed(0)} MHz  ${b['powerW']!.toFixed(0)} W (MMA delivery ${b['mmaDeliveryW']!.toFixed(0)}, SM clock tree ${b['activeSmClockW']!.toFixed(0)}, hot-die leakage +${b['leakageExtraW']!.toFixed(0)})`,
+    );
   }
 
   const q = parseQuantScheme('bf16');
   let i = 0;
   const shapes = [gemm(1, 4096, 4096), gemm(4096, 11008, 4096), gemm(256, 4096, 11008), gemm(16384, 12288, 4096)];
-  const one = timeIt(() => { for (let j = 0; j < 100; j++) gpuTensorCoreModel.simulate(shapes[i++ % shapes.length]!, arch, q); });
+  const one = timeIt(() => {
+    for (let j = 0; j < 100; j++) gpuTensorCoreModel.simulate(shapes[i++ % shapes.length]!, arch, q);
+  });
   const perEvalUs = (one.medianMs * 1e3) / 100;
   console.log(`one GEMM evaluation: median ${perEvalUs.toFixed(1)} µs (target < 50 µs) ${perEvalUs < 50 ? 'OK' : 'MISSED'}`);
 
@@ -76,7 +113,9 @@ export default function bench(): void {
   const graph = buildGraph(spec, { phase: 'decode', batch: 1, context: 2048 });
   const w16 = parseQuantScheme('w16a16');
   const t = timeIt(() => run(graph, arch, w16, { ignoreCapacity: true }));
-  console.log(`llama-3-70b decode b1 ctx2048 graph through run() on ${arch.name}: median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `llama-3-70b decode b1 ctx2048 graph through run() on ${arch.name}: median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`,
+  );
 
   console.log('\nW4A16 (mixed-input kernel) vs fp16, 1xMx28672x8192 GEMM, clean L2: fp16 / w4a16 time');
   for (const file of ['arch-configs/gpu/h100-sxm.json', 'arch-configs/gpu/a100-sxm-80gb.json']) {
@@ -92,13 +131,17 @@ export default function bench(): void {
   console.log('\naverage power, llama-2-7b w16a16 on H100 (TDP 700 W)');
   const l2 = loadModel('workloads/models/llama-2-7b.json');
   for (const shape of [
-    { phase: 'prefill', batch: 1, seq: 2048 }, { phase: 'prefill', batch: 8, seq: 1024 },
-    { phase: 'decode', batch: 1, context: 2048 }, { phase: 'decode', batch: 64, context: 2048 },
+    { phase: 'prefill', batch: 1, seq: 2048 },
+    { phase: 'prefill', batch: 8, seq: 1024 },
+    { phase: 'decode', batch: 1, context: 2048 },
+    { phase: 'decode', batch: 64, context: 2048 },
   ] as const) {
     const r = run(buildGraph(l2, shape), arch, w16, { ignoreCapacity: true });
     const e = r.totals.energyPj;
     const tot = e.compute + e.onChip + e.offChip + e.static;
     const pct = (x: number) => `${((100 * x) / tot).toFixed(0)}%`;
-    console.log(`  ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W (compute ${pct(e.compute)}, on-chip ${pct(e.onChip)}, off-chip ${pct(e.offChip)}, static ${pct(e.static)})`);
+    console.log(
+      `  ${JSON.stringify(shape)}: ${r.totals.averagePowerW.toFixed(0)} W (compute ${pct(e.compute)}, on-chip ${pct(e.onChip)}, off-chip ${pct(e.offChip)}, static ${pct(e.static)})`,
+    );
   }
 }

@@ -35,10 +35,24 @@ export default function bench(): void {
     { model: 'BitNet-3B', device: 'Snapdragon X Elite', threads: 4, tmac_tokens_per_s: 48 },
     ...(find('snapdragon_x_elite') as { framework: string; model: string; threads?: number; tokens_per_s: number }[])
       .filter((r) => r.framework === 'T-MAC CPU')
-      .map((r) => ({ model: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)', device: 'Snapdragon X Elite', threads: r.threads!, tmac_tokens_per_s: r.tokens_per_s, context: 1536 })),
-    { model: 'Llama-2-7B (W2)', device: 'Jetson AGX Orin', threads: 12, tmac_tokens_per_s: (find('orin_energy_llama2_7b_w2') as { framework: string; tokens_per_s: number }[]).find((r) => r.framework === 'T-MAC CPU')!.tokens_per_s },
+      .map((r) => ({
+        model: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
+        device: 'Snapdragon X Elite',
+        threads: r.threads!,
+        tmac_tokens_per_s: r.tokens_per_s,
+        context: 1536,
+      })),
+    {
+      model: 'Llama-2-7B (W2)',
+      device: 'Jetson AGX Orin',
+      threads: 12,
+      tmac_tokens_per_s: (find('orin_energy_llama2_7b_w2') as { framework: string; tokens_per_s: number }[]).find((r) => r.framework === 'T-MAC CPU')!
+        .tokens_per_s,
+    },
   ];
-  console.log('T-MAC decode tokens/s (batch 1, context 128; X Elite Llama rows 1536): model vs published, per-token barrier time, instructions, and residual (published − model time per token)');
+  console.log(
+    'T-MAC decode tokens/s (batch 1, context 128; X Elite Llama rows 1536): model vs published, per-token barrier time, instructions, and residual (published − model time per token)',
+  );
   for (const r of rows) {
     const [model, quant] = WORKLOAD[r.model]!;
     const g = buildGraph(loadModel(`workloads/models/${model}.json`), { phase: 'decode', batch: 1, context: r.context ?? 128 });
@@ -50,20 +64,38 @@ export default function bench(): void {
       syncS += o.breakdown?.['syncSeconds'] ?? 0;
       instructions += o.breakdown?.['instructions'] ?? 0;
     }
-    console.log(`  ${r.device.padEnd(18)} ${r.model.padEnd(16)} ${String(r.threads).padStart(2)} thr  model ${tps.toFixed(2).padStart(7)}  published ${r.tmac_tokens_per_s.toFixed(2).padStart(6)}  ${((tps / r.tmac_tokens_per_s - 1) * 100).toFixed(0).padStart(4)}%  sync ${(syncS * 1e3).toFixed(2)} ms/token  ${(instructions / 1e9).toFixed(2)} G instr/token  ${res.totals.energyPerTokenJ.toFixed(3)} J/token  residual ${((1 / r.tmac_tokens_per_s - 1 / tps) * 1e3).toFixed(1)} ms/token`);
+    console.log(
+      `  ${r.device.padEnd(18)} ${r.model.padEnd(16)} ${String(r.threads).padStart(2)} thr  model ${tps.toFixed(2).padStart(7)}  published ${r.tmac_tokens_per_s.toFixed(2).padStart(6)}  ${((tps / r.tmac_tokens_per_s - 1) * 100).toFixed(0).padStart(4)}%  sync ${(syncS * 1e3).toFixed(2)} ms/token  ${(instructions / 1e9).toFixed(2)} G instr/token  ${res.totals.energyPerTokenJ.toFixed(3)} J/token  residual ${((1 / r.tmac_tokens_per_s - 1 / tps) * 1e3).toFixed(1)} ms/token`,
+    );
   }
 
   const ltc = loadArch('arch-configs/lut/lut-tensor-core-a100.json');
   const mac = deepMerge(ltc, { lut: { weightBits: [8] } }) as typeof ltc;
   const m = getModel('lut-tensor-core');
-  const op: GemmOp = { id: 'g', name: 'g', kind: 'gemm', cls: 'mlp', layer: 0, phase: 'prefill', deps: [], m: 4096, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+  const op: GemmOp = {
+    id: 'g',
+    name: 'g',
+    kind: 'gemm',
+    cls: 'mlp',
+    layer: 0,
+    phase: 'prefill',
+    deps: [],
+    m: 4096,
+    n: 4096,
+    k: 4096,
+    batch: 1,
+    weight: 'layer',
+    bias: false,
+  };
   console.log('LUT Tensor Core vs dequantize-then-MMA on the same A100-like chip, 4096³ GEMM');
   for (const a of ['16', '8']) {
     for (const b of [1, 2, 3, 4]) {
       const q = parseQuantScheme(`w${b}a${a}`);
       const l = m.simulate(op, ltc, q);
       const d = m.simulate(op, mac, q);
-      console.log(`  W${b}A${a}: time ${(l.seconds * 1e6).toFixed(0)} µs vs ${(d.seconds * 1e6).toFixed(0)} µs (×${(d.seconds / l.seconds).toFixed(2)}), compute energy ×${(d.energyPj.compute / l.energyPj.compute).toFixed(1)} in favour of LUT`);
+      console.log(
+        `  W${b}A${a}: time ${(l.seconds * 1e6).toFixed(0)} µs vs ${(d.seconds * 1e6).toFixed(0)} µs (×${(d.seconds / l.seconds).toFixed(2)}), compute energy ×${(d.energyPj.compute / l.energyPj.compute).toFixed(1)} in favour of LUT`,
+      );
     }
   }
 

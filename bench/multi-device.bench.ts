@@ -36,8 +36,13 @@ export default function bench(): void {
   };
   const t = timeIt(full, { warmup: 3, runs: 15 });
   const cpu = cpuMs(full);
-  console.log(`llama-3-405b decode batch 8 context 2048 on 2× DGX H100 (TP 8 × PP 2): wall median ${t.medianMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)} ms), CPU ${cpu.toFixed(1)} ms per simulate; step ${(step * 1e3).toFixed(2)} ms, communication ${(comm * 100).toFixed(1)}% (target < 50 ms) ${t.medianMs < 50 ? 'OK' : cpu < 50 ? 'OK on CPU time (wall median above: machine busy)' : 'MISSED'}`);
-  const totals = () => simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 2048 }), batch: 8, system, quant, plan, totalsOnly: true });
+  console.log(
+    `llama-3-405b decode batch 8 context 2048 on 2× DGX H100 (TP 8 × PP 2): wall median ${t.medianMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)} ms), CPU ${cpu.toFixed(1)} ms per simulate; step ${(step * 1e3).toFixed(2)} ms, communication ${(comm * 100).toFixed(1)}% (target < 50 ms) ${t.medianMs < 50 ? 'OK' : cpu < 50 ? 'OK on CPU time (wall median above: machine busy)' : 'MISSED'}`,
+  );
+  const totals = () =>
+    simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 2048 }), batch: 8, system, quant, plan, totalsOnly: true });
   const t2 = timeIt(totals, { warmup: 3, runs: 15 });
-  console.log(`  same, totals only (sweep points): wall median ${t2.medianMs.toFixed(1)} ms (min ${t2.minMs.toFixed(1)} ms), CPU ${cpuMs(totals).toFixed(1)} ms`);
+  console.log(
+    `  same, totals only (sweep points): wall median ${t2.medianMs.toFixed(1)} ms (min ${t2.minMs.toFixed(1)} ms), CPU ${cpuMs(totals).toFixed(1)} ms`,
+  );
 }

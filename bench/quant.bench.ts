@@ -24,7 +24,9 @@ export default function bench(): void {
       if (d.length !== N) throw new Error('size');
       best = { enc: Math.min(best.enc, Number(t1 - t0) / 1e9), dec: Math.min(best.dec, Number(t2 - t1) / 1e9) };
     }
-    const fmt = (s: number) => `${((N / s) / 1e6).toFixed(1)} M elem/s`;
-    console.log(`${format.padEnd(10)} 16M values: encode ${fmt(best.enc)} (${(best.enc * 1e3).toFixed(0)} ms), decode ${fmt(best.dec)} (${(best.dec * 1e3).toFixed(0)} ms), encode+decode ${fmt(best.enc + best.dec)}`);
+    const fmt = (s: number) => `${(N / s / 1e6).toFixed(1)} M elem/s`;
+    console.log(
+      `${format.padEnd(10)} 16M values: encode ${fmt(best.enc)} (${(best.enc * 1e3).toFixed(0)} ms), decode ${fmt(best.dec)} (${(best.dec * 1e3).toFixed(0)} ms), encode+decode ${fmt(best.enc + best.dec)}`,
+    );
   }
 }

@@ -29,12 +29,15 @@ export default async function bench(): Promise<void> {
     const ms: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await openReport(browser, file, 'sweep-10k-bench');
-      if (r.rendered !== 'true' || r.consoleErrors.length) throw new Error(`the 10k report did not render cleanly: ${r.rendered} ${r.consoleErrors.join('; ')}`);
+      if (r.rendered !== 'true' || r.consoleErrors.length)
+        throw new Error(`the 10k report did not render cleanly: ${r.rendered} ${r.consoleErrors.join('; ')}`);
       ms.push(r.openMs);
     }
     ms.sort((a, b) => a - b);
     const median = ms[Math.floor(ms.length / 2)]!;
-    console.log(`10,000-point sweep report opened and rendered in Chromium: median ${median} ms, min ${ms[0]} ms over ${RUNS} loads (target < ${TARGET_MS} ms) ${median < TARGET_MS ? 'OK' : 'MISSED'}`);
+    console.log(
+      `10,000-point sweep report opened and rendered in Chromium: median ${median} ms, min ${ms[0]} ms over ${RUNS} loads (target < ${TARGET_MS} ms) ${median < TARGET_MS ? 'OK' : 'MISSED'}`,
+    );
   } finally {
     await browser.close();
   }

@@ -14,9 +14,23 @@ import { timeIt } from './timing.ts';
 export default function bench(): void {
   const lines = bigSweep(10_000);
   let bytes = 0;
-  const s = timeIt(() => { bytes = renderSweepReport(lines).length; }, { warmup: 1, runs: 5 });
+  const s = timeIt(
+    () => {
+      bytes = renderSweepReport(lines).length;
+    },
+    { warmup: 1, runs: 5 },
+  );
   console.log(`sweep report, 10,000 points: build median ${s.medianMs.toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB of HTML`);
-  const r = run(buildGraph(loadModel('workloads/models/llama-2-7b.json'), { phase: 'decode', batch: 8, context: 2048 }), loadArch('arch-configs/gpu/h100-sxm.json'), parseQuantScheme('w16a16'));
-  const t = timeIt(() => { bytes = renderRunReport(r).length; }, { warmup: 1, runs: 5 });
+  const r = run(
+    buildGraph(loadModel('workloads/models/llama-2-7b.json'), { phase: 'decode', batch: 8, context: 2048 }),
+    loadArch('arch-configs/gpu/h100-sxm.json'),
+    parseQuantScheme('w16a16'),
+  );
+  const t = timeIt(
+    () => {
+      bytes = renderRunReport(r).length;
+    },
+    { warmup: 1, runs: 5 },
+  );
   console.log(`run report, llama-2-7b decode (${r.ops.length} ops): build median ${t.medianMs.toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB of HTML`);
 }

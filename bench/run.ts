@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 
 const dir = import.meta.dirname;
 const filter = process.argv[2];
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)))
+  .sort();
 for (const f of files) {
   console.log(`\n== ${f.replace(/\.bench\.ts$/, '')} ==`);
   const mod = (await import(pathToFileURL(resolve(dir, f)).href)) as { default: () => Promise<void> | void };

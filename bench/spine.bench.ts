@@ -16,7 +16,9 @@ export default function bench(): void {
     ] as const;
     for (const [name, fn] of cases) {
       const t = timeIt(fn);
-      console.log(`llama-3-70b ${name} on ${arch.name}: build+simulate median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`);
+      console.log(
+        `llama-3-70b ${name} on ${arch.name}: build+simulate median ${t.medianMs.toFixed(2)} ms (target < 20 ms) ${t.medianMs < 20 ? 'OK' : 'MISSED'}`,
+      );
     }
   }
 }

@@ -46,9 +46,13 @@ export default function bench(): void {
   cases.forEach(([name], j) => {
     const m = median(times[j]!);
     const lo = Math.min(...times[j]!);
-    console.log(`  ${name.padEnd(50)} median ${m.toFixed(0).padStart(6)} ms ${(m / base).toFixed(2).padStart(6)}×   min ${lo.toFixed(0).padStart(6)} ms ${(lo / baseMin).toFixed(2).padStart(6)}×  node -e 0`);
+    console.log(
+      `  ${name.padEnd(50)} median ${m.toFixed(0).padStart(6)} ms ${(m / base).toFixed(2).padStart(6)}×   min ${lo.toFixed(0).padStart(6)} ms ${(lo / baseMin).toFixed(2).padStart(6)}×  node -e 0`,
+    );
   });
   const ratio = median(times[1]!) / base;
   const ratioMin = Math.min(...times[1]!) / baseMin;
-  console.log(`  formats fp16 --codes --json / node -e 0 = ${ratio.toFixed(2)}× median, ${ratioMin.toFixed(2)}× min (target ≤ 3×) ${ratio <= 3 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `  formats fp16 --codes --json / node -e 0 = ${ratio.toFixed(2)}× median, ${ratioMin.toFixed(2)}× min (target ≤ 3×) ${ratio <= 3 ? 'OK' : 'MISSED'}`,
+  );
 }

@@ -73,7 +73,10 @@ export const archBaseProperties = {
     required: ['type', 'capacityBytes', 'bandwidthBps'],
     properties: {
       // One of the technologies the energy tables price (an unknown one failed mid-run, exit 70; found by the CLI property test, #21).
-      type: { enum: Object.keys(DRAM_PJ_PER_BYTE), description: 'DRAM technology (one the energy tables price): HBM2, HBM2e, HBM3, HBM3e, GDDR6, GDDR6X, LPDDR4, LPDDR5, DDR4, DDR5' },
+      type: {
+        enum: Object.keys(DRAM_PJ_PER_BYTE),
+        description: 'DRAM technology (one the energy tables price): HBM2, HBM2e, HBM3, HBM3e, GDDR6, GDDR6X, LPDDR4, LPDDR5, DDR4, DDR5',
+      },
       capacityBytes: { ...positive, description: 'Capacity in bytes (DRAM capacities are binary: 80 GiB).' },
       bandwidthBps: { ...positive, description: 'Peak bandwidth in bytes/s (decimal: 3.35e12).' },
     },

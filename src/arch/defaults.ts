@@ -6,7 +6,10 @@
 import type { Static, TObject } from '@sinclair/typebox';
 
 /** The declared defaults of `keys`; a key whose schema has no `default` is a bug and throws. */
-export function defaultsOf<T extends TObject, K extends keyof Static<T> & string>(schema: T, keys: readonly K[]): { [P in K]-?: Exclude<Static<T>[P], undefined> } {
+export function defaultsOf<T extends TObject, K extends keyof Static<T> & string>(
+  schema: T,
+  keys: readonly K[],
+): { [P in K]-?: Exclude<Static<T>[P], undefined> } {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const d = (schema.properties[k] as { default?: unknown } | undefined)?.default;

@@ -114,7 +114,8 @@ const errorPct = {
 
 export const validationSchema = {
   type: 'object',
-  description: 'Validation envelope: the workloads the model was checked on against measurements, the error seen, and the known gaps (simulate warns outside it).',
+  description:
+    'Validation envelope: the workloads the model was checked on against measurements, the error seen, and the known gaps (simulate warns outside it).',
   additionalProperties: false,
   required: ['envelope', 'checks'],
   properties: {
@@ -130,7 +131,13 @@ export const validationSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['workload', 'metric', 'points', 'errorPct', 'source'],
-        properties: { workload: { type: 'string', minLength: 1 }, metric: { type: 'string', minLength: 1 }, points: { type: 'integer', minimum: 1 }, errorPct, source: { type: 'string', minLength: 1 } },
+        properties: {
+          workload: { type: 'string', minLength: 1 },
+          metric: { type: 'string', minLength: 1 },
+          points: { type: 'integer', minimum: 1 },
+          errorPct,
+          source: { type: 'string', minLength: 1 },
+        },
       },
     },
     note: { type: 'string', minLength: 1 },
@@ -155,10 +162,24 @@ export interface EnvelopedConfig {
 const DIMENSIONS = ['modelTypes', 'phases', 'batch', 'seq', 'context', 'quant', 'threads', 'stacks'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 const POINT_KEY: Record<Dimension, keyof RunPoint> = {
-  modelTypes: 'modelType', phases: 'phase', batch: 'batch', seq: 'seq', context: 'context', quant: 'quant', threads: 'threads', stacks: 'stack',
+  modelTypes: 'modelType',
+  phases: 'phase',
+  batch: 'batch',
+  seq: 'seq',
+  context: 'context',
+  quant: 'quant',
+  threads: 'threads',
+  stacks: 'stack',
 };
 const LABEL: Record<Dimension, string> = {
-  modelTypes: 'model type', phases: 'phase', batch: 'batch', seq: 'seq', context: 'context', quant: 'quant', threads: 'threads', stacks: 'stack',
+  modelTypes: 'model type',
+  phases: 'phase',
+  batch: 'batch',
+  seq: 'seq',
+  context: 'context',
+  quant: 'quant',
+  threads: 'threads',
+  stacks: 'stack',
 };
 
 /** The dimensions of `b` the point lies outside (a dimension the point does not have is never outside). */
@@ -184,13 +205,17 @@ function describeLimit(b: EnvelopeBox, d: Dimension): string {
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x)}%`;
 export function errorText(e: ErrorRange): string {
   const span = e.min === e.max ? pct(e.min) : `${pct(e.min)} to ${pct(e.max)}`;
-  const stats = [e.medianAbs !== undefined ? `median |error| ${e.medianAbs}%` : '', e.p90Abs !== undefined ? `p90 ${e.p90Abs}%` : ''].filter(Boolean).join(', ');
+  const stats = [e.medianAbs !== undefined ? `median |error| ${e.medianAbs}%` : '', e.p90Abs !== undefined ? `p90 ${e.p90Abs}%` : '']
+    .filter(Boolean)
+    .join(', ');
   return stats ? `${span} (${stats})` : span;
 }
 
 /** A known gap covers the run when the run lies inside its box and the box constrains one of the run's dimensions. */
 function coveringGap(v: Validation, p: RunPoint): KnownGap | undefined {
-  return (v.gaps ?? []).find((g) => outsideDimensions(g.when, p).length === 0 && DIMENSIONS.some((d) => g.when[d] !== undefined && p[POINT_KEY[d]] !== undefined));
+  return (v.gaps ?? []).find(
+    (g) => outsideDimensions(g.when, p).length === 0 && DIMENSIONS.some((d) => g.when[d] !== undefined && p[POINT_KEY[d]] !== undefined),
+  );
 }
 
 /**

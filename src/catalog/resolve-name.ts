@@ -29,7 +29,10 @@ export function findShipped(category: Category, text: string, flag: string): str
 
 /** Close matches among the shipped names of a category, for an error message ('' when none). */
 export function didYouMean(category: Category, text: string): string {
-  const near = closeMatches(text, shippedFiles(category).map((f) => f.name));
+  const near = closeMatches(
+    text,
+    shippedFiles(category).map((f) => f.name),
+  );
   return near.length ? `; did you mean ${near.join(', ')}?` : '';
 }
 
@@ -43,5 +46,8 @@ export function resolveShippedName(category: Category, text: string, flag: strin
   const found = findShipped(category, text, flag);
   if (found) return found;
   if (orElse === 'keep') return text;
-  throw new AccelscopeError('bad-flag', `${flag} '${text}': no such file and no shipped ${categoryNoun(category)} of that name${didYouMean(category, text) || ` (accelscope list ${category} shows them)`}`);
+  throw new AccelscopeError(
+    'bad-flag',
+    `${flag} '${text}': no such file and no shipped ${categoryNoun(category)} of that name${didYouMean(category, text) || ` (accelscope list ${category} shows them)`}`,
+  );
 }

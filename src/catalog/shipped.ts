@@ -45,11 +45,13 @@ export function categoryNoun(c: Category): string {
 
 function jsonFiles(dir: string, recursive: boolean): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return recursive ? jsonFiles(p, true) : [];
-    return f.endsWith('.json') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return recursive ? jsonFiles(p, true) : [];
+      return f.endsWith('.json') ? [p] : [];
+    });
 }
 
 export function shippedFiles(category: Category): ShippedFile[] {
@@ -57,10 +59,11 @@ export function shippedFiles(category: Category): ShippedFile[] {
   const { dir, recursive } = FOLDERS[category];
   let files = jsonFiles(join(root, dir), recursive);
   // Arch fragments (presets without a kind, meant for `extends`) are not designs of their own.
-  if (category === 'archs') files = files.filter((f) => {
-    const d = readJsonFile(f) as { kind?: unknown; extends?: unknown };
-    return d.kind !== undefined || d.extends !== undefined;
-  });
+  if (category === 'archs')
+    files = files.filter((f) => {
+      const d = readJsonFile(f) as { kind?: unknown; extends?: unknown };
+      return d.kind !== undefined || d.extends !== undefined;
+    });
   return files.map((path) => ({ category, name: path.replace(/^.*[\\/]/, '').replace(/\.json$/, ''), path, file: relative(root, path).split('\\').join('/') }));
 }
 
@@ -84,7 +87,7 @@ function describeArch(f: ShippedFile): { description: string; source: string } {
   const sources = (d['sources'] ?? {}) as Record<string, string>;
   const keys = Object.keys(sources);
   const first = keys[0] === undefined ? undefined : `${keys[0]}: ${sources[keys[0]]}`;
-  const calib = Object.keys((d['calibration'] ?? {})).length;
+  const calib = Object.keys(d['calibration'] ?? {}).length;
   return {
     description: `${String(d['kind'])}: ${str(d['name']) ?? f.name}${str(d['description']) ? ` — ${str(d['description'])}` : ''}`,
     source: `${keys.length} cited value${keys.length === 1 ? '' : 's'}${calib ? `, ${calib} calibration factor${calib === 1 ? '' : 's'}` : ''}${first ? `; ${first}` : ''}`,
@@ -106,7 +109,7 @@ function describeModel(f: ShippedFile, readme: Map<string, string>): { descripti
 function describeStack(f: ShippedFile): { description: string; source: string } {
   const d = resolveArchDocument(f.path) as Doc;
   const sources = (d['sources'] ?? {}) as Record<string, string>;
-  const calib = Object.keys((d['calibration'] ?? {})).length;
+  const calib = Object.keys(d['calibration'] ?? {}).length;
   const kinds = Array.isArray(d['kinds']) ? (d['kinds'] as string[]).join(', ') : '';
   return {
     description: `${kinds}: ${str(d['launch']) ?? ''}${str(d['description']) ? ` — ${str(d['description'])}` : ''}`,
@@ -128,6 +131,12 @@ export function describeShipped(category: Category): ShippedItem[] {
   const readme = readmeSources(join(packageRoot(), FOLDERS[category].dir));
   return shippedFiles(category).map((f) => ({
     ...f,
-    ...(category === 'archs' ? describeArch(f) : category === 'models' ? describeModel(f, readme) : category === 'stacks' ? describeStack(f) : describeOther(f, readme)),
+    ...(category === 'archs'
+      ? describeArch(f)
+      : category === 'models'
+        ? describeModel(f, readme)
+        : category === 'stacks'
+          ? describeStack(f)
+          : describeOther(f, readme)),
   }));
 }

@@ -11,11 +11,17 @@ import { envelopeWarnings, type EnvelopedConfig, type RunPoint } from '../arch/v
 export function runPoints(r: RunResult | GenerateResult, threads?: number, stack?: string): RunPoint[] {
   const w = r.workload as RunResult['workload'] & { prompt?: number; output?: number };
   const base: RunPoint = {
-    modelType: w.modelType, batch: w.batch, quant: r.quant.name,
-    ...(threads !== undefined ? { threads } : {}), stack: stack ?? 'none',
+    modelType: w.modelType,
+    batch: w.batch,
+    quant: r.quant.name,
+    ...(threads !== undefined ? { threads } : {}),
+    stack: stack ?? 'none',
   };
   if (w.phase === 'generate' && w.prompt !== undefined && w.output !== undefined) {
-    return [{ ...base, phase: 'prefill', seq: w.prompt }, { ...base, phase: 'decode', context: w.prompt + w.output - 1 }];
+    return [
+      { ...base, phase: 'prefill', seq: w.prompt },
+      { ...base, phase: 'decode', context: w.prompt + w.output - 1 },
+    ];
   }
   return [{ ...base, phase: w.phase, ...(w.seq !== undefined ? { seq: w.seq } : {}), ...(w.context !== undefined ? { context: w.context } : {}) }];
 }

@@ -32,8 +32,12 @@ export function captureIo(): Io & { stdout: string; stderr: string } {
     stdout: '',
     stderr: '',
     isTty: false,
-    out(t: string) { io.stdout += t; },
-    err(t: string) { io.stderr += t; },
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
   };
   return io;
 }

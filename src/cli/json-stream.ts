@@ -20,7 +20,13 @@ const CHUNK_CHARS = 1 << 16;
  * into its compact JSON text (JSON.stringify by default; a caller with millions of fixed-shape
  * elements may pass a faster writer that gives the same text).
  */
-export function writeJsonWithArray<T>(io: Io, head: Record<string, unknown>, arrayKey: string, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x)): void {
+export function writeJsonWithArray<T>(
+  io: Io,
+  head: Record<string, unknown>,
+  arrayKey: string,
+  items: Iterable<T>,
+  toJson: (item: T) => string = (x) => JSON.stringify(x),
+): void {
   const open = JSON.stringify({ ...head, [arrayKey]: [] });
   // `{...,"key":[]}` → `{...,"key":[` : the array is the last field.
   io.out(`${open.slice(0, -2)}\n`);

@@ -32,7 +32,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .wrap(argv.includes('--help') || argv.includes('-h') ? Math.min(110, process.stdout.columns || 110) : null)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new AccelscopeError('bad-flag', /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg) + flagSuggestion(msg, parser as unknown as YargsInternals));
+      throw new AccelscopeError(
+        'bad-flag',
+        /^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${oneLine(msg)}` : oneLine(msg) + flagSuggestion(msg, parser as unknown as YargsInternals),
+      );
     });
   // yargs renders the whole help text after every handler, only to cache it for a later
   // showHelp() that accelscope never calls (its fail() throws): skipped.
@@ -78,7 +81,11 @@ function rejectRepeatedFlags(args: Record<string, unknown>, arrayFlags: readonly
 
 /** yargs spreads some messages over lines ("Invalid values:\n  Argument: …"); the CLI prints one. */
 function oneLine(msg: string): string {
-  return msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return msg
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** "Unknown argument: batchh" → "; did you mean --batch?" from the options the command declares. */
@@ -87,10 +94,13 @@ function flagSuggestion(msg: string, y: YargsInternals | undefined): string {
   if (!m || !y) return '';
   // Declared flags as typed (kebab-case), not yargs' camelCase aliases of them.
   const known = Object.keys(y.getOptions().key ?? {}).filter((k) => k !== '$0' && k.length > 1 && !/[A-Z]/.test(k));
-  const hints = m[1]!.split(',').map((s) => s.trim().replace(/^-+/, '')).flatMap((u) => {
-    const near = closeMatches(u, known, 2);
-    return near.length ? [`--${u}: did you mean ${near.map((k) => `--${k}`).join(' or ')}?`] : [];
-  });
+  const hints = m[1]!
+    .split(',')
+    .map((s) => s.trim().replace(/^-+/, ''))
+    .flatMap((u) => {
+      const near = closeMatches(u, known, 2);
+      return near.length ? [`--${u}: did you mean ${near.map((k) => `--${k}`).join(' or ')}?`] : [];
+    });
   return hints.length ? `; ${hints.join('; ')}` : '';
 }
 

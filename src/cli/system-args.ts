@@ -18,7 +18,11 @@ export const PLAN_FLAGS = ['tp', 'pp', 'ep', 'dp', 'micro-batches', 'sp', 'overl
 
 export function systemFlags<T>(y: Argv<T>) {
   return y
-    .option('system', { type: 'string', describe: 'a multi-device system: preset name (dgx-h100, dgx-a100, hgx-h200, l40s-8x-pcie, rtx-4090-2x-pcie, dgx-h100-2node-ib, a100-4x-nvlink3) or systems/*.json path' })
+    .option('system', {
+      type: 'string',
+      describe:
+        'a multi-device system: preset name (dgx-h100, dgx-a100, hgx-h200, l40s-8x-pcie, rtx-4090-2x-pcie, dgx-h100-2node-ib, a100-4x-nvlink3) or systems/*.json path',
+    })
     .option('tp', { type: 'number', describe: 'tensor-parallel degree (with --system; default 1)' })
     .option('pp', { type: 'number', describe: 'pipeline-parallel stages (with --system; default 1)' })
     .option('ep', { type: 'number', describe: 'expert-parallel degree for MoE: 1 or tp × dp (with --system)' })
@@ -36,11 +40,18 @@ export function wantsSystem(a: SystemArgs): boolean {
 export function planFromArgs(a: SystemArgs): ParallelPlan {
   if (a.system === undefined) {
     const given = PLAN_FLAGS.filter((k) => a[k] !== undefined && a[k] !== false);
-    throw new AccelscopeError('bad-flag', `${given.map((k) => `--${k}`).join(', ')} need${given.length === 1 ? 's' : ''} --system (a multi-device system: systems/*.json or a preset name)`);
+    throw new AccelscopeError(
+      'bad-flag',
+      `${given.map((k) => `--${k}`).join(', ')} need${given.length === 1 ? 's' : ''} --system (a multi-device system: systems/*.json or a preset name)`,
+    );
   }
   return {
-    tp: a.tp ?? 1, pp: a.pp ?? 1, ep: a.ep ?? 1, dp: a.dp ?? 1,
+    tp: a.tp ?? 1,
+    pp: a.pp ?? 1,
+    ep: a.ep ?? 1,
+    dp: a.dp ?? 1,
     ...(a['micro-batches'] !== undefined ? { microBatches: a['micro-batches'] } : {}),
-    sequenceParallel: a.sp === true, overlap: a.overlap === true,
+    sequenceParallel: a.sp === true,
+    overlap: a.overlap === true,
   };
 }

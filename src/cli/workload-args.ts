@@ -27,7 +27,10 @@ export function workloadFlags<T>(y: Argv<T>) {
     .option('context', { type: 'number', describe: 'decode: tokens already in the KV cache' })
     .option('logits-all', { type: 'boolean', default: false, describe: 'prefill computes logits for every token (as a HF forward does)' })
     .option('mla-form', { type: 'string', describe: 'MLA models (DeepSeek): naive | absorbed attention (default: naive for prefill, absorbed for decode)' })
-    .option('expert-capacity', { type: 'number', describe: 'MoE models: expert capacity factor f, each expert takes at most ceil(f·T·k/E) tokens (default: no limit)' });
+    .option('expert-capacity', {
+      type: 'number',
+      describe: 'MoE models: expert capacity factor f, each expert takes at most ceil(f·T·k/E) tokens (default: no limit)',
+    });
 }
 
 export function phaseOf(p: string | undefined, allowed: string[] = ['prefill', 'decode']): string {
@@ -47,7 +50,8 @@ export function workloadGraph(a: WorkloadArgs): OpGraph {
   const phase = phaseOf(a.phase) as Phase;
   if (phase === 'prefill' && a.context !== undefined) throw new AccelscopeError('bad-flag', 'prefill takes --seq, not --context');
   if (phase === 'decode' && a.seq !== undefined) throw new AccelscopeError('bad-flag', 'decode takes --context, not --seq');
-  if (phase === 'decode' && a['logits-all']) throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (a decode step has one token per sequence)');
+  if (phase === 'decode' && a['logits-all'])
+    throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (a decode step has one token per sequence)');
   const spec = loadModel(a.model);
   const mlaForm = a['mla-form'];
   if (mlaForm !== undefined) {
@@ -55,9 +59,14 @@ export function workloadGraph(a: WorkloadArgs): OpGraph {
     if (!spec.mla) throw new AccelscopeError('bad-flag', `--mla-form applies to MLA models (deepseek_v2, deepseek_v3); ${spec.name} is ${spec.modelType}`);
   }
   const capacity = a['expert-capacity'];
-  if (capacity !== undefined && !spec.moe) throw new AccelscopeError('bad-flag', `--expert-capacity applies to MoE models; ${spec.name} is ${spec.modelType} without experts`);
+  if (capacity !== undefined && !spec.moe)
+    throw new AccelscopeError('bad-flag', `--expert-capacity applies to MoE models; ${spec.name} is ${spec.modelType} without experts`);
   return buildGraph(spec, {
-    phase, batch: a.batch, seq: a.seq, context: a.context, logitsForAllTokens: a['logits-all'],
+    phase,
+    batch: a.batch,
+    seq: a.seq,
+    context: a.context,
+    logitsForAllTokens: a['logits-all'],
     ...(mlaForm !== undefined ? { mlaForm } : {}),
     ...(capacity !== undefined ? { expertCapacityFactor: capacity } : {}),
   });

@@ -26,13 +26,23 @@ import { AccelscopeError } from '../util/errors.ts';
 function cost(kind: CollectiveKind, algorithm: Algorithm, bytes: number, g: GroupLinks, latencySeconds: number, bandwidthSeconds: number): CollectiveCost {
   const seconds = latencySeconds + bandwidthSeconds;
   return {
-    kind, algorithm, bytes, ranks: g.ranks, nodes: g.nodes, seconds, latencySeconds, bandwidthSeconds,
-    algbwBps: algbw(bytes, seconds), busbwBps: busbw(kind, g.ranks, bytes, seconds),
+    kind,
+    algorithm,
+    bytes,
+    ranks: g.ranks,
+    nodes: g.nodes,
+    seconds,
+    latencySeconds,
+    bandwidthSeconds,
+    algbwBps: algbw(bytes, seconds),
+    busbwBps: busbw(kind, g.ranks, bytes, seconds),
   };
 }
 
 function missing(g: GroupLinks): never {
-  throw new AccelscopeError('schema', `a group of ${g.ranks} ranks over ${g.nodes} node(s) needs an ${g.nodes > 1 ? 'interNode' : 'intraNode'} interconnect`, { pointer: g.nodes > 1 ? '/interNode' : '/intraNode' });
+  throw new AccelscopeError('schema', `a group of ${g.ranks} ranks over ${g.nodes} node(s) needs an ${g.nodes > 1 ? 'interNode' : 'intraNode'} interconnect`, {
+    pointer: g.nodes > 1 ? '/interNode' : '/intraNode',
+  });
 }
 
 /** Per-rank rate of a ring through every rank, and the latency of its slowest hop. */
@@ -60,7 +70,7 @@ export function algorithmCosts(kind: CollectiveKind, bytes: number, g: GroupLink
   const r = ring(g);
   switch (kind) {
     case 'all-reduce': {
-      const bw = ((2 * (n - 1)) / n) * bytes / r.bps;
+      const bw = (((2 * (n - 1)) / n) * bytes) / r.bps;
       const out = [cost(kind, 'ring', bytes, g, t0 + 2 * (n - 1) * r.alpha, bw)];
       if (g.nodes > 1) {
         const chain = g.perNode > 1 ? (g.perNode - 1) * g.intra!.latencyS : 0;

@@ -8,11 +8,14 @@ import type { CollectiveKind } from './types.ts';
 export function busFactor(kind: CollectiveKind, ranks: number): number {
   if (ranks <= 1) return 0;
   switch (kind) {
-    case 'all-reduce': return (2 * (ranks - 1)) / ranks;
+    case 'all-reduce':
+      return (2 * (ranks - 1)) / ranks;
     case 'all-gather':
     case 'reduce-scatter':
-    case 'all-to-all': return (ranks - 1) / ranks;
-    case 'send-recv': return 1;
+    case 'all-to-all':
+      return (ranks - 1) / ranks;
+    case 'send-recv':
+      return 1;
   }
 }
 

@@ -41,7 +41,11 @@ export function runDesign(r: RunLike): DesignFields {
   const f: DesignFields = {
     ...(r.system ? { system: r.system.name } : {}),
     // A system run's arch is named after the system; its device is the design's arch.
-    arch: r.system ? r.system.device : r.arch.name, quant: r.quant.name, model: w.model, phase: r.generate ? 'generate' : w.phase, batch: String(w.batch),
+    arch: r.system ? r.system.device : r.arch.name,
+    quant: r.quant.name,
+    model: w.model,
+    phase: r.generate ? 'generate' : w.phase,
+    batch: String(w.batch),
     ...(r.system ? { plan: r.system.plan.description } : {}),
   };
   if (r.generate?.prompt !== undefined) f['prompt'] = String(r.generate.prompt);

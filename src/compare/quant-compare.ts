@@ -89,13 +89,26 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
     const fp = footprint(graph, q);
     for (const { file, config } of input.archs) {
       const base: QuantRow = {
-        format: q.name, arch: file, archName: config.name, kind: config.kind,
-        bitsPerWeight: q.weights.bitsPerElement, weightBytes: fp.weightsBytes, kvBytes: fp.kvCacheBytes,
-        memoryBytes: fp.totalBytes, capacityBytes: config.memory.capacityBytes, fits: fp.totalBytes <= config.memory.capacityBytes,
-        supported: true, sqnrDb: err.sqnrDb, relError: err.relError,
+        format: q.name,
+        arch: file,
+        archName: config.name,
+        kind: config.kind,
+        bitsPerWeight: q.weights.bitsPerElement,
+        weightBytes: fp.weightsBytes,
+        kvBytes: fp.kvCacheBytes,
+        memoryBytes: fp.totalBytes,
+        capacityBytes: config.memory.capacityBytes,
+        fits: fp.totalBytes <= config.memory.capacityBytes,
+        supported: true,
+        sqnrDb: err.sqnrDb,
+        relError: err.relError,
       };
       try {
-        const ev = evaluateGraph(graph, config, q, { ignoreCapacity: true, ...(input.threads ? { threads: input.threads } : {}), ...(input.stack ? { stack: input.stack } : {}) });
+        const ev = evaluateGraph(graph, config, q, {
+          ignoreCapacity: true,
+          ...(input.threads ? { threads: input.threads } : {}),
+          ...(input.stack ? { stack: input.stack } : {}),
+        });
         if (!ev.feasible) {
           rows.push({ ...base, supported: false, reason: ev.reason });
           continue;
@@ -118,7 +131,12 @@ export function compareQuant(input: CompareInput, errorProxy: ErrorProxy): Quant
     }
   }
   return {
-    kind: 'quant-comparison', model: input.spec.name, phase: input.phase, batch: input.batch,
-    ...(input.phase === 'prefill' ? { seq: input.seq } : { context: input.context }), ...(input.stack ? { stack: input.stack.name } : {}), rows,
+    kind: 'quant-comparison',
+    model: input.spec.name,
+    phase: input.phase,
+    batch: input.batch,
+    ...(input.phase === 'prefill' ? { seq: input.seq } : { context: input.context }),
+    ...(input.stack ? { stack: input.stack.name } : {}),
+    rows,
   };
 }

@@ -31,19 +31,37 @@ export function compareQuantOnSystem(input: SystemCompareInput, errorProxy: Erro
   return input.schemes.map((q) => {
     const err = errorProxy(q);
     const base = {
-      format: q.name, arch: system.file ?? system.config.name, archName: name, kind: system.arch.kind, bitsPerWeight: q.weights.bitsPerElement,
-      capacityBytes: system.arch.memory.capacityBytes, sqnrDb: err.sqnrDb, relError: err.relError,
+      format: q.name,
+      arch: system.file ?? system.config.name,
+      archName: name,
+      kind: system.arch.kind,
+      bitsPerWeight: q.weights.bitsPerElement,
+      capacityBytes: system.arch.memory.capacityBytes,
+      sqnrDb: err.sqnrDb,
+      relError: err.relError,
     };
     try {
       const r = simulateSystem({
         build: (b) => buildGraph(input.spec, { phase: input.phase, batch: b, seq: input.seq, context: input.context }),
-        batch: input.batch, system, quant: q, plan, ignoreCapacity: true,
+        batch: input.batch,
+        system,
+        quant: q,
+        plan,
+        ignoreCapacity: true,
       });
       const weightGemm = r.ops.find((o) => o.kind === 'gemm' && o.layer === 0);
       return {
-        ...base, weightBytes: r.memory.weightsBytes, kvBytes: r.memory.kvCacheBytes, memoryBytes: r.memory.totalBytes, fits: r.memory.fits,
-        supported: true, latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
-        bound: dominantBound(r), ...(weightGemm?.dtype ? { ranAt: weightGemm.dtype } : {}),
+        ...base,
+        weightBytes: r.memory.weightsBytes,
+        kvBytes: r.memory.kvCacheBytes,
+        memoryBytes: r.memory.totalBytes,
+        fits: r.memory.fits,
+        supported: true,
+        latencySeconds: r.totals.seconds,
+        tokensPerSecond: r.totals.tokensPerSecond,
+        energyPerTokenJ: r.totals.energyPerTokenJ,
+        bound: dominantBound(r),
+        ...(weightGemm?.dtype ? { ranAt: weightGemm.dtype } : {}),
       } satisfies QuantRow;
     } catch (e) {
       if (!isAccelscopeError(e)) throw e;

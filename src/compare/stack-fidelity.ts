@@ -13,13 +13,45 @@ import { buildGraph } from '../workload/builders/decoder.ts';
 import type { RunResult } from '../engine/run.ts';
 import type { Stack } from '../stack/schema.ts';
 
-export interface GemmPoint { shape: string; M: number; N: number; K: number; dtype: string; median_s: number; M_padded_to?: number }
-export interface StepPoint { model: string; B: number; context: number; decode_step_cuda_graph: { median_s: number }; prefill_eager: { median_s: number } }
+export interface GemmPoint {
+  shape: string;
+  M: number;
+  N: number;
+  K: number;
+  dtype: string;
+  median_s: number;
+  M_padded_to?: number;
+}
+export interface StepPoint {
+  model: string;
+  B: number;
+  context: number;
+  decode_step_cuda_graph: { median_s: number };
+  prefill_eager: { median_s: number };
+}
 
-export interface ErrorRow { label: string; measuredS: number; modelS: number; error: number; note?: string }
+export interface ErrorRow {
+  label: string;
+  measuredS: number;
+  modelS: number;
+  error: number;
+  note?: string;
+}
 
 export const gemmOp = (m: number, n: number, k: number): GemmOp => ({
-  id: 'g', name: 'gemm', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false,
+  id: 'g',
+  name: 'gemm',
+  cls: 'other',
+  layer: 0,
+  phase: 'prefill',
+  deps: [],
+  kind: 'gemm',
+  m,
+  n,
+  k,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
 });
 
 /** One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads); `scheme` maps the measured dtype to the scheme both operands use. */
@@ -40,7 +72,13 @@ export function gemmRows(points: GemmPoint[], model: HardwareModel, arch: ArchCo
  * The measured model has no rotary embedding (its software_stack.not_included): the graph's rotary
  * ops are left out so the kernel lists match.
  */
-export function stepRows(points: StepPoint[], spec: ModelSpec, runStep: (graph: ReturnType<typeof buildGraph>, stack?: Stack) => RunResult, decodeStack?: Stack, prefillStack?: Stack): ErrorRow[] {
+export function stepRows(
+  points: StepPoint[],
+  spec: ModelSpec,
+  runStep: (graph: ReturnType<typeof buildGraph>, stack?: Stack) => RunResult,
+  decodeStack?: Stack,
+  prefillStack?: Stack,
+): ErrorRow[] {
   const rows: ErrorRow[] = [];
   for (const p of points) {
     for (const phase of ['decode', 'prefill'] as const) {
@@ -49,7 +87,13 @@ export function stepRows(points: StepPoint[], spec: ModelSpec, runStep: (graph: 
       const stack = phase === 'decode' ? decodeStack : prefillStack;
       const r = runStep(graph, stack);
       const measuredS = phase === 'decode' ? p.decode_step_cuda_graph.median_s : p.prefill_eager.median_s;
-      rows.push({ label: `${p.model} ${phase} B${p.B} ${phase === 'decode' ? 'ctx' : 'seq'}${p.context}`, measuredS, modelS: r.totals.seconds, error: r.totals.seconds / measuredS - 1, ...(r.stack ? { note: `${r.stack.name}: ${r.stack.step.kernels} kernels` } : {}) });
+      rows.push({
+        label: `${p.model} ${phase} B${p.B} ${phase === 'decode' ? 'ctx' : 'seq'}${p.context}`,
+        measuredS,
+        modelS: r.totals.seconds,
+        error: r.totals.seconds / measuredS - 1,
+        ...(r.stack ? { note: `${r.stack.name}: ${r.stack.step.kernels} kernels` } : {}),
+      });
     }
   }
   return rows;
@@ -57,7 +101,10 @@ export function stepRows(points: StepPoint[], spec: ModelSpec, runStep: (graph: 
 
 /** Median and 90th percentile of |error| over the rows that simulate (NaN rows counted apart). */
 export function errorStats(rows: ErrorRow[]): { median: number; p90: number; n: number; failed: number } {
-  const abs = rows.filter((r) => Number.isFinite(r.error)).map((r) => Math.abs(r.error)).sort((a, b) => a - b);
+  const abs = rows
+    .filter((r) => Number.isFinite(r.error))
+    .map((r) => Math.abs(r.error))
+    .sort((a, b) => a - b);
   const q = (f: number) => (abs.length ? abs[Math.min(abs.length - 1, Math.ceil(f * abs.length) - 1)]! : NaN);
   const median = abs.length ? (abs[(abs.length - 1) >> 1]! + abs[abs.length >> 1]!) / 2 : NaN;
   return { median, p90: q(0.9), n: abs.length, failed: rows.length - abs.length };

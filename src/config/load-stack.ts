@@ -20,7 +20,10 @@ export function validateStack(doc: unknown, file?: string): Stack {
   const s = doc as Stack;
   const gpuOnly = s.kinds.every((k) => k === 'gpu-tensor-core');
   if ((s.attention || s.gemm) && !s.kinds.includes('gpu-tensor-core')) {
-    throw new AccelscopeError('schema', "'attention' and 'gemm' describe GPU kernels: the stack must list gpu-tensor-core in 'kinds'", { file, pointer: s.attention ? '/attention' : '/gemm' });
+    throw new AccelscopeError('schema', "'attention' and 'gemm' describe GPU kernels: the stack must list gpu-tensor-core in 'kinds'", {
+      file,
+      pointer: s.attention ? '/attention' : '/gemm',
+    });
   }
   if (s.launch === 'cuda-graph' && !gpuOnly) {
     throw new AccelscopeError('schema', "launch 'cuda-graph' needs kinds [gpu-tensor-core] only", { file, pointer: '/launch' });

@@ -33,7 +33,8 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
   if (typeof doc['extends'] !== 'string') throw new AccelscopeError('schema', 'must be string', { file, pointer: '/extends' });
   const basePath = resolve(dirname(abs), doc['extends']);
   // A missing base is this file's fault: name it and /extends (found by the CLI arch property test, #21).
-  if (!existsSync(basePath) || !statSync(basePath).isFile()) throw new AccelscopeError('file-not-found', `the config it extends is not a file: ${basePath}`, { file, pointer: '/extends' });
+  if (!existsSync(basePath) || !statSync(basePath).isFile())
+    throw new AccelscopeError('file-not-found', `the config it extends is not a file: ${basePath}`, { file, pointer: '/extends' });
   const base = resolveArchDocument(basePath, [...seen, abs]);
   const { extends: _e, overrides, ...rest } = doc;
   if (overrides !== undefined && !isObject(overrides)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '/overrides' });
@@ -47,7 +48,11 @@ export function resolveArchDocument(file: string, seen: string[] = []): unknown 
 export function validateArchSchema(doc: unknown, file?: string): ArchConfig {
   if (!isObject(doc)) throw new AccelscopeError('schema', 'must be object', { file, pointer: '' });
   const kind = doc['kind'];
-  if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
+  if (typeof kind !== 'string')
+    throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', {
+      file,
+      pointer: kind === undefined ? '' : '/kind',
+    });
   const model = getModel(kind, { file, pointer: '/kind' });
   checkCalibrationNames(doc, model.calibration, kind, file);
   validateOrThrow(model.schema, doc, file);
@@ -83,7 +88,8 @@ export function assertMagnitudes(doc: unknown, file: string | undefined, at = ''
 /** A calibration factor scales a rate or a time: zero, negative or infinite gives nonsense (Infinity, negative seconds). */
 export function assertCalibrationPositive(c: ArchConfig, file?: string): void {
   for (const [name, cal] of Object.entries(c.calibration ?? {})) {
-    if (!(Number.isFinite(cal.value) && cal.value > 0)) throw new AccelscopeError('schema', `must be a finite number > 0 (got ${cal.value})`, { file, pointer: `/calibration/${name}/value` });
+    if (!(Number.isFinite(cal.value) && cal.value > 0))
+      throw new AccelscopeError('schema', `must be a finite number > 0 (got ${cal.value})`, { file, pointer: `/calibration/${name}/value` });
   }
 }
 
@@ -107,9 +113,11 @@ export function loadGraph(file: string): OpGraph {
     if (ids.has(op.id)) throw new AccelscopeError('schema', `duplicate op id '${op.id}'`, { file, pointer: `/ops/${i}/id` });
     ids.add(op.id);
   });
-  g.ops.forEach((op, i) => op.deps.forEach((d, j) => {
-    if (!ids.has(d)) throw new AccelscopeError('schema', `unknown dependency '${d}'`, { file, pointer: `/ops/${i}/deps/${j}` });
-  }));
+  g.ops.forEach((op, i) =>
+    op.deps.forEach((d, j) => {
+      if (!ids.has(d)) throw new AccelscopeError('schema', `unknown dependency '${d}'`, { file, pointer: `/ops/${i}/deps/${j}` });
+    }),
+  );
   return g;
 }
 

@@ -22,7 +22,10 @@ export function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function setPointer(doc: unknown, pointer: string, value: unknown): unknown {
   if (pointer === '') return value;
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const set = (node: unknown, i: number): unknown => {
     const key = parts[i]!;
     const copy: Record<string, unknown> | unknown[] = Array.isArray(node) ? [...(node as unknown[])] : isObject(node) ? { ...node } : {};
@@ -30,7 +33,10 @@ export function setPointer(doc: unknown, pointer: string, value: unknown): unkno
     const v = i === parts.length - 1 ? value : set(child, i + 1);
     if (Array.isArray(copy)) {
       // An array index must exist or append (a pointer like /tiles/1000000000 would allocate a sparse array).
-      if (!/^(0|[1-9]\d*)$/.test(key) || Number(key) > copy.length) throw new AccelscopeError('schema', `'${key}' is not an index of this ${copy.length}-element array`, { pointer: '/' + parts.slice(0, i + 1).join('/') });
+      if (!/^(0|[1-9]\d*)$/.test(key) || Number(key) > copy.length)
+        throw new AccelscopeError('schema', `'${key}' is not an index of this ${copy.length}-element array`, {
+          pointer: '/' + parts.slice(0, i + 1).join('/'),
+        });
       copy[Number(key)] = v;
     } else setOwn(copy, key, v);
     return copy;

@@ -75,7 +75,9 @@ interface SchemaNode {
 
 /** The `then` branches whose `if` (consts on properties) the document matches. */
 function matchingBranches(schema: SchemaNode, doc: Record<string, unknown>): SchemaNode[] {
-  return (schema.allOf ?? []).filter((b) => b.then && b.if?.properties && Object.entries(b.if.properties).every(([k, c]) => c.const !== undefined && doc[k] === c.const)).map((b) => b.then!);
+  return (schema.allOf ?? [])
+    .filter((b) => b.then && b.if?.properties && Object.entries(b.if.properties).every(([k, c]) => c.const !== undefined && doc[k] === c.const))
+    .map((b) => b.then!);
 }
 
 /** Fills the schema's `default` keywords into `doc` (an absent optional object is created when nothing in it is required). */
@@ -116,8 +118,13 @@ export function resolveArchWithSources(file: string): ResolvedArch {
   for (const c of resolveCalibration(config, model.calibration)) {
     if (c.origin !== 'default') continue;
     config.calibration = { ...config.calibration, [c.name]: { value: c.value, source: c.source, description: c.description } };
-    for (const leaf of ['value', 'source', 'description']) sources.set(`/calibration/${esc(c.name)}/${leaf}`, { origin: 'default', declared: `calibration declaration of ${config.kind}` });
+    for (const leaf of ['value', 'source', 'description'])
+      sources.set(`/calibration/${esc(c.name)}/${leaf}`, { origin: 'default', declared: `calibration declaration of ${config.kind}` });
   }
-  const sorted = Object.fromEntries(leaves(config, '').filter((p) => sources.has(p)).map((p) => [p, sources.get(p)!]));
+  const sorted = Object.fromEntries(
+    leaves(config, '')
+      .filter((p) => sources.has(p))
+      .map((p) => [p, sources.get(p)!]),
+  );
   return { file, kind: config.kind, config, sources: sorted };
 }

@@ -13,8 +13,15 @@
  * An unknown key or level is a bug in the calling model and throws.
  */
 import {
-  COMPUTE_PJ, DRAM_ACTIVATE_PJ_PER_ROW_BYTE, DRAM_PJ_PER_BYTE, MEMORY_PJ_PER_BYTE, OFFCHIP_LEVELS,
-  SRAM_SIZE_POINTS, SRAM_SIZE_SOURCE, memoryLevels, type EnergyEntry,
+  COMPUTE_PJ,
+  DRAM_ACTIVATE_PJ_PER_ROW_BYTE,
+  DRAM_PJ_PER_BYTE,
+  MEMORY_PJ_PER_BYTE,
+  OFFCHIP_LEVELS,
+  SRAM_SIZE_POINTS,
+  SRAM_SIZE_SOURCE,
+  memoryLevels,
+  type EnergyEntry,
 } from './tables.ts';
 import { nodeEnergyScale } from './scaling.ts';
 import { AccelscopeError } from '../util/errors.ts';
@@ -123,21 +130,31 @@ function record(use: EnergySourceUse): void {
 
 // ---- resolution ----------------------------------------------------------------------------
 function overrideOf(arch: EnergyArch, name: string): EnergyOverride | undefined {
-  return (arch.energy)?.[name];
+  return arch.energy?.[name];
 }
 
 function apply(key: string, base: EnergyEntry, arch: EnergyArch, ov?: EnergyOverride): EnergySourceUse {
   const archNode = arch.process?.nodeNm;
   if (ov) {
     if (ov.valuePjPerBit !== undefined && base.unit === 'pJ/op') {
-      throw new AccelscopeError('schema', `energy override '${key}' is per operation: give valuePj, not valuePjPerBit`, { pointer: `/energy/${key}/valuePjPerBit` });
+      throw new AccelscopeError('schema', `energy override '${key}' is per operation: give valuePj, not valuePjPerBit`, {
+        pointer: `/energy/${key}/valuePjPerBit`,
+      });
     }
     const valuePj = ov.valuePj ?? (ov.valuePjPerBit ?? 0) * 8;
-    const nodeNm = ov.nodeNm ?? (base.scales ? archNode ?? base.nodeNm : 0);
+    const nodeNm = ov.nodeNm ?? (base.scales ? (archNode ?? base.nodeNm) : 0);
     const scale = base.scales && ov.nodeNm !== undefined && archNode !== undefined ? nodeEnergyScale(ov.nodeNm, archNode) : 1;
     return {
-      key, valuePj, unit: base.unit, nodeNm, year: ov.year ?? 0, source: `arch override: ${ov.source}`,
-      verified: ov.verified ?? true, appliedPj: valuePj * scale, scale, overridden: true,
+      key,
+      valuePj,
+      unit: base.unit,
+      nodeNm,
+      year: ov.year ?? 0,
+      source: `arch override: ${ov.source}`,
+      verified: ov.verified ?? true,
+      appliedPj: valuePj * scale,
+      scale,
+      overridden: true,
     };
   }
   const scale = base.scales && archNode !== undefined ? nodeEnergyScale(base.nodeNm, archNode) : 1;
@@ -155,7 +172,9 @@ export function computeEnergy(key: string, arch: EnergyArch): EnergySourceUse {
   const base = COMPUTE_PJ[key];
   if (!base) {
     const op = key.split(':')[0] ?? key;
-    throw new Error(`energy: unknown compute key '${key}' (known: ${known(`${op}:`, Object.keys(COMPUTE_PJ))}); add it with its source to src/energy/tables.ts`);
+    throw new Error(
+      `energy: unknown compute key '${key}' (known: ${known(`${op}:`, Object.keys(COMPUTE_PJ))}); add it with its source to src/energy/tables.ts`,
+    );
   }
   return apply(key, base, arch, overrideOf(arch, key));
 }

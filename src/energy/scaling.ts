@@ -18,7 +18,9 @@ const COEFFS: Record<number, [number, number, number]> = {
 const V = 0.8;
 /** The supply voltage the scaled logic/SRAM energies of the tables hold at (Stillmaker & Baas polynomials evaluated at V). */
 export const TABLE_VOLTAGE_V = V;
-const NODES = Object.keys(COEFFS).map(Number).sort((a, b) => b - a);
+const NODES = Object.keys(COEFFS)
+  .map(Number)
+  .sort((a, b) => b - a);
 
 function poly(node: number): number {
   const c = COEFFS[node]!;

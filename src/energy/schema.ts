@@ -13,10 +13,17 @@ export const energyOverrideSchema = {
   required: ['source'],
   oneOf: [{ required: ['valuePj'] }, { required: ['valuePjPerBit'] }],
   properties: {
-    valuePj: { ...positive, description: "Value in the entry's unit: pJ/op (compute), pJ/byte (memory), pJ/byte/mm (noc), pJ/byte of row opened (dram-activate)." },
+    valuePj: {
+      ...positive,
+      description: "Value in the entry's unit: pJ/op (compute), pJ/byte (memory), pJ/byte/mm (noc), pJ/byte of row opened (dram-activate).",
+    },
     valuePjPerBit: { ...positive, description: 'Memory levels only: pJ per bit (×8 per byte).' },
     source: { type: 'string', minLength: 1, description: 'Where the value comes from (measurement, datasheet, paper table).' },
-    nodeNm: { type: 'number', exclusiveMinimum: 0, description: 'Node of the value; logic/SRAM entries are scaled from it to process.nodeNm. Absent: taken at the arch node.' },
+    nodeNm: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Node of the value; logic/SRAM entries are scaled from it to process.nodeNm. Absent: taken at the arch node.',
+    },
     year: { type: 'integer' },
     verified: { type: 'boolean', description: 'false marks a placeholder (default true).' },
   },

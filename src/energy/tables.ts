@@ -28,10 +28,13 @@ export interface EnergyEntry {
   scales: boolean;
 }
 
-const HOROWITZ = 'Horowitz, "Computing\'s Energy Problem (and what we can do about it)", ISSCC 2014 keynote, 45 nm 0.9 V (via stillwater-sc universal generic_45nm.hpp; data/reference/energy.json horowitz_45nm)';
-const ALADDIN = 'Aladdin 40 nm library (Shao et al., ISCA 2014) via Accelergy-Project/accelergy-library-plug-in library/aladdin/aladdin_register.csv: register read 0.009 pJ/bit (data/reference/energy.json aladdin_40nm_library)';
+const HOROWITZ =
+  'Horowitz, "Computing\'s Energy Problem (and what we can do about it)", ISSCC 2014 keynote, 45 nm 0.9 V (via stillwater-sc universal generic_45nm.hpp; data/reference/energy.json horowitz_45nm)';
+const ALADDIN =
+  'Aladdin 40 nm library (Shao et al., ISCA 2014) via Accelergy-Project/accelergy-library-plug-in library/aladdin/aladdin_register.csv: register read 0.009 pJ/bit (data/reference/energy.json aladdin_40nm_library)';
 const ATTACC = 'scale-snu/attacc_simulator @c600051 src/config.py ENERGY_TABLE (data/reference/energy.json, pim.json)';
-const FGDRAM = 'O\'Connor et al., "Fine-Grained DRAM", MICRO 2017, HBM2 breakdown via scale-snu/attacc_simulator @c600051 src/config.py (data/reference/pim.json dram_energy)';
+const FGDRAM =
+  'O\'Connor et al., "Fine-Grained DRAM", MICRO 2017, HBM2 breakdown via scale-snu/attacc_simulator @c600051 src/config.py (data/reference/pim.json dram_energy)';
 
 function entry(valuePj: number, unit: EnergyUnit, nodeNm: number, year: number, source: string, verified: boolean, scales = true): EnergyEntry {
   return { valuePj, unit, nodeNm, year, source, verified, scales };
@@ -110,7 +113,10 @@ export const COMPUTE_PJ: Record<string, EnergyEntry> = ownTable({
   'compare:fp32': h(ADD.int32, 'derived: fp32 ordering is a sign-magnitude integer compare: int32 add 0.1', false),
   // instruction overhead of a programmable core (fetch, decode, register file, control), charged
   // per instruction issued; the instruction's ALU work is counted separately by its own key
-  'instruction:cpu': h(70, 'instruction energy breakdown of a 32-bit add on a RISC core: I-cache 25 + register file 6 + control ≈39 pJ ≈ 70 pJ (the add itself 0.1 pJ); slide as reproduced in public repos (find_string "Instruction Energy Breakdown")'),
+  'instruction:cpu': h(
+    70,
+    'instruction energy breakdown of a 32-bit add on a RISC core: I-cache 25 + register file 6 + control ≈39 pJ ≈ 70 pJ (the add itself 0.1 pJ); slide as reproduced in public repos (find_string "Instruction Energy Breakdown")',
+  ),
   // vector/scalar-unit FLOPs (norms, activations, softmax): per FLOP, a mult+add pair halved
   'vector:fp32': h((MULT.fp32 + ADD.fp32) / 2, '(fp32 mult 3.7 + fp32 add 0.9) / 2 per FLOP'),
   'vector:fp16': h((MULT.fp16 + ADD.fp16) / 2, '(fp16 mult 1.1 + fp16 add 0.4) / 2 per FLOP'),
@@ -126,16 +132,80 @@ export const SRAM_SIZE_SOURCE = `${HOROWITZ}: 64-bit SRAM read 8 KB 10 pJ (verif
 
 /** Per-bit main-memory access energy by DRAM technology (array + IO), pJ per byte. */
 export const DRAM_PJ_PER_BYTE: Record<string, EnergyEntry> = ownTable({
-  HBM2: entry(3.59 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: ACT/PRE 0.11 + cell RD/WR 0.44 + on-die 1.01 + 1.23 + TSV 0.5 + interposer IO 0.3 = 3.59 pJ/bit`, true, false),
+  HBM2: entry(
+    3.59 * 8,
+    'pJ/byte',
+    0,
+    2017,
+    `${FGDRAM}: ACT/PRE 0.11 + cell RD/WR 0.44 + on-die 1.01 + 1.23 + TSV 0.5 + interposer IO 0.3 = 3.59 pJ/bit`,
+    true,
+    false,
+  ),
   HBM2e: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM2e (same core and IO design, faster pins)`, false, false),
-  HBM3: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3 (no verified HBM3 per-bit figure in data/reference)`, false, false),
-  HBM3e: entry(3.59 * 8, 'pJ/byte', 0, 2017, `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3e (no verified HBM3e per-bit figure in data/reference)`, false, false),
-  GDDR6: entry(7.5 * 8, 'pJ/byte', 0, 2018, 'placeholder: ~7.5 pJ/bit commonly quoted for a GDDR6 device + PHY (Micron GDDR6 material; not verified)', false, false),
-  GDDR6X: entry(7.5 * 0.85 * 8, 'pJ/byte', 0, 2020, 'Micron: GDDR6X at 21 Gb/s uses 15% less power per bit than GDDR6 at 14 Gb/s (announcement as reported by VentureBeat/GamesBeat, Sept 2020) × the GDDR6 placeholder 7.5 pJ/bit', false, false),
-  LPDDR4: entry(13.5 * 8, 'pJ/byte', 0, 2020, 'H. Ha, Stanford PhD thesis (DramDSE simulation): 32 Gb LPDDR4 13–14 pJ/bit at 3.2 Gb/s/pin, as tabulated in the public repo Dongyunkam/DRAM_info README (secondary; not verified: thesis not read)', false, false),
-  LPDDR5: entry(13.5 * 8, 'pJ/byte', 0, 2020, 'placeholder: the LPDDR4 value 13.5 pJ/bit (H. Ha thesis via Dongyunkam/DRAM_info) taken for LPDDR5 (no LPDDR5 per-bit figure in data/reference: a GAP in pim.json dram_energy)', false, false),
-  DDR4: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `${HOROWITZ}: DRAM 64-bit read 1.3–2.6 nJ, the low end (20.3 pJ/bit) taken for a DDR4 DIMM access incl. IO`, false, false),
-  DDR5: entry(1300 / 64 * 8, 'pJ/byte', 0, 2014, `placeholder: the DDR4 value (${HOROWITZ}: DRAM 64-bit read 1.3 nJ) taken for DDR5`, false, false),
+  HBM3: entry(
+    3.59 * 8,
+    'pJ/byte',
+    0,
+    2017,
+    `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3 (no verified HBM3 per-bit figure in data/reference)`,
+    false,
+    false,
+  ),
+  HBM3e: entry(
+    3.59 * 8,
+    'pJ/byte',
+    0,
+    2017,
+    `placeholder: HBM2 3.59 pJ/bit (${FGDRAM}) taken for HBM3e (no verified HBM3e per-bit figure in data/reference)`,
+    false,
+    false,
+  ),
+  GDDR6: entry(
+    7.5 * 8,
+    'pJ/byte',
+    0,
+    2018,
+    'placeholder: ~7.5 pJ/bit commonly quoted for a GDDR6 device + PHY (Micron GDDR6 material; not verified)',
+    false,
+    false,
+  ),
+  GDDR6X: entry(
+    7.5 * 0.85 * 8,
+    'pJ/byte',
+    0,
+    2020,
+    'Micron: GDDR6X at 21 Gb/s uses 15% less power per bit than GDDR6 at 14 Gb/s (announcement as reported by VentureBeat/GamesBeat, Sept 2020) × the GDDR6 placeholder 7.5 pJ/bit',
+    false,
+    false,
+  ),
+  LPDDR4: entry(
+    13.5 * 8,
+    'pJ/byte',
+    0,
+    2020,
+    'H. Ha, Stanford PhD thesis (DramDSE simulation): 32 Gb LPDDR4 13–14 pJ/bit at 3.2 Gb/s/pin, as tabulated in the public repo Dongyunkam/DRAM_info README (secondary; not verified: thesis not read)',
+    false,
+    false,
+  ),
+  LPDDR5: entry(
+    13.5 * 8,
+    'pJ/byte',
+    0,
+    2020,
+    'placeholder: the LPDDR4 value 13.5 pJ/bit (H. Ha thesis via Dongyunkam/DRAM_info) taken for LPDDR5 (no LPDDR5 per-bit figure in data/reference: a GAP in pim.json dram_energy)',
+    false,
+    false,
+  ),
+  DDR4: entry(
+    (1300 / 64) * 8,
+    'pJ/byte',
+    0,
+    2014,
+    `${HOROWITZ}: DRAM 64-bit read 1.3–2.6 nJ, the low end (20.3 pJ/bit) taken for a DDR4 DIMM access incl. IO`,
+    false,
+    false,
+  ),
+  DDR5: entry((1300 / 64) * 8, 'pJ/byte', 0, 2014, `placeholder: the DDR4 value (${HOROWITZ}: DRAM 64-bit read 1.3 nJ) taken for DDR5`, false, false),
 });
 
 /** Memory energy per byte moved, by on-chip level and DRAM-internal path. */
@@ -143,22 +213,62 @@ export const MEMORY_PJ_PER_BYTE: Record<string, EnergyEntry> = ownTable({
   register: entry(0.0675, 'pJ/byte', 45, 2014, `${ATTACC}: ENERGY_TABLE GPU reg 0.0675 pJ/byte`, true),
   l1: entry(0.16 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L1 0.16 pJ/bit (ref arXiv 1509.02308); node taken as 45 nm`, true),
   smem: entry(0.16 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L1 0.16 pJ/bit (shared memory is the same array); node taken as 45 nm`, true),
-  sram: entry(SRAM_SIZE_POINTS[0]!.pjPerByte, 'pJ/byte', 45, 2014, `${HOROWITZ}: 8 KB SRAM 64-bit read 10 pJ (give sramBytes for a size-dependent value)`, true),
+  sram: entry(
+    SRAM_SIZE_POINTS[0]!.pjPerByte,
+    'pJ/byte',
+    45,
+    2014,
+    `${HOROWITZ}: 8 KB SRAM 64-bit read 10 pJ (give sramBytes for a size-dependent value)`,
+    true,
+  ),
   l2: entry(0.3 * 8, 'pJ/byte', 45, 2015, `${ATTACC}: GPU L2 0.3 pJ/bit; node taken as 45 nm`, true),
   bram: entry(SRAM_SIZE_POINTS[0]!.pjPerByte * Math.sqrt(4608 / 8192), 'pJ/byte', 45, 2014, `FPGA BRAM36 (4.5 KB) from ${SRAM_SIZE_SOURCE}`, false),
   uram: entry(SRAM_SIZE_POINTS[1]!.pjPerByte * Math.sqrt(36864 / 32768), 'pJ/byte', 45, 2014, `FPGA URAM288 (36 KB) from ${SRAM_SIZE_SOURCE}`, false),
   // Wire energy per mm is set by wire capacitance per mm (about constant across nodes) and V²,
   // so it is not scaled with the logic node.
-  noc: entry(0.15 * 8, 'pJ/byte/mm', 0, 2011, 'placeholder: on-chip wire ~0.1–0.2 pJ/bit/mm at 28–45 nm (Dally/Keckler, commonly quoted; data/reference/energy.json onchip_wire_pJ_per_bit_per_mm is a GAP); 0.15 pJ/bit/mm used; not node-scaled (wire C per mm ~constant)', false, false),
+  noc: entry(
+    0.15 * 8,
+    'pJ/byte/mm',
+    0,
+    2011,
+    'placeholder: on-chip wire ~0.1–0.2 pJ/bit/mm at 28–45 nm (Dally/Keckler, commonly quoted; data/reference/energy.json onchip_wire_pJ_per_bit_per_mm is a GAP); 0.15 pJ/bit/mm used; not node-scaled (wire C per mm ~constant)',
+    false,
+    false,
+  ),
   nvlink: entry(1.3 * 8, 'pJ/byte', 0, 2023, `${ATTACC}: ENERGY_TABLE GPU comm (NVLink) 1.3 pJ/bit (ref IEEE 10067395)`, true, false),
-  'pim-bank': entry(0.55 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BA mem = cell ACT/PRE 0.11 + cell RD/WR 0.44 pJ/bit (bank-local, no TSV/IO; activation amortized)`, true, false),
-  'pim-bank-column': entry(0.44 * 8, 'pJ/byte', 0, 2017, `${FGDRAM}: cell RD/WR 0.44 pJ/bit only (pair with dram-activate when activations are counted)`, true, false),
+  'pim-bank': entry(
+    0.55 * 8,
+    'pJ/byte',
+    0,
+    2017,
+    `${ATTACC}: PIMType.BA mem = cell ACT/PRE 0.11 + cell RD/WR 0.44 pJ/bit (bank-local, no TSV/IO; activation amortized)`,
+    true,
+    false,
+  ),
+  'pim-bank-column': entry(
+    0.44 * 8,
+    'pJ/byte',
+    0,
+    2017,
+    `${FGDRAM}: cell RD/WR 0.44 pJ/bit only (pair with dram-activate when activations are counted)`,
+    true,
+    false,
+  ),
   'pim-bankgroup': entry(1.56 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BG mem 1.56 pJ/bit`, true, false),
   'pim-buffer': entry(3.29 * 8, 'pJ/byte', 0, 2017, `${ATTACC}: PIMType.BUFFER mem 3.29 pJ/bit (buffer die, after TSV)`, true, false),
 });
 
 /** Levels whose energy is main-memory (DRAM device) energy: reported as offChip. */
-export const OFFCHIP_LEVELS = new Set(['dram', 'dram-activate', 'nvlink', 'pim-bank', 'pim-bank-column', 'pim-bankgroup', 'pim-buffer', ...Object.keys(DRAM_PJ_PER_BYTE)]);
+export const OFFCHIP_LEVELS = new Set([
+  'dram',
+  'dram-activate',
+  'nvlink',
+  'pim-bank',
+  'pim-bank-column',
+  'pim-bankgroup',
+  'pim-buffer',
+  ...Object.keys(DRAM_PJ_PER_BYTE),
+]);
 
 /** Every memory level a model may name (DRAM technologies included). */
 export function memoryLevels(): string[] {

@@ -66,7 +66,13 @@ export function evaluateGraph(graph: OpGraph, arch: ArchConfig, quant: QuantSche
 }
 
 /** One whole request (prefill + decode steps) on the arch. */
-export function evaluateRequest(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, req: GenerateRequest, options: RunOptions = {}): Evaluated<{ result: GenerateResult }> {
+export function evaluateRequest(
+  spec: ModelSpec,
+  arch: ArchConfig,
+  quant: QuantScheme,
+  req: GenerateRequest,
+  options: RunOptions = {},
+): Evaluated<{ result: GenerateResult }> {
   return asFeasibility(() => ({ result: simulateGenerate(spec, arch, quant, req, options) }));
 }
 
@@ -91,4 +97,6 @@ export function opEvaluator(arch: ArchConfig, quant: QuantScheme, options: SimOp
  * One op evaluator per (arch, quant) pair, kept while both objects live: the stages,
  * micro-batch sizes and sweep points of one system share their op shapes.
  */
-export const sharedOpEvaluator: (arch: ArchConfig, quant: QuantScheme) => OpEvaluator = weakMemo2((arch: ArchConfig, quant: QuantScheme) => createEvaluator(arch, quant));
+export const sharedOpEvaluator: (arch: ArchConfig, quant: QuantScheme) => OpEvaluator = weakMemo2((arch: ArchConfig, quant: QuantScheme) =>
+  createEvaluator(arch, quant),
+);

@@ -66,7 +66,10 @@ export interface GenerateBlock {
 
 export type GenerateResult = RunResult & { generate: GenerateBlock };
 
-interface Cost { seconds: number; energyJ: number }
+interface Cost {
+  seconds: number;
+  energyJ: number;
+}
 
 const energyOfRecord = (r: { energyPj: EnergyBreakdownPj }): number => energyJOf(r.energyPj);
 
@@ -98,7 +101,11 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     const firstBad = Math.floor((capacityBytes - fixed) / perToken) + 1 - P; // smallest i with fixed + (P+i)·perToken > capacity
     const where = firstBad <= 0 ? 'already at the prefill' : `at decode step ${firstBad} of ${O} (context ${P + firstBad - 1})`;
     const msg = `KV cache outgrows device memory ${where}: the request peaks at ${formatBytes(peakMemoryBytes)} but ${arch.name} has ${formatBytes(capacityBytes)}`;
-    if (!options.ignoreCapacity) throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, { file: options.archFile, pointer: options.archFile ? '/memory/capacityBytes' : undefined });
+    if (!options.ignoreCapacity)
+      throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, {
+        file: options.archFile,
+        pointer: options.archFile ? '/memory/capacityBytes' : undefined,
+      });
     warnings.push(msg);
   }
 
@@ -160,7 +167,10 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     const stack: [number, number][] = [[lo, hi]];
     while (stack.length) {
       const [a, b] = stack.pop()!;
-      if (b - a <= 1) { pieces.push([a, b]); continue; }
+      if (b - a <= 1) {
+        pieces.push([a, b]);
+        continue;
+      }
       const probes = [...new Set([Math.floor((3 * a + b) / 4), Math.floor((a + b) / 2), Math.floor((a + 3 * b) / 4)])].filter((x) => x > a && x < b);
       let worst = 0;
       for (const x of probes) {
@@ -223,9 +233,14 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
   };
 
   // The RunResult view: prefill ops then the first decode step's ops, totals over the request.
-  const tag = (prefix: string) => (o: OpRecord): OpRecord => ({ ...o, id: `${prefix}/${o.id}` });
+  const tag =
+    (prefix: string) =>
+    (o: OpRecord): OpRecord => ({ ...o, id: `${prefix}/${o.id}` });
   const energyPj = {
-    compute: 0, onChip: 0, offChip: 0, static: 0,
+    compute: 0,
+    onChip: 0,
+    offChip: 0,
+    static: 0,
   };
   // Energy split: prefill exact; decode split in the proportions of the first step.
   const firstE = first.totals.energyJ;
@@ -252,7 +267,10 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     classes: [...classes.map((c) => ({ ...c, phase: 'prefill' })), ...first.classes.map((c) => ({ ...c, phase: 'decode' }))] as RunResult['classes'],
     ops: [...prefill.ops.map(tag('prefill')), ...first.ops.map(tag('decode'))],
     energySources: mergeEnergySources(prefill.energySources, first.energySources),
-    warnings: [...warnings, ...[...prefill.warnings, ...first.warnings].filter((w) => !w.startsWith('workload does not fit') && !w.startsWith('positions beyond'))],
+    warnings: [
+      ...warnings,
+      ...[...prefill.warnings, ...first.warnings].filter((w) => !w.startsWith('workload does not fit') && !w.startsWith('positions beyond')),
+    ],
     generate,
   };
 }

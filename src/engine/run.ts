@@ -126,7 +126,11 @@ export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions
     if (!hit) {
       assertGroupsFit(op, quant);
       const used = new Map<string, EnergySourceUse>();
-      hit = { r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)), p: rooflinePoint(op, ceilings, quant), energySources: [...used.values()] };
+      hit = {
+        r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)),
+        p: rooflinePoint(op, ceilings, quant),
+        energySources: [...used.values()],
+      };
       assertOpResult(op, arch.kind, hit.r);
       memo.set(key, hit);
     }
@@ -161,7 +165,11 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const fits = mem.totalBytes <= capacityBytes;
   if (!fits) {
     const msg = `workload does not fit in device memory: needs ${formatBytes(mem.totalBytes)} (weights ${formatBytes(mem.weightsBytes)} + KV cache ${formatBytes(mem.kvCacheBytes)} + activations ${formatBytes(mem.activationBytes)}) but ${arch.name} has ${formatBytes(capacityBytes)}, ${formatBytes(mem.totalBytes - capacityBytes)} over`;
-    if (!ignoreCapacity) throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
+    if (!ignoreCapacity)
+      throw AccelscopeError.withParams('does-not-fit', (n) => `${msg} (${n('ignoreCapacity')} reports the timing anyway)`, {
+        file: archFile,
+        pointer: archFile ? '/memory/capacityBytes' : undefined,
+      });
     warnings.push(msg);
   }
 
@@ -185,16 +193,33 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   for (let i = 0; i < seq.length; i++) {
     const { r, p, energySources: used } = results[seq[i]!]!;
     const op = walked.ops[i]!;
-    if (kg) kernelTimes.push({ seconds: r.seconds, kernels: (kg.kernels.get(op.id) ?? 1) + (op.kind === 'attention' && (r.breakdown?.['kvSplits'] ?? 1) > 1 ? 1 : 0) });
+    if (kg)
+      kernelTimes.push({
+        seconds: r.seconds,
+        kernels: (kg.kernels.get(op.id) ?? 1) + (op.kind === 'attention' && (r.breakdown?.['kvSplits'] ?? 1) > 1 ? 1 : 0),
+      });
     if (!totalsOnly) for (const u of used ?? []) if (!energySources.has(u.key)) energySources.set(u.key, u);
     if (!totalsOnly) {
       ops.push({
-      id: op.id, name: op.name, kind: op.kind, cls: op.cls, layer: op.layer, count: op.count ?? 1, shape: opShapeLabel(op),
-      flops: r.flops, bytes: r.bytes['dram'] ?? 0, bytesByLevel: r.bytes, seconds: r.seconds, cycles: r.cycles, bound: r.bound,
-      utilization: r.utilization, ...(r.dtype ? { dtype: r.dtype } : {}), energyPj: r.energyPj,
-      roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
-      ...(r.breakdown ? { breakdown: r.breakdown } : {}),
-      ...(r.notes ? { notes: r.notes } : {}),
+        id: op.id,
+        name: op.name,
+        kind: op.kind,
+        cls: op.cls,
+        layer: op.layer,
+        count: op.count ?? 1,
+        shape: opShapeLabel(op),
+        flops: r.flops,
+        bytes: r.bytes['dram'] ?? 0,
+        bytesByLevel: r.bytes,
+        seconds: r.seconds,
+        cycles: r.cycles,
+        bound: r.bound,
+        utilization: r.utilization,
+        ...(r.dtype ? { dtype: r.dtype } : {}),
+        energyPj: r.energyPj,
+        roofline: { seconds: p.seconds, bound: p.bound, intensity: p.intensity, bytes: p.bytes, dtype: p.dtype },
+        ...(r.breakdown ? { breakdown: r.breakdown } : {}),
+        ...(r.notes ? { notes: r.notes } : {}),
       });
     }
     addOp(sums, r, p);
@@ -228,14 +253,21 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
     totals,
     ...(schedule ? { schedule: schedule.breakdown } : {}),
-    ...(stack && stackStep ? {
-      stack: {
-        name: stack.name, ...(stackFile ? { file: stackFile } : {}), launch: stack.launch, fusions: stack.fusions, kvCacheWriteKernels: stack.kvCacheWrite.kernels,
-        ...(stack.attention ? { attention: { prefill: stack.attention.prefill.backend, decode: stack.attention.decode.backend } } : {}),
-        ...(stack.gemm ? { gemm: stack.gemm.map((f) => f.family) } : {}),
-        calibration: resolveCalibration(stack, STACK_FACTORS), step: stackStep.breakdown,
-      },
-    } : {}),
+    ...(stack && stackStep
+      ? {
+          stack: {
+            name: stack.name,
+            ...(stackFile ? { file: stackFile } : {}),
+            launch: stack.launch,
+            fusions: stack.fusions,
+            kvCacheWriteKernels: stack.kvCacheWrite.kernels,
+            ...(stack.attention ? { attention: { prefill: stack.attention.prefill.backend, decode: stack.attention.decode.backend } } : {}),
+            ...(stack.gemm ? { gemm: stack.gemm.map((f) => f.family) } : {}),
+            calibration: resolveCalibration(stack, STACK_FACTORS),
+            step: stackStep.breakdown,
+          },
+        }
+      : {}),
     memory: { ...mem, capacityBytes, fits },
     classes: totalsOnly ? [] : aggregateClasses(ops),
     ops,
@@ -253,7 +285,19 @@ export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
   for (const o of ops) {
     let c = by.get(o.cls);
     if (!c) {
-      c = { cls: o.cls, ops: 0, flops: 0, bytes: 0, seconds: 0, rooflineSeconds: 0, intensity: 0, bound: o.bound, utilization: 0, energyPj: 0, boundTime: new Map() };
+      c = {
+        cls: o.cls,
+        ops: 0,
+        flops: 0,
+        bytes: 0,
+        seconds: 0,
+        rooflineSeconds: 0,
+        intensity: 0,
+        bound: o.bound,
+        utilization: 0,
+        energyPj: 0,
+        boundTime: new Map(),
+      };
       by.set(o.cls, c);
     }
     c.ops += 1;
@@ -268,7 +312,11 @@ export function aggregateClasses(ops: OpRecord[]): ClassRecord[] {
   return [...by.values()].map(({ boundTime, ...c }) => {
     let best: Bound = c.bound;
     let t = -1;
-    for (const [b, s] of boundTime) if (s > t) { best = b; t = s; }
+    for (const [b, s] of boundTime)
+      if (s > t) {
+        best = b;
+        t = s;
+      }
     return { ...c, bound: best, intensity: c.bytes > 0 ? c.flops / c.bytes : 0, utilization: c.seconds > 0 ? c.utilization / c.seconds : 0 };
   });
 }

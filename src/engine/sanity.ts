@@ -19,7 +19,10 @@ export class ImplausibleResultError extends Error {
 const UTILIZATION_SLACK = 1e-9;
 
 function check(ok: boolean, what: string, field: string, value: unknown, need: string): void {
-  if (!ok) throw new ImplausibleResultError(`${what}: ${field} = ${String(value)}, must be ${need} (a bug in the hardware model; please report it with the arch config)`);
+  if (!ok)
+    throw new ImplausibleResultError(
+      `${what}: ${field} = ${String(value)}, must be ${need} (a bug in the hardware model; please report it with the arch config)`,
+    );
 }
 
 const positive = (v: number) => Number.isFinite(v) && v > 0;
@@ -45,7 +48,8 @@ export function assertOpResult(op: Op, kind: string, r: OpResult): void {
 /** Checks a step's or request's totals: every field finite, times/energies/rates > 0. */
 export function assertTotals(what: string, totals: Record<string, unknown>, positiveKeys: readonly string[]): void {
   for (const [k, v] of Object.entries(totals)) {
-    if (typeof v === 'number') check(positiveKeys.includes(k) ? positive(v) : nonNegative(v), what, k, v, positiveKeys.includes(k) ? 'finite and > 0' : 'finite and ≥ 0');
+    if (typeof v === 'number')
+      check(positiveKeys.includes(k) ? positive(v) : nonNegative(v), what, k, v, positiveKeys.includes(k) ? 'finite and > 0' : 'finite and ≥ 0');
     else if (v && typeof v === 'object' && !Array.isArray(v)) assertTotals(what, v as Record<string, unknown>, []);
   }
 }

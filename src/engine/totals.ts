@@ -54,7 +54,12 @@ export function addOp(s: StepSums, r: OpResult, p: RooflinePoint, times = 1): vo
 export function stepTotals(s: StepSums, tokens: number, memoryBytes: number): StepTotals {
   const energyJ = energyJOf(s.energyPj);
   return {
-    seconds: s.seconds, rooflineSeconds: s.rooflineSeconds, flops: s.flops, bytes: s.bytes, energyJ, energyPj: s.energyPj,
+    seconds: s.seconds,
+    rooflineSeconds: s.rooflineSeconds,
+    flops: s.flops,
+    bytes: s.bytes,
+    energyJ,
+    energyPj: s.energyPj,
     energyPerTokenJ: energyJ / tokens,
     averagePowerW: s.seconds > 0 ? energyJ / s.seconds : 0,
     tokensPerSecond: tokens / s.seconds,

@@ -100,8 +100,12 @@ function quality(e: Evaluated): FitQuality {
   const meas = e.ops.reduce((a, [, m]) => a + m, 0);
   const sim = e.ops.reduce((a, [t]) => a + t, 0);
   return {
-    ops: e.ops.length, rmsLogError: Math.sqrt(sq / Math.max(1, e.ops.length)), errors: summarizeErrors(e.ops.map(([t, m]) => relError(t, m))),
-    measuredSeconds: meas, simulatedSeconds: sim, totalError: relError(sim, meas),
+    ops: e.ops.length,
+    rmsLogError: Math.sqrt(sq / Math.max(1, e.ops.length)),
+    errors: summarizeErrors(e.ops.map(([t, m]) => relError(t, m))),
+    measuredSeconds: meas,
+    simulatedSeconds: sim,
+    totalError: relError(sim, meas),
     ...(e.steps.length ? { steps: e.steps.map(([t, m]) => ({ measuredSeconds: m, simulatedSeconds: t, error: relError(t, m) })) } : {}),
   };
 }
@@ -134,7 +138,13 @@ export interface CalibrateOptions extends RunOptions {
   file?: string;
 }
 
-export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass[], arch: ArchConfig, quant: QuantScheme, o: CalibrateOptions = {}): CalibrationResult {
+export function calibrate(
+  fitPasses: MeasuredPass[],
+  heldOutPasses: MeasuredPass[],
+  arch: ArchConfig,
+  quant: QuantScheme,
+  o: CalibrateOptions = {},
+): CalibrationResult {
   const { factors: only, source = 'accelscope calibrate', file, stack, ...runOptions } = o;
   const factors = fittableFactors(arch, only, stack);
   if (!factors.length) throw new AccelscopeError('unsupported', `${arch.name} [${arch.kind}] has no calibration factor to fit`, { file });
@@ -148,7 +158,10 @@ export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass
   };
   const J = (u: number[]) => residuals(evalAt(u)).reduce((a, r) => a + r * r, 0);
 
-  const found = coordinateSearch(J, factors.map((f) => toUnit(f, f.start)));
+  const found = coordinateSearch(
+    J,
+    factors.map((f) => toUnit(f, f.start)),
+  );
   const values = factors.map((f, i) => round(fromUnit(f, found.u[i]!)));
   const uStar = factors.map((f, i) => toUnit(f, values[i]!));
 
@@ -166,8 +179,15 @@ export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass
   const fitted: FittedFactor[] = factors.map((f, i) => {
     const u = found.u[i]!;
     return {
-      name: f.name, owner: f.owner, unit: f.unit, min: f.min, max: f.max, before: f.start, value: values[i]!,
-      atBound: u <= 1e-6 ? 'min' : u >= 1 - 1e-6 ? 'max' : null, sensitivity: orthogonalNorm(cols, i),
+      name: f.name,
+      owner: f.owner,
+      unit: f.unit,
+      min: f.min,
+      max: f.max,
+      before: f.start,
+      value: values[i]!,
+      atBound: u <= 1e-6 ? 'min' : u >= 1 - 1e-6 ? 'max' : null,
+      sensitivity: orthogonalNorm(cols, i),
     };
   });
   const free = fitted.filter((f) => !(f.sensitivity >= MIN_SENSITIVITY));
@@ -175,9 +195,11 @@ export function calibrate(fitPasses: MeasuredPass[], heldOutPasses: MeasuredPass
     const f = free[0]!;
     const rest = fitted.filter((x) => !free.includes(x)).map((x) => x.name);
     const hint = rest.length ? `; fit the others alone with --factors ${rest.join(',')}` : '';
-    throw new AccelscopeError('unsupported',
+    throw new AccelscopeError(
+      'unsupported',
       `the traces cannot constrain ${free.map((x) => x.name).join(', ')}: moving ${f.name} by a tenth of its range changes the fit's log errors by ${f.sensitivity.toFixed(4)} RMS beyond what the other factors absorb (needs ≥ ${MIN_SENSITIVITY}) — no measured kernel${stack ? ' or step' : ''} depends on it${hint}`,
-      { file });
+      { file },
+    );
   }
   const after = configsAt(values);
   const q = (set: MeasuredPass[], a: ArchConfig, s: Stack | undefined) => quality(evaluate(set, a, s, quant, runOptions));

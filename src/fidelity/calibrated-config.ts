@@ -21,7 +21,9 @@ export const qualityText = (q: FitQuality) => `median |error| ${pct(q.errors.med
 /** One line of provenance for every fitted value. */
 export function provenanceText(r: CalibrationResult, p: Provenance): string {
   const fit = `fitted by accelscope calibrate on ${p.date} to ${p.traces.join(', ')}${p.fitPhase ? ` (${p.fitPhase} passes)` : ''}: ${qualityText(r.fit.after)}`;
-  const held = r.heldOut ? `; held out (${p.heldOut.length ? p.heldOut.join(', ') : 'the other passes'}): ${qualityText(r.heldOut.after)}` : '; no held-out passes';
+  const held = r.heldOut
+    ? `; held out (${p.heldOut.length ? p.heldOut.join(', ') : 'the other passes'}): ${qualityText(r.heldOut.after)}`
+    : '; no held-out passes';
   return `${fit}${held}`;
 }
 
@@ -34,17 +36,35 @@ export function stackOutputPath(outFile: string): string {
  * The document that extends `originalFile` with the fitted factors of `owner` (the arch config, or
  * the stack); null when none of that owner's factors was fitted.
  */
-export function calibratedConfigDocument(originalFile: string, outFile: string, originalName: string, owner: 'arch' | 'stack', r: CalibrationResult, p: Provenance): Record<string, unknown> | null {
+export function calibratedConfigDocument(
+  originalFile: string,
+  outFile: string,
+  originalName: string,
+  owner: 'arch' | 'stack',
+  r: CalibrationResult,
+  p: Provenance,
+): Record<string, unknown> | null {
   const mine = r.factors.filter((f) => f.owner === owner);
   if (!mine.length) return null;
-  let ext = relative(dirname(resolve(outFile)), resolve(originalFile)).split(sep).join('/');
+  let ext = relative(dirname(resolve(outFile)), resolve(originalFile))
+    .split(sep)
+    .join('/');
   if (!ext.startsWith('.') && !ext.startsWith('/')) ext = `./${ext}`;
   const source = provenanceText(r, p);
   return {
     extends: ext,
     name: owner === 'arch' ? `${originalName} (calibrated)` : `${originalName}-calibrated`,
     description: `${originalName} with ${mine.map((f) => `${f.name} ${f.value} (was ${f.before})`).join(', ')}, fitted together with ${r.factors.map((f) => f.name).join(', ')}`,
-    calibration: Object.fromEntries(mine.map((f) => [f.name, { value: f.value, source, description: `was ${f.before}${f.atBound ? `; the fit stopped at the ${f.atBound === 'min' ? 'lower' : 'upper'} end of its range` : ''}` }])),
+    calibration: Object.fromEntries(
+      mine.map((f) => [
+        f.name,
+        {
+          value: f.value,
+          source,
+          description: `was ${f.before}${f.atBound ? `; the fit stopped at the ${f.atBound === 'min' ? 'lower' : 'upper'} end of its range` : ''}`,
+        },
+      ]),
+    ),
     sources: Object.fromEntries(mine.map((f) => [`/calibration/${f.name}/value`, source])),
   };
 }

@@ -53,12 +53,16 @@ export function fittableFactors(arch: ArchConfig, only?: string[], stack?: Stack
   const all = resolveCalibration(arch, decl).map((u) => fitFactor(decl.find((x) => x.name === u.name)!, 'arch', u.value));
   if (stack) {
     const used = STACK_FACTORS_USED[stack.launch];
-    for (const u of resolveCalibration(stack, STACK_FACTORS)) if (used.includes(u.name)) all.push(fitFactor(STACK_FACTORS.find((x) => x.name === u.name)!, 'stack', u.value));
+    for (const u of resolveCalibration(stack, STACK_FACTORS))
+      if (used.includes(u.name)) all.push(fitFactor(STACK_FACTORS.find((x) => x.name === u.name)!, 'stack', u.value));
   }
   if (!only) return all;
   for (const n of only) {
     if (!all.some((f) => f.name === n)) {
-      throw new AccelscopeError('bad-flag', `--factors: '${n}' is not a calibration factor of ${arch.name} [${arch.kind}]${stack ? ` or of stack ${stack.name} (${stack.launch})` : ''} (it has ${all.map((f) => f.name).join(', ') || 'none'})`);
+      throw new AccelscopeError(
+        'bad-flag',
+        `--factors: '${n}' is not a calibration factor of ${arch.name} [${arch.kind}]${stack ? ` or of stack ${stack.name} (${stack.launch})` : ''} (it has ${all.map((f) => f.name).join(', ') || 'none'})`,
+      );
     }
   }
   return all.filter((f) => only.includes(f.name));
@@ -84,9 +88,18 @@ function setValues<T extends Calibrated>(doc: T, values: [string, number][], sou
 }
 
 /** The arch (and stack) with these factor values set, each recorded with `source`. */
-export function withFactors<S extends Stack | undefined>(factors: FitFactor[], values: number[], arch: ArchConfig, stack: S, source: string): { arch: ArchConfig; stack: S } {
+export function withFactors<S extends Stack | undefined>(
+  factors: FitFactor[],
+  values: number[],
+  arch: ArchConfig,
+  stack: S,
+  source: string,
+): { arch: ArchConfig; stack: S } {
   const pick = (owner: 'arch' | 'stack') => factors.flatMap((f, i): [string, number][] => (f.owner === owner ? [[f.name, values[i]!]] : []));
-  return { arch: setValues(arch as ArchConfig & Calibrated, pick('arch'), source), stack: (stack ? setValues(stack as Stack & Calibrated, pick('stack'), source) : stack) as S };
+  return {
+    arch: setValues(arch as ArchConfig & Calibrated, pick('arch'), source),
+    stack: (stack ? setValues(stack as Stack & Calibrated, pick('stack'), source) : stack) as S,
+  };
 }
 
 /** The arch with these arch factor values set (tests and callers without a stack). */

@@ -42,7 +42,10 @@ export function coordinateSearch(f: (u: number[]) => number, start: number[], o:
       for (let g = 0; g < grid; g++) {
         const x = g / (grid - 1);
         const v = at(x);
-        if (v < bv) { bv = v; bx = x; }
+        if (v < bv) {
+          bv = v;
+          bx = x;
+        }
       }
       // Golden section between the grid neighbours of the best point.
       let a = Math.max(0, bx - 1 / (grid - 1));
@@ -52,10 +55,28 @@ export function coordinateSearch(f: (u: number[]) => number, start: number[], o:
       let fc = at(c);
       let fe = at(e);
       for (let k = 0; k < golden; k++) {
-        if (fc <= fe) { b = e; e = c; fe = fc; c = b - PHI * (b - a); fc = at(c); }
-        else { a = c; c = e; fc = fe; e = a + PHI * (b - a); fe = at(e); }
+        if (fc <= fe) {
+          b = e;
+          e = c;
+          fe = fc;
+          c = b - PHI * (b - a);
+          fc = at(c);
+        } else {
+          a = c;
+          c = e;
+          fc = fe;
+          e = a + PHI * (b - a);
+          fe = at(e);
+        }
       }
-      for (const [x, v] of [[c, fc], [e, fe]] as const) if (v < bv) { bv = v; bx = x; }
+      for (const [x, v] of [
+        [c, fc],
+        [e, fe],
+      ] as const)
+        if (v < bv) {
+          bv = v;
+          bx = x;
+        }
       u[d] = bx;
       best = bv;
     }

@@ -49,7 +49,10 @@ export function measuredPassesOf(trace: TraceData, file: string): MeasuredPass[]
     for (const op of p.graph.ops) {
       for (const r of (op.source?.['refs'] as unknown[] | undefined) ?? []) {
         const ev = typeof r === 'number' ? byIndex.get(r) : undefined;
-        if (ev) { lo = Math.min(lo, ev.ts); hi = Math.max(hi, ev.ts + ev.dur); }
+        if (ev) {
+          lo = Math.min(lo, ev.ts);
+          hi = Math.max(hi, ev.ts + ev.dur);
+        }
       }
     }
     let start = Infinity;
@@ -57,7 +60,10 @@ export function measuredPassesOf(trace: TraceData, file: string): MeasuredPass[]
     for (const ev of trace.cpuOps) {
       if (ev.ts < lo || ev.ts >= hi || ev.externalId === undefined) continue;
       const sp = trace.gpuSpanByExternalId.get(ev.externalId);
-      if (sp) { start = Math.min(start, sp[0]); end = Math.max(end, sp[1]); }
+      if (sp) {
+        start = Math.min(start, sp[0]);
+        end = Math.max(end, sp[1]);
+      }
     }
     if (end > start) p.wallSeconds = (end - start) * 1e-6;
   }
@@ -67,7 +73,11 @@ export function measuredPassesOf(trace: TraceData, file: string): MeasuredPass[]
 /** The passes of an imported trace with their measured op times; a trace without GPU kernels is an error. */
 export function measuredPasses(result: ImportResult, file: string): MeasuredPass[] {
   if (!result.report.hasKernels) {
-    throw new AccelscopeError('unsupported', 'the trace has no GPU kernels (events with "cat": "kernel"): record it with activities=[CPU, CUDA] to compare kernel times', { file, pointer: '/traceEvents' });
+    throw new AccelscopeError(
+      'unsupported',
+      'the trace has no GPU kernels (events with "cat": "kernel"): record it with activities=[CPU, CUDA] to compare kernel times',
+      { file, pointer: '/traceEvents' },
+    );
   }
   const unplacedUs = result.report.unknown.reduce((a, u) => a + u.timeUs, 0) + result.report.skipped.reduce((a, s) => a + s.timeUs, 0);
   const total = result.graphs.reduce((a, g) => a + g.ops.reduce((b, o) => b + measuredSecondsOf(o), 0), 0);
@@ -75,6 +85,12 @@ export function measuredPasses(result: ImportResult, file: string): MeasuredPass
     const measured = graph.ops.map(measuredSecondsOf);
     const own = measured.reduce((a, b) => a + b, 0);
     // Unplaced time is shared out over the passes by their measured time (the report does not say which pass it came from).
-    return { file, index: result.report.passes[i]?.index ?? i, graph, measuredSeconds: measured, unplacedSeconds: total > 0 ? (unplacedUs * 1e-6 * own) / total : 0 };
+    return {
+      file,
+      index: result.report.passes[i]?.index ?? i,
+      graph,
+      measuredSeconds: measured,
+      unplacedSeconds: total > 0 ? (unplacedUs * 1e-6 * own) / total : 0,
+    };
   });
 }

@@ -23,7 +23,10 @@ export interface SimulatedPass {
 
 export function simulatePass(pass: MeasuredPass, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): SimulatedPass {
   const run = orThrow(evaluateGraph(pass.graph, arch, quant, { ...options, ignoreCapacity: true }), options.archFile).run;
-  const groups = opGroups(pass.graph.ops.map((o) => o.id), run.ops.map((o) => o.id)).map((g) => ({
+  const groups = opGroups(
+    pass.graph.ops.map((o) => o.id),
+    run.ops.map((o) => o.id),
+  ).map((g) => ({
     ...g,
     measuredSeconds: g.traced.reduce((a, i) => a + pass.measuredSeconds[i]!, 0),
     simulatedSeconds: g.simulated.reduce((a, i) => a + run.ops[i]!.seconds, 0),

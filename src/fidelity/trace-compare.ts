@@ -101,13 +101,20 @@ export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: Qu
       const main = [...s].sort((a, b) => b.seconds - a.seconds)[0];
       const first = t[0] ?? s[0]!;
       return {
-        file: p.file, pass: p.index, phase: p.graph.meta.phase,
+        file: p.file,
+        pass: p.index,
+        phase: p.graph.meta.phase,
         id: t.length ? t.map((o) => o.id).join('+') : s.map((o) => o.id).join('+'),
         name: t.length ? [...new Set(t.map((o) => o.name))].join('+') : s.map((o) => o.name).join('+'),
-        cls: first.cls, kind: first.kind, shape: s.map((o) => o.shape ?? '').join(' + '),
+        cls: first.cls,
+        kind: first.kind,
+        shape: s.map((o) => o.shape ?? '').join(' + '),
         frameworkOps: t.flatMap((o) => (Array.isArray(o.source?.['ops']) ? (o.source['ops'] as unknown[]).map(String) : [])),
         simulatedOps: s.length,
-        measuredSeconds: g.measuredSeconds, simulatedSeconds: g.simulatedSeconds, error: relError(g.simulatedSeconds, g.measuredSeconds), bound: main?.bound ?? 'n/a',
+        measuredSeconds: g.measuredSeconds,
+        simulatedSeconds: g.simulatedSeconds,
+        error: relError(g.simulatedSeconds, g.measuredSeconds),
+        bound: main?.bound ?? 'n/a',
       };
     });
     ops.push(...rows);
@@ -116,17 +123,31 @@ export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: Qu
     const sim = m.reduce((a, r) => a + r.simulatedSeconds, 0);
     const meta = p.graph.meta;
     passRows.push({
-      file: p.file, index: p.index, phase: meta.phase, batch: meta.batch, tokens: meta.tokens,
-      ...(meta.seq !== undefined ? { seq: meta.seq } : {}), ...(meta.context !== undefined ? { context: meta.context } : {}),
-      measuredSeconds: meas, simulatedSeconds: sim, error: relError(sim, meas), errors: summarizeErrors(m.map((r) => r.error)), unplacedSeconds: p.unplacedSeconds,
-      ...(p.wallSeconds !== undefined ? { wallSeconds: p.wallSeconds } : {}), stepSeconds: run.totals.seconds, stepError: p.wallSeconds ? relError(run.totals.seconds, p.wallSeconds) : null,
+      file: p.file,
+      index: p.index,
+      phase: meta.phase,
+      batch: meta.batch,
+      tokens: meta.tokens,
+      ...(meta.seq !== undefined ? { seq: meta.seq } : {}),
+      ...(meta.context !== undefined ? { context: meta.context } : {}),
+      measuredSeconds: meas,
+      simulatedSeconds: sim,
+      error: relError(sim, meas),
+      errors: summarizeErrors(m.map((r) => r.error)),
+      unplacedSeconds: p.unplacedSeconds,
+      ...(p.wallSeconds !== undefined ? { wallSeconds: p.wallSeconds } : {}),
+      stepSeconds: run.totals.seconds,
+      stepError: p.wallSeconds ? relError(run.totals.seconds, p.wallSeconds) : null,
     });
   }
   const measuredOps = ops.filter((o) => o.error !== null);
   const measuredSeconds = measuredOps.reduce((a, o) => a + o.measuredSeconds, 0);
   const simulatedSeconds = measuredOps.reduce((a, o) => a + o.simulatedSeconds, 0);
   const top = [...measuredOps]
-    .sort((a, b) => Math.abs(b.simulatedSeconds - b.measuredSeconds) - Math.abs(a.simulatedSeconds - a.measuredSeconds) || a.pass - b.pass || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        Math.abs(b.simulatedSeconds - b.measuredSeconds) - Math.abs(a.simulatedSeconds - a.measuredSeconds) || a.pass - b.pass || a.id.localeCompare(b.id),
+    )
     .slice(0, TOP_OPS);
   return {
     kind: 'trace-comparison',
@@ -137,8 +158,11 @@ export function compareTrace(passes: MeasuredPass[], arch: ArchConfig, quant: Qu
     passes: passRows,
     errors: summarizeErrors(measuredOps.map((o) => o.error)),
     totals: {
-      measuredSeconds, simulatedSeconds, error: relError(simulatedSeconds, measuredSeconds),
-      unmeasuredOps: ops.length - measuredOps.length, unplacedSeconds: passRows.reduce((a, p) => a + p.unplacedSeconds, 0),
+      measuredSeconds,
+      simulatedSeconds,
+      error: relError(simulatedSeconds, measuredSeconds),
+      unmeasuredOps: ops.length - measuredOps.length,
+      unplacedSeconds: passRows.reduce((a, p) => a + p.unplacedSeconds, 0),
     },
     groups: groupOps(measuredOps),
     top,

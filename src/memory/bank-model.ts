@@ -85,7 +85,16 @@ export class DramChannel {
   /** The last cycle at which any command was issued, and when the last data left the bus. */
   lastIssue = 0;
   lastDataEnd = 0;
-  readonly stats: ChannelStats = { actCommands: 0, bankActivations: 0, preCommands: 0, rdCommands: 0, wrCommands: 0, bankBursts: 0, busBursts: 0, refCommands: 0 };
+  readonly stats: ChannelStats = {
+    actCommands: 0,
+    bankActivations: 0,
+    preCommands: 0,
+    rdCommands: 0,
+    wrCommands: 0,
+    bankBursts: 0,
+    busBursts: 0,
+    refCommands: 0,
+  };
 
   constructor(timing: DramTiming, org: DramOrganization) {
     this.timing = timing;
@@ -138,7 +147,9 @@ export class DramChannel {
   bounds(c: DramCommand): TimingBound[] {
     const t = this.timing;
     const out: TimingBound[] = [];
-    const push = (cycle: number, rule: string) => { if (cycle > NEVER / 2) out.push({ cycle, rule }); };
+    const push = (cycle: number, rule: string) => {
+      if (cycle > NEVER / 2) out.push({ cycle, rule });
+    };
     const groups = new Set(c.banks.map((b) => this.groupOf(b)));
     switch (c.kind) {
       case 'ACT': {

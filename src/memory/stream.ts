@@ -30,7 +30,14 @@ export interface StreamResult {
  * The literal stream. With `literalRefresh`, an all-bank REF is issued at every nREFI boundary
  * (banks precharged first), instead of the closed-form withRefresh() the fast path uses.
  */
-export function simulateStream(t: DramTiming, org: DramOrganization, bursts: number, kind: 'RD' | 'WR', lookahead: number, literalRefresh = false): { busy: number; stats: ChannelStats } {
+export function simulateStream(
+  t: DramTiming,
+  org: DramOrganization,
+  bursts: number,
+  kind: 'RD' | 'WR',
+  lookahead: number,
+  literalRefresh = false,
+): { busy: number; stats: ChannelStats } {
   const ch = new DramChannel(t, org);
   const cols = org.rowBytes / org.burstBytes;
   const colTimes: number[] = [];
@@ -78,9 +85,14 @@ export function streamChannel(t: DramTiming, org: DramOrganization, bursts: numb
     busy = tail.busy + (full - 3) * per;
     const scale = (k: keyof ChannelStats) => tail.stats[k] + (full - 3) * (c3.stats[k] - c2.stats[k]);
     stats = {
-      actCommands: scale('actCommands'), bankActivations: scale('bankActivations'), preCommands: scale('preCommands'),
-      rdCommands: scale('rdCommands'), wrCommands: scale('wrCommands'), bankBursts: scale('bankBursts'),
-      busBursts: scale('busBursts'), refCommands: 0,
+      actCommands: scale('actCommands'),
+      bankActivations: scale('bankActivations'),
+      preCommands: scale('preCommands'),
+      rdCommands: scale('rdCommands'),
+      wrCommands: scale('wrCommands'),
+      bankBursts: scale('bankBursts'),
+      busBursts: scale('busBursts'),
+      refCommands: 0,
     };
   }
   const cycles = withRefresh(busy, t);

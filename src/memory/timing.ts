@@ -53,8 +53,26 @@ export interface DramOrganization {
 }
 
 export const TIMING_KEYS: readonly (keyof DramTiming)[] = [
-  'tCK_ps', 'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nRTP', 'nWR', 'nWTRS', 'nWTRL',
-  'nCCDS', 'nCCDL', 'nRRDS', 'nRRDL', 'nFAW', 'nREFI', 'nRFC',
+  'tCK_ps',
+  'nBL',
+  'nCL',
+  'nCWL',
+  'nRCDRD',
+  'nRCDWR',
+  'nRP',
+  'nRAS',
+  'nRC',
+  'nRTP',
+  'nWR',
+  'nWTRS',
+  'nWTRL',
+  'nCCDS',
+  'nCCDL',
+  'nRRDS',
+  'nRRDL',
+  'nFAW',
+  'nREFI',
+  'nRFC',
 ];
 
 export function cyclesToSeconds(cycles: number, t: Pick<DramTiming, 'tCK_ps'>): number {

@@ -50,7 +50,8 @@ export type DatapathSpec = DspPackedSpec | DspMacSpec | DspDotSpec | PimSpec;
 type Family = DatapathSpec['family'];
 
 const BUILDERS: { [F in Family]: (s: Extract<DatapathSpec, { family: F }>) => Datapath } = {
-  'dsp-packed': (s) => dsp48e2Int8x2({ dsp: s.dsp, chainLength: s.chainLength, lowFieldBits: s.lowFieldBits, share: s.share, aFormat: s.aFormat, wFormat: s.wFormat }),
+  'dsp-packed': (s) =>
+    dsp48e2Int8x2({ dsp: s.dsp, chainLength: s.chainLength, lowFieldBits: s.lowFieldBits, share: s.share, aFormat: s.aFormat, wFormat: s.wFormat }),
   'dsp-mac': (s) => dspMac(s.dsp, s.aFormat, s.wFormat),
   'dsp-dot': (s) => dsp58Int8x3(s.aFormat, s.wFormat, s.elements, s.dsp),
   pim: (s) => pimDatapath(s.options),

@@ -51,7 +51,11 @@ export function deviceMeta(d: DeviceMetaInput): GraphMeta {
   const rest = Math.max(0, g.meta.params.embedding - embedParams - (tied ? 0 : headParams)); // learned positions, OPT projections
   const t = d.plan.tp;
   let embedding = 0;
-  if (d.firstStage) embedding += (embedParams * Math.ceil((embed && embed.kind === 'embedding' ? embed.vocab : 0) / t)) / Math.max(1, embed && embed.kind === 'embedding' ? embed.vocab : 1) + rest;
+  if (d.firstStage)
+    embedding +=
+      (embedParams * Math.ceil((embed && embed.kind === 'embedding' ? embed.vocab : 0) / t)) /
+        Math.max(1, embed && embed.kind === 'embedding' ? embed.vocab : 1) +
+      rest;
   // The last stage holds lm_head; tied to the embedding, it is the same table on a single stage.
   if (d.lastStage && (!tied || !d.firstStage)) embedding += lmHead ? Math.ceil(lmHead.n / t) * lmHead.k : 0;
 
@@ -61,9 +65,13 @@ export function deviceMeta(d: DeviceMetaInput): GraphMeta {
     ...g.meta,
     params: { total: layer + embedding + other, layer, embedding, other },
     kv: {
-      ...g.meta.kv, layers: stageLayers, kvHeads: d.kvHeads,
+      ...g.meta.kv,
+      layers: stageLayers,
+      kvHeads: d.kvHeads,
       // Per-layer rows (windows, MLA latents): the stage's layers, heads split as TP splits them.
-      ...(g.meta.kv.groups ? { groups: sliceKvGroups(g.meta.kv.groups, d.layers[0], d.layers[1], g.meta.attentionForm ? 1 : d.kvHeads / (g.meta.kv.kvHeads || 1)) } : {}),
+      ...(g.meta.kv.groups
+        ? { groups: sliceKvGroups(g.meta.kv.groups, d.layers[0], d.layers[1], g.meta.attentionForm ? 1 : d.kvHeads / (g.meta.kv.kvHeads || 1)) }
+        : {}),
     },
   };
 }

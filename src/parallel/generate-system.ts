@@ -24,7 +24,14 @@ function linearSum(a: number, b: number, fa: number, fb: number): number {
   return n <= 0 ? 0 : n * fa + ((fb - fa) * (n - 1)) / 2;
 }
 
-export function simulateSystemGenerate(spec: ModelSpec, system: System, quant: QuantScheme, plan: ParallelPlan, req: GenerateRequest, ignoreCapacity = false): SystemGenerateResult {
+export function simulateSystemGenerate(
+  spec: ModelSpec,
+  system: System,
+  quant: QuantScheme,
+  plan: ParallelPlan,
+  req: GenerateRequest,
+  ignoreCapacity = false,
+): SystemGenerateResult {
   const { batch, prompt: P, output: O } = req;
   if (!Number.isInteger(O) || O < 1) throw new AccelscopeError('bad-flag', `--output must be a positive integer (got ${O})`);
   if (!Number.isInteger(P) || P < 1) throw new AccelscopeError('bad-flag', `--prompt must be a positive integer (got ${P})`);
@@ -34,10 +41,15 @@ export function simulateSystemGenerate(spec: ModelSpec, system: System, quant: Q
     if (req.strict) throw new AccelscopeError('bad-flag', `${msg} (--strict)`);
     warnings.push(msg);
   }
-  const step = (phase: 'prefill' | 'decode', x: number, ic: boolean): SystemRunResult => simulateSystem({
-    build: (b) => buildGraph(spec, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
-    batch, system, quant, plan, ignoreCapacity: ic,
-  });
+  const step = (phase: 'prefill' | 'decode', x: number, ic: boolean): SystemRunResult =>
+    simulateSystem({
+      build: (b) => buildGraph(spec, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
+      batch,
+      system,
+      quant,
+      plan,
+      ignoreCapacity: ic,
+    });
   // The last step holds the largest KV cache (P + O tokens): the capacity check.
   const last = step('decode', P + O - 1, ignoreCapacity);
   const prefill = step('prefill', P, true);
@@ -58,11 +70,20 @@ export function simulateSystemGenerate(spec: ModelSpec, system: System, quant: Q
   const outputTokens = batch * O;
   const energyPerRequestJ = e(prefill) + decodeEnergyJ;
   const generate: GenerateBlock = {
-    prompt: P, output: O, ttftSeconds: ttft,
+    prompt: P,
+    output: O,
+    ttftSeconds: ttft,
     tpotSeconds: { mean: decodeSeconds / O, first: s(first), last: s(last) },
-    decodeSeconds, e2eSeconds: e2e, outputTokensPerSecond: outputTokens / e2e,
-    energyPerRequestJ, energyPerOutputTokenJ: energyPerRequestJ / outputTokens, prefillEnergyJ: e(prefill), decodeEnergyJ,
-    peakMemoryBytes: last.memory.totalBytes, capacityBytes: last.memory.capacityBytes, fits: last.memory.fits,
+    decodeSeconds,
+    e2eSeconds: e2e,
+    outputTokensPerSecond: outputTokens / e2e,
+    energyPerRequestJ,
+    energyPerOutputTokenJ: energyPerRequestJ / outputTokens,
+    prefillEnergyJ: e(prefill),
+    decodeEnergyJ,
+    peakMemoryBytes: last.memory.totalBytes,
+    capacityBytes: last.memory.capacityBytes,
+    fits: last.memory.fits,
     steps: [...new Map([first, mid, last].map((r) => [r.workload.context!, { context: r.workload.context!, seconds: s(r), energyJ: e(r) }])).values()],
     interpolation: { method: 'adaptive-linear', evaluations: new Set([lo, midX, hi]).size, maxRelError },
   };
@@ -70,10 +91,16 @@ export function simulateSystemGenerate(spec: ModelSpec, system: System, quant: Q
     ...first,
     workload: { ...first.workload, phase: 'generate', prompt: P, output: O, tokens: outputTokens } as RunResult['workload'],
     totals: {
-      seconds: e2e, rooflineSeconds: prefill.totals.rooflineSeconds + O * first.totals.rooflineSeconds,
-      flops: prefill.totals.flops + O * first.totals.flops, bytes: prefill.totals.bytes + O * first.totals.bytes,
-      energyJ: energyPerRequestJ, energyPj: first.totals.energyPj, energyPerTokenJ: energyPerRequestJ / outputTokens,
-      averagePowerW: energyPerRequestJ / e2e, tokensPerSecond: outputTokens / e2e, memoryBytes: last.memory.totalBytes,
+      seconds: e2e,
+      rooflineSeconds: prefill.totals.rooflineSeconds + O * first.totals.rooflineSeconds,
+      flops: prefill.totals.flops + O * first.totals.flops,
+      bytes: prefill.totals.bytes + O * first.totals.bytes,
+      energyJ: energyPerRequestJ,
+      energyPj: first.totals.energyPj,
+      energyPerTokenJ: energyPerRequestJ / outputTokens,
+      averagePowerW: energyPerRequestJ / e2e,
+      tokensPerSecond: outputTokens / e2e,
+      memoryBytes: last.memory.totalBytes,
     },
     memory: last.memory,
     warnings: [...new Set([...warnings, ...prefill.warnings, ...last.warnings].filter((w) => !w.startsWith('positions beyond')))],

@@ -42,13 +42,23 @@ export function checkPlan(p: ParallelPlan, sys: SystemConfig, systemFile?: strin
   const devices = sys.devicesPerNode * sys.nodes;
   const need = planDevices(p);
   if (need > devices) {
-    throw new AccelscopeError('bad-flag', `the plan needs tp ${p.tp} × pp ${p.pp} × dp ${p.dp} = ${need} devices but ${sys.name} has ${devices} (${sys.nodes} node(s) × ${sys.devicesPerNode})`, { file: systemFile });
+    throw new AccelscopeError(
+      'bad-flag',
+      `the plan needs tp ${p.tp} × pp ${p.pp} × dp ${p.dp} = ${need} devices but ${sys.name} has ${devices} (${sys.nodes} node(s) × ${sys.devicesPerNode})`,
+      { file: systemFile },
+    );
   }
   if (p.tp > sys.devicesPerNode && p.tp % sys.devicesPerNode !== 0) {
-    throw new AccelscopeError('bad-flag', `--tp ${p.tp} spans nodes of ${sys.devicesPerNode} devices unevenly: use a divisor or a multiple of ${sys.devicesPerNode}`);
+    throw new AccelscopeError(
+      'bad-flag',
+      `--tp ${p.tp} spans nodes of ${sys.devicesPerNode} devices unevenly: use a divisor or a multiple of ${sys.devicesPerNode}`,
+    );
   }
   if (p.ep > 1 && p.ep !== p.tp * p.dp) {
-    throw new AccelscopeError('bad-flag', `--ep ${p.ep}: expert parallelism spreads the experts over every device of a pipeline stage, so --ep must be 1 or tp × dp = ${p.tp * p.dp}`);
+    throw new AccelscopeError(
+      'bad-flag',
+      `--ep ${p.ep}: expert parallelism spreads the experts over every device of a pipeline stage, so --ep must be 1 or tp × dp = ${p.tp * p.dp}`,
+    );
   }
   if (p.sequenceParallel && p.tp === 1) throw new AccelscopeError('bad-flag', '--sp (sequence parallelism) needs --tp > 1');
 }

@@ -31,7 +31,8 @@ import { runStage } from './stage-run.ts';
 /** The overlap of a collective with its GEMM when the system does not calibrate it. */
 export const DEFAULT_OVERLAP_CHUNKS = {
   value: 4,
-  source: 'T3 (Pati et al., ASPLOS 2024) and Flux (Chang et al., 2024) split the producer GEMM into chunks and send each chunk while the next computes; 4 chunks',
+  source:
+    'T3 (Pati et al., ASPLOS 2024) and Flux (Chang et al., 2024) split the producer GEMM into chunks and send each chunk while the next computes; 4 chunks',
   description: 'chunks a GEMM and its collective are pipelined in when --overlap is on',
 };
 
@@ -107,7 +108,8 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const sys = system.config;
   const arch = system.arch;
   checkPlan(plan, sys, system.file);
-  if (input.batch % plan.dp !== 0) throw new AccelscopeError('bad-flag', `--dp ${plan.dp}: --batch ${input.batch} is not divisible by ${plan.dp} (each replica takes batch / dp sequences)`);
+  if (input.batch % plan.dp !== 0)
+    throw new AccelscopeError('bad-flag', `--dp ${plan.dp}: --batch ${input.batch} is not divisible by ${plan.dp} (each replica takes batch / dp sequences)`);
   const replicaBatch = input.batch / plan.dp;
   if (plan.microBatches !== undefined && plan.microBatches > 1 && plan.pp === 1) throw new AccelscopeError('bad-flag', '--micro-batches goes with --pp > 1');
   const m = plan.microBatches ?? (plan.pp > 1 ? largestDivisorAtMost(replicaBatch, plan.pp) : 1);
@@ -160,7 +162,13 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     const { ops, comms } = shardStage(st.ops, { plan, dModel, wireBytes, experts, tokens });
     const attn = ops.find((o) => o.kind === 'attention');
     const meta = deviceMeta({
-      graph, ops, plan, layers: st.layers, firstStage: s === 0, lastStage: s === plan.pp - 1, experts,
+      graph,
+      ops,
+      plan,
+      layers: st.layers,
+      firstStage: s === 0,
+      lastStage: s === plan.pp - 1,
+      experts,
       kvHeads: attn && attn.kind === 'attention' ? attn.kvHeads : graph.meta.kv.kvHeads,
     });
     const stageGraph: OpGraph = { meta, ops };
@@ -194,9 +202,22 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       commSeconds += exposed;
       commBandwidth += cc.bandwidthSeconds;
       const rec: CommRecord = {
-        id: pre + c.id, stage: s, layer: c.layer, name: c.name, kind: c.kind, group: c.group, algorithm: cc.algorithm, bytes: c.bytes,
-        ranks: cc.ranks, nodes: cc.nodes, seconds: cc.seconds, exposedSeconds: exposed, latencySeconds: cc.latencySeconds,
-        bandwidthSeconds: cc.bandwidthSeconds, algbwBps: cc.algbwBps, busbwBps: cc.busbwBps,
+        id: pre + c.id,
+        stage: s,
+        layer: c.layer,
+        name: c.name,
+        kind: c.kind,
+        group: c.group,
+        algorithm: cc.algorithm,
+        bytes: c.bytes,
+        ranks: cc.ranks,
+        nodes: cc.nodes,
+        seconds: cc.seconds,
+        exposedSeconds: exposed,
+        latencySeconds: cc.latencySeconds,
+        bandwidthSeconds: cc.bandwidthSeconds,
+        algbwBps: cc.algbwBps,
+        busbwBps: cc.busbwBps,
       };
       collectives.push(rec);
       const key = pre + c.after;
@@ -216,9 +237,22 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       const cc = cost('send-recv', sendBytes, pair, `pp${s}`);
       sendSeconds = cc.seconds;
       const rec: CommRecord = {
-        id: `S${s}.pp_send`, stage: s, layer: -1, name: 'pp_send', kind: 'send-recv', group: 'pp', algorithm: cc.algorithm, bytes: sendBytes,
-        ranks: 2, nodes: cc.nodes, seconds: cc.seconds, exposedSeconds: cc.seconds, latencySeconds: cc.latencySeconds,
-        bandwidthSeconds: cc.bandwidthSeconds, algbwBps: cc.algbwBps, busbwBps: cc.busbwBps,
+        id: `S${s}.pp_send`,
+        stage: s,
+        layer: -1,
+        name: 'pp_send',
+        kind: 'send-recv',
+        group: 'pp',
+        algorithm: cc.algorithm,
+        bytes: sendBytes,
+        ranks: 2,
+        nodes: cc.nodes,
+        seconds: cc.seconds,
+        exposedSeconds: cc.seconds,
+        latencySeconds: cc.latencySeconds,
+        bandwidthSeconds: cc.bandwidthSeconds,
+        algbwBps: cc.algbwBps,
+        busbwBps: cc.busbwBps,
       };
       collectives.push(rec);
       const last = pre + stageGraph.ops[stageGraph.ops.length - 1]!.id;
@@ -235,8 +269,20 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     const kv = f.kvCacheBytes * m;
     const total = f.weightsBytes + kv + f.activationBytes;
     stageRecords.push({
-      stage: s, layers: st.layers, computeSeconds, communicationSeconds: commSeconds, sendSeconds, seconds: computeSeconds + commSeconds,
-      memory: { weightsBytes: f.weightsBytes, kvCacheBytes: kv, activationBytes: f.activationBytes, totalBytes: total, capacityBytes: arch.memory.capacityBytes, fits: total <= arch.memory.capacityBytes },
+      stage: s,
+      layers: st.layers,
+      computeSeconds,
+      communicationSeconds: commSeconds,
+      sendSeconds,
+      seconds: computeSeconds + commSeconds,
+      memory: {
+        weightsBytes: f.weightsBytes,
+        kvCacheBytes: kv,
+        activationBytes: f.activationBytes,
+        totalBytes: total,
+        capacityBytes: arch.memory.capacityBytes,
+        fits: total <= arch.memory.capacityBytes,
+      },
     });
     stageRoofline.push(r.totals.rooflineSeconds + commBandwidth);
   }
@@ -254,7 +300,8 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   if (!worst.memory.fits) {
     const mm = worst.memory;
     const msg = `workload does not fit per device under ${describePlan(plan)}: stage ${worst.stage} (layers ${worst.layers[0]}–${worst.layers[1] - 1}) needs ${formatBytes(mm.totalBytes)} per device (weights ${formatBytes(mm.weightsBytes)} + KV cache ${formatBytes(mm.kvCacheBytes)} + activations ${formatBytes(mm.activationBytes)}) but ${arch.name} has ${formatBytes(mm.capacityBytes)}, ${formatBytes(mm.totalBytes - mm.capacityBytes)} over`;
-    if (!input.ignoreCapacity) throw new AccelscopeError('does-not-fit', `${msg}; raise --tp or --pp (--ignore-capacity reports the timing anyway)`, { file: system.file });
+    if (!input.ignoreCapacity)
+      throw new AccelscopeError('does-not-fit', `${msg}; raise --tp or --pp (--ignore-capacity reports the timing anyway)`, { file: system.file });
     warnings.add(msg);
   }
 
@@ -266,7 +313,8 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const base = firstResult!;
   const devicesUsed = planDevices(plan);
   const tdp = arch.power?.tdpW;
-  if (tdp !== undefined && averagePowerW / devicesUsed > tdp) warnings.add(`average power per device ${(averagePowerW / devicesUsed).toFixed(0)} W exceeds the TDP of ${tdp} W`);
+  if (tdp !== undefined && averagePowerW / devicesUsed > tdp)
+    warnings.add(`average power per device ${(averagePowerW / devicesUsed).toFixed(0)} W exceeds the TDP of ${tdp} W`);
   warnings.add('interconnect energy is not modeled: energy covers the devices only');
   return {
     workload: { ...base.workload, model: graph.meta.model, params: graph.meta.params.total, batch: input.batch, tokens: stepTokens },
@@ -276,16 +324,25 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     memory: worst.memory,
     classes: input.totalsOnly ? [] : aggregateClasses(allOps),
     ops: allOps,
-    calibration: [...base.calibration, ...systemCalibration(sys).map((c) => ({ ...c, name: `system.${c.name}` })),
-      ...(plan.overlap && !sys.calibration?.['overlapChunks'] ? [{ name: 'system.overlapChunks', ...DEFAULT_OVERLAP_CHUNKS }] : [])],
+    calibration: [
+      ...base.calibration,
+      ...systemCalibration(sys).map((c) => ({ ...c, name: `system.${c.name}` })),
+      ...(plan.overlap && !sys.calibration?.['overlapChunks'] ? [{ name: 'system.overlapChunks', ...DEFAULT_OVERLAP_CHUNKS }] : []),
+    ],
     energySources,
     warnings: [...warnings],
     system: {
-      name: sys.name, ...(system.file ? { file: system.file } : {}), device: arch.name, devices: sys.devicesPerNode * sys.nodes, devicesUsed,
+      name: sys.name,
+      ...(system.file ? { file: system.file } : {}),
+      device: arch.name,
+      devices: sys.devicesPerNode * sys.nodes,
+      devicesUsed,
       plan: { ...plan, microBatches: m, description: describePlan(plan) },
       stages: stageRecords,
       pipeline: { microBatches: m, microBatchSize: mbBatch, seconds, bubbleSeconds, bubbleFraction: seconds > 0 ? bubbleSeconds / seconds : 0 },
-      computeSeconds, communicationSeconds, communicationShare: computeSeconds + communicationSeconds > 0 ? communicationSeconds / (computeSeconds + communicationSeconds) : 0,
+      computeSeconds,
+      communicationSeconds,
+      communicationShare: computeSeconds + communicationSeconds > 0 ? communicationSeconds / (computeSeconds + communicationSeconds) : 0,
       collectives,
     },
   };
@@ -305,12 +362,31 @@ function commShape(c: CommRecord): string {
 function commRecord(c: CommRecord): OpRecord {
   const bound = c.latencySeconds >= c.bandwidthSeconds ? 'latency' : 'interconnect';
   return {
-    id: c.id, name: c.name, kind: c.kind, cls: 'communication', layer: c.layer, count: 1, flops: 0, bytes: 0,
-    bytesByLevel: { [c.nodes > 1 ? 'network' : 'interconnect']: c.bytes }, seconds: c.exposedSeconds, cycles: 0, bound,
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    cls: 'communication',
+    layer: c.layer,
+    count: 1,
+    flops: 0,
+    bytes: 0,
+    bytesByLevel: { [c.nodes > 1 ? 'network' : 'interconnect']: c.bytes },
+    seconds: c.exposedSeconds,
+    cycles: 0,
+    bound,
     utilization: c.seconds > 0 ? c.bandwidthSeconds / c.seconds : 0,
     energyPj: { compute: 0, onChip: 0, offChip: 0, static: 0 },
     roofline: { seconds: c.bandwidthSeconds, bound: 'memory', intensity: 0, bytes: c.bytes, dtype: 'bf16' },
-    breakdown: { collectiveS: c.seconds, latencyS: c.latencySeconds, bandwidthS: c.bandwidthSeconds, hiddenS: c.seconds - c.exposedSeconds, ranks: c.ranks, nodes: c.nodes, algbwBps: c.algbwBps, busbwBps: c.busbwBps },
+    breakdown: {
+      collectiveS: c.seconds,
+      latencyS: c.latencySeconds,
+      bandwidthS: c.bandwidthSeconds,
+      hiddenS: c.seconds - c.exposedSeconds,
+      ranks: c.ranks,
+      nodes: c.nodes,
+      algbwBps: c.algbwBps,
+      busbwBps: c.busbwBps,
+    },
     shape: commShape(c),
     notes: [`${c.kind} by ${c.algorithm} over ${c.ranks} ranks on ${c.nodes} node(s)`],
   };

@@ -54,7 +54,11 @@ export interface ShardResult {
   comms: CommOp[];
 }
 
-interface HeadInfo { heads: number; kvHeads: number; headDim: number }
+interface HeadInfo {
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+}
 
 function fail(msg: string): never {
   throw new AccelscopeError('bad-flag', msg);
@@ -112,8 +116,26 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
     const h = heads.get(op.layer);
     if (h && h.heads % t !== 0) fail(`--tp ${t}: num_attention_heads ${h.heads} is not divisible by ${t}`);
     const kvl = h ? localKvHeads(h.kvHeads, t) : 0;
-    if (sp && firstAttnGemm.get(op.layer) === op.id) comm({ id: `${op.id}.all_gather`, name: 'sp_all_gather', layer: op.layer, kind: 'all-gather', group: 'tp', bytes: actBytes, after: out[out.length - 1]?.id ?? '' });
-    if (sp && firstMlp.get(op.layer) === op.id && ep === 1) comm({ id: `${op.id}.all_gather`, name: 'sp_all_gather', layer: op.layer, kind: 'all-gather', group: 'tp', bytes: actBytes, after: out[out.length - 1]?.id ?? '' });
+    if (sp && firstAttnGemm.get(op.layer) === op.id)
+      comm({
+        id: `${op.id}.all_gather`,
+        name: 'sp_all_gather',
+        layer: op.layer,
+        kind: 'all-gather',
+        group: 'tp',
+        bytes: actBytes,
+        after: out[out.length - 1]?.id ?? '',
+      });
+    if (sp && firstMlp.get(op.layer) === op.id && ep === 1)
+      comm({
+        id: `${op.id}.all_gather`,
+        name: 'sp_all_gather',
+        layer: op.layer,
+        kind: 'all-gather',
+        group: 'tp',
+        bytes: actBytes,
+        after: out[out.length - 1]?.id ?? '',
+      });
     let s: Op = op;
     switch (op.kind) {
       case 'gemm': {
@@ -132,9 +154,11 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
         break;
       case 'elementwise':
         if (op.cls === 'rotary' && h && t > 1) s = { ...op, elements: (op.elements * (h.heads / t + kvl)) / (h.heads + h.kvHeads) };
-        else if (op.cls === 'activation' && ep > 1 && op.name.startsWith('experts.') && epDispatch) s = { ...op, elements: op.elements * (epDispatch.slots / (T * epDispatch.topK)) };
+        else if (op.cls === 'activation' && ep > 1 && op.name.startsWith('experts.') && epDispatch)
+          s = { ...op, elements: op.elements * (epDispatch.slots / (T * epDispatch.topK)) };
         else if (op.cls === 'activation' && t > 1) s = { ...op, elements: op.elements / t };
-        else if (op.cls === 'mlp' && ep > 1 && op.name.startsWith('experts.') && epDispatch) s = { ...op, elements: op.elements * (epDispatch.slots / (T * epDispatch.topK)) };
+        else if (op.cls === 'mlp' && ep > 1 && op.name.startsWith('experts.') && epDispatch)
+          s = { ...op, elements: op.elements * (epDispatch.slots / (T * epDispatch.topK)) };
         else if (sp && op.cls === 'residual' && op.layer >= 0) s = { ...op, elements: op.elements / t };
         break;
       case 'norm':
@@ -147,23 +171,49 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
     if (ep > 1 && isExpert(op) && !dispatched.has(op.layer)) {
       dispatched.add(op.layer);
       const d = epDispatch!;
-      comm({ id: `L${op.layer}.ep_dispatch`, name: 'ep_dispatch', layer: op.layer, kind: 'all-to-all', group: 'ep', bytes: d.Td * d.topK * dModel * wire, after: out[out.length - 1]?.id ?? '' });
+      comm({
+        id: `L${op.layer}.ep_dispatch`,
+        name: 'ep_dispatch',
+        layer: op.layer,
+        kind: 'all-to-all',
+        group: 'ep',
+        bytes: d.Td * d.topK * dModel * wire,
+        after: out[out.length - 1]?.id ?? '',
+      });
     }
     out.push(s);
     const id = s.id;
     if (t > 1 && op.cls === 'o_proj') reduce(`${id}.${sp ? 'reduce_scatter' : 'all_reduce'}`, op.layer, id, id);
     if (op.layer >= 0 && lastMlp.get(op.layer) === op.id) {
       if (ep > 1 && epDispatch) {
-        comm({ id: `L${op.layer}.ep_combine`, name: 'ep_combine', layer: op.layer, kind: 'all-to-all', group: 'ep', bytes: epDispatch.Td * epDispatch.topK * dModel * wire, after: id });
-        if (t > 1 && !sp) comm({ id: `L${op.layer}.ep_all_gather`, name: 'ep_all_gather', layer: op.layer, kind: 'all-gather', group: 'tp', bytes: actBytes, after: id });
+        comm({
+          id: `L${op.layer}.ep_combine`,
+          name: 'ep_combine',
+          layer: op.layer,
+          kind: 'all-to-all',
+          group: 'ep',
+          bytes: epDispatch.Td * epDispatch.topK * dModel * wire,
+          after: id,
+        });
+        if (t > 1 && !sp)
+          comm({ id: `L${op.layer}.ep_all_gather`, name: 'ep_all_gather', layer: op.layer, kind: 'all-gather', group: 'tp', bytes: actBytes, after: id });
         epDispatch = undefined;
       } else {
         reduce(`${id}.${sp ? 'reduce_scatter' : 'all_reduce'}`, op.layer, id, op.kind === 'gemm' ? id : undefined);
       }
     }
-    if (t > 1 && op.kind === 'embedding' && op.id === 'embed') comm({ id: 'embed.all_reduce', name: 'all_reduce', layer: -1, kind: 'all-reduce', group: 'tp', bytes: op.tokens * op.dim * wire, after: id });
+    if (t > 1 && op.kind === 'embedding' && op.id === 'embed')
+      comm({ id: 'embed.all_reduce', name: 'all_reduce', layer: -1, kind: 'all-reduce', group: 'tp', bytes: op.tokens * op.dim * wire, after: id });
     if (t > 1 && op.kind === 'gemm' && op.cls === 'lm_head' && op.weight === 'aux') {
-      comm({ id: `${id}.all_gather`, name: 'logits_all_gather', layer: -1, kind: 'all-gather', group: 'tp', bytes: op.m * Math.ceil(op.n / t) * t * wire, after: id });
+      comm({
+        id: `${id}.all_gather`,
+        name: 'logits_all_gather',
+        layer: -1,
+        kind: 'all-gather',
+        group: 'tp',
+        bytes: op.m * Math.ceil(op.n / t) * t * wire,
+        after: id,
+      });
     }
   }
   return { ops: out, comms };

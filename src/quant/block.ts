@@ -60,7 +60,10 @@ export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: 
       let amax = 0;
       for (let i = a; i < b; i++) {
         const v = Math.abs(x[i]!);
-        if (v !== v || v === Infinity) { amax = NaN; break; }
+        if (v !== v || v === Infinity) {
+          amax = NaN;
+          break;
+        }
         if (v > amax) amax = v;
       }
       const sc = mxScaleCode(amax, s.element);
@@ -68,7 +71,10 @@ export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: 
       const X = e8m0Decode(sc);
       scales[g] = X;
       if (sc === E8M0_NAN) {
-        for (let i = a; i < b; i++) { codes[i] = 0; values[i] = NaN; }
+        for (let i = a; i < b; i++) {
+          codes[i] = 0;
+          values[i] = NaN;
+        }
         continue;
       }
       const inv = 1 / X; // X is a power of two: multiplying by its inverse is exact
@@ -87,7 +93,20 @@ export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: 
       }
     }
   }
-  return { format: s.name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: 'e8m0', tensorScale: 1 };
+  return {
+    format: s.name,
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales,
+    scaleCodes,
+    scaleFormat: 'e8m0',
+    tensorScale: 1,
+  };
 }
 
 /** MXINT8 element code (−128..127) → value. */
@@ -131,5 +150,18 @@ export function quantizeNvfp4(x: ArrayLike<number>, rows: number, cols: number, 
       values[i] = e2m1.decode(c);
     }
   });
-  return { format: name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: 'fp8-e4m3', tensorScale: st };
+  return {
+    format: name,
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales,
+    scaleCodes,
+    scaleFormat: 'fp8-e4m3',
+    tensorScale: st,
+  };
 }

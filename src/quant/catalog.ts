@@ -26,9 +26,31 @@ export interface FormatInfo {
 }
 
 const LISTED = [
-  'fp32', 'fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'fp6-e3m2', 'fp6-e2m3', 'fp4-e2m1', 'e8m0',
-  'int8', 'int6', 'int4', 'int3', 'int2', 'int4-g128', 'int4-g128-asym',
-  'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nvfp4', 'ternary', 'binary',
+  'fp32',
+  'fp16',
+  'bf16',
+  'fp8-e4m3',
+  'fp8-e5m2',
+  'fp6-e3m2',
+  'fp6-e2m3',
+  'fp4-e2m1',
+  'e8m0',
+  'int8',
+  'int6',
+  'int4',
+  'int3',
+  'int2',
+  'int4-g128',
+  'int4-g128-asym',
+  'mxfp8-e4m3',
+  'mxfp8-e5m2',
+  'mxfp6-e3m2',
+  'mxfp6-e2m3',
+  'mxfp4',
+  'mxint8',
+  'nvfp4',
+  'ternary',
+  'binary',
 ];
 
 const OVERFLOW: Record<string, string> = ownTable({
@@ -44,8 +66,16 @@ export function listedFormats(): string[] {
 export function formatInfo(name: string): FormatInfo {
   if (name === 'e8m0') {
     return {
-      name, kind: 'scale', bits: 8, bitsPerElement: 8, max: 2 ** 127, minNormal: 2 ** -127, minSubnormal: null, scale: 'none (it is the MX scale)',
-      overflow: 'exponent clamps to [-127, 127]; 0xFF is NaN; no zero', source: 'OCP MX Specification v1.0 §5.4',
+      name,
+      kind: 'scale',
+      bits: 8,
+      bitsPerElement: 8,
+      max: 2 ** 127,
+      minNormal: 2 ** -127,
+      minSubnormal: null,
+      scale: 'none (it is the MX scale)',
+      overflow: 'exponent clamps to [-127, 127]; 0xFF is NaN; no zero',
+      source: 'OCP MX Specification v1.0 §5.4',
     };
   }
   const mf = minifloat(name);
@@ -54,8 +84,16 @@ export function formatInfo(name: string): FormatInfo {
     const s = MINIFLOATS[name]!;
     const scaled = parseFormatName(name).kind === 'float' && !['fp32', 'fp16', 'bf16'].includes(name);
     return {
-      name, kind: 'float', bits: mf.bits, bitsPerElement: f.bitsPerElement, max: mf.max, minNormal: mf.minNormal, minSubnormal: mf.minSubnormal,
-      scale: scaled ? 'as a tensor format: one fp32 scale per tensor (-pc: per row)' : 'none', overflow: OVERFLOW[s.special]!, source: s.source,
+      name,
+      kind: 'float',
+      bits: mf.bits,
+      bitsPerElement: f.bitsPerElement,
+      max: mf.max,
+      minNormal: mf.minNormal,
+      minSubnormal: mf.minSubnormal,
+      scale: scaled ? 'as a tensor format: one fp32 scale per tensor (-pc: per row)' : 'none',
+      overflow: OVERFLOW[s.special]!,
+      source: s.source,
     };
   }
   const s = parseFormatName(name);
@@ -64,36 +102,72 @@ export function formatInfo(name: string): FormatInfo {
       const qmax = s.symmetric ? 2 ** (s.bits - 1) - 1 : 2 ** s.bits - 1;
       const gran = s.granularity === 'group' ? `per group of ${s.groupSize}` : s.granularity === 'tensor' ? 'per tensor' : 'per row (channel/token)';
       return {
-        name, kind: 'int', bits: s.bits, bitsPerElement: f.bitsPerElement, max: qmax, minNormal: 1, minSubnormal: null,
+        name,
+        kind: 'int',
+        bits: s.bits,
+        bitsPerElement: f.bitsPerElement,
+        max: qmax,
+        minNormal: 1,
+        minSubnormal: null,
         scale: `${s.scaleFormat} ${gran}${s.symmetric ? '' : s.floatZero ? ` + ${s.scaleFormat} zero point` : ` + ${s.bits}-bit zero point`}`,
-        overflow: `saturate to [${s.symmetric ? -(2 ** (s.bits - 1)) : 0}, ${qmax}]`, source: 'symmetric/asymmetric uniform quantization (docs/quant.md)',
+        overflow: `saturate to [${s.symmetric ? -(2 ** (s.bits - 1)) : 0}, ${qmax}]`,
+        source: 'symmetric/asymmetric uniform quantization (docs/quant.md)',
       };
     }
     case 'mx': {
       const el = MX_ELEMENTS[name]!;
       const em = minifloat(el);
       return {
-        name, kind: 'block', bits: f.elementBits, bitsPerElement: f.bitsPerElement,
-        max: em ? em.max : 127 / 64, minNormal: em ? em.minNormal : 1 / 64, minSubnormal: em ? em.minSubnormal : null,
-        scale: `E8M0 per ${s.blockSize} (2^-127 .. 2^127)`, overflow: 'elements saturate; a NaN/Inf in the block gives the NaN scale',
+        name,
+        kind: 'block',
+        bits: f.elementBits,
+        bitsPerElement: f.bitsPerElement,
+        max: em ? em.max : 127 / 64,
+        minNormal: em ? em.minNormal : 1 / 64,
+        minSubnormal: em ? em.minSubnormal : null,
+        scale: `E8M0 per ${s.blockSize} (2^-127 .. 2^127)`,
+        overflow: 'elements saturate; a NaN/Inf in the block gives the NaN scale',
         source: 'OCP MX Specification v1.0 §5 and §6.3',
       };
     }
     case 'nvfp4':
       return {
-        name, kind: 'block', bits: 4, bitsPerElement: f.bitsPerElement, max: 6, minNormal: 1, minSubnormal: 0.5,
-        scale: `E4M3 per ${s.blockSize} × fp32 per tensor`, overflow: 'elements and block scales saturate',
+        name,
+        kind: 'block',
+        bits: 4,
+        bitsPerElement: f.bitsPerElement,
+        max: 6,
+        minNormal: 1,
+        minSubnormal: 0.5,
+        scale: `E4M3 per ${s.blockSize} × fp32 per tensor`,
+        overflow: 'elements and block scales saturate',
         source: 'NVIDIA Blackwell NVFP4 ("Introducing NVFP4", NVIDIA technical blog, 2025)',
       };
     case 'ternary':
       return {
-        name, kind: 'ternary', bits: 2, bitsPerElement: f.bitsPerElement, max: 1, minNormal: 1, minSubnormal: null,
-        scale: 'fp32 absmean per tensor', overflow: 'clip to ±1', source: 'BitNet b1.58, arXiv 2402.17764 §2',
+        name,
+        kind: 'ternary',
+        bits: 2,
+        bitsPerElement: f.bitsPerElement,
+        max: 1,
+        minNormal: 1,
+        minSubnormal: null,
+        scale: 'fp32 absmean per tensor',
+        overflow: 'clip to ±1',
+        source: 'BitNet b1.58, arXiv 2402.17764 §2',
       };
     case 'binary':
       return {
-        name, kind: 'binary', bits: 1, bitsPerElement: f.bitsPerElement, max: 1, minNormal: 1, minSubnormal: null,
-        scale: `fp32 mean|x| ${s.groupSize ? `per group of ${s.groupSize}` : 'per tensor'}`, overflow: 'sign', source: 'BitNet, arXiv 2310.11453 §2',
+        name,
+        kind: 'binary',
+        bits: 1,
+        bitsPerElement: f.bitsPerElement,
+        max: 1,
+        minNormal: 1,
+        minSubnormal: null,
+        scale: `fp32 mean|x| ${s.groupSize ? `per group of ${s.groupSize}` : 'per tensor'}`,
+        overflow: 'sign',
+        source: 'BitNet, arXiv 2310.11453 §2',
       };
     case 'float':
       throw new AccelscopeError('unknown-format', `'${name}' has no element codec`);
@@ -158,7 +232,12 @@ export function codeDecoder(name: string): CodeDecoder {
 /** One code as `formats --codes --json` lists it. */
 export function codeValue(d: CodeDecoder, c: number): CodeValue {
   const v = d.decode(c);
-  const cv: CodeValue = { code: c, hex: `0x${c.toString(16).padStart(Math.ceil(d.bits / 4), '0')}`, bits: c.toString(2).padStart(d.bits, '0'), value: Number.isFinite(v) ? v : null };
+  const cv: CodeValue = {
+    code: c,
+    hex: `0x${c.toString(16).padStart(Math.ceil(d.bits / 4), '0')}`,
+    bits: c.toString(2).padStart(d.bits, '0'),
+    value: Number.isFinite(v) ? v : null,
+  };
   if (Number.isNaN(v)) cv.special = 'NaN';
   else if (v === Infinity) cv.special = '+Inf';
   else if (v === -Infinity) cv.special = '-Inf';

@@ -19,12 +19,18 @@ export function quantizeTensor(format: string | TensorFormat, x: ArrayLike<numbe
   if (x.length !== rows * cols) throw new AccelscopeError('bad-flag', `quantize ${name}: ${x.length} values for a ${rows}×${cols} tensor`);
   const s = parseFormatName(name === 'tf32' ? 'fp32' : name);
   switch (s.kind) {
-    case 'float': return quantizeFloat(x, rows, cols, s);
-    case 'int': return quantizeInt(x, rows, cols, s);
-    case 'mx': return quantizeMx(x, rows, cols, s);
-    case 'nvfp4': return quantizeNvfp4(x, rows, cols, s.blockSize, s.name);
-    case 'ternary': return quantizeTernary(x, rows, cols);
-    case 'binary': return quantizeBinary(x, rows, cols, s.groupSize, s.name);
+    case 'float':
+      return quantizeFloat(x, rows, cols, s);
+    case 'int':
+      return quantizeInt(x, rows, cols, s);
+    case 'mx':
+      return quantizeMx(x, rows, cols, s);
+    case 'nvfp4':
+      return quantizeNvfp4(x, rows, cols, s.blockSize, s.name);
+    case 'ternary':
+      return quantizeTernary(x, rows, cols);
+    case 'binary':
+      return quantizeBinary(x, rows, cols, s.groupSize, s.name);
   }
 }
 

@@ -41,6 +41,17 @@ export function quantizeFloat(x: ArrayLike<number>, rows: number, cols: number, 
     }
   });
   return {
-    format: s.name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: s.scale === 'none' ? 'none' : 'fp32', tensorScale: 1,
+    format: s.name,
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales,
+    scaleCodes,
+    scaleFormat: s.scale === 'none' ? 'none' : 'fp32',
+    tensorScale: 1,
   };
 }

@@ -15,7 +15,15 @@ import { ownTable } from '../util/own.ts';
 const SCALE_BITS: Record<string, number> = ownTable({ fp16: 16, bf16: 16, fp32: 32 });
 
 const FLOAT_DTYPE: Record<string, ComputeDtype> = ownTable({
-  fp32: 'fp32', fp16: 'fp16', bf16: 'bf16', 'fp8-e4m3': 'fp8', 'fp8-e5m2': 'fp8', 'fp6-e3m2': 'fp6', 'fp6-e2m3': 'fp6', 'fp4-e2m1': 'fp4', int8: 'int8',
+  fp32: 'fp32',
+  fp16: 'fp16',
+  bf16: 'bf16',
+  'fp8-e4m3': 'fp8',
+  'fp8-e5m2': 'fp8',
+  'fp6-e3m2': 'fp6',
+  'fp6-e2m3': 'fp6',
+  'fp4-e2m1': 'fp4',
+  int8: 'int8',
 });
 const INT_DTYPE: Record<number, ComputeDtype> = ownTable({ 8: 'int8', 7: 'int8', 6: 'int8', 5: 'int8', 4: 'int4', 3: 'int4', 2: 'int2', 1: 'int1' });
 
@@ -36,8 +44,12 @@ export function formatOf(s: FormatSpec): TensorFormat {
     case 'mx': {
       const bits = s.element === 'int8' ? 8 : mustMinifloat(s.element).bits;
       return {
-        name: s.name, elementBits: bits, bitsPerElement: bits + 8 / s.blockSize, computeDtype: FLOAT_DTYPE[s.element]!,
-        isFloat: s.element !== 'int8', groupSize: s.blockSize,
+        name: s.name,
+        elementBits: bits,
+        bitsPerElement: bits + 8 / s.blockSize,
+        computeDtype: FLOAT_DTYPE[s.element]!,
+        isFloat: s.element !== 'int8',
+        groupSize: s.blockSize,
       };
     }
     case 'nvfp4':
@@ -46,15 +58,23 @@ export function formatOf(s: FormatSpec): TensorFormat {
       return { name: s.name, elementBits: 2, bitsPerElement: 2, computeDtype: 'ternary', isFloat: false };
     case 'binary':
       return {
-        name: s.name, elementBits: 1, bitsPerElement: 1 + (s.groupSize ? 16 / s.groupSize : 0), computeDtype: 'int1', isFloat: false,
+        name: s.name,
+        elementBits: 1,
+        bitsPerElement: 1 + (s.groupSize ? 16 / s.groupSize : 0),
+        computeDtype: 'int1',
+        isFloat: false,
         ...(s.groupSize ? { groupSize: s.groupSize } : {}),
       };
     case 'int': {
       const zeroBits = s.symmetric ? 0 : s.floatZero ? SCALE_BITS[s.scaleFormat]! : s.bits;
       const perGroupBits = s.groupSize ? SCALE_BITS[s.scaleFormat]! + zeroBits : 0;
       return {
-        name: s.name, elementBits: s.bits, bitsPerElement: s.bits + (s.groupSize ? perGroupBits / s.groupSize : 0),
-        computeDtype: INT_DTYPE[s.bits]!, isFloat: false, ...(s.groupSize ? { groupSize: s.groupSize } : {}),
+        name: s.name,
+        elementBits: s.bits,
+        bitsPerElement: s.bits + (s.groupSize ? perGroupBits / s.groupSize : 0),
+        computeDtype: INT_DTYPE[s.bits]!,
+        isFloat: false,
+        ...(s.groupSize ? { groupSize: s.groupSize } : {}),
       };
     }
   }
@@ -63,7 +83,23 @@ export function formatOf(s: FormatSpec): TensorFormat {
 /** The fixed-name formats (integer formats are a family: int2..int8 with options). */
 export function formatNames(): string[] {
   return [
-    'fp32', 'tf32', 'fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'fp6-e3m2', 'fp6-e2m3', 'fp4-e2m1',
-    'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nvfp4', 'ternary', 'binary',
+    'fp32',
+    'tf32',
+    'fp16',
+    'bf16',
+    'fp8-e4m3',
+    'fp8-e5m2',
+    'fp6-e3m2',
+    'fp6-e2m3',
+    'fp4-e2m1',
+    'mxfp8-e4m3',
+    'mxfp8-e5m2',
+    'mxfp6-e3m2',
+    'mxfp6-e2m3',
+    'mxfp4',
+    'mxint8',
+    'nvfp4',
+    'ternary',
+    'binary',
   ];
 }

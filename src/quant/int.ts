@@ -21,8 +21,12 @@ import type { FormatSpec } from './spec.ts';
 type IntSpec = Extract<FormatSpec, { kind: 'int' }>;
 
 /** Scale groups of a [rows × cols] tensor: per tensor, per row, or G consecutive columns. */
-export function groupLayout(rows: number, cols: number, granularity: 'tensor' | 'channel' | 'group', groupSize?: number):
-  { perTensor: boolean; groupCols: number; groupsPerRow: number; count: number } {
+export function groupLayout(
+  rows: number,
+  cols: number,
+  granularity: 'tensor' | 'channel' | 'group',
+  groupSize?: number,
+): { perTensor: boolean; groupCols: number; groupsPerRow: number; count: number } {
   if (granularity === 'tensor') return { perTensor: true, groupCols: cols, groupsPerRow: 1, count: 1 };
   const groupCols = granularity === 'channel' ? cols : groupSize!;
   const groupsPerRow = Math.ceil(cols / groupCols);
@@ -31,7 +35,9 @@ export function groupLayout(rows: number, cols: number, granularity: 'tensor' | 
 
 /** Calls fn for each scale group with its element index ranges (a per-tensor group spans every row). */
 export function forEachGroup(
-  rows: number, cols: number, layout: { perTensor: boolean; groupCols: number; groupsPerRow: number },
+  rows: number,
+  cols: number,
+  layout: { perTensor: boolean; groupCols: number; groupsPerRow: number },
   fn: (g: number, ranges: [number, number][]) => void,
 ): void {
   if (layout.perTensor) {
@@ -96,7 +102,18 @@ export function quantizeInt(x: ArrayLike<number>, rows: number, cols: number, s:
     }
   });
   return {
-    format: s.name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes, scaleFormat: s.scaleFormat,
-    ...(zeros ? { zeros, zeroFormat: s.floatZero ? s.scaleFormat : 'int' } : {}), tensorScale: 1,
+    format: s.name,
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales,
+    scaleCodes,
+    scaleFormat: s.scaleFormat,
+    ...(zeros ? { zeros, zeroFormat: s.floatZero ? s.scaleFormat : 'int' } : {}),
+    tensorScale: 1,
   };
 }

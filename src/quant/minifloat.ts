@@ -35,7 +35,15 @@ const MX = 'OCP Microscaling Formats (MX) Specification v1.0, 2023, §5.3 Table 
 export const MINIFLOATS: Record<string, MinifloatSpec> = ownTable({
   fp32: { name: 'fp32', expBits: 8, manBits: 23, bias: 127, special: 'ieee', overflow: 'inf', source: 'IEEE 754-2019 binary32' },
   fp16: { name: 'fp16', expBits: 5, manBits: 10, bias: 15, special: 'ieee', overflow: 'inf', source: 'IEEE 754-2019 binary16' },
-  bf16: { name: 'bf16', expBits: 8, manBits: 7, bias: 127, special: 'ieee', overflow: 'inf', source: 'bfloat16 (Google Brain; Intel BF16 spec 2018): fp32 with 7 mantissa bits' },
+  bf16: {
+    name: 'bf16',
+    expBits: 8,
+    manBits: 7,
+    bias: 127,
+    special: 'ieee',
+    overflow: 'inf',
+    source: 'bfloat16 (Google Brain; Intel BF16 spec 2018): fp32 with 7 mantissa bits',
+  },
   'fp8-e4m3': { name: 'fp8-e4m3', expBits: 4, manBits: 3, bias: 7, special: 'fn', overflow: 'nan', source: OFP8 },
   'fp8-e5m2': { name: 'fp8-e5m2', expBits: 5, manBits: 2, bias: 15, special: 'ieee', overflow: 'inf', source: OFP8 },
   'fp6-e3m2': { name: 'fp6-e3m2', expBits: 3, manBits: 2, bias: 3, special: 'none', overflow: 'saturate', source: MX },

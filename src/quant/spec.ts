@@ -25,7 +25,16 @@ export type ScaleFloat = 'fp16' | 'bf16' | 'fp32';
 
 export type FormatSpec =
   | { kind: 'float'; name: string; element: string; scale: 'none' | 'tensor' | 'channel' }
-  | { kind: 'int'; name: string; bits: number; symmetric: boolean; floatZero: boolean; granularity: 'tensor' | 'channel' | 'group'; groupSize?: number; scaleFormat: ScaleFloat }
+  | {
+      kind: 'int';
+      name: string;
+      bits: number;
+      symmetric: boolean;
+      floatZero: boolean;
+      granularity: 'tensor' | 'channel' | 'group';
+      groupSize?: number;
+      scaleFormat: ScaleFloat;
+    }
   | { kind: 'mx'; name: string; element: string; blockSize: number }
   | { kind: 'nvfp4'; name: string; blockSize: number }
   | { kind: 'ternary'; name: string }

@@ -34,8 +34,18 @@ export function quantizeTernary(x: ArrayLike<number>, rows: number, cols: number
     values[i] = q;
   }
   return {
-    format: 'ternary', rows, cols, codes, values, perTensor: true, groupCols: cols, groupsPerRow: 1,
-    scales: Float64Array.of(gamma), scaleCodes: Int32Array.of(0), scaleFormat: 'fp32', tensorScale: 1,
+    format: 'ternary',
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: true,
+    groupCols: cols,
+    groupsPerRow: 1,
+    scales: Float64Array.of(gamma),
+    scaleCodes: Int32Array.of(0),
+    scaleFormat: 'fp32',
+    tensorScale: 1,
   };
 }
 
@@ -48,7 +58,11 @@ export function quantizeBinary(x: ArrayLike<number>, rows: number, cols: number,
   forEachGroup(rows, cols, layout, (g, ranges) => {
     let sum = 0;
     let n = 0;
-    for (const [a, b] of ranges) for (let i = a; i < b; i++) { sum += Math.abs(x[i]!); n++; }
+    for (const [a, b] of ranges)
+      for (let i = a; i < b; i++) {
+        sum += Math.abs(x[i]!);
+        n++;
+      }
     scales[g] = Math.fround(n ? sum / n : 0);
     for (const [a, b] of ranges) {
       for (let i = a; i < b; i++) {
@@ -59,6 +73,17 @@ export function quantizeBinary(x: ArrayLike<number>, rows: number, cols: number,
     }
   });
   return {
-    format: name, rows, cols, codes, values, perTensor: layout.perTensor, groupCols: layout.groupCols, groupsPerRow: layout.groupsPerRow, scales, scaleCodes: new Int32Array(layout.count), scaleFormat: 'fp32', tensorScale: 1,
+    format: name,
+    rows,
+    cols,
+    codes,
+    values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales,
+    scaleCodes: new Int32Array(layout.count),
+    scaleFormat: 'fp32',
+    tensorScale: 1,
   };
 }

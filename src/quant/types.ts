@@ -1,7 +1,5 @@
 /** Compute dtypes a datapath may consume natively (tensor-core peaks are keyed by these). */
-export type ComputeDtype =
-  | 'fp64' | 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'fp6' | 'fp4'
-  | 'int8' | 'int4' | 'int2' | 'int1' | 'ternary';
+export type ComputeDtype = 'fp64' | 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'fp6' | 'fp4' | 'int8' | 'int4' | 'int2' | 'int1' | 'ternary';
 
 /**
  * How a tensor is stored. `bitsPerElement` is the storage cost amortized per element, scales and

@@ -59,7 +59,7 @@ export function inlineRuntime(): string {
   const parts: string[] = [];
   for (const [pkg, file] of RUNTIME) {
     // The compiled package carries the builds in dist/vendor/<pkg>/ (scripts/build.ts copies them).
-    const dirs = BUNDLED ? [fileURLToPath(new URL('./vendor/', import.meta.url))] : require.resolve.paths(pkg) ?? [];
+    const dirs = BUNDLED ? [fileURLToPath(new URL('./vendor/', import.meta.url))] : (require.resolve.paths(pkg) ?? []);
     const path = dirs.map((d) => join(d, pkg, file)).find((p) => existsSync(p));
     if (!path) throw new Error(`report runtime missing: ${pkg}/${file} not found in ${BUNDLED ? 'dist/vendor' : 'node_modules (npm ci)'}`);
     const js = readFileSync(path, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
@@ -75,7 +75,10 @@ export function escapeHtml(s: string): string {
 
 /** JSON safe inside <script type="application/json">: no '<' can close the element. */
 export function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export const CSP = [
@@ -214,20 +217,25 @@ function isChart(s: ChartSection | HtmlSection): s is ChartSection {
 
 export function renderHtml(doc: ReportDocument): string {
   const charts = doc.sections.filter(isChart).map((s) => ({ id: s.id, renderer: s.renderer ?? 'svg', spec: s.spec }));
- // Tables' rows are embedded (parsed only when asked for); a chart's rows are its spec's data.
+  // Tables' rows are embedded (parsed only when asked for); a chart's rows are its spec's data.
   const downloads: Record<string, unknown[]> = {};
   const offered = new Set<string>();
   for (const s of doc.sections) {
     if (s.download) downloads[s.id] = s.download;
     if (s.download || (isChart(s) && specRows(s.spec))) offered.add(s.id);
   }
-  const dl = (id: string) => (offered.has(id) ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>` : '');
-  const body = doc.sections.map((s) => {
-    const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
-    if (!isChart(s)) return `<section>${head}${dl(s.id)}${s.html}</section>`;
-    const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '';
-    return `<section>${head}${note}${dl(s.id)}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
-  }).join('\n');
+  const dl = (id: string) =>
+    offered.has(id)
+      ? `<p class="dl">download: <button data-dl="${escapeHtml(id)}" data-fmt="csv">CSV</button><button data-dl="${escapeHtml(id)}" data-fmt="json">JSON</button></p>`
+      : '';
+  const body = doc.sections
+    .map((s) => {
+      const head = `<h2 id="${escapeHtml(s.id)}">${escapeHtml(s.title)}</h2>`;
+      if (!isChart(s)) return `<section>${head}${dl(s.id)}${s.html}</section>`;
+      const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '';
+      return `<section>${head}${note}${dl(s.id)}<div class="chart" id="chart-${escapeHtml(s.id)}"></div></section>`;
+    })
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -24,7 +24,11 @@ export function loadReportInput(file: string): ReportInput {
     return { kind: 'quant', file, data: data as unknown as QuantComparison };
   }
   if (!isObject(data) || !('totals' in data) || !('ops' in data)) {
-    throw new AccelscopeError('schema', 'not a report input: expected a run (simulate --json), a sweep results file (.jsonl) or a quant comparison (quant --json)', { file });
+    throw new AccelscopeError(
+      'schema',
+      'not a report input: expected a run (simulate --json), a sweep results file (.jsonl) or a quant comparison (quant --json)',
+      { file },
+    );
   }
   validateOrThrow(runResultSchema, data, file);
   return { kind: 'run', file, run: data as unknown as RunInput };
@@ -62,8 +66,10 @@ export function parseSweepJsonl(text: string, file = '<sweep>'): SweepLine[] {
     if (typeof v['id'] !== 'string') throw new AccelscopeError('schema', `${where}: missing string 'id'`, { file, pointer: '/id' });
     if (typeof v['ok'] !== 'boolean') throw new AccelscopeError('schema', `${where}: missing boolean 'ok'`, { file, pointer: '/ok' });
     if (!isObject(v['point'])) throw new AccelscopeError('schema', `${where}: missing object 'point'`, { file, pointer: '/point' });
-    if (v['ok'] && !isObject(v['objectives'])) throw new AccelscopeError('schema', `${where}: a feasible point needs an 'objectives' object`, { file, pointer: '/objectives' });
-    if (!v['ok'] && typeof v['reason'] !== 'string') throw new AccelscopeError('schema', `${where}: an infeasible point needs a string 'reason'`, { file, pointer: '/reason' });
+    if (v['ok'] && !isObject(v['objectives']))
+      throw new AccelscopeError('schema', `${where}: a feasible point needs an 'objectives' object`, { file, pointer: '/objectives' });
+    if (!v['ok'] && typeof v['reason'] !== 'string')
+      throw new AccelscopeError('schema', `${where}: an infeasible point needs a string 'reason'`, { file, pointer: '/reason' });
     const point = v['point'];
     lines.push({
       ...(v as unknown as SweepLine),

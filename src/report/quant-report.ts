@@ -14,7 +14,9 @@ export function renderQuantReport(q: QuantComparison): string {
   if (scattered > 0) {
     const left = q.rows.length - scattered;
     sections.push({
-      id: 'quant-tradeoff', title: 'Cost vs accuracy', spec: quantTradeoffSpec(q),
+      id: 'quant-tradeoff',
+      title: 'Cost vs accuracy',
+      spec: quantTradeoffSpec(q),
       note: left ? `${left} row(s) not drawn: unsupported on the arch, or no error figure (the exact reference format).` : undefined,
     });
   }

@@ -35,10 +35,24 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
     if (s) sections.push(s);
     const suffix = runs.length > 1 ? ` — ${labels[i]}` : '';
     sections.push({ id: `icicle-time-${i}`, title: `Time by layer, op class and op${suffix}`, spec: icicleSpec(r, 'time', 'Where the step time goes') });
-    sections.push({ id: `icicle-energy-${i}`, title: `Energy by layer, op class and op${suffix}`, spec: icicleSpec(r, 'energy', 'Where the step energy goes') });
+    sections.push({
+      id: `icicle-energy-${i}`,
+      title: `Energy by layer, op class and op${suffix}`,
+      spec: icicleSpec(r, 'energy', 'Where the step energy goes'),
+    });
   });
-  sections.push({ id: 'latency', title: 'Latency breakdown', spec: latencySpec(runs, labels), note: 'Time per step by op class: the cycle model beside the roofline estimate.' });
-  sections.push({ id: 'energy', title: 'Energy breakdown', spec: energySpec(runs, labels), note: 'Joules per step by op class, split into compute, on-chip, off-chip and static energy.' });
+  sections.push({
+    id: 'latency',
+    title: 'Latency breakdown',
+    spec: latencySpec(runs, labels),
+    note: 'Time per step by op class: the cycle model beside the roofline estimate.',
+  });
+  sections.push({
+    id: 'energy',
+    title: 'Energy breakdown',
+    spec: energySpec(runs, labels),
+    note: 'Joules per step by op class, split into compute, on-chip, off-chip and static energy.',
+  });
   runs.forEach((r, i) => {
     if (r.generate && r.generate.steps.length > 0) {
       sections.push({ id: `generate-${i}`, title: runs.length > 1 ? `Generation steps — ${labels[i]}` : 'Generation steps', spec: generateSpec(r.generate) });
@@ -54,9 +68,10 @@ export function renderRunReport(input: RunInput | RunInput[]): string {
     });
   });
   const first = runs[0]!;
-  const title = runs.length === 1
-    ? `${first.workload.model} on ${first.arch.name}`
-    : `${[...new Set(runs.map((r) => r.workload.model))].join(', ')} on ${[...new Set(runs.map((r) => r.arch.name))].join(', ')}`;
+  const title =
+    runs.length === 1
+      ? `${first.workload.model} on ${first.arch.name}`
+      : `${[...new Set(runs.map((r) => r.workload.model))].join(', ')} on ${[...new Set(runs.map((r) => r.arch.name))].join(', ')}`;
   return renderHtml({
     title: `accelscope report: ${title}`,
     subtitle: runs.map((r, i) => `${labels[i]} · ${r.quant.name}`).join(' | '),

@@ -9,12 +9,16 @@ import { formatSeconds } from '../util/units.ts';
 export function renderServeReport(r: ServeReport, records: { ttftS: number; tpotS: number; e2eS: number; outputTokens: number }[]): string {
   const s = r.summary;
   const row = (k: string, v: string) => `<tr><th>${escapeHtml(k)}</th><td class="num">${escapeHtml(v)}</td></tr>`;
-  const d = (x: { p50: number; p90: number; p99: number; mean: number }) => `p50 ${formatSeconds(x.p50)} · p90 ${formatSeconds(x.p90)} · p99 ${formatSeconds(x.p99)} · mean ${formatSeconds(x.mean)}`;
+  const d = (x: { p50: number; p90: number; p99: number; mean: number }) =>
+    `p50 ${formatSeconds(x.p50)} · p90 ${formatSeconds(x.p90)} · p99 ${formatSeconds(x.p99)} · mean ${formatSeconds(x.mean)}`;
   const summaryHtml = `<table>${[
     row('requests', `${s.requests} (offered ${s.offeredRate.toPrecision(4)} req/s)`),
     row('throughput', `${s.requestsPerSecond.toPrecision(4)} req/s · ${s.outputTokensPerSecond.toPrecision(4)} output tok/s`),
     row('goodput', `${s.goodputRps.toPrecision(4)} req/s (${(100 * s.sloAttainment).toFixed(1)}% meet the SLO)`),
-    row('TTFT', d(s.ttftS)), row('TPOT', d(s.tpotS)), row('end-to-end', d(s.e2eS)), row('queueing', d(s.queueS)),
+    row('TTFT', d(s.ttftS)),
+    row('TPOT', d(s.tpotS)),
+    row('end-to-end', d(s.e2eS)),
+    row('queueing', d(s.queueS)),
     row('energy', `${s.energyPerRequestJ.toPrecision(3)} J per request · ${(s.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token`),
     row('batch', `mean ${s.batch.mean.toFixed(1)} · max ${s.batch.max}`),
     row('KV cache use', `mean ${(100 * s.kvUse.mean).toFixed(1)}% · max ${(100 * s.kvUse.max).toFixed(1)}% of ${r.kv.blocksPerDevice} blocks`),
@@ -27,10 +31,44 @@ export function renderServeReport(r: ServeReport, records: { ttftS: number; tpot
     subtitle: `${r.requestsSpec} · ${r.scheduler.policy} batching${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices}P:${r.disagg.decodeDevices}D over ${r.disagg.link}` : ''}`,
     summaryHtml,
     sections: [
-      { id: 'cdf', title: 'Latency CDFs', spec: serveCdfSpec({ ttft: records.map((x) => x.ttftS), tpot: multi.map((x) => x.tpotS), e2e: records.map((x) => x.e2eS) }, { ttft: s.slo.ttftS, tpot: s.slo.tpotS, e2e: s.slo.e2eS }) },
-      { id: 'batch', title: 'Batch size over time', spec: serveTimelineSpec(series((p) => p.batch), 'Sequences per step', 'sequences'), renderer: 'canvas' },
-      { id: 'kv', title: 'KV cache use over time', spec: serveTimelineSpec(series((p) => p.kvBlocksUsed / p.kvBlocksTotal), 'KV blocks in use / pool', 'fraction'), renderer: 'canvas' },
-      { id: 'queue', title: 'Requests in the system over time', spec: serveTimelineSpec(series((p) => p.inSystem), 'Requests waiting or running', 'requests'), renderer: 'canvas' },
+      {
+        id: 'cdf',
+        title: 'Latency CDFs',
+        spec: serveCdfSpec(
+          { ttft: records.map((x) => x.ttftS), tpot: multi.map((x) => x.tpotS), e2e: records.map((x) => x.e2eS) },
+          { ttft: s.slo.ttftS, tpot: s.slo.tpotS, e2e: s.slo.e2eS },
+        ),
+      },
+      {
+        id: 'batch',
+        title: 'Batch size over time',
+        spec: serveTimelineSpec(
+          series((p) => p.batch),
+          'Sequences per step',
+          'sequences',
+        ),
+        renderer: 'canvas',
+      },
+      {
+        id: 'kv',
+        title: 'KV cache use over time',
+        spec: serveTimelineSpec(
+          series((p) => p.kvBlocksUsed / p.kvBlocksTotal),
+          'KV blocks in use / pool',
+          'fraction',
+        ),
+        renderer: 'canvas',
+      },
+      {
+        id: 'queue',
+        title: 'Requests in the system over time',
+        spec: serveTimelineSpec(
+          series((p) => p.inSystem),
+          'Requests waiting or running',
+          'requests',
+        ),
+        renderer: 'canvas',
+      },
     ],
   });
 }

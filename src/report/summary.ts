@@ -33,11 +33,17 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
   const head = ['', ...labels];
   const row = (label: string, f: (r: RunInput) => Cell): Cell[] => [{ html: `<b>${e(label)}</b>` }, ...runs.map(f)];
   const rows: Cell[][] = [
-    row('workload', (r) => `${r.workload.model} (${formatQuantity(r.workload.params, 'params')}) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`),
+    row(
+      'workload',
+      (r) =>
+        `${r.workload.model} (${formatQuantity(r.workload.params, 'params')}) · ${r.workload.phase} · batch ${r.workload.batch}${r.workload.seq !== undefined ? ` · seq ${r.workload.seq}` : ''}${r.workload.context !== undefined ? ` · context ${r.workload.context}` : ''}`,
+    ),
     row('arch', (r) => `${r.arch.name} [${r.arch.kind}]`),
     row('quant', (r) => `${r.quant.name} (weights ${r.quant.weights}, activations ${r.quant.activations}, KV ${r.quant.kv})`),
     row('tokens/s', (r) => num(formatQuantity(r.totals.tokensPerSecond, 'tokens/s'))),
-    row('latency', (r) => num(`${formatSeconds(r.totals.seconds)} per ${r.generate ? 'request' : 'step'} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`)),
+    row('latency', (r) =>
+      num(`${formatSeconds(r.totals.seconds)} per ${r.generate ? 'request' : 'step'} (roofline ${formatSeconds(r.totals.rooflineSeconds)})`),
+    ),
     row('energy per token', (r) => num(formatQuantity(r.totals.energyPerTokenJ, 'J'))),
     row('energy per step, power', (r) => num(`${formatQuantity(r.totals.energyJ, 'J')}, ${formatQuantity(r.totals.averagePowerW, 'W')} average`)),
     row('memory footprint', (r) => ({
@@ -47,16 +53,28 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
   ];
   if (runs.some((r) => r.generate)) {
     const opt = (v: number | undefined, f: (v: number) => string) => (v === undefined ? '—' : f(v));
-    rows.push(row('TTFT / TPOT (mean)', (r) => num(r.generate ? `${opt(r.generate.ttftSeconds, formatSeconds)} / ${opt(tpotOf(r.generate), formatSeconds)}` : '—')));
-    rows.push(row('request: end to end, output tokens/s, energy', (r) => num(r.generate
-      ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => formatQuantity(v, 'tokens/s'))}, ${opt(r.generate.energyPerRequestJ, (v) => formatQuantity(v, 'J'))}`
-      : '—')));
+    rows.push(
+      row('TTFT / TPOT (mean)', (r) => num(r.generate ? `${opt(r.generate.ttftSeconds, formatSeconds)} / ${opt(tpotOf(r.generate), formatSeconds)}` : '—')),
+    );
+    rows.push(
+      row('request: end to end, output tokens/s, energy', (r) =>
+        num(
+          r.generate
+            ? `${opt(r.generate.e2eSeconds, formatSeconds)}, ${opt(r.generate.outputTokensPerSecond, (v) => formatQuantity(v, 'tokens/s'))}, ${opt(r.generate.energyPerRequestJ, (v) => formatQuantity(v, 'J'))}`
+            : '—',
+        ),
+      ),
+    );
   }
   if (runs.some((r) => r.stack)) {
     // The software stack (docs/models/software-stacks.md): its launch mode and what it added to the step.
-    rows.push(row('software stack', (r) => (r.stack
-      ? `${r.stack.name} (${r.stack.launch}): ${r.stack.step.kernels} kernels, device ${formatSeconds(r.stack.step.deviceSeconds)}${r.stack.launch === 'cuda-graph' ? ` + graph gaps ${formatSeconds(r.stack.step.gapSeconds)}` : ''} + waiting on the host ${formatSeconds(r.stack.step.hostWaitSeconds)}${r.stack.attention ? `; attention ${r.stack.attention.prefill} / ${r.stack.attention.decode}` : ''}${r.stack.gemm ? `; GEMMs ${r.stack.gemm.join(' → ')}` : ''}`
-      : 'none')));
+    rows.push(
+      row('software stack', (r) =>
+        r.stack
+          ? `${r.stack.name} (${r.stack.launch}): ${r.stack.step.kernels} kernels, device ${formatSeconds(r.stack.step.deviceSeconds)}${r.stack.launch === 'cuda-graph' ? ` + graph gaps ${formatSeconds(r.stack.step.gapSeconds)}` : ''} + waiting on the host ${formatSeconds(r.stack.step.hostWaitSeconds)}${r.stack.attention ? `; attention ${r.stack.attention.prefill} / ${r.stack.attention.decode}` : ''}${r.stack.gemm ? `; GEMMs ${r.stack.gemm.join(' → ')}` : ''}`
+          : 'none',
+      ),
+    );
   }
   let html = table(head, rows, 'summary');
   html += calibrationHtml(runs);
@@ -68,12 +86,17 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
 /** The calibration factors the models used, with their sources (deduplicated across runs). */
 export function calibrationHtml(runs: RunInput[]): string {
   const seen = new Map<string, RunInput['calibration'][number]>();
-  for (const r of runs) for (const c of [...r.calibration, ...(r.stack?.calibration ?? []).map((x) => ({ ...x, name: `${r.stack!.name}.${x.name}` }))]) seen.set(`${c.name}=${c.value}`, c);
+  for (const r of runs)
+    for (const c of [...r.calibration, ...(r.stack?.calibration ?? []).map((x) => ({ ...x, name: `${r.stack!.name}.${x.name}` }))])
+      seen.set(`${c.name}=${c.value}`, c);
   if (seen.size === 0) return '<p class="note" id="calibration">Calibration factors: none — the models used no calibration factor.</p>';
-  return `<p class="note">Calibration factors the models used:</p>` + table(
-    ['factor', 'value', 'unit', 'from', 'source', 'description'],
-    [...seen.values()].map((c) => [c.name, num(formatNumber(c.value, 4)), c.unit ?? '', c.origin ?? '', c.source, c.description ?? '']),
-    'calibration',
+  return (
+    `<p class="note">Calibration factors the models used:</p>` +
+    table(
+      ['factor', 'value', 'unit', 'from', 'source', 'description'],
+      [...seen.values()].map((c) => [c.name, num(formatNumber(c.value, 4)), c.unit ?? '', c.origin ?? '', c.source, c.description ?? '']),
+      'calibration',
+    )
   );
 }
 
@@ -97,7 +120,11 @@ export function infeasibleHtml(t: SweepTable, limit = 200): string {
   const bad = t.rows.filter((r) => !r.ok);
   if (bad.length === 0) return '<p class="note">No infeasible points.</p>';
   const shown = bad.slice(0, limit);
-  let html = table(['id', 'point', 'reason'], shown.map((r) => [r.id, r.label, r.reason ?? '']), 'infeasible');
+  let html = table(
+    ['id', 'point', 'reason'],
+    shown.map((r) => [r.id, r.label, r.reason ?? '']),
+    'infeasible',
+  );
   if (bad.length > limit) html += `<p class="note">… and ${bad.length - limit} more infeasible points (see the results file).</p>`;
   return html;
 }
@@ -106,11 +133,18 @@ export function quantTableHtml(q: QuantComparison): string {
   return table(
     ['format', 'arch', 'bits/weight', 'weights', 'KV cache', 'fits', 'latency/step', 'tokens/s', 'energy/token', 'bound', 'SQNR', 'rel. error', 'supported'],
     q.rows.map((r) => [
-      r.format, r.archName, num(formatNumber(r.bitsPerWeight, 4)), num(formatBytes(r.weightBytes)), num(formatBytes(r.kvBytes)),
+      r.format,
+      r.archName,
+      num(formatNumber(r.bitsPerWeight, 4)),
+      num(formatBytes(r.weightBytes)),
+      num(formatBytes(r.kvBytes)),
       r.fits ? { html: 'yes', cls: 'ok' } : { html: 'no', cls: 'bad' },
-      num(r.latencySeconds !== undefined ? formatSeconds(r.latencySeconds) : '—'), num(r.tokensPerSecond !== undefined ? formatQuantity(r.tokensPerSecond, 'tokens/s') : '—'),
-      num(r.energyPerTokenJ !== undefined ? formatQuantity(r.energyPerTokenJ, 'J') : '—'), r.bound ?? '—',
-      num(typeof r.sqnrDb === 'number' ? `${formatNumber(r.sqnrDb)} dB` : '—'), num(typeof r.relError === 'number' ? formatNumber(r.relError) : '—'),
+      num(r.latencySeconds !== undefined ? formatSeconds(r.latencySeconds) : '—'),
+      num(r.tokensPerSecond !== undefined ? formatQuantity(r.tokensPerSecond, 'tokens/s') : '—'),
+      num(r.energyPerTokenJ !== undefined ? formatQuantity(r.energyPerTokenJ, 'J') : '—'),
+      r.bound ?? '—',
+      num(typeof r.sqnrDb === 'number' ? `${formatNumber(r.sqnrDb)} dB` : '—'),
+      num(typeof r.relError === 'number' ? formatNumber(r.relError) : '—'),
       r.supported ? 'yes' : { html: `no: ${e(r.reason ?? 'unsupported')}`, cls: 'bad' },
     ]),
     'summary',

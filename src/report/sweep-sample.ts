@@ -26,9 +26,10 @@ export function sampleForReport(lines: readonly SweepLine[], frontIds: ReadonlyS
   const keep = new Set(front);
   if (Number.isFinite(stride)) for (let i = 0; i < rest.length; i += stride) keep.add(rest[i]!);
   const shown = lines.filter((l) => keep.has(l));
-  const rule = `${lines.length} points are more than this report draws (${limit}): it shows the ${front.length} points of the Pareto front`
-    + (Number.isFinite(stride) ? ` and every ${ordinal(stride)} other point in index order (${shown.length - front.length} of ${rest.length})` : '')
-    + `, ${shown.length} in all. The summary and the infeasible reasons count every point; the results file holds every line.`;
+  const rule =
+    `${lines.length} points are more than this report draws (${limit}): it shows the ${front.length} points of the Pareto front` +
+    (Number.isFinite(stride) ? ` and every ${ordinal(stride)} other point in index order (${shown.length - front.length} of ${rest.length})` : '') +
+    `, ${shown.length} in all. The summary and the infeasible reasons count every point; the results file holds every line.`;
   return { lines: shown, rule };
 }
 

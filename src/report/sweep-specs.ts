@@ -36,8 +36,9 @@ export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
     }
   }
   return [...by].map(([spec, s]) => ({
-    spec, points: s.points,
-    values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => (Number(a) - Number(b)) || a.localeCompare(b))])),
+    spec,
+    points: s.points,
+    values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))])),
   }));
 }
 

@@ -17,15 +17,36 @@ export function systemSection(run: { system?: SystemBlock }, id: string, label?:
   if (!x) return undefined;
   const total = x.computeSeconds + x.communicationSeconds;
   let html = `<p>${e(`${x.name}: ${x.devicesUsed} of ${x.devices} × ${x.device}, ${x.plan.description}${x.plan.pp > 1 ? `, ${x.pipeline.microBatches} micro-batches of ${x.pipeline.microBatchSize}` : ''}.`)}</p>`;
-  html += table(['', 'time', 'share'], [
-    [{ html: '<b>compute</b>' }, num(formatSeconds(x.computeSeconds)), num(`${(100 * (total > 0 ? x.computeSeconds / total : 0)).toFixed(1)}%`)],
-    [{ html: '<b>communication</b> (exposed)' }, num(formatSeconds(x.communicationSeconds)), num(`${(100 * x.communicationShare).toFixed(1)}%`)],
-    ...(x.plan.pp > 1 ? [[{ html: '<b>pipeline bubble</b>' }, num(formatSeconds(x.pipeline.bubbleSeconds)), num(`${(100 * x.pipeline.bubbleFraction).toFixed(1)}% of the step`)]] : []),
-  ], `${id}-split`);
-  html += table(['stage', 'layers', 'compute', 'communication', 'send', 'memory per device', 'fits'], x.stages.map((s) => [
-    num(String(s.stage)), `${s.layers[0]}–${s.layers[1] - 1}`, num(formatSeconds(s.computeSeconds)), num(formatSeconds(s.communicationSeconds)),
-    num(formatSeconds(s.sendSeconds)), num(`${formatBytes(s.memory.totalBytes)} of ${formatBytes(s.memory.capacityBytes)}`), s.memory.fits ? 'yes' : 'NO',
-  ]), `${id}-stages`);
+  html += table(
+    ['', 'time', 'share'],
+    [
+      [{ html: '<b>compute</b>' }, num(formatSeconds(x.computeSeconds)), num(`${(100 * (total > 0 ? x.computeSeconds / total : 0)).toFixed(1)}%`)],
+      [{ html: '<b>communication</b> (exposed)' }, num(formatSeconds(x.communicationSeconds)), num(`${(100 * x.communicationShare).toFixed(1)}%`)],
+      ...(x.plan.pp > 1
+        ? [
+            [
+              { html: '<b>pipeline bubble</b>' },
+              num(formatSeconds(x.pipeline.bubbleSeconds)),
+              num(`${(100 * x.pipeline.bubbleFraction).toFixed(1)}% of the step`),
+            ],
+          ]
+        : []),
+    ],
+    `${id}-split`,
+  );
+  html += table(
+    ['stage', 'layers', 'compute', 'communication', 'send', 'memory per device', 'fits'],
+    x.stages.map((s) => [
+      num(String(s.stage)),
+      `${s.layers[0]}–${s.layers[1] - 1}`,
+      num(formatSeconds(s.computeSeconds)),
+      num(formatSeconds(s.communicationSeconds)),
+      num(formatSeconds(s.sendSeconds)),
+      num(`${formatBytes(s.memory.totalBytes)} of ${formatBytes(s.memory.capacityBytes)}`),
+      s.memory.fits ? 'yes' : 'NO',
+    ]),
+    `${id}-stages`,
+  );
   const kinds = new Map<string, { n: number; exposed: number; algos: Set<string>; bytes: Set<number>; busbw: number }>();
   for (const c of x.collectives) {
     const k = `${c.group} ${c.kind}`;
@@ -37,8 +58,17 @@ export function systemSection(run: { system?: SystemBlock }, id: string, label?:
     v.busbw = Math.max(v.busbw, c.busbwBps);
     kinds.set(k, v);
   }
-  html += table(['collective', 'count', 'size', 'algorithm', 'exposed time', 'busbw (nccl-tests)'], [...kinds].map(([k, v]) => [
-    k, num(String(v.n)), [...v.bytes].map((b) => formatBytes(b)).join(', '), [...v.algos].join(', '), num(formatSeconds(v.exposed)), num(`${(v.busbw / 1e9).toFixed(1)} GB/s`),
-  ]), `${id}-collectives`);
+  html += table(
+    ['collective', 'count', 'size', 'algorithm', 'exposed time', 'busbw (nccl-tests)'],
+    [...kinds].map(([k, v]) => [
+      k,
+      num(String(v.n)),
+      [...v.bytes].map((b) => formatBytes(b)).join(', '),
+      [...v.algos].join(', '),
+      num(formatSeconds(v.exposed)),
+      num(`${(v.busbw / 1e9).toFixed(1)} GB/s`),
+    ]),
+    `${id}-collectives`,
+  );
   return { id, title: label ? `Compute vs communication — ${label}` : 'Compute vs communication', html };
 }

@@ -14,7 +14,10 @@ export class BlockPool {
   /** Prefix blocks evicted so far (for the report). */
   evictions = 0;
 
-  constructor(readonly totalBlocks: number, readonly blockTokens: number) {
+  constructor(
+    readonly totalBlocks: number,
+    readonly blockTokens: number,
+  ) {
     if (!Number.isInteger(totalBlocks) || totalBlocks < 1) throw new Error(`block pool needs ≥ 1 block (got ${totalBlocks})`);
   }
 

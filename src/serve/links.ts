@@ -5,8 +5,8 @@
 import { AccelscopeError } from '../util/errors.ts';
 
 export const LINKS: Record<string, { bytesPerSecond: number; source: string }> = {
-  'nvlink4': { bytesPerSecond: 450e9, source: 'NVIDIA H100 datasheet: NVLink 4, 900 GB/s bidirectional (450 GB/s per direction)' },
-  'nvlink3': { bytesPerSecond: 300e9, source: 'NVIDIA A100 datasheet: NVLink 3, 600 GB/s bidirectional' },
+  nvlink4: { bytesPerSecond: 450e9, source: 'NVIDIA H100 datasheet: NVLink 4, 900 GB/s bidirectional (450 GB/s per direction)' },
+  nvlink3: { bytesPerSecond: 300e9, source: 'NVIDIA A100 datasheet: NVLink 3, 600 GB/s bidirectional' },
   'pcie5-x16': { bytesPerSecond: 64e9, source: 'PCIe 5.0 x16: 32 GT/s × 16 lanes, 128b/130b ≈ 63 GB/s per direction' },
   'pcie4-x16': { bytesPerSecond: 32e9, source: 'PCIe 4.0 x16: 16 GT/s × 16 lanes, 128b/130b ≈ 31.5 GB/s per direction' },
   'ib-ndr': { bytesPerSecond: 50e9, source: 'InfiniBand NDR: 400 Gb/s per port' },

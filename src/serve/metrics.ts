@@ -32,7 +32,9 @@ export function dist(values: number[]): Dist {
 }
 
 export function meetsSlo(r: RequestRecord, slo: Slo): boolean {
-  return (slo.ttftS === undefined || r.ttftS <= slo.ttftS) && (slo.tpotS === undefined || r.tpotS <= slo.tpotS) && (slo.e2eS === undefined || r.e2eS <= slo.e2eS);
+  return (
+    (slo.ttftS === undefined || r.ttftS <= slo.ttftS) && (slo.tpotS === undefined || r.tpotS <= slo.tpotS) && (slo.e2eS === undefined || r.e2eS <= slo.e2eS)
+  );
 }
 
 export interface ServeSummary {

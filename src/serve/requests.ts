@@ -90,7 +90,9 @@ export function parseLengthDist(text: string, what: string): LengthDist {
     case 'lognormal': {
       need([2, 3]);
       return {
-        kind: 'lognormal', mean: num(args[0]!, `${what} mean`, { min: 1 }), sigma: num(args[1]!, `${what} sigma`, { min: 0 }),
+        kind: 'lognormal',
+        mean: num(args[0]!, `${what} mean`, { min: 1 }),
+        sigma: num(args[1]!, `${what} sigma`, { min: 0 }),
         ...(args[2] !== undefined ? { max: num(args[2], `${what} max`, { integer: true, min: 1 }) } : {}),
       };
     }
@@ -127,7 +129,8 @@ export function parseRequestSpec(text: string): RequestSpec {
     const eq = p.indexOf('=');
     if (eq < 0) throw bad(`'${p}' is not key=value`);
     const k = p.slice(0, eq).trim();
-    if (!['rate', 'cv', 'n', 'duration', 'prompt', 'output', 'seed', 'prefix', 'groups'].includes(k)) throw bad(`unknown key '${k}' (rate, cv, n, duration, prompt, output, seed, prefix, groups)`);
+    if (!['rate', 'cv', 'n', 'duration', 'prompt', 'output', 'seed', 'prefix', 'groups'].includes(k))
+      throw bad(`unknown key '${k}' (rate, cv, n, duration, prompt, output, seed, prefix, groups)`);
     if (k === 'cv' && kind === 'poisson') throw bad('cv goes with gamma arrivals (poisson has cv = 1)');
     kv.set(k, p.slice(eq + 1));
   }
@@ -143,7 +146,9 @@ export function parseRequestSpec(text: string): RequestSpec {
     prompt: parseLengthDist(kv.get('prompt')!, 'prompt'),
     output: parseLengthDist(kv.get('output')!, 'output'),
     seed: kv.has('seed') ? num(kv.get('seed')!, 'seed', { integer: true, min: 0 }) : 1,
-    ...(kv.has('prefix') ? { prefixTokens: num(kv.get('prefix')!, 'prefix', { integer: true, min: 1 }), groups: num(kv.get('groups')!, 'groups', { integer: true, min: 1 }) } : {}),
+    ...(kv.has('prefix')
+      ? { prefixTokens: num(kv.get('prefix')!, 'prefix', { integer: true, min: 1 }), groups: num(kv.get('groups')!, 'groups', { integer: true, min: 1 }) }
+      : {}),
   };
 }
 
@@ -206,9 +211,8 @@ export function generateRequests(spec: RequestSpec): ServeRequest[] {
   const outputs = lengthSampler(spec.output, new Rng(spec.seed * 4 + 3), 'output');
   const groups = new Rng(spec.seed * 4 + 4);
   const shape = 1 / (spec.cv * spec.cv);
-  const gap = spec.kind === 'poisson' || spec.cv === 1
-    ? () => -Math.log(1 - arrivals.next()) / spec.rate
-    : () => gammaSample(arrivals, shape) / (shape * spec.rate);
+  const gap =
+    spec.kind === 'poisson' || spec.cv === 1 ? () => -Math.log(1 - arrivals.next()) / spec.rate : () => gammaSample(arrivals, shape) / (shape * spec.rate);
   const out: ServeRequest[] = [];
   let t = 0;
   for (let i = 0; ; i++) {

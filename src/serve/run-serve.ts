@@ -82,11 +82,14 @@ export function makeStepCost(s: ServeSetup): StepModel {
 function once(s: ServeSetup, cost: StepCostModel, requests: RequestSpec) {
   const reqs = generateRequests(requests);
   const sys = s.system;
-  const transfer = sys && s.disagg && cost instanceof SystemStepCost
-    ? (bytes: number, from: number) => cost.transferSeconds(bytes, from * replicaDevices(sys.plan), s.disagg!.prefillDevices * replicaDevices(sys.plan))
-    : undefined;
+  const transfer =
+    sys && s.disagg && cost instanceof SystemStepCost
+      ? (bytes: number, from: number) => cost.transferSeconds(bytes, from * replicaDevices(sys.plan), s.disagg!.prefillDevices * replicaDevices(sys.plan))
+      : undefined;
   return simulateServing(reqs, cost, {
-    scheduler: s.scheduler, slo: s.slo, swapBytesPerSecond: s.swapBytesPerSecond,
+    scheduler: s.scheduler,
+    slo: s.slo,
+    swapBytesPerSecond: s.swapBytesPerSecond,
     ...(sys ? { replicas: replicasOf(s) } : {}),
     ...(s.router ? { router: s.router } : {}),
     ...(transfer ? { kvTransferSeconds: transfer } : {}),
@@ -104,8 +107,10 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
   let maxRate: ServeReport['maxRate'];
   let run: ServeRun;
   if (opts.maxRate) {
-    if (requests.kind === 'trace') throw new AccelscopeError('bad-flag', '--max-rate varies the arrival rate: it needs a poisson: or gamma: source, not a trace');
-    if (s.slo.ttftS === undefined && s.slo.tpotS === undefined && s.slo.e2eS === undefined) throw new AccelscopeError('bad-flag', '--max-rate needs --slo (e.g. ttft=1s,tpot=50ms)');
+    if (requests.kind === 'trace')
+      throw new AccelscopeError('bad-flag', '--max-rate varies the arrival rate: it needs a poisson: or gamma: source, not a trace');
+    if (s.slo.ttftS === undefined && s.slo.tpotS === undefined && s.slo.e2eS === undefined)
+      throw new AccelscopeError('bad-flag', '--max-rate needs --slo (e.g. ttft=1s,tpot=50ms)');
     const base = requests;
     const target = opts.maxRate.target;
     const tried: { rate: number; attainment: number; goodputRps: number }[] = [];
@@ -148,21 +153,32 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
     model: s.spec.name,
     arch: s.system ? cost.name : s.arch.name,
     archKind: s.arch.kind,
-    ...(s.system ? {
-      system: {
-        name: s.system.system.config.name, ...(s.system.system.file ? { file: s.system.system.file } : {}), device: s.system.system.arch.name,
-        devices: s.system.system.config.devicesPerNode * s.system.system.config.nodes, devicesPerReplica: replicaDevices(s.system.plan),
-        replicas: s.disagg ? s.disagg.prefillDevices + s.disagg.decodeDevices : s.system.plan.dp,
-        plan: describePlan({ ...s.system.plan, dp: 1 }), router: s.router ?? 'least-loaded',
-      },
-    } : {}),
+    ...(s.system
+      ? {
+          system: {
+            name: s.system.system.config.name,
+            ...(s.system.system.file ? { file: s.system.system.file } : {}),
+            device: s.system.system.arch.name,
+            devices: s.system.system.config.devicesPerNode * s.system.system.config.nodes,
+            devicesPerReplica: replicaDevices(s.system.plan),
+            replicas: s.disagg ? s.disagg.prefillDevices + s.disagg.decodeDevices : s.system.plan.dp,
+            plan: describePlan({ ...s.system.plan, dp: 1 }),
+            router: s.router ?? 'least-loaded',
+          },
+        }
+      : {}),
     quant: s.quant.name,
     requestsSpec: s.requestsText,
     scheduler: s.scheduler,
     ...(s.disagg ? { disagg: s.disagg } : {}),
     kv: {
-      blockTokens: s.scheduler.blockTokens, blocksPerDevice: run.kvBlocksPerDevice, bytesPerToken: cost.kvBytesPerToken,
-      capacityBytes: cost.memory.capacityBytes, usableBytes: cost.memory.usableBytes, weightsBytes: cost.memory.weightsBytes, activationBytes: cost.memory.activationBytes,
+      blockTokens: s.scheduler.blockTokens,
+      blocksPerDevice: run.kvBlocksPerDevice,
+      bytesPerToken: cost.kvBytesPerToken,
+      capacityBytes: cost.memory.capacityBytes,
+      usableBytes: cost.memory.usableBytes,
+      weightsBytes: cost.memory.weightsBytes,
+      activationBytes: cost.memory.activationBytes,
     },
     summary: run.summary,
     ...(() => {
@@ -174,7 +190,12 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
       const sat = saturation(cost, s.scheduler, run.kvBlocksPerDevice, P, O);
       // Independent replicas add up.
       const k = replicasOf(s);
-      return sat ? { saturation: k > 1 ? { ...sat, replicas: k, requestsPerSecond: sat.requestsPerSecond * k, outputTokensPerSecond: sat.outputTokensPerSecond * k } : sat } : {};
+      return sat
+        ? {
+            saturation:
+              k > 1 ? { ...sat, replicas: k, requestsPerSecond: sat.requestsPerSecond * k, outputTokensPerSecond: sat.outputTokensPerSecond * k } : sat,
+          }
+        : {};
     })(),
     stepModel: { knotsPerOctave: cost.knotsPerOctave, evaluations: { ...cost.evaluations } },
     devices: run.devices,

@@ -36,7 +36,12 @@ export function saturation(cost: StepCostModel, cfg: SchedulerConfig, blocks: nu
   }
   for (let c = P; c <= P + O - 2; c++) waveSeconds += cost.cost({ decode: batch, decodeContextSum: batch * c, chunks: [] }).seconds;
   return {
-    promptTokens: P, outputTokens: O, batch, limit: batch === cfg.maxRunning && fit >= cfg.maxRunning ? 'max-running' : 'kv-blocks',
-    waveSeconds, requestsPerSecond: batch / waveSeconds, outputTokensPerSecond: (batch * O) / waveSeconds,
+    promptTokens: P,
+    outputTokens: O,
+    batch,
+    limit: batch === cfg.maxRunning && fit >= cfg.maxRunning ? 'max-running' : 'kv-blocks',
+    waveSeconds,
+    requestsPerSecond: batch / waveSeconds,
+    outputTokensPerSecond: (batch * O) / waveSeconds,
   };
 }

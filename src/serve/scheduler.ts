@@ -83,7 +83,11 @@ export class ContinuousScheduler implements Scheduler {
   private swapped: Sequence[] = [];
   private swapUsed = 0;
 
-  constructor(readonly cfg: SchedulerConfig, totalBlocks: number, readonly role: Role = 'both') {
+  constructor(
+    readonly cfg: SchedulerConfig,
+    totalBlocks: number,
+    readonly role: Role = 'both',
+  ) {
     this.pool = new BlockPool(totalBlocks, cfg.blockTokens);
   }
 

@@ -23,7 +23,18 @@ export interface Sequence {
 }
 
 export function newSequence(req: ServeRequest): Sequence {
-  return { req, prefill: req.promptTokens, computed: 0, generated: 0, blocks: 0, prefixBlocks: 0, swappedBlocks: 0, energyJ: 0, preemptions: 0, cachedTokens: 0 };
+  return {
+    req,
+    prefill: req.promptTokens,
+    computed: 0,
+    generated: 0,
+    blocks: 0,
+    prefixBlocks: 0,
+    swappedBlocks: 0,
+    energyJ: 0,
+    preemptions: 0,
+    cachedTokens: 0,
+  };
 }
 
 /** Work a step does for one sequence: a prefill chunk of q tokens or one decode token. */

@@ -77,9 +77,17 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   const bs = cfg.blockTokens;
   for (const r of requests) {
     const need = Math.ceil((r.promptTokens + r.outputTokens - 1) / bs);
-    if (need > blocks) throw new AccelscopeError('does-not-fit', `request ${r.id} (prompt ${r.promptTokens} + output ${r.outputTokens} tokens) needs ${need} KV blocks of ${bs} tokens; the device holds ${blocks}`, { file: opts.requestsFile });
+    if (need > blocks)
+      throw new AccelscopeError(
+        'does-not-fit',
+        `request ${r.id} (prompt ${r.promptTokens} + output ${r.outputTokens} tokens) needs ${need} KV blocks of ${bs} tokens; the device holds ${blocks}`,
+        { file: opts.requestsFile },
+      );
     if (cfg.policy === 'continuous' && !cfg.chunkedPrefill && r.promptTokens + r.outputTokens - 1 > cfg.maxBatchedTokens) {
-      throw new AccelscopeError('bad-flag', `request ${r.id}: prompt ${r.promptTokens} (+ ${r.outputTokens - 1} outputs when recomputed after a preemption) exceeds --max-batched-tokens ${cfg.maxBatchedTokens}; raise it or use --chunked-prefill`);
+      throw new AccelscopeError(
+        'bad-flag',
+        `request ${r.id}: prompt ${r.promptTokens} (+ ${r.outputTokens - 1} outputs when recomputed after a preemption) exceeds --max-batched-tokens ${cfg.maxBatchedTokens}; raise it or use --chunked-prefill`,
+      );
     }
   }
   const d = opts.disagg;
@@ -87,9 +95,13 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
   const replicas = opts.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) throw new AccelscopeError('bad-flag', `replicas must be a positive integer (got ${replicas})`);
   if (d && replicas > 1) throw new AccelscopeError('bad-flag', '--dp and --disagg: the prefill and decode pools are the replicas');
-  const roles: Role[] = d ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')] : Array<Role>(replicas).fill('both');
+  const roles: Role[] = d
+    ? [...Array<Role>(d.prefillDevices).fill('prefill'), ...Array<Role>(d.decodeDevices).fill('decode')]
+    : Array<Role>(replicas).fill('both');
   const devices: Device[] = roles.map((role, index) => ({
-    index, role, linkFreeAt: 0,
+    index,
+    role,
+    linkFreeAt: 0,
     sched: cfg.policy === 'static' ? new StaticScheduler(cfg, blocks) : new ContinuousScheduler(cfg, blocks, role),
   }));
   const prefillDevs = devices.filter((x) => x.role !== 'decode');
@@ -120,10 +132,20 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
     const r = s.req;
     const firstTokenS = s.firstTokenS!;
     records.push({
-      id: r.id, arrivalS: r.arrivalS, promptTokens: r.promptTokens, outputTokens: r.outputTokens,
-      startS: s.startS!, firstTokenS, finishS: now, queueS: s.startS! - r.arrivalS, ttftS: firstTokenS - r.arrivalS,
-      tpotS: r.outputTokens > 1 ? (now - firstTokenS) / (r.outputTokens - 1) : 0, e2eS: now - r.arrivalS,
-      energyJ: s.energyJ, preemptions: s.preemptions, cachedTokens: s.cachedTokens,
+      id: r.id,
+      arrivalS: r.arrivalS,
+      promptTokens: r.promptTokens,
+      outputTokens: r.outputTokens,
+      startS: s.startS!,
+      firstTokenS,
+      finishS: now,
+      queueS: s.startS! - r.arrivalS,
+      ttftS: firstTokenS - r.arrivalS,
+      tpotS: r.outputTokens > 1 ? (now - firstTokenS) / (r.outputTokens - 1) : 0,
+      e2eS: now - r.arrivalS,
+      energyJ: s.energyJ,
+      preemptions: s.preemptions,
+      cachedTokens: s.cachedTokens,
     });
   };
 
@@ -149,8 +171,15 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
       if (now - lastSample[dev.index]! >= resolution) {
         lastSample[dev.index] = now;
         timeline.push({
-          t: now, inSystem, waiting: dev.sched.waitingCount(), running: dev.sched.runningCount(), batch: plan.items.length, tokens,
-          kvBlocksUsed: used, kvBlocksTotal: blocks, device: dev.index,
+          t: now,
+          inSystem,
+          waiting: dev.sched.waitingCount(),
+          running: dev.sched.runningCount(),
+          batch: plan.items.length,
+          tokens,
+          kvBlocksUsed: used,
+          kvBlocksTotal: blocks,
+          device: dev.index,
         });
       }
     }
@@ -191,12 +220,17 @@ export function simulateServing(requests: ServeRequest[], cost: StepCostModel, o
     }
   }
   if (records.length !== requests.length) {
-    throw new AccelscopeError('does-not-fit', `${requests.length - records.length} request(s) could never be scheduled (KV blocks ${blocks} per device, --max-running ${cfg.maxRunning}, --max-batched-tokens ${cfg.maxBatchedTokens})`);
+    throw new AccelscopeError(
+      'does-not-fit',
+      `${requests.length - records.length} request(s) could never be scheduled (KV blocks ${blocks} per device, --max-running ${cfg.maxRunning}, --max-batched-tokens ${cfg.maxBatchedTokens})`,
+    );
   }
   records.sort((a, b) => a.id - b.id);
   const preemptions = devices.reduce((n, x) => n + x.sched.preemptions, 0);
   return {
-    records, timeline, kvBlocksPerDevice: blocks,
+    records,
+    timeline,
+    kvBlocksPerDevice: blocks,
     summary: summarize(records, stats, opts.slo, { areaInSystem: area, preemptions }),
     devices: devices.map((x) => ({ role: x.role, preemptions: x.sched.preemptions, prefixEvictions: x.sched.pool.evictions })),
   };

@@ -2,7 +2,7 @@
 import { AccelscopeError } from '../util/errors.ts';
 import type { Slo } from './metrics.ts';
 
-const UNIT: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6 };
+const UNIT: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6 };
 const KEY: Record<string, keyof Slo> = { ttft: 'ttftS', tpot: 'tpotS', e2e: 'e2eS' };
 
 export function parseSlo(text: string): Slo {

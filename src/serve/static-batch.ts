@@ -22,7 +22,10 @@ export class StaticScheduler implements Scheduler {
   /** Steps done for the current batch: 0 = prefill next; i ≥ 1 = decode step i next. */
   private stepIndex = 0;
 
-  constructor(readonly cfg: SchedulerConfig, totalBlocks: number) {
+  constructor(
+    readonly cfg: SchedulerConfig,
+    totalBlocks: number,
+  ) {
     this.pool = new BlockPool(totalBlocks, cfg.blockTokens);
   }
 

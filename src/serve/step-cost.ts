@@ -88,7 +88,12 @@ export function composeStepGraph(spec: ModelSpec, s: StepShape, decodeKvLen: num
   return { meta: { ...base.meta, batch: phase === 'decode' ? s.decode : seqs }, ops };
 }
 
-interface Group { phase: Phase; batch: number; q: number; kv: number }
+interface Group {
+  phase: Phase;
+  batch: number;
+  q: number;
+  kv: number;
+}
 
 function attentionGroups(s: StepShape, decodeKvLen: number): Group[] {
   const out: Group[] = [];
@@ -139,10 +144,17 @@ export class EngineStepCost implements StepCostModel {
   private readonly attnTemplates: Record<Phase, AttentionOp[]>;
   private readonly uniformAttention: boolean;
 
-  constructor(readonly spec: ModelSpec, readonly arch: ArchConfig, readonly quant: QuantScheme, options: EngineStepCostOptions = {}) {
+  constructor(
+    readonly spec: ModelSpec,
+    readonly arch: ArchConfig,
+    readonly quant: QuantScheme,
+    options: EngineStepCostOptions = {},
+  ) {
     const { knotsPerOctave = 16, memoryUtilization = 0.9, maxBatchedTokens = 8192, archFile, ...sim } = options;
-    if (!Number.isInteger(knotsPerOctave) || knotsPerOctave < 0 || (knotsPerOctave & (knotsPerOctave - 1)) !== 0) throw new AccelscopeError('bad-flag', `--knots-per-octave must be 0 (exact) or a power of two (got ${knotsPerOctave})`);
-    if (!(memoryUtilization > 0 && memoryUtilization <= 1)) throw new AccelscopeError('bad-flag', `--memory-utilization must be in (0, 1] (got ${memoryUtilization})`);
+    if (!Number.isInteger(knotsPerOctave) || knotsPerOctave < 0 || (knotsPerOctave & (knotsPerOctave - 1)) !== 0)
+      throw new AccelscopeError('bad-flag', `--knots-per-octave must be 0 (exact) or a power of two (got ${knotsPerOctave})`);
+    if (!(memoryUtilization > 0 && memoryUtilization <= 1))
+      throw new AccelscopeError('bad-flag', `--memory-utilization must be in (0, 1] (got ${memoryUtilization})`);
     this.knotsPerOctave = knotsPerOctave;
     this.name = arch.name;
     this.evaluate = opEvaluator(arch, quant, sim);
@@ -156,7 +168,9 @@ export class EngineStepCost implements StepCostModel {
       prefill: pre.ops.filter((o): o is AttentionOp => o.kind === 'attention'),
     };
     const model = getModel(arch.kind);
-    const keys = new Set([...this.attnTemplates.decode, ...this.attnTemplates.prefill].map((o) => `${o.phase}|${opShapeKey(o)}|${model.memoKey?.(o, arch) ?? ''}`));
+    const keys = new Set(
+      [...this.attnTemplates.decode, ...this.attnTemplates.prefill].map((o) => `${o.phase}|${opShapeKey(o)}|${model.memoKey?.(o, arch) ?? ''}`),
+    );
     this.uniformAttention = keys.size <= 2;
     this.kvBytesPerToken = kvCacheBytes(dec, quant, 1);
     const weightsBytes = weightBytes(dec, quant);
@@ -167,7 +181,11 @@ export class EngineStepCost implements StepCostModel {
     this.memory = { capacityBytes, usableBytes, weightsBytes, activationBytes };
     this.kvCapacityBytes = usableBytes - weightsBytes - activationBytes;
     if (this.kvCapacityBytes < this.kvBytesPerToken) {
-      throw new AccelscopeError('does-not-fit', `no room for a KV cache: ${formatBytes(usableBytes)} usable (${memoryUtilization} of ${formatBytes(capacityBytes)}) − weights ${formatBytes(weightsBytes)} − activations ${formatBytes(activationBytes)} at ${maxBatchedTokens} tokens per step leaves ${formatBytes(Math.max(0, this.kvCapacityBytes))}`, { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined });
+      throw new AccelscopeError(
+        'does-not-fit',
+        `no room for a KV cache: ${formatBytes(usableBytes)} usable (${memoryUtilization} of ${formatBytes(capacityBytes)}) − weights ${formatBytes(weightsBytes)} − activations ${formatBytes(activationBytes)} at ${maxBatchedTokens} tokens per step leaves ${formatBytes(Math.max(0, this.kvCapacityBytes))}`,
+        { file: archFile, pointer: archFile ? '/memory/capacityBytes' : undefined },
+      );
     }
   }
 
@@ -186,8 +204,16 @@ export class EngineStepCost implements StepCostModel {
       if (c.last) rows++;
     }
     let cost = lerp((t) => this.linear(phase, t), T, k);
-    if (rows > 0) cost = add(cost, lerp((r) => this.logits(phase, r), rows, k));
-    if (s.decode > 0) cost = add(cost, lerp((kv) => this.attention('decode', s.decode, 1, kv), kvMean, k));
+    if (rows > 0)
+      cost = add(
+        cost,
+        lerp((r) => this.logits(phase, r), rows, k),
+      );
+    if (s.decode > 0)
+      cost = add(
+        cost,
+        lerp((kv) => this.attention('decode', s.decode, 1, kv), kvMean, k),
+      );
     // Chunks of one shape run as one batched attention op (as composeStepGraph groups them).
     const groups = new Map<number, { q: number; past: number; n: number }>();
     for (const c of s.chunks) {
@@ -197,17 +223,30 @@ export class EngineStepCost implements StepCostModel {
       else groups.set(key, { q: c.q, past: c.past, n: 1 });
     }
     for (const { q: cq, past, n } of groups.values()) {
-      cost = add(cost, lerp((q) => (past > 0 ? lerp((p) => this.attention('prefill', n, q, p + q), past, k) : this.attention('prefill', n, q, q)), cq, k));
+      cost = add(
+        cost,
+        lerp((q) => (past > 0 ? lerp((p) => this.attention('prefill', n, q, p + q), past, k) : this.attention('prefill', n, q, q)), cq, k),
+      );
     }
     return cost;
   }
 
   /** The composed step graph run as one graph (exact sum, or the model's step schedule), memoized. */
   graphCost(s: StepShape, decodeKvLen: number): StepCost {
-    const key = `${s.decode}|${decodeKvLen}|${s.chunks.map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`).sort().join(';')}`;
+    const key = `${s.decode}|${decodeKvLen}|${s.chunks
+      .map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`)
+      .sort()
+      .join(';')}`;
     let c = this.graphMemo.get(key);
     if (!c) {
-      const r = orThrow(evaluateGraph(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, { evaluator: this.evaluate, ignoreCapacity: true, totalsOnly: true, ...(this.stack ? { stack: this.stack } : {}) })).run;
+      const r = orThrow(
+        evaluateGraph(composeStepGraph(this.spec, s, decodeKvLen), this.arch, this.quant, {
+          evaluator: this.evaluate,
+          ignoreCapacity: true,
+          totalsOnly: true,
+          ...(this.stack ? { stack: this.stack } : {}),
+        }),
+      ).run;
       c = { seconds: r.totals.seconds, energyJ: r.totals.energyJ };
       this.graphMemo.set(key, c);
       this.evaluations.graphs++;

@@ -97,7 +97,10 @@ export function pipelineSeconds(t: number[][]): number {
   return prev[stages - 1] ?? 0;
 }
 
-interface PartCost { stageSeconds: number[]; energyJ: number }
+interface PartCost {
+  stageSeconds: number[];
+  energyJ: number;
+}
 
 export class SystemStepCost implements StepCostModel {
   readonly name: string;
@@ -114,23 +117,39 @@ export class SystemStepCost implements StepCostModel {
   private readonly memo = new Map<string, PartCost>();
   private readonly microBatches: number;
 
-  constructor(readonly spec: ModelSpec, readonly system: System, readonly quant: QuantScheme, plan: ParallelPlan, options: SystemStepCostOptions = {}) {
+  constructor(
+    readonly spec: ModelSpec,
+    readonly system: System,
+    readonly quant: QuantScheme,
+    plan: ParallelPlan,
+    options: SystemStepCostOptions = {},
+  ) {
     const { knotsPerOctave = 16, memoryUtilization = 0.9, maxBatchedTokens = 8192, replicas = 1 } = options;
-    if (!Number.isInteger(knotsPerOctave) || knotsPerOctave < 0 || (knotsPerOctave & (knotsPerOctave - 1)) !== 0) throw new AccelscopeError('bad-flag', `--knots-per-octave must be 0 (exact) or a power of two (got ${knotsPerOctave})`);
-    if (!(memoryUtilization > 0 && memoryUtilization <= 1)) throw new AccelscopeError('bad-flag', `--memory-utilization must be in (0, 1] (got ${memoryUtilization})`);
-    if (plan.ep > 1 && plan.ep !== plan.tp) throw new AccelscopeError('bad-flag', `--ep ${plan.ep}: a serving replica spreads its experts over its own ${plan.tp} tensor-parallel device(s), so --ep must be 1 or --tp (${plan.tp}); --dp replicas are independent`);
-    if (plan.sequenceParallel) throw new AccelscopeError('bad-flag', '--sp: sequence parallelism is not modeled for serving steps (mixed decode and prompt tokens)');
+    if (!Number.isInteger(knotsPerOctave) || knotsPerOctave < 0 || (knotsPerOctave & (knotsPerOctave - 1)) !== 0)
+      throw new AccelscopeError('bad-flag', `--knots-per-octave must be 0 (exact) or a power of two (got ${knotsPerOctave})`);
+    if (!(memoryUtilization > 0 && memoryUtilization <= 1))
+      throw new AccelscopeError('bad-flag', `--memory-utilization must be in (0, 1] (got ${memoryUtilization})`);
+    if (plan.ep > 1 && plan.ep !== plan.tp)
+      throw new AccelscopeError(
+        'bad-flag',
+        `--ep ${plan.ep}: a serving replica spreads its experts over its own ${plan.tp} tensor-parallel device(s), so --ep must be 1 or --tp (${plan.tp}); --dp replicas are independent`,
+      );
+    if (plan.sequenceParallel)
+      throw new AccelscopeError('bad-flag', '--sp: sequence parallelism is not modeled for serving steps (mixed decode and prompt tokens)');
     const sys = system.config;
     const devices = sys.devicesPerNode * sys.nodes;
     const need = replicas * replicaDevices(plan);
-    if (need > devices) throw new AccelscopeError('bad-flag', `${replicas} replica(s) of tp ${plan.tp} × pp ${plan.pp} need ${need} devices but ${sys.name} has ${devices}`, { file: system.file });
+    if (need > devices)
+      throw new AccelscopeError('bad-flag', `${replicas} replica(s) of tp ${plan.tp} × pp ${plan.pp} need ${need} devices but ${sys.name} has ${devices}`, {
+        file: system.file,
+      });
     this.plan = { ...plan, dp: 1 };
     checkPlan(replicaPlan(plan), sys, system.file);
     this.microBatches = plan.pp > 1 ? (plan.microBatches ?? plan.pp) : 1;
     if (plan.microBatches !== undefined && plan.microBatches > 1 && plan.pp === 1) throw new AccelscopeError('bad-flag', '--micro-batches goes with --pp > 1');
     this.knotsPerOctave = knotsPerOctave;
     const rd = replicaDevices(plan);
-    this.name = `${sys.name} · ${describePlan({ ...plan, dp: 1 })} per replica (${rd} device${rd > 1 ? "s" : ""})`;
+    this.name = `${sys.name} · ${describePlan({ ...plan, dp: 1 })} per replica (${rd} device${rd > 1 ? 's' : ''})`;
 
     const dec = buildGraph(spec, { phase: 'decode', batch: 1, context: 0 });
     this.kvBytesPerToken = kvCacheBytes(dec, quant, 1);
@@ -142,14 +161,24 @@ export class SystemStepCost implements StepCostModel {
     this.stageMemory = big.system.stages.map((st, i) => {
       const kvTok = one.system.stages[i]!.memory.kvCacheBytes;
       const free = usableBytes - st.memory.weightsBytes - st.memory.activationBytes;
-      return { stage: st.stage, weightsBytes: st.memory.weightsBytes, activationBytes: st.memory.activationBytes, kvBytesPerToken: kvTok, kvTokens: kvTok > 0 ? Math.floor(Math.max(0, free) / kvTok) : Infinity };
+      return {
+        stage: st.stage,
+        weightsBytes: st.memory.weightsBytes,
+        activationBytes: st.memory.activationBytes,
+        kvBytesPerToken: kvTok,
+        kvTokens: kvTok > 0 ? Math.floor(Math.max(0, free) / kvTok) : Infinity,
+      };
     });
     const bind = this.stageMemory.reduce((a, b) => (b.kvTokens < a.kvTokens ? b : a));
     this.kvTokenCapacity = bind.kvTokens;
     this.kvCapacityBytes = bind.kvTokens * this.kvBytesPerToken;
     this.memory = { capacityBytes, usableBytes, weightsBytes: bind.weightsBytes, activationBytes: bind.activationBytes };
     if (!(bind.kvTokens >= 1)) {
-      throw new AccelscopeError('does-not-fit', `no room for a KV cache under ${describePlan({ ...plan, dp: 1 })}: stage ${bind.stage} has ${formatBytes(usableBytes)} usable per device (${memoryUtilization} of ${formatBytes(capacityBytes)}) − weights ${formatBytes(bind.weightsBytes)} − activations ${formatBytes(bind.activationBytes)} at ${maxBatchedTokens} tokens per step; raise --tp or --pp`, { file: system.file, pointer: '/device' });
+      throw new AccelscopeError(
+        'does-not-fit',
+        `no room for a KV cache under ${describePlan({ ...plan, dp: 1 })}: stage ${bind.stage} has ${formatBytes(usableBytes)} usable per device (${memoryUtilization} of ${formatBytes(capacityBytes)}) − weights ${formatBytes(bind.weightsBytes)} − activations ${formatBytes(bind.activationBytes)} at ${maxBatchedTokens} tokens per step; raise --tp or --pp`,
+        { file: system.file, pointer: '/device' },
+      );
     }
   }
 
@@ -175,7 +204,10 @@ export class SystemStepCost implements StepCostModel {
 
   /** One micro-batch of a step through every stage: per-stage seconds (compute + exposed comm + send) and joules. */
   private part(s: StepShape, kv: number): PartCost {
-    const key = `${s.decode}|${s.decode > 0 ? kv : 0}|${s.chunks.map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`).sort().join(';')}`;
+    const key = `${s.decode}|${s.decode > 0 ? kv : 0}|${s.chunks
+      .map((c) => `${c.q},${c.past},${c.last ? 1 : 0}`)
+      .sort()
+      .join(';')}`;
     let c = this.memo.get(key);
     if (!c) {
       const r = this.simulate(composeStepGraph(this.spec, s, s.decode > 0 ? kv : 1), s.chunks.length ? 1 : s.decode);
@@ -187,7 +219,15 @@ export class SystemStepCost implements StepCostModel {
   }
 
   private simulate(g: OpGraph, batch: number): SystemRunResult {
-    return simulateSystem({ build: () => g, batch, system: this.system, quant: this.quant, plan: replicaPlan(this.plan), ignoreCapacity: true, totalsOnly: true });
+    return simulateSystem({
+      build: () => g,
+      batch,
+      system: this.system,
+      quant: this.quant,
+      plan: replicaPlan(this.plan),
+      ignoreCapacity: true,
+      totalsOnly: true,
+    });
   }
 
   /**

@@ -44,7 +44,8 @@ export function parseTime(text: string): number | undefined {
 
 function tokens(v: unknown, file: string, where: string, name: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new AccelscopeError('schema', `${where}: ${name} must be a non-negative integer (got ${JSON.stringify(v)})`, { file });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    throw new AccelscopeError('schema', `${where}: ${name} must be a non-negative integer (got ${JSON.stringify(v)})`, { file });
   return n;
 }
 
@@ -82,24 +83,43 @@ export function readTrace(file: string): TraceRow[] {
       };
       const t = get(ARRIVAL, 'arrival');
       const arrivalS = typeof t === 'number' ? t : typeof t === 'string' ? parseTime(t) : undefined;
-      if (arrivalS === undefined || !Number.isFinite(arrivalS)) throw new AccelscopeError('schema', `line ${i + 1}: arrival time ${JSON.stringify(t)} is neither seconds nor a date-time`, { file });
-      rows.push({ arrivalS, promptTokens: tokens(get(PROMPT, 'prompt'), file, `line ${i + 1}`, 'prompt tokens'), outputTokens: tokens(get(OUTPUT, 'output'), file, `line ${i + 1}`, 'output tokens') });
+      if (arrivalS === undefined || !Number.isFinite(arrivalS))
+        throw new AccelscopeError('schema', `line ${i + 1}: arrival time ${JSON.stringify(t)} is neither seconds nor a date-time`, { file });
+      rows.push({
+        arrivalS,
+        promptTokens: tokens(get(PROMPT, 'prompt'), file, `line ${i + 1}`, 'prompt tokens'),
+        outputTokens: tokens(get(OUTPUT, 'output'), file, `line ${i + 1}`, 'output tokens'),
+      });
     });
   } else {
     const header = lines[first]!.split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
     const ia = pick(ARRIVAL, header);
     const ip = pick(PROMPT, header);
     const io = pick(OUTPUT, header);
-    const missing = [[ia, 'arrival', ARRIVAL], [ip, 'prompt', PROMPT], [io, 'output', OUTPUT]].filter(([i]) => i === -1);
-    if (missing.length) throw new AccelscopeError('schema', `line ${first + 1}: header has no ${missing.map(([, w, n]) => `${w as string} column (${(n as string[]).join(' | ')})`).join(', no ')}`, { file });
+    const missing = [
+      [ia, 'arrival', ARRIVAL],
+      [ip, 'prompt', PROMPT],
+      [io, 'output', OUTPUT],
+    ].filter(([i]) => i === -1);
+    if (missing.length)
+      throw new AccelscopeError(
+        'schema',
+        `line ${first + 1}: header has no ${missing.map(([, w, n]) => `${w as string} column (${(n as string[]).join(' | ')})`).join(', no ')}`,
+        { file },
+      );
     for (let i = first + 1; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.trim() === '') continue;
       const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
       const where = `line ${i + 1}`;
       const arrivalS = parseTime(cells[ia] ?? '');
-      if (arrivalS === undefined) throw new AccelscopeError('schema', `${where}: arrival time ${JSON.stringify(cells[ia] ?? '')} is neither seconds nor a date-time`, { file });
-      rows.push({ arrivalS, promptTokens: tokens(cells[ip] ?? '', file, where, 'prompt tokens'), outputTokens: tokens(cells[io] ?? '', file, where, 'output tokens') });
+      if (arrivalS === undefined)
+        throw new AccelscopeError('schema', `${where}: arrival time ${JSON.stringify(cells[ia] ?? '')} is neither seconds nor a date-time`, { file });
+      rows.push({
+        arrivalS,
+        promptTokens: tokens(cells[ip] ?? '', file, where, 'prompt tokens'),
+        outputTokens: tokens(cells[io] ?? '', file, where, 'output tokens'),
+      });
     }
   }
   if (rows.length === 0) throw new AccelscopeError('schema', 'empty trace: no requests', { file });

@@ -23,7 +23,8 @@ export const STACK_FACTORS = [
     min: 0,
     max: 1e-3,
     default: 0,
-    meaning: 'Host (CPU) time to issue one kernel in eager mode: framework dispatch plus the driver launch call. The device runs kernel i no earlier than the host has issued it.',
+    meaning:
+      'Host (CPU) time to issue one kernel in eager mode: framework dispatch plus the driver launch call. The device runs kernel i no earlier than the host has issued it.',
     source: 'accelscope default 0 (host never the bottleneck); each eager stack sets its own, sourced, value',
   },
   {

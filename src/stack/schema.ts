@@ -40,23 +40,51 @@ export const stackTileSchema = Type.Object(
 export const gemmFamilySchema = Type.Object(
   {
     family: Type.String({ minLength: 1, description: "Kernel family name as the framework calls it (e.g. 'cublas', 'cublaslt-imma', 'marlin', 'awq-gemv')." }),
-    activations: Type.Optional(Type.Array(Enum(COMPUTE_DTYPES), { minItems: 1, uniqueItems: true, description: 'Activation compute dtypes this family serves (absent: any).' })),
-    weightBits: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), { minItems: 1, uniqueItems: true, description: 'Weight element bits this family serves (absent: any).' })),
+    activations: Type.Optional(
+      Type.Array(Enum(COMPUTE_DTYPES), { minItems: 1, uniqueItems: true, description: 'Activation compute dtypes this family serves (absent: any).' }),
+    ),
+    weightBits: Type.Optional(
+      Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Weight element bits this family serves (absent: any).',
+      }),
+    ),
     maxM: Type.Optional(posInt('Largest M (tokens) this family serves; larger GEMMs fall through to the next entry.')),
-    kernel: Enum(['tensor-core', 'cuda-core-gemv'] as const, { description: "'tensor-core': CTA tiles over the MMA units; 'cuda-core-gemv': a GEMV on the CUDA cores that dequantizes each weight in its inner loop." }),
-    instruction: Type.Optional(Enum(MMA_INSTRUCTIONS, { description: "tensor-core families: MMA instruction of the kernels (default 'wgmma' where the device has it)." })),
-    tiles: Type.Optional(Type.Array(stackTileSchema, { minItems: 1, description: "tensor-core families: the library's CTA tile configurations (absent: the arch config's own tiles)." })),
+    kernel: Enum(['tensor-core', 'cuda-core-gemv'] as const, {
+      description: "'tensor-core': CTA tiles over the MMA units; 'cuda-core-gemv': a GEMV on the CUDA cores that dequantizes each weight in its inner loop.",
+    }),
+    instruction: Type.Optional(
+      Enum(MMA_INSTRUCTIONS, { description: "tensor-core families: MMA instruction of the kernels (default 'wgmma' where the device has it)." }),
+    ),
+    tiles: Type.Optional(
+      Type.Array(stackTileSchema, {
+        minItems: 1,
+        description: "tensor-core families: the library's CTA tile configurations (absent: the arch config's own tiles).",
+      }),
+    ),
     splitK: Type.Optional(Type.Boolean({ description: 'Whether the library splits K when tiles alone cannot fill the device (default true).' })),
     minM: Type.Optional(posInt('Rows the kernel runs on at least (M padded up to it).')),
-    outputBytes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 8, description: 'Bytes per output element (int32 accumulators written out: 4); default the activation storage size.' })),
-    opsPerWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'cuda-core-gemv: CUDA-core instructions per weight per activation row (unpack, convert, scale, FMA).' })),
+    outputBytes: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 8,
+        description: 'Bytes per output element (int32 accumulators written out: 4); default the activation storage size.',
+      }),
+    ),
+    opsPerWeight: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'cuda-core-gemv: CUDA-core instructions per weight per activation row (unpack, convert, scale, FMA).' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const attentionBackendSchema = Type.Object(
   {
-    backend: Type.String({ minLength: 1, description: "Backend name ('flash-attention-2', 'flash-attention-3', 'cudnn', 'flash-decoding', 'paged-attention', …)." }),
+    backend: Type.String({
+      minLength: 1,
+      description: "Backend name ('flash-attention-2', 'flash-attention-3', 'cudnn', 'flash-decoding', 'paged-attention', …).",
+    }),
     instruction: Enum(MMA_INSTRUCTIONS, { description: 'MMA instruction the backend is built on.' }),
     blockQ: posInt('Query rows per CTA.'),
     blockKv: posInt('Keys per inner iteration.'),
@@ -73,20 +101,30 @@ export const stackSchema = Type.Object(
     name: Type.String({ minLength: 1 }),
     description: Type.String({ minLength: 1 }),
     kinds: Type.Array(Enum(HARDWARE_KINDS), { minItems: 1, uniqueItems: true, description: 'Hardware kinds this stack runs on.' }),
-    launch: Enum(LAUNCH_MODES, { description: "'eager': the host issues every kernel (step = max(host, device) per kernel stream); 'cuda-graph': one replay, kernels back to back with a gap; 'runtime': a device runtime issues one command per kernel." }),
+    launch: Enum(LAUNCH_MODES, {
+      description:
+        "'eager': the host issues every kernel (step = max(host, device) per kernel stream); 'cuda-graph': one replay, kernels back to back with a gap; 'runtime': a device runtime issues one command per kernel.",
+    }),
     fusions: Type.Object(
       {
         qkv: Type.Boolean({ description: 'q, k and v projections run as one GEMM (input read once, one kernel).' }),
         gateUp: Type.Boolean({ description: 'gate and up projections run as one GEMM.' }),
         residualNorm: Type.Boolean({ description: 'The residual add runs inside the next norm kernel.' }),
-        activation: Enum(['separate', 'one-kernel', 'gemm-epilogue'] as const, { description: "silu(gate)·up: 'separate' (an activation kernel and a multiply kernel), 'one-kernel' (silu_and_mul), 'gemm-epilogue' (inside the gate/up GEMM)." }),
-        rotary: Enum(['kernels', 'attention'] as const, { description: "rotary embedding: its own kernel(s), or applied inside the attention kernel." }),
+        activation: Enum(['separate', 'one-kernel', 'gemm-epilogue'] as const, {
+          description:
+            "silu(gate)·up: 'separate' (an activation kernel and a multiply kernel), 'one-kernel' (silu_and_mul), 'gemm-epilogue' (inside the gate/up GEMM).",
+        }),
+        rotary: Enum(['kernels', 'attention'] as const, { description: 'rotary embedding: its own kernel(s), or applied inside the attention kernel.' }),
       },
       { additionalProperties: false },
     ),
     kvCacheWrite: Type.Object(
       {
-        kernels: Type.Integer({ minimum: 0, maximum: 4, description: 'Kernels per layer per step that write the new keys and values into the cache (0: written by the attention or projection kernel).' }),
+        kernels: Type.Integer({
+          minimum: 0,
+          maximum: 4,
+          description: 'Kernels per layer per step that write the new keys and values into the cache (0: written by the attention or projection kernel).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -96,9 +134,16 @@ export const stackSchema = Type.Object(
         { additionalProperties: false, description: 'gpu-tensor-core: the attention backend per phase.' },
       ),
     ),
-    gemm: Type.Optional(Type.Array(gemmFamilySchema, { minItems: 1, description: 'gpu-tensor-core: GEMM kernel families, first match wins (activation dtype, weight bits, M); none: the arch tiles as they are.' })),
+    gemm: Type.Optional(
+      Type.Array(gemmFamilySchema, {
+        minItems: 1,
+        description: 'gpu-tensor-core: GEMM kernel families, first match wins (activation dtype, weight bits, M); none: the arch tiles as they are.',
+      }),
+    ),
     calibration: Type.Optional(Type.Unsafe<Record<string, { value: number; source: string; description?: string }>>(calibrationSchema(STACK_FACTORS))),
-    sources: Type.Record(Type.String(), Type.String({ minLength: 1 }), { description: 'Where each value comes from: JSON pointer → framework file, URL or paper section.' }),
+    sources: Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+      description: 'Where each value comes from: JSON pointer → framework file, URL or paper section.',
+    }),
     validation: Type.Optional(Type.Unsafe<Validation>(validationSchema)),
   },
   { additionalProperties: false },

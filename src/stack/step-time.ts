@@ -50,7 +50,10 @@ export function stackStepTime(kernels: readonly KernelTime[], stack: Stack): Sta
   if (stack.launch === 'cuda-graph') {
     const gap = stackFactor(stack, 'graphKernelGapSeconds');
     const gapSeconds = n * gap;
-    return { seconds: hostStep + device + gapSeconds, breakdown: { deviceSeconds: device, kernels: n, hostSeconds: hostStep, gapSeconds, hostWaitSeconds: hostStep } };
+    return {
+      seconds: hostStep + device + gapSeconds,
+      breakdown: { deviceSeconds: device, kernels: n, hostSeconds: hostStep, gapSeconds, hostWaitSeconds: hostStep },
+    };
   }
   const launch = stackFactor(stack, 'hostLaunchSeconds');
   let host = hostStep;

@@ -53,9 +53,10 @@ export class SweepContext {
     let g = this.graphs.get(key);
     if (!g) {
       const w = p.workload;
-      g = buildGraph(this.model(w.model), w.phase === 'prefill'
-        ? { phase: 'prefill', batch: w.batch, seq: w.seq }
-        : { phase: 'decode', batch: w.batch, context: w.context });
+      g = buildGraph(
+        this.model(w.model),
+        w.phase === 'prefill' ? { phase: 'prefill', batch: w.batch, seq: w.seq } : { phase: 'decode', batch: w.batch, context: w.context },
+      );
       this.graphs.set(key, g);
     }
     return g;
@@ -90,11 +91,19 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
     if (point.workload.phase === 'serve') {
-      if (ctx.spec.systemDocument !== undefined) throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
+      if (ctx.spec.systemDocument !== undefined)
+        throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
       fits = true;
       Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload));
     } else if (ctx.spec.systemDocument !== undefined) {
-      const r = evaluateSystemPoint({ config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) }, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params));
+      const r = evaluateSystemPoint(
+        { config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) },
+        arch,
+        ctx.model(point.workload.model),
+        q,
+        point.workload,
+        planOfPoint(point.params),
+      );
       Object.assign(objectives, r.objectives);
       fits = r.fits;
     } else if (point.workload.phase === 'generate') {
@@ -104,8 +113,13 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       const r = ev.result;
       const g = r.generate;
       Object.assign(objectives, {
-        latencySeconds: g.e2eSeconds, tokensPerSecond: g.outputTokensPerSecond, energyPerTokenJ: g.energyPerOutputTokenJ,
-        memoryBytes: g.peakMemoryBytes, averagePowerW: r.totals.averagePowerW, ttftSeconds: g.ttftSeconds, tpotSeconds: g.tpotSeconds.mean,
+        latencySeconds: g.e2eSeconds,
+        tokensPerSecond: g.outputTokensPerSecond,
+        energyPerTokenJ: g.energyPerOutputTokenJ,
+        memoryBytes: g.peakMemoryBytes,
+        averagePowerW: r.totals.averagePowerW,
+        ttftSeconds: g.ttftSeconds,
+        tpotSeconds: g.tpotSeconds.mean,
         energyPerRequestJ: g.energyPerRequestJ,
       });
       fits = g.fits;
@@ -114,15 +128,19 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       if (!ev.feasible) return infeasible(base, ev);
       const r = ev.run;
       Object.assign(objectives, {
-        latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
-        memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, rooflineSeconds: r.totals.rooflineSeconds,
+        latencySeconds: r.totals.seconds,
+        tokensPerSecond: r.totals.tokensPerSecond,
+        energyPerTokenJ: r.totals.energyPerTokenJ,
+        memoryBytes: r.totals.memoryBytes,
+        averagePowerW: r.totals.averagePowerW,
+        rooflineSeconds: r.totals.rooflineSeconds,
       });
       fits = r.memory.fits;
     }
     objectives['fits'] = fits;
     for (const o of ctx.spec.objectives) {
       if (typeof o === 'string') continue;
-      const v = getPointer(arch, (o).pointer);
+      const v = getPointer(arch, o.pointer);
       if (typeof v === 'number') objectives[o.name] = v;
     }
     if (!fits) return { ...base, ok: false, reason: `does not fit: needs ${objectives['memoryBytes']} B of ${arch.memory.capacityBytes} B`, objectives };

@@ -14,7 +14,11 @@ export function readResultLines(file: string): ResultLine[] {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AccelscopeError('file-not-found', code === 'EISDIR' ? 'is a directory, not a results file' : code === 'ENOENT' ? 'no such file' : `cannot read file (${code})`, { file });
+    throw new AccelscopeError(
+      'file-not-found',
+      code === 'EISDIR' ? 'is a directory, not a results file' : code === 'ENOENT' ? 'no such file' : `cannot read file (${code})`,
+      { file },
+    );
   }
   const lines = text.split('\n');
   const last = lines.reduce((a, l, i) => (l.trim() ? i : a), -1);
@@ -26,13 +30,26 @@ export function readResultLines(file: string): ResultLine[] {
       rec = JSON.parse(line);
     } catch {
       if (isJsonDocument(text)) {
-        throw new AccelscopeError('schema', 'not a sweep results file (JSON lines, one point per line) but one JSON document — simulate/quant --json output goes to `report`', { file });
+        throw new AccelscopeError(
+          'schema',
+          'not a sweep results file (JSON lines, one point per line) but one JSON document — simulate/quant --json output goes to `report`',
+          { file },
+        );
       }
       const hint = i === last ? ' (a truncated file? finish it with sweep --resume)' : '';
       throw new AccelscopeError('malformed-json', `line ${i + 1} is not valid JSON${hint}`, { file });
     }
     const r = rec as Partial<ResultLine> | null;
-    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.id !== 'string' || typeof r.spec !== 'string' || typeof r.index !== 'number' || typeof r.ok !== 'boolean' || !isPoint(r.point)) {
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      Array.isArray(r) ||
+      typeof r.id !== 'string' ||
+      typeof r.spec !== 'string' ||
+      typeof r.index !== 'number' ||
+      typeof r.ok !== 'boolean' ||
+      !isPoint(r.point)
+    ) {
       throw new AccelscopeError('schema', `line ${i + 1} is not a sweep result (an object with id, index, spec, ok, point{params, quant, workload})`, { file });
     }
     out.push(r as ResultLine);
@@ -42,7 +59,15 @@ export function readResultLines(file: string): ResultLine[] {
 
 function isPoint(p: unknown): boolean {
   const o = p as { params?: unknown; quant?: unknown; workload?: unknown } | null;
-  return !!o && typeof o === 'object' && typeof o.params === 'object' && o.params !== null && typeof o.quant === 'string' && typeof o.workload === 'object' && o.workload !== null;
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    typeof o.params === 'object' &&
+    o.params !== null &&
+    typeof o.quant === 'string' &&
+    typeof o.workload === 'object' &&
+    o.workload !== null
+  );
 }
 
 function isJsonDocument(text: string): boolean {

@@ -26,7 +26,18 @@ export const OBJECTIVES: Record<string, ObjectiveDef> = ownTable({
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVES);
 
 /** Keys every result line may carry (evaluate.ts): a custom objective must not reuse one. */
-export const RESULT_KEYS: readonly string[] = ['latencySeconds', 'tokensPerSecond', 'energyPerTokenJ', 'memoryBytes', 'averagePowerW', 'rooflineSeconds', 'ttftSeconds', 'tpotSeconds', 'energyPerRequestJ', 'fits'];
+export const RESULT_KEYS: readonly string[] = [
+  'latencySeconds',
+  'tokensPerSecond',
+  'energyPerTokenJ',
+  'memoryBytes',
+  'averagePowerW',
+  'rooflineSeconds',
+  'ttftSeconds',
+  'tpotSeconds',
+  'energyPerRequestJ',
+  'fits',
+];
 
 /** True when `name` is a built-in objective's alias or result key. */
 export function isBuiltinObjective(name: string): boolean {

@@ -28,7 +28,8 @@ export function parameterValueCount(p: ParameterValuesSpec): number {
 export function parameterValues(p: ParameterValuesSpec): (number | string | boolean)[] {
   if (p.values) return p.values;
   const count = parameterValueCount(p);
-  if (!(count <= MAX_PARAMETER_VALUES)) throw new Error(`parameter ${p.pointer ?? ''} has ${count} values (the spec loader bounds it at ${MAX_PARAMETER_VALUES})`);
+  if (!(count <= MAX_PARAMETER_VALUES))
+    throw new Error(`parameter ${p.pointer ?? ''} has ${count} values (the spec loader bounds it at ${MAX_PARAMETER_VALUES})`);
   if (p.range) {
     const out: number[] = [];
     const { start, step } = p.range;

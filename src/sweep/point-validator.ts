@@ -23,7 +23,10 @@ const PLAIN = new Set(['type', 'properties', 'additionalProperties', 'required',
 
 /** The schema of the value at `pointer`, when every node above it is a plain object in both schema and document; else undefined. */
 export function plainSubSchema(schema: object, doc: unknown, pointer: string): object | undefined {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (parts.length === 0) return undefined;
   let s = schema as Record<string, unknown>;
   let node: unknown = doc;

@@ -60,7 +60,11 @@ export function assertResultsPath(out: string): void {
 export class ResultsWriter {
   private fd: number;
   /** sortRunBytes: bytes of lines sorted in memory at once when the sweep finishes (sort-results.ts). */
-  constructor(private readonly out: string, append: boolean, private readonly sortRunBytes = DEFAULT_SORT_RUN_BYTES) {
+  constructor(
+    private readonly out: string,
+    append: boolean,
+    private readonly sortRunBytes = DEFAULT_SORT_RUN_BYTES,
+  ) {
     assertResultsPath(out);
     try {
       mkdirSync(dirname(out), { recursive: true });
@@ -75,7 +79,11 @@ export class ResultsWriter {
     try {
       writeSync(this.fd, lines.join('\n') + '\n');
     } catch (e) {
-      throw new AccelscopeError('write-failed', `cannot write results (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); free space and rerun with --resume`, { file: partialPath(this.out) });
+      throw new AccelscopeError(
+        'write-failed',
+        `cannot write results (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); free space and rerun with --resume`,
+        { file: partialPath(this.out) },
+      );
     }
   }
   /**

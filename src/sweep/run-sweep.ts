@@ -76,7 +76,8 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<
 
 async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
   const space = new PointSpace(spec);
-  if (opts.shard && spec.strategy.kind === 'pareto') throw new AccelscopeError('bad-flag', '--shard works with the grid and random strategies (a Pareto search adapts to its own results)');
+  if (opts.shard && spec.strategy.kind === 'pareto')
+    throw new AccelscopeError('bad-flag', '--shard works with the grid and random strategies (a Pareto search adapts to its own results)');
   if (!opts.resume && existsSync(partialPath(opts.out))) {
     throw new AccelscopeError('bad-flag', `${partialPath(opts.out)} exists from an unfinished run: rerun with --resume, or delete it`);
   }
@@ -85,8 +86,14 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     // A finished file: done if it holds every point this run asks for; else (another shard's file,
     // or a shard resumed as the whole sweep) it becomes the partial file and the rest is evaluated.
     const fin = readExisting(opts.out, spec.hash);
-    const complete = spec.strategy.kind === 'grid' ? [...fin.done].filter(inShard).length === shardCount(space.size, opts.shard)
-      : spec.strategy.kind === 'random' ? sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed).filter(inShard).every((i) => fin.done.has(i)) : true;
+    const complete =
+      spec.strategy.kind === 'grid'
+        ? [...fin.done].filter(inShard).length === shardCount(space.size, opts.shard)
+        : spec.strategy.kind === 'random'
+          ? sampleIndices(space.size, spec.strategy.samples, spec.strategy.seed)
+              .filter(inShard)
+              .every((i) => fin.done.has(i))
+          : true;
     if (complete) {
       const total = spec.strategy.kind === 'grid' ? shardCount(space.size, opts.shard) : fin.done.size;
       return { total, evaluated: 0, skipped: fin.done.size, infeasible: 0, finished: true, truncatedBytes: 0, out: opts.out };
@@ -114,11 +121,12 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
    * terminated threads' tasks). No reaction is left on a promise that never settles, so a sweep
    * of a million chunks keeps no trace of its waits (racing a never-settled abort promise would).
    */
-  const untilOrAbort = (p: Promise<unknown>) => new Promise<void>((res, rej) => {
-    if (aborted) return res();
-    wake = res;
-    p.then(() => res(), rej);
-  });
+  const untilOrAbort = (p: Promise<unknown>) =>
+    new Promise<void>((res, rej) => {
+      if (aborted) return res();
+      wake = res;
+      p.then(() => res(), rej);
+    });
   const onAbort = () => {
     aborted = true;
     stopped = true;
@@ -134,18 +142,21 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     const limit = opts.workers * 2;
     let batch: number[] = [];
     const submit = (b: number[]) => {
-      const p = (pool.run(b) as Promise<string[]>).then((lines) => {
-        if (aborted) return;
-        writer.write(lines);
-        evaluated += lines.length;
-        for (const l of lines) {
-          if (l.includes('"ok":false')) infeasible++;
-          if (onLine) onLine(JSON.parse(l) as ResultLine);
-        }
-        opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
-      }, (e: unknown) => {
-        if (!aborted) throw e; // an aborted pool rejects its tasks: their points are simply not done
-      });
+      const p = (pool.run(b) as Promise<string[]>).then(
+        (lines) => {
+          if (aborted) return;
+          writer.write(lines);
+          evaluated += lines.length;
+          for (const l of lines) {
+            if (l.includes('"ok":false')) infeasible++;
+            if (onLine) onLine(JSON.parse(l) as ResultLine);
+          }
+          opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
+        },
+        (e: unknown) => {
+          if (!aborted) throw e; // an aborted pool rejects its tasks: their points are simply not done
+        },
+      );
       const tracked = p.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     };
@@ -197,9 +208,10 @@ function* gridIndices(n: number, shard?: { index: number; count: number }): Gene
 
 /** Objectives the Pareto search steers by: the strategy's, else the spec's first two. */
 export function searchObjectives(spec: ResolvedSpec): ObjectiveDef[] {
-  const names = spec.strategy.kind === 'pareto' && spec.strategy.objectives?.length
-    ? spec.strategy.objectives
-    : spec.objectives.map((o) => (typeof o === 'string' ? o : o.name)).slice(0, 2);
+  const names =
+    spec.strategy.kind === 'pareto' && spec.strategy.objectives?.length
+      ? spec.strategy.objectives
+      : spec.objectives.map((o) => (typeof o === 'string' ? o : o.name)).slice(0, 2);
   const custom = spec.objectives.filter((o): o is Exclude<typeof o, string> => typeof o !== 'string');
   return names.map((n) => {
     const d = objectiveDef(n, custom);
@@ -241,7 +253,11 @@ async function paretoSearch(
   const scored = new Map<number, number[] | undefined>();
   /** Evaluates a round (only the points not known yet); false when the run was stopped part-way. */
   const round = async (idx: number[]): Promise<boolean> => {
-    await evaluateAll(idx.filter((i) => !known.has(i)), budget, record);
+    await evaluateAll(
+      idx.filter((i) => !known.has(i)),
+      budget,
+      record,
+    );
     if (idx.some((i) => !known.has(i))) return false;
     for (const i of idx) {
       scored.set(i, known.get(i));

@@ -25,8 +25,15 @@ export function serveWorkloads(w: WorkloadSpec, model: string, batch: number): C
         for (const maxBatchedTokens of w.maxBatchedTokens ?? [chunkedPrefill ? 2048 : 8192]) {
           if (scheduler === 'static' && chunkedPrefill) continue;
           out.push({
-            model, phase: 'serve', batch, requests: w.requests!, ...(rate !== undefined ? { rate } : {}),
-            scheduler, chunkedPrefill, maxBatchedTokens, ...(w.slo !== undefined ? { slo: w.slo } : {}),
+            model,
+            phase: 'serve',
+            batch,
+            requests: w.requests!,
+            ...(rate !== undefined ? { rate } : {}),
+            scheduler,
+            chunkedPrefill,
+            maxBatchedTokens,
+            ...(w.slo !== undefined ? { slo: w.slo } : {}),
           });
         }
       }
@@ -39,17 +46,33 @@ export function evaluateServePoint(spec: ModelSpec, arch: ArchConfig, quant: Qua
   let requests = parseRequestSpec(w.requests!);
   if (w.rate !== undefined && requests.kind !== 'trace') requests = { ...requests, rate: w.rate };
   const scheduler: SchedulerConfig = {
-    policy: w.scheduler ?? 'continuous', maxRunning: w.batch, maxBatchedTokens: w.maxBatchedTokens ?? 8192, chunkedPrefill: w.chunkedPrefill ?? false,
-    priority: w.chunkedPrefill ? 'decode-first' : 'prefill-first', blockTokens: 16, preemption: 'recompute', prefixCaching: false, swapBlocks: 0, watermark: 0.01,
+    policy: w.scheduler ?? 'continuous',
+    maxRunning: w.batch,
+    maxBatchedTokens: w.maxBatchedTokens ?? 8192,
+    chunkedPrefill: w.chunkedPrefill ?? false,
+    priority: w.chunkedPrefill ? 'decode-first' : 'prefill-first',
+    blockTokens: 16,
+    preemption: 'recompute',
+    prefixCaching: false,
+    swapBlocks: 0,
+    watermark: 0.01,
   };
   const slo = w.slo !== undefined ? parseSlo(w.slo) : {};
   const { report } = runServe({ spec, arch, quant, requests, requestsText: w.requests!, scheduler, slo, swapBytesPerSecond: 64e9 });
   const s = report.summary;
   return {
-    latencySeconds: s.e2eS.mean, tokensPerSecond: s.outputTokensPerSecond, energyPerTokenJ: s.energyPerOutputTokenJ,
+    latencySeconds: s.e2eS.mean,
+    tokensPerSecond: s.outputTokensPerSecond,
+    energyPerTokenJ: s.energyPerOutputTokenJ,
     memoryBytes: report.kv.weightsBytes + report.kv.activationBytes + s.kvUse.max * report.kv.blocksPerDevice * report.kv.blockTokens * report.kv.bytesPerToken,
-    ttftSeconds: s.ttftS.mean, tpotSeconds: s.tpotS.mean, ttftP99Seconds: s.ttftS.p99, tpotP99Seconds: s.tpotS.p99,
-    goodputRps: s.goodputRps, sloAttainment: s.sloAttainment, requestsPerSecond: s.requestsPerSecond, energyPerRequestJ: s.energyPerRequestJ,
+    ttftSeconds: s.ttftS.mean,
+    tpotSeconds: s.tpotS.mean,
+    ttftP99Seconds: s.ttftS.p99,
+    tpotP99Seconds: s.tpotS.p99,
+    goodputRps: s.goodputRps,
+    sloAttainment: s.sloAttainment,
+    requestsPerSecond: s.requestsPerSecond,
+    energyPerRequestJ: s.energyPerRequestJ,
     preemptions: s.preemptions,
   };
 }

@@ -124,7 +124,11 @@ export function sortResultsFile(from: string, to: string, runBytes = DEFAULT_SOR
     rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof AccelscopeError || code === undefined) throw e;
-    throw new AccelscopeError('write-failed', `cannot write the sorted results (${code ?? (e as Error).message}); the partial file is kept: rerun with --resume`, { file: to });
+    throw new AccelscopeError(
+      'write-failed',
+      `cannot write the sorted results (${code ?? (e as Error).message}); the partial file is kept: rerun with --resume`,
+      { file: to },
+    );
   } finally {
     for (const f of runFiles) rmSync(f, { force: true });
   }

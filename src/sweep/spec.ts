@@ -108,12 +108,14 @@ export const sweepSpecSchema = {
     name: { type: 'string' },
     description: { type: 'string' },
     arch: {
-      description: 'base arch config, relative to the spec file (with a system: replaces its device); a list of configs sweeps every one (a dimension named arch)',
+      description:
+        'base arch config, relative to the spec file (with a system: replaces its device); a list of configs sweeps every one (a dimension named arch)',
       oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
     },
     system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
     stack: {
-      description: 'software stack (a shipped name such as pytorch-cudagraph, or a file relative to the spec file); a list sweeps every one (a dimension named stack); docs/models/software-stacks.md',
+      description:
+        'software stack (a shipped name such as pytorch-cudagraph, or a file relative to the spec file); a list sweeps every one (a dimension named stack); docs/models/software-stacks.md',
       oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
     },
     parameters: {
@@ -127,12 +129,21 @@ export const sweepSpecSchema = {
           name: { type: 'string' },
           values: { type: 'array', minItems: 1, items: { type: ['number', 'string', 'boolean'] } },
           range: {
-            type: 'object', additionalProperties: false, required: ['start', 'stop', 'step'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['start', 'stop', 'step'],
             properties: { start: { type: 'number' }, stop: { type: 'number' }, step: { type: 'number', exclusiveMinimum: 0 } },
           },
           logRange: {
-            type: 'object', additionalProperties: false, required: ['start', 'stop', 'num'],
-            properties: { start: { type: 'number', exclusiveMinimum: 0 }, stop: { type: 'number', exclusiveMinimum: 0 }, num: { type: 'integer', minimum: 1 }, integer: { type: 'boolean' } },
+            type: 'object',
+            additionalProperties: false,
+            required: ['start', 'stop', 'num'],
+            properties: {
+              start: { type: 'number', exclusiveMinimum: 0 },
+              stop: { type: 'number', exclusiveMinimum: 0 },
+              num: { type: 'integer', minimum: 1 },
+              integer: { type: 'boolean' },
+            },
           },
         },
         oneOf: [{ required: ['values'] }, { required: ['range'] }, { required: ['logRange'] }],
@@ -150,7 +161,10 @@ export const sweepSpecSchema = {
           model: { type: 'string' },
           phase: { enum: ['prefill', 'decode', 'generate', 'serve'] },
           batch: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
-          seq: intList, context: intList, prompt: intList, output: intList,
+          seq: intList,
+          context: intList,
+          prompt: intList,
+          output: intList,
           requests: { type: 'string' },
           rate: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
           scheduler: { type: 'array', minItems: 1, items: { enum: ['static', 'continuous'] } },
@@ -166,7 +180,9 @@ export const sweepSpecSchema = {
         anyOf: [
           { enum: OBJECTIVE_NAMES },
           {
-            type: 'object', additionalProperties: false, required: ['name', 'pointer', 'goal'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'pointer', 'goal'],
             properties: { name: { type: 'string' }, pointer: { type: 'string' }, goal: { enum: ['min', 'max'] } },
           },
         ],
@@ -180,13 +196,24 @@ export const sweepSpecSchema = {
         { if: { properties: { kind: { const: 'grid' } } }, then: { additionalProperties: false, properties: { kind: {} } } },
         {
           if: { properties: { kind: { const: 'random' } } },
-          then: { additionalProperties: false, required: ['samples'], properties: { kind: {}, samples: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, seed: { type: 'integer' } } },
+          then: {
+            additionalProperties: false,
+            required: ['samples'],
+            properties: { kind: {}, samples: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, seed: { type: 'integer' } },
+          },
         },
         {
           if: { properties: { kind: { const: 'pareto' } } },
           then: {
-            additionalProperties: false, required: ['budget'],
-            properties: { kind: {}, budget: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, seed: { type: 'integer' }, initial: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES }, objectives: { type: 'array', items: { type: 'string' } } },
+            additionalProperties: false,
+            required: ['budget'],
+            properties: {
+              kind: {},
+              budget: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES },
+              seed: { type: 'integer' },
+              initial: { type: 'integer', minimum: 1, maximum: MAX_SAMPLES },
+              objectives: { type: 'array', items: { type: 'string' } },
+            },
           },
         },
       ],
@@ -199,18 +226,33 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   validateOrThrow(sweepSpecSchema, raw, file);
   const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; stack?: string | string[]; workloads: WorkloadSpec[] };
   const dir = dirname(resolve(file));
-  const system = doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
+  const system =
+    doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
   const archFiles = doc.arch !== undefined ? [doc.arch].flat().map((a) => resolve(dir, a)) : [system!.archFile];
   const archFile = archFiles[0]!;
   const labels = archFiles.map(archLabel);
   const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
-  if (dup >= 0) throw new AccelscopeError('schema', `two arch configs share the name '${labels[dup]}' (points name their arch by file name)`, { file, pointer: `/arch/${dup}` });
+  if (dup >= 0)
+    throw new AccelscopeError('schema', `two arch configs share the name '${labels[dup]}' (points name their arch by file name)`, {
+      file,
+      pointer: `/arch/${dup}`,
+    });
   const spec: SweepSpec = {
     name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
     arch: archFile,
     ...(system ? { system: system.file! } : {}),
     ...(archFiles.length > 1 ? { archs: archFiles } : {}),
-    ...(doc.stack !== undefined ? { stacks: [doc.stack].flat().map((t, i) => inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () => (looksLikePath(t) ? resolve(dir, t) : resolveShippedName('stacks', t, 'stack')))) } : {}),
+    ...(doc.stack !== undefined
+      ? {
+          stacks: [doc.stack]
+            .flat()
+            .map((t, i) =>
+              inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () =>
+                looksLikePath(t) ? resolve(dir, t) : resolveShippedName('stacks', t, 'stack'),
+              ),
+            ),
+        }
+      : {}),
     parameters: doc.parameters ?? [],
     quant: doc.quant ?? ['w16a16'],
     workloads: doc.workloads.map((w) => ({ ...w, model: resolve(dir, w.model) })),
@@ -219,21 +261,42 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   };
   spec.workloads.forEach((w, i) => {
     const need = w.phase === 'prefill' ? ['seq'] : w.phase === 'decode' ? ['context'] : w.phase === 'serve' ? ['requests'] : ['prompt', 'output'];
-    for (const k of need) if (!(w as unknown as Record<string, unknown>)[k]) throw new AccelscopeError('schema', `a ${w.phase} workload needs '${k}'`, { file, pointer: `/workloads/${i}` });
+    for (const k of need)
+      if (!(w as unknown as Record<string, unknown>)[k])
+        throw new AccelscopeError('schema', `a ${w.phase} workload needs '${k}'`, { file, pointer: `/workloads/${i}` });
   });
   spec.parameters.forEach((p, i) => {
     if (p.range && p.range.stop < p.range.start) throw new AccelscopeError('schema', 'range stop must be ≥ start', { file, pointer: `/parameters/${i}/range` });
     const count = parameterValueCount(p);
     if (!(count <= MAX_PARAMETER_VALUES)) {
       const key = p.range ? 'range' : p.logRange ? 'logRange' : 'values';
-      throw new AccelscopeError('schema', `gives ${count} values; a parameter takes at most ${MAX_PARAMETER_VALUES} (docs/sweeps.md)`, { file, pointer: `/parameters/${i}/${key}` });
+      throw new AccelscopeError('schema', `gives ${count} values; a parameter takes at most ${MAX_PARAMETER_VALUES} (docs/sweeps.md)`, {
+        file,
+        pointer: `/parameters/${i}/${key}`,
+      });
     }
-    const bad = p.pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).find((k) => FORBIDDEN_KEYS.has(k));
-    if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key (a pointer through it would set nothing)`, { file, pointer: `/parameters/${i}/pointer` });
+    const bad = p.pointer
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .find((k) => FORBIDDEN_KEYS.has(k));
+    if (bad !== undefined)
+      throw new AccelscopeError('schema', `'${bad}' is not a config key (a pointer through it would set nothing)`, {
+        file,
+        pointer: `/parameters/${i}/pointer`,
+      });
     const first = spec.parameters.findIndex((q) => q.pointer === p.pointer);
-    if (first < i) throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, { file, pointer: `/parameters/${i}/pointer` });
+    if (first < i)
+      throw new AccelscopeError('schema', `${p.pointer} is already swept by /parameters/${first} (one axis per pointer: list every value there)`, {
+        file,
+        pointer: `/parameters/${i}/pointer`,
+      });
   });
-  checkPlanParameters(spec.parameters.map((p) => p.pointer), system !== undefined, file);
+  checkPlanParameters(
+    spec.parameters.map((p) => p.pointer),
+    system !== undefined,
+    file,
+  );
   // A scheme name that does not parse is a mistake in the spec, not an infeasible design point.
   spec.quant.forEach((q, i) => {
     try {
@@ -245,18 +308,40 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   });
   spec.objectives.forEach((o, i) => {
     if (typeof o === 'string') return;
-    if (isBuiltinObjective(o.name)) throw new AccelscopeError('schema', `custom objective '${o.name}' would shadow the built-in objective of that name: choose another name`, { file, pointer: `/objectives/${i}/name` });
-    const bad = o.pointer.split('/').slice(1).find((k) => FORBIDDEN_KEYS.has(k));
+    if (isBuiltinObjective(o.name))
+      throw new AccelscopeError('schema', `custom objective '${o.name}' would shadow the built-in objective of that name: choose another name`, {
+        file,
+        pointer: `/objectives/${i}/name`,
+      });
+    const bad = o.pointer
+      .split('/')
+      .slice(1)
+      .find((k) => FORBIDDEN_KEYS.has(k));
     if (bad !== undefined) throw new AccelscopeError('schema', `'${bad}' is not a config key`, { file, pointer: `/objectives/${i}/pointer` });
-    if (spec.objectives.findIndex((q) => typeof q !== 'string' && q.name === o.name) < i) throw new AccelscopeError('schema', `custom objective '${o.name}' is defined twice`, { file, pointer: `/objectives/${i}/name` });
+    if (spec.objectives.findIndex((q) => typeof q !== 'string' && q.name === o.name) < i)
+      throw new AccelscopeError('schema', `custom objective '${o.name}' is defined twice`, { file, pointer: `/objectives/${i}/name` });
   });
-  const stackDocuments = spec.stacks ? Object.fromEntries(spec.stacks.map((f, i) => inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () => {
-    const st = loadStack(f);
-    return [st.name, st] as const;
-  }))) : undefined;
-  if (stackDocuments && Object.keys(stackDocuments).length !== spec.stacks!.length) throw new AccelscopeError('schema', 'two stacks share a name (points name their stack by it)', { file, pointer: '/stack' });
-  const size = spec.parameters.reduce((n, p) => n * parameterValueCount(p), spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1) * (spec.stacks?.length ?? 1));
-  if (size > Number.MAX_SAFE_INTEGER) throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, { file, pointer: '/parameters' });
+  const stackDocuments = spec.stacks
+    ? Object.fromEntries(
+        spec.stacks.map((f, i) =>
+          inSpec(file, Array.isArray(doc.stack) ? `/stack/${i}` : '/stack', () => {
+            const st = loadStack(f);
+            return [st.name, st] as const;
+          }),
+        ),
+      )
+    : undefined;
+  if (stackDocuments && Object.keys(stackDocuments).length !== spec.stacks!.length)
+    throw new AccelscopeError('schema', 'two stacks share a name (points name their stack by it)', { file, pointer: '/stack' });
+  const size = spec.parameters.reduce(
+    (n, p) => n * parameterValueCount(p),
+    spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1) * (spec.stacks?.length ?? 1),
+  );
+  if (size > Number.MAX_SAFE_INTEGER)
+    throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, {
+      file,
+      pointer: '/parameters',
+    });
   if (spec.strategy.kind === 'random') spec.strategy.seed ??= 1;
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
@@ -283,11 +368,36 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     models[w.model] ??= readJsonFile(w.model);
   });
   const systemDocument = system?.config;
-  const hash = createHash('sha256').update(canonicalJson({
-    spec: { ...spec, arch: undefined, archs: undefined, system: undefined, stacks: undefined, workloads: spec.workloads.map((w) => ({ ...w, model: undefined })) },
-    archDocument: archDocuments ? undefined : archDocument, archDocuments, models: Object.values(models), ...(systemDocument ? { systemDocument } : {}), ...(stackDocuments ? { stackDocuments } : {}),
-  })).digest('hex').slice(0, 16);
-  return { ...spec, file, archDocument, ...(archDocuments ? { archDocuments } : {}), ...(systemDocument ? { systemDocument } : {}), ...(stackDocuments ? { stackDocuments } : {}), models, hash };
+  const hash = createHash('sha256')
+    .update(
+      canonicalJson({
+        spec: {
+          ...spec,
+          arch: undefined,
+          archs: undefined,
+          system: undefined,
+          stacks: undefined,
+          workloads: spec.workloads.map((w) => ({ ...w, model: undefined })),
+        },
+        archDocument: archDocuments ? undefined : archDocument,
+        archDocuments,
+        models: Object.values(models),
+        ...(systemDocument ? { systemDocument } : {}),
+        ...(stackDocuments ? { stackDocuments } : {}),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    ...spec,
+    file,
+    archDocument,
+    ...(archDocuments ? { archDocuments } : {}),
+    ...(systemDocument ? { systemDocument } : {}),
+    ...(stackDocuments ? { stackDocuments } : {}),
+    models,
+    hash,
+  };
 }
 
 /** A loader error without a file is re-pointed at the spec's field. */
@@ -307,7 +417,19 @@ export function archLabel(file: string): string {
 
 /** Concrete workloads a spec's workload list expands to, counted without making them. */
 function countWorkloads(ws: WorkloadSpec[]): number {
-  return ws.reduce((n, w) => n + w.batch.length * (w.phase === 'prefill' ? w.seq!.length : w.phase === 'decode' ? w.context!.length : w.phase === 'serve' ? countServe(w) : w.prompt!.length * w.output!.length), 0);
+  return ws.reduce(
+    (n, w) =>
+      n +
+      w.batch.length *
+        (w.phase === 'prefill'
+          ? w.seq!.length
+          : w.phase === 'decode'
+            ? w.context!.length
+            : w.phase === 'serve'
+              ? countServe(w)
+              : w.prompt!.length * w.output!.length),
+    0,
+  );
 }
 
 /** Serve workloads per batch value, as serveWorkloads (serve-point.ts) makes them: static scheduling never chunks prefill. */
@@ -322,8 +444,11 @@ function countServe(w: WorkloadSpec): number {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }

@@ -39,7 +39,14 @@ export interface SystemObjectives {
   fits: boolean;
 }
 
-export function evaluateSystemPoint(system: { config: SystemConfig; file?: string }, arch: ArchConfig, spec: ModelSpec, q: QuantScheme, w: ConcreteWorkload, plan: ParallelPlan): SystemObjectives {
+export function evaluateSystemPoint(
+  system: { config: SystemConfig; file?: string },
+  arch: ArchConfig,
+  spec: ModelSpec,
+  q: QuantScheme,
+  w: ConcreteWorkload,
+  plan: ParallelPlan,
+): SystemObjectives {
   const sys = { config: system.config, ...(system.file ? { file: system.file } : {}), arch, archFile: '' };
   if (w.phase === 'generate') {
     const r = simulateSystemGenerate(spec, sys, q, plan, { batch: w.batch, prompt: w.prompt!, output: w.output! }, true);
@@ -47,22 +54,39 @@ export function evaluateSystemPoint(system: { config: SystemConfig; file?: strin
     return {
       fits: g.fits,
       objectives: {
-        latencySeconds: g.e2eSeconds, tokensPerSecond: g.outputTokensPerSecond, energyPerTokenJ: g.energyPerOutputTokenJ,
-        memoryBytes: g.peakMemoryBytes, averagePowerW: r.totals.averagePowerW, ttftSeconds: g.ttftSeconds, tpotSeconds: g.tpotSeconds.mean,
-        energyPerRequestJ: g.energyPerRequestJ, devices: r.system.devicesUsed, communicationShare: r.system.communicationShare,
+        latencySeconds: g.e2eSeconds,
+        tokensPerSecond: g.outputTokensPerSecond,
+        energyPerTokenJ: g.energyPerOutputTokenJ,
+        memoryBytes: g.peakMemoryBytes,
+        averagePowerW: r.totals.averagePowerW,
+        ttftSeconds: g.ttftSeconds,
+        tpotSeconds: g.tpotSeconds.mean,
+        energyPerRequestJ: g.energyPerRequestJ,
+        devices: r.system.devicesUsed,
+        communicationShare: r.system.communicationShare,
       },
     };
   }
   const r = simulateSystem({
     build: (b) => buildGraph(spec, w.phase === 'prefill' ? { phase: 'prefill', batch: b, seq: w.seq } : { phase: 'decode', batch: b, context: w.context }),
-    batch: w.batch, system: sys, quant: q, plan, ignoreCapacity: true, totalsOnly: true,
+    batch: w.batch,
+    system: sys,
+    quant: q,
+    plan,
+    ignoreCapacity: true,
+    totalsOnly: true,
   });
   return {
     fits: r.memory.fits,
     objectives: {
-      latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
-      memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, rooflineSeconds: r.totals.rooflineSeconds,
-      devices: r.system.devicesUsed, communicationShare: r.system.communicationShare,
+      latencySeconds: r.totals.seconds,
+      tokensPerSecond: r.totals.tokensPerSecond,
+      energyPerTokenJ: r.totals.energyPerTokenJ,
+      memoryBytes: r.totals.memoryBytes,
+      averagePowerW: r.totals.averagePowerW,
+      rooflineSeconds: r.totals.rooflineSeconds,
+      devices: r.system.devicesUsed,
+      communicationShare: r.system.communicationShare,
     },
   };
 }
@@ -72,6 +96,10 @@ export function checkPlanParameters(pointers: string[], hasSystem: boolean, file
   pointers.forEach((p, i) => {
     if (!isPlanPointer(p)) return;
     if (!hasSystem) throw new AccelscopeError('schema', `${p}: plan parameters need a "system"`, { file, pointer: `/parameters/${i}/pointer` });
-    if (!PLAN_POINTER.test(p)) throw new AccelscopeError('schema', `${p}: unknown plan key (tp, pp, ep, dp, microBatches, sequenceParallel, overlap)`, { file, pointer: `/parameters/${i}/pointer` });
+    if (!PLAN_POINTER.test(p))
+      throw new AccelscopeError('schema', `${p}: unknown plan key (tp, pp, ep, dp, microBatches, sequenceParallel, overlap)`, {
+        file,
+        pointer: `/parameters/${i}/pointer`,
+      });
   });
 }

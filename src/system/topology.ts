@@ -44,7 +44,14 @@ export function levelRate(level: LevelSpec, sharers: number): LevelRate {
   const perDevice = level.links.count * level.links.bytesPerSecondPerDirection * eff;
   let bytesPerSecond = perDevice;
   if (level.sharedBytesPerSecond !== undefined) bytesPerSecond = Math.min(perDevice, (level.sharedBytesPerSecond * eff) / Math.max(1, sharers));
-  return { fabric: level.fabric, bytesPerSecond, latencyS: level.latencyS, inSwitchReduction: level.inSwitchReduction === true, inSwitchReductionLatencyS: level.inSwitchReductionLatencyS ?? 0, meanHops: level.topology === 'ring' ? ringMeanHops(sharers) : 1 };
+  return {
+    fabric: level.fabric,
+    bytesPerSecond,
+    latencyS: level.latencyS,
+    inSwitchReduction: level.inSwitchReduction === true,
+    inSwitchReductionLatencyS: level.inSwitchReductionLatencyS ?? 0,
+    meanHops: level.topology === 'ring' ? ringMeanHops(sharers) : 1,
+  };
 }
 
 /** Mean shortest distance, in links, from a rank to the n − 1 others on a bidirectional ring. */
@@ -59,7 +66,14 @@ export function ringMeanHops(n: number): number {
 export function interRate(level: LevelSpec, sharers: number): LevelRate {
   const eff = level.efficiency.value;
   const perNode = level.links.count * level.links.bytesPerSecondPerDirection * eff;
-  return { fabric: level.fabric, bytesPerSecond: perNode / Math.max(1, sharers), latencyS: level.latencyS, inSwitchReduction: false, inSwitchReductionLatencyS: 0, meanHops: 1 };
+  return {
+    fabric: level.fabric,
+    bytesPerSecond: perNode / Math.max(1, sharers),
+    latencyS: level.latencyS,
+    inSwitchReduction: false,
+    inSwitchReductionLatencyS: 0,
+    meanHops: 1,
+  };
 }
 
 /** The links of a group given its global ranks. */
@@ -72,7 +86,9 @@ export function groupLinks(sys: SystemConfig, ranks: number[]): GroupLinks {
   const nodes = perNodeCount.size;
   const perNode = Math.max(...perNodeCount.values());
   const out: GroupLinks = {
-    ranks: ranks.length, nodes, perNode,
+    ranks: ranks.length,
+    nodes,
+    perNode,
     baseLatencyS: sys.calibration?.['collectiveBaseLatencyS']?.value ?? DEFAULT_BASE_LATENCY.value,
   };
   if (perNode > 1 && sys.intraNode) out.intra = levelRate(sys.intraNode, perNode);

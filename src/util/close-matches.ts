@@ -27,5 +27,8 @@ export function closeMatches(word: string, candidates: Iterable<string>, limit =
     if (d <= budget) scored.push([c, d]);
     else if (w.length >= 2 && lc.includes(w)) scored.push([c, budget + 1]);
   }
-  return scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, limit).map(([c]) => c);
+  return scored
+    .sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))
+    .slice(0, limit)
+    .map(([c]) => c);
 }

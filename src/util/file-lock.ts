@@ -57,7 +57,11 @@ export function acquireLock(file: string, command: string): () => void {
       const h = readHolder(lock);
       const stale = !h || (h.host === me.host && !alive(h.pid));
       if (!stale) {
-        throw new AccelscopeError('locked', `is being written by another accelscope${h.command ? ` ${h.command}` : ''} (pid ${h.pid} on ${h.host}, since ${h.since}); wait for it or stop it (lock: ${lock})`, { file });
+        throw new AccelscopeError(
+          'locked',
+          `is being written by another accelscope${h.command ? ` ${h.command}` : ''} (pid ${h.pid} on ${h.host}, since ${h.since}); wait for it or stop it (lock: ${lock})`,
+          { file },
+        );
       }
       rmSync(lock, { force: true });
       continue;

@@ -69,7 +69,13 @@ export function formatSeconds(s: number): string {
   return formatQuantity(s, 's');
 }
 
-const BINARY: [number, string][] = [[1024 ** 5, 'PiB'], [1024 ** 4, 'TiB'], [1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+const BINARY: [number, string][] = [
+  [1024 ** 5, 'PiB'],
+  [1024 ** 4, 'TiB'],
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+];
 
 /** A byte amount with binary prefixes (capacities, footprints, traffic): `15.2 GiB`, `512 B`. */
 export function formatBytes(b: number, opts: { digits?: number } = {}): string {

@@ -13,7 +13,10 @@ export class LineReader {
   private start = 0;
   private end = 0;
   private eof = false;
-  constructor(file: string, private readonly blockBytes = 1 << 16) {
+  constructor(
+    file: string,
+    private readonly blockBytes = 1 << 16,
+  ) {
     this.fd = openSync(file, 'r');
     this.buf = Buffer.allocUnsafe(blockBytes);
   }
@@ -60,7 +63,10 @@ export class LineWriter {
   private readonly fd: number;
   private parts: string[] = [];
   private size = 0;
-  constructor(file: string, private readonly blockBytes = 1 << 20) {
+  constructor(
+    file: string,
+    private readonly blockBytes = 1 << 20,
+  ) {
     this.fd = openSync(file, 'w');
   }
   line(text: string): void {

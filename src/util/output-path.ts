@@ -30,7 +30,9 @@ export function assertOutputNotInput(out: string, inputs: (string | undefined)[]
   for (const input of inputs) {
     if (input === undefined) continue;
     if (outs.includes(canonical(input))) {
-      throw new AccelscopeError('bad-flag', `${flag} ${out} is also an input of this command: writing it would destroy that input; name another output file`, { file: out });
+      throw new AccelscopeError('bad-flag', `${flag} ${out} is also an input of this command: writing it would destroy that input; name another output file`, {
+        file: out,
+      });
     }
   }
 }

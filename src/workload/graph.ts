@@ -23,8 +23,19 @@ export type OpClass =
   | 'communication';
 
 export const OP_CLASSES: readonly OpClass[] = [
-  'embedding', 'norm', 'qkv_proj', 'rotary', 'attention', 'o_proj', 'residual',
-  'moe_router', 'mlp', 'activation', 'lm_head', 'other', 'communication',
+  'embedding',
+  'norm',
+  'qkv_proj',
+  'rotary',
+  'attention',
+  'o_proj',
+  'residual',
+  'moe_router',
+  'mlp',
+  'activation',
+  'lm_head',
+  'other',
+  'communication',
 ];
 
 interface OpCommon {

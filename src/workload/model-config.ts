@@ -19,9 +19,26 @@ export type { LayerAttention, MlaSpec, ModelSpec, MoeSpec } from './families/spe
 export { MAX_MODEL_EXPERTS, MAX_MODEL_INT, MAX_MODEL_LAYERS } from './families/keys.ts';
 
 export const SUPPORTED_MODEL_TYPES = [
-  'llama', 'mistral', 'qwen2', 'mixtral', 'gpt2', 'opt', 'bitnet',
-  'phi3', 'gemma2', 'gemma3_text', 'gemma3', 'qwen3', 'qwen2_moe', 'qwen3_moe',
-  'deepseek_v2', 'deepseek_v3', 'gpt_oss', 'olmo2', 'llama4_text', 'falcon',
+  'llama',
+  'mistral',
+  'qwen2',
+  'mixtral',
+  'gpt2',
+  'opt',
+  'bitnet',
+  'phi3',
+  'gemma2',
+  'gemma3_text',
+  'gemma3',
+  'qwen3',
+  'qwen2_moe',
+  'qwen3_moe',
+  'deepseek_v2',
+  'deepseek_v3',
+  'gpt_oss',
+  'olmo2',
+  'llama4_text',
+  'falcon',
 ] as const;
 
 export function normalizeModelConfig(raw: unknown, file?: string): ModelSpec {
@@ -31,8 +48,7 @@ export function normalizeModelConfig(raw: unknown, file?: string): ModelSpec {
   const c = raw as Json;
   const get = new KeyReader(c, file);
   const modelType = get.str('model_type');
-  const name = typeof c['_name_or_path'] === 'string' && c['_name_or_path'] !== '' ? (c['_name_or_path'])
-    : typeof c['name'] === 'string' ? (c['name']) : modelType;
+  const name = typeof c['_name_or_path'] === 'string' && c['_name_or_path'] !== '' ? c['_name_or_path'] : typeof c['name'] === 'string' ? c['name'] : modelType;
   switch (modelType) {
     case 'llama':
     case 'mistral':
@@ -64,10 +80,9 @@ export function normalizeModelConfig(raw: unknown, file?: string): ModelSpec {
     case 'falcon':
       return falcon(get, name);
     default:
-      throw new AccelscopeError(
-        'unknown-model-type',
-        `unknown model_type '${modelType}' (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`,
-        { file, pointer: '/model_type' },
-      );
+      throw new AccelscopeError('unknown-model-type', `unknown model_type '${modelType}' (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`, {
+        file,
+        pointer: '/model_type',
+      });
   }
 }

@@ -22,7 +22,16 @@ import type { ComputeDtype, QuantScheme } from '../quant/types.ts';
 /** Soft-capping cap·tanh(x/cap): a divide, a tanh and a multiply. */
 const SOFTCAP_FLOPS = 3;
 const ELEMENTWISE_FLOPS: Record<ElementwiseFn, number> = {
-  add: 1, mul: 1, relu: 1, copy: 0, silu: 4, silu_mul: 5, gelu: 8, rotary: 3, topk: 1, softcap: SOFTCAP_FLOPS,
+  add: 1,
+  mul: 1,
+  relu: 1,
+  copy: 0,
+  silu: 4,
+  silu_mul: 5,
+  gelu: 8,
+  rotary: 3,
+  topk: 1,
+  softcap: SOFTCAP_FLOPS,
 };
 const NORM_FLOPS = { rms: 4, layer: 7 } as const;
 const SOFTMAX_FLOPS = 5;

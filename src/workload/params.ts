@@ -70,8 +70,7 @@ export function layerParams(s: ModelSpec, l: number): { layer: number; other: nu
   // Norms.
   const normParams = s.norm === 'layer' ? 2 * h : h;
   const n = s.norms;
-  const count = s.parallelBlock ? s.parallelNorms
-    : (n.preAttn ? 1 : 0) + (n.postAttn ? 1 : 0) + (n.preMlp ? 1 : 0) + (n.postMlp ? 1 : 0);
+  const count = s.parallelBlock ? s.parallelNorms : (n.preAttn ? 1 : 0) + (n.postAttn ? 1 : 0) + (n.preMlp ? 1 : 0) + (n.postMlp ? 1 : 0);
   other += count * normParams;
   return { layer, other };
 }

@@ -23,16 +23,24 @@ describe('unknown calibration names', () => {
     const f = derived('gpu/h100-sxm', { calibration: { tensorCoreEfficency: cal(0.5) } });
     const e = userError(() => loadArch(f));
     expect(e.pointer).toBe('/calibration/tensorCoreEfficency');
-    expect(e.toLine()).toBe(`error: ${f}: /calibration/tensorCoreEfficency: unknown calibration factor 'tensorCoreEfficency' for gpu-tensor-core; did you mean 'tensorCoreEfficiency'?`);
+    expect(e.toLine()).toBe(
+      `error: ${f}: /calibration/tensorCoreEfficency: unknown calibration factor 'tensorCoreEfficency' for gpu-tensor-core; did you mean 'tensorCoreEfficiency'?`,
+    );
   });
 
   it('a name far from every valid one lists the valid names; a kind without factors says so', () => {
-    expect(userError(() => loadArch(derived('gpu/h100-sxm', { calibration: { zzz: cal(1) } }))).message).toMatch(/known: dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds$/);
-    expect(userError(() => loadArch(derived('pim/neupims', { calibration: { dramBandwidthEfficiency: cal(1) } }))).message).toMatch(/pim-dram has no calibration factors/);
+    expect(userError(() => loadArch(derived('gpu/h100-sxm', { calibration: { zzz: cal(1) } }))).message).toMatch(
+      /known: dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds$/,
+    );
+    expect(userError(() => loadArch(derived('pim/neupims', { calibration: { dramBandwidthEfficiency: cal(1) } }))).message).toMatch(
+      /pim-dram has no calibration factors/,
+    );
   });
 
   it('a factor of another kind is unknown here (LUT has no tensorCoreEfficiency)', () => {
-    expect(userError(() => loadArch(derived('lut/lut-tensor-core-a100', { calibration: { tensorCoreEfficiency: cal(0.8) } }))).pointer).toBe('/calibration/tensorCoreEfficiency');
+    expect(userError(() => loadArch(derived('lut/lut-tensor-core-a100', { calibration: { tensorCoreEfficiency: cal(0.8) } }))).pointer).toBe(
+      '/calibration/tensorCoreEfficiency',
+    );
   });
 
   it('closestName: edit distance, and no suggestion when nothing is near', () => {
@@ -83,7 +91,10 @@ describe('resolved calibration', () => {
 
   it('LUT factors apply to the tensor-core variant only (the CPU variant uses none)', () => {
     const lut = getModel('lut-tensor-core').calibration;
-    expect(resolveCalibration(loadArch(archPath('lut/lut-tensor-core-a100')), lut).map((c) => c.name)).toEqual(['dramBandwidthEfficiency', 'kernelLaunchSeconds']);
+    expect(resolveCalibration(loadArch(archPath('lut/lut-tensor-core-a100')), lut).map((c) => c.name)).toEqual([
+      'dramBandwidthEfficiency',
+      'kernelLaunchSeconds',
+    ]);
     expect(resolveCalibration(loadArch(archPath('lut/tmac-m2-ultra')), lut)).toEqual([]);
   });
 
@@ -96,7 +107,11 @@ describe('resolved calibration', () => {
     const j = await cli(...base, '--json');
     expect(j.code, j.stderr).toBe(0);
     const rows = (JSON.parse(j.stdout) as { calibration: { name: string; value: number; origin: string }[] }).calibration;
-    expect(rows.map((c) => `${c.name}=${c.value}:${c.origin}`)).toEqual(['dramBandwidthEfficiency=0.8917:config', 'tensorCoreEfficiency=0.8:config', 'kernelLaunchSeconds=0.000002:default']);
+    expect(rows.map((c) => `${c.name}=${c.value}:${c.origin}`)).toEqual([
+      'dramBandwidthEfficiency=0.8917:config',
+      'tensorCoreEfficiency=0.8:config',
+      'kernelLaunchSeconds=0.000002:default',
+    ]);
     const t = await cli(...base);
     expect(t.stdout).toMatch(/kernelLaunchSeconds = 0.000002 s \[default\]/);
     expect(t.stdout).toMatch(/tensorCoreEfficiency = 0.8 \[config\]/);

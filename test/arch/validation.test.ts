@@ -12,7 +12,10 @@ import { loadArch, validateArch } from '../../src/config/load.ts';
 import { loadStack } from '../../src/config/load-stack.ts';
 import { envelopeWarning, envelopeWarnings, outsideDimensions, type RunPoint, type Validation } from '../../src/arch/validation.ts';
 
-const files = (dir: string) => readdirSync(resolve(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+const files = (dir: string) =>
+  readdirSync(resolve(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(dir, f));
 
 describe('every shipped arch config and stack carries a validation envelope', () => {
   for (const f of files('arch-configs')) {
@@ -59,7 +62,9 @@ describe('inside and outside the H100 envelope (batch 1–8, context 512, seq 51
     expect(envelopeWarning(h100, { ...inside, batch: 64, context: 8192 })).toMatch(/^batch 64, context 8192 are outside .*\(batch 1–8, context = 512\)/);
   });
   it('a known gap covering the run gives its measured error and source (INT8 GEMMs)', () => {
-    expect(envelopeWarning(h100, { ...inside, quant: 'w8a8' })).toMatch(/^quant w8a8 is outside .*: there the model's INT8 GEMM kernel time \(torch\._int_mm.*\) was off by −53\.9% to \+18% \(median \|error\| 22\.7%, p90 50\.8%\) against measurements \(32 measured shapes/);
+    expect(envelopeWarning(h100, { ...inside, quant: 'w8a8' })).toMatch(
+      /^quant w8a8 is outside .*: there the model's INT8 GEMM kernel time \(torch\._int_mm.*\) was off by −53\.9% to \+18% \(median \|error\| 22\.7%, p90 50\.8%\) against measurements \(32 measured shapes/,
+    );
   });
   it('outsideDimensions ignores dimensions the run does not have (a prefill has no context)', () => {
     expect(outsideDimensions(h100.validation!.envelope, { phase: 'prefill', seq: 512 })).toEqual([]);
@@ -69,9 +74,11 @@ describe('inside and outside the H100 envelope (batch 1–8, context 512, seq 51
 describe('configs checked on nothing, stacks, the schema', () => {
   it('a device with no measurement warns on every run, with its note', () => {
     const w = envelopeWarning(loadArch(archPath('gpu/a100-sxm-80gb')), { modelType: 'llama', phase: 'decode', batch: 1, context: 512, quant: 'w16a16' });
-    expect(w).toMatch(/^NVIDIA A100.* was not checked against measurements of this device \(the GPU tensor-core model's mechanisms were checked on an H100 SXM only/);
+    expect(w).toMatch(
+      /^NVIDIA A100.* was not checked against measurements of this device \(the GPU tensor-core model's mechanisms were checked on an H100 SXM only/,
+    );
   });
-  it('the H200 (extends the H100) does not inherit the H100\'s checks or gaps', () => {
+  it("the H200 (extends the H100) does not inherit the H100's checks or gaps", () => {
     const v = loadArch(archPath('gpu/h200')).validation!;
     expect(v.checks).toEqual([]);
     expect(v.gaps).toEqual([]);
@@ -87,7 +94,9 @@ describe('configs checked on nothing, stacks, the schema', () => {
     const a = userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { envelope: { tokens: { max: 1 } } } }), 'h.json'));
     expect([a.file, a.pointer]).toEqual(['h.json', '/validation/envelope']);
     expect(a.message).toMatch(/unknown property 'tokens'/);
-    const b = userError(() => validateArch(makeArch('gpu/h100-sxm', { validation: { checks: [{ workload: 'w', metric: 'm', points: 1, errorPct: { min: 0, max: 1 } }] } }), 'h.json'));
+    const b = userError(() =>
+      validateArch(makeArch('gpu/h100-sxm', { validation: { checks: [{ workload: 'w', metric: 'm', points: 1, errorPct: { min: 0, max: 1 } }] } }), 'h.json'),
+    );
     expect(b.pointer).toBe('/validation/checks/0');
     expect(b.message).toMatch(/required property 'source'/);
   });

@@ -62,8 +62,26 @@ describe('the compiled CLI', () => {
     cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'accelscope', version: '0.0.0-test', type: 'module' }));
     rmSync(join(dir, 'dist/lib/ajv-2020.cjs'));
-    for (const [arch, quant] of [['gpu/h100-sxm', 'w16a16'], ['fpga/u280-flightllm', join(ROOT, 'workloads/quant/flightllm-w4a8.json')], ['pim/neupims', 'w16a16'], ['lut/tmac-raspberry-pi-5', 'w16a16']]) {
-      const r = bin(['simulate', '--arch', join(ROOT, `arch-configs/${arch}.json`), '--model', join(ROOT, 'workloads/models/qwen2-0.5b.json'), '--quant', quant!, ...decode, '--ignore-capacity'], join(dir, 'bin/accelscope.js'));
+    for (const [arch, quant] of [
+      ['gpu/h100-sxm', 'w16a16'],
+      ['fpga/u280-flightllm', join(ROOT, 'workloads/quant/flightllm-w4a8.json')],
+      ['pim/neupims', 'w16a16'],
+      ['lut/tmac-raspberry-pi-5', 'w16a16'],
+    ]) {
+      const r = bin(
+        [
+          'simulate',
+          '--arch',
+          join(ROOT, `arch-configs/${arch}.json`),
+          '--model',
+          join(ROOT, 'workloads/models/qwen2-0.5b.json'),
+          '--quant',
+          quant!,
+          ...decode,
+          '--ignore-capacity',
+        ],
+        join(dir, 'bin/accelscope.js'),
+      );
       expect(r.stderr, arch).not.toMatch(/ajv-2020|internal error/);
       expect(r.code, `${arch}: ${r.stderr}`).toBe(0);
     }
@@ -82,7 +100,11 @@ describe('the compiled CLI', () => {
     for (const args of [['simulat'], ['formats', 'fp16', '--codez'], ['formats', 'fp8-e4m3', '--codes']]) {
       const compiled = bin(args);
       const source = await cli(...args);
-      expect({ code: compiled.code, out: compiled.stdout, err: compiled.stderr }, args.join(' ')).toEqual({ code: source.code, out: source.stdout, err: source.stderr });
+      expect({ code: compiled.code, out: compiled.stdout, err: compiled.stderr }, args.join(' ')).toEqual({
+        code: source.code,
+        out: source.stdout,
+        err: source.stderr,
+      });
     }
     expect(bin(['formats', 'fp16', '--codez']).stderr).toMatch(/did you mean --codes\?/);
   });

@@ -22,7 +22,10 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
   it('installs from the tarball offline and runs simulate and list by names', () => {
     const work = mkdtempSync(join(tmpdir(), 'accelscope-pack-'));
     // dist/ is fresh (test/global-setup.ts), so pack without running prepare again.
-    const packed = JSON.parse(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('dist/accelscope.mjs');
     expect(files).toContain('arch-configs/gpu/h100-sxm.json');
@@ -34,12 +37,21 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'empty-project', version: '1.0.0', private: true }));
     const tgz = join(work, packed[0]!.filename);
-    execFileSync(NPM, ['install', tgz, '--offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8', env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' } });
+    execFileSync(NPM, ['install', tgz, '--offline', '--no-audit', '--no-fund'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/' },
+    });
     expect(existsSync(join(project, 'node_modules/accelscope/dist/accelscope.mjs'))).toBe(true);
     // Only accelscope itself was installed.
     expect(Object.keys(JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')).packages)).toEqual(['', 'node_modules/accelscope']);
 
-    const run = (args: string[]) => spawnSync('npx', ['--no', 'accelscope', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' } });
+    const run = (args: string[]) =>
+      spawnSync('npx', ['--no', 'accelscope', ...args], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' },
+      });
     const sim = run(['simulate', '--arch', 'h100', '--model', 'llama-2-7b', '--phase', 'decode', '--batch', '1', '--context', '512']);
     expect(sim.status, sim.stderr).toBe(0);
     expect(sim.stdout).toMatch(/tokens\/s/);

@@ -94,11 +94,14 @@ describe('flags that the workload would silently ignore', () => {
     expect((await cli('trace', 'import', trace, '-o', join(dir, 'g.json'))).code).toBe(0);
     const g = join(dir, 'g.decode.json');
     expect((await cli('simulate', '--arch', H100, '--graph', g, '--json')).code).toBe(0);
-    expectOneLineError(await cli('simulate', '--arch', H100, '--graph', g, '--phase', 'prefill', '--seq', '99'), /--graph fixes the phase and shapes: drop --phase, --seq$/m);
+    expectOneLineError(
+      await cli('simulate', '--arch', H100, '--graph', g, '--phase', 'prefill', '--seq', '99'),
+      /--graph fixes the phase and shapes: drop --phase, --seq$/m,
+    );
     expectOneLineError(await cli('simulate', '--arch', H100, '--graph', g, '--context', '4096'), /drop --context$/m);
   });
 
-  it('quant rejects the other phase\'s shape flag, as simulate does', async () => {
+  it("quant rejects the other phase's shape flag, as simulate does", async () => {
     expect((await cli(...quant, '--context', '16', '--json')).code).toBe(0);
     expectOneLineError(await cli(...quant, '--context', '16', '--seq', '5'), /decode takes --context, not --seq/);
     expectOneLineError(await cli(...quant, '--phase', 'prefill', '--seq', '16', '--context', '5'), /prefill takes --seq, not --context/);
@@ -130,7 +133,7 @@ describe('op attention takes lists of --context / --seq, as op gemm does of --m/
   });
 });
 
-describe('a hardware model\'s error names the arch file it points into', () => {
+describe("a hardware model's error names the arch file it points into", () => {
   const u280 = join(ROOT, 'arch-configs/fpga/u280-flightllm.json');
   it('simulate (step and generate) and op print `error: <arch file>: /pointer: …` (was: the pointer alone)', async () => {
     const gpt2 = join(ROOT, 'workloads/models/gpt2.json');
@@ -166,7 +169,19 @@ describe('--threads on a model that has no threads', () => {
     const g = await cli(...decode, '--threads', '4');
     expect(g.code).toBe(0);
     expect(g.stderr).toMatch(/^warning: --threads applies to CPU models .* ignores it$/m);
-    const cpu = await cli('simulate', '--arch', join(ROOT, 'arch-configs/lut/tmac-m2-ultra.json'), '--model', L7, '--quant', 'w2a16-g64', '--context', '16', '--threads', '4');
+    const cpu = await cli(
+      'simulate',
+      '--arch',
+      join(ROOT, 'arch-configs/lut/tmac-m2-ultra.json'),
+      '--model',
+      L7,
+      '--quant',
+      'w2a16-g64',
+      '--context',
+      '16',
+      '--threads',
+      '4',
+    );
     expect(cpu.code).toBe(0);
     expect(cpu.stderr).not.toMatch(/--threads/);
   });
@@ -176,7 +191,10 @@ describe('flags that belong to another phase', () => {
   it('--strict outside generate and --logits-all outside prefill are errors (were silently ignored)', async () => {
     expectOneLineError(await cli(...decode, '--strict'), /--strict goes with --phase generate/);
     expectOneLineError(await cli(...decode, '--logits-all'), /--logits-all goes with --phase prefill/);
-    expectOneLineError(await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'generate', '--prompt', '8', '--output', '2', '--logits-all'), /--logits-all goes with --phase prefill/);
+    expectOneLineError(
+      await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'generate', '--prompt', '8', '--output', '2', '--logits-all'),
+      /--logits-all goes with --phase prefill/,
+    );
     expect((await cli('simulate', '--arch', H100, '--model', L7, '--phase', 'prefill', '--seq', '8', '--logits-all')).code).toBe(0);
   });
 });
@@ -193,7 +211,14 @@ describe('formats --encode and pareto --objectives', () => {
   it('pareto rejects an objective named twice (latency,latency gave a one-objective "front" labelled as two)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-pareto-'));
     const f = join(dir, 'r.jsonl');
-    const rec = { id: 'a', index: 0, spec: 's', point: { params: {}, quant: 'w16a16', workload: { model: 'm' } }, ok: true, objectives: { latencySeconds: 1, energyPerTokenJ: 1 } };
+    const rec = {
+      id: 'a',
+      index: 0,
+      spec: 's',
+      point: { params: {}, quant: 'w16a16', workload: { model: 'm' } },
+      ok: true,
+      objectives: { latencySeconds: 1, energyPerTokenJ: 1 },
+    };
     writeFileSync(f, JSON.stringify(rec) + '\n');
     expect((await cli('pareto', f)).code).toBe(0);
     // A line without its point's quant and workload was a stack trace in the table; now a one-line error.

@@ -70,14 +70,28 @@ describe('check with a planted bug', () => {
 
 describe('check --arch runs the datapath the config claims', () => {
   const w4a8 = resolve(ROOT, 'workloads/quant/flightllm-w4a8.json');
-  type Rep = { pass: boolean; datapaths: { datapath: string; pass: boolean; claim?: string; shape: { M: number; N: number; K: number }; operands: string; bound: string; boundRatio: number; maxRelErr: number }[] };
+  type Rep = {
+    pass: boolean;
+    datapaths: {
+      datapath: string;
+      pass: boolean;
+      claim?: string;
+      shape: { M: number; N: number; K: number };
+      operands: string;
+      bound: string;
+      boundRatio: number;
+      maxRelErr: number;
+    }[];
+  };
 
   it('U280 under its published W4A8 scheme: WP486 packing on its real cascade of 16, exact', async () => {
     const r = await cli('check', '--arch', archPath('fpga/u280-flightllm'), '--quant', w4a8, '--json');
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as Rep;
     expect(rep.datapaths.map((d) => d.datapath)).toEqual(['dsp48e2-int8x2-L16']);
-    expect(rep.datapaths[0]!.operands).toMatch(/W int4 \(two output columns packed in the 27-bit port\) × A int8 \(18-bit port\), low field 18 bits, cascade of 16/);
+    expect(rep.datapaths[0]!.operands).toMatch(
+      /W int4 \(two output columns packed in the 27-bit port\) × A int8 \(18-bit port\), low field 18 bits, cascade of 16/,
+    );
     expect(rep.datapaths[0]!.claim).toMatch(/cascades of 16 \(\/fpga\/accelerator\/mpe\/chainLength\)/);
   });
 

@@ -16,11 +16,13 @@ const WL = ['--model', 'llama-2-7b', '--tp', '2', '--phase', 'decode', '--batch'
 
 describe('simulate --system A --system B', () => {
   it('oneColumnPerSystem: headed by system and device, each figure the single-system run', async () => {
-    const single = await Promise.all(['dgx-h100', 'dgx-a100'].map(async (s) => {
-      const r = await cli('simulate', '--system', s, ...WL, '--json');
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout) as SystemRunResult;
-    }));
+    const single = await Promise.all(
+      ['dgx-h100', 'dgx-a100'].map(async (s) => {
+        const r = await cli('simulate', '--system', s, ...WL, '--json');
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as SystemRunResult;
+      }),
+    );
     const [h, a] = single as [SystemRunResult, SystemRunResult];
     const r = await cli('simulate', '--system', 'dgx-h100', '--system', 'dgx-a100', ...WL);
     expect(r.code, r.stderr).toBe(0);
@@ -46,7 +48,12 @@ describe('simulate --system A --system B', () => {
     const c = JSON.parse(r.stdout) as { kind: string; differs: string[]; labels: string[]; runs: SystemRunResult[] };
     expect(c.kind).toBe('design-comparison');
     expect(c.differs).toEqual(['system', 'arch', 'quant']);
-    expect(c.runs.map((x) => `${x.system.name}|${x.quant.name}`)).toEqual(['NVIDIA DGX H100|w16a16', 'NVIDIA DGX H100|w8a8', 'NVIDIA DGX A100|w16a16', 'NVIDIA DGX A100|w8a8']);
+    expect(c.runs.map((x) => `${x.system.name}|${x.quant.name}`)).toEqual([
+      'NVIDIA DGX H100|w16a16',
+      'NVIDIA DGX H100|w8a8',
+      'NVIDIA DGX A100|w16a16',
+      'NVIDIA DGX A100|w8a8',
+    ]);
     expect(new Set(c.labels).size).toBe(4);
     // w8a8 halves the weight bytes: on the same system it is faster.
     expect(c.runs[1]!.totals.seconds).toBeLessThan(c.runs[0]!.totals.seconds);
@@ -72,7 +79,23 @@ describe('simulate --system A --system B', () => {
   });
 
   it('aPlanOneSystemCannotRunIsAOneLineErrorNamingIt', async () => {
-    const r = await cli('simulate', '--system', 'dgx-h100', '--system', 'rtx-4090-2x-pcie', '--model', 'llama-2-7b', '--tp', '4', '--phase', 'decode', '--batch', '8', '--context', '1024');
+    const r = await cli(
+      'simulate',
+      '--system',
+      'dgx-h100',
+      '--system',
+      'rtx-4090-2x-pcie',
+      '--model',
+      'llama-2-7b',
+      '--tp',
+      '4',
+      '--phase',
+      'decode',
+      '--batch',
+      '8',
+      '--context',
+      '1024',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: .*rtx-4090-2x-pcie\.json: the plan needs tp 4 .* devices but .* has 2 .*\n$/);
     expect(r.stdout).toBe('');

@@ -18,10 +18,17 @@ const WL = ['--model', LLAMA, '--batch', '8', '--context', '2048'];
 
 describe('designLabels', () => {
   it('namesEachDesignByWhatDiffers', () => {
-    const d = [{ arch: 'H100', quant: 'w16a16', batch: '8' }, { arch: 'H200', quant: 'w16a16', batch: '8' }];
+    const d = [
+      { arch: 'H100', quant: 'w16a16', batch: '8' },
+      { arch: 'H200', quant: 'w16a16', batch: '8' },
+    ];
     expect(differingFields(d)).toEqual(['arch']);
     expect(designLabels(d)).toEqual(['H100', 'H200']);
-    const e = [{ arch: 'H100', quant: 'w8a8' }, { arch: 'H100', quant: 'w4a16' }, { arch: 'H200', quant: 'w8a8' }];
+    const e = [
+      { arch: 'H100', quant: 'w8a8' },
+      { arch: 'H100', quant: 'w4a16' },
+      { arch: 'H200', quant: 'w8a8' },
+    ];
     expect(designLabels(e)).toEqual(['H100 · w8a8', 'H100 · w4a16', 'H200 · w8a8']);
     expect(designLabels([{ arch: 'A' }, { arch: 'A' }])).toEqual(['#1', '#2']);
   });
@@ -65,10 +72,15 @@ describe('sweeps over several archs and specs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'accelscope-cmp-'));
   const spec = (name: string, arch: string | string[], quant: string[]) => {
     const f = join(dir, `${name}.json`);
-    writeFileSync(f, JSON.stringify({
-      name, arch: [arch].flat().map((a) => resolve(ROOT, a)), quant,
-      workloads: [{ model: resolve(ROOT, LLAMA), phase: 'decode', batch: [1, 8], context: [1024] }],
-    }));
+    writeFileSync(
+      f,
+      JSON.stringify({
+        name,
+        arch: [arch].flat().map((a) => resolve(ROOT, a)),
+        quant,
+        workloads: [{ model: resolve(ROOT, LLAMA), phase: 'decode', batch: [1, 8], context: [1024] }],
+      }),
+    );
     return f;
   };
 
@@ -76,7 +88,10 @@ describe('sweeps over several archs and specs', () => {
     const out = join(dir, 'two.jsonl');
     const r = await cli('sweep', spec('two', [H100, H200], ['w16a16']), '--out', out, '--workers', '1');
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { point: { arch: string; workload: { batch: number } }; objectives: { latencySeconds: number } });
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { point: { arch: string; workload: { batch: number } }; objectives: { latencySeconds: number } });
     expect(lines).toHaveLength(4);
     expect(lines.map((l) => l.point.arch).sort()).toEqual(['h100-sxm', 'h100-sxm', 'h200', 'h200']);
     const h200b8 = lines.find((l) => l.point.arch === 'h200' && l.point.workload.batch === 8)!;

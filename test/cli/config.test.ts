@@ -11,11 +11,14 @@ const dir = mkdtempSync(join(tmpdir(), 'accelscope-config-'));
 describe('config --arch', () => {
   it('marks each value config / extends / override / default (schema default, calibration default)', async () => {
     const f = join(dir, 'child.json');
-    writeFileSync(f, JSON.stringify({
-      extends: archPath('gpu/h100-sxm'),
-      name: 'child',
-      overrides: { '/gpu/sms': 66, calibration: { tensorCoreEfficiency: { value: 0.7, source: 'test' } } },
-    }));
+    writeFileSync(
+      f,
+      JSON.stringify({
+        extends: archPath('gpu/h100-sxm'),
+        name: 'child',
+        overrides: { '/gpu/sms': 66, calibration: { tensorCoreEfficiency: { value: 0.7, source: 'test' } } },
+      }),
+    );
     const r = await cli('config', '--arch', f, '--json');
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as ResolvedArch;
@@ -40,7 +43,9 @@ describe('config --arch', () => {
     const cal = { ...base['calibration'] };
     delete cal['kernelLaunchSeconds'];
     writeFileSync(f, JSON.stringify({ ...base, gpu, calibration: cal }));
-    const j = JSON.parse((await cli('config', '--arch', f, '--json')).stdout) as ResolvedArch & { config: { gpu: { maxCtasPerSm: number; attention: { blockQ: number } }; calibration: Record<string, { value: number }> } };
+    const j = JSON.parse((await cli('config', '--arch', f, '--json')).stdout) as ResolvedArch & {
+      config: { gpu: { maxCtasPerSm: number; attention: { blockQ: number } }; calibration: Record<string, { value: number }> };
+    };
     expect(j.config.gpu.maxCtasPerSm).toBe(1);
     expect(j.sources['/gpu/maxCtasPerSm']).toEqual({ origin: 'default', declared: 'schema of gpu-tensor-core' });
     expect(j.config.gpu.attention.blockQ).toBe(128);
@@ -56,6 +61,8 @@ describe('config --arch', () => {
     writeFileSync(f, JSON.stringify({ extends: archPath('gpu/h100-sxm'), overrides: { calibration: { tensorCoreEfficency: { value: 1, source: 's' } } } }));
     const r = await cli('config', '--arch', f);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: ${f}: /calibration/tensorCoreEfficency: unknown calibration factor 'tensorCoreEfficency' for gpu-tensor-core; did you mean 'tensorCoreEfficiency'?\n`);
+    expect(r.stderr).toBe(
+      `error: ${f}: /calibration/tensorCoreEfficency: unknown calibration factor 'tensorCoreEfficency' for gpu-tensor-core; did you mean 'tensorCoreEfficiency'?\n`,
+    );
   });
 });

@@ -7,7 +7,24 @@ describe('accelscope formats', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; bits: number; max: number; minNormal: number | null; minSubnormal: number | null; overflow: string }[];
     const byName = Object.fromEntries(list.map((f) => [f.name, f]));
-    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'fp6-e3m2', 'fp6-e2m3', 'fp4-e2m1', 'e8m0', 'int4', 'mxfp4', 'mxint8', 'nvfp4', 'ternary', 'binary']));
+    expect(Object.keys(byName)).toEqual(
+      expect.arrayContaining([
+        'fp16',
+        'bf16',
+        'fp8-e4m3',
+        'fp8-e5m2',
+        'fp6-e3m2',
+        'fp6-e2m3',
+        'fp4-e2m1',
+        'e8m0',
+        'int4',
+        'mxfp4',
+        'mxint8',
+        'nvfp4',
+        'ternary',
+        'binary',
+      ]),
+    );
     expect(byName['fp8-e4m3']).toMatchObject({ bits: 8, max: 448, minNormal: 2 ** -6, minSubnormal: 2 ** -9 });
     expect(byName['fp8-e4m3']!.overflow).toMatch(/NaN/);
     expect(byName['fp8-e5m2']!.overflow).toMatch(/Inf/);
@@ -40,11 +57,14 @@ describe('accelscope formats', () => {
     const r = await cli('formats', 'mxfp4', '--encode', '0.3,-7,1e9', '--json');
     const out = JSON.parse(r.stdout) as { scales: { value: number; code: number }[]; values: { value: number }[] };
     expect(out.scales).toEqual([{ value: 2 ** 27, code: 127 + 27, format: 'e8m0' }]);
-    expect(out.values.map((v) => v.value)).toEqual([0, 0, 6 * 2 ** 27]) // JSON writes −0 as 0;
+    expect(out.values.map((v) => v.value)).toEqual([0, 0, 6 * 2 ** 27]); // JSON writes −0 as 0;
   });
 
   it('--encode of an integer format: one row, fp16 scale from absmax, RNE codes', async () => {
-    const out = JSON.parse((await cli('formats', 'int4-g128', '--encode', '0.3,-7,1e9', '--json')).stdout) as { scales: { value: number }[]; values: { code: number; value: number }[] };
+    const out = JSON.parse((await cli('formats', 'int4-g128', '--encode', '0.3,-7,1e9', '--json')).stdout) as {
+      scales: { value: number }[];
+      values: { code: number; value: number }[];
+    };
     expect(out.scales).toHaveLength(1);
     expect(out.values.map((v) => v.code)).toEqual([0, 0, 7]);
     expect(out.values[2]!.value).toBe(7 * out.scales[0]!.value);
@@ -52,7 +72,10 @@ describe('accelscope formats', () => {
 
   it('e8m0: --encode floors to a power of two, --codes ends with NaN', async () => {
     const enc = JSON.parse((await cli('formats', 'e8m0', '--encode', '3,0.25', '--json')).stdout) as { values: { code: number; value: number }[] };
-    expect(enc.values).toMatchObject([{ code: 128, value: 2 }, { code: 125, value: 0.25 }]);
+    expect(enc.values).toMatchObject([
+      { code: 128, value: 2 },
+      { code: 125, value: 0.25 },
+    ]);
     const codes = JSON.parse((await cli('formats', 'e8m0', '--codes', '--json')).stdout) as { codes: { value: number | null; special?: string }[] };
     expect(codes.codes[255]).toMatchObject({ value: null, special: 'NaN' });
     expect(codes.codes[127]!.value).toBe(1);

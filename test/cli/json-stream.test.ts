@@ -17,7 +17,10 @@ describe('writeJsonWithArray', () => {
       const io = captureIo();
       const chunks: string[] = [];
       const out = io.out.bind(io);
-      io.out = (t: string) => { chunks.push(t); out(t); };
+      io.out = (t: string) => {
+        chunks.push(t);
+        out(t);
+      };
       writeJsonWithArray<unknown>(io, { kind: 'k', n: null }, 'items', items);
       expect(JSON.parse(io.stdout)).toEqual({ kind: 'k', n: null, items });
       expect(io.stdout.endsWith(']}\n')).toBe(true);

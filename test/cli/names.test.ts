@@ -13,7 +13,10 @@ const decode = ['--phase', 'decode', '--batch', '1', '--context', '512', '--json
 
 /** The model configs in workloads/models/, by file name (what `list models` must show, sorted). */
 function shippedModelNames(): string[] {
-  return readdirSync(join(ROOT, 'workloads/models')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+  return readdirSync(join(ROOT, 'workloads/models'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
 }
 
 describe('names resolve to the shipped files', () => {
@@ -46,7 +49,14 @@ describe('names resolve to the shipped files', () => {
 
   it('simulate by short names prints the same result as by paths', async () => {
     const byName = await cli('simulate', '--arch', 'h100', '--model', 'llama-2-7b', ...decode);
-    const byPath = await cli('simulate', '--arch', join(ROOT, 'arch-configs/gpu/h100-sxm.json'), '--model', join(ROOT, 'workloads/models/llama-2-7b.json'), ...decode);
+    const byPath = await cli(
+      'simulate',
+      '--arch',
+      join(ROOT, 'arch-configs/gpu/h100-sxm.json'),
+      '--model',
+      join(ROOT, 'workloads/models/llama-2-7b.json'),
+      ...decode,
+    );
     expect(byName.code).toBe(0);
     expect(JSON.parse(byName.stdout).totals).toEqual(JSON.parse(byPath.stdout).totals);
     expect(JSON.parse(byName.stdout).arch.name).toBe('NVIDIA H100 SXM5 80GB');
@@ -145,7 +155,12 @@ describe('--version and list', () => {
     expect(names('archs')).toContain('h200'); // an `extends` config is a design of its own
     expect(names('models')).toEqual(shippedModelNames());
     expect(names('quant')).toEqual(['flightllm-w4a8']);
-    expect(names('sweeps')).toEqual(readdirSync(join(ROOT, 'workloads/sweeps')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort());
+    expect(names('sweeps')).toEqual(
+      readdirSync(join(ROOT, 'workloads/sweeps'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace(/\.json$/, ''))
+        .sort(),
+    );
     expect(names('sweeps')).toContain('h100-decode');
     for (const x of rows) {
       expect(x.description.length, x.name).toBeGreaterThan(10);
@@ -154,7 +169,9 @@ describe('--version and list', () => {
     const llama = rows.find((x) => x.name === 'llama-2-7b')!;
     expect(llama.description).toBe('llama: 32 layers, hidden 4096, 32 heads (32 KV), 6.74 G parameters');
     expect(llama.source).toBe('meta-llama/Llama-2-7b-hf');
-    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(/^31 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/);
+    expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(
+      /^31 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/,
+    );
   });
 
   it('list <category> prints one line per item; stacks lists the shipped software stacks', async () => {
@@ -170,6 +187,8 @@ describe('--version and list', () => {
   it('an unknown category is a one-line error', async () => {
     const r = await cli('list', 'gpus');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks", "systems"\n$/);
+    expect(r.stderr).toMatch(
+      /^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks", "systems"\n$/,
+    );
   });
 });

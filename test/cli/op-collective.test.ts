@@ -41,17 +41,42 @@ describe('op <collective> --system', () => {
 
 describe('op gemm|attention --system --tp', () => {
   it('column split: N / tp, no communication; row split: K / tp plus an all-reduce of the M × N partial sums', async () => {
-    const col = JSON.parse((await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json')).stdout)[0];
+    const col = JSON.parse(
+      (await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json')).stdout,
+    )[0];
     expect(col.shape).toMatchObject({ m: 16, n: 1024, k: 8192 });
     expect(col.collective).toBeUndefined();
     expect(col.flops).toBe(2 * 16 * 1024 * 8192);
-    const row = JSON.parse((await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--split', 'row', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json')).stdout)[0];
+    const row = JSON.parse(
+      (await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '8', '--split', 'row', '--m', '16', '--n', '8192', '--k', '8192', '--dtype', 'fp16', '--json'))
+        .stdout,
+    )[0];
     expect(row.shape).toMatchObject({ m: 16, n: 8192, k: 1024 });
     expect(row.collective).toMatchObject({ kind: 'all-reduce', bytes: 16 * 8192 * 2, ranks: 8 });
     expect(row.totalSeconds).toBeCloseTo(row.seconds + row.collective.seconds, 15);
   });
   it('attention splits the heads (GQA: KV heads replicated when fewer than tp)', async () => {
-    const r = JSON.parse((await cli('op', 'attention', '--system', 'dgx-h100', '--tp', '8', '--heads', '32', '--kv-heads', '4', '--head-dim', '128', '--context', '1024', '--json')).stdout)[0];
+    const r = JSON.parse(
+      (
+        await cli(
+          'op',
+          'attention',
+          '--system',
+          'dgx-h100',
+          '--tp',
+          '8',
+          '--heads',
+          '32',
+          '--kv-heads',
+          '4',
+          '--head-dim',
+          '128',
+          '--context',
+          '1024',
+          '--json',
+        )
+      ).stdout,
+    )[0];
     expect(r.shape).toMatchObject({ heads: 4, kvHeads: 1 });
   });
   it('errors: an indivisible split names the flag; --tp without --system; --arch with --system', async () => {
@@ -64,7 +89,22 @@ describe('op gemm|attention --system --tp', () => {
 
 describe('quant --system', () => {
   it('one row per format on the system; fp8 halves the layer weights per device (the vocabulary tables stay 16-bit)', async () => {
-    const r = await cli('quant', '--model', modelPath('llama-3-70b'), '--system', 'dgx-h100', '--tp', '8', '--context', '1024', '--batch', '4', '--formats', 'w16a16,fp8', '--json');
+    const r = await cli(
+      'quant',
+      '--model',
+      modelPath('llama-3-70b'),
+      '--system',
+      'dgx-h100',
+      '--tp',
+      '8',
+      '--context',
+      '1024',
+      '--batch',
+      '4',
+      '--formats',
+      'w16a16,fp8',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).rows;
     expect(rows).toHaveLength(2);
@@ -81,7 +121,10 @@ describe('sweep over plans', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'accelscope-plans-')), 'plans.jsonl');
     const r = await cli('sweep', join(ROOT, 'workloads/sweeps/dgx-h100-plans.json'), '--out', out, '--workers', '1');
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(16);
     const at = (tp: number, pp: number) => lines.find((l) => l.point.params['/plan/tp'] === tp && l.point.params['/plan/pp'] === pp);
     expect(at(1, 1).ok).toBe(false);
@@ -100,7 +143,12 @@ describe('sweep over plans', () => {
       writeFileSync(f, JSON.stringify({ workloads: [{ model: modelPath('llama-3-8b'), phase: 'decode', batch: [1], context: [8] }], ...extra }));
       return f;
     };
-    const noSystem = await cli('sweep', spec({ arch: join(ROOT, 'arch-configs/gpu/h100-sxm.json'), parameters: [{ pointer: '/plan/tp', values: [2] }] }), '--out', join(dir, 'a.jsonl'));
+    const noSystem = await cli(
+      'sweep',
+      spec({ arch: join(ROOT, 'arch-configs/gpu/h100-sxm.json'), parameters: [{ pointer: '/plan/tp', values: [2] }] }),
+      '--out',
+      join(dir, 'a.jsonl'),
+    );
     expect(noSystem.code).toBe(2);
     expect(noSystem.stderr).toMatch(/\/parameters\/0\/pointer: \/plan\/tp: plan parameters need a "system"/);
     const badKey = await cli('sweep', spec({ system: 'dgx-h100', parameters: [{ pointer: '/plan/xp', values: [2] }] }), '--out', join(dir, 'b.jsonl'));

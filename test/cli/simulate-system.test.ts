@@ -17,7 +17,24 @@ describe('simulate --system', () => {
   });
 
   it('--json validates against the run-result schema and carries the system block', async () => {
-    const r = await cli('simulate', '--system', 'dgx-h100', '--tp', '4', '--dp', '2', '--model', L8, '--phase', 'prefill', '--batch', '4', '--seq', '256', '--json');
+    const r = await cli(
+      'simulate',
+      '--system',
+      'dgx-h100',
+      '--tp',
+      '4',
+      '--dp',
+      '2',
+      '--model',
+      L8,
+      '--phase',
+      'prefill',
+      '--batch',
+      '4',
+      '--seq',
+      '256',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     const v = compile(runResultSchema);
@@ -40,7 +57,24 @@ describe('simulate --system', () => {
   });
 
   it('generate on a system: TTFT, TPOT and the system block', async () => {
-    const r = await cli('simulate', '--system', 'dgx-h100', '--tp', '8', '--model', L70, '--phase', 'generate', '--batch', '4', '--prompt', '512', '--output', '64', '--json');
+    const r = await cli(
+      'simulate',
+      '--system',
+      'dgx-h100',
+      '--tp',
+      '8',
+      '--model',
+      L70,
+      '--phase',
+      'generate',
+      '--batch',
+      '4',
+      '--prompt',
+      '512',
+      '--output',
+      '64',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.generate.ttftSeconds).toBeGreaterThan(0);

@@ -24,7 +24,10 @@ describe('simulate', () => {
   });
 
   it('--json output validates against the documented schema', async () => {
-    for (const args of [['--phase', 'decode', '--batch', '8', '--context', '2048'], ['--phase', 'prefill', '--batch', '2', '--seq', '512']]) {
+    for (const args of [
+      ['--phase', 'decode', '--batch', '8', '--context', '2048'],
+      ['--phase', 'prefill', '--batch', '2', '--seq', '512'],
+    ]) {
       const r = await cli('simulate', '--arch', H100, '--model', LLAMA, ...args, '--json');
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.stdout);

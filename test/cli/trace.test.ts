@@ -75,7 +75,7 @@ describe('accelscope trace import', () => {
     expect(noDecode.stderr).toContain('--phase decode: the input has no decode pass');
     const dim = await cli('trace', 'import', ONNX, '-o', resolve(dir, 'g.json'), '--dim', 'seq');
     expect(dim.code).toBe(2);
-    expect(dim.stderr).toContain("--dim must be NAME=VALUE");
+    expect(dim.stderr).toContain('--dim must be NAME=VALUE');
     const action = await cli('trace', 'export', ONNX, '-o', resolve(dir, 'g.json'));
     expect(action.code).toBe(2);
   });

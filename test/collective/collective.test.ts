@@ -6,7 +6,10 @@ import { busFactor } from '../../src/collective/busbw.ts';
 
 const all = (name: string) => {
   const s = loadSystem(name).config;
-  return groupLinks(s, Array.from({ length: s.devicesPerNode * s.nodes }, (_, i) => i));
+  return groupLinks(
+    s,
+    Array.from({ length: s.devicesPerNode * s.nodes }, (_, i) => i),
+  );
 };
 const ring = (name: string, kind: 'all-reduce', bytes: number) => algorithmCosts(kind, bytes, all(name)).find((c) => c.algorithm === 'ring')!;
 
@@ -23,7 +26,10 @@ describe('nccl-tests bus bandwidth definitions', () => {
 
 describe('collective cost model', () => {
   const links: GroupLinks = {
-    ranks: 4, nodes: 1, perNode: 4, baseLatencyS: 5e-6,
+    ranks: 4,
+    nodes: 1,
+    perNode: 4,
+    baseLatencyS: 5e-6,
     intra: { fabric: 'nvswitch', bytesPerSecond: 100e9, latencyS: 1e-6, inSwitchReduction: false, inSwitchReductionLatencyS: 0, meanHops: 1 },
   };
 
@@ -74,7 +80,7 @@ describe('collective cost model', () => {
     const [r, t] = algorithmCosts('all-reduce', 2 ** 32, g);
     expect(t!.bandwidthSeconds).toBe(r!.bandwidthSeconds);
     // Inter-node ring rate: min(NVLink 450·0.8, 8 NICs × 50 GB/s × 0.86) = 344 GB/s per rank.
-    expect(r!.bandwidthSeconds).toBeCloseTo((2 * 15 / 16) * 2 ** 32 / 344e9, 9);
+    expect(r!.bandwidthSeconds).toBeCloseTo((((2 * 15) / 16) * 2 ** 32) / 344e9, 9);
   });
 
   it('all-to-all across nodes is limited by the NIC share of the traffic that leaves the node', () => {
@@ -94,7 +100,9 @@ describe('collective cost model', () => {
   });
 
   it('PCIe through the host is slower than NVLink for the same message', () => {
-    expect(ring('rtx-4090-2x-pcie', 'all-reduce', 2 ** 28).seconds).toBeGreaterThan(collective('all-reduce', 2 ** 28, groupLinks(loadSystem('dgx-h100').config, [0, 1])).seconds);
+    expect(ring('rtx-4090-2x-pcie', 'all-reduce', 2 ** 28).seconds).toBeGreaterThan(
+      collective('all-reduce', 2 ** 28, groupLinks(loadSystem('dgx-h100').config, [0, 1])).seconds,
+    );
   });
 });
 

@@ -33,12 +33,20 @@ describe('quant comparison is consistent with the hardware models', () => {
   });
 
   it('rows cover every format × arch; footprint follows the bits per weight', () => {
-    const cmp = compareQuant({
-      spec: llama(),
-      archs: [{ file: 'h100', config: loadArch(archPath('gpu/h100-sxm')) }, { file: 'a100', config: loadArch(archPath('gpu/a100-sxm-80gb')) }],
-      schemes: ['w16a16', 'w4a16-g128'].map((s) => parseQuantScheme(s)),
-      phase: 'decode', batch: 1, context: 128,
-    }, fakeProxy);
+    const cmp = compareQuant(
+      {
+        spec: llama(),
+        archs: [
+          { file: 'h100', config: loadArch(archPath('gpu/h100-sxm')) },
+          { file: 'a100', config: loadArch(archPath('gpu/a100-sxm-80gb')) },
+        ],
+        schemes: ['w16a16', 'w4a16-g128'].map((s) => parseQuantScheme(s)),
+        phase: 'decode',
+        batch: 1,
+        context: 128,
+      },
+      fakeProxy,
+    );
     expect(cmp.rows.map((r) => `${r.format}@${r.arch}`)).toEqual(['w16a16@h100', 'w16a16@a100', 'w4a16-g128@h100', 'w4a16-g128@a100']);
     const [w16, , w4] = cmp.rows as [QuantRow, QuantRow, QuantRow];
     expect(w16.bitsPerWeight).toBe(16);
@@ -50,7 +58,8 @@ describe('quant comparison is consistent with the hardware models', () => {
   it('a format the hardware cannot run is marked unsupported with its reason, never given other numbers', () => {
     const gpu = HARDWARE_MODELS['gpu-tensor-core'] as HardwareModel;
     const picky: HardwareModel = {
-      ...gpu, kind: 'picky-gpu',
+      ...gpu,
+      kind: 'picky-gpu',
       simulate: (op, c, q, o) => {
         if (q.weights.computeDtype === 'fp4') throw new InfeasibleError('no FP4 datapath');
         return gpu.simulate(op, c, q, o);
@@ -58,12 +67,17 @@ describe('quant comparison is consistent with the hardware models', () => {
     };
     (HARDWARE_MODELS as Record<string, HardwareModel>)['picky-gpu'] = picky;
     try {
-      const cmp = compareQuant({
-        spec: llama(),
-        archs: [{ file: 'picky', config: { ...loadArch(archPath('gpu/h100-sxm')), kind: 'picky-gpu' } }],
-        schemes: ['w16a16', 'mxfp4'].map((s) => parseQuantScheme(s)),
-        phase: 'decode', batch: 1, context: 128,
-      }, fakeProxy);
+      const cmp = compareQuant(
+        {
+          spec: llama(),
+          archs: [{ file: 'picky', config: { ...loadArch(archPath('gpu/h100-sxm')), kind: 'picky-gpu' } }],
+          schemes: ['w16a16', 'mxfp4'].map((s) => parseQuantScheme(s)),
+          phase: 'decode',
+          batch: 1,
+          context: 128,
+        },
+        fakeProxy,
+      );
       expect(cmp.rows[0]!.supported).toBe(true);
       expect(cmp.rows[1]).toMatchObject({ format: 'mxfp4', supported: false, reason: 'no FP4 datapath' });
       expect(cmp.rows[1]!.latencySeconds).toBeUndefined();
@@ -75,8 +89,18 @@ describe('quant comparison is consistent with the hardware models', () => {
 
 describe('accelscope quant', () => {
   it('prints one row per format and arch with the error proxy; SQNR falls as bits fall', async () => {
-    const r = await cli('quant', '--model', modelPath('llama-2-7b'), '--arch', archPath('gpu/h100-sxm'), '--context', '1024',
-      '--formats', 'w16a16,w8a8,w4a16-g128,w2a16-g64', '--json');
+    const r = await cli(
+      'quant',
+      '--model',
+      modelPath('llama-2-7b'),
+      '--arch',
+      archPath('gpu/h100-sxm'),
+      '--context',
+      '1024',
+      '--formats',
+      'w16a16,w8a8,w4a16-g128,w2a16-g64',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.kind).toBe('quant-comparison');

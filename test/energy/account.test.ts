@@ -1,20 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchConfig } from '../../src/config/arch.ts';
 import {
-  computeEnergy, energyOf, memoryEnergy, mergeEnergySources, sramPjPerByte, staticEnergyPj, totalPj, traceEnergySources, collectEnergySources,
-  type EnergySourceUse, type EnergyWork,
+  computeEnergy,
+  energyOf,
+  memoryEnergy,
+  mergeEnergySources,
+  sramPjPerByte,
+  staticEnergyPj,
+  totalPj,
+  traceEnergySources,
+  collectEnergySources,
+  type EnergySourceUse,
+  type EnergyWork,
 } from '../../src/energy/account.ts';
 import { nodeEnergyScale } from '../../src/energy/scaling.ts';
 import { AccelscopeError } from '../../src/util/errors.ts';
 
 /** A minimal arch at the tables' own node (45 nm), so table values apply unscaled. */
 function arch(over: Partial<ArchConfig> = {}): ArchConfig {
-  return { name: 'test', kind: 'test', memory: { type: 'HBM2', capacityBytes: 2 ** 30, bandwidthBps: 1e12 }, process: { nodeNm: 45 }, power: { idleW: 10 }, ...over };
+  return {
+    name: 'test',
+    kind: 'test',
+    memory: { type: 'HBM2', capacityBytes: 2 ** 30, bandwidthBps: 1e12 },
+    process: { nodeNm: 45 },
+    power: { idleW: 10 },
+    ...over,
+  };
 }
 
 describe('energyOf', () => {
   it('charges compute, on-chip, off-chip and static from the table entries', () => {
-    const e = energyOf({ compute: [{ key: 'mac:int8', count: 1000 }], traffic: [{ level: 'l2', bytes: 100 }, { level: 'dram', bytes: 10 }], seconds: 1e-6 }, arch());
+    const e = energyOf(
+      {
+        compute: [{ key: 'mac:int8', count: 1000 }],
+        traffic: [
+          { level: 'l2', bytes: 100 },
+          { level: 'dram', bytes: 10 },
+        ],
+        seconds: 1e-6,
+      },
+      arch(),
+    );
     expect(e.compute).toBeCloseTo(1000 * 0.3, 9); // int8 mult 0.2 + int32 add 0.1
     expect(e.onChip).toBeCloseTo(100 * 0.3 * 8, 9); // L2 0.3 pJ/bit
     expect(e.offChip).toBeCloseTo(10 * 3.59 * 8, 9); // HBM2 3.59 pJ/bit
@@ -22,8 +48,29 @@ describe('energyOf', () => {
   });
 
   it('isAdditiveOverWork: energy of A∪B equals energy of A plus energy of B', () => {
-    const a: EnergyWork = { compute: [{ key: 'mac:fp16', count: 123 }, { key: 'vector:fp32', count: 7 }], traffic: [{ level: 'sram', bytes: 64, sramBytes: 65536 }, { level: 'dram', bytes: 99 }], seconds: 2e-6 };
-    const b: EnergyWork = { compute: [{ key: 'lookup:int8', count: 4096 }, { key: 'shift_add:int16', count: 31 }], traffic: [{ level: 'noc', bytes: 512, mm: 3 }, { level: 'pim-bank', bytes: 1024 }, { level: 'dram-activate', bytes: 2048 }], seconds: 5e-7 };
+    const a: EnergyWork = {
+      compute: [
+        { key: 'mac:fp16', count: 123 },
+        { key: 'vector:fp32', count: 7 },
+      ],
+      traffic: [
+        { level: 'sram', bytes: 64, sramBytes: 65536 },
+        { level: 'dram', bytes: 99 },
+      ],
+      seconds: 2e-6,
+    };
+    const b: EnergyWork = {
+      compute: [
+        { key: 'lookup:int8', count: 4096 },
+        { key: 'shift_add:int16', count: 31 },
+      ],
+      traffic: [
+        { level: 'noc', bytes: 512, mm: 3 },
+        { level: 'pim-bank', bytes: 1024 },
+        { level: 'dram-activate', bytes: 2048 },
+      ],
+      seconds: 5e-7,
+    };
     const ab: EnergyWork = { compute: [...a.compute, ...b.compute], traffic: [...a.traffic, ...b.traffic], seconds: a.seconds + b.seconds };
     const x = arch({ process: { nodeNm: 7 } });
     const ea = energyOf(a, x);
@@ -47,12 +94,16 @@ describe('energyOf', () => {
   });
 
   it('unknownComputeKeyThrows with the key and the known keys of that op', () => {
-    expect(() => energyOf({ compute: [{ key: 'mac:int3', count: 1 }], traffic: [], seconds: 0 }, arch())).toThrow(/unknown compute key 'mac:int3' \(known: mac:fp64, .*mac:int8/);
+    expect(() => energyOf({ compute: [{ key: 'mac:int3', count: 1 }], traffic: [], seconds: 0 }, arch())).toThrow(
+      /unknown compute key 'mac:int3' \(known: mac:fp64, .*mac:int8/,
+    );
     expect(() => computeEnergy('fma:fp16', arch())).toThrow(/unknown compute key 'fma:fp16'/);
   });
 
   it('unknownMemoryLevelThrows naming the known levels', () => {
-    expect(() => energyOf({ compute: [], traffic: [{ level: 'l3', bytes: 1 }], seconds: 0 }, arch())).toThrow(/unknown memory level 'l3' \(known: dram, dram-activate, register/);
+    expect(() => energyOf({ compute: [], traffic: [{ level: 'l3', bytes: 1 }], seconds: 0 }, arch())).toThrow(
+      /unknown memory level 'l3' \(known: dram, dram-activate, register/,
+    );
     expect(() => memoryEnergy('dram', arch({ memory: { type: 'MRAM', capacityBytes: 1, bandwidthBps: 1 } }))).toThrow(/no DRAM energy for memory type 'MRAM'/);
   });
 
@@ -164,7 +215,21 @@ describe('arch overrides', () => {
 describe('energy source trace', () => {
   it('records every entry used, once, sorted by key, with its source', () => {
     const { result, sources } = traceEnergySources(() =>
-      energyOf({ compute: [{ key: 'mac:fp16', count: 1 }, { key: 'mac:fp16', count: 2 }], traffic: [{ level: 'dram', bytes: 1 }, { level: 'l2', bytes: 1 }], seconds: 0 }, arch()));
+      energyOf(
+        {
+          compute: [
+            { key: 'mac:fp16', count: 1 },
+            { key: 'mac:fp16', count: 2 },
+          ],
+          traffic: [
+            { level: 'dram', bytes: 1 },
+            { level: 'l2', bytes: 1 },
+          ],
+          seconds: 0,
+        },
+        arch(),
+      ),
+    );
     expect(result.compute).toBeCloseTo(6, 12);
     expect(sources.map((s) => s.key)).toEqual(['mac:fp16', 'memory:HBM2', 'memory:l2']);
     for (const s of sources) expect(s.source.length).toBeGreaterThan(10);
@@ -185,8 +250,15 @@ describe('energy source trace', () => {
 
 describe('mergeEnergySources', () => {
   it('unions runs by key, first occurrence wins, sorted', () => {
-    const a = traceEnergySources(() => energyOf({ compute: [{ key: 'mac:fp16', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 }, arch())).sources;
-    const b = traceEnergySources(() => energyOf({ compute: [{ key: 'add:int8', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 }, arch({ energy: { dram: { valuePj: 1, source: 's' } } }))).sources;
+    const a = traceEnergySources(() =>
+      energyOf({ compute: [{ key: 'mac:fp16', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 }, arch()),
+    ).sources;
+    const b = traceEnergySources(() =>
+      energyOf(
+        { compute: [{ key: 'add:int8', count: 1 }], traffic: [{ level: 'dram', bytes: 1 }], seconds: 0 },
+        arch({ energy: { dram: { valuePj: 1, source: 's' } } }),
+      ),
+    ).sources;
     const m = mergeEnergySources(a, b, undefined);
     expect(m.map((s) => s.key)).toEqual(['add:int8', 'mac:fp16', 'memory:HBM2']);
     expect(m.find((s) => s.key === 'memory:HBM2')!.overridden).toBe(false);

@@ -30,10 +30,29 @@ function presets(): { file: string; arch: ArchConfig }[] {
   return out;
 }
 
-const GEMV: GemmOp = { id: 'g', name: 'gemv', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m: 1, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+const GEMV: GemmOp = {
+  id: 'g',
+  name: 'gemv',
+  cls: 'mlp',
+  layer: 0,
+  phase: 'decode',
+  deps: [],
+  kind: 'gemm',
+  m: 1,
+  n: 4096,
+  k: 4096,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
+};
 
 /** Triples of schemes whose weight bits halve twice; a model uses the first it runs on one path. */
-const TRIPLES: [string, string, string][] = [['w16a16', 'w8a16', 'w4a16'], ['w8a16', 'w4a16', 'w2a16'], ['w8a8', 'w4a8', 'w2a8'], ['w4a16', 'w2a16', 'w1a16']];
+const TRIPLES: [string, string, string][] = [
+  ['w16a16', 'w8a16', 'w4a16'],
+  ['w8a16', 'w4a16', 'w2a16'],
+  ['w8a8', 'w4a8', 'w2a8'],
+  ['w4a16', 'w2a16', 'w1a16'],
+];
 
 describe.each(presets())('energy of $file', ({ arch }) => {
   const model = getModel(arch.kind);

@@ -28,7 +28,12 @@ describe('Stillmaker & Baas node scaling', () => {
   });
 
   it('is an identity at equal nodes and inverts exactly', () => {
-    for (const [a, b] of [[45, 7], [16, 5], [28, 12], [130, 3]] as const) {
+    for (const [a, b] of [
+      [45, 7],
+      [16, 5],
+      [28, 12],
+      [130, 3],
+    ] as const) {
       expect(nodeEnergyScale(a, a)).toBe(1);
       expect(nodeEnergyScale(a, b) * nodeEnergyScale(b, a)).toBeCloseTo(1, 12);
     }

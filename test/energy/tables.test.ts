@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  COMPUTE_PJ, DRAM_ACTIVATE_PJ_PER_ROW_BYTE, DRAM_PJ_PER_BYTE, MEMORY_PJ_PER_BYTE, activateEnergyPj, type EnergyEntry,
+  COMPUTE_PJ,
+  DRAM_ACTIVATE_PJ_PER_ROW_BYTE,
+  DRAM_PJ_PER_BYTE,
+  MEMORY_PJ_PER_BYTE,
+  activateEnergyPj,
+  type EnergyEntry,
 } from '../../src/energy/tables.ts';
 
 const ALL: [string, EnergyEntry][] = [
-  ...Object.entries(COMPUTE_PJ), ...Object.entries(MEMORY_PJ_PER_BYTE),
-  ...Object.entries(DRAM_PJ_PER_BYTE), ...Object.entries(DRAM_ACTIVATE_PJ_PER_ROW_BYTE).map(([k, v]) => [`act:${k}`, v] as [string, EnergyEntry]),
+  ...Object.entries(COMPUTE_PJ),
+  ...Object.entries(MEMORY_PJ_PER_BYTE),
+  ...Object.entries(DRAM_PJ_PER_BYTE),
+  ...Object.entries(DRAM_ACTIVATE_PJ_PER_ROW_BYTE).map(([k, v]) => [`act:${k}`, v] as [string, EnergyEntry]),
 ];
 
 describe('energy tables', () => {
@@ -23,8 +30,29 @@ describe('energy tables', () => {
   });
 
   it('has every key the hardware models name', () => {
-    const compute = ['mac:fp16', 'mac:bf16', 'mac:fp8', 'mac:fp6', 'mac:fp4', 'mac:int8', 'mac:int4', 'mac:int2', 'mac:int1', 'mac:ternary',
-      'add:int32', 'add:int16', 'add:fp32', 'lookup:int8', 'lookup:fp16', 'shift_add:int16', 'shift_add:int32', 'shift_add:fp16', 'compare:fp16', 'vector:fp32', 'instruction:cpu'];
+    const compute = [
+      'mac:fp16',
+      'mac:bf16',
+      'mac:fp8',
+      'mac:fp6',
+      'mac:fp4',
+      'mac:int8',
+      'mac:int4',
+      'mac:int2',
+      'mac:int1',
+      'mac:ternary',
+      'add:int32',
+      'add:int16',
+      'add:fp32',
+      'lookup:int8',
+      'lookup:fp16',
+      'shift_add:int16',
+      'shift_add:int32',
+      'shift_add:fp16',
+      'compare:fp16',
+      'vector:fp32',
+      'instruction:cpu',
+    ];
     for (const k of compute) expect(COMPUTE_PJ[k], k).toBeDefined();
     for (const k of ['register', 'l1', 'sram', 'l2', 'noc', 'pim-bank']) expect(MEMORY_PJ_PER_BYTE[k], k).toBeDefined();
     const techs = ['HBM2', 'HBM2e', 'HBM3', 'HBM3e', 'GDDR6', 'GDDR6X', 'LPDDR4', 'LPDDR5', 'DDR4', 'DDR5'];

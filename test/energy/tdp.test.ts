@@ -13,7 +13,9 @@ import { run } from '../../src/engine/run.ts';
 import { InfeasibleError } from '../../src/util/errors.ts';
 
 const GPUS = readdirSync(resolve(ROOT, 'arch-configs/gpu')).filter((f) => f.endsWith('.json'));
-const MODELS = readdirSync(resolve(ROOT, 'workloads/models')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+const MODELS = readdirSync(resolve(ROOT, 'workloads/models'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
 const SHAPES = [
   { phase: 'decode', batch: 1, context: 1024 },
   { phase: 'decode', batch: 64, context: 2048 },
@@ -40,7 +42,10 @@ describe.each(GPUS)('power on gpu/%s', (file) => {
           } catch (e) {
             // A group size that does not divide a model's K (e.g. 128 on an 8640-wide MLP) cannot run:
             // only that infeasibility is allowed, and only for the grouped format.
-            if (e instanceof InfeasibleError && scheme !== 'w16a16' && /not a multiple of/.test(e.message)) { skipped++; continue; }
+            if (e instanceof InfeasibleError && scheme !== 'w16a16' && /not a multiple of/.test(e.message)) {
+              skipped++;
+              continue;
+            }
             throw e;
           }
           ran++;

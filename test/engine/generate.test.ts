@@ -42,7 +42,11 @@ describe('generate: prefill + O decode steps', () => {
     // 40 GiB device: weights 12.55 GiB; at batch 16 the KV cache grows 8 MiB per token
     const arch = makeArch('gpu/h100-sxm', { memory: { capacityBytes: 40 * 2 ** 30 } });
     let err: Error | undefined;
-    try { simulateGenerate(spec, arch, q, { batch: 16, prompt: 1000, output: 3000 }); } catch (e) { err = e as Error; }
+    try {
+      simulateGenerate(spec, arch, q, { batch: 16, prompt: 1000, output: 3000 });
+    } catch (e) {
+      err = e as Error;
+    }
     const m = /KV cache outgrows device memory at decode step (\d+) of 3000 \(context (\d+)\)/.exec(err?.message ?? '');
     expect(m, err?.message).not.toBeNull();
     const step = Number(m![1]);
@@ -62,7 +66,8 @@ describe('simulate --phase generate (CLI)', () => {
   it('prints TTFT, TPOT, e2e, tokens/s, energy and peak memory; --json adds a generate block', async () => {
     const r = await cli(...base, '--prompt', '128', '--output', '64');
     expect(r.code).toBe(0);
-    for (const s of ['time to first token', 'time per output token', 'end-to-end latency', 'output tokens/s', 'per output token', 'peak memory']) expect(r.stdout).toContain(s);
+    for (const s of ['time to first token', 'time per output token', 'end-to-end latency', 'output tokens/s', 'per output token', 'peak memory'])
+      expect(r.stdout).toContain(s);
     const j = JSON.parse((await cli(...base, '--prompt', '128', '--output', '64', '--json')).stdout);
     expect(j.workload.phase).toBe('generate');
     expect(j.generate.steps.length).toBeGreaterThanOrEqual(2);

@@ -10,7 +10,14 @@ import type { ArchConfig } from '../../src/arch/base.ts';
 /** The op-by-op walk the engine did before grouping: every op evaluated, summed in graph order. */
 function opByOp(g: OpGraph, arch: ArchConfig, quant: string) {
   const ev = createEvaluator(arch, loadQuant(quant));
-  let seconds = 0, rooflineSeconds = 0, flops = 0, bytes = 0, compute = 0, onChip = 0, offChip = 0, stat = 0;
+  let seconds = 0,
+    rooflineSeconds = 0,
+    flops = 0,
+    bytes = 0,
+    compute = 0,
+    onChip = 0,
+    offChip = 0,
+    stat = 0;
   const ops = g.ops.map((op) => {
     const { r, p } = ev(op);
     seconds += r.seconds;
@@ -65,7 +72,10 @@ describe('engine: identical ops evaluated once per group', () => {
   for (const [model, archName, quant] of cases) {
     it(`${model} on ${archName} (${quant}): grouped totals and per-op rows are bit-identical to an op-by-op walk`, () => {
       const arch = makeArch(archName);
-      for (const w of [{ phase: 'decode' as const, batch: 4, context: 4100 }, { phase: 'prefill' as const, batch: 1, seq: 300 }]) {
+      for (const w of [
+        { phase: 'decode' as const, batch: 4, context: 4100 },
+        { phase: 'prefill' as const, batch: 1, seq: 300 },
+      ]) {
         const g = buildFor(model, w);
         const r = run(g, arch, loadQuant(quant), { ignoreCapacity: true });
         const ref = opByOp(g, arch, quant);

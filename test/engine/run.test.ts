@@ -11,7 +11,14 @@ import { opFlops, opShapeKey } from '../../src/workload/ops.ts';
 describe('engine.run', () => {
   it('evaluates identical ops once (memoized by shape)', () => {
     let calls = 0;
-    const spy: HardwareModel = { ...gpuTensorCoreModel, kind: 'spy-gpu', simulate: (op, c, q, o) => { calls++; return gpuTensorCoreModel.simulate(op, c as never, q, o); } };
+    const spy: HardwareModel = {
+      ...gpuTensorCoreModel,
+      kind: 'spy-gpu',
+      simulate: (op, c, q, o) => {
+        calls++;
+        return gpuTensorCoreModel.simulate(op, c as never, q, o);
+      },
+    };
     (HARDWARE_MODELS as Record<string, HardwareModel>)['spy-gpu'] = spy;
     try {
       const arch = { ...makeArch('gpu/h100-sxm'), kind: 'spy-gpu' };

@@ -4,8 +4,13 @@ import type { OpResult } from '../../src/hw/model.ts';
 import type { RooflinePoint } from '../../src/hw/roofline/roofline.ts';
 
 const op = (seconds: number, dram?: number): OpResult => ({
-  cycles: 1, seconds, flops: 1000, bytes: dram === undefined ? { l2: 5 } : { dram, l2: 5 },
-  energyPj: { compute: 1e6, onChip: 2e6, offChip: 3e6, static: 4e6 }, bound: 'compute', utilization: 0.5,
+  cycles: 1,
+  seconds,
+  flops: 1000,
+  bytes: dram === undefined ? { l2: 5 } : { dram, l2: 5 },
+  energyPj: { compute: 1e6, onChip: 2e6, offChip: 3e6, static: 4e6 },
+  bound: 'compute',
+  utilization: 0.5,
 });
 const point = { seconds: 0.25 } as RooflinePoint;
 
@@ -28,8 +33,23 @@ describe('step totals', () => {
   });
 
   it('stepTotals derives energy, energy per token, power and throughput', () => {
-    const t = stepTotals({ seconds: 2, rooflineSeconds: 1, flops: 8, bytes: 4, energyPj: { compute: 1e12, onChip: 1e12, offChip: 1e12, static: 1e12 } }, 8, 123);
-    expect(t).toEqual({ seconds: 2, rooflineSeconds: 1, flops: 8, bytes: 4, energyJ: 4, energyPj: { compute: 1e12, onChip: 1e12, offChip: 1e12, static: 1e12 }, energyPerTokenJ: 0.5, averagePowerW: 2, tokensPerSecond: 4, memoryBytes: 123 });
+    const t = stepTotals(
+      { seconds: 2, rooflineSeconds: 1, flops: 8, bytes: 4, energyPj: { compute: 1e12, onChip: 1e12, offChip: 1e12, static: 1e12 } },
+      8,
+      123,
+    );
+    expect(t).toEqual({
+      seconds: 2,
+      rooflineSeconds: 1,
+      flops: 8,
+      bytes: 4,
+      energyJ: 4,
+      energyPj: { compute: 1e12, onChip: 1e12, offChip: 1e12, static: 1e12 },
+      energyPerTokenJ: 0.5,
+      averagePowerW: 2,
+      tokensPerSecond: 4,
+      memoryBytes: 123,
+    });
     expect(stepTotals(emptySums(), 1, 0).averagePowerW).toBe(0);
   });
 });

@@ -57,7 +57,21 @@ describe('the example kind, registered the same way as shipped kinds', () => {
   it('the engine evaluates a GEMM: a tile that fits the array vs one row more (exact cycles), calibration resolved', () => {
     const arch = loadArch(config);
     const q = parseQuantScheme('w16a16');
-    const gemm = (m: number): GemmOp => ({ id: 'g', name: 'g', cls: 'other', layer: 0, phase: 'prefill', deps: [], kind: 'gemm', m, n: 128, k: 4096, batch: 1, weight: 'layer', bias: false });
+    const gemm = (m: number): GemmOp => ({
+      id: 'g',
+      name: 'g',
+      cls: 'other',
+      layer: 0,
+      phase: 'prefill',
+      deps: [],
+      kind: 'gemm',
+      m,
+      n: 128,
+      k: 4096,
+      batch: 1,
+      weight: 'layer',
+      bias: false,
+    });
     const fits = evaluateOp(gemm(128), arch, q);
     const over = evaluateOp(gemm(129), arch, q);
     if (!fits.feasible || !over.feasible) throw new Error('infeasible');
@@ -66,7 +80,16 @@ describe('the example kind, registered the same way as shipped kinds', () => {
     expect(fits.result.breakdown?.['computeS']).toBeCloseTo((4096 + 32) / 1e9, 15); // fillCycles default 32
     expect(over.result.breakdown?.['computeS']).toBeCloseTo((2 * (4096 + 32)) / 1e9, 15);
     expect(fits.result.flops).toBe(2 * 128 * 128 * 4096);
-    expect(fits.calibration).toEqual([{ name: 'dramBandwidthEfficiency', value: 0.8, unit: 'fraction', origin: 'config', source: 'example', description: 'Fraction of the peak DRAM bandwidth the array sustains while streaming weights.' }]);
+    expect(fits.calibration).toEqual([
+      {
+        name: 'dramBandwidthEfficiency',
+        value: 0.8,
+        unit: 'fraction',
+        origin: 'config',
+        source: 'example',
+        description: 'Fraction of the peak DRAM bandwidth the array sustains while streaming weights.',
+      },
+    ]);
   });
 
   it('accelscope config fills the declared default and names its origin', () => {

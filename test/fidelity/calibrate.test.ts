@@ -20,8 +20,15 @@ import { coordinateSearch } from '../../src/fidelity/fit-search.ts';
 import { loadArch, loadQuant } from '../../src/config/load.ts';
 import type { ArchConfig } from '../../src/arch/base.ts';
 
-interface ConfigDoc { extends: string; calibration: Record<string, { value: number; source: string }>; sources: Record<string, string> }
-interface RunDoc { calibration: { name: string; value: number; origin: string }[]; warnings: string[] }
+interface ConfigDoc {
+  extends: string;
+  calibration: Record<string, { value: number; source: string }>;
+  sources: Record<string, string>;
+}
+interface RunDoc {
+  calibration: { name: string; value: number; origin: string }[];
+  warnings: string[];
+}
 
 const H100 = loadArch(archPath('gpu/h100-sxm'));
 const W16 = loadQuant('w16a16');
@@ -32,7 +39,12 @@ const passes = (doc: object): MeasuredPass[] => measuredPassesOf(parseTrace(doc)
 
 /** A trace of a prefill and a decode step whose kernel times are the model's on `truth`; `keep` picks the ops that get kernels. */
 function traceFrom(truth: ArchConfig, keep: (phase: string, bound: string) => boolean = () => true): { traceEvents: object[] } {
-  const dummy = passes(chromeTrace([{ ops: PRE, kernelsUs: PRE.map(() => [1]) }, { ops: DEC, kernelsUs: DEC.map(() => [1]) }]));
+  const dummy = passes(
+    chromeTrace([
+      { ops: PRE, kernelsUs: PRE.map(() => [1]) },
+      { ops: DEC, kernelsUs: DEC.map(() => [1]) },
+    ]),
+  );
   const spec: SynthPass[] = dummy.map((p, i) => ({
     ops: i === 0 ? PRE : DEC,
     kernelsUs: simulatePass(p, truth, W16).run.ops.map((o) => (keep(p.graph.meta.phase, o.bound) ? [o.seconds * 1e6] : [])),
@@ -60,7 +72,9 @@ describe('fittableFactors', () => {
     expect(f[2]).toMatchObject({ hi: 1e-3, scale: 'log' });
     expect(f[2]!.lo / 1e-7).toBeCloseTo(1, 12);
     expect(fromUnit(f[2]!, toUnit(f[2]!, 3.5e-6))).toBeCloseTo(3.5e-6, 18);
-    expect(userError(() => fittableFactors(H100, ['tensorCoreEfficency'])).message).toMatch(/'tensorCoreEfficency' is not a calibration factor of .* \(it has dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds\)/);
+    expect(userError(() => fittableFactors(H100, ['tensorCoreEfficency'])).message).toMatch(
+      /'tensorCoreEfficency' is not a calibration factor of .* \(it has dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds\)/,
+    );
   });
 });
 
@@ -79,7 +93,12 @@ describe('calibrate recovers the factors the trace was generated with', () => {
     expect(r.arch.calibration!['tensorCoreEfficiency']!.value).toBe(v['tensorCoreEfficiency']);
   });
   it('fit on the prefill, held out the decode: both errors reported, the held-out one small too', () => {
-    const r = calibrate(all.filter((p) => p.graph.meta.phase === 'prefill'), all.filter((p) => p.graph.meta.phase === 'decode'), H100, W16);
+    const r = calibrate(
+      all.filter((p) => p.graph.meta.phase === 'prefill'),
+      all.filter((p) => p.graph.meta.phase === 'decode'),
+      H100,
+      W16,
+    );
     expect(r.heldOut).toBeDefined();
     expect(r.heldOut!.after.ops).toBe(17);
     expect(r.heldOut!.after.errors.medianAbs).toBeLessThan(0.02);
@@ -92,13 +111,18 @@ describe('calibrate refuses what the trace cannot constrain, and stays in range'
     const doc = traceFrom(H100, (phase, bound) => phase === 'prefill' && bound === 'compute');
     const e = userError(() => calibrate(passes(doc), [], H100, W16, { file: 'synthetic.json' }));
     expect(e.file).toBe('synthetic.json');
-    expect(e.message).toMatch(/^the traces cannot constrain dramBandwidthEfficiency(, kernelLaunchSeconds)?: moving dramBandwidthEfficiency by a tenth of its range changes the fit's log errors by 0\.00\d\d RMS beyond what the other factors absorb \(needs ≥ 0\.005\)/);
+    expect(e.message).toMatch(
+      /^the traces cannot constrain dramBandwidthEfficiency(, kernelLaunchSeconds)?: moving dramBandwidthEfficiency by a tenth of its range changes the fit's log errors by 0\.00\d\d RMS beyond what the other factors absorb \(needs ≥ 0\.005\)/,
+    );
     expect(e.message).toMatch(/fit the others alone with --factors .*tensorCoreEfficiency/);
     const ok = calibrate(passes(doc), [], H100, W16, { factors: ['tensorCoreEfficiency'] });
     expect(ok.factors.map((f) => f.name)).toEqual(['tensorCoreEfficiency']);
   });
   it('a device faster than any efficiency ≤ 1 allows: the fit stops at the upper end, never beyond', () => {
-    const fast = makeArch('gpu/h100-sxm', { memory: { bandwidthBps: 1.4 * H100.memory.bandwidthBps }, calibration: { dramBandwidthEfficiency: { value: 1, source: 't' } } });
+    const fast = makeArch('gpu/h100-sxm', {
+      memory: { bandwidthBps: 1.4 * H100.memory.bandwidthBps },
+      calibration: { dramBandwidthEfficiency: { value: 1, source: 't' } },
+    });
     const r = calibrate(passes(traceFrom(fast)), [], H100, W16);
     const d = r.factors.find((f) => f.name === 'dramBandwidthEfficiency')!;
     expect(d.value).toBe(1);
@@ -123,7 +147,9 @@ describe('accelscope calibrate', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8')) as ConfigDoc;
     expect(doc.extends).toMatch(/arch-configs\/gpu\/h100-sxm\.json$/);
     expect(doc.calibration['tensorCoreEfficiency']!.value).toBeCloseTo(0.66, 2);
-    expect(doc.calibration['tensorCoreEfficiency']!.source).toMatch(/^fitted by accelscope calibrate on \d{4}-\d\d-\d\d to .*trace\.json \(prefill passes\): median \|error\| [\d.]+%.*held out/);
+    expect(doc.calibration['tensorCoreEfficiency']!.source).toMatch(
+      /^fitted by accelscope calibrate on \d{4}-\d\d-\d\d to .*trace\.json \(prefill passes\): median \|error\| [\d.]+%.*held out/,
+    );
     expect(doc.sources['/calibration/kernelLaunchSeconds/value']).toMatch(/accelscope calibrate/);
     const sim = await cli('simulate', '--arch', out, '--model', 'llama-2-7b', '--context', '512', '--json');
     expect(sim.code).toBe(0);
@@ -150,21 +176,28 @@ describe('accelscope calibrate', () => {
   });
 });
 
-describe('calibrate under a software stack: its launch factors are fitted from the passes\' GPU wall time', () => {
+describe("calibrate under a software stack: its launch factors are fitted from the passes' GPU wall time", () => {
   const stack = loadStack(resolve(ROOT, 'stacks/gpu/pytorch-cudagraph.json'));
   const truthStack = { ...stack, calibration: { ...stack.calibration, graphKernelGapSeconds: { value: 2.5e-6, source: 'truth' } } };
   /** Kernel times of each op group on its first traced op; kernels spaced so the pass's wall time is the simulated step. */
   function stackTrace(): { traceEvents: object[] } {
-    const dummy = passes(chromeTrace([{ ops: PRE, kernelsUs: PRE.map(() => [1]) }, { ops: DEC, kernelsUs: DEC.map(() => [1]) }]));
-    return chromeTrace(dummy.map((p, i) => {
-      const { run, groups } = simulatePass(p, H100, W16, { stack: truthStack });
-      const ops = i === 0 ? PRE : DEC;
-      const kernelsUs: number[][] = ops.map(() => []);
-      for (const g of groups) if (g.traced.length) kernelsUs[g.traced[0]!]!.push(g.simulatedSeconds * 1e6);
-      const n = kernelsUs.filter((k) => k.length).length;
-      const busy = kernelsUs.flat().reduce((a, b) => a + b, 0);
-      return { ops, kernelsUs, gapUs: (run.totals.seconds * 1e6 - busy) / (n - 1) };
-    }));
+    const dummy = passes(
+      chromeTrace([
+        { ops: PRE, kernelsUs: PRE.map(() => [1]) },
+        { ops: DEC, kernelsUs: DEC.map(() => [1]) },
+      ]),
+    );
+    return chromeTrace(
+      dummy.map((p, i) => {
+        const { run, groups } = simulatePass(p, H100, W16, { stack: truthStack });
+        const ops = i === 0 ? PRE : DEC;
+        const kernelsUs: number[][] = ops.map(() => []);
+        for (const g of groups) if (g.traced.length) kernelsUs[g.traced[0]!]!.push(g.simulatedSeconds * 1e6);
+        const n = kernelsUs.filter((k) => k.length).length;
+        const busy = kernelsUs.flat().reduce((a, b) => a + b, 0);
+        return { ops, kernelsUs, gapUs: (run.totals.seconds * 1e6 - busy) / (n - 1) };
+      }),
+    );
   }
   const ps = passes(stackTrace());
   it('the measured wall time of each pass is the step the truth simulates', () => {
@@ -197,7 +230,23 @@ describe('calibrate under a software stack: its launch factors are fitted from t
     expect(sim.code).toBe(0);
   });
   it('orthogonalNorm: a column parallel to another has none left; an orthogonal one keeps its length', () => {
-    expect(orthogonalNorm([[1, 2, 0], [2, 4, 0]], 1)).toBeCloseTo(0, 12);
-    expect(orthogonalNorm([[1, 0, 0], [0, 3, 0]], 1)).toBeCloseTo(3, 12);
+    expect(
+      orthogonalNorm(
+        [
+          [1, 2, 0],
+          [2, 4, 0],
+        ],
+        1,
+      ),
+    ).toBeCloseTo(0, 12);
+    expect(
+      orthogonalNorm(
+        [
+          [1, 0, 0],
+          [0, 3, 0],
+        ],
+        1,
+      ),
+    ).toBeCloseTo(3, 12);
   });
 });

@@ -45,27 +45,64 @@ export function decoderPassOps(s: DecoderShape): SynthOp[] {
   const T = [s.batch, s.qLen];
   const x = [s.batch, s.qLen, s.hidden];
   const linear = (k: number, n: number, rows = x): SynthOp => ({
-    name: 'aten::linear', dims: [[...rows.slice(0, -1), k], [n, k], []], types: [BF16, BF16, ''], concrete: ['', '', ''],
-    inner: { name: 'aten::mm', dims: [[rows.slice(0, -1).reduce((a, b) => a * b, 1), k], [k, n]] },
+    name: 'aten::linear',
+    dims: [[...rows.slice(0, -1), k], [n, k], []],
+    types: [BF16, BF16, ''],
+    concrete: ['', '', ''],
+    inner: {
+      name: 'aten::mm',
+      dims: [
+        [rows.slice(0, -1).reduce((a, b) => a * b, 1), k],
+        [k, n],
+      ],
+    },
   });
-  const rms = (): SynthOp => ({ name: 'aten::rms_norm', dims: [x, [], [s.hidden], []], types: [BF16, '', BF16, 'Scalar'], concrete: ['', `[${s.hidden}]`, '', '1e-06'] });
-  const ew = (name: string, shape: number[], inputs = 2): SynthOp => ({ name, dims: Array.from({ length: inputs }, () => shape), types: Array.from({ length: inputs }, () => BF16), concrete: Array.from({ length: inputs }, () => '') });
-  const ops: SynthOp[] = [{ name: 'aten::embedding', dims: [[s.vocab, s.hidden], T, [], [], []], types: [BF16, 'long int', 'Scalar', 'Scalar', 'Scalar'], concrete: ['', '', '-1', 'False', 'False'] }];
+  const rms = (): SynthOp => ({
+    name: 'aten::rms_norm',
+    dims: [x, [], [s.hidden], []],
+    types: [BF16, '', BF16, 'Scalar'],
+    concrete: ['', `[${s.hidden}]`, '', '1e-06'],
+  });
+  const ew = (name: string, shape: number[], inputs = 2): SynthOp => ({
+    name,
+    dims: Array.from({ length: inputs }, () => shape),
+    types: Array.from({ length: inputs }, () => BF16),
+    concrete: Array.from({ length: inputs }, () => ''),
+  });
+  const ops: SynthOp[] = [
+    {
+      name: 'aten::embedding',
+      dims: [[s.vocab, s.hidden], T, [], [], []],
+      types: [BF16, 'long int', 'Scalar', 'Scalar', 'Scalar'],
+      concrete: ['', '', '-1', 'False', 'False'],
+    },
+  ];
   for (let l = 0; l < s.layers; l++) {
     const causal = s.qLen === s.kvLen && s.qLen > 1 ? 'True' : 'False';
     ops.push(
       rms(),
-      linear(s.hidden, s.heads * s.headDim), linear(s.hidden, s.kvHeads * s.headDim), linear(s.hidden, s.kvHeads * s.headDim),
+      linear(s.hidden, s.heads * s.headDim),
+      linear(s.hidden, s.kvHeads * s.headDim),
+      linear(s.hidden, s.kvHeads * s.headDim),
       {
         name: 'aten::scaled_dot_product_attention',
         dims: [[s.batch, s.heads, s.qLen, s.headDim], [s.batch, s.kvHeads, s.kvLen, s.headDim], [s.batch, s.kvHeads, s.kvLen, s.headDim], [], [], [], [], []],
-        types: [BF16, BF16, BF16, '', 'Scalar', 'Scalar', 'Scalar', 'Scalar'], concrete: ['', '', '', '', '0.', causal, String(1 / Math.sqrt(s.headDim)), 'True'],
-        inner: { name: 'aten::_scaled_dot_product_flash_attention', dims: [[s.batch, s.heads, s.qLen, s.headDim], [s.batch, s.kvHeads, s.kvLen, s.headDim], [s.batch, s.kvHeads, s.kvLen, s.headDim]] },
+        types: [BF16, BF16, BF16, '', 'Scalar', 'Scalar', 'Scalar', 'Scalar'],
+        concrete: ['', '', '', '', '0.', causal, String(1 / Math.sqrt(s.headDim)), 'True'],
+        inner: {
+          name: 'aten::_scaled_dot_product_flash_attention',
+          dims: [
+            [s.batch, s.heads, s.qLen, s.headDim],
+            [s.batch, s.kvHeads, s.kvLen, s.headDim],
+            [s.batch, s.kvHeads, s.kvLen, s.headDim],
+          ],
+        },
       },
       linear(s.heads * s.headDim, s.hidden),
       ew('aten::add', x),
       rms(),
-      linear(s.hidden, s.inter), linear(s.hidden, s.inter),
+      linear(s.hidden, s.inter),
+      linear(s.hidden, s.inter),
       ew('aten::silu', [s.batch, s.qLen, s.inter], 1),
       ew('aten::mul', [s.batch, s.qLen, s.inter]),
       linear(s.inter, s.hidden),
@@ -92,8 +129,16 @@ export function chromeTrace(passes: SynthPass[]): { traceEvents: object[] } {
   let ts = 1_000_000;
   let ext = 1;
   let gpuTs = 2_000_000;
-  const cpu = (name: string, start: number, dur: number, dims: unknown[], types: string[], concrete: string[], id: number) =>
-    ({ ph: 'X', cat: 'cpu_op', name, pid: 100, tid: 100, ts: start, dur, args: { 'External id': id, 'Input Dims': dims, 'Input type': types, 'Concrete Inputs': concrete } });
+  const cpu = (name: string, start: number, dur: number, dims: unknown[], types: string[], concrete: string[], id: number) => ({
+    ph: 'X',
+    cat: 'cpu_op',
+    name,
+    pid: 100,
+    tid: 100,
+    ts: start,
+    dur,
+    args: { 'External id': id, 'Input Dims': dims, 'Input type': types, 'Concrete Inputs': concrete },
+  });
   for (const p of passes) {
     if (p.kernelsUs.length !== p.ops.length) throw new Error('one kernel list per op');
     const start = ts;
@@ -103,10 +148,29 @@ export function chromeTrace(passes: SynthPass[]): { traceEvents: object[] } {
       let launcher = outer;
       if (op.inner) {
         launcher = ext++;
-        events.push(cpu(op.inner.name, ts + 5, 10, op.inner.dims, op.inner.dims.map(() => BF16), op.inner.dims.map(() => ''), launcher));
+        events.push(
+          cpu(
+            op.inner.name,
+            ts + 5,
+            10,
+            op.inner.dims,
+            op.inner.dims.map(() => BF16),
+            op.inner.dims.map(() => ''),
+            launcher,
+          ),
+        );
       }
       for (const dur of p.kernelsUs[i]!) {
-        events.push({ ph: 'X', cat: 'kernel', name: `synthetic_kernel_${launcher}`, pid: 0, tid: 7, ts: gpuTs, dur, args: { 'External id': launcher, stream: 7, correlation: launcher } });
+        events.push({
+          ph: 'X',
+          cat: 'kernel',
+          name: `synthetic_kernel_${launcher}`,
+          pid: 0,
+          tid: 7,
+          ts: gpuTs,
+          dur,
+          args: { 'External id': launcher, stream: 7, correlation: launcher },
+        });
         gpuTs += dur + (p.gapUs ?? 1);
       }
       ts += 30;

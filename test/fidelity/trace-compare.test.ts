@@ -102,12 +102,27 @@ describe('kernels under an op', () => {
     expect(cmp.totals.unmeasuredOps).toBe(1);
     expect(cmp.errors.n).toBe(30);
     expect(cmp.totals.measuredSeconds).toBeCloseTo(30 * 12.5e-6, 15);
-    expect(cmp.totals.simulatedSeconds).toBeCloseTo(cmp.ops.filter((_, i) => i !== 3).reduce((a, o) => a + o.simulatedSeconds, 0), 15);
+    expect(cmp.totals.simulatedSeconds).toBeCloseTo(
+      cmp.ops.filter((_, i) => i !== 3).reduce((a, o) => a + o.simulatedSeconds, 0),
+      15,
+    );
   });
   it('two passes (prefill then decode, split at the embedding) are compared each', () => {
     const pre = decoderPassOps(SHAPE);
-    const cmp = compareTrace(passesOf(chromeTrace([{ ops: pre, kernelsUs: pre.map(() => [3]) }, { ops: dec, kernelsUs: dec.map(() => [2]) }])), H100, W16);
-    expect(cmp.passes.map((p) => [p.phase, p.measuredSeconds])).toEqual([['prefill', expect.closeTo(31 * 3e-6, 15)], ['decode', expect.closeTo(31 * 2e-6, 15)]]);
+    const cmp = compareTrace(
+      passesOf(
+        chromeTrace([
+          { ops: pre, kernelsUs: pre.map(() => [3]) },
+          { ops: dec, kernelsUs: dec.map(() => [2]) },
+        ]),
+      ),
+      H100,
+      W16,
+    );
+    expect(cmp.passes.map((p) => [p.phase, p.measuredSeconds])).toEqual([
+      ['prefill', expect.closeTo(31 * 3e-6, 15)],
+      ['decode', expect.closeTo(31 * 2e-6, 15)],
+    ]);
     expect(cmp.errors.n).toBe(62);
   });
 });
@@ -116,7 +131,9 @@ describe('the real H100 trace (test/fixtures)', () => {
   const file = resolve(FIXTURES, 'traces/trace_tinyllama_2layer_prefill64_decode1.json');
   it('every GPU kernel of the trace is counted once: on a compared op or as not imported', () => {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { cat?: string; dur?: number; ph?: string }[] };
-    const gpuUs = doc.traceEvents.filter((e) => e.ph === 'X' && (e.cat === 'kernel' || e.cat === 'gpu_memset' || e.cat === 'gpu_memcpy')).reduce((a, e) => a + e.dur!, 0);
+    const gpuUs = doc.traceEvents
+      .filter((e) => e.ph === 'X' && (e.cat === 'kernel' || e.cat === 'gpu_memset' || e.cat === 'gpu_memcpy'))
+      .reduce((a, e) => a + e.dur!, 0);
     const cmp = compareTrace(measuredPasses(importTrace(file), file), H100, W16);
     const measuredAll = cmp.ops.reduce((a, o) => a + o.measuredSeconds, 0);
     expect(measuredAll + cmp.totals.unplacedSeconds).toBeCloseTo(gpuUs * 1e-6, 12);

@@ -121,7 +121,10 @@ describe('one declaration per hardware kind (the registry lists them)', () => {
         const m = getModel(kind);
         const s = m.presetScheme ?? 'w16a16';
         const q = loadQuant(s.endsWith('.json') ? join(ROOT, s) : s);
-        for (const g of [buildFor('qwen2-0.5b', { phase: 'decode', batch: 2, context: 300 }), buildFor('qwen2-0.5b', { phase: 'prefill', batch: 1, seq: 100 })]) {
+        for (const g of [
+          buildFor('qwen2-0.5b', { phase: 'decode', batch: 2, context: 300 }),
+          buildFor('qwen2-0.5b', { phase: 'prefill', batch: 1, seq: 100 }),
+        ]) {
           const a = evaluateGraph(g, bare, q, { ignoreCapacity: true, totalsOnly: true });
           const b = evaluateGraph(g, full, q, { ignoreCapacity: true, totalsOnly: true });
           expect(b.feasible, filled.join(', ')).toBe(a.feasible);
@@ -136,7 +139,9 @@ describe('one declaration per hardware kind (the registry lists them)', () => {
 describe('accelscope config fills the defaults of the variant a config selects', () => {
   it('lut tensor-core: /lut/table/storage and /lut/dramLatencySeconds from the schema; a cpu config gets neither', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accelscope-decl-'));
-    const doc = structuredClone(resolveArchDocument(archPath('lut/lut-tensor-core-a100'))) as { lut: { table: Record<string, unknown>; dramLatencySeconds?: number } };
+    const doc = structuredClone(resolveArchDocument(archPath('lut/lut-tensor-core-a100'))) as {
+      lut: { table: Record<string, unknown>; dramLatencySeconds?: number };
+    };
     delete doc.lut.table['storage'];
     delete doc.lut.dramLatencySeconds;
     const f = join(dir, 'lut-bare.json');
@@ -151,7 +156,7 @@ describe('accelscope config fills the defaults of the variant a config selects',
   });
 });
 
-describe('the kinds\' types are the Static<> of their declarations (checked by tsc)', () => {
+describe("the kinds' types are the Static<> of their declarations (checked by tsc)", () => {
   it('section types', () => {
     expectTypeOf<GpuSection>().toEqualTypeOf<Static<typeof gpuSectionSchema>>();
     expectTypeOf<FpgaSection>().toEqualTypeOf<Static<typeof fpgaSectionSchema>>();

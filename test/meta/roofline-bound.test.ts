@@ -31,7 +31,10 @@ describe('no op beats its roofline', () => {
     {
       it(`${f}: decode and prefill`, () => {
         const arch = loadArch(join(ROOT, 'arch-configs', f));
-        for (const opts of [{ phase: 'decode' as const, batch: 1, context: 512 }, { phase: 'prefill' as const, batch: 1, seq: 256 }]) {
+        for (const opts of [
+          { phase: 'decode' as const, batch: 1, context: 512 },
+          { phase: 'prefill' as const, batch: 1, seq: 256 },
+        ]) {
           const g = buildGraph(spec, opts);
           const r = run(g, arch, loadQuant(scheme), { ignoreCapacity: true });
           const model = HARDWARE_MODELS[arch.kind as keyof typeof HARDWARE_MODELS];

@@ -26,9 +26,11 @@ function grep(re: RegExp): string[] {
   const hits: string[] = [];
   for (const f of SCANNED.flatMap(files)) {
     if (!TEXT.test(f.replace(/^.*\//, '')) || statSync(f).size > 2e6) continue;
-    readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-      if (re.test(line)) hits.push(`${relative(ROOT, f)}:${i + 1}: ${line.trim().slice(0, 120)}`);
-    });
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (re.test(line)) hits.push(`${relative(ROOT, f)}:${i + 1}: ${line.trim().slice(0, 120)}`);
+      });
   }
   return hits;
 }
@@ -75,8 +77,20 @@ describe('the repository is self-contained', () => {
   });
 
   it('simulate prints no path outside the clone (calibration and energy sources)', async () => {
-    const r = await cli('simulate', '--arch', join(ROOT, 'arch-configs/gpu/h100-sxm.json'), '--model', join(ROOT, 'workloads/models/llama-2-7b.json'),
-      '--phase', 'decode', '--batch', '1', '--context', '512', '--json');
+    const r = await cli(
+      'simulate',
+      '--arch',
+      join(ROOT, 'arch-configs/gpu/h100-sxm.json'),
+      '--model',
+      join(ROOT, 'workloads/models/llama-2-7b.json'),
+      '--phase',
+      'decode',
+      '--batch',
+      '1',
+      '--context',
+      '512',
+      '--json',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('data/measured/h100-gemm-llama2-7b-fp16-bf16.json');
     expect(r.stdout).not.toMatch(/(^|[^\w/])shared\/(reference|fixtures)/);

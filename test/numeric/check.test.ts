@@ -40,11 +40,12 @@ describe('check fails a datapath with a planted bug', () => {
         // recompute with an fp16 accumulator (the planted bug)
         const half = (v: number) => mustMinifloat('fp16').round(v);
         const out = new Float64Array(o.computed.length);
-        for (let i = 0; i < c.M; i++) for (let j = 0; j < c.N; j++) {
-          let acc = 0;
-          for (let k = 0; k < c.K; k++) acc = half(acc + c.a[i * c.K + k]! * c.w[j * c.K + k]!);
-          out[i * c.N + j] = acc;
-        }
+        for (let i = 0; i < c.M; i++)
+          for (let j = 0; j < c.N; j++) {
+            let acc = 0;
+            for (let k = 0; k < c.K; k++) acc = half(acc + c.a[i * c.K + k]! * c.w[j * c.K + k]!);
+            out[i * c.N + j] = acc;
+          }
         return { ...o, computed: out };
       },
     };

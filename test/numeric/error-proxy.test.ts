@@ -9,7 +9,21 @@ const proxy = (s: string) => errorProxy(parseQuantScheme(s), { M: 8, N: 64, K: 2
 
 describe('error proxy', () => {
   it('runs for every scheme name the grammar and the named list offer', () => {
-    for (const s of ['w16a16', 'w8a8', 'fp8', 'w4a16-g128', 'mxfp4', 'nvfp4', 'fp6', 'w2a16-g64', 'w1.58a8', 'w8a8-kv8', 'w4a16-kv4', 'w4a4', ...NAMED_SCHEMES]) {
+    for (const s of [
+      'w16a16',
+      'w8a8',
+      'fp8',
+      'w4a16-g128',
+      'mxfp4',
+      'nvfp4',
+      'fp6',
+      'w2a16-g64',
+      'w1.58a8',
+      'w8a8-kv8',
+      'w4a16-kv4',
+      'w4a4',
+      ...NAMED_SCHEMES,
+    ]) {
       const r = proxy(s);
       expect(Number.isFinite(r.sqnrDb), s).toBe(true);
       expect(r.sqnrDb).toBeCloseTo(-20 * Math.log10(r.relFrobeniusError), 9);

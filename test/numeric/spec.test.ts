@@ -71,9 +71,17 @@ describe('packed DSP products sharing the activation (FlightLLM MPE) — boundar
 });
 
 describe('fpga-dsp-chain claims (src/hw/fpga-dsp-chain/datapath.ts)', () => {
-  it('U280 under W4A8: packed, its real cascade of 16, the config\'s 18-bit field, weights packed', () => {
+  it("U280 under W4A8: packed, its real cascade of 16, the config's 18-bit field, weights packed", () => {
     expect(claimedDatapathSpecs(u280(), w4a8)).toEqual([
-      expect.objectContaining({ family: 'dsp-packed', dsp: 'DSP48E2', chainLength: 16, lowFieldBits: 18, share: 'activation', aFormat: 'int8', wFormat: 'int4' }),
+      expect.objectContaining({
+        family: 'dsp-packed',
+        dsp: 'DSP48E2',
+        chainLength: 16,
+        lowFieldBits: 18,
+        share: 'activation',
+        aFormat: 'int8',
+        wFormat: 'int4',
+      }),
     ]);
   });
   it('no scheme: the schemes its DSP dtypes run (w8a8 unpacked at 16, w4a8 packed); a float scheme claims nothing', () => {
@@ -86,7 +94,7 @@ describe('fpga-dsp-chain claims (src/hw/fpga-dsp-chain/datapath.ts)', () => {
     expect(specs).toEqual([expect.objectContaining({ family: 'dsp-packed', dsp: 'DSP58', chainLength: 16 })]);
     expect(runCheck(specs.map(buildDatapath)).pass).toBe(true);
   });
-  it('dot-product packing claims the DSP\'s vector mode; a cascade longer than the check K widens K to two cascades', () => {
+  it("dot-product packing claims the DSP's vector mode; a cascade longer than the check K widens K to two cascades", () => {
     const c = u280({ fpga: { device: { dsp: 'DSP58' }, accelerator: { mpe: { packing: 'dot-product', productsPerDsp: { int8: 3 }, chainLength: 200 } } } });
     const [s] = claimedDatapathSpecs(c, parseQuantScheme('w8a8'));
     expect(s).toMatchObject({ family: 'dsp-dot', dsp: 'DSP58', elements: 3, shape: { K: 1200 } });

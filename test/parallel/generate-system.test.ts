@@ -16,9 +16,14 @@ describe('a whole request on a system', () => {
     const P = 100;
     const O = 9;
     const g = simulateSystemGenerate(spec, system, q, plan, { batch: 4, prompt: P, output: O });
-    const step = (phase: 'prefill' | 'decode', x: number) => simulateSystem({
-      build: (b) => buildGraph(spec, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }), batch: 4, system, quant: q, plan,
-    }).totals.seconds;
+    const step = (phase: 'prefill' | 'decode', x: number) =>
+      simulateSystem({
+        build: (b) => buildGraph(spec, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
+        batch: 4,
+        system,
+        quant: q,
+        plan,
+      }).totals.seconds;
     expect(g.generate.ttftSeconds).toBe(step('prefill', P));
     let sum = 0;
     for (let c = P; c < P + O; c++) sum += step('decode', c);

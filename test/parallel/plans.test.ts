@@ -41,20 +41,59 @@ describe('tensor parallelism (Megatron)', () => {
     const spec = loadModel(modelPath('gpt3-175b-1layer'));
     const one = run(buildGraph(spec, { phase: 'prefill', batch: 8, seq: 2048 }), loadSystem('a100-4x-nvlink3').arch, q, { ignoreCapacity: true });
     const r = gpt3();
-    const gemm = (ops: { id: string; flops: number }[]) => ops.filter((o) => /^L0\.(q_proj|k_proj|v_proj|o_proj|fc1|fc2)$/.test(o.id)).reduce((s, o) => s + o.flops, 0);
+    const gemm = (ops: { id: string; flops: number }[]) =>
+      ops.filter((o) => /^L0\.(q_proj|k_proj|v_proj|o_proj|fc1|fc2)$/.test(o.id)).reduce((s, o) => s + o.flops, 0);
     // o_proj and fc2 add their bias to the whole T × d_model output on each of the 4 ranks.
     expect(gemm(r.ops) * 4).toBe(gemm(one.ops) + 3 * 2 * 8 * 2048 * 12288);
   });
 
   it('an indivisible split is an error naming the dimension', () => {
-    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 3 }, { phase: 'decode', context: 16 }, 1)).message).toMatch(/num_attention_heads 32 is not divisible by 3/);
+    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 3 }, { phase: 'decode', context: 16 }, 1)).message).toMatch(
+      /num_attention_heads 32 is not divisible by 3/,
+    );
     // GQA: 24 heads, 8 KV heads at TP 3 — KV heads can be neither split nor replicated evenly.
-    const spec = normalizeModelConfig({ model_type: 'llama', hidden_size: 3072, num_attention_heads: 24, num_key_value_heads: 8, intermediate_size: 8192, num_hidden_layers: 2, vocab_size: 1000, max_position_embeddings: 4096 });
-    const e = userError(() => simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 8 }), batch: 1, system: loadSystem('dgx-h100'), quant: q, plan: plan({ tp: 3 }) }));
+    const spec = normalizeModelConfig({
+      model_type: 'llama',
+      hidden_size: 3072,
+      num_attention_heads: 24,
+      num_key_value_heads: 8,
+      intermediate_size: 8192,
+      num_hidden_layers: 2,
+      vocab_size: 1000,
+      max_position_embeddings: 4096,
+    });
+    const e = userError(() =>
+      simulateSystem({
+        build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 8 }),
+        batch: 1,
+        system: loadSystem('dgx-h100'),
+        quant: q,
+        plan: plan({ tp: 3 }),
+      }),
+    );
     expect(e.message).toMatch(/num_key_value_heads 8/);
     // intermediate_size not divisible.
-    const odd = normalizeModelConfig({ model_type: 'llama', hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 11002, num_hidden_layers: 2, vocab_size: 1000, max_position_embeddings: 4096 });
-    expect(userError(() => simulateSystem({ build: (b) => buildGraph(odd, { phase: 'decode', batch: b, context: 8 }), batch: 1, system: loadSystem('dgx-h100'), quant: q, plan: plan({ tp: 4 }) })).message).toMatch(/intermediate_size 11002 is not divisible by 4/);
+    const odd = normalizeModelConfig({
+      model_type: 'llama',
+      hidden_size: 4096,
+      num_attention_heads: 32,
+      num_key_value_heads: 8,
+      intermediate_size: 11002,
+      num_hidden_layers: 2,
+      vocab_size: 1000,
+      max_position_embeddings: 4096,
+    });
+    expect(
+      userError(() =>
+        simulateSystem({
+          build: (b) => buildGraph(odd, { phase: 'decode', batch: b, context: 8 }),
+          batch: 1,
+          system: loadSystem('dgx-h100'),
+          quant: q,
+          plan: plan({ tp: 4 }),
+        }),
+      ).message,
+    ).toMatch(/intermediate_size 11002 is not divisible by 4/);
   });
 
   it('GQA: KV heads split when tp divides them, replicated (one per device) when they divide tp', () => {
@@ -68,7 +107,10 @@ describe('tensor parallelism (Megatron)', () => {
 
   it('sequence parallelism: reduce-scatter + all-gather instead of each all-reduce, same bytes; norms on T/tp rows', () => {
     const r = gpt3({ tp: 4, sequenceParallel: true });
-    const kinds = r.system.collectives.filter((c) => c.layer === 0).map((c) => c.kind).sort();
+    const kinds = r.system.collectives
+      .filter((c) => c.layer === 0)
+      .map((c) => c.kind)
+      .sort();
     expect(kinds).toEqual(['all-gather', 'all-gather', 'reduce-scatter', 'reduce-scatter']);
     expect(r.ops.find((o) => o.id === 'L0.attn_norm')!.shape).toContain('rows4096');
   });
@@ -85,7 +127,9 @@ describe('tensor parallelism (Megatron)', () => {
   });
 
   it('a plan larger than the system is an error', () => {
-    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 8, pp: 2 }, { phase: 'decode', context: 8 }, 2)).message).toMatch(/needs tp 8 × pp 1|16 devices but NVIDIA DGX H100 has 8/);
+    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 8, pp: 2 }, { phase: 'decode', context: 8 }, 2)).message).toMatch(
+      /needs tp 8 × pp 1|16 devices but NVIDIA DGX H100 has 8/,
+    );
   });
 
   it('communication grows with TP while per-device compute shrinks', () => {
@@ -109,7 +153,10 @@ describe('tensor parallelism (Megatron)', () => {
 describe('pipeline parallelism', () => {
   it('Llama-3-405B PP 2: 63 layers per stage, embedding on the first and lm_head on the last, one send between them', () => {
     const r = sim('llama-3-405b', 'dgx-h100-2node-ib', { tp: 8, pp: 2 }, { phase: 'decode', context: 2048 }, 8);
-    expect(r.system.stages.map((s) => s.layers)).toEqual([[0, 63], [63, 126]]);
+    expect(r.system.stages.map((s) => s.layers)).toEqual([
+      [0, 63],
+      [63, 126],
+    ]);
     expect(r.ops.find((o) => o.id === 'S0.embed')).toBeDefined();
     expect(r.ops.find((o) => o.id === 'S1.lm_head')).toBeDefined();
     expect(r.system.collectives.filter((c) => c.group === 'pp')).toHaveLength(1);
@@ -119,7 +166,13 @@ describe('pipeline parallelism', () => {
   it('decode: the step is max(m · slowest stage, one token through every stage)', () => {
     const r = sim('llama-3-8b', 'dgx-h100', { pp: 4, microBatches: 2 }, { phase: 'decode', context: 512 }, 8);
     const t = r.system.stages.map((s) => s.seconds + s.sendSeconds);
-    expect(r.totals.seconds).toBeCloseTo(Math.max(2 * Math.max(...t), t.reduce((a, b) => a + b)), 12);
+    expect(r.totals.seconds).toBeCloseTo(
+      Math.max(
+        2 * Math.max(...t),
+        t.reduce((a, b) => a + b),
+      ),
+      12,
+    );
   });
 
   it('prefill: fill then one micro-batch per beat; more micro-batches shrink the bubble fraction', () => {
@@ -132,8 +185,26 @@ describe('pipeline parallelism', () => {
   });
 
   it('more stages than layers is an error naming the dimension', () => {
-    const spec = normalizeModelConfig({ model_type: 'llama', hidden_size: 256, num_attention_heads: 4, intermediate_size: 512, num_hidden_layers: 2, vocab_size: 1000, max_position_embeddings: 512 });
-    expect(userError(() => simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 8 }), batch: 4, system: loadSystem('dgx-h100'), quant: q, plan: plan({ pp: 4 }) })).message).toMatch(/only 2 layers \(num_hidden_layers\)/);
+    const spec = normalizeModelConfig({
+      model_type: 'llama',
+      hidden_size: 256,
+      num_attention_heads: 4,
+      intermediate_size: 512,
+      num_hidden_layers: 2,
+      vocab_size: 1000,
+      max_position_embeddings: 512,
+    });
+    expect(
+      userError(() =>
+        simulateSystem({
+          build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 8 }),
+          batch: 4,
+          system: loadSystem('dgx-h100'),
+          quant: q,
+          plan: plan({ pp: 4 }),
+        }),
+      ).message,
+    ).toMatch(/only 2 layers \(num_hidden_layers\)/);
   });
 });
 
@@ -159,7 +230,9 @@ describe('expert parallelism', () => {
   it('bad EP degrees are errors naming what is wrong', () => {
     expect(userError(() => mixtral({ tp: 8, ep: 4 })).message).toMatch(/--ep must be 1 or tp × dp = 8/);
     expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 8, ep: 8 }, { phase: 'decode', context: 8 }, 8)).message).toMatch(/no experts/);
-    expect(userError(() => sim('mixtral-8x7b', 'dgx-h100-2node-ib', { tp: 16, ep: 16 }, { phase: 'decode', context: 8 }, 16)).message).toMatch(/num_local_experts 8 is not divisible by 16/);
+    expect(userError(() => sim('mixtral-8x7b', 'dgx-h100-2node-ib', { tp: 16, ep: 16 }, { phase: 'decode', context: 8 }, 16)).message).toMatch(
+      /num_local_experts 8 is not divisible by 16/,
+    );
   });
 });
 
@@ -169,6 +242,8 @@ describe('data parallelism', () => {
     const four = sim('llama-3-8b', 'dgx-h100', { tp: 2, dp: 4 }, { phase: 'decode', context: 512 }, 32);
     expect(four.totals.seconds).toBeCloseTo(one.totals.seconds, 12);
     expect(four.totals.tokensPerSecond).toBeCloseTo(4 * one.totals.tokensPerSecond, 6);
-    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { dp: 4 }, { phase: 'decode', context: 8 }, 6)).message).toMatch(/--dp 4: --batch 6 is not divisible by 4/);
+    expect(userError(() => sim('llama-3-8b', 'dgx-h100', { dp: 4 }, { phase: 'decode', context: 8 }, 6)).message).toMatch(
+      /--dp 4: --batch 6 is not divisible by 4/,
+    );
   });
 });

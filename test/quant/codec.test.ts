@@ -9,8 +9,20 @@ const fp16 = mustMinifloat('fp16');
 
 describe('bitsPerElement counts scales and zero points', () => {
   it.each([
-    ['int4-g128', 4.125], ['int4-g128-asym', 4 + 20 / 128], ['int4-g128-fp32', 4.25], ['int2-g64', 2.25], ['int8', 8], ['int8-pt', 8],
-    ['mxfp4', 4.25], ['mxfp6-e3m2', 6.25], ['mxfp8-e4m3', 8.25], ['mxint8', 8.25], ['nvfp4', 4.5], ['fp8-e4m3', 8], ['ternary', 2], ['binary-g64', 1.25],
+    ['int4-g128', 4.125],
+    ['int4-g128-asym', 4 + 20 / 128],
+    ['int4-g128-fp32', 4.25],
+    ['int2-g64', 2.25],
+    ['int8', 8],
+    ['int8-pt', 8],
+    ['mxfp4', 4.25],
+    ['mxfp6-e3m2', 6.25],
+    ['mxfp8-e4m3', 8.25],
+    ['mxint8', 8.25],
+    ['nvfp4', 4.5],
+    ['fp8-e4m3', 8],
+    ['ternary', 2],
+    ['binary-g64', 1.25],
   ])('%s → %d', (name, bits) => expect(getFormat(name).bitsPerElement).toBe(bits));
   it('rejects int9, int1 and a zero group', () => {
     expect(() => getFormat('int9')).toThrow(/2 to 8 bits/);

@@ -6,7 +6,14 @@ import { minifloat, mustMinifloat } from '../../src/quant/minifloat.ts';
  * exponent field with bias, implicit leading 1 for normals, subnormals at exponent 1−bias, and
  * the special codes), independently of the codec under test.
  */
-interface Def { name: string; e: number; m: number; bias: number; nan: (exp: number, man: number) => boolean; inf: (exp: number, man: number) => boolean }
+interface Def {
+  name: string;
+  e: number;
+  m: number;
+  bias: number;
+  nan: (exp: number, man: number) => boolean;
+  inf: (exp: number, man: number) => boolean;
+}
 const DEFS: Def[] = [
   // OCP OFP8 E4M3: no infinities, S.1111.111 is NaN.
   { name: 'fp8-e4m3', e: 4, m: 3, bias: 7, nan: (x, y) => x === 15 && y === 7, inf: () => false },
@@ -32,7 +39,8 @@ describe('every code of every ≤8-bit float format', () => {
   for (const d of DEFS) {
     it(`${d.name}: decode matches the definition for all ${2 ** (1 + d.e + d.m)} codes`, () => {
       const f = mustMinifloat(d.name);
-      for (let c = 0; c < 2 ** (1 + d.e + d.m); c++) expect(Object.is(f.decode(c), expected(d, c)) || (Number.isNaN(f.decode(c)) && Number.isNaN(expected(d, c))), `code ${c}`).toBe(true);
+      for (let c = 0; c < 2 ** (1 + d.e + d.m); c++)
+        expect(Object.is(f.decode(c), expected(d, c)) || (Number.isNaN(f.decode(c)) && Number.isNaN(expected(d, c))), `code ${c}`).toBe(true);
     });
     it(`${d.name}: every non-NaN code round-trips through encode`, () => {
       const f = mustMinifloat(d.name);

@@ -70,15 +70,32 @@ describe('runaway sizes are refused at load, in milliseconds', () => {
     expect(userError(() => loadArch(put('pim.json', doc))).toLine()).toMatch(/\/pim\/unit\/accumulatorRegisters: must be <= 4096/);
   });
 
-  const node = (name: string, opType: string, domain: string, inputs: string[], outputs: string[]): OnnxNode => ({ name, opType, domain, inputs, outputs, attrs: {} });
+  const node = (name: string, opType: string, domain: string, inputs: string[], outputs: string[]): OnnxNode => ({
+    name,
+    opType,
+    domain,
+    inputs,
+    outputs,
+    attrs: {},
+  });
   const emptyModel = (nodes: OnnxNode[], functions: OnnxModel['functions'] = {}): OnnxModel => ({
-    producer: 't', opset: 17, graphName: 'g', nodes, initializers: [], inputs: [], outputs: [], valueInfo: [], functions,
+    producer: 't',
+    opset: 17,
+    graphName: 'g',
+    nodes,
+    initializers: [],
+    inputs: [],
+    outputs: [],
+    valueInfo: [],
+    functions,
   });
 
   it('an ONNX function that calls itself three times stops at the node bound (was: 3^17 nodes, heap abort)', () => {
     const body = [0, 1, 2].map((i) => node(`c${i}`, 'f', 'local', ['x'], [`y${i}`]));
     const m = emptyModel([node('top', 'f', 'local', ['in'], ['out'])], { f: { inputs: ['x'], outputs: ['y0'], nodes: body } });
-    expect(userError(() => inlineFunctions(m, 0, 'loop.onnx')).toLine()).toBe(`error: loop.onnx: more than ${MAX_ONNX_NODES} nodes once its local functions are inlined (the bound on an ONNX graph; docs/trace-import.md)`);
+    expect(userError(() => inlineFunctions(m, 0, 'loop.onnx')).toLine()).toBe(
+      `error: loop.onnx: more than ${MAX_ONNX_NODES} nodes once its local functions are inlined (the bound on an ONNX graph; docs/trace-import.md)`,
+    );
   });
 
   it('an ONNX graph of more than the node bound is refused before its shapes are built', () => {
@@ -92,16 +109,51 @@ describe('runaway sizes are refused at load, in milliseconds', () => {
   });
 
   it('20,000 nested trace ops import without overflowing the stack', () => {
-    const events: object[] = [{ ph: 'X', cat: 'cpu_op', name: 'aten::embedding', pid: 1, tid: 1, ts: 500, dur: 5, args: { 'Input Dims': [[100, 64], [1, 4], [], [], []] } }];
+    const events: object[] = [
+      { ph: 'X', cat: 'cpu_op', name: 'aten::embedding', pid: 1, tid: 1, ts: 500, dur: 5, args: { 'Input Dims': [[100, 64], [1, 4], [], [], []] } },
+    ];
     const depth = 20000;
-    for (let i = 0; i < depth; i++) events.push({ ph: 'X', cat: 'cpu_op', name: 'my::wrapper', pid: 1, tid: 1, ts: 1000 + i, dur: 2 * (depth - i) + 10, args: { 'Input Dims': [] } });
-    events.push({ ph: 'X', cat: 'cpu_op', name: 'aten::mm', pid: 1, tid: 1, ts: 1000 + depth, dur: 5, args: { 'Input Dims': [[4, 64], [64, 64]] } });
+    for (let i = 0; i < depth; i++)
+      events.push({ ph: 'X', cat: 'cpu_op', name: 'my::wrapper', pid: 1, tid: 1, ts: 1000 + i, dur: 2 * (depth - i) + 10, args: { 'Input Dims': [] } });
+    events.push({
+      ph: 'X',
+      cat: 'cpu_op',
+      name: 'aten::mm',
+      pid: 1,
+      tid: 1,
+      ts: 1000 + depth,
+      dur: 5,
+      args: {
+        'Input Dims': [
+          [4, 64],
+          [64, 64],
+        ],
+      },
+    });
     const r = importTraceData(parseTrace({ traceEvents: events }), 'deep.json');
     expect(r.graphs[0]!.ops.filter((o) => o.kind === 'gemm')).toHaveLength(1);
   });
 
   it('a negative kernel or op dur is an error naming the event (was: a negative measured time)', () => {
-    const doc = { traceEvents: [{ ph: 'X', cat: 'cpu_op', name: 'aten::mm', pid: 1, tid: 1, ts: 5, dur: -3, args: { 'Input Dims': [[4, 4], [4, 4]] } }] };
+    const doc = {
+      traceEvents: [
+        {
+          ph: 'X',
+          cat: 'cpu_op',
+          name: 'aten::mm',
+          pid: 1,
+          tid: 1,
+          ts: 5,
+          dur: -3,
+          args: {
+            'Input Dims': [
+              [4, 4],
+              [4, 4],
+            ],
+          },
+        },
+      ],
+    };
     expect(userError(() => parseTrace(doc, 't.json')).toLine()).toBe("error: t.json: /traceEvents/0/dur: 'dur' must be ≥ 0 (got -3)");
   });
 
@@ -116,25 +168,37 @@ describe('no silent nonsense: zero, negative and NaN results are errors', () => 
   it('tensorCoreEfficiency −1e-300 (was: a step of −1.4e296 s, exit 0)', async () => {
     const a = json(H100);
     a.calibration.tensorCoreEfficiency.value = -1e-300;
-    expectOneLine(await cli('simulate', '--arch', put('neg.json', a), '--model', LLAMA, '--context', '8'), /neg\.json: \/calibration\/tensorCoreEfficiency\/value: must be (a finite number )?> 0/);
+    expectOneLine(
+      await cli('simulate', '--arch', put('neg.json', a), '--model', LLAMA, '--context', '8'),
+      /neg\.json: \/calibration\/tensorCoreEfficiency\/value: must be (a finite number )?> 0/,
+    );
   });
 
   it('dramBandwidthEfficiency 0 (was: Infinity, printed as null)', async () => {
     const a = json(H100);
     a.calibration.dramBandwidthEfficiency.value = 0;
-    expectOneLine(await cli('simulate', '--arch', put('zero.json', a), '--model', LLAMA, '--context', '8', '--json'), /zero\.json: \/calibration\/dramBandwidthEfficiency\/value: must be (a finite number )?> 0/);
+    expectOneLine(
+      await cli('simulate', '--arch', put('zero.json', a), '--model', LLAMA, '--context', '8', '--json'),
+      /zero\.json: \/calibration\/dramBandwidthEfficiency\/value: must be (a finite number )?> 0/,
+    );
   });
 
   it('Mixtral with num_experts_per_tok 16 of 8 experts (was: NaN totals)', async () => {
     const m = put('moe.json', { ...json(modelPath('mixtral-8x7b')), num_experts_per_tok: 16 });
-    expectOneLine(await cli('simulate', '--arch', H100, '--model', m, '--context', '8', '--ignore-capacity'), /moe\.json: \/num_experts_per_tok: must be ≤ num_local_experts \(8\)/);
+    expectOneLine(
+      await cli('simulate', '--arch', H100, '--model', m, '--context', '8', '--ignore-capacity'),
+      /moe\.json: \/num_experts_per_tok: must be ≤ num_local_experts \(8\)/,
+    );
     const ok = put('moe8.json', { ...json(modelPath('mixtral-8x7b')), num_experts_per_tok: 8 });
     expect(loadModel(ok).moe).toMatchObject({ experts: 8, topK: 8 });
   });
 
   it('3 heads for hidden 4096 (was: head_dim 1365.33)', async () => {
     const m = put('heads.json', { ...json(LLAMA), num_attention_heads: 3, num_key_value_heads: 3 });
-    expectOneLine(await cli('simulate', '--arch', H100, '--model', m, '--context', '8'), /heads\.json: \/num_attention_heads: must divide the hidden size \(4096\)/);
+    expectOneLine(
+      await cli('simulate', '--arch', H100, '--model', m, '--context', '8'),
+      /heads\.json: \/num_attention_heads: must divide the hidden size \(4096\)/,
+    );
     // An explicit head_dim is a model's own choice (Gemma-style): allowed.
     expect(loadModel(put('heads-explicit.json', { ...json(LLAMA), num_attention_heads: 3, num_key_value_heads: 3, head_dim: 128 })).headDim).toBe(128);
   });
@@ -154,7 +218,11 @@ describe('no silent nonsense: zero, negative and NaN results are errors', () => 
     const arch = loadArch(H100);
     const q = parseQuantScheme('w16a16');
     const real = gpuTensorCoreModel.simulate.bind(gpuTensorCoreModel);
-    for (const [field, bad] of [['seconds', Number.NaN], ['seconds', -1e-6], ['utilization', 1.5]] as const) {
+    for (const [field, bad] of [
+      ['seconds', Number.NaN],
+      ['seconds', -1e-6],
+      ['utilization', 1.5],
+    ] as const) {
       const spy = vi.spyOn(gpuTensorCoreModel, 'simulate').mockImplementation((op, c, qq, o) => ({ ...real(op, c, qq, o), [field]: bad }));
       try {
         expect(() => run(g, arch, q)).toThrow(ImplausibleResultError);
@@ -179,11 +247,26 @@ describe('names that are built-in object properties', () => {
     expectOneLine(await cli('op', 'gemm', '--m', '1', '--n', '8', '--k', '8', '--dtype', 'fp16', '--weights', 'constructor', '--arch', H100), /constructor/);
   });
   it('an arch with "kind": "constructor"', async () => {
-    expectOneLine(await cli('simulate', '--arch', put('ctor.json', { ...json(H100), kind: 'constructor' }), '--model', LLAMA, '--context', '8'), /ctor\.json: \/kind: unknown hardware kind 'constructor'/);
+    expectOneLine(
+      await cli('simulate', '--arch', put('ctor.json', { ...json(H100), kind: 'constructor' }), '--model', LLAMA, '--context', '8'),
+      /ctor\.json: \/kind: unknown hardware kind 'constructor'/,
+    );
   });
   it('a model_type "toString" and a model key "__proto__"', async () => {
-    expectOneLine(await cli('simulate', '--arch', H100, '--model', put('mt.json', { ...json(LLAMA), model_type: 'toString' }), '--context', '8'), /\/model_type: unknown model_type 'toString'/);
-    const r = await cli('simulate', '--arch', H100, '--model', put('proto.json', '{"__proto__": {"polluted": 1}, ' + readFileSync(LLAMA, 'utf8').slice(1)), '--context', '8', '--json');
+    expectOneLine(
+      await cli('simulate', '--arch', H100, '--model', put('mt.json', { ...json(LLAMA), model_type: 'toString' }), '--context', '8'),
+      /\/model_type: unknown model_type 'toString'/,
+    );
+    const r = await cli(
+      'simulate',
+      '--arch',
+      H100,
+      '--model',
+      put('proto.json', '{"__proto__": {"polluted": 1}, ' + readFileSync(LLAMA, 'utf8').slice(1)),
+      '--context',
+      '8',
+      '--json',
+    );
     expect(r.code).toBe(0);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -197,12 +280,22 @@ describe('names that are built-in object properties', () => {
     expect(() => setPointer({ t: [1, 2] }, '/t/1000000000', 1)).toThrow(/not an index of this 2-element array/);
   });
   it('a sweep parameter at /__proto__/x is a spec error (was: accepted, did nothing)', () => {
-    const f = put('proto-spec.json', { arch: H100, parameters: [{ pointer: '/__proto__/x', values: [1, 2] }], workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }] });
+    const f = put('proto-spec.json', {
+      arch: H100,
+      parameters: [{ pointer: '/__proto__/x', values: [1, 2] }],
+      workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }],
+    });
     expect(userError(() => loadSweepSpec(f)).toLine()).toMatch(/proto-spec\.json: \/parameters\/0\/pointer: '__proto__' is not a config key/);
   });
   it('a custom objective named latencySeconds is a spec error (was: it overwrote the real latency)', () => {
-    const f = put('shadow.json', { arch: H100, objectives: ['latency', { name: 'latencySeconds', pointer: '/gpu/sms', goal: 'min' }], workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }] });
-    expect(userError(() => loadSweepSpec(f)).toLine()).toMatch(/shadow\.json: \/objectives\/1\/name: custom objective 'latencySeconds' would shadow the built-in/);
+    const f = put('shadow.json', {
+      arch: H100,
+      objectives: ['latency', { name: 'latencySeconds', pointer: '/gpu/sms', goal: 'min' }],
+      workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }],
+    });
+    expect(userError(() => loadSweepSpec(f)).toLine()).toMatch(
+      /shadow\.json: \/objectives\/1\/name: custom objective 'latencySeconds' would shadow the built-in/,
+    );
   });
   it('pareto --objectives constructor is an unknown objective', async () => {
     const f = put('one.jsonl', '');
@@ -251,7 +344,12 @@ describe('random sampling is uniform over any space size', () => {
   });
   it('a space beyond 2^53 points is a spec error, not a silently wrong index', () => {
     const parameters = Array.from({ length: 6 }, (_, i) => ({ pointer: `/energy/p${i}`, range: { start: 0, stop: 99999, step: 1 } }));
-    const f = put('vast.json', { arch: H100, parameters, workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }], strategy: { kind: 'random', samples: 10 } });
+    const f = put('vast.json', {
+      arch: H100,
+      parameters,
+      workloads: [{ model: LLAMA, phase: 'decode', batch: [1], context: [8] }],
+      strategy: { kind: 'random', samples: 10 },
+    });
     expect(userError(() => loadSweepSpec(f)).toLine()).toMatch(/vast\.json: \/parameters: the space has 1\.000e\+30 points; at most 2\^53/);
   });
 });
@@ -290,16 +388,30 @@ describe('ONNX external data is never followed', () => {
     const folder = join(dir, 'onnx-model');
     mkdirSync(folder, { recursive: true });
     const P = modelProto();
-    const bytes = P.encode(P.fromObject({
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'g',
-        node: [{ name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
-        initializer: [{ name: 'w', dims: [4, 4], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: '../secret-outside.bin' }, { key: 'length', value: '1000000000' }] }],
-        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
-        output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
-      },
-    })).finish();
+    const bytes = P.encode(
+      P.fromObject({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'g',
+          node: [{ name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
+          initializer: [
+            {
+              name: 'w',
+              dims: [4, 4],
+              dataType: 1,
+              dataLocation: 1,
+              externalData: [
+                { key: 'location', value: '../secret-outside.bin' },
+                { key: 'length', value: '1000000000' },
+              ],
+            },
+          ],
+          input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
+          output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 4 }] } } } }],
+        },
+      }),
+    ).finish();
     const f = join(folder, 'm.onnx');
     writeFileSync(f, bytes);
     // Not read: the model imports (or is refused for its graph) without touching the external file.

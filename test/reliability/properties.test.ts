@@ -36,14 +36,21 @@ const WHAT = {
 
 describe(`property tests through the CLI entry (${RUNS} cases each)`, () => {
   for (const name of Object.keys(GENERATORS) as (keyof typeof GENERATORS)[]) {
-    it(`${WHAT[name]}: exit 0 with a plausible result or exit 2 with one clean line, nothing left behind`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), `accelscope-prop-${name}-`));
-      await fc.assert(fc.asyncProperty(GENERATORS[name](dir), async (c) => {
-        writeCase(c);
-        const r = await cli(...c.argv);
-        checkOutcome(c, r, dir);
-        protoUnchanged();
-      }), { numRuns: RUNS, seed: SEEDS[name] });
-    }, name === 'sweep' ? 2_400_000 : 1_200_000); // a sweep whose spec loads starts its worker pool (~1 s a case here)
+    it(
+      `${WHAT[name]}: exit 0 with a plausible result or exit 2 with one clean line, nothing left behind`,
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), `accelscope-prop-${name}-`));
+        await fc.assert(
+          fc.asyncProperty(GENERATORS[name](dir), async (c) => {
+            writeCase(c);
+            const r = await cli(...c.argv);
+            checkOutcome(c, r, dir);
+            protoUnchanged();
+          }),
+          { numRuns: RUNS, seed: SEEDS[name] },
+        );
+      },
+      name === 'sweep' ? 2_400_000 : 1_200_000,
+    ); // a sweep whose spec loads starts its worker pool (~1 s a case here)
   }
 });

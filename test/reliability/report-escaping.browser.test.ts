@@ -32,12 +32,18 @@ suite('HTML reports escape every string from an input (Chromium)', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     try {
       await page.goto(pathToFileURL(f).href, { waitUntil: 'load' });
       await page.waitForFunction(() => document.documentElement.getAttribute('data-rendered') !== null, undefined, { timeout: 20_000 });
       await page.waitForTimeout(200);
-      return { pwned: await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), errors, text: await page.evaluate(() => document.body.innerText) };
+      return {
+        pwned: await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned),
+        errors,
+        text: await page.evaluate(() => document.body.innerText),
+      };
     } finally {
       await page.close();
     }
@@ -55,7 +61,10 @@ suite('HTML reports escape every string from an input (Chromium)', () => {
   }, 60_000);
 
   it('a sweep whose model name and parameter value hold </script>', async () => {
-    const lines = sweepFixture().map((l) => ({ ...l, point: { ...l.point, workload: { ...l.point.workload, model: EVIL }, params: { ...l.point.params, '/name': EVIL } } }));
+    const lines = sweepFixture().map((l) => ({
+      ...l,
+      point: { ...l.point, workload: { ...l.point.workload, model: EVIL }, params: { ...l.point.params, '/name': EVIL } },
+    }));
     const r = await open('escape-sweep', renderSweepReport(lines, { title: EVIL }));
     expect(r.pwned).toBeUndefined();
     expect(r.errors).toEqual([]);

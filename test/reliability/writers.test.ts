@@ -20,19 +20,29 @@ const BIN = resolve(ROOT, 'bin/accelscope.js');
 
 function specFile(name: string, extra: object = {}): string {
   const f = join(dir, `${name}.json`);
-  writeFileSync(f, JSON.stringify({
-    name,
-    arch: archPath('gpu/h100-sxm'),
-    parameters: [{ pointer: '/gpu/sms', range: { start: 16, stop: 132, step: 4 } }, { pointer: '/memory/bandwidthBps', values: [1e12, 2e12, 3e12] }],
-    quant: ['w16a16', 'w8a8'],
-    workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 4], context: [64] }],
-    objectives: ['latency', 'energyPerToken'],
-    ...extra,
-  }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      name,
+      arch: archPath('gpu/h100-sxm'),
+      parameters: [
+        { pointer: '/gpu/sms', range: { start: 16, stop: 132, step: 4 } },
+        { pointer: '/memory/bandwidthBps', values: [1e12, 2e12, 3e12] },
+      ],
+      quant: ['w16a16', 'w8a8'],
+      workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 4], context: [64] }],
+      objectives: ['latency', 'energyPerToken'],
+      ...extra,
+    }),
+  );
   return f;
 }
 
-const ids = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { index: number; id: string });
+const ids = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { index: number; id: string });
 
 /** Starts `accelscope args…` as a child process; resolves on exit with code, stderr and the time of exit. */
 function start(args: string[]) {
@@ -67,11 +77,19 @@ describe('a results file has one writer', () => {
     const out = join(dir, 'lock.jsonl');
     const first = cli('sweep', spec, '--out', out, '--workers', '1');
     await waitFor(() => existsSync(lockPath(out)));
-    for (const args of [['sweep', spec, '--out', out, '--workers', '1'], ['sweep', spec, '--out', out, '--workers', '1', '--resume'], ['merge', spec, '-o', out]]) {
+    for (const args of [
+      ['sweep', spec, '--out', out, '--workers', '1'],
+      ['sweep', spec, '--out', out, '--workers', '1', '--resume'],
+      ['merge', spec, '-o', out],
+    ]) {
       const r = await cli(...args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^error: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is being written by another accelscope sweep \\(pid ${process.pid} on ${hostname()}, since .*\\); wait for it or stop it \\(lock: .*lock\\.jsonl\\.lock\\)$`));
+      expect(r.stderr.trim().split('\n').pop()).toMatch(
+        new RegExp(
+          `^error: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is being written by another accelscope sweep \\(pid ${process.pid} on ${hostname()}, since .*\\); wait for it or stop it \\(lock: .*lock\\.jsonl\\.lock\\)$`,
+        ),
+      );
     }
     expect((await first).code).toBe(0);
     expect(existsSync(lockPath(out))).toBe(false);
@@ -97,9 +115,17 @@ describe('a results file has one writer', () => {
 });
 
 describe('SIGINT and SIGTERM', () => {
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${sig}: one line, the pool stopped within a second, exit ${code}, the partial file whole and resumable`, async () => {
-      const spec = specFile(`sig-${sig}`, { parameters: [{ pointer: '/gpu/sms', range: { start: 1, stop: 132, step: 1 } }, { pointer: '/memory/bandwidthBps', values: [1e12, 2e12, 3e12, 4e12] }] });
+      const spec = specFile(`sig-${sig}`, {
+        parameters: [
+          { pointer: '/gpu/sms', range: { start: 1, stop: 132, step: 1 } },
+          { pointer: '/memory/bandwidthBps', values: [1e12, 2e12, 3e12, 4e12] },
+        ],
+      });
       const out = join(dir, `sig-${sig}.jsonl`);
       const p = start(['sweep', spec, '--out', out, '--workers', '2']);
       await waitFor(() => lineCount(`${out}.partial`) >= 32, 150_000);
@@ -112,7 +138,10 @@ describe('SIGINT and SIGTERM', () => {
       const said = p.seen.find((s) => s.text.includes('interrupted'))!;
       expect(said.at - sent).toBeLessThan(1000);
       expect(r.at - sent).toBeLessThan(5000);
-      const tail = r.stderr.trim().split('\n').filter((l) => !l.startsWith('progress:') && !l.startsWith('sweep '));
+      const tail = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('progress:') && !l.startsWith('sweep '));
       expect(tail).toEqual([expect.stringMatching(new RegExp(`^interrupted by ${sig}: \\d+ of 2112 points in .*\\.partial; rerun with --resume to finish$`))]);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(lockPath(out))).toBe(false);
@@ -133,17 +162,20 @@ describe('writes are atomic', () => {
     const b = JSON.stringify({ v: 'b'.repeat(1 << 20) });
     writeFileSync(target, a);
     const script = join(dir, 'writer.mts');
-    writeFileSync(script, `import { writeFileAtomic } from ${JSON.stringify(resolve(ROOT, 'src/util/json-file.ts'))};
+    writeFileSync(
+      script,
+      `import { writeFileAtomic } from ${JSON.stringify(resolve(ROOT, 'src/util/json-file.ts'))};
 const a = JSON.stringify({ v: 'a'.repeat(1 << 20) });
 const b = JSON.stringify({ v: 'b'.repeat(1 << 20) });
 process.stdout.write('ready\\n');
 for (let i = 0; ; i++) writeFileAtomic(${JSON.stringify(target)}, i % 2 ? a : b);
-`);
+`,
+    );
     // node itself runs the writer (tsx as a loader, not the tsx CLI, which would put the writer in a
     // child process that SIGKILL never reaches: it kept writing forever after the test).
     const tsxLoader = import.meta.resolve('tsx');
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 6; trial++) {
       const child = spawn(process.execPath, ['--import', tsxLoader, script], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((res) => child.stdout.once('data', () => res()));
@@ -154,7 +186,11 @@ for (let i = 0; ; i++) writeFileAtomic(${JSON.stringify(target)}, i % 2 ? a : b)
       expect(text === a || text === b).toBe(true);
     }
     // Temporary files a kill left behind never take the target's name.
-    expect(readdirSync(dir).filter((f) => f.startsWith('atomic.json') && f !== 'atomic.json').every((f) => /\.tmp-\d+-\d+$/.test(f))).toBe(true);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('atomic.json') && f !== 'atomic.json')
+        .every((f) => /\.tmp-\d+-\d+$/.test(f)),
+    ).toBe(true);
   }, 120_000);
 });
 
@@ -163,17 +199,31 @@ describe('a Pareto-directed sweep resumed after an interrupt reaches the same po
     const spec = loadSweepSpec(specFile('pareto', { strategy: { kind: 'pareto', budget: 40, seed: 3, initial: 8 } }));
     const whole = join(dir, 'pareto-whole.jsonl');
     await runSweep(spec, { out: whole, workers: 1, chunkSize: 4 });
-    const want = ids(whole).map((l) => l.index).sort((x, y) => x - y);
+    const want = ids(whole)
+      .map((l) => l.index)
+      .sort((x, y) => x - y);
     expect(want).toHaveLength(40);
     for (const stopAfter of [2, 5]) {
       const out = join(dir, `pareto-${stopAfter}.jsonl`);
       const abort = new AbortController();
       let seen = 0;
-      const s1 = await runSweep(spec, { out, workers: 1, chunkSize: 4, signal: abort.signal, onProgress: () => { if (++seen >= stopAfter) abort.abort(); } });
+      const s1 = await runSweep(spec, {
+        out,
+        workers: 1,
+        chunkSize: 4,
+        signal: abort.signal,
+        onProgress: () => {
+          if (++seen >= stopAfter) abort.abort();
+        },
+      });
       expect(s1.finished).toBe(false);
       const s2 = await runSweep(spec, { out, workers: 1, chunkSize: 4, resume: true });
       expect(s2.finished).toBe(true);
-      expect(ids(out).map((l) => l.index).sort((x, y) => x - y)).toEqual(want);
+      expect(
+        ids(out)
+          .map((l) => l.index)
+          .sort((x, y) => x - y),
+      ).toEqual(want);
     }
   }, 300_000);
 });

@@ -31,9 +31,13 @@ async function open(browser: Browser, file: string): Promise<{ page: Page; error
   const errors: string[] = [];
   const requests: string[] = [];
   const url = pathToFileURL(file).href;
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (r.url() !== url && !r.url().startsWith('blob:')) requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url && !r.url().startsWith('blob:')) requests.push(r.url());
+  });
   await page.route('**/*', (route) => (/^https?:/i.test(route.request().url()) ? route.abort('blockedbyclient') : route.continue()));
   await page.goto(url, { waitUntil: 'load' });
   return { page, errors, requests };
@@ -41,13 +45,27 @@ async function open(browser: Browser, file: string): Promise<{ page: Page; error
 
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], cell = '', q = false;
+  let row: string[] = [],
+    cell = '',
+    q = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (q) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') q = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') q = false;
+      else cell += c;
     } else if (c === '"') q = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
   }
   return rows;
 }
@@ -73,7 +91,25 @@ suite('interactive reports in headless Chromium', () => {
       await page.waitForFunction(() => /^ready-/.test(document.documentElement.getAttribute('data-state') ?? ''), undefined, { timeout: 30_000 });
       const figure = (k: string) => page.locator(`td[data-figure="${k}"]`).textContent();
       const check = async (arch: string, quant: string, batch: number, context: number) => {
-        const r = JSON.parse((await cli('simulate', '--arch', arch, '--model', LLAMA, '--batch', String(batch), '--context', String(context), '--quant', quant, '--json', '--ignore-capacity')).stdout) as RunResult;
+        const r = JSON.parse(
+          (
+            await cli(
+              'simulate',
+              '--arch',
+              arch,
+              '--model',
+              LLAMA,
+              '--batch',
+              String(batch),
+              '--context',
+              String(context),
+              '--quant',
+              quant,
+              '--json',
+              '--ignore-capacity',
+            )
+          ).stdout,
+        ) as RunResult;
         expect(await figure('time per step')).toBe(formatSeconds(r.totals.seconds));
         expect(await figure('tokens/s')).toBe(formatQuantity(r.totals.tokensPerSecond, 'tokens/s'));
         expect(await figure('energy per token')).toBe(formatQuantity(r.totals.energyPerTokenJ, 'J'));
@@ -85,10 +121,20 @@ suite('interactive reports in headless Chromium', () => {
       const change = async (f: () => Promise<unknown>) => {
         const before = await page.evaluate(() => document.documentElement.getAttribute('data-state'));
         await f();
-        await page.waitForFunction((b) => { const s = document.documentElement.getAttribute('data-state'); return s !== b && /^ready-/.test(s ?? ''); }, before, { timeout: 20_000 });
+        await page.waitForFunction(
+          (b) => {
+            const s = document.documentElement.getAttribute('data-state');
+            return s !== b && /^ready-/.test(s ?? '');
+          },
+          before,
+          { timeout: 20_000 },
+        );
         times.push(Number(await page.evaluate(() => document.documentElement.getAttribute('data-compute-ms'))));
       };
-      const archIndex = await page.evaluate((f) => (window as unknown as { __explore: { catalog: { archs: { file: string }[] } } }).__explore.catalog.archs.findIndex((a) => a.file === f), H200);
+      const archIndex = await page.evaluate(
+        (f) => (window as unknown as { __explore: { catalog: { archs: { file: string }[] } } }).__explore.catalog.archs.findIndex((a) => a.file === f),
+        H200,
+      );
       await change(() => page.selectOption('#c-arch', String(archIndex)));
       const second = await check(H200, 'w16a16', 1, 2048);
       expect(second.totals.seconds).toBeLessThan(first.totals.seconds);
@@ -121,34 +167,43 @@ suite('interactive reports in headless Chromium', () => {
       expect(await page.evaluate(() => document.documentElement.getAttribute('data-rendered'))).toBe('true');
       // Download the op table as CSV through the button, as a user would, and parse it.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-dl="ops-0"][data-fmt="csv"]')]);
-      const csv = parseCsv(readFileSync((await download.path()), 'utf8'));
+      const csv = parseCsv(readFileSync(await download.path(), 'utf8'));
       const header = csv[0]!;
       expect(download.suggestedFilename()).toBe('ops-0.csv');
       expect(csv.length - 1).toBe(run.ops.length);
       const secCol = header.indexOf('seconds');
-      expect(csv.slice(1).reduce((s, row) => s + Number(row[secCol]), 0)).toBeCloseTo(run.ops.reduce((s, o) => s + o.seconds, 0), 12);
+      expect(csv.slice(1).reduce((s, row) => s + Number(row[secCol]), 0)).toBeCloseTo(
+        run.ops.reduce((s, o) => s + o.seconds, 0),
+        12,
+      );
       expect(csv.slice(1).map((row) => row[header.indexOf('id')])).toEqual(run.ops.map((o) => o.id));
       // JSON download of a chart's data.
       const [dj] = await Promise.all([page.waitForEvent('download'), page.click('button[data-dl="latency"][data-fmt="json"]')]);
-      const lat = JSON.parse(readFileSync((await dj.path()), 'utf8')) as { cls: string }[];
+      const lat = JSON.parse(readFileSync(await dj.path(), 'utf8')) as { cls: string }[];
       expect(lat.length).toBeGreaterThan(0);
       // Hide 'mlp' from the roofline legend: its marks go transparent, the others stay.
-      const opacity = () => page.evaluate(() => {
-        const a = (window as unknown as { __accelscope: { views: Record<string, { scenegraph(): { root: unknown } }> } }).__accelscope;
-        const out: Record<string, number[]> = {};
-        const walk = (n: { marktype?: string; name?: string; items?: unknown[] } | undefined) => {
-          if (!n) return;
-          if (n.marktype && n.name === 'ops_marks') for (const it of n.items as { datum: { cls: string }; opacity: number }[]) (out[it.datum.cls] ??= []).push(it.opacity);
-          for (const it of (n.items ?? []) as { items?: unknown[] }[]) (it.items ?? []).forEach((x) => walk(x as never));
-          if (!n.marktype) (n.items ?? []).forEach((x) => walk(x as never));
-        };
-        walk(a.views['roofline-0']!.scenegraph().root as never);
-        return out;
-      });
+      const opacity = () =>
+        page.evaluate(() => {
+          const a = (window as unknown as { __accelscope: { views: Record<string, { scenegraph(): { root: unknown } }> } }).__accelscope;
+          const out: Record<string, number[]> = {};
+          const walk = (n: { marktype?: string; name?: string; items?: unknown[] } | undefined) => {
+            if (!n) return;
+            if (n.marktype && n.name === 'ops_marks')
+              for (const it of n.items as { datum: { cls: string }; opacity: number }[]) (out[it.datum.cls] ??= []).push(it.opacity);
+            for (const it of (n.items ?? []) as { items?: unknown[] }[]) (it.items ?? []).forEach((x) => walk(x as never));
+            if (!n.marktype) (n.items ?? []).forEach((x) => walk(x as never));
+          };
+          walk(a.views['roofline-0']!.scenegraph().root as never);
+          return out;
+        });
       const before = await opacity();
       expect(before['mlp']!.every((o) => o > 0)).toBe(true);
       expect(rooflineData(run).points.filter((p) => p.cls === 'mlp').length).toBe(before['mlp']!.length);
-      await page.locator('#chart-roofline-0 g.role-legend-symbol path, #chart-roofline-0 g.role-legend-label text').filter({ hasText: /^mlp$/ }).first().click();
+      await page
+        .locator('#chart-roofline-0 g.role-legend-symbol path, #chart-roofline-0 g.role-legend-label text')
+        .filter({ hasText: /^mlp$/ })
+        .first()
+        .click();
       await page.waitForTimeout(300);
       const after = await opacity();
       expect(after['mlp']!.every((o) => o === 0)).toBe(true);
@@ -185,7 +240,9 @@ suite('interactive reports in headless Chromium', () => {
         const out: Record<string, number> = {};
         const walk = (n: { marktype?: string; name?: string; items?: unknown[] } | undefined) => {
           if (!n) return;
-          if (n.marktype === 'rect' && n.name === 'latency_marks') for (const it of n.items as { datum: { run: string; estimate: string }; width: number }[]) if (it.datum.estimate === 'cycle model') out[it.datum.run] = (out[it.datum.run] ?? 0) + it.width;
+          if (n.marktype === 'rect' && n.name === 'latency_marks')
+            for (const it of n.items as { datum: { run: string; estimate: string }; width: number }[])
+              if (it.datum.estimate === 'cycle model') out[it.datum.run] = (out[it.datum.run] ?? 0) + it.width;
           for (const it of (n.items ?? []) as { items?: unknown[] }[]) (it.items ?? []).forEach((x) => walk(x as never));
         };
         walk(a.views['latency']!.scenegraph().root as never);
@@ -222,7 +279,10 @@ suite('interactive reports in headless Chromium', () => {
       // A click on a chart point does the same, through the vega view.
       const mark = page.locator('#chart-pareto g.front_marks path').last();
       const otherId = await mark.evaluate((el) => (el as unknown as { __data__: { datum: { id: string } } }).__data__.datum.id);
-      await page.evaluate(() => { history.replaceState(null, '', location.pathname); document.getElementById('result-view')!.setAttribute('data-id', ''); });
+      await page.evaluate(() => {
+        history.replaceState(null, '', location.pathname);
+        document.getElementById('result-view')!.setAttribute('data-id', '');
+      });
       await mark.click({ force: true });
       await page.waitForFunction((x) => document.getElementById('result-view')?.getAttribute('data-id') === x, otherId, { timeout: 5000 });
       await page.evaluate(() => window.scrollTo(0, 0));

@@ -16,7 +16,8 @@ export const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 
 export async function launch(): Promise<Browser> {
-  if (!HAVE_CHROMIUM) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+  if (!HAVE_CHROMIUM)
+    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -43,9 +44,13 @@ export async function openReport(browser: Browser, htmlFile: string, screenshotN
   const consoleErrors: string[] = [];
   const requests: string[] = [];
   const url = pathToFileURL(htmlFile).href;
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url) requests.push(r.url());
+  });
   await page.route('**/*', (route) => {
     const u = route.request().url();
     if (/^https?:/i.test(u)) return route.abort('blockedbyclient');

@@ -35,11 +35,20 @@ describe('roofline', () => {
     // Far fewer marks than ops (the same GEMM in every layer is one mark), and nothing lost:
     expect(d.points.length).toBeLessThan(drawableOps.length / 4);
     const model = d.points.filter((p) => p.series === 'cycle model');
-    expect(model.reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + (o.count ?? 1), 0), 9);
-    expect(model.reduce((s, p) => s + p.seconds, 0)).toBeCloseTo(drawableOps.reduce((s, o) => s + o.seconds, 0), 12);
+    expect(model.reduce((s, p) => s + p.count, 0)).toBeCloseTo(
+      drawableOps.reduce((s, o) => s + (o.count ?? 1), 0),
+      9,
+    );
+    expect(model.reduce((s, p) => s + p.seconds, 0)).toBeCloseTo(
+      drawableOps.reduce((s, o) => s + o.seconds, 0),
+      12,
+    );
     // Per class, the group counts add up to the class's drawable ops.
     for (const cls of new Set(drawableOps.map((o) => o.cls))) {
-      expect(model.filter((p) => p.cls === cls).reduce((s, p) => s + p.count, 0)).toBeCloseTo(drawableOps.filter((o) => o.cls === cls).reduce((s, o) => s + (o.count ?? 1), 0), 9);
+      expect(model.filter((p) => p.cls === cls).reduce((s, p) => s + p.count, 0)).toBeCloseTo(
+        drawableOps.filter((o) => o.cls === cls).reduce((s, o) => s + (o.count ?? 1), 0),
+        9,
+      );
     }
     const r = await renderSpec(rooflineSpec(decode));
     expect(r.marks['ops_marks']).toBe(d.points.length);
@@ -47,7 +56,13 @@ describe('roofline', () => {
   });
 
   it('sizeEncodesTimeAndLegendHidesAClass: point area from total time, a legend-bound toggle selection', () => {
-    const spec = rooflineSpec(decode) as unknown as { layer: { name: string; params?: { bind?: string; select: { toggle?: string } }[]; encoding: Record<string, { field?: string; condition?: { param: string; value: number } }> }[] };
+    const spec = rooflineSpec(decode) as unknown as {
+      layer: {
+        name: string;
+        params?: { bind?: string; select: { toggle?: string } }[];
+        encoding: Record<string, { field?: string; condition?: { param: string; value: number } }>;
+      }[];
+    };
     const ops = spec.layer.find((l) => l.name === 'ops')!;
     expect(ops.encoding['size']!.field).toBe('seconds');
     expect(ops.params?.[0]).toMatchObject({ bind: 'legend', select: { toggle: 'true' } });
@@ -137,7 +152,10 @@ describe('latency and energy breakdowns', () => {
     const byCls = new Map<string, number[]>();
     for (const o of decode.ops) {
       const v = byCls.get(o.cls) ?? [0, 0, 0, 0];
-      v[0]! += o.energyPj.compute; v[1]! += o.energyPj.onChip; v[2]! += o.energyPj.offChip; v[3]! += o.energyPj.static;
+      v[0]! += o.energyPj.compute;
+      v[1]! += o.energyPj.onChip;
+      v[2]! += o.energyPj.offChip;
+      v[3]! += o.energyPj.static;
       byCls.set(o.cls, v);
     }
     for (const v of byCls.values()) nonZero += v.filter((x) => x > 0).length;
@@ -157,7 +175,9 @@ describe('latency and energy breakdowns', () => {
     const spec = generateSpec(g) as { title: { subtitle: string } };
     expect(spec.title.subtitle).toMatch(/^TTFT .+ · TPOT .+ \(mean\)$/);
     const r = await renderSpec(generateSpec(g));
-    const points = Object.entries(r.marks).filter(([k]) => k !== 'steps_marks' && !k.includes('line')).reduce((s, [, v]) => s + v, 0);
+    const points = Object.entries(r.marks)
+      .filter(([k]) => k !== 'steps_marks' && !k.includes('line'))
+      .reduce((s, [, v]) => s + v, 0);
     expect(points).toBe(g.steps.length);
     expect(axisTitles(r.svg)).toEqual(expect.arrayContaining(['context length (tokens)', 'step latency (s)']));
   });
@@ -183,12 +203,29 @@ describe('sweep charts', () => {
 
   it('overCapacityInfeasibleLinesWithObjectivesAreDrawnApart', () => {
     // `accelscope sweep` records an over-capacity point as ok: false with its objectives
-    const mk = (id: string, x: number, y: number, ok: boolean): SweepLine => ok
-      ? { id, index: 0, point: { params: { '/a': x } }, ok: true, objectives: { latencySeconds: x, energyPerTokenJ: y, fits: true } }
-      : { id, index: 0, point: { params: { '/a': x } }, ok: false, reason: 'does not fit', objectives: { latencySeconds: x, energyPerTokenJ: y, fits: false } };
-    const t2 = sweepTable([mk('a', 2, 2, true), mk('b', 1, 1, false), mk('c', 3, 1, true), { id: 'd', index: 3, point: { params: { '/a': 9 } }, ok: false, reason: 'unsupported' }]);
+    const mk = (id: string, x: number, y: number, ok: boolean): SweepLine =>
+      ok
+        ? { id, index: 0, point: { params: { '/a': x } }, ok: true, objectives: { latencySeconds: x, energyPerTokenJ: y, fits: true } }
+        : {
+            id,
+            index: 0,
+            point: { params: { '/a': x } },
+            ok: false,
+            reason: 'does not fit',
+            objectives: { latencySeconds: x, energyPerTokenJ: y, fits: false },
+          };
+    const t2 = sweepTable([
+      mk('a', 2, 2, true),
+      mk('b', 1, 1, false),
+      mk('c', 3, 1, true),
+      { id: 'd', index: 3, point: { params: { '/a': 9 } }, ok: false, reason: 'unsupported' },
+    ]);
     const d = paretoData(t2, { x: 'latencySeconds', y: 'energyPerTokenJ' });
-    expect(d.points.map((p) => [p.id, p.status])).toEqual([['a', 'front'], ['b', 'does not fit'], ['c', 'front']]);
+    expect(d.points.map((p) => [p.id, p.status])).toEqual([
+      ['a', 'front'],
+      ['b', 'does not fit'],
+      ['c', 'front'],
+    ]);
   });
 
   it('directionsFollowTheObjective: tokensPerSecond is maximized', () => {
@@ -239,9 +276,14 @@ describe('every spec compiles without vega-lite warnings', () => {
     const lines = sweepFixture();
     const t = sweepTable(lines);
     const specs = [
-      rooflineSpec(decode), latencySpec([prefill, decode]), energySpec([prefill, decode]), generateSpec(generateFixture().generate),
-      paretoSpec(t, { x: 'latencySeconds', y: 'energyPerTokenJ' }), paramsSpec(t, { objectives: ['latencySeconds'] }),
-      quantTradeoffSpec(quantFixture()), quantMemorySpec(quantFixture()),
+      rooflineSpec(decode),
+      latencySpec([prefill, decode]),
+      energySpec([prefill, decode]),
+      generateSpec(generateFixture().generate),
+      paretoSpec(t, { x: 'latencySeconds', y: 'energyPerTokenJ' }),
+      paramsSpec(t, { objectives: ['latencySeconds'] }),
+      quantTradeoffSpec(quantFixture()),
+      quantMemorySpec(quantFixture()),
     ];
     for (const s of specs) expect((await renderSpec(s)).warnings).toEqual([]);
   });
@@ -263,8 +305,21 @@ describe('summarized small multiples (big sweeps)', () => {
     expect(summarize(pairs.slice(0, 10), 'max', true, false, 10).map((r) => r.x)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(summarize(pairs.slice(0, 10), 'max', true, false, 10)[3]!.best).toBe(4);
     // categorical values are never binned
-    expect(summarize([{ x: 'b', y: 2 }, { x: 'a', y: 1 }, { x: 'a', y: 3 }], 'max', false, false, 1)).toEqual([
-      { x: 'a', min: 1, max: 3, best: 3, n: 2 }, { x: 'b', min: 2, max: 2, best: 2, n: 1 },
+    expect(
+      summarize(
+        [
+          { x: 'b', y: 2 },
+          { x: 'a', y: 1 },
+          { x: 'a', y: 3 },
+        ],
+        'max',
+        false,
+        false,
+        1,
+      ),
+    ).toEqual([
+      { x: 'a', min: 1, max: 3, best: 3, n: 2 },
+      { x: 'b', min: 2, max: 2, best: 2, n: 1 },
     ]);
   });
 

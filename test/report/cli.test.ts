@@ -23,7 +23,12 @@ describe('accelscope report', () => {
 
   it('sweepWithChosenObjectivesAndQuant', async () => {
     const s = join(dir, 'sweep.jsonl');
-    writeFileSync(s, sweepFixture().map((l) => JSON.stringify(l)).join('\n') + '\n');
+    writeFileSync(
+      s,
+      sweepFixture()
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n',
+    );
     const r = await cli('report', s, '-o', join(dir, 's.html'), '--x', 'latencySeconds', '--y', 'tokensPerSecond');
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 's.html'), 'utf8')).toContain('Pareto front: latencySeconds vs tokensPerSecond');
@@ -42,7 +47,12 @@ describe('accelscope report', () => {
     expect(html).toContain('Roofline — prefill b1 seq512');
     expect(html).toContain('Roofline — decode b8 ctx2048');
     const s = join(dir, 'sweep3.jsonl');
-    writeFileSync(s, sweepFixture().map((l) => JSON.stringify(l)).join('\n'));
+    writeFileSync(
+      s,
+      sweepFixture()
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
     expect((await cli('report', s, '--y', 'averagePowerW', '-o', join(dir, 'p.html'))).code).toBe(0);
     expect(readFileSync(join(dir, 'p.html'), 'utf8')).toContain('averagePowerW is minimized');
     expect((await cli('report', s, '--y', 'averagePowerW', '--maximize', 'averagePowerW', '-o', join(dir, 'p.html'))).code).toBe(0);
@@ -56,7 +66,12 @@ describe('accelscope report', () => {
     expect(r.stderr).toBe(`error: ${missing}: no such file\n`);
     expect(existsSync(join(dir, 'never.html'))).toBe(false);
     const s = join(dir, 'sweep2.jsonl');
-    writeFileSync(s, sweepFixture().map((l) => JSON.stringify(l)).join('\n'));
+    writeFileSync(
+      s,
+      sweepFixture()
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
     const bad = await cli('report', s, '--x', 'nope', '-o', join(dir, 'never.html'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: .*sweep2\.jsonl: --x nope: not a numeric objective of this sweep \(it has latencySeconds, /);
@@ -69,7 +84,22 @@ describe('accelscope report', () => {
 describe('simulate --html', () => {
   it('writesTheReportAndKeepsJsonOnStdout', async () => {
     const out = join(dir, 'sim.html');
-    const r = await cli('simulate', '--arch', archPath('gpu/h100-sxm'), '--model', modelPath('qwen2-0.5b'), '--phase', 'decode', '--batch', '4', '--context', '512', '--json', '--html', out);
+    const r = await cli(
+      'simulate',
+      '--arch',
+      archPath('gpu/h100-sxm'),
+      '--model',
+      modelPath('qwen2-0.5b'),
+      '--phase',
+      'decode',
+      '--batch',
+      '4',
+      '--context',
+      '512',
+      '--json',
+      '--html',
+      out,
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).workload.batch).toBe(4);
     expect(r.stderr).toMatch(new RegExp(`wrote ${out} `));

@@ -39,27 +39,37 @@ export function sweepFixture(): SweepLine[] {
   const batches = [1, 8, 64];
   const quants = ['w16a16', 'w8a8', 'w4a16-g128'];
   const base = makeArch(ARCH);
-  for (const bw of bandwidths) for (const cap of capacities) for (const batch of batches) for (const q of quants) {
-    const index = lines.length;
-    const params = { '/memory/bandwidthBps': bw, '/memory/capacityBytes': cap };
-    const point = { params, quant: q, workload: { model: MODEL, phase: 'decode', batch, context: 1024 } };
-    const id = `p${index}`;
-    let arch = structuredClone(base);
-    for (const [ptr, v] of Object.entries(params)) arch = setPointer(arch, ptr, v) as typeof arch;
-    try {
-      const r = run(buildFor(MODEL, { phase: 'decode', batch, context: 1024 }), arch, parseQuantScheme(q), { ignoreCapacity: cap > GiB });
-      lines.push({
-        id, index, point, ok: true,
-        objectives: {
-          latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
-          memoryBytes: r.totals.memoryBytes, averagePowerW: r.totals.averagePowerW, fits: r.memory.fits,
-        },
-      });
-    } catch (e) {
-      if (!isAccelscopeError(e)) throw e;
-      lines.push({ id, index, point, ok: false, reason: e.message });
-    }
-  }
+  for (const bw of bandwidths)
+    for (const cap of capacities)
+      for (const batch of batches)
+        for (const q of quants) {
+          const index = lines.length;
+          const params = { '/memory/bandwidthBps': bw, '/memory/capacityBytes': cap };
+          const point = { params, quant: q, workload: { model: MODEL, phase: 'decode', batch, context: 1024 } };
+          const id = `p${index}`;
+          let arch = structuredClone(base);
+          for (const [ptr, v] of Object.entries(params)) arch = setPointer(arch, ptr, v) as typeof arch;
+          try {
+            const r = run(buildFor(MODEL, { phase: 'decode', batch, context: 1024 }), arch, parseQuantScheme(q), { ignoreCapacity: cap > GiB });
+            lines.push({
+              id,
+              index,
+              point,
+              ok: true,
+              objectives: {
+                latencySeconds: r.totals.seconds,
+                tokensPerSecond: r.totals.tokensPerSecond,
+                energyPerTokenJ: r.totals.energyPerTokenJ,
+                memoryBytes: r.totals.memoryBytes,
+                averagePowerW: r.totals.averagePowerW,
+                fits: r.memory.fits,
+              },
+            });
+          } catch (e) {
+            if (!isAccelscopeError(e)) throw e;
+            lines.push({ id, index, point, ok: false, reason: e.message });
+          }
+        }
   return lines;
 }
 
@@ -88,10 +98,13 @@ export function bigSweep(n: number): SweepLine[] {
       lines.push({ id: `s${i}`, index: i, point, ok: false, reason: 'synthetic infeasible point' });
       continue;
     }
-    const latencySeconds = (batch * 1e-4) / units + 2e10 / bw * (1 + 0.1 * rnd());
+    const latencySeconds = (batch * 1e-4) / units + (2e10 / bw) * (1 + 0.1 * rnd());
     const energyPerTokenJ = 0.01 * (units / 100) + (0.5 / batch) * (1 + 0.1 * rnd());
     lines.push({
-      id: `s${i}`, index: i, point, ok: true,
+      id: `s${i}`,
+      index: i,
+      point,
+      ok: true,
       objectives: { latencySeconds, energyPerTokenJ, tokensPerSecond: batch / latencySeconds, fits: rnd() > 0.05 },
     });
   }
@@ -127,9 +140,17 @@ export function quantFixture(schemes = ['w16a16', 'w8a8', 'w4a16-g128', 'fp8', '
     let noise = 0;
     for (let i = 0; i < sample.length; i++) noise += (sample[i]! - deq[i]!) ** 2;
     return {
-      format: name, arch: ARCH, archName: arch.name, bitsPerWeight: q.weights.bitsPerElement,
-      weightBytes: r.memory.weightsBytes, kvBytes: r.memory.kvCacheBytes, capacityBytes: r.memory.capacityBytes, fits: r.memory.fits,
-      latencySeconds: r.totals.seconds, tokensPerSecond: r.totals.tokensPerSecond, energyPerTokenJ: r.totals.energyPerTokenJ,
+      format: name,
+      arch: ARCH,
+      archName: arch.name,
+      bitsPerWeight: q.weights.bitsPerElement,
+      weightBytes: r.memory.weightsBytes,
+      kvBytes: r.memory.kvCacheBytes,
+      capacityBytes: r.memory.capacityBytes,
+      fits: r.memory.fits,
+      latencySeconds: r.totals.seconds,
+      tokensPerSecond: r.totals.tokensPerSecond,
+      energyPerTokenJ: r.totals.energyPerTokenJ,
       bound: r.classes.reduce((a, c) => (c.seconds > a.seconds ? c : a)).bound,
       sqnrDb: noise > 0 ? 10 * Math.log10(signal / noise) : null,
       relError: noise > 0 ? Math.sqrt(noise / signal) : null,

@@ -9,10 +9,21 @@ const dir = mkdtempSync(join(tmpdir(), 'accelscope-report-flags-'));
 const run = join(dir, 'run.json');
 writeFileSync(run, JSON.stringify(runFixture('decode')));
 const sweep = join(dir, 'sweep.jsonl');
-writeFileSync(sweep, [0, 1].map((i) => JSON.stringify({
-  id: `p${i}`, index: i, spec: 's', point: { params: { '/gpu/sms': 66 * (i + 1) } }, ok: true,
-  objectives: { latencySeconds: 1 + i, energyPerTokenJ: 2 - i, tokensPerSecond: 10 },
-})).join('\n') + '\n');
+writeFileSync(
+  sweep,
+  [0, 1]
+    .map((i) =>
+      JSON.stringify({
+        id: `p${i}`,
+        index: i,
+        spec: 's',
+        point: { params: { '/gpu/sms': 66 * (i + 1) } },
+        ok: true,
+        objectives: { latencySeconds: 1 + i, energyPerTokenJ: 2 - i, tokensPerSecond: 10 },
+      }),
+    )
+    .join('\n') + '\n',
+);
 
 describe('report flags that the input would ignore', () => {
   it('sweep-only flags on a run report are an error (were silently ignored), nothing written', async () => {

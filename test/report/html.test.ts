@@ -45,7 +45,9 @@ describe('renderHtml', () => {
   it('dataCannotCloseItsScriptElement', () => {
     const evil = '</script><script>alert(1)</script>';
     const out = renderHtml({ title: evil, summaryHtml: '', sections: [{ id: 'x', title: evil, spec: { data: { values: [{ a: evil }] }, mark: 'point' } }] });
-    expect(out.split('</script>').length).toBe(renderHtml({ title: 't', summaryHtml: '', sections: [{ id: 'x', title: 't', spec: { data: { values: [] }, mark: 'point' } }] }).split('</script>').length);
+    expect(out.split('</script>').length).toBe(
+      renderHtml({ title: 't', summaryHtml: '', sections: [{ id: 'x', title: 't', spec: { data: { values: [] }, mark: 'point' } }] }).split('</script>').length,
+    );
     expect(JSON.parse(scriptJson(evil))).toBe(evil);
     expect(escapeHtml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
   });
@@ -55,7 +57,16 @@ describe('renderHtml', () => {
     const gen = renderRunReport(generateFixture());
     expect(specsOf(gen).map((s) => s.id)).toEqual(['roofline-0', 'icicle-time-0', 'icicle-energy-0', 'latency', 'energy', 'generate-0']);
     const both = renderRunReport([runFixture('prefill'), runFixture('decode')]);
-    expect(specsOf(both).map((s) => s.id)).toEqual(['roofline-0', 'roofline-1', 'icicle-time-0', 'icicle-energy-0', 'icicle-time-1', 'icicle-energy-1', 'latency', 'energy']);
+    expect(specsOf(both).map((s) => s.id)).toEqual([
+      'roofline-0',
+      'roofline-1',
+      'icicle-time-0',
+      'icicle-energy-0',
+      'icicle-time-1',
+      'icicle-energy-1',
+      'latency',
+      'energy',
+    ]);
     // Every chart and the op table can be downloaded.
     const dl = JSON.parse(/<script type="application\/json" id="accelscope-downloads">(.*?)<\/script>/s.exec(html)![1]!) as Record<string, unknown[]>;
     for (const id of ['roofline-0', 'icicle-time-0', 'latency', 'energy', 'ops-0']) expect(html).toContain(`<button data-dl="${id}" data-fmt="csv">`);
@@ -81,7 +92,8 @@ describe('summary table', () => {
     const r = runFixture('decode');
     const html = renderRunReport(r);
     const summary = /<table id="summary">(.*?)<\/table>/s.exec(html)![1]!;
-    for (const label of ['workload', 'arch', 'quant', 'tokens/s', 'latency', 'energy per token', 'memory footprint']) expect(summary).toContain(`<b>${label}</b>`);
+    for (const label of ['workload', 'arch', 'quant', 'tokens/s', 'latency', 'energy per token', 'memory footprint'])
+      expect(summary).toContain(`<b>${label}</b>`);
     expect(summary).toContain(formatQuantity(r.totals.tokensPerSecond, 'tokens/s'));
     expect(summary).toMatch(/\d k tokens\/s/);
     expect(summary).toContain('of 80 GiB');
@@ -89,7 +101,10 @@ describe('summary table', () => {
   });
 
   it('calibrationFactorsAreListedWithTheirSources', () => {
-    const r = { ...runFixture('decode'), calibration: [{ name: 'gemmEfficiency', value: 0.83, source: 'fit to measured H100 GEMMs (reference/measured)', description: 'achieved / peak' }] };
+    const r = {
+      ...runFixture('decode'),
+      calibration: [{ name: 'gemmEfficiency', value: 0.83, source: 'fit to measured H100 GEMMs (reference/measured)', description: 'achieved / peak' }],
+    };
     const html = renderRunReport(r);
     const cal = /<table id="calibration">(.*?)<\/table>/s.exec(html)![1]!;
     expect(cal).toContain('gemmEfficiency');

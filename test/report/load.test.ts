@@ -18,7 +18,16 @@ const errorOf = userError;
 describe('loadReportInput', () => {
   it('detectsRunSweepAndQuant', () => {
     expect(loadReportInput(file('run.json', JSON.stringify(runFixture('decode')))).kind).toBe('run');
-    expect(loadReportInput(file('s.jsonl', sweepFixture().map((l) => JSON.stringify(l)).join('\n') + '\n')).kind).toBe('sweep');
+    expect(
+      loadReportInput(
+        file(
+          's.jsonl',
+          sweepFixture()
+            .map((l) => JSON.stringify(l))
+            .join('\n') + '\n',
+        ),
+      ).kind,
+    ).toBe('sweep');
     expect(loadReportInput(file('q.json', JSON.stringify(quantFixture()))).kind).toBe('quant');
   });
 
@@ -56,7 +65,9 @@ describe('parseSweepJsonl', () => {
   });
 
   it('requiresObjectivesOrReason', () => {
-    expect(errorOf(() => parseSweepJsonl('{"id":"a","index":0,"point":{},"ok":true}')).message).toMatch(/line 1: a feasible point needs an 'objectives' object/);
+    expect(errorOf(() => parseSweepJsonl('{"id":"a","index":0,"point":{},"ok":true}')).message).toMatch(
+      /line 1: a feasible point needs an 'objectives' object/,
+    );
     expect(errorOf(() => parseSweepJsonl('{"id":"a","index":0,"point":{},"ok":false}')).message).toMatch(/line 1: an infeasible point needs a string 'reason'/);
     expect(errorOf(() => parseSweepJsonl('\n\n')).message).toMatch(/no results/);
   });

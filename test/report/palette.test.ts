@@ -28,7 +28,11 @@ describe('class palette', () => {
   it('simulationSanity: identity keeps a colour, deuteranopia merges pure red and green more than normal vision', () => {
     const white = labUnder('#ffffff', CVD_MATRICES.none);
     expect(white[0]).toBeCloseTo(100, 1);
-    const d = (m: keyof typeof CVD_MATRICES) => { const a = labUnder('#ff0000', CVD_MATRICES[m]), b = labUnder('#00ff00', CVD_MATRICES[m]); return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]); };
+    const d = (m: keyof typeof CVD_MATRICES) => {
+      const a = labUnder('#ff0000', CVD_MATRICES[m]),
+        b = labUnder('#00ff00', CVD_MATRICES[m]);
+      return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    };
     expect(d('deuteranopia')).toBeLessThan(d('none') / 2);
   });
 });

@@ -22,7 +22,9 @@ describe('sweep report bounded in size', () => {
     const others = s.lines.filter((l) => !front.has(l.id)).map((l) => l.index);
     expect(others.slice(0, 3)).toEqual([0, 12, 23]); // rest[0], rest[11], rest[22]: s3 is on the front
     expect(s.lines.map((l) => l.index)).toEqual([...s.lines.map((l) => l.index)].sort((a, b) => a - b));
-    expect(s.rule).toBe('1000 points are more than this report draws (100): it shows the 3 points of the Pareto front and every 11th other point in index order (91 of 997), 94 in all. The summary and the infeasible reasons count every point; the results file holds every line.');
+    expect(s.rule).toBe(
+      '1000 points are more than this report draws (100): it shows the 3 points of the Pareto front and every 11th other point in index order (91 of 997), 94 in all. The summary and the infeasible reasons count every point; the results file holds every line.',
+    );
   });
 
   it('a 40,000-point report is about as large as a 10,000-point one, states the rule, and keeps the whole front', () => {

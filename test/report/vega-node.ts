@@ -13,7 +13,12 @@ export interface Rendered {
   warnings: string[];
 }
 
-interface SceneNode { marktype?: string; role?: string; name?: string; items: (SceneNode & { items?: SceneNode[] })[] }
+interface SceneNode {
+  marktype?: string;
+  role?: string;
+  name?: string;
+  items: (SceneNode & { items?: SceneNode[] })[];
+}
 
 export function countMarks(root: SceneNode): Record<string, number> {
   const out: Record<string, number> = {};
@@ -30,7 +35,18 @@ export function countMarks(root: SceneNode): Record<string, number> {
 
 export async function renderSpec(spec: VlSpec): Promise<Rendered> {
   const warnings: string[] = [];
-  const logger = { level: () => logger, warn: (...a: unknown[]) => { warnings.push(a.join(' ')); return logger; }, info: () => logger, debug: () => logger, error: (...a: unknown[]) => { throw new Error(a.join(' ')); } };
+  const logger = {
+    level: () => logger,
+    warn: (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+    error: (...a: unknown[]) => {
+      throw new Error(a.join(' '));
+    },
+  };
   const vg = compile(spec, { logger: logger }).spec;
   const view = new vega.View(vega.parse(vg), { renderer: 'none' });
   const svg = await view.toSVG();

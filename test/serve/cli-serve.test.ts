@@ -26,7 +26,10 @@ describe('accelscope serve', () => {
     expect(doc.summary.requests).toBe(200);
     expect(doc.summary.ttftS.p99).toBeGreaterThanOrEqual(doc.summary.ttftS.p50);
     expect(doc.kv.blocksPerDevice).toBeGreaterThan(0);
-    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBe(200);
     expect(lines[0]).toHaveProperty('ttftS');
     const page = readFileSync(html, 'utf8');
@@ -39,13 +42,23 @@ describe('accelscope serve', () => {
     expect(JSON.parse(r.stdout).summary.requests).toBe(4);
   });
   it('--max-rate finds a rate whose attainment meets the target', async () => {
-    const r = await cli(...base, '--requests', 'poisson:rate=20,n=150,prompt=fixed(512),output=fixed(32)', '--slo', 'ttft=50ms,tpot=10ms', '--max-rate', '--json');
+    const r = await cli(
+      ...base,
+      '--requests',
+      'poisson:rate=20,n=150,prompt=fixed(512),output=fixed(32)',
+      '--slo',
+      'ttft=50ms,tpot=10ms',
+      '--max-rate',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout).maxRate;
     expect(m.attainment).toBeGreaterThanOrEqual(0.9);
     expect(m.rate).toBeGreaterThan(20);
     // Every tried rate above the answer missed the target (bisection kept the boundary).
-    expect(m.tried.filter((t: { rate: number; attainment: number }) => t.rate > m.rate * 1.0001).every((t: { attainment: number }) => t.attainment < 0.9)).toBe(true);
+    expect(m.tried.filter((t: { rate: number; attainment: number }) => t.rate > m.rate * 1.0001).every((t: { attainment: number }) => t.attainment < 0.9)).toBe(
+      true,
+    );
   });
   it('bad input is one line, exit 2, nothing written', async () => {
     const dir = mkdtempSync(resolve(tmpdir(), 'serve-bad-'));
@@ -58,7 +71,10 @@ describe('accelscope serve', () => {
       [['--requests', req, '--kv-link', 'carrier-pigeon', '--disagg', '1:1'], /^error: --kv-link: unknown link 'carrier-pigeon'/],
       [['--requests', 'trace:/nonexistent.csv'], /^error: \/nonexistent\.csv: no such file\n$/],
       [['--requests', req, '--max-rate'], /^error: --max-rate needs --slo/],
-      [['--requests', req, '--kv-blocks', '3'], /^error: request \d+ \(prompt \d+ \+ output 32 tokens\) needs \d+ KV blocks of 16 tokens; the device holds 3\n$/],
+      [
+        ['--requests', req, '--kv-blocks', '3'],
+        /^error: request \d+ \(prompt \d+ \+ output 32 tokens\) needs \d+ KV blocks of 16 tokens; the device holds 3\n$/,
+      ],
       [['--requests', req, '--system', 'x.json'], /^error: x\.json: no such file/],
     ];
     for (const [args, re] of cases) {

@@ -12,7 +12,15 @@ const fixture = (f: string) => resolve(ROOT, 'test/fixtures/serve', f);
 describe('request spec', () => {
   it('parses a Poisson source with nested distributions', () => {
     const s = parseRequestSpec('poisson:rate=10,n=100,prompt=lognormal(512,0.8,4000),output=uniform(16,64),seed=3');
-    expect(s).toEqual({ kind: 'poisson', rate: 10, cv: 1, n: 100, prompt: { kind: 'lognormal', mean: 512, sigma: 0.8, max: 4000 }, output: { kind: 'uniform', lo: 16, hi: 64 }, seed: 3 });
+    expect(s).toEqual({
+      kind: 'poisson',
+      rate: 10,
+      cv: 1,
+      n: 100,
+      prompt: { kind: 'lognormal', mean: 512, sigma: 0.8, max: 4000 },
+      output: { kind: 'uniform', lo: 16, hi: 64 },
+      seed: 3,
+    });
   });
   it('rejects bad specs with one line naming the problem', () => {
     expect(userError(() => parseRequestSpec('poisson:rate=10,prompt=fixed(5),output=fixed(5)')).message).toContain('needs n=<requests> or duration=<seconds>');

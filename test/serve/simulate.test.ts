@@ -17,11 +17,26 @@ const exact = new EngineStepCost(spec, arch, quant, { knotsPerOctave: 0 });
 const fast = new EngineStepCost(spec, arch, quant);
 
 const sched = (o: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
-  policy: 'continuous', maxRunning: 256, maxBatchedTokens: 8192, chunkedPrefill: false, priority: 'prefill-first', blockTokens: 16,
-  preemption: 'recompute', prefixCaching: false, swapBlocks: 0, watermark: 0, ...o,
+  policy: 'continuous',
+  maxRunning: 256,
+  maxBatchedTokens: 8192,
+  chunkedPrefill: false,
+  priority: 'prefill-first',
+  blockTokens: 16,
+  preemption: 'recompute',
+  prefixCaching: false,
+  swapBlocks: 0,
+  watermark: 0,
+  ...o,
 });
-const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({ scheduler: sched(o), slo: { ttftS: 1, tpotS: 0.05 }, swapBytesPerSecond: 64e9, ...extra });
-const burst = (n: number, P: number, O: number): ServeRequest[] => Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
+const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({
+  scheduler: sched(o),
+  slo: { ttftS: 1, tpotS: 0.05 },
+  swapBytesPerSecond: 64e9,
+  ...extra,
+});
+const burst = (n: number, P: number, O: number): ServeRequest[] =>
+  Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
 const stepSeconds = (phase: 'prefill' | 'decode', batch: number, x: number) =>
   run(buildGraph(spec, phase === 'prefill' ? { phase, batch, seq: x } : { phase, batch, context: x }), arch, quant, { totalsOnly: true }).totals.seconds;
 
@@ -64,7 +79,8 @@ describe('queueing', () => {
     expect(JSON.stringify(simulateServing(reqs, fast, opts()))).toBe(JSON.stringify(simulateServing(reqs, fast, opts())));
   });
   it('latency grows with the offered rate', () => {
-    const at = (rate: number) => simulateServing(generateRequests(parseRequestSpec(`poisson:rate=${rate},n=400,prompt=fixed(512),output=fixed(64)`)), fast, opts()).summary.e2eS.mean;
+    const at = (rate: number) =>
+      simulateServing(generateRequests(parseRequestSpec(`poisson:rate=${rate},n=400,prompt=fixed(512),output=fixed(64)`)), fast, opts()).summary.e2eS.mean;
     expect(at(5)).toBeLessThan(at(50));
     expect(at(50)).toBeLessThan(at(500));
   });
@@ -124,10 +140,19 @@ describe('paged KV cache', () => {
     expect(slowLink.summary.makespanS).toBeGreaterThan(swap.summary.makespanS);
   });
   it('a request that can never fit is a one-line error', () => {
-    expect(() => simulateServing(burst(1, 100, 100), exact, { ...opts(), kvBlocks: 5 })).toThrow('request 0 (prompt 100 + output 100 tokens) needs 13 KV blocks of 16 tokens; the device holds 5');
+    expect(() => simulateServing(burst(1, 100, 100), exact, { ...opts(), kvBlocks: 5 })).toThrow(
+      'request 0 (prompt 100 + output 100 tokens) needs 13 KV blocks of 16 tokens; the device holds 5',
+    );
   });
   it('prefix caching skips the resident blocks of a shared prefix', () => {
-    const reqs: ServeRequest[] = Array.from({ length: 10 }, (_, id) => ({ id, arrivalS: id * 0.5, promptTokens: 600, outputTokens: 4, prefixId: 0, prefixTokens: 512 }));
+    const reqs: ServeRequest[] = Array.from({ length: 10 }, (_, id) => ({
+      id,
+      arrivalS: id * 0.5,
+      promptTokens: 600,
+      outputTokens: 4,
+      prefixId: 0,
+      prefixTokens: 512,
+    }));
     const on = simulateServing(reqs, exact, opts({ prefixCaching: true }));
     const off = simulateServing(reqs, exact, opts());
     expect(on.records[0]!.cachedTokens).toBe(0);

@@ -32,7 +32,14 @@ describe('engine step cost', () => {
     expect(exact.cost({ decode: 5, decodeContextSum: 3500, chunks: [] }).seconds / dec.seconds).toBeCloseTo(1, 12);
   });
   it('a mixed step (decodes + chunks) costs what its composed op graph costs', () => {
-    const shape: StepShape = { decode: 9, decodeContextSum: 9 * 321, chunks: [{ q: 256, past: 512, last: false }, { q: 100, past: 0, last: true }] };
+    const shape: StepShape = {
+      decode: 9,
+      decodeContextSum: 9 * 321,
+      chunks: [
+        { q: 256, past: 512, last: false },
+        { q: 100, past: 0, last: true },
+      ],
+    };
     const g = composeStepGraph(spec, shape, 322);
     expect(g.ops.filter((o) => o.kind === 'attention').length).toBe(3 * spec.layers);
     expect(g.ops.find((o) => o.id === 'lm_head' && o.kind === 'gemm' && o.m === 10)).toBeDefined();
@@ -82,10 +89,12 @@ describe('interpolation error bound', () => {
       let worst = 0;
       for (let i = 0; i < 9; i++) {
         const B = rng.int(1, 160);
-        const shape: StepShape = i % 3 === 0
-          ? { decode: 0, decodeContextSum: 0, chunks: [{ q: rng.int(33, 2000), past: 0, last: true }] }
-          : i % 3 === 1 ? { decode: B, decodeContextSum: B * rng.int(33, 3000), chunks: [] }
-            : { decode: B, decodeContextSum: B * rng.int(33, 3000), chunks: [{ q: rng.int(33, 1000), past: rng.int(33, 2000), last: false }] };
+        const shape: StepShape =
+          i % 3 === 0
+            ? { decode: 0, decodeContextSum: 0, chunks: [{ q: rng.int(33, 2000), past: 0, last: true }] }
+            : i % 3 === 1
+              ? { decode: B, decodeContextSum: B * rng.int(33, 3000), chunks: [] }
+              : { decode: B, decodeContextSum: B * rng.int(33, 3000), chunks: [{ q: rng.int(33, 1000), past: rng.int(33, 2000), last: false }] };
         const f = fast.cost(shape);
         const e = exact.cost(shape);
         worst = Math.max(worst, Math.abs(f.seconds - e.seconds) / e.seconds, Math.abs(f.energyJ - e.energyJ) / e.energyJ);

@@ -16,15 +16,36 @@ const qwen = loadModel(modelPath('qwen2-0.5b'));
 const dgx = loadSystem('dgx-h100');
 const plan = (o: Partial<ParallelPlan> = {}): ParallelPlan => ({ tp: 1, pp: 1, ep: 1, dp: 1, sequenceParallel: false, overlap: false, ...o });
 const sched = (o: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
-  policy: 'continuous', maxRunning: 256, maxBatchedTokens: 8192, chunkedPrefill: false, priority: 'prefill-first', blockTokens: 16,
-  preemption: 'recompute', prefixCaching: false, swapBlocks: 0, watermark: 0, ...o,
+  policy: 'continuous',
+  maxRunning: 256,
+  maxBatchedTokens: 8192,
+  chunkedPrefill: false,
+  priority: 'prefill-first',
+  blockTokens: 16,
+  preemption: 'recompute',
+  prefixCaching: false,
+  swapBlocks: 0,
+  watermark: 0,
+  ...o,
 });
-const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({ scheduler: sched(o), slo: { ttftS: 1, tpotS: 0.05 }, swapBytesPerSecond: 64e9, ...extra });
-const burst = (n: number, P: number, O: number): ServeRequest[] => Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
-const systemStep = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) => simulateSystem({
-  build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
-  batch, system: dgx, quant, plan: p, ignoreCapacity: true, totalsOnly: true,
-}).totals.seconds;
+const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({
+  scheduler: sched(o),
+  slo: { ttftS: 1, tpotS: 0.05 },
+  swapBytesPerSecond: 64e9,
+  ...extra,
+});
+const burst = (n: number, P: number, O: number): ServeRequest[] =>
+  Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
+const systemStep = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
+  simulateSystem({
+    build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
+    batch,
+    system: dgx,
+    quant,
+    plan: p,
+    ignoreCapacity: true,
+    totalsOnly: true,
+  }).totals.seconds;
 
 describe('serve on a multi-device system: TP 2 holds a model one GPU cannot', () => {
   const model = modelPath('llama-2-13b'); // 13 B parameters, 26 GB in fp16: more than one 24 GiB RTX 4090
@@ -71,7 +92,14 @@ describe('serve on a system at vanishing load', () => {
 
 describe('pipeline composition of a serving step', () => {
   it('splits sequences into micro-batches of nearly equal tokens and keeps every token', () => {
-    const s = { decode: 5, decodeContextSum: 500, chunks: [{ q: 300, past: 0, last: true }, { q: 100, past: 0, last: true }] };
+    const s = {
+      decode: 5,
+      decodeContextSum: 500,
+      chunks: [
+        { q: 300, past: 0, last: true },
+        { q: 100, past: 0, last: true },
+      ],
+    };
     const parts = splitStep(s, 2);
     expect(parts.length).toBe(2);
     expect(parts.reduce((n, p) => n + p.decode, 0)).toBe(5);
@@ -80,8 +108,19 @@ describe('pipeline composition of a serving step', () => {
     expect(splitStep({ decode: 1, decodeContextSum: 7, chunks: [] }, 4)).toEqual([{ decode: 1, decodeContextSum: 7, chunks: [] }]);
   });
   it('the recurrence gives fill + (m − 1) beats for equal micro-batches and the slowest stage as the beat', () => {
-    expect(pipelineSeconds([[1, 2], [1, 2], [1, 2]])).toBe(1 + 2 + 2 * 2);
-    expect(pipelineSeconds([[3, 1], [3, 1]])).toBe(3 + 3 + 1);
+    expect(
+      pipelineSeconds([
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ]),
+    ).toBe(1 + 2 + 2 * 2);
+    expect(
+      pipelineSeconds([
+        [3, 1],
+        [3, 1],
+      ]),
+    ).toBe(3 + 3 + 1);
     expect(pipelineSeconds([[1, 2, 3]])).toBe(6);
   });
 });
@@ -100,7 +139,16 @@ describe('data-parallel replicas', () => {
     expect(two.summary.batch.max).toBe(16);
   });
   it('--dp on the CLI: two replicas, saturation summed over them; a plan larger than the system is an error naming it', async () => {
-    const base = ['serve', '--system', 'dgx-h100', '--model', modelPath('qwen2-0.5b'), '--requests', 'poisson:rate=20,n=40,prompt=fixed(128),output=fixed(8)', '--json'];
+    const base = [
+      'serve',
+      '--system',
+      'dgx-h100',
+      '--model',
+      modelPath('qwen2-0.5b'),
+      '--requests',
+      'poisson:rate=20,n=40,prompt=fixed(128),output=fixed(8)',
+      '--json',
+    ];
     const d1 = JSON.parse((await cli(...base)).stdout);
     const r = await cli(...base, '--dp', '2', '--router', 'round-robin');
     expect(r.code).toBe(0);
@@ -116,7 +164,7 @@ describe('data-parallel replicas', () => {
 });
 
 describe('KV capacity of a replica', () => {
-  it('is the tightest stage\'s free memory per device over its KV bytes per token; one block more than fits preempts', () => {
+  it("is the tightest stage's free memory per device over its KV bytes per token; one block more than fits preempts", () => {
     const llama = loadModel(modelPath('llama-3-8b'));
     const p = plan({ tp: 2, pp: 2 });
     const probe = new SystemStepCost(llama, dgx, quant, p, { knotsPerOctave: 0, maxBatchedTokens: 1024 });
@@ -128,7 +176,9 @@ describe('KV capacity of a replica', () => {
     const mu = (st.weightsBytes + st.activationBytes + 40.5 * 16 * st.kvBytesPerToken) / cap;
     const cost = new SystemStepCost(llama, dgx, quant, p, { knotsPerOctave: 0, maxBatchedTokens: 1024, memoryUtilization: mu });
     const blocks = blocksPerDevice(cost, 16);
-    expect(blocks).toBe(Math.floor(Math.min(...cost.stageMemory.map((s) => Math.floor((mu * cap - s.weightsBytes - s.activationBytes) / s.kvBytesPerToken))) / 16));
+    expect(blocks).toBe(
+      Math.floor(Math.min(...cost.stageMemory.map((s) => Math.floor((mu * cap - s.weightsBytes - s.activationBytes) / s.kvBytesPerToken))) / 16),
+    );
     expect(blocks).toBe(40);
     // Two requests decoding in lockstep, 305 outputs each: a 16-token prompt ends at 320 cached tokens (20 blocks),
     // a 32-token prompt at 336 (21 blocks). 20 + 20 fills the pool exactly; 20 + 21 is one block more.
@@ -144,7 +194,7 @@ describe('KV capacity of a replica', () => {
 });
 
 describe('disaggregated pools on a system', () => {
-  it('the KV cache crosses the system\'s interconnect: over InfiniBand between nodes, NVLink inside one', () => {
+  it("the KV cache crosses the system's interconnect: over InfiniBand between nodes, NVLink inside one", () => {
     const two = loadSystem('dgx-h100-2node-ib');
     const llama = loadModel(modelPath('llama-3-8b'));
     const cost = new SystemStepCost(llama, two, quant, plan({ tp: 8 }), { replicas: 2 });

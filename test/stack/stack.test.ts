@@ -57,7 +57,11 @@ describe('shipped stacks', () => {
 
 /** The AccelscopeError a call throws: message, file and JSON pointer. */
 function errOf(f: () => unknown): { message: string; file?: string; pointer?: string } {
-  try { f(); } catch (e) { return e as { message: string; file?: string; pointer?: string }; }
+  try {
+    f();
+  } catch (e) {
+    return e as { message: string; file?: string; pointer?: string };
+  }
   throw new Error('did not throw');
 }
 
@@ -77,7 +81,9 @@ describe('bad stacks', () => {
   it('an unknown field, a bad launch mode and a bad fusion are rejected at their pointers', () => {
     expect(errOf(() => loadStack(writeStack({ ...base, launcher: 'eager' }))).message).toMatch(/unknown property 'launcher'/);
     expect(errOf(() => loadStack(writeStack({ ...base, launch: 'graph' }))).pointer).toBe('/launch');
-    expect(errOf(() => loadStack(writeStack({ ...base, fusions: { ...(base['fusions'] as object), activation: 'fused' } }))).pointer).toBe('/fusions/activation');
+    expect(errOf(() => loadStack(writeStack({ ...base, fusions: { ...(base['fusions'] as object), activation: 'fused' } }))).pointer).toBe(
+      '/fusions/activation',
+    );
   });
   it('a stack on a kind it does not run on is a one-line error naming both', () => {
     expect(() => assertStackRunsOn(stack('pytorch'), 'pim-dram', 'x.json')).toThrow(/pytorch' runs on gpu-tensor-core, not on pim-dram/);
@@ -96,8 +102,20 @@ describe('kernel graph (fusion pass)', () => {
     const kg = kernelGraph(g, stack('pytorch'));
     const l0 = kg.graph.ops.filter((o) => o.layer === 0);
     expect(l0.map((o) => o.name)).toEqual([
-      'input_layernorm', 'qkv_proj', 'rotary_emb', 'kv_cache_write', 'kv_cache_write', 'self_attn', 'o_proj', 'attn_residual',
-      'post_attention_layernorm', 'gate_up_proj', 'act_fn', 'act_mul', 'down_proj', 'mlp_residual',
+      'input_layernorm',
+      'qkv_proj',
+      'rotary_emb',
+      'kv_cache_write',
+      'kv_cache_write',
+      'self_attn',
+      'o_proj',
+      'attn_residual',
+      'post_attention_layernorm',
+      'gate_up_proj',
+      'act_fn',
+      'act_mul',
+      'down_proj',
+      'mlp_residual',
     ]);
     const qkv = l0.find((o) => o.name === 'qkv_proj') as GemmOp;
     expect([qkv.m, qkv.n, qkv.k]).toEqual([8, 12288, 4096]);
@@ -121,30 +139,62 @@ describe('kernel graph (fusion pass)', () => {
   });
   it('llama.cpp keeps q/k/v and gate/up apart', () => {
     const kg = kernelGraph(g, stack('llama.cpp'));
-    expect(kg.graph.ops.filter((o) => o.layer === 0 && o.kind === 'gemm').map((o) => o.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']);
+    expect(kg.graph.ops.filter((o) => o.layer === 0 && o.kind === 'gemm').map((o) => o.name)).toEqual([
+      'q_proj',
+      'k_proj',
+      'v_proj',
+      'o_proj',
+      'gate_proj',
+      'up_proj',
+      'down_proj',
+    ]);
   });
 });
 
 describe('step time by launch mode', () => {
   const s = (over: Partial<Stack>, cal: Record<string, number>): Stack => ({
-    ...stack('pytorch'), ...over,
+    ...stack('pytorch'),
+    ...over,
     calibration: Object.fromEntries(Object.entries(cal).map(([k, v]) => [k, { value: v, source: 't' }])),
   });
   it('cuda-graph: hostStep + Σ device + kernels · gap, exactly', () => {
-    const st = stackStepTime([{ seconds: 10e-6, kernels: 1 }, { seconds: 20e-6, kernels: 2 }, { seconds: 5e-6, kernels: 0 }], s({ launch: 'cuda-graph' }, { graphKernelGapSeconds: 2e-6, hostStepSeconds: 7e-6 }));
+    const st = stackStepTime(
+      [
+        { seconds: 10e-6, kernels: 1 },
+        { seconds: 20e-6, kernels: 2 },
+        { seconds: 5e-6, kernels: 0 },
+      ],
+      s({ launch: 'cuda-graph' }, { graphKernelGapSeconds: 2e-6, hostStepSeconds: 7e-6 }),
+    );
     expect(st.seconds).toBeCloseTo(7e-6 + 35e-6 + 3 * 2e-6, 15);
     expect(st.breakdown.kernels).toBe(3);
   });
   it('eager: host-bound when kernels are shorter than a launch, device-bound when longer', () => {
     const eager = s({ launch: 'eager' }, { hostLaunchSeconds: 10e-6 });
-    const small = stackStepTime(Array.from({ length: 100 }, () => ({ seconds: 2e-6, kernels: 1 })), eager);
+    const small = stackStepTime(
+      Array.from({ length: 100 }, () => ({ seconds: 2e-6, kernels: 1 })),
+      eager,
+    );
     expect(small.seconds).toBeCloseTo(100 * 10e-6 + 2e-6, 12);
-    const large = stackStepTime(Array.from({ length: 100 }, () => ({ seconds: 50e-6, kernels: 1 })), eager);
+    const large = stackStepTime(
+      Array.from({ length: 100 }, () => ({ seconds: 50e-6, kernels: 1 })),
+      eager,
+    );
     expect(large.seconds).toBeCloseTo(10e-6 + 100 * 50e-6, 12);
     // one more microsecond of host time per launch moves a host-bound step, not a device-bound one
     const eager2 = s({ launch: 'eager' }, { hostLaunchSeconds: 11e-6 });
-    expect(stackStepTime(Array.from({ length: 100 }, () => ({ seconds: 2e-6, kernels: 1 })), eager2).seconds).toBeGreaterThan(small.seconds + 99e-6);
-    expect(stackStepTime(Array.from({ length: 100 }, () => ({ seconds: 50e-6, kernels: 1 })), eager2).seconds).toBeCloseTo(large.seconds + 1e-6, 12);
+    expect(
+      stackStepTime(
+        Array.from({ length: 100 }, () => ({ seconds: 2e-6, kernels: 1 })),
+        eager2,
+      ).seconds,
+    ).toBeGreaterThan(small.seconds + 99e-6);
+    expect(
+      stackStepTime(
+        Array.from({ length: 100 }, () => ({ seconds: 50e-6, kernels: 1 })),
+        eager2,
+      ).seconds,
+    ).toBeCloseTo(large.seconds + 1e-6, 12);
   });
 });
 
@@ -215,7 +265,9 @@ describe('CLI --stack', async () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/stack pytorch-cudagraph \(cuda-graph\)/);
     expect(r.stdout).toMatch(/graphKernelGapSeconds = .* \[config\]/);
-    const j = JSON.parse((await cli('simulate', ...WL, '--stack', 'pytorch', '--json')).stdout) as { stack: { name: string; launch: string; step: { kernels: number } } };
+    const j = JSON.parse((await cli('simulate', ...WL, '--stack', 'pytorch', '--json')).stdout) as {
+      stack: { name: string; launch: string; step: { kernels: number } };
+    };
     expect([j.stack.name, j.stack.launch]).toEqual(['pytorch', 'eager']);
     expect(j.stack.step.kernels).toBeGreaterThan(400);
   });
@@ -228,7 +280,7 @@ describe('CLI --stack', async () => {
     expect(p.code).not.toBe(0);
     expect(p.stderr).toMatch(/vllm' runs on gpu-tensor-core, not on pim-dram/);
   });
-  it('simulate --phase generate --stack: every decode step pays the stack\'s launch terms; --json names the stack', async () => {
+  it("simulate --phase generate --stack: every decode step pays the stack's launch terms; --json names the stack", async () => {
     const ga = ['simulate', '--arch', 'h100', '--model', 'llama-2-7b', '--phase', 'generate', '--prompt', '128', '--output', '16', '--json'];
     const [g0, g1] = await Promise.all([cli(...ga), cli(...ga, '--stack', 'pytorch-cudagraph')]);
     const r0 = JSON.parse(g0.stdout) as { generate: { tpotSeconds: { mean: number } } };
@@ -243,7 +295,9 @@ describe('CLI --stack', async () => {
     expect(r.stdout).toMatch(/pytorch\s+vllm/);
   });
   it('op, quant and serve take --stack: the _int_mm family runs op gemm int8; quant and serve steps slow down by the launch terms', async () => {
-    const op = JSON.parse((await cli('op', 'gemm', '--arch', 'h100', '--m', '1024', '--n', '4096', '--k', '4096', '--dtype', 'int8', '--stack', 'pytorch', '--json')).stdout) as { stack: string; notes: string[]; breakdown: Record<string, number> }[];
+    const op = JSON.parse(
+      (await cli('op', 'gemm', '--arch', 'h100', '--m', '1024', '--n', '4096', '--k', '4096', '--dtype', 'int8', '--stack', 'pytorch', '--json')).stdout,
+    ) as { stack: string; notes: string[]; breakdown: Record<string, number> }[];
     expect(op[0]!.stack).toBe('pytorch');
     expect(op[0]!.breakdown['tileRateScale']).toBe(0.5);
     const qa = ['quant', '--model', 'llama-2-7b', '--arch', 'h100', '--context', '512', '--formats', 'w16a16', '--json'];
@@ -273,7 +327,11 @@ describe('run report', async () => {
 
 describe('device runtimes (FPGA, PIM, LUT) in the same form', () => {
   it('each runs on its kind; with no launch costs and no extra kernels a PIM step keeps its time', () => {
-    for (const [name, arch] of [['pim-runtime', 'pim/neupims.json'], ['flightllm-runtime', 'fpga/u280-flightllm.json'], ['tmac-runtime', 'lut/tmac-m2-ultra.json']] as const) {
+    for (const [name, arch] of [
+      ['pim-runtime', 'pim/neupims.json'],
+      ['flightllm-runtime', 'fpga/u280-flightllm.json'],
+      ['tmac-runtime', 'lut/tmac-m2-ultra.json'],
+    ] as const) {
       const a = loadArch(archPath(arch));
       expect(() => assertStackRunsOn(stack(name), a.kind)).not.toThrow();
     }

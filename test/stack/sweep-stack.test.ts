@@ -11,12 +11,15 @@ import { SweepContext, evaluatePoint } from '../../src/sweep/evaluate.ts';
 function spec(extra: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-stack-'));
   const f = join(dir, 'spec.json');
-  writeFileSync(f, JSON.stringify({
-    arch: join(ROOT, 'arch-configs/gpu/h100-sxm.json'),
-    quant: ['w16a16'],
-    workloads: [{ model: join(ROOT, 'workloads/models/llama-2-7b.json'), phase: 'decode', batch: [1], context: [512] }],
-    ...extra,
-  }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      arch: join(ROOT, 'arch-configs/gpu/h100-sxm.json'),
+      quant: ['w16a16'],
+      workloads: [{ model: join(ROOT, 'workloads/models/llama-2-7b.json'), phase: 'decode', batch: [1], context: [512] }],
+      ...extra,
+    }),
+  );
   return f;
 }
 
@@ -46,7 +49,7 @@ describe('sweep spec stack', () => {
       expect([x.file, x.pointer]).toEqual([f, '/stack/1']);
     }
   });
-  it('a stack that does not run on the point\'s kind makes that point infeasible, with the reason', () => {
+  it("a stack that does not run on the point's kind makes that point infeasible, with the reason", () => {
     const s = loadSweepSpec(spec({ stack: 'pim-runtime' }));
     const r = evaluatePoint(new SweepContext(s), 0);
     expect(r.ok).toBe(false);

@@ -12,7 +12,8 @@ import { ROOT } from '../helpers.ts';
 import { docBlock } from './doc-blocks.ts';
 
 type Manifest = {
-  apiVersion: string; kind: string;
+  apiVersion: string;
+  kind: string;
   spec: { completions: number; parallelism: number; completionMode: string; template: { spec: { containers: { name?: string; args: string[] }[] } } };
 };
 
@@ -37,9 +38,15 @@ describe('Kubernetes Indexed Job manifest in docs/sweeps.md', () => {
 
   it('the schema check rejects what a cluster would: a misspelt completion mode, a string count, a container without name', () => {
     const bad = [
-      (m: Manifest) => { m.spec.completionMode = 'Indexd'; },
-      (m: Manifest) => { (m.spec as { completions: unknown }).completions = '16'; },
-      (m: Manifest) => { delete m.spec.template.spec.containers[0]!.name; },
+      (m: Manifest) => {
+        m.spec.completionMode = 'Indexd';
+      },
+      (m: Manifest) => {
+        (m.spec as { completions: unknown }).completions = '16';
+      },
+      (m: Manifest) => {
+        delete m.spec.template.spec.containers[0]!.name;
+      },
     ];
     for (const change of bad) {
       const m = manifest();

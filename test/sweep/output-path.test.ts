@@ -6,15 +6,18 @@ import { archPath, cli, modelPath, ROOT } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-sweep-out-'));
 const spec = join(dir, 'spec.json');
-writeFileSync(spec, JSON.stringify({
-  name: 'out-path',
-  arch: archPath('gpu/h100-sxm'),
-  parameters: [{ pointer: '/gpu/sms', values: [66, 132] }],
-  quant: ['w16a16'],
-  workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
-  objectives: ['latency'],
-  strategy: { kind: 'grid' },
-}));
+writeFileSync(
+  spec,
+  JSON.stringify({
+    name: 'out-path',
+    arch: archPath('gpu/h100-sxm'),
+    parameters: [{ pointer: '/gpu/sms', values: [66, 132] }],
+    quant: ['w16a16'],
+    workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
+    objectives: ['latency'],
+    strategy: { kind: 'grid' },
+  }),
+);
 
 describe('sweep --out is checked before any point runs', () => {
   it('an --out that is a directory is a one-line error (was: the whole sweep ran, then a stack trace)', async () => {
@@ -50,7 +53,12 @@ describe('a finished results file is the same bytes whatever the worker count', 
     expect((await cli('sweep', shipped, '--out', b, '--workers', '2')).code).toBe(0);
     const ta = readFileSync(a, 'utf8');
     expect(readFileSync(b, 'utf8')).toBe(ta);
-    expect(ta.trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([...Array(72).keys()]);
+    expect(
+      ta
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).index),
+    ).toEqual([...Array(72).keys()]);
     expect(readdirSync(dir).filter((f) => /\.(partial|tmp-\d+)$/.test(f))).toEqual([]);
   }, 60_000);
 });
@@ -63,7 +71,12 @@ describe('--resume on a finished file', () => {
     const r = await cli('sweep', spec, '--out', out, '--workers', '1', '--resume');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/done: 1 points evaluated, 1 resumed/);
-    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([0, 1]);
+    expect(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).index),
+    ).toEqual([0, 1]);
     const again = await cli('sweep', spec, '--out', out, '--workers', '1', '--resume');
     expect(again.stderr).toMatch(/done: 0 points evaluated, 2 resumed/);
   }, 60_000);

@@ -37,7 +37,7 @@ describe('sweep points: only the swept values are validated per point', () => {
     expect(plainSubSchema(schema, gpu, '')).toBeUndefined();
   });
 
-  it('valid values pass without the full check; each rejected value gives exactly the full check\'s message', () => {
+  it("valid values pass without the full check; each rejected value gives exactly the full check's message", () => {
     const v = new PointValidator(['/gpu/sms', '/memory/bandwidthBps', '/gpu/clockHz']);
     const cases: Record<string, unknown>[] = [
       { '/gpu/sms': 66, '/memory/bandwidthBps': 2e12, '/gpu/clockHz': 1.5e9 },
@@ -61,7 +61,7 @@ describe('sweep points: only the swept values are validated per point', () => {
     expect(v.fullChecks).toBe(bad.length);
   });
 
-  it('the model\'s resource checks still run on every point (FPGA: more cores than SLRs)', () => {
+  it("the model's resource checks still run on every point (FPGA: more cores than SLRs)", () => {
     const fpga = resolveArchDocument(archPath('fpga/u280-flightllm'));
     const v = new PointValidator(['/fpga/accelerator/cores']);
     expect(fast(v, fpga, { '/fpga/accelerator/cores': 3 })).toBe('ok');

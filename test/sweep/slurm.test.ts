@@ -35,11 +35,19 @@ suite('Slurm job array from docs/sweeps.md on a one-node cluster', () => {
     writeFileSync(join(dir, 'sweep.sh'), script);
 
     const sub = spawnSync('sbatch', ['--wait', '--parsable', 'sweep.sh'], { cwd: dir, env, encoding: 'utf8', timeout: 420_000 });
-    const logs = () => readdirSync(dir).filter((f) => f.startsWith('slurm-')).map((f) => `${f}: ${readFileSync(join(dir, f), 'utf8').slice(-500)}`).join('\n');
+    const logs = () =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith('slurm-'))
+        .map((f) => `${f}: ${readFileSync(join(dir, f), 'utf8').slice(-500)}`)
+        .join('\n');
     expect(sub.status, `sbatch: ${sub.stderr}\n${logs()}`).toBe(0);
     const jobId = sub.stdout.trim().split(';')[0]!;
     // Four array tasks ran (one output file each), each wrote its shard.
-    expect(readdirSync(dir).filter((f) => f.startsWith(`slurm-${jobId}_`)).sort()).toEqual([0, 1, 2, 3].map((i) => `slurm-${jobId}_${i}.out`));
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith(`slurm-${jobId}_`))
+        .sort(),
+    ).toEqual([0, 1, 2, 3].map((i) => `slurm-${jobId}_${i}.out`));
     for (let i = 0; i < 4; i++) expect(existsSync(join(dir, `results/shard-${i}.jsonl`))).toBe(true);
 
     const run = (cmd: string) => {

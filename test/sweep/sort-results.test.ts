@@ -12,7 +12,9 @@ const dir = mkdtempSync(join(tmpdir(), 'accelscope-sort-'));
 
 /** n result-like lines in a seeded shuffled order (multi-byte text included). */
 function shuffledLines(n: number): string[] {
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: i.toString(16).padStart(16, '0'), index: i, spec: 'abc', point: { note: `π·${'x'.repeat(i % 37)}` }, ok: i % 7 !== 0 }));
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ id: i.toString(16).padStart(16, '0'), index: i, spec: 'abc', point: { note: `π·${'x'.repeat(i % 37)}` }, ok: i % 7 !== 0 }),
+  );
   let s = 12345;
   for (let i = n - 1; i > 0; i--) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
@@ -77,13 +79,19 @@ describe('results sorted in bounded memory (external merge sort)', () => {
 
   it('a sweep finished through many sorted runs writes the same bytes as one sorted in memory', { timeout: 120_000 }, async () => {
     const spec = join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({
-      arch: archPath('gpu/h100-sxm'),
-      parameters: [{ pointer: '/memory/bandwidthBps', logRange: { start: 1e12, stop: 8e12, num: 6 } }, { pointer: '/gpu/sms', values: [0, 66, 132] }],
-      quant: ['w16a16', 'w4a16-g128'],
-      workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 16], context: [128] }],
-      strategy: { kind: 'grid' },
-    }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        arch: archPath('gpu/h100-sxm'),
+        parameters: [
+          { pointer: '/memory/bandwidthBps', logRange: { start: 1e12, stop: 8e12, num: 6 } },
+          { pointer: '/gpu/sms', values: [0, 66, 132] },
+        ],
+        quant: ['w16a16', 'w4a16-g128'],
+        workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 16], context: [128] }],
+        strategy: { kind: 'grid' },
+      }),
+    );
     const s = loadSweepSpec(spec);
     await runSweep(s, { out: join(dir, 'mem.jsonl'), workers: 1, chunkSize: 5 });
     await runSweep(s, { out: join(dir, 'ext.jsonl'), workers: 2, chunkSize: 5, sortRunBytes: 1500 });

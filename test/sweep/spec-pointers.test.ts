@@ -9,16 +9,24 @@ import { loadSweepSpec } from '../../src/sweep/spec.ts';
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-sweep-ptr-'));
 function spec(name: string, parameters: object[]): string {
   const p = join(dir, `${name}.json`);
-  writeFileSync(p, JSON.stringify({
-    arch: archPath('gpu/h100-sxm'), parameters, quant: ['w16a16'],
-    workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
-  }));
+  writeFileSync(
+    p,
+    JSON.stringify({
+      arch: archPath('gpu/h100-sxm'),
+      parameters,
+      quant: ['w16a16'],
+      workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1], context: [128] }],
+    }),
+  );
   return p;
 }
 
 describe('sweep parameter pointers', () => {
   it('a misspelt pointer is a one-line spec error at /parameters/i/pointer (was: every point infeasible, exit 0)', async () => {
-    const f = spec('typo', [{ pointer: '/memory/bandwidthBps', values: [1e12] }, { pointer: '/gpu/smz', values: [66, 132] }]);
+    const f = spec('typo', [
+      { pointer: '/memory/bandwidthBps', values: [1e12] },
+      { pointer: '/gpu/smz', values: [66, 132] },
+    ]);
     const e = userError(() => loadSweepSpec(f));
     expect(e.pointer).toBe('/parameters/1/pointer');
     expect(e.message).toBe("the arch has no /gpu/smz (/gpu: unknown property 'smz')");

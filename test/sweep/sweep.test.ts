@@ -13,23 +13,34 @@ import { paretoFront, dominates } from '../../src/sweep/pareto.ts';
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-sweep-'));
 function specFile(name: string, extra: object = {}): string {
   const p = join(dir, `${name}.json`);
-  writeFileSync(p, JSON.stringify({
-    name,
-    arch: archPath('gpu/h100-sxm'),
-    parameters: [
-      { pointer: '/memory/bandwidthBps', logRange: { start: 1e12, stop: 8e12, num: 4 } },
-      { pointer: '/gpu/sms', values: [33, 66, 132] },
-    ],
-    quant: ['w16a16', 'w4a16-g128'],
-    workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 16], context: [128, 1024] }],
-    objectives: ['latency', 'energyPerToken'],
-    strategy: { kind: 'grid' },
-    ...extra,
-  }));
+  writeFileSync(
+    p,
+    JSON.stringify({
+      name,
+      arch: archPath('gpu/h100-sxm'),
+      parameters: [
+        { pointer: '/memory/bandwidthBps', logRange: { start: 1e12, stop: 8e12, num: 4 } },
+        { pointer: '/gpu/sms', values: [33, 66, 132] },
+      ],
+      quant: ['w16a16', 'w4a16-g128'],
+      workloads: [{ model: modelPath('qwen2-0.5b'), phase: 'decode', batch: [1, 16], context: [128, 1024] }],
+      objectives: ['latency', 'energyPerToken'],
+      strategy: { kind: 'grid' },
+      ...extra,
+    }),
+  );
   return p;
 }
-const sortedLines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).sort((a, b) => JSON.parse(a).id.localeCompare(JSON.parse(b).id));
-const indices = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).index as number);
+const sortedLines = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .sort((a, b) => JSON.parse(a).id.localeCompare(JSON.parse(b).id));
+const indices = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).index as number);
 
 describe('sweep points', () => {
   it('expands lists, linear ranges and log ranges', () => {
@@ -53,11 +64,22 @@ describe('sweep points', () => {
     expect(sampleIndices(10, 50, 1).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
   it('pareto front keeps exactly the non-dominated points', () => {
-    const pts = [[1, 5], [2, 2], [3, 1], [3, 3], [1, 6], [2, 2]].map((values, index) => ({ index, values }));
+    const pts = [
+      [1, 5],
+      [2, 2],
+      [3, 1],
+      [3, 3],
+      [1, 6],
+      [2, 2],
+    ].map((values, index) => ({ index, values }));
     expect(paretoFront(pts).map((p) => p.index)).toEqual([0, 1, 2, 5]);
     expect(dominates([1, 1], [1, 2])).toBe(true);
     expect(dominates([1, 2], [1, 2])).toBe(false);
-    const three = [[1, 2, 3], [2, 1, 3], [2, 2, 4]].map((values, index) => ({ index, values }));
+    const three = [
+      [1, 2, 3],
+      [2, 1, 3],
+      [2, 2, 4],
+    ].map((values, index) => ({ index, values }));
     expect(paretoFront(three).map((p) => p.index)).toEqual([0, 1]);
   });
 });
@@ -90,7 +112,10 @@ describe('accelscope sweep', () => {
     const merged = join(dir, 'merged.jsonl');
     expect((await cli('merge', ...parts, '-o', merged)).code).toBe(0);
     expect(readFileSync(merged, 'utf8').split('\n').filter(Boolean)).toEqual(
-      readFileSync(whole, 'utf8').split('\n').filter(Boolean).sort((x, y) => JSON.parse(x).index - JSON.parse(y).index),
+      readFileSync(whole, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .sort((x, y) => JSON.parse(x).index - JSON.parse(y).index),
     );
     // results of another spec merge too, and merge says so and what differs
     const other = join(dir, 'other.jsonl');
@@ -98,7 +123,10 @@ describe('accelscope sweep', () => {
     const two = await cli('merge', parts[0]!, other, '-o', join(dir, 'x.jsonl'));
     expect(two.code).toBe(0);
     expect(two.stderr).toMatch(/note: 2 sweep specs merged \(.*other\.jsonl\); they differ in: .*quant/);
-    const mixed = readFileSync(join(dir, 'x.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { spec: string });
+    const mixed = readFileSync(join(dir, 'x.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { spec: string });
     expect(new Set(mixed.map((l) => l.spec)).size).toBe(2);
   }, 180_000);
 
@@ -139,14 +167,20 @@ describe('accelscope sweep', () => {
 
   it('infeasible points are recorded with the reason, not dropped', async () => {
     const spec = specFile('infeasible', {
-      parameters: [{ pointer: '/memory/capacityBytes', values: [1e9, 8e10] }, { pointer: '/gpu/sms', values: [0, 132] }],
+      parameters: [
+        { pointer: '/memory/capacityBytes', values: [1e9, 8e10] },
+        { pointer: '/gpu/sms', values: [0, 132] },
+      ],
       quant: ['w16a16'],
       workloads: [{ model: modelPath('llama-2-7b'), phase: 'decode', batch: [1], context: [128] }],
     });
     const out = join(dir, 'inf.jsonl');
     const r = await cli('sweep', spec, '--out', out, '--workers', '1');
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     const byKey = (cap: number, sms: number) => lines.find((l) => l.point.params['/memory/capacityBytes'] === cap && l.point.params['/gpu/sms'] === sms);
     expect(byKey(8e10, 132).ok).toBe(true);
@@ -166,8 +200,15 @@ describe('accelscope sweep', () => {
     const p = await cli('pareto', out, '--objectives', 'latency,energy');
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(/Pareto front over latencySeconds \(min\), energyPerTokenJ \(min\): \d+ of 30 feasible points/);
-    const front = (await cli('pareto', out, '--objectives', 'latency,energy', '--json')).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const all = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.ok);
+    const front = (await cli('pareto', out, '--objectives', 'latency,energy', '--json')).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const all = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.ok);
     for (const f of front) {
       for (const o of all) {
         expect(dominates([o.objectives.latencySeconds, o.objectives.energyPerTokenJ], [f.objectives.latencySeconds, f.objectives.energyPerTokenJ])).toBe(false);
@@ -197,7 +238,10 @@ describe('accelscope sweep', () => {
     });
     const out = join(dir, 'gen.jsonl');
     expect((await cli('sweep', spec, '--out', out, '--workers', '1')).code).toBe(0);
-    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     for (const l of lines) {
       expect(l.ok).toBe(true);

@@ -19,7 +19,8 @@ function variant(name: string, edit: (d: Record<string, unknown>) => void): stri
 describe('system presets', () => {
   it('ship the presets the issue asks for, and every one loads with its device', () => {
     const names = systemPresets();
-    for (const n of ['dgx-h100', 'dgx-a100', 'hgx-h200', 'l40s-8x-pcie', 'rtx-4090-2x-pcie', 'dgx-h100-2node-ib', 'u280-4x-qsfp-ring', 'neupims-tp8-pp4']) expect(names).toContain(n);
+    for (const n of ['dgx-h100', 'dgx-a100', 'hgx-h200', 'l40s-8x-pcie', 'rtx-4090-2x-pcie', 'dgx-h100-2node-ib', 'u280-4x-qsfp-ring', 'neupims-tp8-pp4'])
+      expect(names).toContain(n);
     for (const n of names) {
       const s = loadSystem(n);
       expect(['gpu-tensor-core', 'fpga-dsp-chain', 'pim-dram']).toContain(s.arch.kind);
@@ -35,12 +36,15 @@ describe('system presets', () => {
     expect(groupLinks(loadSystem('dgx-a100').config, [0, 1]).intra!.bytesPerSecond).toBeCloseTo(300e9 * 0.8, 0);
   });
 
-  it('a group inside one node uses no NIC; one across nodes shares its node\'s NICs', () => {
+  it("a group inside one node uses no NIC; one across nodes shares its node's NICs", () => {
     const s = loadSystem('dgx-h100-2node-ib').config;
     const inNode = groupLinks(s, [0, 1, 2, 3, 4, 5, 6, 7]);
     expect(inNode.nodes).toBe(1);
     expect(inNode.inter).toBeUndefined();
-    const across = groupLinks(s, Array.from({ length: 16 }, (_, i) => i));
+    const across = groupLinks(
+      s,
+      Array.from({ length: 16 }, (_, i) => i),
+    );
     expect(across).toMatchObject({ nodes: 2, perNode: 8 });
     expect(across.inter!.bytesPerSecond).toBeCloseTo((8 * 50e9 * 0.86) / 8, 0);
   });

@@ -12,7 +12,8 @@ describe('multi-device PIM preset: NeuPIMs at the GPT-3 175B deployment of its a
   const sys = loadSystem('neupims-tp8-pp4');
   const spec = loadModel(modelPath('llama-3-70b')); // 70 B parameters: 131 GiB in fp16, a NeuPIMs device holds 32 GiB
   const quant = loadQuant('w16a16');
-  const step = (p: ParallelPlan) => simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 1024 }), batch: 8, system: sys, quant, plan: p });
+  const step = (p: ParallelPlan) =>
+    simulateSystem({ build: (b) => buildGraph(spec, { phase: 'decode', batch: b, context: 1024 }), batch: 8, system: sys, quant, plan: p });
   it('loads: 32 PIM devices, 8 per group, placeholders flagged', () => {
     expect(systemPresets()).toContain('neupims-tp8-pp4');
     expect(sys.arch.kind).toBe('pim-dram');
@@ -33,7 +34,18 @@ describe('multi-device PIM preset: NeuPIMs at the GPT-3 175B deployment of its a
     expect(full.totals.seconds).toBeGreaterThan(0);
   });
   it('serves through the CLI on the PIM system', async () => {
-    const r = await cli('serve', '--system', 'neupims-tp8-pp4', '--tp', '8', '--model', modelPath('llama-3-70b'), '--requests', 'poisson:rate=2,n=4,prompt=fixed(64),output=fixed(4)', '--json');
+    const r = await cli(
+      'serve',
+      '--system',
+      'neupims-tp8-pp4',
+      '--tp',
+      '8',
+      '--model',
+      modelPath('llama-3-70b'),
+      '--requests',
+      'poisson:rate=2,n=4,prompt=fixed(64),output=fixed(4)',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.summary.requests).toBe(4);

@@ -63,7 +63,8 @@ describe('bytes, numbers, percents, counts', () => {
 describe('vega labels use the same rules', () => {
   async function tickLabels(unit: string, values: number[]): Promise<string[]> {
     const spec = {
-      data: { values: values.map((x) => ({ x })) }, mark: 'point',
+      data: { values: values.map((x) => ({ x })) },
+      mark: 'point',
       encoding: { x: { field: 'x', type: 'quantitative', axis: { labelExpr: vegaLabelExpr(unit), title: 't' } } },
     } as TopLevelSpec;
     const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -84,7 +85,12 @@ describe('vega labels use the same rules', () => {
   it('formatExprMatchesFormatQuantityOnData', async () => {
     const values = [48230, 1080, 0.0123, 8e12, 2e-9, 1380];
     for (const unit of ['s', 'J', 'B/s', 'tokens/s', '']) {
-      const spec = { data: { values: values.map((v) => ({ v })) }, transform: [{ calculate: vegaFormatExpr(unit, 'datum.v'), as: 't' }], mark: 'text', encoding: { text: { field: 't' } } } as TopLevelSpec;
+      const spec = {
+        data: { values: values.map((v) => ({ v })) },
+        transform: [{ calculate: vegaFormatExpr(unit, 'datum.v'), as: 't' }],
+        mark: 'text',
+        encoding: { text: { field: 't' } },
+      } as TopLevelSpec;
       const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
       await view.runAsync();
       const got = (view.data('data_0') as { t: string }[]).map((d) => d.t.replace('−', '-'));

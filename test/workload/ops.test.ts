@@ -6,7 +6,18 @@ import { parseQuantScheme } from '../../src/quant/scheme.ts';
 const base = { id: 'x', name: 'x', layer: 0, phase: 'decode' as const, deps: [] };
 const gemm = (o: Partial<GemmOp>): GemmOp => ({ ...base, kind: 'gemm', cls: 'mlp', m: 8, n: 4096, k: 11008, batch: 1, weight: 'layer', bias: false, ...o });
 const attn = (o: Partial<AttentionOp>): AttentionOp => ({
-  ...base, kind: 'attention', cls: 'attention', batch: 2, heads: 32, kvHeads: 8, headDim: 128, qLen: 1, kvLen: 2049, causal: true, window: 0, ...o,
+  ...base,
+  kind: 'attention',
+  cls: 'attention',
+  batch: 2,
+  heads: 32,
+  kvHeads: 8,
+  headDim: 128,
+  qLen: 1,
+  kvLen: 2049,
+  causal: true,
+  window: 0,
+  ...o,
 });
 const w16 = parseQuantScheme('w16a16');
 

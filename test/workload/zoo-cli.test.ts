@@ -6,7 +6,7 @@ import { runResultSchema } from '../../src/config/schemas/run-result.ts';
 const arch = archPath('gpu/h200');
 
 describe('simulate --model with the zoo configs', () => {
-  it('runs Phi-3-mini from its published config.json (was: unknown model_type \'phi3\')', async () => {
+  it("runs Phi-3-mini from its published config.json (was: unknown model_type 'phi3')", async () => {
     const r = await cli('simulate', '--arch', arch, '--model', modelPath('phi-3-mini-4k-instruct'), '--phase', 'decode', '--context', '100', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -15,7 +15,22 @@ describe('simulate --model with the zoo configs', () => {
 
   it('--mla-form names the DeepSeek attention form; naive decode re-expands the cache and costs more', async () => {
     const run = async (form: string) => {
-      const r = await cli('simulate', '--arch', arch, '--model', modelPath('deepseek-v2-lite'), '--phase', 'decode', '--batch', '8', '--context', '8191', '--mla-form', form, '--json');
+      const r = await cli(
+        'simulate',
+        '--arch',
+        arch,
+        '--model',
+        modelPath('deepseek-v2-lite'),
+        '--phase',
+        'decode',
+        '--batch',
+        '8',
+        '--context',
+        '8191',
+        '--mla-form',
+        form,
+        '--json',
+      );
       expect(r.code).toBe(0);
       return JSON.parse(r.stdout);
     };

@@ -17,7 +17,23 @@ describe('model config errors', () => {
     expect(e.pointer).toBe('/model_type');
     expect(e.message).not.toContain('\n');
     for (const t of SUPPORTED_MODEL_TYPES) expect(e.message).toContain(t);
-    expect(SUPPORTED_MODEL_TYPES).toEqual(expect.arrayContaining(['phi3', 'gemma2', 'gemma3_text', 'gemma3', 'qwen3', 'qwen2_moe', 'qwen3_moe', 'deepseek_v2', 'deepseek_v3', 'gpt_oss', 'olmo2', 'llama4_text', 'falcon']));
+    expect(SUPPORTED_MODEL_TYPES).toEqual(
+      expect.arrayContaining([
+        'phi3',
+        'gemma2',
+        'gemma3_text',
+        'gemma3',
+        'qwen3',
+        'qwen2_moe',
+        'qwen3_moe',
+        'deepseek_v2',
+        'deepseek_v3',
+        'gpt_oss',
+        'olmo2',
+        'llama4_text',
+        'falcon',
+      ]),
+    );
   });
 
   const cases: [string, string][] = [

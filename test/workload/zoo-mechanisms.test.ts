@@ -41,7 +41,12 @@ describe('q/k norms', () => {
     const g = buildFor('olmo-2-7b', { phase: 'prefill', batch: 1, seq: 16 });
     expect(opFlops(op(g, 'L0.q_norm'))).toBe(4 * 16 * 4096);
     expect(g.ops.some((o) => o.id === 'L0.attn_norm')).toBe(false);
-    expect(g.ops.filter((o) => o.layer === 0 && o.kind === 'norm').map((o) => o.name)).toEqual(['q_norm', 'k_norm', 'post_attention_layernorm', 'post_feedforward_layernorm']);
+    expect(g.ops.filter((o) => o.layer === 0 && o.kind === 'norm').map((o) => o.name)).toEqual([
+      'q_norm',
+      'k_norm',
+      'post_attention_layernorm',
+      'post_feedforward_layernorm',
+    ]);
   });
 });
 
@@ -78,7 +83,7 @@ describe('chunked attention (Llama 4)', () => {
     const g = buildFor('llama-4-scout-text', { phase: 'decode', batch: 1, context: 10000 });
     const chunked = op<AttentionOp>(g, 'L0.attn');
     expect(chunked.chunk).toBe(8192);
-    expect(attendedPairs(chunked)).toBe(10000 % 8192 + 1);
+    expect(attendedPairs(chunked)).toBe((10000 % 8192) + 1);
     expect(attendedPairs(op<AttentionOp>(g, 'L3.attn'))).toBe(10001);
     expect(g.ops.some((o) => o.id === 'L3.rotary')).toBe(false); // NoPE layer
     expect(g.ops.some((o) => o.id === 'L3.q_norm')).toBe(false); // L2 q/k norm only on RoPE layers
@@ -86,7 +91,7 @@ describe('chunked attention (Llama 4)', () => {
   });
   it('prefill over two chunks: 2 x 8192·8193/2 pairs', () => {
     const g = buildFor('llama-4-scout-text', { phase: 'prefill', batch: 1, seq: 16384 });
-    expect(attendedPairs(op<AttentionOp>(g, 'L0.attn'))).toBe(2 * (8192 * 8193) / 2);
+    expect(attendedPairs(op<AttentionOp>(g, 'L0.attn'))).toBe((2 * (8192 * 8193)) / 2);
   });
 });
 
@@ -235,8 +240,25 @@ describe('Falcon new decoder architecture (40B / 180B shape)', () => {
     const { normalizeModelConfig } = await import('../../src/workload/model-config.ts');
     const { paramCounts } = await import('../../src/workload/params.ts');
     const { buildGraph } = await import('../../src/workload/builders/decoder.ts');
-    const h = 256; const heads = 8; const kv = 2; const d = h / heads;
-    const s = normalizeModelConfig({ model_type: 'falcon', hidden_size: h, num_attention_heads: heads, num_kv_heads: kv, num_hidden_layers: 2, vocab_size: 1000, new_decoder_architecture: true, parallel_attn: true, bias: false, tie_word_embeddings: false }, 'f.json');
+    const h = 256;
+    const heads = 8;
+    const kv = 2;
+    const d = h / heads;
+    const s = normalizeModelConfig(
+      {
+        model_type: 'falcon',
+        hidden_size: h,
+        num_attention_heads: heads,
+        num_kv_heads: kv,
+        num_hidden_layers: 2,
+        vocab_size: 1000,
+        new_decoder_architecture: true,
+        parallel_attn: true,
+        bias: false,
+        tie_word_embeddings: false,
+      },
+      'f.json',
+    );
     const perLayer = h * (heads + 2 * kv) * d + h * h + 2 * h * 4 * h + 2 * (2 * h);
     expect(paramCounts(s).total).toBe(2 * perLayer + 2 * 1000 * h + 2 * h);
     const g = buildGraph(s, { phase: 'decode', batch: 1, context: 0 });

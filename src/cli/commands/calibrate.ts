@@ -35,7 +35,7 @@ export interface CalibrateArgs {
 
 export const calibrateCommand = {
   command: 'calibrate <traces..>',
-  describe: 'fit the arch\'s calibration factors to the kernel times of profiler traces; write a config that extends it',
+  describe: "fit the arch's calibration factors to the kernel times of profiler traces; write a config that extends it",
   builder: (y: Argv) =>
     y
       .positional('traces', { type: 'string', array: true, describe: 'PyTorch profiler traces (.json, .json.gz) with GPU kernels' })
@@ -52,7 +52,13 @@ export const calibrateCommand = {
     if (!a.output) throw new AccelscopeError('bad-flag', 'calibrate needs -o/--output (the calibrated config to write)');
     const holdout = a.holdout ?? [];
     assertOutputNotInput(a.output, [...a.traces, ...holdout, a.arch, a.stack], '-o', a.stack ? [stackOutputPath(a.output)] : []);
-    const only = a.factors === undefined ? undefined : a.factors.split(',').map((s) => s.trim()).filter(Boolean);
+    const only =
+      a.factors === undefined
+        ? undefined
+        : a.factors
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
     if (only && !only.length) throw new AccelscopeError('bad-flag', '--factors takes comma-separated factor names');
     const arch = loadArch(a.arch);
     const quant = loadQuant(a.quant ?? DEFAULT_QUANT);
@@ -68,7 +74,15 @@ export const calibrateCommand = {
     }
     const date = new Date().toISOString().slice(0, 10);
     const provenance: Provenance = { traces: a.traces, heldOut: holdout, ...(phase ? { fitPhase: phase } : {}), date };
-    const result = inArchFile(a.arch, () => calibrate(fitPasses, heldOut, arch, quant, { archFile: a.arch, ...stack, file: a.traces.join(', '), ...(only ? { factors: only } : {}), source: `accelscope calibrate ${date}` }));
+    const result = inArchFile(a.arch, () =>
+      calibrate(fitPasses, heldOut, arch, quant, {
+        archFile: a.arch,
+        ...stack,
+        file: a.traces.join(', '),
+        ...(only ? { factors: only } : {}),
+        source: `accelscope calibrate ${date}`,
+      }),
+    );
     // Each written file must load as it will be loaded (extends resolved): checked before writing any.
     const archDoc = calibratedConfigDocument(a.arch, a.output, arch.name, 'arch', result, provenance);
     const stackOut = stackOutputPath(a.output);
@@ -82,12 +96,24 @@ export const calibrateCommand = {
       validateStack(deepMerge(resolveArchDocument(a.stack), rest), stackOut);
     }
     const written: string[] = [];
-    if (archDoc) { writeFileAtomic(a.output, JSON.stringify(archDoc, null, 2) + '\n'); written.push(a.output); }
-    if (stackDoc) { writeFileAtomic(stackOut, JSON.stringify(stackDoc, null, 2) + '\n'); written.push(stackOut); }
+    if (archDoc) {
+      writeFileAtomic(a.output, JSON.stringify(archDoc, null, 2) + '\n');
+      written.push(a.output);
+    }
+    if (stackDoc) {
+      writeFileAtomic(stackOut, JSON.stringify(stackDoc, null, 2) + '\n');
+      written.push(stackOut);
+    }
     if (a.json) {
       const { arch: _a, ...fit } = result;
       const { stack: _s, ...rest } = fit;
-      io.out(JSON.stringify({ kind: 'calibration', arch: arch.name, archFile: a.arch, ...(a.stack ? { stackFile: a.stack } : {}), outputs: written, ...provenance, ...rest }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          { kind: 'calibration', arch: arch.name, archFile: a.arch, ...(a.stack ? { stackFile: a.stack } : {}), outputs: written, ...provenance, ...rest },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       io.out(renderCalibration(result, arch.name, written));
     }
@@ -99,16 +125,31 @@ const q = (x: FitQuality) => [x.ops, formatPercent(x.errors.medianAbs), formatPe
 
 export function renderCalibration(r: CalibrationResult, archName: string, outputs: string[]): string {
   let s = `calibrate ${archName}: ${r.factors.length} factor(s), ${r.evaluations} evaluations of the fitted passes\n\n`;
-  s += renderTable(['factor', 'of', 'before', 'fitted', 'unit', 'range', 'sensitivity', 'note'], r.factors.map((f) => [
-    f.name, f.owner, f.before, f.value, f.unit, `[${f.min}, ${f.max}]`, f.sensitivity.toFixed(4), f.atBound ? `at the ${f.atBound === 'min' ? 'lower' : 'upper'} end` : '',
-  ]), [0, 1, 4, 5, 7]);
+  s += renderTable(
+    ['factor', 'of', 'before', 'fitted', 'unit', 'range', 'sensitivity', 'note'],
+    r.factors.map((f) => [
+      f.name,
+      f.owner,
+      f.before,
+      f.value,
+      f.unit,
+      `[${f.min}, ${f.max}]`,
+      f.sensitivity.toFixed(4),
+      f.atBound ? `at the ${f.atBound === 'min' ? 'lower' : 'upper'} end` : '',
+    ]),
+    [0, 1, 4, 5, 7],
+  );
   s += '\n';
-  const rows: (string | number)[][] = [['fit', 'before', ...q(r.fit.before)], ['fit', 'after', ...q(r.fit.after)]];
+  const rows: (string | number)[][] = [
+    ['fit', 'before', ...q(r.fit.before)],
+    ['fit', 'after', ...q(r.fit.after)],
+  ];
   if (r.heldOut) rows.push(['held out', 'before', ...q(r.heldOut.before)], ['held out', 'after', ...q(r.heldOut.after)]);
   s += renderTable(['set', 'factors', 'kernels', 'median |err|', 'p90 |err|', 'total', 'RMS log err'], rows, [0, 1]);
   if (!r.heldOut) s += 'held out: none (give --holdout TRACE… or --fit-phase prefill|decode)\n';
   const steps = r.fit.after.steps;
-  if (steps) s += `steps (GPU wall time, fit): ${steps.map((x) => signedPct(x.error)).join(', ')} after; ${r.fit.before.steps!.map((x) => signedPct(x.error)).join(', ')} before\n`;
+  if (steps)
+    s += `steps (GPU wall time, fit): ${steps.map((x) => signedPct(x.error)).join(', ')} after; ${r.fit.before.steps!.map((x) => signedPct(x.error)).join(', ')} before\n`;
   for (const o of outputs) s += `\nwrote ${o} (extends the original; ${o.endsWith('.stack.json') ? '--stack' : 'simulate --arch'} ${o})`;
   s += '\n';
   return s;

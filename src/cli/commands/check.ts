@@ -30,7 +30,11 @@ export interface CheckArgs {
 export function archKind(file: string): string {
   const doc = resolveArchDocument(file);
   const kind = isObject(doc) ? doc['kind'] : undefined;
-  if (typeof kind !== 'string') throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', { file, pointer: kind === undefined ? '' : '/kind' });
+  if (typeof kind !== 'string')
+    throw new AccelscopeError('schema', kind === undefined ? "must have required property 'kind'" : 'must be string', {
+      file,
+      pointer: kind === undefined ? '' : '/kind',
+    });
   if (hardwareKinds().includes(kind)) return loadArch(file).kind;
   return kind;
 }
@@ -40,8 +44,14 @@ export const checkCommand = {
   describe: 'check every modeled datapath against the float64 / exact-integer reference kernel',
   builder: (y: Argv) =>
     y
-      .option('arch', { type: 'string', describe: 'arch config JSON: check the datapaths the config claims (its kind\'s when its model states none; default: every kind)' })
-      .option('quant', { type: 'string', describe: 'quant scheme (w8a8, fp8, w4a16-g128 …) or JSON file: the datapaths that run it (default: each datapath\'s own set)' })
+      .option('arch', {
+        type: 'string',
+        describe: "arch config JSON: check the datapaths the config claims (its kind's when its model states none; default: every kind)",
+      })
+      .option('quant', {
+        type: 'string',
+        describe: "quant scheme (w8a8, fp8, w4a16-g128 …) or JSON file: the datapaths that run it (default: each datapath's own set)",
+      })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random and adversarial matrices (integer, default 1)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (docs/cli.md)' }),
   handler: (a: CheckArgs, io: Io): number => checkHandler(a, io),
@@ -100,12 +110,22 @@ export function renderCheck(r: CheckReport): string {
   s += renderTable(
     ['datapath', 'max abs err', 'max rel err', 'SQNR dB', 'err/bound', 'bound', 'result'],
     r.datapaths.map((d) => [
-      d.datapath, sci(d.maxAbsErr), sci(d.maxRelErr), d.sqnrDb === Infinity ? 'inf' : d.sqnrDb.toFixed(1),
-      d.exact ? '-' : d.boundRatio.toFixed(3), d.exact ? 'exact' : d.bound, d.pass ? 'PASS' : 'FAIL',
+      d.datapath,
+      sci(d.maxAbsErr),
+      sci(d.maxRelErr),
+      d.sqnrDb === Infinity ? 'inf' : d.sqnrDb.toFixed(1),
+      d.exact ? '-' : d.boundRatio.toFixed(3),
+      d.exact ? 'exact' : d.bound,
+      d.pass ? 'PASS' : 'FAIL',
     ]),
     [0, 5],
   );
-  const claims = r.datapaths.filter((d) => d.claim).map((d) => `  ${d.datapath}: ${d.claim}${shapes.length > 1 && shapeDiffers(d.shape, r.shape) ? `; checked at M ${d.shape.M} N ${d.shape.N} K ${d.shape.K}` : ''}`);
+  const claims = r.datapaths
+    .filter((d) => d.claim)
+    .map(
+      (d) =>
+        `  ${d.datapath}: ${d.claim}${shapes.length > 1 && shapeDiffers(d.shape, r.shape) ? `; checked at M ${d.shape.M} N ${d.shape.N} K ${d.shape.K}` : ''}`,
+    );
   if (claims.length) s += `\nclaimed by the arch config\n${claims.join('\n')}\n`;
   const notes = r.datapaths.flatMap((d) => d.cases.filter((c) => c.note).map((c) => `  ${d.datapath} (${c.case}): ${c.note}`));
   const fails = r.datapaths.flatMap((d) => d.failures.map((f) => `  ${d.datapath}: ${f}`));

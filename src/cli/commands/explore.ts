@@ -18,7 +18,9 @@ export const exploreCommand = {
     const cat = exploreCatalog();
     const html = await renderExplorer(cat);
     writeFileAtomic(a.out, html);
-    io.out(`wrote ${a.out} (${formatBytes(Buffer.byteLength(html))}, explorer: ${cat.archs.length} archs, ${cat.models.length} models, ${cat.quants.length} quant schemes)\n`);
+    io.out(
+      `wrote ${a.out} (${formatBytes(Buffer.byteLength(html))}, explorer: ${cat.archs.length} archs, ${cat.models.length} models, ${cat.quants.length} quant schemes)\n`,
+    );
     return 0;
   },
 };

@@ -40,7 +40,8 @@ export function encodeNumbers(name: string, xs: number[], saturate: boolean): ob
   const mf = minifloat(name);
   if (mf) {
     return {
-      format: name, overflow: saturate ? 'saturate' : mf.spec.overflow,
+      format: name,
+      overflow: saturate ? 'saturate' : mf.spec.overflow,
       values: xs.map((x) => {
         const c = mf.encode(x, saturate ? 'saturate' : mf.spec.overflow);
         const v = mf.decode(c);
@@ -49,7 +50,14 @@ export function encodeNumbers(name: string, xs: number[], saturate: boolean): ob
     };
   }
   if (name === 'e8m0') {
-    return { format: name, values: xs.map((x) => { const c = e8m0Encode(x); const v = e8m0Decode(c); return { input: val(x), code: c, hex: hex(c, 8), value: val(v), ...(special(v) ? { special: special(v) } : {}) }; }) };
+    return {
+      format: name,
+      values: xs.map((x) => {
+        const c = e8m0Encode(x);
+        const v = e8m0Decode(c);
+        return { input: val(x), code: c, hex: hex(c, 8), value: val(v), ...(special(v) ? { special: special(v) } : {}) };
+      }),
+    };
   }
   const q = quantizeTensor(name, xs, 1, xs.length);
   const d = dequantize(q);
@@ -69,7 +77,7 @@ export const formatsCommand = {
       .positional('name', { type: 'string', describe: 'a format (fp8-e4m3, mxfp4, int4-g128, e8m0 …)' })
       .option('codes', { type: 'boolean', default: false, describe: 'print the value of every code of NAME (block formats: of their element)' })
       .option('encode', { type: 'string', describe: 'comma-separated numbers to encode in NAME, e.g. 0.3,-7,1e9 (int/block formats: one row)' })
-      .option('saturate', { type: 'boolean', default: false, describe: 'element formats: saturate to ±max instead of the format\'s overflow rule' })
+      .option('saturate', { type: 'boolean', default: false, describe: "element formats: saturate to ±max instead of the format's overflow rule" })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (docs/cli.md)' }),
   handler: (a: FormatsArgs, io: Io): number => {
     if (!a.name) {
@@ -87,14 +95,29 @@ export const formatsCommand = {
       if (a.json) writeJsonWithArray(io, { format: a.name, element: d.element }, 'codes', listed, codeJsonWriter(d));
       else {
         const codes = listed.map((c) => codeValue(d, c));
-        io.out(renderTable(['code', 'bits', 'value'], codes.map((c) => [c.hex, c.bits, c.value === null ? c.special! : String(c.value)]), [1]));
+        io.out(
+          renderTable(
+            ['code', 'bits', 'value'],
+            codes.map((c) => [c.hex, c.bits, c.value === null ? c.special! : String(c.value)]),
+            [1],
+          ),
+        );
       }
       return 0;
     }
     if (a.encode !== undefined) {
-      const out = encodeNumbers(a.name, parseNumbers(a.encode), a.saturate) as { values: { input: number | null; hex?: string; code: number; value: number | null }[] };
+      const out = encodeNumbers(a.name, parseNumbers(a.encode), a.saturate) as {
+        values: { input: number | null; hex?: string; code: number; value: number | null }[];
+      };
       if (a.json) io.out(JSON.stringify(out, null, 2) + '\n');
-      else io.out(renderTable(['input', 'code', 'value'], out.values.map((v) => [String(v.input), v.hex ?? String(v.code), String(v.value)]), []));
+      else
+        io.out(
+          renderTable(
+            ['input', 'code', 'value'],
+            out.values.map((v) => [String(v.input), v.hex ?? String(v.code), String(v.value)]),
+            [],
+          ),
+        );
       return 0;
     }
     const info = formatInfo(a.name);

@@ -28,7 +28,9 @@ export const listCommand = {
     const categories = a.category ? [a.category] : [...CATEGORIES];
     const byCategory = categories.map((c) => [c, describeShipped(c)] as const);
     if (a.json) {
-      const rows = byCategory.flatMap(([, items]) => items.map(({ category, name, file, description, source }) => ({ category, name, file, description, source })));
+      const rows = byCategory.flatMap(([, items]) =>
+        items.map(({ category, name, file, description, source }) => ({ category, name, file, description, source })),
+      );
       io.out(JSON.stringify(rows, null, 2) + '\n');
     } else {
       io.out(byCategory.map(([c, items]) => renderCategory(c, items)).join('\n'));

@@ -15,7 +15,8 @@ export const mergeCommand = {
   command: 'merge <files..>',
   describe: 'merge sweep shard files, or results of several specs (says what differs between them)',
   builder: (y: Argv) =>
-    y.positional('files', { type: 'string', array: true, describe: 'results files (JSON lines)' })
+    y
+      .positional('files', { type: 'string', array: true, describe: 'results files (JSON lines)' })
       .option('o', { alias: 'out', type: 'string', demandOption: true, describe: 'merged results file' }),
   handler: (a: { files: string[]; o: string }, io: Io): number => {
     assertOutputNotInput(a.o, a.files, '-o');
@@ -32,7 +33,9 @@ export const mergeCommand = {
     io.err(`merged ${lines.length} points from ${a.files.length} file(s)${duplicates ? `, ${duplicates} duplicates dropped` : ''} → ${a.o}\n`);
     if (specs.length > 1) {
       const diff = specDifferences(specSummaries(lines as unknown as SweepLine[]));
-      io.err(`note: ${specs.length} sweep specs merged (${specs.map((s) => `${s.spec} from ${s.file}`).join(', ')}); they differ in: ${diff.join(', ') || 'nothing but their hash'}\n`);
+      io.err(
+        `note: ${specs.length} sweep specs merged (${specs.map((s) => `${s.spec} from ${s.file}`).join(', ')}); they differ in: ${diff.join(', ') || 'nothing but their hash'}\n`,
+      );
     }
     return 0;
   },

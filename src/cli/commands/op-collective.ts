@@ -42,7 +42,8 @@ export function collectiveHandler(a: CollectiveArgs, io: Io): number {
   const sys = system.config;
   const devices = sys.devicesPerNode * sys.nodes;
   const ranks = a.ranks ?? (kind === 'send-recv' ? 2 : devices);
-  if (!Number.isInteger(ranks) || ranks < 1 || ranks > devices) throw new AccelscopeError('bad-flag', `--ranks must be an integer from 1 to ${devices}, the devices of ${sys.name} (got ${a.ranks})`);
+  if (!Number.isInteger(ranks) || ranks < 1 || ranks > devices)
+    throw new AccelscopeError('bad-flag', `--ranks must be an integer from 1 to ${devices}, the devices of ${sys.name} (got ${a.ranks})`);
   if (kind === 'send-recv' && ranks !== 2) throw new AccelscopeError('bad-flag', 'op send-recv runs between 2 ranks (--ranks 2)');
   const sizes = parseSizes(a.bytes ?? '8,64K,1M,16M,256M,1G,8G');
   const rankList = kind === 'send-recv' && sys.nodes > 1 ? [0, sys.devicesPerNode] : Array.from({ length: ranks }, (_, i) => i);
@@ -51,7 +52,8 @@ export function collectiveHandler(a: CollectiveArgs, io: Io): number {
     if (!a.algo) return inArchFile(system.file, () => collective(kind, b, links));
     const all = inArchFile(system.file, () => algorithmCosts(kind, b, links));
     const c = all.find((x) => x.algorithm === a.algo);
-    if (!c) throw new AccelscopeError('bad-flag', `--algo ${a.algo}: not offered for ${kind} on this group (offered: ${all.map((x) => x.algorithm).join(', ')})`);
+    if (!c)
+      throw new AccelscopeError('bad-flag', `--algo ${a.algo}: not offered for ${kind} on this group (offered: ${all.map((x) => x.algorithm).join(', ')})`);
     return c;
   });
   if (a.json) {
@@ -59,10 +61,18 @@ export function collectiveHandler(a: CollectiveArgs, io: Io): number {
     return 0;
   }
   let s = `${kind} on ${sys.name}: ${ranks} ranks on ${links.nodes} node(s)\n\n`;
-  s += renderTable(['size', 'algorithm', 'time', 'latency', 'bandwidth', 'algbw GB/s', 'busbw GB/s'], rows.map((r) => [
-    formatBytes(r.bytes), r.algorithm, formatSeconds(r.seconds), formatSeconds(r.latencySeconds), formatSeconds(r.bandwidthSeconds),
-    (r.algbwBps / 1e9).toFixed(2), (r.busbwBps / 1e9).toFixed(2),
-  ]));
+  s += renderTable(
+    ['size', 'algorithm', 'time', 'latency', 'bandwidth', 'algbw GB/s', 'busbw GB/s'],
+    rows.map((r) => [
+      formatBytes(r.bytes),
+      r.algorithm,
+      formatSeconds(r.seconds),
+      formatSeconds(r.latencySeconds),
+      formatSeconds(r.bandwidthSeconds),
+      (r.algbwBps / 1e9).toFixed(2),
+      (r.busbwBps / 1e9).toFixed(2),
+    ]),
+  );
   s += '\nbusbw as nccl-tests defines it: algbw × 2(n−1)/n (all-reduce), × (n−1)/n (all-gather, reduce-scatter, all-to-all), × 1 (send-recv)\n';
-  return io.out(s), 0;
+  return (io.out(s), 0);
 }

@@ -35,7 +35,8 @@ export interface OpRow {
 
 function shapeOf(op: Op): Record<string, number | string | boolean> {
   if (op.kind === 'gemm') return { m: op.m, n: op.n, k: op.k, batch: op.batch };
-  if (op.kind === 'attention') return { phase: op.phase, batch: op.batch, heads: op.heads, kvHeads: op.kvHeads, headDim: op.headDim, qLen: op.qLen, kvLen: op.kvLen, causal: op.causal };
+  if (op.kind === 'attention')
+    return { phase: op.phase, batch: op.batch, heads: op.heads, kvHeads: op.kvHeads, headDim: op.headDim, qLen: op.qLen, kvLen: op.kvLen, causal: op.causal };
   return {};
 }
 
@@ -49,9 +50,18 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
       const r = ev.result;
       const p = ev.roofline;
       rows.push({
-        arch: arch.name, archFile: file, kind: arch.kind, op: op.kind, shape: shapeOf(op),
+        arch: arch.name,
+        archFile: file,
+        kind: arch.kind,
+        op: op.kind,
+        shape: shapeOf(op),
         ...(r.dtype ? { dtype: r.dtype } : {}),
-        seconds: r.seconds, cycles: r.cycles, flops: r.flops, bytes: r.bytes, bound: r.bound, utilization: r.utilization,
+        seconds: r.seconds,
+        cycles: r.cycles,
+        flops: r.flops,
+        bytes: r.bytes,
+        bound: r.bound,
+        utilization: r.utilization,
         achievedFlopsPerSecond: r.seconds > 0 ? r.flops / r.seconds : 0,
         energyPj: r.energyPj,
         roofline: { seconds: p.seconds, bound: p.bound, dtype: p.dtype },
@@ -76,17 +86,31 @@ function fmtBreakdown(b: Record<string, number> | undefined): string {
 
 export function renderOpRows(rows: OpRow[]): string {
   const multiArch = new Set(rows.map((r) => r.archFile)).size > 1;
-  const shapeText = (r: OpRow) => r.op === 'gemm'
-    ? `${r.shape.m}x${r.shape.n}x${r.shape.k}${r.shape.batch !== 1 ? ` ×${r.shape.batch}` : ''}`
-    : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
+  const shapeText = (r: OpRow) =>
+    r.op === 'gemm'
+      ? `${r.shape.m}x${r.shape.n}x${r.shape.k}${r.shape.batch !== 1 ? ` ×${r.shape.batch}` : ''}`
+      : `${r.shape.phase} b${r.shape.batch} h${r.shape.heads}/${r.shape.kvHeads} d${r.shape.headDim} q${r.shape.qLen} kv${r.shape.kvLen}`;
   const headers = [...(multiArch ? ['arch'] : []), r0(rows), 'dtype', 'time', 'cycles', 'TFLOP/s', 'DRAM', 'bound', 'util', 'roofline'];
-  const table = renderTable(headers, rows.map((r) => [
-    ...(multiArch ? [r.arch] : []), shapeText(r), r.dtype ?? '', formatSeconds(r.seconds), r.cycles, formatNumber(r.achievedFlopsPerSecond / 1e12),
-    formatBytes(r.bytes['dram'] ?? 0), r.bound, formatPercent(r.utilization), formatSeconds(r.roofline.seconds),
-  ]), multiArch ? [0, 1] : [0]);
+  const table = renderTable(
+    headers,
+    rows.map((r) => [
+      ...(multiArch ? [r.arch] : []),
+      shapeText(r),
+      r.dtype ?? '',
+      formatSeconds(r.seconds),
+      r.cycles,
+      formatNumber(r.achievedFlopsPerSecond / 1e12),
+      formatBytes(r.bytes['dram'] ?? 0),
+      r.bound,
+      formatPercent(r.utilization),
+      formatSeconds(r.roofline.seconds),
+    ]),
+    multiArch ? [0, 1] : [0],
+  );
   let s = multiArch ? table : `${rows[0]?.arch ?? ''}\n${table}`;
   s += '\nbreakdown\n';
-  for (const r of rows) s += `  ${multiArch ? `${r.arch} ` : ''}${shapeText(r)}: ${fmtBreakdown(r.breakdown)}${r.notes?.length ? ` — ${r.notes.join('; ')}` : ''}\n`;
+  for (const r of rows)
+    s += `  ${multiArch ? `${r.arch} ` : ''}${shapeText(r)}: ${fmtBreakdown(r.breakdown)}${r.notes?.length ? ` — ${r.notes.join('; ')}` : ''}\n`;
   const seen = new Set<string>();
   const cal = rows.filter((r) => r.calibration.length && !seen.has(r.archFile) && seen.add(r.archFile));
   if (cal.length) {

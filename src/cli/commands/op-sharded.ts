@@ -39,17 +39,29 @@ function shard(op: Op, tp: number, split: string): Op {
 export function shardedOpRows(ops: Op[], systemName: string, tp: number, split: string | undefined, q: QuantScheme, l2: string): ShardedOpRow[] {
   const system = loadSystem(systemName);
   const devices = system.config.devicesPerNode * system.config.nodes;
-  if (!Number.isInteger(tp) || tp < 1 || tp > devices) throw new AccelscopeError('bad-flag', `--tp must be an integer from 1 to ${devices}, the devices of ${system.config.name} (got ${tp})`);
+  if (!Number.isInteger(tp) || tp < 1 || tp > devices)
+    throw new AccelscopeError('bad-flag', `--tp must be an integer from 1 to ${devices}, the devices of ${system.config.name} (got ${tp})`);
   const kind = ops[0]!.kind;
   const how = kind === 'attention' ? 'heads' : (split ?? 'column');
   if (kind === 'attention' && split !== undefined) throw new AccelscopeError('bad-flag', 'op attention splits the heads: drop --split');
   if (how !== 'column' && how !== 'row' && how !== 'heads') throw new AccelscopeError('bad-flag', `--split must be column or row (got '${split}')`);
-  const links = inArchFile(system.file, () => groupLinks(system.config, Array.from({ length: tp }, (_, i) => i)));
+  const links = inArchFile(system.file, () =>
+    groupLinks(
+      system.config,
+      Array.from({ length: tp }, (_, i) => i),
+    ),
+  );
   const wire = Math.max(16, q.activations.bitsPerElement) / 8;
-  const rows = simulateRows(ops.map((o) => shard(o, tp, how)), [system.archFile], q, l2);
+  const rows = simulateRows(
+    ops.map((o) => shard(o, tp, how)),
+    [system.archFile],
+    q,
+    l2,
+  );
   return rows.map((r, i) => {
     const op = ops[i]!;
-    const c = how === 'row' && tp > 1 && op.kind === 'gemm' ? inArchFile(system.file, () => collective('all-reduce', op.m * op.n * op.batch * wire, links)) : undefined;
+    const c =
+      how === 'row' && tp > 1 && op.kind === 'gemm' ? inArchFile(system.file, () => collective('all-reduce', op.m * op.n * op.batch * wire, links)) : undefined;
     return { ...r, tp, split: how, ...(c ? { collective: c } : {}), totalSeconds: r.seconds + (c?.seconds ?? 0) };
   });
 }

@@ -42,11 +42,12 @@ export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {
   stack?: string;
 }
 
-
 /** A positive-integer list flag: "1,16,4096" → [1, 16, 4096] (min 0: non-negative integers). */
 export function parseIntList(flag: string, v: string | number | undefined, need = 'op gemm', min = 1): number[] {
   if (v === undefined) throw new AccelscopeError('bad-flag', `${need} needs --${flag}`);
-  const parts = String(v).split(',').map((s) => s.trim());
+  const parts = String(v)
+    .split(',')
+    .map((s) => s.trim());
   const out = parts.map((p) => Number(p));
   out.forEach((x, i) => {
     if (parts[i] === '' || !Number.isInteger(x) || x < min) {
@@ -69,7 +70,13 @@ export function opQuantScheme(dtype: string, weights?: string): QuantScheme {
   const activations = getFormat(fmt);
   const w: TensorFormat = weights ? getFormat(weights) : activations;
   const wide = activations.bitsPerElement >= 16 ? activations : getFormat('fp16');
-  return { name: `w:${w.name} a:${activations.name}`, weights: w, activations, kv: activations.bitsPerElement >= 8 ? activations : wide, embeddings: getFormat('fp16') };
+  return {
+    name: `w:${w.name} a:${activations.name}`,
+    weights: w,
+    activations,
+    kv: activations.bitsPerElement >= 8 ? activations : wide,
+    embeddings: getFormat('fp16'),
+  };
 }
 
 export function gemmOps(a: OpArgs): GemmOp[] {
@@ -78,9 +85,25 @@ export function gemmOps(a: OpArgs): GemmOp[] {
   const ks = parseIntList('k', a.k);
   const batch = positiveInt('batch', a.batch ?? 1, 'op gemm');
   const ops: GemmOp[] = [];
-  for (const k of ks) for (const n of ns) for (const m of ms) {
-    ops.push({ id: 'gemm', name: 'gemm', cls: 'other', layer: 0, phase: m <= 16 ? 'decode' : 'prefill', deps: [], kind: 'gemm', m, n, k, batch, weight: 'layer', bias: false });
-  }
+  for (const k of ks)
+    for (const n of ns)
+      for (const m of ms) {
+        ops.push({
+          id: 'gemm',
+          name: 'gemm',
+          cls: 'other',
+          layer: 0,
+          phase: m <= 16 ? 'decode' : 'prefill',
+          deps: [],
+          kind: 'gemm',
+          m,
+          n,
+          k,
+          batch,
+          weight: 'layer',
+          bias: false,
+        });
+      }
   return ops;
 }
 
@@ -102,18 +125,28 @@ export function attentionOps(a: OpArgs): AttentionOp[] {
     lens = parseIntList('context', a.context, 'op attention --phase decode', 0).map((ctx) => ({ qLen: 1, kvLen: ctx + 1 }));
   }
   return lens.map(({ qLen, kvLen }) => ({
-    id: 'attention', name: 'attention', cls: 'attention', layer: 0, phase, deps: [], kind: 'attention', batch, heads, kvHeads, headDim, qLen, kvLen, causal: true, window: 0,
+    id: 'attention',
+    name: 'attention',
+    cls: 'attention',
+    layer: 0,
+    phase,
+    deps: [],
+    kind: 'attention',
+    batch,
+    heads,
+    kvHeads,
+    headDim,
+    qLen,
+    kvLen,
+    causal: true,
+    window: 0,
   }));
 }
 
-
-
-
-
-
 export const opCommand = {
   command: 'op <kind>',
-  describe: 'simulate one op (gemm | attention) on one or more arches, or one collective (all-reduce | all-gather | reduce-scatter | all-to-all | send-recv) on a --system',
+  describe:
+    'simulate one op (gemm | attention) on one or more arches, or one collective (all-reduce | all-gather | reduce-scatter | all-to-all | send-recv) on a --system',
   builder: (y: Argv) =>
     y
       .positional('kind', { type: 'string', choices: OP_KINDS as unknown as string[], describe: 'gemm | attention | a collective' })
@@ -138,16 +171,23 @@ export const opCommand = {
       .option('context', { type: 'string', describe: 'attention decode: tokens already in the KV cache (list; 0 allowed)' })
       .option('l2', { type: 'string', default: 'flushed', describe: 'L2 state at kernel start: flushed (dirty, as kernel benchmarks leave it) | cold (clean)' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON array of rows (docs/cli.md)' })
-      .option('stack', { type: 'string', describe: 'gemm/attention: software stack whose kernel family / attention backend runs the op (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none' }),
+      .option('stack', {
+        type: 'string',
+        describe:
+          'gemm/attention: software stack whose kernel family / attention backend runs the op (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none',
+      }),
   handler: (a: OpArgs, io: Io): number => {
     if (isCollectiveKind(a.kind)) {
-      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split', 'stack'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
+      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split', 'stack'] as const)
+        if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
       return collectiveHandler(a, io);
     }
-    for (const f of ['ranks', 'bytes', 'algo'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f} (collectives do)`);
+    for (const f of ['ranks', 'bytes', 'algo'] as const)
+      if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f} (collectives do)`);
     const sharded = a.system !== undefined;
     if (sharded && a.arch !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind}: give --arch or --system (the system names its device), not both`);
-    if (!sharded && (a.tp !== undefined || a.split !== undefined)) throw new AccelscopeError('bad-flag', `--${a.tp !== undefined ? 'tp' : 'split'} needs --system`);
+    if (!sharded && (a.tp !== undefined || a.split !== undefined))
+      throw new AccelscopeError('bad-flag', `--${a.tp !== undefined ? 'tp' : 'split'} needs --system`);
     if (!sharded && a.arch === undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} needs --arch (or --system with --tp)`);
     if (a.l2 !== 'flushed' && a.l2 !== 'cold') throw new AccelscopeError('bad-flag', `--l2 must be flushed or cold (got '${a.l2}')`);
     const archFiles = Array.isArray(a.arch) ? a.arch : a.arch === undefined ? [] : [a.arch];

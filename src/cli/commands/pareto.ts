@@ -12,7 +12,8 @@ export const paretoCommand = {
   command: 'pareto <results>',
   describe: 'print the Pareto front of a sweep over chosen objectives',
   builder: (y: Argv) =>
-    y.positional('results', { type: 'string', describe: 'results file (JSON lines)' })
+    y
+      .positional('results', { type: 'string', describe: 'results file (JSON lines)' })
       .option('objectives', { type: 'string', default: 'latency,energy', describe: `comma-separated: ${OBJECTIVE_NAMES.join(', ')} or a result key` })
       .option('json', { type: 'boolean', default: false, describe: 'print the front as JSON lines' }),
   handler: (a: { results: string; objectives: string; json: boolean }, io: Io): number => {
@@ -26,25 +27,35 @@ export const paretoCommand = {
     });
     const twice = defs.find((d, i) => defs.findIndex((e) => e.key === d.key) !== i);
     if (twice) throw new AccelscopeError('bad-flag', `--objectives names ${twice.key} twice`);
-    const items = lines.filter((l) => l.ok && l.objectives).flatMap((l) => {
-      const v = orient(l.objectives!, defs);
-      return v ? [{ index: l.index, values: v, line: l }] : [];
-    });
+    const items = lines
+      .filter((l) => l.ok && l.objectives)
+      .flatMap((l) => {
+        const v = orient(l.objectives!, defs);
+        return v ? [{ index: l.index, values: v, line: l }] : [];
+      });
     const front = paretoFront(items).sort((x, y) => x.values[0]! - y.values[0]!);
     if (a.json) {
       io.out(front.map((f) => JSON.stringify(f.line)).join('\n') + (front.length ? '\n' : ''));
       return 0;
     }
-    io.out(`Pareto front over ${defs.map((d) => `${d.key} (${d.goal})`).join(', ')}: ${front.length} of ${items.length} feasible points (${lines.length - items.length} infeasible or missing)\n\n`);
+    io.out(
+      `Pareto front over ${defs.map((d) => `${d.key} (${d.goal})`).join(', ')}: ${front.length} of ${items.length} feasible points (${lines.length - items.length} infeasible or missing)\n\n`,
+    );
     const paramKeys = [...new Set(front.flatMap((f) => Object.keys(f.line.point.params)))];
-    io.out(renderTable(
-      ['index', ...defs.map((d) => d.key), ...paramKeys, 'quant', 'workload'],
-      front.map((f) => [
-        f.index, ...defs.map((d) => formatObjective(d.key, Number(f.line.objectives![d.key]))),
-        ...paramKeys.map((k) => String(f.line.point.params[k] ?? '')), f.line.point.quant,
-        Object.entries(f.line.point.workload).map(([k, v]) => `${k}=${v}`).join(' '),
-      ]),
-    ));
+    io.out(
+      renderTable(
+        ['index', ...defs.map((d) => d.key), ...paramKeys, 'quant', 'workload'],
+        front.map((f) => [
+          f.index,
+          ...defs.map((d) => formatObjective(d.key, Number(f.line.objectives![d.key]))),
+          ...paramKeys.map((k) => String(f.line.point.params[k] ?? '')),
+          f.line.point.quant,
+          Object.entries(f.line.point.workload)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        ]),
+      ),
+    );
     return 0;
   },
 };

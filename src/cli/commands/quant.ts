@@ -47,7 +47,10 @@ export const quantCommand = {
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
       .option('html', { type: 'string', describe: 'also write an HTML report to this file' })
       .option('threads', { type: 'number', describe: 'CPU threads for CPU-based models' })
-      .option('stack', { type: 'string', describe: 'software stack every format runs under (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none' }),
+      .option('stack', {
+        type: 'string',
+        describe: 'software stack every format runs under (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none',
+      }),
   handler: (a: QuantArgs, io: Io): number => {
     const phase = phaseOf(a.phase) as 'prefill' | 'decode';
     if (phase === 'prefill' && a.seq === undefined) throw new AccelscopeError('bad-flag', 'prefill needs --seq');
@@ -57,7 +60,10 @@ export const quantCommand = {
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {
       throw new AccelscopeError('bad-flag', `--threads must be a positive integer (got ${a.threads})`);
     }
-    const names = a.formats.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = a.formats
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length === 0) throw new AccelscopeError('bad-flag', '--formats is empty');
     const schemes = names.map((n) => loadQuant(n));
     const onSystem = wantsSystem(a);
@@ -71,10 +77,24 @@ export const quantCommand = {
     const archs = (a.arch ?? []).map((file) => ({ file, config: loadArch(file) }));
     if (a.stack !== undefined && onSystem) throw new AccelscopeError('bad-flag', '--stack goes with --arch, not --system');
     const stack = archs.map(({ config }) => stackRunOptions(a.stack, config).stack)[0];
-    const cmp = compareQuant({
-      spec, archs, schemes, phase, batch: a.batch, seq: a.seq, context: a.context, threads: a.threads, ...(stack ? { stack } : {}),
-    }, proxy);
-    if (plan) cmp.rows.push(...compareQuantOnSystem({ spec, system: loadSystem(a.system!), plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context }, proxy));
+    const cmp = compareQuant(
+      {
+        spec,
+        archs,
+        schemes,
+        phase,
+        batch: a.batch,
+        seq: a.seq,
+        context: a.context,
+        threads: a.threads,
+        ...(stack ? { stack } : {}),
+      },
+      proxy,
+    );
+    if (plan)
+      cmp.rows.push(
+        ...compareQuantOnSystem({ spec, system: loadSystem(a.system!), plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context }, proxy),
+      );
     if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp));
     io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderComparison(cmp));
     return 0;
@@ -86,7 +106,11 @@ export function renderComparison(c: QuantComparison): string {
   s += renderTable(
     ['format', 'arch', 'bits/w', 'weights+KV', 'fits', 'latency', 'tokens/s', 'energy/token', 'bound', 'GEMMs at', 'SQNR dB', 'rel err', 'note'],
     c.rows.map((r) => [
-      r.format, r.archName, formatNumber(r.bitsPerWeight, 4), formatBytes(r.weightBytes + r.kvBytes), r.fits ? 'yes' : 'NO',
+      r.format,
+      r.archName,
+      formatNumber(r.bitsPerWeight, 4),
+      formatBytes(r.weightBytes + r.kvBytes),
+      r.fits ? 'yes' : 'NO',
       r.supported ? formatSeconds(r.latencySeconds!) : '–',
       r.supported ? formatQuantity(r.tokensPerSecond!) : '–',
       r.supported ? formatQuantity(r.energyPerTokenJ!, 'J') : '–',

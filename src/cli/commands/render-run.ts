@@ -15,8 +15,16 @@ export function renderRun(r: RunResult): string {
   s += renderTable(
     ['op class', 'ops', 'time', '% time', 'roofline', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'util'],
     r.classes.map((c) => [
-      c.cls, formatCount(c.ops), formatSeconds(c.seconds), formatPercent(c.seconds / total), formatSeconds(c.rooflineSeconds),
-      formatQuantity(c.flops, 'FLOP'), formatBytes(c.bytes), formatNumber(c.intensity), c.bound, formatPercent(c.utilization),
+      c.cls,
+      formatCount(c.ops),
+      formatSeconds(c.seconds),
+      formatPercent(c.seconds / total),
+      formatSeconds(c.rooflineSeconds),
+      formatQuantity(c.flops, 'FLOP'),
+      formatBytes(c.bytes),
+      formatNumber(c.intensity),
+      c.bound,
+      formatPercent(c.utilization),
     ]),
   );
   const t = r.totals;
@@ -24,13 +32,26 @@ export function renderRun(r: RunResult): string {
   const pj = t.energyPj;
   s += '\n';
   s += `time per step     ${formatSeconds(t.seconds)}  (roofline ${formatSeconds(t.rooflineSeconds)})\n`;
-  if (t.sequentialSeconds !== undefined) s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(r.schedule ?? {}).map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : formatNumber(v)}`).join(', ')})\n`;
+  if (t.sequentialSeconds !== undefined)
+    s += `  overlap         ops one after another ${formatSeconds(t.sequentialSeconds)}; the model's step schedule overlaps work across ops (${Object.entries(
+      r.schedule ?? {},
+    )
+      .map(([k, v]) => `${k} ${/Seconds$/.test(k) ? formatSeconds(v) : formatNumber(v)}`)
+      .join(', ')})\n`;
   s += `tokens/s          ${formatQuantity(t.tokensPerSecond, 'tokens/s')}\n`;
   s += `FLOPs, bytes      ${formatQuantity(t.flops, 'FLOP')}, ${formatBytes(t.bytes)}\n`;
   s += `energy            ${formatQuantity(t.energyJ, 'J')} per step, ${formatQuantity(t.energyPerTokenJ, 'J')} per token, ${formatQuantity(t.averagePowerW, 'W')} average\n`;
   s += `  breakdown       compute ${pct(pj.compute, t.energyJ)} · on-chip ${pct(pj.onChip, t.energyJ)} · off-chip ${pct(pj.offChip, t.energyJ)} · static ${pct(pj.static, t.energyJ)}\n`;
   const es = r.energySources ?? [];
-  if (es.length) s += `  sources         ${es.length} table entries, ${es.filter((e) => !e.verified).length} of them placeholders (--json lists every source)${es.some((e) => e.overridden) ? `; overridden by the arch: ${es.filter((e) => e.overridden).map((e) => `${e.key} = ${e.valuePj} ${e.unit}`).join(', ')}` : ''}\n`;
+  if (es.length)
+    s += `  sources         ${es.length} table entries, ${es.filter((e) => !e.verified).length} of them placeholders (--json lists every source)${
+      es.some((e) => e.overridden)
+        ? `; overridden by the arch: ${es
+            .filter((e) => e.overridden)
+            .map((e) => `${e.key} = ${e.valuePj} ${e.unit}`)
+            .join(', ')}`
+        : ''
+    }\n`;
   s += `memory            ${formatBytes(m.totalBytes)} of ${formatBytes(m.capacityBytes)} (${formatPercent(m.totalBytes / m.capacityBytes)})${m.fits ? '' : ' — DOES NOT FIT'}\n`;
   s += `  weights ${formatBytes(m.weightsBytes)} · KV cache ${formatBytes(m.kvCacheBytes)} · activations ${formatBytes(m.activationBytes)}\n`;
   if (r.calibration.length) {

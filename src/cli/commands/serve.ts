@@ -61,7 +61,8 @@ const posInt = (v: unknown, flag: string): number => {
 export function schedulerFromArgs(a: ServeArgs): SchedulerConfig {
   if (!['static', 'continuous'].includes(a.scheduler)) throw new AccelscopeError('bad-flag', `--scheduler must be static or continuous (got '${a.scheduler}')`);
   const priority = a.priority ?? (a['chunked-prefill'] ? 'decode-first' : 'prefill-first');
-  if (!['prefill-first', 'decode-first'].includes(priority)) throw new AccelscopeError('bad-flag', `--priority must be prefill-first or decode-first (got '${priority}')`);
+  if (!['prefill-first', 'decode-first'].includes(priority))
+    throw new AccelscopeError('bad-flag', `--priority must be prefill-first or decode-first (got '${priority}')`);
   if (!['recompute', 'swap'].includes(a.preemption)) throw new AccelscopeError('bad-flag', `--preemption must be recompute or swap (got '${a.preemption}')`);
   if (!(a.watermark >= 0 && a.watermark < 1)) throw new AccelscopeError('bad-flag', `--watermark must be in [0, 1) (got ${a.watermark})`);
   if (!(a['swap-space'] >= 0)) throw new AccelscopeError('bad-flag', `--swap-space must be ≥ 0 GiB (got ${a['swap-space']})`);
@@ -89,14 +90,24 @@ export const serveCommand = {
   describe: 'simulate serving a stream of requests (continuous batching, paged KV cache, SLO goodput) on an arch',
   builder: (y: Argv) =>
     systemFlags(y)
-      .option('arch', { type: 'string', describe: 'arch config JSON (arch-configs/…); with --system, replaces the system\'s device' })
-      .option('router', { type: 'string', default: 'least-loaded', describe: 'how arrivals pick a --dp replica or --disagg prefill device: least-loaded | round-robin' })
+      .option('arch', { type: 'string', describe: "arch config JSON (arch-configs/…); with --system, replaces the system's device" })
+      .option('router', {
+        type: 'string',
+        default: 'least-loaded',
+        describe: 'how arrivals pick a --dp replica or --disagg prefill device: least-loaded | round-robin',
+      })
       .option('model', { type: 'string', describe: 'Hugging Face config.json of the model' })
       .option('quant', { type: 'string', default: DEFAULT_QUANT, describe: 'quant scheme or a JSON file' })
-      .option('requests', { type: 'string', describe: 'request source: poisson:rate=R,n=N,prompt=DIST,output=DIST | gamma:…,cv=C | trace:FILE (docs/cli.md#serve)' })
+      .option('requests', {
+        type: 'string',
+        describe: 'request source: poisson:rate=R,n=N,prompt=DIST,output=DIST | gamma:…,cv=C | trace:FILE (docs/cli.md#serve)',
+      })
       .option('scheduler', { type: 'string', default: 'continuous', describe: 'static | continuous (iteration-level) batching' })
       .option('max-running', { type: 'number', default: 256, describe: 'most sequences in a step (vLLM max_num_seqs)' })
-      .option('max-batched-tokens', { type: 'number', describe: 'most tokens in a step (vLLM max_num_batched_tokens; default 8192, 2048 with --chunked-prefill)' })
+      .option('max-batched-tokens', {
+        type: 'number',
+        describe: 'most tokens in a step (vLLM max_num_batched_tokens; default 8192, 2048 with --chunked-prefill)',
+      })
       .option('chunked-prefill', { type: 'boolean', default: false, describe: 'split prompts into chunks that fill the step budget' })
       .option('priority', { type: 'string', describe: 'prefill-first | decode-first (default: prefill-first; decode-first with --chunked-prefill)' })
       .option('block-size', { type: 'number', default: 16, describe: 'KV-cache block size, tokens' })
@@ -107,14 +118,23 @@ export const serveCommand = {
       .option('watermark', { type: 'number', default: 0.01, describe: 'fraction of KV blocks kept free when admitting a prompt (vLLM 0.01)' })
       .option('memory-utilization', { type: 'number', default: 0.9, describe: 'fraction of device memory the server uses (vLLM gpu_memory_utilization)' })
       .option('kv-blocks', { type: 'number', describe: 'KV blocks per device (default: from memory − weights − activations)' })
-      .option('disagg', { type: 'string', describe: 'P:D — disaggregated serving on P prefill and D decode devices of this arch (with --system: replicas of tp × pp devices)' })
-      .option('kv-link', { type: 'string', describe: 'prefill→decode KV link for --disagg on one arch (name or GB/s; default nvlink4); --system uses its interconnect' })
+      .option('disagg', {
+        type: 'string',
+        describe: 'P:D — disaggregated serving on P prefill and D decode devices of this arch (with --system: replicas of tp × pp devices)',
+      })
+      .option('kv-link', {
+        type: 'string',
+        describe: 'prefill→decode KV link for --disagg on one arch (name or GB/s; default nvlink4); --system uses its interconnect',
+      })
       .option('slo', { type: 'string', describe: 'service-level objectives, e.g. ttft=1s,tpot=50ms[,e2e=20s]' })
       .option('max-rate', { type: 'boolean', default: false, describe: 'search the highest arrival rate that meets --slo for --slo-attainment of requests' })
       .option('slo-attainment', { type: 'number', default: 0.9, describe: 'fraction of requests that must meet the SLO for --max-rate' })
       .option('knots-per-octave', { type: 'number', default: 16, describe: 'step-cost interpolation knots per octave of each size (0 = exact, slow)' })
       .option('threads', { type: 'number', describe: 'CPU threads (T-MAC-style CPU models)' })
-      .option('stack', { type: 'string', describe: 'software stack the steps run under (vllm, pytorch-cudagraph, tensorrt-llm …; docs/models/software-stacks.md); default none' })
+      .option('stack', {
+        type: 'string',
+        describe: 'software stack the steps run under (vllm, pytorch-cudagraph, tensorrt-llm …; docs/models/software-stacks.md); default none',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
       .option('jsonl', { type: 'string', describe: 'write one JSON line per request to this file' })
       .option('html', { type: 'string', describe: 'write an HTML report (latency CDFs, timelines) to this file' }),
@@ -122,25 +142,46 @@ export const serveCommand = {
     const onSystem = wantsSystem(a);
     const plan = onSystem ? planFromArgs(a) : undefined;
     if (!onSystem && !a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config JSON) or --system (a multi-device system)');
-    if (!['least-loaded', 'round-robin'].includes(a.router)) throw new AccelscopeError('bad-flag', `--router must be least-loaded or round-robin (got '${a.router}')`);
+    if (!['least-loaded', 'round-robin'].includes(a.router))
+      throw new AccelscopeError('bad-flag', `--router must be least-loaded or round-robin (got '${a.router}')`);
     if (onSystem && a.stack !== undefined) throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); serve --system does not take it yet');
-    if (onSystem && a['kv-link'] !== undefined) throw new AccelscopeError('bad-flag', '--kv-link goes with --arch: on a --system the KV cache moves over the system\'s interconnect');
+    if (onSystem && a['kv-link'] !== undefined)
+      throw new AccelscopeError('bad-flag', "--kv-link goes with --arch: on a --system the KV cache moves over the system's interconnect");
     if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
     if (!a.requests) throw new AccelscopeError('bad-flag', 'missing --requests (e.g. poisson:rate=10,n=1000,prompt=lognormal(512,0.8),output=fixed(128))');
     const scheduler = schedulerFromArgs(a);
     const slo = a.slo !== undefined ? parseSlo(a.slo) : {};
-    if (a['max-rate'] && !(a['slo-attainment'] > 0 && a['slo-attainment'] <= 1)) throw new AccelscopeError('bad-flag', `--slo-attainment must be in (0, 1] (got ${a['slo-attainment']})`);
+    if (a['max-rate'] && !(a['slo-attainment'] > 0 && a['slo-attainment'] <= 1))
+      throw new AccelscopeError('bad-flag', `--slo-attainment must be in (0, 1] (got ${a['slo-attainment']})`);
     let disagg: DisaggConfig | undefined;
     if (a.disagg !== undefined) {
       const m = /^(\d+):(\d+)$/.exec(a.disagg);
       if (!m || +m[1]! < 1 || +m[2]! < 1) throw new AccelscopeError('bad-flag', `--disagg must be P:D with P, D ≥ 1 (got '${a.disagg}')`);
       const link = a['kv-link'] ?? 'nvlink4';
-      disagg = { prefillDevices: +m[1]!, decodeDevices: +m[2]!, linkBytesPerSecond: onSystem ? 0 : linkBandwidth(link, '--kv-link'), link: onSystem ? 'system interconnect' : link };
-      if (plan && plan.dp > 1) throw new AccelscopeError('bad-flag', '--dp and --disagg: the prefill and decode pools are the replicas (give --disagg P:D and the per-replica --tp/--pp)');
+      disagg = {
+        prefillDevices: +m[1]!,
+        decodeDevices: +m[2]!,
+        linkBytesPerSecond: onSystem ? 0 : linkBandwidth(link, '--kv-link'),
+        link: onSystem ? 'system interconnect' : link,
+      };
+      if (plan && plan.dp > 1)
+        throw new AccelscopeError(
+          'bad-flag',
+          '--dp and --disagg: the prefill and decode pools are the replicas (give --disagg P:D and the per-replica --tp/--pp)',
+        );
     }
     if (a['kv-blocks'] !== undefined) posInt(a['kv-blocks'], '--kv-blocks');
     if (a.threads !== undefined) posInt(a.threads, '--threads');
-    for (const [flag, out] of [['--jsonl', a.jsonl], ['--html', a.html]] as const) if (out !== undefined) assertOutputNotInput(out, [a.arch, a.model, a.quant, a.system].filter((x): x is string => x !== undefined), flag);
+    for (const [flag, out] of [
+      ['--jsonl', a.jsonl],
+      ['--html', a.html],
+    ] as const)
+      if (out !== undefined)
+        assertOutputNotInput(
+          out,
+          [a.arch, a.model, a.quant, a.system].filter((x): x is string => x !== undefined),
+          flag,
+        );
     const requests = parseRequestSpec(a.requests);
     const loaded = onSystem ? loadSystem(a.system!) : undefined;
     const system = loaded && a.arch ? { ...loaded, arch: loadArch(a.arch), archFile: a.arch } : loaded;
@@ -152,14 +193,28 @@ export const serveCommand = {
     const swapBytesPerSecond = linkBandwidth(a['swap-link'], '--swap-link');
     const { report, run } = inArchFile(archFile, () => {
       const setup = {
-        spec, arch, quant, archFile, requests, requestsText: a.requests!, scheduler, slo, swapBytesPerSecond,
-        memoryUtilization: a['memory-utilization'], knotsPerOctave: a['knots-per-octave'],
-        router: a.router as Router, ...(system && plan ? { system: { system, plan } } : {}),
-        ...(disagg ? { disagg } : {}), ...(a['kv-blocks'] !== undefined ? { kvBlocks: a['kv-blocks'] } : {}), ...(a.threads !== undefined ? { threads: a.threads } : {}),
+        spec,
+        arch,
+        quant,
+        archFile,
+        requests,
+        requestsText: a.requests!,
+        scheduler,
+        slo,
+        swapBytesPerSecond,
+        memoryUtilization: a['memory-utilization'],
+        knotsPerOctave: a['knots-per-octave'],
+        router: a.router as Router,
+        ...(system && plan ? { system: { system, plan } } : {}),
+        ...(disagg ? { disagg } : {}),
+        ...(a['kv-blocks'] !== undefined ? { kvBlocks: a['kv-blocks'] } : {}),
+        ...(a.threads !== undefined ? { threads: a.threads } : {}),
         ...stackRunOptions(a.stack, arch),
       };
       // Swap space in blocks needs the KV bytes per token: the step-cost model knows them.
-      return runServe(setup, a['max-rate'] ? { maxRate: { target: a['slo-attainment'] } } : {}, (bytesPerToken) => Math.floor((a['swap-space'] * GiB) / (scheduler.blockTokens * bytesPerToken)));
+      return runServe(setup, a['max-rate'] ? { maxRate: { target: a['slo-attainment'] } } : {}, (bytesPerToken) =>
+        Math.floor((a['swap-space'] * GiB) / (scheduler.blockTokens * bytesPerToken)),
+      );
     });
     const out: ServeReport = { ...report, timeline: downsample(report.timeline, 4000) };
     if (a.jsonl) {
@@ -176,17 +231,20 @@ export const serveCommand = {
   },
 };
 
-const dist = (d: Dist) => `${formatSeconds(d.p50).padStart(9)} ${formatSeconds(d.p90).padStart(9)} ${formatSeconds(d.p99).padStart(9)} ${formatSeconds(d.mean).padStart(9)}`;
+const dist = (d: Dist) =>
+  `${formatSeconds(d.p50).padStart(9)} ${formatSeconds(d.p90).padStart(9)} ${formatSeconds(d.p99).padStart(9)} ${formatSeconds(d.mean).padStart(9)}`;
 
 export function renderServe(r: ServeReport): string {
   const s = r.summary;
   const sc = r.scheduler;
   let t = `${r.model} · ${r.quant} · serving on ${r.arch} [${r.archKind}]${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices} prefill : ${r.disagg.decodeDevices} decode devices over ${r.disagg.link}` : ''}\n`;
-  if (r.system) t += `system    ${r.system.name}: ${r.system.replicas} replica(s) × ${r.system.devicesPerReplica} device(s) (${r.system.plan}) of ${r.system.devices}; requests routed ${r.system.router}\n`;
+  if (r.system)
+    t += `system    ${r.system.name}: ${r.system.replicas} replica(s) × ${r.system.devicesPerReplica} device(s) (${r.system.plan}) of ${r.system.devices}; requests routed ${r.system.router}\n`;
   t += `requests  ${r.requestsSpec}\n`;
   t += `scheduler ${sc.policy}${sc.policy === 'continuous' ? ` · ${sc.priority}${sc.chunkedPrefill ? ' · chunked prefill' : ''}${sc.prefixCaching ? ' · prefix caching' : ''} · preempt by ${sc.preemption}` : ''} · max ${sc.maxRunning} seqs, ${sc.maxBatchedTokens} tokens per step\n`;
   t += `KV cache  ${r.kv.blocksPerDevice} blocks × ${r.kv.blockTokens} tokens per device (${formatBytes(r.kv.bytesPerToken)} per token; ${formatBytes(r.kv.usableBytes)} usable − weights ${formatBytes(r.kv.weightsBytes)} − activations ${formatBytes(r.kv.activationBytes)})\n\n`;
-  if (r.maxRate) t += `max rate  ${r.maxRate.rate.toPrecision(4)} req/s keeps ${(100 * r.maxRate.attainment).toFixed(1)}% of requests within the SLO (target ${(100 * r.maxRate.target).toFixed(0)}%; ${r.maxRate.tried.length} rates tried)\n\n`;
+  if (r.maxRate)
+    t += `max rate  ${r.maxRate.rate.toPrecision(4)} req/s keeps ${(100 * r.maxRate.attainment).toFixed(1)}% of requests within the SLO (target ${(100 * r.maxRate.target).toFixed(0)}%; ${r.maxRate.tried.length} rates tried)\n\n`;
   t += `                  p50       p90       p99      mean\n`;
   t += `TTFT        ${dist(s.ttftS)}\n`;
   t += `TPOT        ${dist(s.tpotS)}\n`;
@@ -194,7 +252,9 @@ export function renderServe(r: ServeReport): string {
   t += `queueing    ${dist(s.queueS)}\n\n`;
   t += `requests      ${s.requests} in ${formatSeconds(s.makespanS)} (offered ${s.offeredRate.toPrecision(4)} req/s)\n`;
   t += `throughput    ${s.requestsPerSecond.toPrecision(4)} req/s · ${s.outputTokensPerSecond.toPrecision(4)} output tok/s · ${s.inputTokensPerSecond.toPrecision(4)} prompt tok/s\n`;
-  const slo = Object.entries(s.slo).map(([k, v]) => `${k.replace(/S$/, '')} ≤ ${formatSeconds(v as number)}`).join(', ');
+  const slo = Object.entries(s.slo)
+    .map(([k, v]) => `${k.replace(/S$/, '')} ≤ ${formatSeconds(v as number)}`)
+    .join(', ');
   t += `goodput       ${slo ? `${s.goodputRps.toPrecision(4)} req/s meet ${slo} (${(100 * s.sloAttainment).toFixed(1)}%)` : 'no --slo given'}\n`;
   t += `energy        ${s.energyPerRequestJ.toPrecision(3)} J per request · ${(s.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token (steps only)\n`;
   t += `batch         mean ${s.batch.mean.toFixed(1)} · max ${s.batch.max} sequences over ${s.steps} steps\n`;
@@ -205,7 +265,10 @@ export function renderServe(r: ServeReport): string {
   }
   t += `preemptions   ${s.preemptions}${sc.prefixCaching ? ` · ${s.cachedPromptTokens} prompt tokens from the prefix cache` : ''}\n`;
   t += `Little's law  L = ${s.little.L.toPrecision(4)} requests in system, λ·W = ${(s.little.lambda * s.little.W).toPrecision(4)}\n`;
-  t += `step model    ${Object.entries(r.stepModel.evaluations).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`).join(', ')} evaluations; ${r.stepModel.knotsPerOctave ? `${r.stepModel.knotsPerOctave} knots per octave (interpolated)` : 'exact'}\n`;
+  t += `step model    ${Object.entries(r.stepModel.evaluations)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')} evaluations; ${r.stepModel.knotsPerOctave ? `${r.stepModel.knotsPerOctave} knots per octave (interpolated)` : 'exact'}\n`;
   if (r.calibration.length) {
     t += `calibration\n`;
     for (const c of r.calibration) t += `  ${c.name} = ${c.value} (${c.source})\n`;

@@ -21,4 +21,3 @@ export interface SimulateArgs extends WorkloadArgs, Omit<SystemArgs, 'system'> {
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */
 export type OneDesignArgs = Omit<SimulateArgs, 'arch' | 'quant' | 'system' | 'stack'> & { arch?: string; quant: string; system?: string; stack?: string };
-

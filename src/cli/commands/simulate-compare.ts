@@ -31,7 +31,10 @@ export function designComparison(runs: Run[]): DesignComparison {
 export function renderDesignComparison(c: DesignComparison): string {
   const runs = c.runs;
   const first = runs[0]!;
-  const same = Object.entries(runDesign(first)).filter(([k]) => !c.differs.includes(k)).map(([k, v]) => `${k} ${v}`).join(' · ');
+  const same = Object.entries(runDesign(first))
+    .filter(([k]) => !c.differs.includes(k))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
   let s = `${runs.length} designs; columns headed by ${c.differs.join(' · ') || 'their number'}; same ${same}\n\n`;
   const row = (label: string, f: (r: Run) => string): string[] => [label, ...runs.map(f)];
   const gen = (r: Run) => ('generate' in r ? r.generate : undefined);
@@ -60,25 +63,38 @@ export function renderDesignComparison(c: DesignComparison): string {
     rows.push(row('devices', (r) => (sys(r) ? `${sys(r)!.devicesUsed} of ${sys(r)!.devices}` : '1')));
     rows.push(row('plan', (r) => sys(r)?.plan.description ?? '—'));
     rows.push(row('communication', (r) => (sys(r) ? `${formatSeconds(sys(r)!.communicationSeconds)} ${formatPercent(sys(r)!.communicationShare)}` : '—')));
-    rows.push(row('pipeline bubble', (r) => (sys(r) && sys(r)!.plan.pp > 1 ? `${formatSeconds(sys(r)!.pipeline.bubbleSeconds)} ${formatPercent(sys(r)!.pipeline.bubbleFraction)}` : '—')));
+    rows.push(
+      row('pipeline bubble', (r) =>
+        sys(r) && sys(r)!.plan.pp > 1 ? `${formatSeconds(sys(r)!.pipeline.bubbleSeconds)} ${formatPercent(sys(r)!.pipeline.bubbleFraction)}` : '—',
+      ),
+    );
   }
   if (!runs.some(gen)) {
     // Time per op class, with the class's share of the step and the bound that dominates it.
     const classes = [...new Set(runs.flatMap((r) => r.classes.map((x) => x.cls)))];
     for (const cls of classes) {
-      rows.push(row(`  ${cls}`, (r) => {
-        const x = r.classes.find((y) => y.cls === cls);
-        return x ? `${formatSeconds(x.seconds)} ${formatPercent(x.seconds / r.totals.seconds)} ${x.bound}` : '—';
-      }));
+      rows.push(
+        row(`  ${cls}`, (r) => {
+          const x = r.classes.find((y) => y.cls === cls);
+          return x ? `${formatSeconds(x.seconds)} ${formatPercent(x.seconds / r.totals.seconds)} ${x.bound}` : '—';
+        }),
+      );
     }
   }
   const best = (vals: number[], dir: 'min' | 'max') => vals.indexOf(dir === 'min' ? Math.min(...vals) : Math.max(...vals));
-  const fastest = best(runs.map((r) => gen(r)?.e2eSeconds ?? r.totals.seconds), 'min');
-  const leanest = best(runs.map((r) => r.totals.energyPerTokenJ), 'min');
+  const fastest = best(
+    runs.map((r) => gen(r)?.e2eSeconds ?? r.totals.seconds),
+    'min',
+  );
+  const leanest = best(
+    runs.map((r) => r.totals.energyPerTokenJ),
+    'min',
+  );
   s += renderTable(['', ...c.labels], rows, [0]);
   s += `\nfastest: ${c.labels[fastest]}; least energy per token: ${c.labels[leanest]}\n`;
   const cal = new Map<string, string[]>();
-  for (const r of runs) for (const x of r.calibration) cal.set(`${x.name} = ${x.value}`, [...new Set([...(cal.get(`${x.name} = ${x.value}`) ?? []), r.arch.name])]);
+  for (const r of runs)
+    for (const x of r.calibration) cal.set(`${x.name} = ${x.value}`, [...new Set([...(cal.get(`${x.name} = ${x.value}`) ?? []), r.arch.name])]);
   if (cal.size) s += `calibration\n${[...cal].map(([k, archs]) => `  ${k} (${archs.join(', ')})`).join('\n')}\n`;
   return s;
 }

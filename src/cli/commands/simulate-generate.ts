@@ -12,16 +12,28 @@ import { stackRunOptions } from '../stack-args.ts';
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);
   const spec = loadModel(a.model!);
-  return orThrow(evaluateRequest(spec, arch, quant, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, {
-    ignoreCapacity: a['ignore-capacity'], archFile: a.arch, ...(a.threads !== undefined ? { threads: a.threads } : {}), ...stackRunOptions(a.stack, arch),
-  })).result;
+  return orThrow(
+    evaluateRequest(
+      spec,
+      arch,
+      quant,
+      { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict },
+      {
+        ignoreCapacity: a['ignore-capacity'],
+        archFile: a.arch,
+        ...(a.threads !== undefined ? { threads: a.threads } : {}),
+        ...stackRunOptions(a.stack, arch),
+      },
+    ),
+  ).result;
 }
 
 /** The flag checks of `--phase generate` (also used by `simulate --system`). */
 export function checkGenerateArgs(a: SimulateArgs): void {
   if (a.graph) throw new AccelscopeError('bad-flag', '--phase generate needs --model (a graph file holds one step)');
   if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
-  if (a.seq !== undefined || a.context !== undefined) throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
+  if (a.seq !== undefined || a.context !== undefined)
+    throw new AccelscopeError('bad-flag', '--phase generate takes --prompt and --output, not --seq/--context');
   if (a['logits-all']) throw new AccelscopeError('bad-flag', '--logits-all goes with --phase prefill (generate computes logits for the last prompt token)');
   if (a.prompt === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --prompt P');
   if (a.output === undefined) throw new AccelscopeError('bad-flag', '--phase generate needs --output O');

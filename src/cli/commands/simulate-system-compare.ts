@@ -25,6 +25,8 @@ export function compareSystemDesigns(args: SimulateArgs, systems: string[], arch
   const cmp = designComparison(runs);
   io.out(args.json ? JSON.stringify(cmp, null, 2) + '\n' : renderDesignComparison(cmp));
   if (args.html) writeRunHtml(args.html, runs, io);
-  cmp.runs.forEach((r, i) => { for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`); });
+  cmp.runs.forEach((r, i) => {
+    for (const w of r.warnings) io.err(`warning: ${cmp.labels[i]}: ${w}\n`);
+  });
   return 0;
 }

@@ -40,7 +40,9 @@ export function runSystemDesign(a: SimulateArgs): SystemRunResult | SystemGenera
   if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
     checkGenerateArgs(a);
     const spec = loadModel(a.model!);
-    return inArchFile(system.archFile, () => simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']));
+    return inArchFile(system.archFile, () =>
+      simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']),
+    );
   }
   if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
   const build = systemBuilder(a);
@@ -71,7 +73,8 @@ export function renderSystemBlock(r: SystemRunResult | SystemGenerateResult): st
   s += x.plan.pp > 1 ? `, ${x.pipeline.microBatches} micro-batch(es) of ${x.pipeline.microBatchSize}\n` : '\n';
   const total = x.computeSeconds + x.communicationSeconds;
   s += `compute vs comm   compute ${formatSeconds(x.computeSeconds)} · communication ${formatSeconds(x.communicationSeconds)} (${(100 * x.communicationShare).toFixed(1)}% of ${formatSeconds(total)}, summed over stages, one micro-batch)\n`;
-  if (x.plan.pp > 1) s += `pipeline          ${x.pipeline.microBatches} micro-batches, step ${formatSeconds(x.pipeline.seconds)}, bubble ${formatSeconds(x.pipeline.bubbleSeconds)} (${(100 * x.pipeline.bubbleFraction).toFixed(1)}%)\n`;
+  if (x.plan.pp > 1)
+    s += `pipeline          ${x.pipeline.microBatches} micro-batches, step ${formatSeconds(x.pipeline.seconds)}, bubble ${formatSeconds(x.pipeline.bubbleSeconds)} (${(100 * x.pipeline.bubbleFraction).toFixed(1)}%)\n`;
   for (const st of x.stages) {
     s += `  stage ${st.stage}         layers ${st.layers[0]}–${st.layers[1] - 1}: compute ${formatSeconds(st.computeSeconds)} + comm ${formatSeconds(st.communicationSeconds)}${st.sendSeconds ? ` + send ${formatSeconds(st.sendSeconds)}` : ''}; ${formatBytes(st.memory.totalBytes)} per device${st.memory.fits ? '' : ' — DOES NOT FIT'}\n`;
   }

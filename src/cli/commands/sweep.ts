@@ -32,7 +32,9 @@ export const sweepCommand = {
   handler: async (a: SweepArgs, io: Io): Promise<number> => {
     assertOutputNotInput(a.out, [a.spec], '--out', [partialPath(a.out)]);
     const spec = loadSweepSpec(a.spec);
-    assertOutputNotInput(a.out, [spec.arch, ...spec.workloads.map((w) => w.model), ...spec.quant.filter((q) => q.endsWith('.json'))], '--out', [partialPath(a.out)]);
+    assertOutputNotInput(a.out, [spec.arch, ...spec.workloads.map((w) => w.model), ...spec.quant.filter((q) => q.endsWith('.json'))], '--out', [
+      partialPath(a.out),
+    ]);
     const shard = a.shard ? parseShard(a.shard) : undefined;
     const workers = a.workers ?? availableParallelism();
     if (!Number.isInteger(workers) || workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${workers})`);
@@ -50,9 +52,14 @@ export const sweepCommand = {
     const t0 = Date.now();
     let lastPrint = 0;
     const space = new PointSpace(spec);
-    io.err(`sweep ${spec.name}: ${space.size} points in the space, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
+    io.err(
+      `sweep ${spec.name}: ${space.size} points in the space, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
+    );
     const summary = await runSweep(spec, {
-      out: a.out, workers, resume: a.resume, shard,
+      out: a.out,
+      workers,
+      resume: a.resume,
+      shard,
       signal: abort.signal,
       onProgress: ({ done, total, skipped }) => {
         const now = Date.now();
@@ -75,10 +82,14 @@ export const sweepCommand = {
     if (io.isTty) io.err('\n');
     const secs = (Date.now() - t0) / 1000;
     if (!summary.finished) {
-      io.err(`interrupted${signal ? ` by ${signal}` : ''}: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`);
+      io.err(
+        `interrupted${signal ? ` by ${signal}` : ''}: ${summary.evaluated + summary.skipped} of ${summary.total} points in ${a.out}.partial; rerun with --resume to finish\n`,
+      );
       return signal === 'SIGTERM' ? 143 : 130;
     }
-    io.err(`done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${formatSeconds(secs)} → ${a.out}\n`);
+    io.err(
+      `done: ${summary.evaluated} points evaluated${summary.skipped ? `, ${summary.skipped} resumed` : ''}${summary.truncatedBytes ? `, a truncated last line (${summary.truncatedBytes} B) redone` : ''}, ${summary.infeasible} infeasible, in ${formatSeconds(secs)} → ${a.out}\n`,
+    );
     return 0;
   },
 };

@@ -49,19 +49,39 @@ export function signedPct(e: number | null): string {
 export function renderTraceComparison(c: TraceComparison): string {
   let s = `trace compare: ${c.traces.join(', ')} on ${c.arch.name} [${c.arch.kind}], ${c.quant}${c.stack ? `, stack ${c.stack}` : ''}\n`;
   s += 'error = simulated / measured − 1 (negative: the model is fast); measured = GPU kernels launched under the op\n\n';
-  s += renderTable(['pass', 'phase', 'batch', 'tokens', 'measured', 'simulated', 'error', 'ops', 'median |err|', 'p90 |err|', 'GPU wall', 'step', 'step error'], c.passes.map((p) => [
-    p.index, p.phase, p.batch, p.tokens, formatSeconds(p.measuredSeconds), formatSeconds(p.simulatedSeconds), signedPct(p.error), p.errors.n,
-    formatPercent(p.errors.medianAbs), formatPercent(p.errors.p90Abs), p.wallSeconds !== undefined ? formatSeconds(p.wallSeconds) : 'n/a', formatSeconds(p.stepSeconds), signedPct(p.stepError),
-  ]), [1]);
-  s += 'measured/simulated: Σ kernel time of the compared ops; GPU wall: first kernel start to last kernel end of the pass (idle gaps included); step: the simulated step (under a stack with its gaps and host time)\n';
+  s += renderTable(
+    ['pass', 'phase', 'batch', 'tokens', 'measured', 'simulated', 'error', 'ops', 'median |err|', 'p90 |err|', 'GPU wall', 'step', 'step error'],
+    c.passes.map((p) => [
+      p.index,
+      p.phase,
+      p.batch,
+      p.tokens,
+      formatSeconds(p.measuredSeconds),
+      formatSeconds(p.simulatedSeconds),
+      signedPct(p.error),
+      p.errors.n,
+      formatPercent(p.errors.medianAbs),
+      formatPercent(p.errors.p90Abs),
+      p.wallSeconds !== undefined ? formatSeconds(p.wallSeconds) : 'n/a',
+      formatSeconds(p.stepSeconds),
+      signedPct(p.stepError),
+    ]),
+    [1],
+  );
+  s +=
+    'measured/simulated: Σ kernel time of the compared ops; GPU wall: first kernel start to last kernel end of the pass (idle gaps included); step: the simulated step (under a stack with its gaps and host time)\n';
   s += '\nops by name (summed over layers)\n';
-  s += renderTable(['phase', 'op', 'ops', 'measured', 'simulated', 'error'], c.groups.map((g) => [
-    g.phase, g.name, g.ops, formatSeconds(g.measuredSeconds), formatSeconds(g.simulatedSeconds), signedPct(g.error),
-  ]), [0, 1]);
+  s += renderTable(
+    ['phase', 'op', 'ops', 'measured', 'simulated', 'error'],
+    c.groups.map((g) => [g.phase, g.name, g.ops, formatSeconds(g.measuredSeconds), formatSeconds(g.simulatedSeconds), signedPct(g.error)]),
+    [0, 1],
+  );
   s += `\nthe ${c.top.length} ops that differ most (|simulated − measured|)\n`;
-  s += renderTable(['pass', 'op', 'shape', 'measured', 'simulated', 'error', 'bound'], c.top.map((o) => [
-    `${o.pass} ${o.phase}`, o.id, o.shape, formatSeconds(o.measuredSeconds), formatSeconds(o.simulatedSeconds), signedPct(o.error), o.bound,
-  ]), [0, 1, 2, 6]);
+  s += renderTable(
+    ['pass', 'op', 'shape', 'measured', 'simulated', 'error', 'bound'],
+    c.top.map((o) => [`${o.pass} ${o.phase}`, o.id, o.shape, formatSeconds(o.measuredSeconds), formatSeconds(o.simulatedSeconds), signedPct(o.error), o.bound]),
+    [0, 1, 2, 6],
+  );
   const e = c.errors;
   s += `\nerror over ${e.n} measured ops: median |error| ${formatPercent(e.medianAbs)}, p90 ${formatPercent(e.p90Abs)}, max ${formatPercent(e.maxAbs)}; median signed ${signedPct(e.medianSigned)}\n`;
   s += `totals: measured ${formatSeconds(c.totals.measuredSeconds)}, simulated ${formatSeconds(c.totals.simulatedSeconds)} (${signedPct(c.totals.error)})`;

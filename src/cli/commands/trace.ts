@@ -62,7 +62,8 @@ export function outputPaths(output: string, graphs: OpGraph[]): string[] {
 
 export const traceCommand = {
   command: 'trace <action> <file>',
-  describe: 'trace import <file> -o graph.json: a PyTorch profiler trace or an ONNX model → OpGraph file(s); trace compare <trace> --arch A: measured vs simulated time per op',
+  describe:
+    'trace import <file> -o graph.json: a PyTorch profiler trace or an ONNX model → OpGraph file(s); trace compare <trace> --arch A: measured vs simulated time per op',
   builder: (y: Argv) =>
     y
       .positional('action', { type: 'string', choices: ['import', 'compare'], describe: 'import | compare' })
@@ -79,9 +80,21 @@ export const traceCommand = {
       .option('html', { type: 'string', describe: 'compare: also write an offline HTML report to this file' })
       .option('stack', { type: 'string', describe: 'compare: software stack the simulation runs under (pytorch, pytorch-cudagraph, vllm …; default none)' }),
   handler: (a: TraceArgs, io: Io): number => {
-    if (a.action === 'compare') return traceCompare({ file: a.file, json: a.json, ...(a.arch !== undefined ? { arch: a.arch } : {}), ...(a.quant !== undefined ? { quant: a.quant } : {}), ...(a.html !== undefined ? { html: a.html } : {}), ...(a.stack !== undefined ? { stack: a.stack } : {}) }, io);
+    if (a.action === 'compare')
+      return traceCompare(
+        {
+          file: a.file,
+          json: a.json,
+          ...(a.arch !== undefined ? { arch: a.arch } : {}),
+          ...(a.quant !== undefined ? { quant: a.quant } : {}),
+          ...(a.html !== undefined ? { html: a.html } : {}),
+          ...(a.stack !== undefined ? { stack: a.stack } : {}),
+        },
+        io,
+      );
     if (a.output === undefined) throw new AccelscopeError('bad-flag', 'trace import needs -o/--output (the OpGraph file to write)');
-    for (const f of ['arch', 'quant', 'html', 'stack'] as const) if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `--${f} goes with trace compare, not trace import`);
+    for (const f of ['arch', 'quant', 'html', 'stack'] as const)
+      if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `--${f} goes with trace compare, not trace import`);
     if (a.phase !== undefined && a.phase !== 'prefill' && a.phase !== 'decode') {
       throw new AccelscopeError('bad-flag', `--phase must be one of prefill, decode (got '${a.phase}')`);
     }
@@ -96,7 +109,9 @@ export const traceCommand = {
     const graphs = a.phase ? result.graphs.filter((g) => g.meta.phase === a.phase) : result.graphs;
     if (!graphs.length) throw new AccelscopeError('bad-flag', `--phase ${a.phase}: the input has no ${a.phase} pass`, { file: a.file });
     if (existsSync(a.output) && statSync(a.output).isDirectory()) {
-      throw new AccelscopeError('write-failed', 'is a directory; name the OpGraph file to write (several passes go beside it as <stem>.<phase>.json)', { file: a.output });
+      throw new AccelscopeError('write-failed', 'is a directory; name the OpGraph file to write (several passes go beside it as <stem>.<phase>.json)', {
+        file: a.output,
+      });
     }
     const paths = outputPaths(a.output, graphs);
     for (const p of paths) assertOutputNotInput(p, [a.file], '-o');
@@ -116,18 +131,29 @@ export const traceCommand = {
 
 function renderImport(paths: string[], graphs: OpGraph[], r: import('../../workload/import/types.ts').ImportReport): string {
   let s = `${r.format === 'onnx' ? 'ONNX model' : 'profiler trace'} ${r.file}: ${r.passes.length} forward pass(es)\n\n`;
-  s += renderTable(['file', 'phase', 'batch', 'tokens', 'kv', 'ops', 'GEMM FLOPs', 'all FLOPs'], graphs.map((g, i) => [
-    paths[i]!, g.meta.phase, g.meta.batch, g.meta.tokens, g.meta.kv.tokens, g.ops.length,
-    formatSi(g.ops.filter((o) => o.kind === 'gemm').reduce((x, o) => x + opFlops(o), 0)),
-    formatSi(g.ops.reduce((x, o) => x + opFlops(o), 0)),
-  ]));
+  s += renderTable(
+    ['file', 'phase', 'batch', 'tokens', 'kv', 'ops', 'GEMM FLOPs', 'all FLOPs'],
+    graphs.map((g, i) => [
+      paths[i]!,
+      g.meta.phase,
+      g.meta.batch,
+      g.meta.tokens,
+      g.meta.kv.tokens,
+      g.ops.length,
+      formatSi(g.ops.filter((o) => o.kind === 'gemm').reduce((x, o) => x + opFlops(o), 0)),
+      formatSi(g.ops.reduce((x, o) => x + opFlops(o), 0)),
+    ]),
+  );
   const measured = (us: number) => (us > 0 ? `, ${formatSeconds(us * 1e-6)} ${r.hasKernels ? 'of GPU kernels' : 'CPU'} in the trace` : '');
   const ev = r.passes.map((p) => `  pass ${p.index}: ${p.phase} (${p.evidence}${measured(p.timeUs)})`).join('\n');
   s += `\nphases\n${ev}\n`;
   const pct = (share: number | null) => (share === null ? 'n/a' : formatPercent(share, 2));
   if (r.unknown.length) {
     s += `\nnot understood (not in the graphs; --strict makes this an error)\n`;
-    s += renderTable(['op', 'count', 'time µs', '% of time'], r.unknown.map((u) => [u.op, u.count, formatNumber(u.timeUs), pct(u.share)]));
+    s += renderTable(
+      ['op', 'count', 'time µs', '% of time'],
+      r.unknown.map((u) => [u.op, u.count, formatNumber(u.timeUs), pct(u.share)]),
+    );
   } else {
     s += `\nevery op understood\n`;
   }

@@ -24,16 +24,44 @@ function opSchema(kind: string, props: Record<string, unknown>, required: string
 }
 
 export const opSchemas = {
-  gemm: opSchema('gemm', { m: posNum, n: posInt, k: posInt, batch: posInt, weight: { enum: ['none', 'layer', 'aux'] }, bias: { type: 'boolean' } }, ['m', 'n', 'k', 'batch', 'weight', 'bias']),
-  attention: opSchema('attention', {
-    batch: posInt, heads: posInt, kvHeads: posInt, headDim: posInt, qLen: posInt, kvLen: posInt, causal: { type: 'boolean' }, window: nonNegInt,
-    chunk: nonNegInt, vHeadDim: posInt, latentKv: { type: 'boolean' }, logitSoftcap: { type: 'number', minimum: 0 }, sinks: { type: 'boolean' },
-  }, ['batch', 'heads', 'kvHeads', 'headDim', 'qLen', 'kvLen', 'causal', 'window']),
+  gemm: opSchema('gemm', { m: posNum, n: posInt, k: posInt, batch: posInt, weight: { enum: ['none', 'layer', 'aux'] }, bias: { type: 'boolean' } }, [
+    'm',
+    'n',
+    'k',
+    'batch',
+    'weight',
+    'bias',
+  ]),
+  attention: opSchema(
+    'attention',
+    {
+      batch: posInt,
+      heads: posInt,
+      kvHeads: posInt,
+      headDim: posInt,
+      qLen: posInt,
+      kvLen: posInt,
+      causal: { type: 'boolean' },
+      window: nonNegInt,
+      chunk: nonNegInt,
+      vHeadDim: posInt,
+      latentKv: { type: 'boolean' },
+      logitSoftcap: { type: 'number', minimum: 0 },
+      sinks: { type: 'boolean' },
+    },
+    ['batch', 'heads', 'kvHeads', 'headDim', 'qLen', 'kvLen', 'causal', 'window'],
+  ),
   embedding: opSchema('embedding', { tokens: posInt, dim: posInt, vocab: posInt }, ['tokens', 'dim', 'vocab']),
   norm: opSchema('norm', { norm: { enum: ['rms', 'layer'] }, rows: posInt, dim: posInt }, ['norm', 'rows', 'dim']),
-  elementwise: opSchema('elementwise', {
-    fn: { enum: ['add', 'mul', 'silu_mul', 'gelu', 'relu', 'silu', 'rotary', 'topk', 'copy', 'softcap'] }, elements: posInt, inputs: nonNegInt,
-  }, ['fn', 'elements', 'inputs']),
+  elementwise: opSchema(
+    'elementwise',
+    {
+      fn: { enum: ['add', 'mul', 'silu_mul', 'gelu', 'relu', 'silu', 'rotary', 'topk', 'copy', 'softcap'] },
+      elements: posInt,
+      inputs: nonNegInt,
+    },
+    ['fn', 'elements', 'inputs'],
+  ),
   softmax: opSchema('softmax', { rows: posInt, dim: posInt }, ['rows', 'dim']),
 };
 
@@ -57,17 +85,26 @@ export const graphSchema = {
         context: nonNegInt,
         tokens: posInt,
         params: {
-          type: 'object', additionalProperties: false, required: ['total', 'layer', 'embedding', 'other'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['total', 'layer', 'embedding', 'other'],
           properties: { total: nonNegInt, layer: nonNegInt, embedding: nonNegInt, other: nonNegInt, mtp: nonNegInt },
         },
         kv: {
-          type: 'object', additionalProperties: false, required: ['layers', 'kvHeads', 'headDim', 'tokens'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['layers', 'kvHeads', 'headDim', 'tokens'],
           properties: {
-            layers: nonNegInt, kvHeads: nonNegInt, headDim: nonNegInt, tokens: nonNegInt,
+            layers: nonNegInt,
+            kvHeads: nonNegInt,
+            headDim: nonNegInt,
+            tokens: nonNegInt,
             groups: {
               type: 'array',
               items: {
-                type: 'object', additionalProperties: false, required: ['layers', 'elementsPerToken', 'window'],
+                type: 'object',
+                additionalProperties: false,
+                required: ['layers', 'elementsPerToken', 'window'],
                 properties: { layers: nonNegInt, elementsPerToken: nonNegInt, window: nonNegInt },
               },
             },

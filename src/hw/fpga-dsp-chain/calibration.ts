@@ -10,7 +10,7 @@ export const FPGA_CALIBRATION = [
     max: 1,
     default: 1,
     meaning: "Achieved fraction of an HBM pseudo-channel's peak bandwidth for the accelerator's streaming loads.",
-    source: 'accelscope default: none applied (the peak); FlightLLM presets set the authors\' 0.7 (flightllm_test_demo profile/config.yaml)',
+    source: "accelscope default: none applied (the peak); FlightLLM presets set the authors' 0.7 (flightllm_test_demo profile/config.yaml)",
   },
   {
     name: 'ddrEfficiency',
@@ -19,7 +19,7 @@ export const FPGA_CALIBRATION = [
     minExclusive: true,
     max: 1,
     default: 1,
-    meaning: 'Achieved fraction of the DDR peak bandwidth for the accelerator\'s streaming loads.',
+    meaning: "Achieved fraction of the DDR peak bandwidth for the accelerator's streaming loads.",
     source: 'accelscope default: none applied (the peak)',
     usedBy: (c) => (c['fpga'] as { ddr?: unknown } | undefined)?.ddr !== undefined,
   },

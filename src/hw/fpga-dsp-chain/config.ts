@@ -3,5 +3,17 @@
  * schema.ts (TypeBox) and re-exported here for the model's files.
  */
 export type {
-  BlockSparsity, BufferSpec, DspKind, FpgaAccelerator, FpgaArchConfig, FpgaDevice, FpgaSection, Mpe, NmSparsity, OffChipMemory, OnChipMemory, Sfu, SparsityRule,
+  BlockSparsity,
+  BufferSpec,
+  DspKind,
+  FpgaAccelerator,
+  FpgaArchConfig,
+  FpgaDevice,
+  FpgaSection,
+  Mpe,
+  NmSparsity,
+  OffChipMemory,
+  OnChipMemory,
+  Sfu,
+  SparsityRule,
 } from './schema.ts';

@@ -52,7 +52,11 @@ const DEFAULT_SCHEMES: Record<string, string[]> = ownTable({ int8: ['w8a8', 'w4a
  */
 export function claimedDatapathSpecs(c: FpgaArchConfig, q?: QuantScheme): DatapathSpec[] {
   const mpe = c.fpga.accelerator.mpe;
-  const schemes = q ? [q] : Object.keys(mpe.productsPerDsp).flatMap((d) => DEFAULT_SCHEMES[d] ?? []).map((s) => parseQuantScheme(s));
+  const schemes = q
+    ? [q]
+    : Object.keys(mpe.productsPerDsp)
+        .flatMap((d) => DEFAULT_SCHEMES[d] ?? [])
+        .map((s) => parseQuantScheme(s));
   const specs = new Map<string, DatapathSpec>();
   for (const s of schemes) {
     let d: ClaimedDatapath;
@@ -66,15 +70,22 @@ export function claimedDatapathSpecs(c: FpgaArchConfig, q?: QuantScheme): Datapa
     if (dtype !== 'int8' && dtype !== 'int4') continue;
     const dsp = d.dsp === 'DSP48E2' ? 'DSP48E2' : 'DSP58';
     const ops = { dsp, aFormat: d.aFormat, wFormat: d.wFormat } as const;
-    const perDsp = d.productsPerDsp > 1 ? `${d.productsPerDsp} ${dtype} products per ${d.dsp} (/fpga/accelerator/mpe/productsPerDsp, packing '${mpe.packing}')` : `1 ${dtype} product per ${d.dsp}`;
+    const perDsp =
+      d.productsPerDsp > 1
+        ? `${d.productsPerDsp} ${dtype} products per ${d.dsp} (/fpga/accelerator/mpe/productsPerDsp, packing '${mpe.packing}')`
+        : `1 ${dtype} product per ${d.dsp}`;
     const claim = `${c.name} under ${s.name}: ${perDsp}, cascades of ${d.chainLength} (/fpga/accelerator/mpe/chainLength)${d.productsPerDsp > 1 && mpe.packing === 'shared-activation' ? `, low field ${mpe.packedLowFieldBits} bits (/fpga/accelerator/mpe/packedLowFieldBits)` : ''}`;
     const K = Math.max(DEFAULT_CHECK_SHAPE.K, 2 * d.chainLength * (mpe.packing === 'dot-product' ? d.productsPerDsp : 1));
     const shape = K === DEFAULT_CHECK_SHAPE.K ? {} : { shape: { ...DEFAULT_CHECK_SHAPE, K } };
     let spec: DatapathSpec;
     if (d.productsPerDsp === 1) spec = { family: 'dsp-mac', ...ops, claim, ...shape };
     else if (mpe.packing === 'dot-product') spec = { family: 'dsp-dot', ...ops, elements: d.productsPerDsp, claim, ...shape };
-    else if (d.productsPerDsp === 2) spec = { family: 'dsp-packed', ...ops, chainLength: d.chainLength, lowFieldBits: mpe.packedLowFieldBits, share: 'activation', claim, ...shape };
-    else throw new AccelscopeError('unsupported', `no numeric model of ${d.productsPerDsp} packed products per ${d.dsp} (${c.name})`, { pointer: '/fpga/accelerator/mpe/productsPerDsp' });
+    else if (d.productsPerDsp === 2)
+      spec = { family: 'dsp-packed', ...ops, chainLength: d.chainLength, lowFieldBits: mpe.packedLowFieldBits, share: 'activation', claim, ...shape };
+    else
+      throw new AccelscopeError('unsupported', `no numeric model of ${d.productsPerDsp} packed products per ${d.dsp} (${c.name})`, {
+        pointer: '/fpga/accelerator/mpe/productsPerDsp',
+      });
     const key = JSON.stringify({ ...spec, claim: '' });
     if (!specs.has(key)) specs.set(key, spec);
   }

@@ -28,10 +28,9 @@ export function macDtype(a: TensorFormat, b: TensorFormat, c: FpgaArchConfig): {
   else want = a.computeDtype === b.computeDtype ? a.computeDtype : `${a.computeDtype}×${b.computeDtype}`;
   let products = pp[want];
   if (products === undefined) {
-    throw new InfeasibleError(
-      `the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')}`,
-      { pointer: '/fpga/accelerator/mpe/productsPerDsp' },
-    );
+    throw new InfeasibleError(`the DSP chains have no ${want} datapath (${a.name} × ${b.name}); supported: ${Object.keys(pp).join(', ')}`, {
+      pointer: '/fpga/accelerator/mpe/productsPerDsp',
+    });
   }
   const packingOverflow = products > 1 && ba !== undefined && bb !== undefined && !packingFits(c, a.elementBits, b.elementBits);
   if (packingOverflow) products = 1;

@@ -29,7 +29,6 @@ import { claimedDatapathSpecs } from './datapath.ts';
 import { macDtype } from './mac-dtype.ts';
 export { macDtype, packingFits } from './mac-dtype.ts';
 
-
 export function hbmBandwidthBps(c: FpgaArchConfig): number {
   const a = c.fpga.accelerator;
   const perChannel = c.memory.bandwidthBps / c.fpga.hbm.pseudoChannels;
@@ -51,7 +50,9 @@ interface Traffic {
 function placeBytes(t: Traffic, c: FpgaArchConfig): { hbm: number; ddr: number } {
   const p = c.fpga.accelerator.placement;
   const out = { hbm: 0, ddr: 0 };
-  const put = (where: OffChipMemory, bytes: number) => { out[where] += bytes; };
+  const put = (where: OffChipMemory, bytes: number) => {
+    out[where] += bytes;
+  };
   put(p.weights, t.weights);
   put(p.kv, t.kv);
   put(p.activations, t.activations);
@@ -133,7 +134,10 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
     density = sw.density;
     kEff = sw.kEff;
     macs = opMacs(op) * density;
-    if (sw.rule) notes.push(`sparse chain: ${sw.rule.pattern === 'nm' ? `${sw.rule.n}:${sw.rule.m}` : `block ${sw.rule.blockSize} at ${sw.rule.density}`} keeps ${(density * 100).toFixed(1)}% of MACs; index ${indexBytes.toFixed(0)} B`);
+    if (sw.rule)
+      notes.push(
+        `sparse chain: ${sw.rule.pattern === 'nm' ? `${sw.rule.n}:${sw.rule.m}` : `block ${sw.rule.blockSize} at ${sw.rule.density}`} keeps ${(density * 100).toFixed(1)}% of MACs; index ${indexBytes.toFixed(0)} B`,
+      );
   } else if (op.kind === 'gemm') {
     kEff = op.k;
   }
@@ -169,17 +173,23 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
         md = macDtype(aFmt, bFmt, c);
       } catch (e) {
         if (!(e instanceof InfeasibleError)) throw e;
-        const hint = op.weight === 'aux'
-          ? ` — ${op.name} weights take the scheme's embeddings format (${bFmt.name}); use a quant file with integer embeddings, e.g. workloads/quant/flightllm-w4a8.json`
-          : ' — use an integer scheme such as w4a8 or w8a8';
+        const hint =
+          op.weight === 'aux'
+            ? ` — ${op.name} weights take the scheme's embeddings format (${bFmt.name}); use a quant file with integer embeddings, e.g. workloads/quant/flightllm-w4a8.json`
+            : ' — use an integer scheme such as w4a8 or w8a8';
         throw new InfeasibleError(`${op.name}: ${e.message}${hint}`, { pointer: e.pointer });
       }
       dtype = md.dtype;
       products = md.products;
-      if (md.packingOverflow) notes.push(`packing off: ${a.mpe.chainLength} packed ${aFmt.name}×${bFmt.name} products would overflow the ${a.mpe.packedLowFieldBits}-bit low field; 1 product per DSP`);
+      if (md.packingOverflow)
+        notes.push(
+          `packing off: ${a.mpe.chainLength} packed ${aFmt.name}×${bFmt.name} products would overflow the ${a.mpe.packedLowFieldBits}-bit low field; 1 product per DSP`,
+        );
       const pk = packingOf(a.mpe, md.products);
       checkMappingBuffers(c, {
-        tileCols: Math.min(op.n, a.mpe.gemvColumnTile), kPerPass: a.mpe.chainLength * pk.k, weightBits: bFmt.elementBits,
+        tileCols: Math.min(op.n, a.mpe.gemvColumnTile),
+        kPerPass: a.mpe.chainLength * pk.k,
+        weightBits: bFmt.elementBits,
         inputBytes: Math.ceil((op.k * aFmt.elementBits) / 8),
       });
       const t = matmulTiming({ m: op.m, n: op.n, kEff, instances: op.batch, weightBits: bFmt.elementBits }, c, md.products);
@@ -243,12 +253,22 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
   else bound = 'compute';
 
   Object.assign(breakdown, {
-    streamCycles, sfuCycles, memoryCycles: memCycles, fixedCycles,
-    hbmBytes: placed.hbm, ddrBytes: placed.ddr, indexBytes,
-    usefulMacs: macs, skippedMacs: opMacs(op) - macs, dspUtilization,
+    streamCycles,
+    sfuCycles,
+    memoryCycles: memCycles,
+    fixedCycles,
+    hbmBytes: placed.hbm,
+    ddrBytes: placed.ddr,
+    indexBytes,
+    usefulMacs: macs,
+    skippedMacs: opMacs(op) - macs,
+    dspUtilization,
   });
   for (const p of parts) if (p.timing.mode === 'gemv') breakdown[p.name === 'mpe' ? 'colsPerPass' : `${p.name}ColsPerPass`] = p.timing.colsPerPass;
-  if (products > 0) notes.push(`${parts.map((p) => `${p.name} ${p.timing.mode}`).join(', ')} at ${dtype}; DSP utilization ${(dspUtilization * 100).toFixed(1)}%${density < 1 ? ` (${(macSlots > 0 ? (macs / macSlots) * 100 : 0).toFixed(1)}% while streaming)` : ''}`);
+  if (products > 0)
+    notes.push(
+      `${parts.map((p) => `${p.name} ${p.timing.mode}`).join(', ')} at ${dtype}; DSP utilization ${(dspUtilization * 100).toFixed(1)}%${density < 1 ? ` (${(macSlots > 0 ? (macs / macSlots) * 100 : 0).toFixed(1)}% while streaming)` : ''}`,
+    );
 
   // --- energy, only through energy/ ---------------------------------------------------------------
   const wBuf = a.buffers.weight.memory;
@@ -270,10 +290,17 @@ export function simulateFpga(op: Op, c: FpgaArchConfig, q: QuantScheme): OpResul
     cycles,
     seconds,
     flops,
-    bytes: { dram: placed.hbm + placed.ddr, hbm: placed.hbm, ddr: placed.ddr, [wBuf === gBuf ? wBuf : 'weightBuffer']: 2 * (weights + compulsory.kv), ...(wBuf === gBuf ? {} : { globalBuffer: 2 * compulsory.activations }) },
+    bytes: {
+      dram: placed.hbm + placed.ddr,
+      hbm: placed.hbm,
+      ddr: placed.ddr,
+      [wBuf === gBuf ? wBuf : 'weightBuffer']: 2 * (weights + compulsory.kv),
+      ...(wBuf === gBuf ? {} : { globalBuffer: 2 * compulsory.activations }),
+    },
     energyPj,
     bound,
-    utilization: bound === 'memory' ? Math.min(1, bwUtilization) : bound === 'compute' ? dspUtilization : Math.min(1, offBytes > 0 ? bwUtilization : dspUtilization),
+    utilization:
+      bound === 'memory' ? Math.min(1, bwUtilization) : bound === 'compute' ? dspUtilization : Math.min(1, offBytes > 0 ? bwUtilization : dspUtilization),
     breakdown,
     dtype,
     notes,
@@ -303,7 +330,8 @@ export const fpgaDspChainModel: HardwareModel<FpgaArchConfig> & { validate(c: Fp
   clockHz: (c) => c.fpga.accelerator.clockHz,
   simulate: (op, c, q) => simulateFpga(op, c, q),
   memoKey: (op, c) => (op.kind === 'gemm' && sparsityRuleFor(op.name, c) ? `|sparse:${op.name}` : ''),
-  validate: (c, file) => { validateFpga(c, file); },
+  validate: (c, file) => {
+    validateFpga(c, file);
+  },
   claimedDatapaths: (c, q) => claimedDatapathSpecs(c, q),
 };
-

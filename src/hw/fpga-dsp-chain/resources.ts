@@ -69,10 +69,15 @@ export function validateFpga(c: FpgaArchConfig, file?: string): ResourceUsage {
       at('/fpga/accelerator/hbmChannelsPerCore'),
     );
   }
-  for (const [kind, used, avail] of [['uram', u.uramBlocks, device.uramBlocks], ['bram', u.bramBlocks, device.bram36Blocks]] as const) {
+  for (const [kind, used, avail] of [
+    ['uram', u.uramBlocks, device.uramBlocks],
+    ['bram', u.bramBlocks, device.bram36Blocks],
+  ] as const) {
     if (used <= avail) continue;
     // Point at the largest buffer of that kind: the one worth shrinking first.
-    const [name] = Object.entries(a.buffers).filter(([, b]) => b.memory === kind).sort((x, y) => y[1].bytes - x[1].bytes)[0]!;
+    const [name] = Object.entries(a.buffers)
+      .filter(([, b]) => b.memory === kind)
+      .sort((x, y) => y[1].bytes - x[1].bytes)[0]!;
     const label = kind === 'uram' ? 'URAM288' : 'BRAM36';
     throw new InfeasibleError(
       `on-chip buffers need ${used} ${label} blocks (${a.cores} cores) but ${device.part} has ${avail}`,
@@ -108,6 +113,8 @@ export function checkMappingBuffers(c: FpgaArchConfig, need: { tileCols: number;
   }
   const input = b['input'];
   if (input && need.inputBytes > input.bytes) {
-    throw new InfeasibleError(`the input buffer (${input.bytes} B) cannot hold the ${need.inputBytes} B activation row`, { pointer: '/fpga/accelerator/buffers/input/bytes' });
+    throw new InfeasibleError(`the input buffer (${input.bytes} B) cannot hold the ${need.inputBytes} B activation row`, {
+      pointer: '/fpga/accelerator/buffers/input/bytes',
+    });
   }
 }

@@ -88,9 +88,12 @@ export const mpeSchema = Type.Object(
     gemvWeightPortBytesPerCycle: posInt('Weight-buffer read width in matrix-vector mode: weights reach the chains at this many bytes per cycle.'),
     gemvColumnTile: posInt('Output columns one matrix-vector instruction computes (tiles are spread over the cores).'),
     packing: Enum(['shared-activation', 'dot-product'] as const, {
-      description: 'Where a DSP\'s several products go. shared-activation: two weights packed in the 27-bit port share one activation, the products feed different output columns (DSP48E2 INT8 packing, WP486); dot-product: they are summed along K (DSP58 INT8 mode).',
+      description:
+        "Where a DSP's several products go. shared-activation: two weights packed in the 27-bit port share one activation, the products feed different output columns (DSP48E2 INT8 packing, WP486); dot-product: they are summed along K (DSP58 INT8 mode).",
     }),
-    packedLowFieldBits: posInt('Low product field of packed products (18 on DSP48E2 per WP486). A cascade of L packed DSPs stays exact only while L·max|a·w| < 2^(bits−1); beyond that the chain runs one product per DSP.'),
+    packedLowFieldBits: posInt(
+      'Low product field of packed products (18 on DSP48E2 per WP486). A cascade of L packed DSPs stays exact only while L·max|a·w| < 2^(bits−1); beyond that the chain runs one product per DSP.',
+    ),
   },
   { additionalProperties: false },
 );
@@ -150,7 +153,10 @@ export const fpgaSectionSchema = Type.Object(
     device: fpgaDeviceSchema,
     hbm: Type.Object({ pseudoChannels: posInt('HBM pseudo-channels sharing memory.bandwidthBps equally.') }, { additionalProperties: false }),
     ddr: Type.Optional(
-      Type.Object({ type: Type.String(), capacityBytes: positive(), bandwidthBps: positive() }, { additionalProperties: false, description: 'DDR beside the HBM (absent: none).' }),
+      Type.Object(
+        { type: Type.String(), capacityBytes: positive(), bandwidthBps: positive() },
+        { additionalProperties: false, description: 'DDR beside the HBM (absent: none).' },
+      ),
     ),
     accelerator: fpgaAcceleratorSchema,
   },

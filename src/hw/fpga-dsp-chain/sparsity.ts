@@ -33,8 +33,7 @@ export function sparseWeights(opName: string, k: number, n: number, bitsPerEleme
   if (!rule) return { density: 1, kEff: k, dataBytes: dense, indexBytes: 0 };
   const density = ruleDensity(rule);
   const nonzeros = k * n * density;
-  const indexBytes = rule.pattern === 'nm'
-    ? (nonzeros * rule.indexBits) / 8
-    : (Math.ceil(k / rule.blockSize) * Math.ceil(n / rule.blockSize) * rule.indexBitsPerBlock) / 8;
+  const indexBytes =
+    rule.pattern === 'nm' ? (nonzeros * rule.indexBits) / 8 : (Math.ceil(k / rule.blockSize) * Math.ceil(n / rule.blockSize) * rule.indexBitsPerBlock) / 8;
   return { rule, density, kEff: Math.ceil(k * density), dataBytes: (nonzeros * bitsPerElement) / 8, indexBytes };
 }

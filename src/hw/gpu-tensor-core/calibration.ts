@@ -13,7 +13,8 @@ export const GPU_CALIBRATION = [
     max: 1,
     default: 0.85,
     meaning: 'Fraction of the peak DRAM bandwidth a streaming kernel sustains.',
-    source: 'accelscope default: between the measured device-to-device copy fractions of the shipped presets (H100 SXM 0.89, A100 80GB ~0.88; arch-configs/gpu/*.json)',
+    source:
+      'accelscope default: between the measured device-to-device copy fractions of the shipped presets (H100 SXM 0.89, A100 80GB ~0.88; arch-configs/gpu/*.json)',
   },
   {
     name: 'tensorCoreEfficiency',
@@ -22,8 +23,10 @@ export const GPU_CALIBRATION = [
     minExclusive: true,
     max: 1,
     default: 0.8,
-    meaning: 'Fraction of the tensor rate at the kernel clock a steady GEMM main loop sustains (issue gaps). Clock droop under the board power limit is modeled by gpu.power where a config gives it, not by this factor.',
-    source: 'accelscope default: the plateau of large cuBLAS GEMMs on an H100 SXM (~0.78-0.81 of the datasheet peak; data/measured H100 GEMM sweep, arch-configs/gpu/h100-sxm.json)',
+    meaning:
+      'Fraction of the tensor rate at the kernel clock a steady GEMM main loop sustains (issue gaps). Clock droop under the board power limit is modeled by gpu.power where a config gives it, not by this factor.',
+    source:
+      'accelscope default: the plateau of large cuBLAS GEMMs on an H100 SXM (~0.78-0.81 of the datasheet peak; data/measured H100 GEMM sweep, arch-configs/gpu/h100-sxm.json)',
   },
   {
     name: 'kernelLaunchSeconds',

@@ -57,7 +57,9 @@ export function l2BandwidthBps(c: GpuArchConfig): number {
 export function tensorFma(c: GpuArchConfig, dtype: ComputeDtype): number {
   const v = c.gpu.tensorFmaPerClockPerSm[dtype];
   if (v === undefined) {
-    throw new InfeasibleError(`${c.name} has no tensor-core rate for ${dtype} (has ${Object.keys(c.gpu.tensorFmaPerClockPerSm).join(', ')})`, { pointer: '/gpu/tensorFmaPerClockPerSm' });
+    throw new InfeasibleError(`${c.name} has no tensor-core rate for ${dtype} (has ${Object.keys(c.gpu.tensorFmaPerClockPerSm).join(', ')})`, {
+      pointer: '/gpu/tensorFmaPerClockPerSm',
+    });
   }
   return v;
 }

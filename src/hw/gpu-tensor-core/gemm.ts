@@ -24,8 +24,16 @@ import { InfeasibleError } from '../../util/errors.ts';
 import { busiestUnitItems, ceilDiv, tilesAlong, waves } from '../../tiling/tiles.ts';
 import { cachedOperandBytes, type GemmExtent, type OperandBytes } from '../../tiling/traffic.ts';
 import {
-  cal, l2BandwidthBps, l2CapacityBytes, STRUCTURE_DEFAULTS, tensorFma, tilesFor,
-  type GemmKernelClass, type GpuArchConfig, type GpuTile, type L2State,
+  cal,
+  l2BandwidthBps,
+  l2CapacityBytes,
+  STRUCTURE_DEFAULTS,
+  tensorFma,
+  tilesFor,
+  type GemmKernelClass,
+  type GpuArchConfig,
+  type GpuTile,
+  type L2State,
 } from './config.ts';
 
 export interface GemmPlan {
@@ -45,8 +53,14 @@ export interface GemmTiming {
   dtype: ComputeDtype;
   /** Seconds per term. */
   terms: {
-    launch: number; fill: number; compute: number; dequant: number; dram: number; l2: number;
-    epilogue: number; splitKReduce: number;
+    launch: number;
+    fill: number;
+    compute: number;
+    dequant: number;
+    dram: number;
+    l2: number;
+    epilogue: number;
+    splitKReduce: number;
   };
   /**
    * Bytes per level. smem: tiles written into shared memory; smemRead: operand reads by the
@@ -75,8 +89,15 @@ export interface GemmFusion {
 }
 
 /** Storage bytes per element of A, B, C and the dtypes involved. */
-export function gemmOperands(op: GemmOp, q: QuantScheme, c: GpuArchConfig): {
-  o: OperandBytes; mma: ComputeDtype; convertA: boolean; convertB: boolean;
+export function gemmOperands(
+  op: GemmOp,
+  q: QuantScheme,
+  c: GpuArchConfig,
+): {
+  o: OperandBytes;
+  mma: ComputeDtype;
+  convertA: boolean;
+  convertB: boolean;
 } {
   const act = activationStorageBytes(q);
   const want = opComputeDtype(op, q) as ComputeDtype;
@@ -92,14 +113,33 @@ export function gemmOperands(op: GemmOp, q: QuantScheme, c: GpuArchConfig): {
     };
   }
   if (op.weight === 'aux') {
-    return { o: { a: act, b: q.embeddings.bitsPerElement / 8, c: act, bShared: true }, mma: d, convertA: false, convertB: q.embeddings.computeDtype !== d && q.embeddings.bitsPerElement < 16 };
+    return {
+      o: { a: act, b: q.embeddings.bitsPerElement / 8, c: act, bShared: true },
+      mma: d,
+      convertA: false,
+      convertB: q.embeddings.computeDtype !== d && q.embeddings.bitsPerElement < 16,
+    };
   }
   return { o: { a: act, b: act, c: act, bShared: false }, mma: d, convertA: false, convertB: false };
 }
 
 /** Bytes of one element of a tensor-core compute dtype. */
 export function dtypeBytes(d: ComputeDtype): number {
-  const bits: Partial<Record<ComputeDtype, number>> = { fp64: 64, fp32: 32, tf32: 32, fp16: 16, bf16: 16, fp8: 8, fp6: 8, fp4: 4, int8: 8, int4: 4, int2: 2, int1: 1, ternary: 2 };
+  const bits: Partial<Record<ComputeDtype, number>> = {
+    fp64: 64,
+    fp32: 32,
+    tf32: 32,
+    fp16: 16,
+    bf16: 16,
+    fp8: 8,
+    fp6: 8,
+    fp4: 4,
+    int8: 8,
+    int4: 4,
+    int2: 2,
+    int1: 1,
+    ternary: 2,
+  };
   return (bits[d] ?? 16) / 8;
 }
 
@@ -159,10 +199,29 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   let found = false;
   let smallestSmem = Infinity;
   const b = {
-    seconds: Infinity, tile: candidates[0]!, tileIndex: 0, splits: 1, ctas: 0, ctasPerSm: 0,
-    launch, fill: 0, compute: 0, dequant: 0, dram: 0, l2: 0, epilogue: 0, splitKReduce: 0,
-    dramBytes: 0, l2Bytes: 0, smem: 0, smemRead: 0, register: 0, writeback: 0,
-    issuedMacs: 0, dequantOps: 0, bound: 'compute' as GemmTiming['bound'],
+    seconds: Infinity,
+    tile: candidates[0]!,
+    tileIndex: 0,
+    splits: 1,
+    ctas: 0,
+    ctasPerSm: 0,
+    launch,
+    fill: 0,
+    compute: 0,
+    dequant: 0,
+    dram: 0,
+    l2: 0,
+    epilogue: 0,
+    splitKReduce: 0,
+    dramBytes: 0,
+    l2Bytes: 0,
+    smem: 0,
+    smemRead: 0,
+    register: 0,
+    writeback: 0,
+    issuedMacs: 0,
+    dequantOps: 0,
+    bound: 'compute' as GemmTiming['bound'],
   };
   for (let index = 0; index < candidates.length; index++) {
     if (pin && index !== pin.tileIndex) continue;
@@ -256,7 +315,10 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     }
   }
   if (!found) {
-    throw new InfeasibleError(`no CTA tile for ${kernel} kernels of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`, { pointer: '/gpu/tiles' });
+    throw new InfeasibleError(
+      `no CTA tile for ${kernel} kernels of ${c.name} fits its ${g.sharedMemoryBytesPerSm} B of shared memory per SM (smallest needs ${smallestSmem} B)`,
+      { pointer: '/gpu/tiles' },
+    );
   }
   const w = waves(b.ctas, g.sms, b.ctasPerSm);
   return {

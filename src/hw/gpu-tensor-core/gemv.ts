@@ -23,7 +23,7 @@ export function gemvTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   const g = c.gpu;
   const w = op.weight === 'layer' ? q.weights : op.weight === 'aux' ? q.embeddings : q.activations;
   const act = activationStorageBytes(q);
-  const weightBytes = (op.k * op.n * w.bitsPerElement) / 8 * (op.weight === 'none' ? op.batch : 1);
+  const weightBytes = ((op.k * op.n * w.bitsPerElement) / 8) * (op.weight === 'none' ? op.batch : 1);
   const read = weightBytes + op.batch * op.m * op.k * act;
   const write = op.batch * op.m * op.n * act;
   const writeback = l2State === 'flushed' ? Math.min(l2CapacityBytes(c), read + write) : 0;

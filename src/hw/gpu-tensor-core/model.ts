@@ -72,23 +72,31 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
   const flops = opFlops(op);
   const dram = t.bytes.dram * inst;
-  const energyPj = energyOf({
-    compute: [
-      { key: `mac:${t.dtype}`, count: opMacs(op) },
-      { key: 'vector:fp32', count: t.dequantOps * inst + (op.bias ? op.m * op.n * op.batch * inst : 0) },
-    ],
-    // Operand delivery the tiling implies: L2 → shared memory, shared-memory reads per warp,
-    // register-file accumulator and fragment traffic per MMA instruction.
-    traffic: [
-      { level: 'dram', bytes: dram }, ...l2Traffic(c, t.bytes.l2 * inst),
-      { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst }, registerTraffic(c, t.bytes.register * inst),
-    ],
-    seconds,
-  }, c);
+  const energyPj = energyOf(
+    {
+      compute: [
+        { key: `mac:${t.dtype}`, count: opMacs(op) },
+        { key: 'vector:fp32', count: t.dequantOps * inst + (op.bias ? op.m * op.n * op.batch * inst : 0) },
+      ],
+      // Operand delivery the tiling implies: L2 → shared memory, shared-memory reads per warp,
+      // register-file accumulator and fragment traffic per MMA instruction.
+      traffic: [
+        { level: 'dram', bytes: dram },
+        ...l2Traffic(c, t.bytes.l2 * inst),
+        { level: 'smem', bytes: (t.bytes.smem + t.bytes.smemRead) * inst },
+        registerTraffic(c, t.bytes.register * inst),
+      ],
+      seconds,
+    },
+    c,
+  );
   const p = t.plan;
-  const util = t.bound === 'compute'
-    ? (t.macs * inst) / (seconds * t.peakMacsPerSecond)
-    : t.bound === 'memory' ? dram / (seconds * t.dramBandwidthBps) : Math.max((t.macs * inst) / (seconds * t.peakMacsPerSecond), dram / (seconds * t.dramBandwidthBps));
+  const util =
+    t.bound === 'compute'
+      ? (t.macs * inst) / (seconds * t.peakMacsPerSecond)
+      : t.bound === 'memory'
+        ? dram / (seconds * t.dramBandwidthBps)
+        : Math.max((t.macs * inst) / (seconds * t.peakMacsPerSecond), dram / (seconds * t.dramBandwidthBps));
   return {
     pin: { tileIndex: p.tileIndex, splits: p.splits },
     cycles: Math.ceil(seconds * c.gpu.clockHz),
@@ -99,21 +107,40 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
     bound: t.bound,
     utilization: Math.min(1, util),
     breakdown: {
-      launchS: t.terms.launch, fillS: t.terms.fill, computeS: t.terms.compute, dequantS: t.terms.dequant,
-      dramS: t.terms.dram, l2S: t.terms.l2, epilogueS: t.terms.epilogue, splitKReduceS: t.terms.splitKReduce,
-      tileRateScale: p.tile.tensorRateScale ?? 1, issuedMacs: t.issuedMacs * inst,
-      tileM: p.tile.m, tileN: p.tile.n, tileK: p.tile.k, stages: p.tile.stages, splitK: p.splits, ctas: p.ctas,
-      ctasPerSm: p.ctasPerSm, waves: p.waves, waveEfficiency: p.waveEfficiency, writebackBytes: t.bytes.writeback * inst,
+      launchS: t.terms.launch,
+      fillS: t.terms.fill,
+      computeS: t.terms.compute,
+      dequantS: t.terms.dequant,
+      dramS: t.terms.dram,
+      l2S: t.terms.l2,
+      epilogueS: t.terms.epilogue,
+      splitKReduceS: t.terms.splitKReduce,
+      tileRateScale: p.tile.tensorRateScale ?? 1,
+      issuedMacs: t.issuedMacs * inst,
+      tileM: p.tile.m,
+      tileN: p.tile.n,
+      tileK: p.tile.k,
+      stages: p.tile.stages,
+      splitK: p.splits,
+      ctas: p.ctas,
+      ctasPerSm: p.ctasPerSm,
+      waves: p.waves,
+      waveEfficiency: p.waveEfficiency,
+      writebackBytes: t.bytes.writeback * inst,
     },
     dtype: t.dtype,
     notes: [
-      ...(family ? [`kernel family ${family.family}${family.instruction ? ` (${family.instruction})` : ''}${timed !== op ? `, M padded to ${timed.m}` : ''}`] : []),
+      ...(family
+        ? [`kernel family ${family.family}${family.instruction ? ` (${family.instruction})` : ''}${timed !== op ? `, M padded to ${timed.m}` : ''}`]
+        : []),
       `tile ${p.tile.m}x${p.tile.n}x${p.tile.k} (${p.tile.stages} stages), split-K ${p.splits}, ${p.ctas} CTAs in ${p.waves} wave(s)`,
       ...(fz.fusedInto ? [`part of a ${fz.fusedInto} GEMM: no launch, input read by its first member`] : []),
       ...(t.dequantOps > 0
-        ? [p.tile.dequant === 'overlapped'
-          ? 'mixed-input kernel: weights dequantized on CUDA cores beside the MMAs (pipelined)'
-          : 'weights dequantized on CUDA cores before the MMA']
+        ? [
+            p.tile.dequant === 'overlapped'
+              ? 'mixed-input kernel: weights dequantized on CUDA cores beside the MMAs (pipelined)'
+              : 'weights dequantized on CUDA cores before the MMA',
+          ]
         : []),
     ],
   };
@@ -126,11 +153,14 @@ function simulateGemv(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options: Sim
   const inst = op.count ?? 1;
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
   const dram = t.bytes.dram * inst;
-  const energyPj = energyOf({
-    compute: [{ key: 'vector:fp32', count: t.aluOps * inst }],
-    traffic: [{ level: 'dram', bytes: dram }, ...l2Traffic(c, (t.bytes.dram - t.bytes.writeback) * inst)],
-    seconds,
-  }, c);
+  const energyPj = energyOf(
+    {
+      compute: [{ key: 'vector:fp32', count: t.aluOps * inst }],
+      traffic: [{ level: 'dram', bytes: dram }, ...l2Traffic(c, (t.bytes.dram - t.bytes.writeback) * inst)],
+      seconds,
+    },
+    c,
+  );
   const aluRate = (c.gpu.cudaCoreFlopsPerClockPerSm / 2) * c.gpu.sms * c.gpu.clockHz;
   return {
     cycles: Math.ceil(seconds * c.gpu.clockHz),
@@ -186,19 +216,25 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
     }
     case 'attention': {
       const t = attentionTiming(op, c, q, l2);
-      const energyPj = energyOf({
-        compute: [{ key: `mac:${t.dtype}`, count: opMacs(op) }, { key: 'vector:fp32', count: t.sfuOps * 6 }],
-        // K/V (and Q) blocks land in shared memory and are read once by the MMA per block; the
-        // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
-        traffic: [
-          { level: 'dram', bytes: t.bytes.dram }, ...l2Traffic(c, t.bytes.l2),
-          { level: 'smem', bytes: 2 * t.bytes.l2 }, registerTraffic(c, (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32),
-        ],
-        seconds: t.seconds,
-      }, c);
-      const util = t.bound === 'compute'
-        ? opMacs(op) / (t.seconds * t.peakMacsPerSecond)
-        : t.bytes.dram / (t.seconds * c.memory.bandwidthBps);
+      const energyPj = energyOf(
+        {
+          compute: [
+            { key: `mac:${t.dtype}`, count: opMacs(op) },
+            { key: 'vector:fp32', count: t.sfuOps * 6 },
+          ],
+          // K/V (and Q) blocks land in shared memory and are read once by the MMA per block; the
+          // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
+          traffic: [
+            { level: 'dram', bytes: t.bytes.dram },
+            ...l2Traffic(c, t.bytes.l2),
+            { level: 'smem', bytes: 2 * t.bytes.l2 },
+            registerTraffic(c, (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32),
+          ],
+          seconds: t.seconds,
+        },
+        c,
+      );
+      const util = t.bound === 'compute' ? opMacs(op) / (t.seconds * t.peakMacsPerSecond) : t.bytes.dram / (t.seconds * c.memory.bandwidthBps);
       return {
         cycles: Math.ceil(t.seconds * clock),
         seconds: t.seconds,
@@ -208,14 +244,24 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
         bound: t.bound,
         utilization: Math.min(1, util),
         breakdown: {
-          launchS: t.terms.launch, fillS: t.terms.fill, computeS: t.terms.compute, softmaxS: t.terms.softmax,
-          dramS: t.terms.dram, l2S: t.terms.l2, combineS: t.terms.combine, ctas: t.ctas, kvSplits: t.kvSplits,
-          issuedMacs: t.issuedMacs, writebackBytes: t.bytes.writeback,
+          launchS: t.terms.launch,
+          fillS: t.terms.fill,
+          computeS: t.terms.compute,
+          softmaxS: t.terms.softmax,
+          dramS: t.terms.dram,
+          l2S: t.terms.l2,
+          combineS: t.terms.combine,
+          ctas: t.ctas,
+          kvSplits: t.kvSplits,
+          issuedMacs: t.issuedMacs,
+          writebackBytes: t.bytes.writeback,
         },
         dtype: t.dtype,
-        notes: [t.phase === 'prefill'
-          ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)`
-          : `flash-decoding: ${t.ctas} CTAs, KV split ${t.kvSplits} way(s)`],
+        notes: [
+          t.phase === 'prefill'
+            ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)`
+            : `flash-decoding: ${t.ctas} CTAs, KV split ${t.kvSplits} way(s)`,
+        ],
       };
     }
     case 'embedding':
@@ -226,7 +272,14 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
       const flops = opFlops(op);
       // Every byte the kernel reads or writes passes the L2 on its way between DRAM and the SMs.
       const moved = t.bytes.dram - t.bytes.writeback;
-      const energyPj = energyOf({ compute: [{ key: 'vector:fp32', count: flops }], traffic: [{ level: 'dram', bytes: t.bytes.dram }, ...(moved > 0 ? l2Traffic(c, moved) : [])], seconds: t.seconds }, c);
+      const energyPj = energyOf(
+        {
+          compute: [{ key: 'vector:fp32', count: flops }],
+          traffic: [{ level: 'dram', bytes: t.bytes.dram }, ...(moved > 0 ? l2Traffic(c, moved) : [])],
+          seconds: t.seconds,
+        },
+        c,
+      );
       const util = t.seconds > 0 ? t.bytes.dram / (t.seconds * c.memory.bandwidthBps) : 0;
       return {
         cycles: Math.ceil(t.seconds * clock),

@@ -175,8 +175,13 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
     energyPj: chosen.energyPj,
     breakdown: {
       ...(r.breakdown ?? {}),
-      clockHz: pw.clockHz, voltageV: pw.voltageV, powerW: pw.powerW, powerLimited: note ? 1 : 0,
-      mmaDeliveryW: pw.mmaW, activeSmClockW: pw.activeSmW, leakageExtraW: pw.leakageExtraW,
+      clockHz: pw.clockHz,
+      voltageV: pw.voltageV,
+      powerW: pw.powerW,
+      powerLimited: note ? 1 : 0,
+      mmaDeliveryW: pw.mmaW,
+      activeSmClockW: pw.activeSmW,
+      leakageExtraW: pw.leakageExtraW,
     },
     ...(note ? { notes: [...(r.notes ?? []), note] } : {}),
   };

@@ -43,14 +43,34 @@ export const gpuTileSchema = Type.Object(
       Type.Array(Enum(GEMM_KERNEL_CLASSES), {
         minItems: 1,
         uniqueItems: true,
-        description: "Kernel classes built with this tile (default: all). 'dense': operands in the MMA dtype; 'mixed-input': an operand converted in the main loop (weight-only quantization).",
+        description:
+          "Kernel classes built with this tile (default: all). 'dense': operands in the MMA dtype; 'mixed-input': an operand converted in the main loop (weight-only quantization).",
       }),
     ),
-    tensorRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: "Fraction of tensorFmaPerClockPerSm the tile's MMA instruction sustains (default 1; legacy mma.sync on Hopper < 1)." })),
-    dequant: Type.Optional(Enum(['serial', 'overlapped'] as const, { description: "Conversion of a mixed-input operand: 'serial' adds to the MMA main loop (default), 'overlapped' runs beside the MMAs (software-pipelined kernels such as Marlin)." })),
-    warpM: Type.Optional(posInt('Rows of the tile one MMA-issuing warp (group) owns; B is read from shared memory m/warpM times per k-step (default min(m, 64)).')),
-    warpN: Type.Optional(posInt("Columns one warp (group) owns; A is read n/warpN times per k-step (default min(n, 64) with operandSource 'registers', n with 'smem').")),
-    operandSource: Type.Optional(Enum(['registers', 'smem'] as const, { description: "Where the MMA reads A/B: 'registers' (mma.sync after ldmatrix, default) or 'smem' (wgmma descriptors)." })),
+    tensorRateScale: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: "Fraction of tensorFmaPerClockPerSm the tile's MMA instruction sustains (default 1; legacy mma.sync on Hopper < 1).",
+      }),
+    ),
+    dequant: Type.Optional(
+      Enum(['serial', 'overlapped'] as const, {
+        description:
+          "Conversion of a mixed-input operand: 'serial' adds to the MMA main loop (default), 'overlapped' runs beside the MMAs (software-pipelined kernels such as Marlin).",
+      }),
+    ),
+    warpM: Type.Optional(
+      posInt('Rows of the tile one MMA-issuing warp (group) owns; B is read from shared memory m/warpM times per k-step (default min(m, 64)).'),
+    ),
+    warpN: Type.Optional(
+      posInt("Columns one warp (group) owns; A is read n/warpN times per k-step (default min(n, 64) with operandSource 'registers', n with 'smem')."),
+    ),
+    operandSource: Type.Optional(
+      Enum(['registers', 'smem'] as const, {
+        description: "Where the MMA reads A/B: 'registers' (mma.sync after ldmatrix, default) or 'smem' (wgmma descriptors).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -62,15 +82,34 @@ export type GpuTile = Static<typeof gpuTileSchema>;
  */
 export const gpuPowerSchema = Type.Object(
   {
-    maxClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Highest SM clock the governor picks when the board power allows (max boost), Hz.' }),
+    maxClockHz: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1e11,
+      description: 'Highest SM clock the governor picks when the board power allows (max boost), Hz.',
+    }),
     minClockHz: Type.Number({ exclusiveMinimum: 0, maximum: 1e11, description: 'Lowest clock of the DVFS range the governor throttles down to, Hz.' }),
     maxVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at maxClockHz, V.' }),
     minVoltageV: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: 'Core voltage at minClockHz, V (linear in clock between the two).' }),
-    registerFileBankBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 30, description: 'Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.' })),
+    registerFileBankBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2 ** 30,
+        description:
+          'Bytes of one register-file bank an MMA reads its accumulators and fragments from (one SM sub-partition); register traffic is charged at the SRAM energy of an array that size. Absent: the register-table energy.',
+      }),
+    ),
     activeSm: Type.Object(
       {
-        pjPerCycle: Type.Number({ minimum: 0, maximum: 1e6, description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.' }),
-        nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).' }),
+        pjPerCycle: Type.Number({
+          minimum: 0,
+          maximum: 1e6,
+          description: 'Clock tree and idle dynamic energy of one active SM per clock, pJ, at nodeNm and the table voltage.',
+        }),
+        nodeNm: Type.Number({
+          minimum: 1,
+          maximum: 1000,
+          description: 'Process node pjPerCycle was measured at (scaled to process.nodeNm like the logic tables).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -86,7 +125,12 @@ export const gpuPowerSchema = Type.Object(
     ),
     mma: Type.Object(
       {
-        pjPerMac: Type.Number({ minimum: 0, maximum: 1000, description: 'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.' }),
+        pjPerMac: Type.Number({
+          minimum: 0,
+          maximum: 1000,
+          description:
+            'Energy per issued tensor-core MAC of 16-bit operands beyond the multiplier and adder of the tables (operand delivery inside the MMA unit: operand buffers, broadcast wires, the dot-product tree registers), pJ at nodeNm and the table voltage; scaled by operand bytes / 2 for other dtypes.',
+        }),
         nodeNm: Type.Number({ minimum: 1, maximum: 1000, description: 'Process node pjPerMac is given at (scaled to process.nodeNm like the logic tables).' }),
       },
       { additionalProperties: false },
@@ -101,12 +145,26 @@ export const gpuSectionSchema = Type.Object(
   {
     sms: posInt('Streaming multiprocessors.'),
     clockHz: positive('Sustained tensor clock, Hz (the clock the datasheet tensor peaks are quoted at).'),
-    tensorFmaPerClockPerSm: KeyedNumbers(DTYPES, { type: 'number', exclusiveMinimum: 0 }, { minProperties: 1, description: 'Dense tensor-core multiply-accumulates per clock per SM, by compute dtype.' }),
+    tensorFmaPerClockPerSm: KeyedNumbers(
+      DTYPES,
+      { type: 'number', exclusiveMinimum: 0 },
+      { minProperties: 1, description: 'Dense tensor-core multiply-accumulates per clock per SM, by compute dtype.' },
+    ),
     cudaCoreFlopsPerClockPerSm: positive('FP32 CUDA-core FLOPs per clock per SM (an FMA is 2).'),
     sharedMemoryBytesPerSm: positive('Shared memory a CTA may use per SM, bytes.'),
-    maxCtasPerSm: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.maxCtasPerSm, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' })),
-    l2BytesPerClockPerSm: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: STRUCTURE_DEFAULTS.l2BytesPerClockPerSm, description: 'L2 → SM load bandwidth per SM per clock, bytes.' })),
-    dramLatencySeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: STRUCTURE_DEFAULTS.dramLatencySeconds, description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).' })),
+    maxCtasPerSm: Type.Optional(
+      Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.maxCtasPerSm, description: 'Most GEMM CTAs resident per SM (register file and warp limits).' }),
+    ),
+    l2BytesPerClockPerSm: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, default: STRUCTURE_DEFAULTS.l2BytesPerClockPerSm, description: 'L2 → SM load bandwidth per SM per clock, bytes.' }),
+    ),
+    dramLatencySeconds: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        default: STRUCTURE_DEFAULTS.dramLatencySeconds,
+        description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).',
+      }),
+    ),
     dram: Type.Optional(
       Type.Object(
         {
@@ -114,7 +172,10 @@ export const gpuSectionSchema = Type.Object(
           pinRateBps: positive('Data rate per pin, bit/s.'),
           channels: Type.Optional(posInt('Independent memory controllers / channels.')),
         },
-        { additionalProperties: false, description: 'The DRAM interface behind memory.bandwidthBps (bandwidth = bus width × pin rate / 8, checked by the preset tests).' },
+        {
+          additionalProperties: false,
+          description: 'The DRAM interface behind memory.bandwidthBps (bandwidth = bus width × pin rate / 8, checked by the preset tests).',
+        },
       ),
     ),
     tiles: Type.Array(gpuTileSchema, { minItems: 1, description: 'CTA tiles the library heuristic chooses from.' }),
@@ -130,17 +191,56 @@ export const gpuSectionSchema = Type.Object(
         {
           blockQ: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockQ, description: 'FlashAttention query rows per CTA (prefill).' })),
           blockKv: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockKv, description: 'Keys per inner iteration.' })),
-          decodeSplitMinKeys: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' })),
-          sfuOpsPerClockPerSm: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm, description: 'Special-function (exp) ops per clock per SM for softmax.' })),
-          softmaxOverlap: Type.Optional(Type.Boolean({ description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).' })),
-          tensorRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: "Fraction of tensorFmaPerClockPerSm the attention kernel's MMA instruction sustains (default 1; a software stack's mma.sync backend on Hopper sets mmaSyncRateScale here)." })),
+          decodeSplitMinKeys: Type.Optional(
+            Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' }),
+          ),
+          sfuOpsPerClockPerSm: Type.Optional(
+            Type.Number({
+              exclusiveMinimum: 0,
+              default: STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm,
+              description: 'Special-function (exp) ops per clock per SM for softmax.',
+            }),
+          ),
+          softmaxOverlap: Type.Optional(
+            Type.Boolean({
+              description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).',
+            }),
+          ),
+          tensorRateScale: Type.Optional(
+            Type.Number({
+              exclusiveMinimum: 0,
+              maximum: 1,
+              description:
+                "Fraction of tensorFmaPerClockPerSm the attention kernel's MMA instruction sustains (default 1; a software stack's mma.sync backend on Hopper sets mmaSyncRateScale here).",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
     ),
-    mmaSyncRateScale: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Fraction of tensorFmaPerClockPerSm that kernels built on the sm80 mma.sync instruction sustain on this device (Hopper: below 1, its full rate needs wgmma). Read when a software stack names mma.sync kernels (docs/models/software-stacks.md).' })),
-    dequantOpsPerWeight: Type.Optional(Type.Number({ minimum: 0, default: STRUCTURE_DEFAULTS.dequantOpsPerWeight, description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).' })),
-    l2ToSmWireMm: Type.Optional(Type.Number({ minimum: 0, description: 'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.' })),
+    mmaSyncRateScale: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        default: 1,
+        description:
+          'Fraction of tensorFmaPerClockPerSm that kernels built on the sm80 mma.sync instruction sustain on this device (Hopper: below 1, its full rate needs wgmma). Read when a software stack names mma.sync kernels (docs/models/software-stacks.md).',
+      }),
+    ),
+    dequantOpsPerWeight: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        default: STRUCTURE_DEFAULTS.dequantOpsPerWeight,
+        description: 'CUDA-core ops to dequantize one weight-only-quantized weight (unpack, convert, scale).',
+      }),
+    ),
+    l2ToSmWireMm: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description:
+          'Mean on-die distance, mm, a byte travels between an L2 slice and an SM; charged as noc energy (bytes × mm) on every L2↔SM byte. Absent: not charged.',
+      }),
+    ),
     power: Type.Optional(gpuPowerSchema),
     fusion: Type.Optional(
       Type.Object(
@@ -148,7 +248,9 @@ export const gpuSectionSchema = Type.Object(
           fusedQkv: Type.Optional(Type.Boolean({ description: 'q/k/v projections run as one GEMM (input read once, one launch).' })),
           fusedGateUp: Type.Optional(Type.Boolean({ description: 'gate and up projections run as one GEMM.' })),
           fusedResidualNorm: Type.Optional(Type.Boolean({ description: 'residual add fused into the following norm (one launch, the sum is not re-read).' })),
-          fusedActivation: Type.Optional(Type.Boolean({ description: 'activation (silu·mul) fused into the GEMM epilogue: no launch and no traffic of its own beyond its output.' })),
+          fusedActivation: Type.Optional(
+            Type.Boolean({ description: 'activation (silu·mul) fused into the GEMM epilogue: no launch and no traffic of its own beyond its output.' }),
+          ),
           fusedRotary: Type.Optional(Type.Boolean({ description: 'rotary embedding applied inside the attention kernel.' })),
         },
         { additionalProperties: false, description: 'Kernel fusions the software stack applies.' },

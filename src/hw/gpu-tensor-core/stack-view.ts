@@ -32,10 +32,12 @@ function gemmKey(op: GemmOp, q: QuantScheme): { act: string; weightBits: number 
 export function gemmFamilyOf(op: GemmOp, q: QuantScheme, stack: Stack | undefined): GemmFamily | undefined {
   if (!stack?.gemm) return undefined;
   const { act, weightBits } = gemmKey(op, q);
-  return stack.gemm.find((f) =>
-    (!f.activations || (f.activations as readonly string[]).includes(act))
-    && (!f.weightBits || f.weightBits.includes(weightBits))
-    && (f.maxM === undefined || op.m <= f.maxM));
+  return stack.gemm.find(
+    (f) =>
+      (!f.activations || (f.activations as readonly string[]).includes(act)) &&
+      (!f.weightBits || f.weightBits.includes(weightBits)) &&
+      (f.maxM === undefined || op.m <= f.maxM),
+  );
 }
 
 /** The arch config a family's kernels see: its tiles at its instruction's rate, its split-K policy. */
@@ -43,7 +45,11 @@ export function familyArch(c: GpuArchConfig, f: GemmFamily): GpuArchConfig {
   if (!f.tiles && f.splitK !== false && f.instruction === undefined) return c;
   const rate = instructionRateScale(c, f.instruction);
   const tiles: GpuTile[] = f.tiles
-    ? f.tiles.map((t) => ({ ...t, ...(rate !== 1 ? { tensorRateScale: rate } : {}), operandSource: f.instruction === 'mma.sync' ? 'registers' as const : 'smem' as const }))
+    ? f.tiles.map((t) => ({
+        ...t,
+        ...(rate !== 1 ? { tensorRateScale: rate } : {}),
+        operandSource: f.instruction === 'mma.sync' ? ('registers' as const) : ('smem' as const),
+      }))
     : c.gpu.tiles.map((t) => (rate !== 1 && !t.kernels?.includes('mixed-input') ? { ...t, tensorRateScale: Math.min(t.tensorRateScale ?? 1, rate) } : t));
   return { ...c, gpu: { ...c.gpu, tiles, ...(f.splitK === false ? { splitK: { ...c.gpu.splitK, maxSplits: 1 } } : {}) } };
 }
@@ -69,7 +75,11 @@ export function stackArch(op: Op, c: GpuArchConfig, stack: Stack | undefined): G
         blockQ: b.blockQ,
         blockKv: b.blockKv,
         softmaxOverlap: b.softmaxOverlap,
-        ...(b.splitKv === false ? { decodeSplitMinKeys: Number.MAX_SAFE_INTEGER } : b.minKeysPerSplit !== undefined ? { decodeSplitMinKeys: b.minKeysPerSplit } : {}),
+        ...(b.splitKv === false
+          ? { decodeSplitMinKeys: Number.MAX_SAFE_INTEGER }
+          : b.minKeysPerSplit !== undefined
+            ? { decodeSplitMinKeys: b.minKeysPerSplit }
+            : {}),
         ...(rate !== 1 ? { tensorRateScale: rate } : {}),
       },
     };

@@ -53,5 +53,11 @@ export function vectorTiming(op: Op, c: GpuArchConfig, q: QuantScheme, l2State: 
   const main = Math.max(dram, compute);
   const seconds = launch + fill + main;
   const bound = main === 0 && launch === 0 ? 'overhead' : launch + fill > main ? 'latency' : compute > dram ? 'compute' : 'memory';
-  return { seconds, terms: { launch, fill, dram, compute }, bytes: { dram: dramBytes, writeback }, bound, ...(fz.fusedInto ? { fusedInto: fz.fusedInto } : {}) };
+  return {
+    seconds,
+    terms: { launch, fill, dram, compute },
+    bytes: { dram: dramBytes, writeback },
+    bound,
+    ...(fz.fusedInto ? { fusedInto: fz.fusedInto } : {}),
+  };
 }

@@ -17,7 +17,7 @@ export const LUT_CALIBRATION = [
     max: 1,
     default: 1,
     meaning: 'Fraction of the peak DRAM bandwidth the host memory system sustains for the LUT kernels.',
-    source: 'accelscope default: none applied (the peak); a preset sets its host GPU\'s measured fraction',
+    source: "accelscope default: none applied (the peak); a preset sets its host GPU's measured fraction",
     usedBy: tensorCoreVariant,
   },
   {
@@ -27,7 +27,7 @@ export const LUT_CALIBRATION = [
     max: 1e-3,
     default: 0,
     meaning: 'Host-side cost of starting and draining one LUT kernel (and a separate table precompute kernel).',
-    source: 'accelscope default: none charged; a preset sets its host GPU\'s value',
+    source: "accelscope default: none charged; a preset sets its host GPU's value",
     usedBy: tensorCoreVariant,
   },
 ] as const satisfies CalibrationDeclaration;

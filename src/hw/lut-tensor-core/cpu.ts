@@ -51,7 +51,9 @@ export function perCoreBandwidthBps(c: CpuArch): number {
     limits.push(littlesLawBandwidthBps(m.outstandingLinesPerCore, m.lineBytes, m.loadedLatencySeconds));
   }
   if (limits.length === 0) {
-    throw new AccelscopeError('schema', `${c.name}: lut.memory needs perCoreBandwidthBps or outstandingLinesPerCore, lineBytes and loadedLatencySeconds`, { pointer: '/lut/memory' });
+    throw new AccelscopeError('schema', `${c.name}: lut.memory needs perCoreBandwidthBps or outstandingLinesPerCore, lineBytes and loadedLatencySeconds`, {
+      pointer: '/lut/memory',
+    });
   }
   return Math.min(...limits);
 }
@@ -70,8 +72,7 @@ export function cpuBandwidthBps(c: CpuArch, threads: number): number {
     // Threads fill clusters one after another (the scheduler keeps a job's threads together).
     const full = Math.floor(threads / m.clusterCores);
     const rest = threads - full * m.clusterCores;
-    bw = full * Math.min(m.clusterCores * core, m.clusterBandwidthBps)
-      + Math.min(rest * core, m.clusterBandwidthBps);
+    bw = full * Math.min(m.clusterCores * core, m.clusterBandwidthBps) + Math.min(rest * core, m.clusterBandwidthBps);
   }
   return Math.min(bw, m.sharedBandwidthBps, c.memory.bandwidthBps);
 }
@@ -178,22 +179,25 @@ function lutGemm(op: GemmOp, c: CpuArch, q: QuantScheme, threads: number): OpRes
   const instructions = (blocks / blocksPerThread) * simdOps + loadInstructions + precomputeOpsTotal;
   const tableBytes = counts.tables * counts.tableEntries * (s.table.entryBits / 8);
   const accDtype = `int${s.table.accumulatorBits}`;
-  const energyPj = energyOf({
-    compute: [
-      { key: `lookup:int${s.table.entryBits}`, count: counts.lookups },
-      { key: `add:${accDtype}`, count: counts.accumulates },
-      { key: 'shift_add:fp16', count: counts.planeCombines },
-      { key: 'mult:fp16', count: counts.scaleMuls },
-      { key: 'add:fp16', count: counts.precomputeAdds },
-      { key: 'instruction:cpu', count: instructions },
-    ],
-    traffic: [
-      { level: 'dram', bytes: traffic.total },
-      { level: 'l1', bytes: 2 * tableBytes },
-      { level: 'register', bytes: counts.lookups * (s.table.entryBits / 8) },
-    ],
-    seconds,
-  }, c);
+  const energyPj = energyOf(
+    {
+      compute: [
+        { key: `lookup:int${s.table.entryBits}`, count: counts.lookups },
+        { key: `add:${accDtype}`, count: counts.accumulates },
+        { key: 'shift_add:fp16', count: counts.planeCombines },
+        { key: 'mult:fp16', count: counts.scaleMuls },
+        { key: 'add:fp16', count: counts.precomputeAdds },
+        { key: 'instruction:cpu', count: instructions },
+      ],
+      traffic: [
+        { level: 'dram', bytes: traffic.total },
+        { level: 'l1', bytes: 2 * tableBytes },
+        { level: 'register', bytes: counts.lookups * (s.table.entryBits / 8) },
+      ],
+      seconds,
+    },
+    c,
+  );
   const peakTblPerSecond = threads * lookupInstructionsPerCycle(s) * s.clockHz;
   return {
     cycles: Math.ceil(seconds * s.clockHz),
@@ -239,15 +243,15 @@ function simdOp(op: Op, c: CpuArch, q: QuantScheme, threads: number): OpResult {
   // SIMD instructions: one per vector of lanes (an FMA is one instruction for 2 flops per lane),
   // plus one load per vector of bytes moved.
   const vectorBytes = s.simd.widthBits / 8;
-  const instructions = flops / flopsPerCycle * s.simd.vectorOpsPerCycle + bytes / vectorBytes;
-  const energyPj = energyOf({
-    compute: [
-      ...(macs > 0 ? [{ key: 'mac:fp16', count: macs }] : [{ key: 'vector:fp32', count: flops }]),
-      { key: 'instruction:cpu', count: instructions },
-    ],
-    traffic: [{ level: 'dram', bytes }],
-    seconds,
-  }, c);
+  const instructions = (flops / flopsPerCycle) * s.simd.vectorOpsPerCycle + bytes / vectorBytes;
+  const energyPj = energyOf(
+    {
+      compute: [...(macs > 0 ? [{ key: 'mac:fp16', count: macs }] : [{ key: 'vector:fp32', count: flops }]), { key: 'instruction:cpu', count: instructions }],
+      traffic: [{ level: 'dram', bytes }],
+      seconds,
+    },
+    c,
+  );
   return {
     cycles: Math.ceil(seconds * s.clockHz),
     seconds,

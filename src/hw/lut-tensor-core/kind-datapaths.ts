@@ -19,9 +19,13 @@ function lutWeights(name: string): boolean {
 export const lutDatapaths = (q?: QuantScheme): Datapath[] => {
   if (!q) {
     return [
-      lutIntDatapath('int4-g128'), lutIntDatapath('int2-g64'), lutIntDatapath('ternary'),
-      lutFloatDatapath('int4-g128'), lutFloatDatapath('int2-g64'),
-      bitSerialDatapath('int4-g128'), bitSerialDatapath('int2-g64'),
+      lutIntDatapath('int4-g128'),
+      lutIntDatapath('int2-g64'),
+      lutIntDatapath('ternary'),
+      lutFloatDatapath('int4-g128'),
+      lutFloatDatapath('int2-g64'),
+      bitSerialDatapath('int4-g128'),
+      bitSerialDatapath('int2-g64'),
     ];
   }
   const w = q.weights.name;

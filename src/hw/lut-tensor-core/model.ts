@@ -24,6 +24,5 @@ export const lutTensorCoreModel: HardwareModel<LutArchConfig> = {
   ceilings,
   clockHz: (c) => c.lut.clockHz,
   usesThreads: (c) => c.lut.variant === 'cpu',
-  simulate: (op, c, q, options) =>
-    c.lut.variant === 'cpu' ? simulateCpu(op, c as CpuArch, q, options) : simulateTensorCore(op, c as TensorCoreArch, q),
+  simulate: (op, c, q, options) => (c.lut.variant === 'cpu' ? simulateCpu(op, c as CpuArch, q, options) : simulateTensorCore(op, c as TensorCoreArch, q)),
 };

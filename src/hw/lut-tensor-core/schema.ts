@@ -29,15 +29,21 @@ const IntEnum = <const T extends number>(values: readonly T[], description?: str
 
 /** The table fields both machines share. */
 const tableProps = {
-  symmetrization: Type.Boolean({ description: 'Store 2^(g-1) entries instead of 2^g (LUT[-i] = -LUT[i]: the other half are negations, a sign flip at lookup).' }),
-  entryBits: IntEnum([8, 16, 32], 'Bits of one table entry (16: fp16/int16 sums; 8: T-MAC\'s int8-quantized tables).'),
-  precompute: Enum(['fused', 'separate'] as const, { description: 'Table precompute fused into the epilogue of the op that produced the activations, or a separate kernel.' }),
+  symmetrization: Type.Boolean({
+    description: 'Store 2^(g-1) entries instead of 2^g (LUT[-i] = -LUT[i]: the other half are negations, a sign flip at lookup).',
+  }),
+  entryBits: IntEnum([8, 16, 32], "Bits of one table entry (16: fp16/int16 sums; 8: T-MAC's int8-quantized tables)."),
+  precompute: Enum(['fused', 'separate'] as const, {
+    description: 'Table precompute fused into the epilogue of the op that produced the activations, or a separate kernel.',
+  }),
 };
 
 export const tensorCoreTableSchema = Type.Object(
   {
     ...tableProps,
-    storage: Type.Optional(Enum(['register', 'sram'] as const, { default: 'register', description: 'Where a unit holds its tables (the energy level of a table read).' })),
+    storage: Type.Optional(
+      Enum(['register', 'sram'] as const, { default: 'register', description: 'Where a unit holds its tables (the energy level of a table read).' }),
+    ),
     capacityBytesPerUnit: Type.Optional(positive('Table bytes one unit can hold (tile.m rows × entries × entry bytes must fit). Absent: not checked.')),
   },
   { additionalProperties: false },
@@ -52,15 +58,30 @@ export const lutTensorCoreSchema = Type.Object(
       { m: posInt(), n: posInt(), k: Type.Integer({ minimum: 1, maximum: 8 }) },
       {
         additionalProperties: false,
-        description: 'Elongated LUT tile: M rows of tables × N weight columns × K activations per table (K = g). Per unit and cycle: M × N lookups, each covering K activations of one bit plane.',
+        description:
+          'Elongated LUT tile: M rows of tables × N weight columns × K activations per table (K = g). Per unit and cycle: M × N lookups, each covering K activations of one bit plane.',
       },
     ),
     table: tensorCoreTableSchema,
     operandBytesPerCyclePerUnit: positive('Register-file/SRAM bytes per cycle per unit for weight planes and table refills.'),
-    weightBits: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), { minItems: 1, description: 'Weight bit-widths the bit-serial datapath accepts (planes).' }),
-    activationDtypes: Type.Array(Enum(['fp16', 'bf16', 'int8'] as const), { minItems: 1, description: 'Activation compute dtypes the tables can be built from.' }),
-    dramLatencySeconds: Type.Optional(Type.Number({ minimum: 0, default: 0, description: 'Loaded DRAM latency paid once per kernel before the first tile\'s operands arrive (pipeline fill), seconds.' })),
-    areaRelativeToMacTensorCore: Type.Optional(positive('Published area of one LUT unit relative to a MAC tensor core of the same tile throughput (reported, not used for timing).')),
+    weightBits: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), {
+      minItems: 1,
+      description: 'Weight bit-widths the bit-serial datapath accepts (planes).',
+    }),
+    activationDtypes: Type.Array(Enum(['fp16', 'bf16', 'int8'] as const), {
+      minItems: 1,
+      description: 'Activation compute dtypes the tables can be built from.',
+    }),
+    dramLatencySeconds: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        default: 0,
+        description: "Loaded DRAM latency paid once per kernel before the first tile's operands arrive (pipeline fill), seconds.",
+      }),
+    ),
+    areaRelativeToMacTensorCore: Type.Optional(
+      positive('Published area of one LUT unit relative to a MAC tensor core of the same tile throughput (reported, not used for timing).'),
+    ),
   },
   { additionalProperties: false },
 );
@@ -85,15 +106,22 @@ export const lutCpuSchema = Type.Object(
       {
         groupSize: Type.Integer({ minimum: 1, maximum: 8, description: 'Activations per table (g): a table holds the 2^g signed sums of g activations.' }),
         ...tableProps,
-        accumulatorBits: IntEnum([8, 16, 32], '16/32: widening adds (exact); 8: T-MAC fast aggregation (halving adds in the int8 lanes, lossy, one op per lookup).'),
+        accumulatorBits: IntEnum(
+          [8, 16, 32],
+          '16/32: widening adds (exact); 8: T-MAC fast aggregation (halving adds in the int8 lanes, lossy, one op per lookup).',
+        ),
         scaleGroupActivations: posInt("Activations sharing one table-quantization scale (T-MAC's act group)."),
       },
       { additionalProperties: false },
     ),
     memory: Type.Object(
       {
-        perCoreBandwidthBps: Type.Optional(positive('Measured DRAM read bandwidth of one core, bytes/s. With the three Little\'s-law fields as well, the lower bound holds.')),
-        outstandingLinesPerCore: Type.Optional(positive("Cache lines one core keeps in flight to DRAM (Little's law: perCore = outstandingLinesPerCore × lineBytes / loadedLatencySeconds).")),
+        perCoreBandwidthBps: Type.Optional(
+          positive("Measured DRAM read bandwidth of one core, bytes/s. With the three Little's-law fields as well, the lower bound holds."),
+        ),
+        outstandingLinesPerCore: Type.Optional(
+          positive("Cache lines one core keeps in flight to DRAM (Little's law: perCore = outstandingLinesPerCore × lineBytes / loadedLatencySeconds)."),
+        ),
         lineBytes: Type.Optional(posInt('Cache line size, bytes.')),
         loadedLatencySeconds: Type.Optional(positive('Loaded DRAM latency seen by a core, seconds.')),
         clusterCores: Type.Optional(posInt('Cores sharing one cluster fabric port.')),
@@ -110,7 +138,12 @@ export const lutCpuSchema = Type.Object(
       Type.Object(
         {
           coreToCoreLatencySeconds: Type.Number({ minimum: 0, description: 'Contended cache-line transfer between two cores of one cluster, seconds.' }),
-          crossClusterLatencySeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Contended cache-line transfer between cores of different clusters, seconds (absent: coreToCoreLatencySeconds).' })),
+          crossClusterLatencySeconds: Type.Optional(
+            Type.Number({
+              minimum: 0,
+              description: 'Contended cache-line transfer between cores of different clusters, seconds (absent: coreToCoreLatencySeconds).',
+            }),
+          ),
         },
         {
           additionalProperties: false,

@@ -116,23 +116,26 @@ function lutGemm(op: GemmOp, c: TensorCoreArch, q: QuantScheme): OpResult {
   const memoryBound = memorySeconds > computeSeconds;
   const ed = entryDtype(act);
   const accKey = ed === 'fp16' ? 'fp16' : 'int32';
-  const energyPj = energyOf({
-    compute: [
-      { key: `lookup:${ed}`, count: counts.lookups },
-      { key: `add:${accKey}`, count: counts.accumulates },
-      { key: `shift_add:${accKey}`, count: counts.planeCombines },
-      { key: 'mult:fp16', count: counts.scaleMuls },
-      { key: `add:${ed}`, count: counts.precomputeAdds },
-    ],
-    traffic: [
-      { level: 'dram', bytes: dram },
-      // Weight planes and table refills read from the register file/SRAM into the units.
-      { level: 'register', bytes: waves * cyclesPerItem * s.units * operandBytesPerCycle },
-      // Every lookup reads one entry from the unit's table storage.
-      { level: s.table.storage ?? LUT_DEFAULTS.storage, bytes: counts.lookups * entryBytes },
-    ],
-    seconds,
-  }, c);
+  const energyPj = energyOf(
+    {
+      compute: [
+        { key: `lookup:${ed}`, count: counts.lookups },
+        { key: `add:${accKey}`, count: counts.accumulates },
+        { key: `shift_add:${accKey}`, count: counts.planeCombines },
+        { key: 'mult:fp16', count: counts.scaleMuls },
+        { key: `add:${ed}`, count: counts.precomputeAdds },
+      ],
+      traffic: [
+        { level: 'dram', bytes: dram },
+        // Weight planes and table refills read from the register file/SRAM into the units.
+        { level: 'register', bytes: waves * cyclesPerItem * s.units * operandBytesPerCycle },
+        // Every lookup reads one entry from the unit's table storage.
+        { level: s.table.storage ?? LUT_DEFAULTS.storage, bytes: counts.lookups * entryBytes },
+      ],
+      seconds,
+    },
+    c,
+  );
   const usefulLookupSlots = counts.lookups / (s.units * s.tile.m * s.tile.n);
   return {
     cycles: Math.ceil(seconds * s.clockHz),

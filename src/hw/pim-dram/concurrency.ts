@@ -55,12 +55,18 @@ export function halfBatchOp(op: Op, batch: number): Op {
   const h = Math.ceil(batch / 2);
   const f = h / batch;
   switch (op.kind) {
-    case 'gemm': return op.m % batch === 0 ? { ...op, m: (op.m / batch) * h } : op;
-    case 'attention': return { ...op, batch: Math.ceil(op.batch * f) };
-    case 'embedding': return { ...op, tokens: Math.ceil(op.tokens * f) };
-    case 'norm': return { ...op, rows: Math.ceil(op.rows * f) };
-    case 'softmax': return { ...op, rows: Math.ceil(op.rows * f) };
-    case 'elementwise': return { ...op, elements: Math.ceil(op.elements * f) };
+    case 'gemm':
+      return op.m % batch === 0 ? { ...op, m: (op.m / batch) * h } : op;
+    case 'attention':
+      return { ...op, batch: Math.ceil(op.batch * f) };
+    case 'embedding':
+      return { ...op, tokens: Math.ceil(op.tokens * f) };
+    case 'norm':
+      return { ...op, rows: Math.ceil(op.rows * f) };
+    case 'softmax':
+      return { ...op, rows: Math.ceil(op.rows * f) };
+    case 'elementwise':
+      return { ...op, elements: Math.ceil(op.elements * f) };
   }
 }
 

@@ -15,10 +15,14 @@ import type { QuantScheme } from '../../quant/types.ts';
 import type { DatapathSpec } from '../../numeric/spec.ts';
 import { DEFAULT_CHECK_SHAPE } from '../../numeric/cases.ts';
 
-export function pimDatapathOptions(c: PimArchConfig, job: GemvJob = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }): PimOptions {
+export function pimDatapathOptions(
+  c: PimArchConfig,
+  job: GemvJob = { groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 },
+): PimOptions {
   const u = c.pim.unit;
   if (u.dtype === 'int8') throw new AccelscopeError('unsupported', `no numeric PIM datapath for int8 units (${c.name})`, { pointer: '/pim/unit/dtype' });
-  if (u.accumulatorDtype === 'int32') throw new AccelscopeError('unsupported', `no numeric PIM datapath for int32 accumulators (${c.name})`, { pointer: '/pim/unit/accumulatorDtype' });
+  if (u.accumulatorDtype === 'int32')
+    throw new AccelscopeError('unsupported', `no numeric PIM datapath for int32 accumulators (${c.name})`, { pointer: '/pim/unit/accumulatorDtype' });
   const m = mapGemv(job, c, resolveDram(c));
   return {
     name: `pim-${u.dtype}-${c.pim.reduction.location === 'bank' ? 'tree' : 'simd'}-acc-${u.accumulatorDtype}`,

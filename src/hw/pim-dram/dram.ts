@@ -43,7 +43,9 @@ export function resolveDram(c: PimArchConfig): ResolvedDram {
  */
 function checkUnitBanks(c: PimArchConfig, d: ResolvedDram): ResolvedDram {
   if (d.banksPerChannel % c.pim.unit.banksPerUnit !== 0) {
-    throw new AccelscopeError('schema', `banksPerUnit (${c.pim.unit.banksPerUnit}) must divide the ${d.banksPerChannel} banks of a channel`, { pointer: '/pim/unit/banksPerUnit' });
+    throw new AccelscopeError('schema', `banksPerUnit (${c.pim.unit.banksPerUnit}) must divide the ${d.banksPerChannel} banks of a channel`, {
+      pointer: '/pim/unit/banksPerUnit',
+    });
   }
   return d;
 }

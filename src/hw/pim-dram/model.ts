@@ -38,7 +38,18 @@ export interface Part {
 }
 
 function emptyPart(): Part {
-  return { seconds: 0, memorySeconds: 0, computeSeconds: 0, busBytes: 0, bankBytes: 0, activatedBytes: 0, work: [], breakdown: {}, bound: 'memory', utilization: 0 };
+  return {
+    seconds: 0,
+    memorySeconds: 0,
+    computeSeconds: 0,
+    busBytes: 0,
+    bankBytes: 0,
+    activatedBytes: 0,
+    work: [],
+    breakdown: {},
+    bound: 'memory',
+    utilization: 0,
+  };
 }
 
 function unitBits(c: PimArchConfig): number {
@@ -129,7 +140,13 @@ export function hostPart(op: Op, c: PimArchConfig, q: QuantScheme, d: ResolvedDr
   const work: EnergyWork['compute'] = macs > 0 && dtype !== 'vector' ? [{ key: `mac:${dtype}`, count: macs }] : [{ key: 'vector:fp32', count: flops }];
   const seconds = Math.max(memorySeconds, computeSeconds);
   return {
-    seconds, memorySeconds, computeSeconds, busBytes: bytes, bankBytes: 0, activatedBytes: 0, work,
+    seconds,
+    memorySeconds,
+    computeSeconds,
+    busBytes: bytes,
+    bankBytes: 0,
+    activatedBytes: 0,
+    work,
     breakdown: { hostSeconds: seconds, hostMemorySeconds: memorySeconds, hostComputeSeconds: computeSeconds, ...sys?.breakdown },
     bound: computeSeconds >= memorySeconds ? 'compute' : 'memory',
     utilization: sys && computeSeconds >= memorySeconds ? sys.breakdown['npuArrayUtilization']! : 1,
@@ -147,8 +164,12 @@ function gemmJob(op: GemmOp, c: PimArchConfig, q: QuantScheme): GemvJob {
 function scale(p: Part, k: number): Part {
   return {
     ...p,
-    seconds: p.seconds * k, memorySeconds: p.memorySeconds * k, computeSeconds: p.computeSeconds * k,
-    busBytes: p.busBytes * k, bankBytes: p.bankBytes * k, activatedBytes: p.activatedBytes * k,
+    seconds: p.seconds * k,
+    memorySeconds: p.memorySeconds * k,
+    computeSeconds: p.computeSeconds * k,
+    busBytes: p.busBytes * k,
+    bankBytes: p.bankBytes * k,
+    activatedBytes: p.activatedBytes * k,
     work: p.work.map((w) => ({ key: w.key, count: w.count * k })),
     breakdown: Object.fromEntries(Object.entries(p.breakdown).map(([key, v]) => [key, /Fraction|KSplit/.test(key) ? v : v * k])),
   };
@@ -167,12 +188,17 @@ export function pimElementwise(op: ElementwiseOp, c: PimArchConfig, q: QuantSche
   const s = scheduleElementwise(op.elements, op.inputs, elemBytes, c, d);
   const seconds = cyclesToSeconds(s.cycles, d.timing);
   return {
-    seconds, memorySeconds: seconds, computeSeconds: 0, busBytes: 0,
+    seconds,
+    memorySeconds: seconds,
+    computeSeconds: 0,
+    busBytes: 0,
     bankBytes: s.stats.bankBursts * d.org.burstBytes * d.channels,
     activatedBytes: s.stats.bankActivations * d.org.rowBytes * d.channels,
     work: [{ key: `add:${c.pim.unit.dtype === 'int8' ? 'int8' : 'fp16'}`, count: op.elements * (op.fn === 'relu' ? 1 : op.inputs - 1) }],
     breakdown: {
-      pimMacCycles: s.macCycles, pimOverheadCycles: s.busyCycles - s.macCycles, pimRefreshCycles: s.cycles - s.busyCycles,
+      pimMacCycles: s.macCycles,
+      pimOverheadCycles: s.busyCycles - s.macCycles,
+      pimRefreshCycles: s.cycles - s.busyCycles,
       pimRowActivations: s.stats.actCommands,
     },
     bound: s.cycles > 0 && s.macCycles / s.cycles < 0.5 ? 'overhead' : 'memory',
@@ -181,7 +207,12 @@ export function pimElementwise(op: ElementwiseOp, c: PimArchConfig, q: QuantSche
 }
 
 /** Attention on PIM (decode): QKᵀ and PV as GEMVs over each sequence's KV cache, softmax on the host. */
-export interface AttentionParts { qk: Part; softmax: Part; pv: Part; append: Part }
+export interface AttentionParts {
+  qk: Part;
+  softmax: Part;
+  pv: Part;
+  append: Part;
+}
 
 export function pimAttentionParts(op: AttentionOp, c: PimArchConfig, q: QuantScheme): AttentionParts {
   const d = resolveDram(c);
@@ -195,15 +226,25 @@ export function pimAttentionParts(op: AttentionOp, c: PimArchConfig, q: QuantSch
   const scores = attentionScores(op) / instances(op);
   const softmaxSeconds = (5 * scores) / c.pim.host.vectorOpsPerSecond;
   const softmax: Part = {
-    ...emptyPart(), seconds: softmaxSeconds, computeSeconds: softmaxSeconds, work: [{ key: 'vector:fp32', count: 5 * scores }],
-    breakdown: { hostSoftmaxSeconds: softmaxSeconds }, bound: 'compute', utilization: 1,
+    ...emptyPart(),
+    seconds: softmaxSeconds,
+    computeSeconds: softmaxSeconds,
+    work: [{ key: 'vector:fp32', count: 5 * scores }],
+    breakdown: { hostSoftmaxSeconds: softmaxSeconds },
+    bound: 'compute',
+    utilization: 1,
   };
   // The new keys and values are written by the host through the normal path.
   const appendBytes = (2 * op.batch * op.kvHeads * op.qLen * op.headDim * kvBits) / 8;
   const ws = hostStream(d, appendBytes, 'WR');
   const append: Part = {
-    ...emptyPart(), seconds: ws.seconds, memorySeconds: ws.seconds, busBytes: appendBytes,
-    breakdown: { hostKvAppendSeconds: ws.seconds }, bound: 'memory', utilization: 1,
+    ...emptyPart(),
+    seconds: ws.seconds,
+    memorySeconds: ws.seconds,
+    busBytes: appendBytes,
+    breakdown: { hostKvAppendSeconds: ws.seconds },
+    bound: 'memory',
+    utilization: 1,
   };
   return { qk, softmax, pv, append };
 }
@@ -218,7 +259,10 @@ export function attentionTime(a: AttentionParts, half: AttentionParts | undefine
   if (dual) breakdown['dualRowBufferSavedSeconds'] = blocked - seconds;
   if (half) {
     // Two sub-batches: PIM runs QK_A, QK_B, PV_A, PV_B; the host's softmax of one overlaps PIM work of the other.
-    const qkA = half.qk.seconds, qkB = half.qk.seconds, sm = half.softmax.seconds, pv = half.pv.seconds;
+    const qkA = half.qk.seconds,
+      qkB = half.qk.seconds,
+      sm = half.softmax.seconds,
+      pv = half.pv.seconds;
     const smA = qkA + sm;
     const pimFree = qkA + qkB;
     const pvA = Math.max(pimFree, smA) + pv;
@@ -250,7 +294,15 @@ interface Plan {
 
 function hostPlan(op: Op, c: PimArchConfig, q: QuantScheme, note?: string): Plan {
   const p = hostPart(op, c, q, resolveDram(c));
-  return { unit: 'host', seconds: p.seconds, parts: [p], breakdown: { ...p.breakdown, onPim: 0 }, bound: p.bound, utilization: p.utilization, notes: note ? [note] : [] };
+  return {
+    unit: 'host',
+    seconds: p.seconds,
+    parts: [p],
+    breakdown: { ...p.breakdown, onPim: 0 },
+    bound: p.bound,
+    utilization: p.utilization,
+    notes: note ? [note] : [],
+  };
 }
 
 function choose(policy: 'auto' | 'pim' | 'host', pim: () => Plan, host: () => Plan, vectors = 1, maxVectors = Infinity): Plan {
@@ -266,38 +318,78 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
   switch (op.kind) {
     case 'gemm': {
       if (!pimSupportsDtype(c, want)) return hostPlan(op, c, q, `pim: units compute ${c.pim.unit.dtype}, op needs ${want}: ran on the host`);
-      return choose(c.pim.dispatch.gemm, () => {
-        const p = pimGemm(op, c, q);
-        return { unit: 'pim', seconds: p.seconds, parts: [p], breakdown: { ...p.breakdown, pimSeconds: p.seconds, onPim: 1 }, bound: p.bound, utilization: p.utilization, notes: [] };
-      }, () => hostPlan(op, c, q), gemmJob(op, c, q).vectors, c.pim.dispatch.pimMaxVectors);
+      return choose(
+        c.pim.dispatch.gemm,
+        () => {
+          const p = pimGemm(op, c, q);
+          return {
+            unit: 'pim',
+            seconds: p.seconds,
+            parts: [p],
+            breakdown: { ...p.breakdown, pimSeconds: p.seconds, onPim: 1 },
+            bound: p.bound,
+            utilization: p.utilization,
+            notes: [],
+          };
+        },
+        () => hostPlan(op, c, q),
+        gemmJob(op, c, q).vectors,
+        c.pim.dispatch.pimMaxVectors,
+      );
     }
     case 'attention': {
       if (!pimSupportsDtype(c, want)) return hostPlan(op, c, q, `pim: units compute ${c.pim.unit.dtype}, attention needs ${want}: ran on the host`);
-      return choose(c.pim.dispatch.attention, () => {
-        const k = instances(op);
-        const a = pimAttentionParts(op, c, q);
-        const h = c.pim.concurrency.subBatchInterleave ? halfOp(op) : undefined;
-        const t = attentionTime(a, h ? pimAttentionParts(h, c, q) : undefined, c);
-        const parts = [a.qk, a.softmax, a.pv, a.append].map((p) => scale(p, k));
-        return {
-          unit: 'pim+host', seconds: t.seconds * k, parts,
-          breakdown: {
-            pimSeconds: (a.qk.seconds + a.pv.seconds) * k, pimQkSeconds: a.qk.seconds * k, pimPvSeconds: a.pv.seconds * k, hostSoftmaxSeconds: a.softmax.seconds * k, hostKvAppendSeconds: a.append.seconds * k,
-            ...Object.fromEntries(Object.entries(t.breakdown).map(([key, v]) => [key, v * k])),
-            pimRowActivations: ((a.qk.breakdown['pimRowActivations'] ?? 0) + (a.pv.breakdown['pimRowActivations'] ?? 0)) * k,
-            onPim: 1,
-          },
-          bound: a.qk.bound, utilization: (a.qk.utilization + a.pv.utilization) / 2, notes: [],
-        };
-      }, () => hostPlan(op, c, q), op.qLen * (op.heads / op.kvHeads), c.pim.dispatch.pimMaxVectors);
+      return choose(
+        c.pim.dispatch.attention,
+        () => {
+          const k = instances(op);
+          const a = pimAttentionParts(op, c, q);
+          const h = c.pim.concurrency.subBatchInterleave ? halfOp(op) : undefined;
+          const t = attentionTime(a, h ? pimAttentionParts(h, c, q) : undefined, c);
+          const parts = [a.qk, a.softmax, a.pv, a.append].map((p) => scale(p, k));
+          return {
+            unit: 'pim+host',
+            seconds: t.seconds * k,
+            parts,
+            breakdown: {
+              pimSeconds: (a.qk.seconds + a.pv.seconds) * k,
+              pimQkSeconds: a.qk.seconds * k,
+              pimPvSeconds: a.pv.seconds * k,
+              hostSoftmaxSeconds: a.softmax.seconds * k,
+              hostKvAppendSeconds: a.append.seconds * k,
+              ...Object.fromEntries(Object.entries(t.breakdown).map(([key, v]) => [key, v * k])),
+              pimRowActivations: ((a.qk.breakdown['pimRowActivations'] ?? 0) + (a.pv.breakdown['pimRowActivations'] ?? 0)) * k,
+              onPim: 1,
+            },
+            bound: a.qk.bound,
+            utilization: (a.qk.utilization + a.pv.utilization) / 2,
+            notes: [],
+          };
+        },
+        () => hostPlan(op, c, q),
+        op.qLen * (op.heads / op.kvHeads),
+        c.pim.dispatch.pimMaxVectors,
+      );
     }
     case 'elementwise': {
       const fn = op.fn as string;
       if (!(['add', 'mul', 'relu'] as string[]).includes(fn) || !c.pim.unit.ops.includes(fn as 'add')) return hostPlan(op, c, q);
-      return choose(c.pim.dispatch.elementwise, () => {
-        const p = scale(pimElementwise(op, c, q), instances(op));
-        return { unit: 'pim', seconds: p.seconds, parts: [p], breakdown: { ...p.breakdown, pimSeconds: p.seconds, onPim: 1 }, bound: p.bound, utilization: p.utilization, notes: [] };
-      }, () => hostPlan(op, c, q));
+      return choose(
+        c.pim.dispatch.elementwise,
+        () => {
+          const p = scale(pimElementwise(op, c, q), instances(op));
+          return {
+            unit: 'pim',
+            seconds: p.seconds,
+            parts: [p],
+            breakdown: { ...p.breakdown, pimSeconds: p.seconds, onPim: 1 },
+            bound: p.bound,
+            utilization: p.utilization,
+            notes: [],
+          };
+        },
+        () => hostPlan(op, c, q),
+      );
     }
     default:
       return hostPlan(op, c, q);
@@ -306,7 +398,7 @@ export function planOp(op: Op, c: PimArchConfig, q: QuantScheme): Plan {
 
 export function pimCeilings(c: PimArchConfig): Ceilings {
   const d = resolveDram(c);
-  const internalBps = pimPeakFlops(c) / 2 * (unitBits(c) / 8);
+  const internalBps = (pimPeakFlops(c) / 2) * (unitBits(c) / 8);
   // The bound for a heterogeneous host + PIM system: the faster of the two at each dtype.
   const matrix: Ceilings['matrix'] = { ...c.pim.host.matrixOpsPerSecond };
   // 16-bit units take fp16 and bf16 operands alike (the model converts between them).
@@ -331,14 +423,22 @@ export function simulatePim(op: Op, c: PimArchConfig, q: QuantScheme): OpResult 
   const activatedBytes = plan.parts.reduce((s, p) => s + p.activatedBytes, 0);
   // Host traffic: the technology's per-byte energy (activation amortized in it). PIM: the bank's
   // column access per byte plus every row it opened, counted from the command schedule.
-  const energyPj: EnergyBreakdownPj = energyOf({
-    compute: plan.parts.flatMap((p) => p.work),
-    traffic: [
-      { level: 'dram', bytes: busBytes },
-      ...(bankBytes > 0 ? [{ level: 'pim-bank-column', bytes: bankBytes }, { level: 'dram-activate', bytes: activatedBytes }] : []),
-    ],
-    seconds: plan.seconds,
-  }, c);
+  const energyPj: EnergyBreakdownPj = energyOf(
+    {
+      compute: plan.parts.flatMap((p) => p.work),
+      traffic: [
+        { level: 'dram', bytes: busBytes },
+        ...(bankBytes > 0
+          ? [
+              { level: 'pim-bank-column', bytes: bankBytes },
+              { level: 'dram-activate', bytes: activatedBytes },
+            ]
+          : []),
+      ],
+      seconds: plan.seconds,
+    },
+    c,
+  );
   const clock = 1e12 / d.timing.tCK_ps;
   return {
     cycles: Math.ceil(plan.seconds * clock - 1e-6),

@@ -32,7 +32,7 @@ export interface PimSchedule {
 /** The unit's time per burst, in DRAM command cycles. */
 export function unitCyclesPerBurst(c: PimArchConfig, t: DramTiming, elemsPerBurst: number): number {
   const unitClocks = Math.ceil(elemsPerBurst / c.pim.unit.lanes);
-  return Math.ceil((unitClocks / c.pim.unit.clockHz) / (t.tCK_ps * 1e-12) - 1e-9);
+  return Math.ceil(unitClocks / c.pim.unit.clockHz / (t.tCK_ps * 1e-12) - 1e-9);
 }
 
 /** The timing the PIM channel runs under: all-bank MACs spaced nCCDS when the design says so. */
@@ -137,7 +137,13 @@ function simulatePasses(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: Resol
   const s: PassState = { ch: new DramChannel(t, d.org), offset: new Array<number>(c.pim.unit.banksPerUnit).fill(0), lastCol: 0, lastMac: -1e9 };
   // The kernel's mode switches (entry and exit) are issued up front: they are serialized with the
   // passes either way, and the steady-state period (second pass − first) stays free of them.
-  s.lastCol = modeSwitches(s.ch, c.pim.kernel?.modeSwitchesPerKernel ?? 0, Array.from({ length: d.banksPerChannel }, (_, b) => b), s.lastCol, true);
+  s.lastCol = modeSwitches(
+    s.ch,
+    c.pim.kernel?.modeSwitchesPerKernel ?? 0,
+    Array.from({ length: d.banksPerChannel }, (_, b) => b),
+    s.lastCol,
+    true,
+  );
   const after: { end: number; stats: ChannelStats }[] = [];
   for (let k = 0; k < passes; k++) {
     runPass(s, job, m, c, d, unitCycles, k);
@@ -159,7 +165,13 @@ export function scheduleGemv(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: 
 }
 
 function noWork(): PimSchedule {
-  return { busyCycles: 0, cycles: 0, macCycles: 0, unitCyclesPerMac: 0, stats: { actCommands: 0, bankActivations: 0, preCommands: 0, rdCommands: 0, wrCommands: 0, bankBursts: 0, busBursts: 0, refCommands: 0 } };
+  return {
+    busyCycles: 0,
+    cycles: 0,
+    macCycles: 0,
+    unitCyclesPerMac: 0,
+    stats: { actCommands: 0, bankActivations: 0, preCommands: 0, rdCommands: 0, wrCommands: 0, bankBursts: 0, busBursts: 0, refCommands: 0 },
+  };
 }
 
 function scheduleGemvUncached(job: GemvJob, m: GemvMapping, c: PimArchConfig, d: ResolvedDram): PimSchedule {
@@ -175,8 +187,14 @@ function scheduleGemvUncached(job: GemvJob, m: GemvMapping, c: PimArchConfig, d:
     const k = m.passes - 1;
     const f = (key: keyof ChannelStats) => one.stats[key] + k * (two.stats[key] - one.stats[key]);
     stats = {
-      actCommands: f('actCommands'), bankActivations: f('bankActivations'), preCommands: f('preCommands'),
-      rdCommands: f('rdCommands'), wrCommands: f('wrCommands'), bankBursts: f('bankBursts'), busBursts: f('busBursts'), refCommands: 0,
+      actCommands: f('actCommands'),
+      bankActivations: f('bankActivations'),
+      preCommands: f('preCommands'),
+      rdCommands: f('rdCommands'),
+      wrCommands: f('wrCommands'),
+      bankBursts: f('bankBursts'),
+      busBursts: f('busBursts'),
+      refCommands: 0,
     };
   }
   const t = d.timing;
@@ -240,8 +258,14 @@ export function scheduleElementwise(elements: number, inputs: number, elemBytes:
     busy = Math.round(b.end + (groups - 2 * K) * per);
     const f = (key: keyof ChannelStats) => b.stats[key] + ((groups - 2 * K) * (b.stats[key] - a.stats[key])) / K;
     stats = {
-      actCommands: f('actCommands'), bankActivations: f('bankActivations'), preCommands: f('preCommands'), rdCommands: f('rdCommands'),
-      wrCommands: f('wrCommands'), bankBursts: f('bankBursts'), busBursts: f('busBursts'), refCommands: 0,
+      actCommands: f('actCommands'),
+      bankActivations: f('bankActivations'),
+      preCommands: f('preCommands'),
+      rdCommands: f('rdCommands'),
+      wrCommands: f('wrCommands'),
+      bankBursts: f('bankBursts'),
+      busBursts: f('busBursts'),
+      refCommands: 0,
     };
   }
   const cycles = withRefresh(busy, d.timing);

@@ -65,16 +65,19 @@ export function l2Tile(g: SystolicGemm, s: SystolicHost): { inner: [number, numb
 }
 
 export function systolicGemm(g: SystolicGemm, s: SystolicHost): SystolicResult {
-  if (g.m <= 0 || g.k <= 0 || g.n <= 0) return { cycles: 0, computeSeconds: 0, bytes: 0, l2: { m: 0, k: 0, n: 0 }, l2Tiles: 0, stationaryTiles: 0, utilization: 0 };
-  const { inner: [mi, ki, ni], outer: [mo, ko, no] } = l2Tile(g, s);
+  if (g.m <= 0 || g.k <= 0 || g.n <= 0)
+    return { cycles: 0, computeSeconds: 0, bytes: 0, l2: { m: 0, k: 0, n: 0 }, l2Tiles: 0, stationaryTiles: 0, utilization: 0 };
+  const {
+    inner: [mi, ki, ni],
+    outer: [mo, ko, no],
+  } = l2Tile(g, s);
   const l2Tiles = mo * ko * no;
   // Stationary tile: K along the rows, tokens (activations) or outputs (weights) along the columns.
   const statOther = s.stationary === 'activations' ? mi : ni;
   const streamed = s.stationary === 'activations' ? ni : mi;
   const perL2Stationary = Math.ceil(ki / s.rows) * Math.ceil(statOther / s.cols);
-  const perL2Cycles = s.arrayMode === 'broadcast'
-    ? perL2Stationary * (s.rows + Math.ceil(streamed / s.arrays))
-    : Math.ceil(perL2Stationary / s.arrays) * (s.rows + streamed);
+  const perL2Cycles =
+    s.arrayMode === 'broadcast' ? perL2Stationary * (s.rows + Math.ceil(streamed / s.arrays)) : Math.ceil(perL2Stationary / s.arrays) * (s.rows + streamed);
   const cycles = l2Tiles * perL2Cycles + s.rows + s.cols - 2;
   const bytes = g.k * g.n * g.weightBytes * mo + g.m * g.k * g.actBytes * no + g.m * g.n * g.actBytes;
   const macs = g.m * g.k * g.n;

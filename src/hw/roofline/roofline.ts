@@ -12,8 +12,17 @@ import { energyOf } from '../../energy/account.ts';
 
 /** Narrower dtypes a device lacks run at the next wider one it has (documented emulation). */
 const WIDER: Partial<Record<ComputeDtype, ComputeDtype>> = {
-  ternary: 'int2', int1: 'int2', int2: 'int4', int4: 'int8', int8: 'fp16',
-  fp4: 'fp6', fp6: 'fp8', fp8: 'fp16', bf16: 'fp16', fp16: 'bf16', tf32: 'fp32',
+  ternary: 'int2',
+  int1: 'int2',
+  int2: 'int4',
+  int4: 'int8',
+  int8: 'fp16',
+  fp4: 'fp6',
+  fp6: 'fp8',
+  fp8: 'fp16',
+  bf16: 'fp16',
+  fp16: 'bf16',
+  tf32: 'fp32',
 };
 
 /** The dtype a device actually runs `want` at, following WIDER until it has a peak for it. */
@@ -80,14 +89,17 @@ export function rooflinePoint(op: Op, ceil: Ceilings, q: QuantScheme): RooflineP
 export function rooflineOpResult(op: Op, arch: ArchConfig, ceil: Ceilings, q: QuantScheme, clockHz: number): OpResult {
   const p = rooflinePoint(op, ceil, q);
   const macs = opMacs(op);
-  const energyPj = energyOf({
-    compute: [
-      ...(macs > 0 && p.dtype !== 'vector' ? [{ key: `mac:${p.dtype}`, count: macs }] : []),
-      ...(p.dtype === 'vector' || macs === 0 ? [{ key: 'vector:fp32', count: p.flops }] : []),
-    ],
-    traffic: [{ level: 'dram', bytes: p.bytes }],
-    seconds: p.seconds,
-  }, arch);
+  const energyPj = energyOf(
+    {
+      compute: [
+        ...(macs > 0 && p.dtype !== 'vector' ? [{ key: `mac:${p.dtype}`, count: macs }] : []),
+        ...(p.dtype === 'vector' || macs === 0 ? [{ key: 'vector:fp32', count: p.flops }] : []),
+      ],
+      traffic: [{ level: 'dram', bytes: p.bytes }],
+      seconds: p.seconds,
+    },
+    arch,
+  );
   return {
     cycles: Math.ceil(p.seconds * clockHz),
     seconds: p.seconds,

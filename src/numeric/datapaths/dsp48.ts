@@ -97,7 +97,10 @@ export function dsp48e2Int8x2(opts: PackedOptions = {}): Datapath {
   if (!Number.isInteger(s) || s < 2 || s >= pBits) throw new AccelscopeError('bad-flag', `low field width must be an integer in [2, ${pBits}) (got ${s})`);
   const low = 2 ** s;
   const hw = dsp === 'DSP48E2' ? HW : `AMD Versal DSP58: 27×24 multiplier, 58-bit accumulator (AM004)`;
-  const packed = share === 'weight' ? `A ${aFormat} (two tokens packed in the 27-bit port) × W ${wFormat} (${portBBits}-bit port)` : `W ${wFormat} (two output columns packed in the 27-bit port) × A ${aFormat} (${portBBits}-bit port)`;
+  const packed =
+    share === 'weight'
+      ? `A ${aFormat} (two tokens packed in the 27-bit port) × W ${wFormat} (${portBBits}-bit port)`
+      : `W ${wFormat} (two output columns packed in the 27-bit port) × A ${aFormat} (${portBBits}-bit port)`;
   return {
     name: `${dsp.toLowerCase()}-int8x2${L !== 7 ? `-L${L}` : ''}${s !== LOW_BITS ? `-s${s}` : ''}${correction ? '' : '-nocorr'}`,
     hardware: `${hw}; INT8 packing per Xilinx WP486`,
@@ -151,7 +154,14 @@ export function dsp48e2Int8x2(opts: PackedOptions = {}): Datapath {
 export function dspMac(dsp: DspName, aFormat = 'int8', wFormat = 'int8'): Datapath {
   if (dsp === 'DSP48E2') return dsp48e2Int8(aFormat, wFormat);
   const bits = DSP_WIDTHS[dsp].accumulatorBits;
-  return { ...dsp48e2Int8(aFormat, wFormat), name: 'dsp58-int8', hardware: 'AMD Versal DSP58: 27×24 multiplier, 58-bit accumulator (AM004)', operands: `A ${aFormat} × W ${wFormat} → ${bits}-bit P`, boundText: `exact (${bits}-bit accumulator wraps modulo 2^${bits})`, run: macRun(aFormat, wFormat, bits) };
+  return {
+    ...dsp48e2Int8(aFormat, wFormat),
+    name: 'dsp58-int8',
+    hardware: 'AMD Versal DSP58: 27×24 multiplier, 58-bit accumulator (AM004)',
+    operands: `A ${aFormat} × W ${wFormat} → ${bits}-bit P`,
+    boundText: `exact (${bits}-bit accumulator wraps modulo 2^${bits})`,
+    run: macRun(aFormat, wFormat, bits),
+  };
 }
 
 /**
@@ -164,7 +174,10 @@ export function dsp58Int8x3(aFormat = 'int8', wFormat = 'int8', elements = 3, ds
   if (!Number.isInteger(elements) || elements < 1) throw new AccelscopeError('bad-flag', `dot-product elements must be a positive integer (got ${elements})`);
   return {
     name: `${dsp.toLowerCase()}-int8x${elements}`,
-    hardware: dsp === 'DSP58' ? 'AMD Versal DSP58: INT8 3-element dot product mode, 58-bit accumulator (UG1273, AM004)' : `${HW}: ${elements}-element dot product per DSP (as claimed by the config)`,
+    hardware:
+      dsp === 'DSP58'
+        ? 'AMD Versal DSP58: INT8 3-element dot product mode, 58-bit accumulator (UG1273, AM004)'
+        : `${HW}: ${elements}-element dot product per DSP (as claimed by the config)`,
     operands: `A ${aFormat} × W ${wFormat}, ${elements} products per DSP → ${bits}-bit P`,
     exact: true,
     boundText: `exact (${bits}-bit accumulator wraps modulo 2^${bits})`,

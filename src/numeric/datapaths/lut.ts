@@ -44,7 +44,7 @@ function buildTables(a: ArrayLike<number>, off: number, K: number, round: (v: nu
       for (let j = 0; j < G; j++) {
         const k = g * G + j;
         const v = k < K ? a[off + k]! : 0;
-        s = fround(s + (((p >> j) & 1) ? v : -v));
+        s = fround(s + ((p >> j) & 1 ? v : -v));
       }
       t[g * half + p] = round(s);
     }
@@ -59,9 +59,7 @@ function lookup(t: Float64Array, g: number, p: number): number {
 }
 
 /** Σ_{k in [k0,k1)} q_k·a_k by table lookups over the B bit planes of the weights u = q + 2^(B−1). */
-function lutDot(
-  tables: Float64Array, w: ArrayLike<number>, woff: number, B: number, k0: number, k1: number, add: (acc: number, v: number) => number,
-): number {
+function lutDot(tables: Float64Array, w: ArrayLike<number>, woff: number, B: number, k0: number, k1: number, add: (acc: number, v: number) => number): number {
   let acc = 0;
   for (let b = 0; b < B; b++) {
     let plane = 0;
@@ -69,7 +67,7 @@ function lutDot(
       let p = 0;
       for (let j = 0; j < G; j++) {
         const k = g * G + j;
-        const u = k < k1 ? w[woff + k]! + 2 ** (B - 1) : 2 ** (B - 1); // padding weights contribute q = 0 … 
+        const u = k < k1 ? w[woff + k]! + 2 ** (B - 1) : 2 ** (B - 1); // padding weights contribute q = 0 …
         p |= ((u >> b) & 1) << j;
       }
       plane = add(plane, lookup(tables, g, p));

@@ -33,12 +33,22 @@ export interface PimOptions {
 }
 
 export const HBM_PIM: PimOptions = {
-  name: 'pim-hbm-fp16', hardware: 'Samsung HBM-PIM (FIMDRAM, Aquabolt-XL): fp16 SIMD MAC per bank pair', operandDtype: 'fp16',
-  structure: 'simd', bankDtype: 'fp16', lanes: 16, banks: 16,
+  name: 'pim-hbm-fp16',
+  hardware: 'Samsung HBM-PIM (FIMDRAM, Aquabolt-XL): fp16 SIMD MAC per bank pair',
+  operandDtype: 'fp16',
+  structure: 'simd',
+  bankDtype: 'fp16',
+  lanes: 16,
+  banks: 16,
 };
 export const AIM_BF16: PimOptions = {
-  name: 'pim-aim-bf16', hardware: 'SK hynix GDDR6-AiM: bf16 multipliers + adder tree per bank (fp32 tree/accumulator: placeholder)',
-  operandDtype: 'bf16', structure: 'tree', bankDtype: 'fp32', lanes: 16, banks: 16,
+  name: 'pim-aim-bf16',
+  hardware: 'SK hynix GDDR6-AiM: bf16 multipliers + adder tree per bank (fp32 tree/accumulator: placeholder)',
+  operandDtype: 'bf16',
+  structure: 'tree',
+  bankDtype: 'fp32',
+  lanes: 16,
+  banks: 16,
 };
 
 export function pimDatapath(o: PimOptions): Datapath {

@@ -73,7 +73,12 @@ export function mmaFloat(dtype: 'fp16' | 'bf16'): Datapath {
       const a = castAll(dtype, c.a);
       const w = castAll(dtype, c.w);
       const ref = referenceGemm(a, w, c);
-      return { computed: mmaFp32(a, w, M, N, K), reference: ref.c, absReference: ref.absC, bound: boundFrom(ref.absC, gamma(K + 1, U_ACC), K * FP32_HALF_MIN_SUB) };
+      return {
+        computed: mmaFp32(a, w, M, N, K),
+        reference: ref.c,
+        absReference: ref.absC,
+        bound: boundFrom(ref.absC, gamma(K + 1, U_ACC), K * FP32_HALF_MIN_SUB),
+      };
     },
   };
 }
@@ -218,7 +223,7 @@ export function mmaBlockScaled(aFormat: string, wFormat: string): Datapath {
 export function tensorCoreDatapath(q: QuantScheme): Datapath | undefined {
   const ws = parseFormatName(q.weights.name);
   const as = parseFormatName(q.activations.name);
-  const act16 = as.kind === 'float' && (as.element === 'fp16' || as.element === 'bf16') ? (as.element) : undefined;
+  const act16 = as.kind === 'float' && (as.element === 'fp16' || as.element === 'bf16') ? as.element : undefined;
   if (act16 && ws.kind === 'float' && ws.scale === 'none' && ws.element === act16) return mmaFloat(act16);
   if (act16) return mmaWeightOnly(q.weights.name, act16);
   const intLike = (s: typeof ws) => (s.kind === 'int' && !s.floatZero) || s.kind === 'ternary' || s.kind === 'binary';

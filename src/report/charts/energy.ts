@@ -18,7 +18,10 @@ export interface EnergyRow {
 type RunForEnergy = Pick<RunResult, 'workload' | 'ops'>;
 
 const KEY: Record<EnergyComponent, 'compute' | 'onChip' | 'offChip' | 'static'> = {
-  compute: 'compute', 'on-chip': 'onChip', 'off-chip': 'offChip', static: 'static',
+  compute: 'compute',
+  'on-chip': 'onChip',
+  'off-chip': 'offChip',
+  static: 'static',
 };
 
 /** Sums op energies by (class, component); zero entries are left out so every row is a bar segment. */
@@ -54,11 +57,19 @@ export function energySpec(runs: RunForEnergy[], labels = runs.map(runLabel)): V
       width: WIDTH - 120,
       height: { step: 18 },
       mark: { type: 'bar' },
-      transform: [{ calculate: vegaFormatExpr('J', 'datum.energyJ'), as: 'energyText' }, { calculate: vegaFormatExpr('J', 'datum.perTokenJ'), as: 'perTokenText' }],
+      transform: [
+        { calculate: vegaFormatExpr('J', 'datum.energyJ'), as: 'energyText' },
+        { calculate: vegaFormatExpr('J', 'datum.perTokenJ'), as: 'perTokenText' },
+      ],
       encoding: {
         y: { field: 'cls', type: 'nominal', title: 'op class' },
         x: { field: 'energyJ', type: 'quantitative', stack: 'zero', title: 'energy per step (J)', axis: { labelExpr: vegaLabelExpr('J') } },
-        color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: [...ENERGY_COMPONENTS], range: ['#4c78a8', '#72b7b2', '#f58518', '#bab0ac'] } },
+        color: {
+          field: 'component',
+          type: 'nominal',
+          title: 'component',
+          scale: { domain: [...ENERGY_COMPONENTS], range: ['#4c78a8', '#72b7b2', '#f58518', '#bab0ac'] },
+        },
         order: { field: 'component' },
         tooltip: [
           { field: 'run', type: 'nominal' },

@@ -11,7 +11,9 @@ export function generateSpec(g: GenerateSeries): VlSpec {
   const sub = [
     g.ttftSeconds !== undefined ? `TTFT ${formatSeconds(g.ttftSeconds)}` : '',
     tpotOf(g) !== undefined ? `TPOT ${formatSeconds(tpotOf(g)!)} (mean)` : '',
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return {
     $schema: VL_SCHEMA,
     title: { text: 'Latency per decode step of a request', subtitle: sub },

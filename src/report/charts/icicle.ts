@@ -12,9 +12,25 @@ import { vegaFormatExpr } from '../../util/format.ts';
 
 export type IcicleMeasure = 'time' | 'energy';
 
-interface Node { name: string; cls?: string; value?: number; children?: Node[] }
+interface Node {
+  name: string;
+  cls?: string;
+  value?: number;
+  children?: Node[];
+}
 
-export interface IcicleCell { name: string; path: string; depth: number; cls: string; value: number; share: number; x0: number; x1: number; y0: number; y1: number }
+export interface IcicleCell {
+  name: string;
+  path: string;
+  depth: number;
+  cls: string;
+  value: number;
+  share: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 type RunForIcicle = Pick<RunResult, 'ops'>;
 
@@ -39,15 +55,26 @@ export function icicleCells(run: RunForIcicle, measure: IcicleMeasure): IcicleCe
   const h = hierarchy<Node>(root).sum((d) => d.value ?? 0);
   const total = h.value ?? 0;
   const laid = partition<Node>().size([1, 4])(h);
-  return laid.descendants().filter((d) => d.depth > 0).map((d) => ({
-    name: d.data.name,
-    path: d.ancestors().reverse().slice(1).map((a) => a.data.name).join(' › '),
-    depth: d.depth,
-    cls: d.depth === 1 ? 'layer' : (d.data.cls ?? d.parent?.data.cls ?? 'other'),
-    value: sig6(d.value ?? 0),
-    share: total > 0 ? sig6((d.value ?? 0) / total) : 0,
-    x0: sig6(d.x0), x1: sig6(d.x1), y0: d.y0, y1: d.y1,
-  }));
+  return laid
+    .descendants()
+    .filter((d) => d.depth > 0)
+    .map((d) => ({
+      name: d.data.name,
+      path: d
+        .ancestors()
+        .reverse()
+        .slice(1)
+        .map((a) => a.data.name)
+        .join(' › '),
+      depth: d.depth,
+      cls: d.depth === 1 ? 'layer' : (d.data.cls ?? d.parent?.data.cls ?? 'other'),
+      value: sig6(d.value ?? 0),
+      share: total > 0 ? sig6((d.value ?? 0) / total) : 0,
+      x0: sig6(d.x0),
+      x1: sig6(d.x1),
+      y0: d.y0,
+      y1: d.y1,
+    }));
 }
 
 export function icicleSpec(run: RunForIcicle, measure: IcicleMeasure, title: string): VlSpec {

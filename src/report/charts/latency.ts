@@ -21,8 +21,14 @@ type RunForLatency = Pick<RunResult, 'workload' | 'classes'>;
 /** A short label naming a run by its phase and shape ("decode b8 ctx2048"). */
 export function runLabel(r: Pick<RunResult, 'workload'>): string {
   const w = r.workload as RunResult['workload'] & { prompt?: number; output?: number };
-  const shape = w.prompt !== undefined && w.output !== undefined ? ` P${w.prompt} O${w.output}`
-    : w.seq !== undefined ? ` seq${w.seq}` : w.context !== undefined ? ` ctx${w.context}` : '';
+  const shape =
+    w.prompt !== undefined && w.output !== undefined
+      ? ` P${w.prompt} O${w.output}`
+      : w.seq !== undefined
+        ? ` seq${w.seq}`
+        : w.context !== undefined
+          ? ` ctx${w.context}`
+          : '';
   return `${w.phase} b${w.batch}${shape}`;
 }
 

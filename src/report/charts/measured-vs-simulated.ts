@@ -17,7 +17,12 @@ export interface MeasuredSimulatedPoint {
 }
 
 export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpec {
-  const values = points.map((p) => ({ ...p, measuredSeconds: sig6(p.measuredSeconds), simulatedSeconds: sig6(p.simulatedSeconds), errorPct: sig6(p.errorPct) }));
+  const values = points.map((p) => ({
+    ...p,
+    measuredSeconds: sig6(p.measuredSeconds),
+    simulatedSeconds: sig6(p.simulatedSeconds),
+    errorPct: sig6(p.errorPct),
+  }));
   const all = values.flatMap((p) => [p.measuredSeconds, p.simulatedSeconds]).filter((v) => v > 0);
   const lo = all.length ? decadeFloor(Math.min(...all)) : 1e-6;
   const hi = all.length ? decadeCeil(Math.max(...all)) : 1e-3;
@@ -31,7 +36,12 @@ export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpe
     height: HEIGHT,
     layer: [
       {
-        data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] },
+        data: {
+          values: [
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ],
+        },
         mark: { type: 'line', color: '#888', strokeDash: [4, 3] },
         encoding: { x: { field: 'x', type: 'quantitative', ...axis('measured (s)') }, y: { field: 'y', type: 'quantitative', ...axis('simulated (s)') } },
       },
@@ -45,7 +55,9 @@ export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpe
           color: { field: 'cls', type: 'nominal', title: 'op class', scale: classColorScale() },
           shape: { field: 'phase', type: 'nominal' },
           tooltip: [
-            { field: 'op', type: 'nominal' }, { field: 'phase', type: 'nominal' }, { field: 'shape', type: 'nominal' },
+            { field: 'op', type: 'nominal' },
+            { field: 'phase', type: 'nominal' },
+            { field: 'shape', type: 'nominal' },
             { field: 'measuredSeconds', type: 'quantitative', format: '.3s', title: 'measured (s)' },
             { field: 'simulatedSeconds', type: 'quantitative', format: '.3s', title: 'simulated (s)' },
             { field: 'errorPct', type: 'quantitative', format: '+.1f', title: 'error (%)' },

@@ -69,14 +69,18 @@ export function summarize(pairs: { x: number | string; y: number }[], direction:
     }
     rows.push({ x, min, max, best: direction === 'min' ? min : max, n: ys.length });
   }
-  return rows.sort((a, b) => (typeof a.x === 'number' && typeof b.x === 'number' ? a.x - b.x : String(a.x).localeCompare(String(b.x), undefined, { numeric: true })));
+  return rows.sort((a, b) =>
+    typeof a.x === 'number' && typeof b.x === 'number' ? a.x - b.x : String(a.x).localeCompare(String(b.x), undefined, { numeric: true }),
+  );
 }
 
 export const PANEL = 200;
 
 /** The parameters shown: those that vary, most distinct values first, capped. */
 export function shownParams(t: SweepTable, maxParams = 6): SweepParam[] {
-  return [...t.params].sort((a, b) => b.distinct - a.distinct || a.field.localeCompare(b.field)).slice(0, maxParams)
+  return [...t.params]
+    .sort((a, b) => b.distinct - a.distinct || a.field.localeCompare(b.field))
+    .slice(0, maxParams)
     .sort((a, b) => a.field.localeCompare(b.field, undefined, { numeric: true }));
 }
 
@@ -84,22 +88,44 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
   const params = shownParams(t, o.maxParams);
   const objs = o.objectives.filter((n) => t.objectives.includes(n)).map((n) => objectiveInfo(n, o.maximize));
   const fields = [...params.map((p) => p.field), ...objs.map((i) => objectiveField(i.name))];
-  const values = t.rows.filter((r) => r.drawable).map((r) => {
-    const v: Record<string, unknown> = { id: r.id, fits: r.fits ? 'fits' : 'does not fit' };
-    for (const f of fields) if (r[f] !== undefined) v[f] = r[f];
-    return v;
-  });
+  const values = t.rows
+    .filter((r) => r.drawable)
+    .map((r) => {
+      const v: Record<string, unknown> = { id: r.id, fits: r.fits ? 'fits' : 'does not fit' };
+      for (const f of fields) if (r[f] !== undefined) v[f] = r[f];
+      return v;
+    });
   const big = values.length > (o.pointLimit ?? 2000);
   const rows = objs.map((info) => {
     const of = objectiveField(info.name);
-    const ylog = spansDecades(values.map((v) => v[of] as number), 2);
+    const ylog = spansDecades(
+      values.map((v) => v[of] as number),
+      2,
+    );
     return {
       hconcat: params.map((p) => {
-        const xlog = p.numeric && spansDecades(values.map((v) => v[p.field] as number), 2);
+        const xlog =
+          p.numeric &&
+          spansDecades(
+            values.map((v) => v[p.field] as number),
+            2,
+          );
         const x = p.numeric
-          ? { field: p.field, type: 'quantitative' as const, title: paramTitle(p.label), scale: xlog ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (xlog ? vegaLogLabelExpr : vegaLabelExpr)() } }
+          ? {
+              field: p.field,
+              type: 'quantitative' as const,
+              title: paramTitle(p.label),
+              scale: xlog ? { type: 'log' as const } : { zero: false },
+              axis: { labelExpr: (xlog ? vegaLogLabelExpr : vegaLabelExpr)() },
+            }
           : { field: p.field, type: 'ordinal' as const, title: p.label };
-        const y = { field: of, type: 'quantitative' as const, title: info.title, scale: ylog ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (ylog ? vegaLogLabelExpr : vegaLabelExpr)(axisUnit(info)) } };
+        const y = {
+          field: of,
+          type: 'quantitative' as const,
+          title: info.title,
+          scale: ylog ? { type: 'log' as const } : { zero: false },
+          axis: { labelExpr: (ylog ? vegaLogLabelExpr : vegaLabelExpr)(axisUnit(info)) },
+        };
         if (big) return summaryPanel(p, info, of, x, y, values, xlog, o.bins ?? 40);
         return {
           width: PANEL,
@@ -109,9 +135,14 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
               name: `${of}_${p.field}_points`,
               mark: { type: 'point', filled: true, size: 25, opacity: 0.55 },
               encoding: {
-                x, y,
+                x,
+                y,
                 color: { field: 'fits', type: 'nominal', title: 'memory', scale: { domain: ['fits', 'does not fit'], range: ['#4c78a8', '#ff9896'] } },
-                tooltip: [{ field: 'id', type: 'nominal' }, { field: p.field, title: p.label }, { field: of, type: 'quantitative', title: info.title, format: '.4~s' }],
+                tooltip: [
+                  { field: 'id', type: 'nominal' },
+                  { field: p.field, title: p.label },
+                  { field: of, type: 'quantitative', title: info.title, format: '.4~s' },
+                ],
               },
             },
             {
@@ -130,7 +161,10 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
   });
   return {
     $schema: VL_SCHEMA,
-    title: { text: 'Parameters vs objectives', subtitle: `${big ? `${values.length} points summarized: rule = range over the points that fit, ` : ''}line: best ${objs.map((i) => `${i.name} (${i.direction === 'min' ? 'lowest' : 'highest'})`).join(', ')} at each parameter value` },
+    title: {
+      text: 'Parameters vs objectives',
+      subtitle: `${big ? `${values.length} points summarized: rule = range over the points that fit, ` : ''}line: best ${objs.map((i) => `${i.name} (${i.direction === 'min' ? 'lowest' : 'highest'})`).join(', ')} at each parameter value`,
+    },
     description: `params: ${params.length} parameters × ${objs.length} objectives, ${values.length} points`,
     ...(big ? {} : { data: { values } }),
     config: CONFIG,
@@ -141,7 +175,16 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
 type Axis = Record<string, unknown>;
 
 /** A summary panel: its own small dataset (one row per parameter value or bin). */
-function summaryPanel(p: SweepParam, info: { direction: 'min' | 'max' }, of: string, x: Axis, y: Axis, values: Record<string, unknown>[], xlog: boolean, bins: number) {
+function summaryPanel(
+  p: SweepParam,
+  info: { direction: 'min' | 'max' },
+  of: string,
+  x: Axis,
+  y: Axis,
+  values: Record<string, unknown>[],
+  xlog: boolean,
+  bins: number,
+) {
   const pairs = values
     .filter((v) => v['fits'] === 'fits' && v[p.field] !== undefined && typeof v[of] === 'number')
     .map((v) => ({ x: v[p.field] as number | string, y: v[of] as number }));
@@ -161,8 +204,15 @@ function summaryPanel(p: SweepParam, info: { direction: 'min' | 'max' }, of: str
         name: `${of}_${p.field}_best`,
         mark: { type: 'line', color: '#d62728', strokeWidth: 1.5, point: { color: '#d62728', size: 20 } },
         encoding: {
-          x: xs, y: { ...y, field: 'best' },
-          tooltip: [{ field: 'x', title: p.label }, { field: 'best', type: 'quantitative', format: '.4~s' }, { field: 'min', type: 'quantitative', format: '.4~s' }, { field: 'max', type: 'quantitative', format: '.4~s' }, { field: 'n', type: 'quantitative', title: 'points' }],
+          x: xs,
+          y: { ...y, field: 'best' },
+          tooltip: [
+            { field: 'x', title: p.label },
+            { field: 'best', type: 'quantitative', format: '.4~s' },
+            { field: 'min', type: 'quantitative', format: '.4~s' },
+            { field: 'max', type: 'quantitative', format: '.4~s' },
+            { field: 'n', type: 'quantitative', title: 'points' },
+          ],
         },
       },
     ],

@@ -88,8 +88,14 @@ function axis(info: ObjectiveInfo, values: number[]) {
 
 export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const d = paretoData(t, o);
-  const x = axis(d.x, d.points.map((p) => p.x));
-  const y = axis(d.y, d.points.map((p) => p.y));
+  const x = axis(
+    d.x,
+    d.points.map((p) => p.x),
+  );
+  const y = axis(
+    d.y,
+    d.points.map((p) => p.y),
+  );
   const tooltip = [
     { field: 'id', type: 'nominal' },
     { field: 'label', type: 'nominal', title: 'point' },
@@ -99,7 +105,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   ];
   if (d.colourBy) tooltip.splice(2, 0, { field: 'group', type: 'nominal', title: d.colourBy });
   // Points coloured by quant (else batch, arch, spec) when the sweep varies it, else by status.
-  const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => (Number(a) - Number(b)) || a.localeCompare(b));
+  const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const color = d.colourBy
     ? { field: 'group', type: 'nominal', title: d.colourBy, scale: { domain: groups, range: classPalette().range.slice(0, Math.max(groups.length, 1)) } }
     : { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['#d62728', '#8c8c8c', '#ff9896'] } };
@@ -118,9 +124,15 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
         data: { values: d.points.filter((p) => p.status !== 'front') },
         mark: { type: 'point', filled: true, size: big ? 12 : 40, opacity: big ? 0.35 : 0.6 },
         encoding: {
-          x: { field: 'x', ...x }, y: { field: 'y', ...y },
+          x: { field: 'x', ...x },
+          y: { field: 'y', ...y },
           color,
-          shape: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          shape: {
+            field: 'status',
+            type: 'nominal',
+            title: 'point',
+            scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] },
+          },
           tooltip,
         },
       },
@@ -135,9 +147,15 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
         data: { values: d.front },
         mark: { type: 'point', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
         encoding: {
-          x: { field: 'x', ...x }, y: { field: 'y', ...y },
+          x: { field: 'x', ...x },
+          y: { field: 'y', ...y },
           color,
-          shape: { field: 'status', type: 'nominal', title: 'point', scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] } },
+          shape: {
+            field: 'status',
+            type: 'nominal',
+            title: 'point',
+            scale: { domain: ['front', 'dominated', 'does not fit'], range: ['diamond', 'circle', 'cross'] },
+          },
           tooltip,
         },
       },

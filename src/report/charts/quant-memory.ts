@@ -46,25 +46,40 @@ export function quantMemorySpec(q: QuantComparison): VlSpec {
     width: WIDTH - 120,
     height: { step: 20 },
     config: CONFIG,
-    layer: [{
-      name: 'memory',
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        y: { field: 'row', type: 'nominal', title: 'format', sort: null },
-        x: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'memory (GiB)' },
-        color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: ['weights', 'KV cache'], range: ['#4c78a8', '#f58518'] } },
-        // Formats that do not fit are drawn faint (and say so in the tooltip and the table).
-        opacity: { condition: { test: "datum.fits === 'fits'", value: 1 }, value: 0.4 },
-        tooltip: [
-          { field: 'format', type: 'nominal' }, { field: 'component', type: 'nominal' },
-          { field: 'gib', type: 'quantitative', title: 'GiB', format: '.3f' }, { field: 'fits', type: 'nominal' },
-        ],
+    layer: [
+      {
+        name: 'memory',
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          y: { field: 'row', type: 'nominal', title: 'format', sort: null },
+          x: { field: 'gib', type: 'quantitative', stack: 'zero', title: 'memory (GiB)' },
+          color: { field: 'component', type: 'nominal', title: 'component', scale: { domain: ['weights', 'KV cache'], range: ['#4c78a8', '#f58518'] } },
+          // Formats that do not fit are drawn faint (and say so in the tooltip and the table).
+          opacity: { condition: { test: "datum.fits === 'fits'", value: 1 }, value: 0.4 },
+          tooltip: [
+            { field: 'format', type: 'nominal' },
+            { field: 'component', type: 'nominal' },
+            { field: 'gib', type: 'quantitative', title: 'GiB', format: '.3f' },
+            { field: 'fits', type: 'nominal' },
+          ],
+        },
       },
-    }, ...(caps.length ? [{
-      name: 'capacity',
-      data: { values: caps },
-      mark: { type: 'rule' as const, color: '#b00', strokeDash: [4, 3], strokeWidth: 1.5 },
-      encoding: { x: { field: 'gib', type: 'quantitative' as const }, tooltip: [{ field: 'archName', title: 'arch' }, { field: 'gib', title: 'capacity (GiB)', format: '.1f' }] },
-    }] : [])],
+      ...(caps.length
+        ? [
+            {
+              name: 'capacity',
+              data: { values: caps },
+              mark: { type: 'rule' as const, color: '#b00', strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: {
+                x: { field: 'gib', type: 'quantitative' as const },
+                tooltip: [
+                  { field: 'archName', title: 'arch' },
+                  { field: 'gib', title: 'capacity (GiB)', format: '.1f' },
+                ],
+              },
+            },
+          ]
+        : []),
+    ],
   };
 }

@@ -16,8 +16,17 @@ export function tradeoffRows(q: QuantComparison): QuantRow[] {
 export function quantTradeoffSpec(q: QuantComparison): VlSpec {
   const rows = tradeoffRows(q).map((r) => ({ ...r, fitsLabel: r.fits ? 'fits' : 'does not fit' }));
   const panel = (field: 'latencySeconds' | 'energyPerTokenJ', title: string) => {
-    const log = spansDecades(rows.map((r) => r[field]!), 1.5);
-    const y = { field, type: 'quantitative' as const, title, scale: log ? { type: 'log' as const } : { zero: false }, axis: { labelExpr: (log ? vegaLogLabelExpr : vegaLabelExpr)(field === 'latencySeconds' ? 's' : 'J') } };
+    const log = spansDecades(
+      rows.map((r) => r[field]!),
+      1.5,
+    );
+    const y = {
+      field,
+      type: 'quantitative' as const,
+      title,
+      scale: log ? { type: 'log' as const } : { zero: false },
+      axis: { labelExpr: (log ? vegaLogLabelExpr : vegaLabelExpr)(field === 'latencySeconds' ? 's' : 'J') },
+    };
     const x = { field: 'sqnrDb', type: 'quantitative' as const, title: 'weight SQNR (dB) — higher is more accurate', scale: { zero: false } };
     return {
       width: 320,
@@ -27,11 +36,13 @@ export function quantTradeoffSpec(q: QuantComparison): VlSpec {
           name: `${field}_points`,
           mark: { type: 'point', filled: true, size: 80 },
           encoding: {
-            x, y,
+            x,
+            y,
             color: { field: 'archName', type: 'nominal', title: 'arch' },
             shape: { field: 'fitsLabel', type: 'nominal', title: 'memory', scale: { domain: ['fits', 'does not fit'], range: ['circle', 'cross'] } },
             tooltip: [
-              { field: 'format', type: 'nominal' }, { field: 'archName', type: 'nominal', title: 'arch' },
+              { field: 'format', type: 'nominal' },
+              { field: 'archName', type: 'nominal', title: 'arch' },
               { field: 'bitsPerWeight', type: 'quantitative', title: 'bits per weight', format: '.3~f' },
               { field: 'sqnrDb', type: 'quantitative', title: 'SQNR (dB)', format: '.1f' },
               { field: 'relError', type: 'quantitative', title: 'relative error', format: '.2e' },
@@ -50,7 +61,10 @@ export function quantTradeoffSpec(q: QuantComparison): VlSpec {
   };
   return {
     $schema: VL_SCHEMA,
-    title: { text: `Formats: cost vs accuracy — ${q.model}`, subtitle: `${q.phase}, batch ${q.batch}${q.context !== undefined ? `, context ${q.context}` : ''}${q.seq !== undefined ? `, seq ${q.seq}` : ''}` },
+    title: {
+      text: `Formats: cost vs accuracy — ${q.model}`,
+      subtitle: `${q.phase}, batch ${q.batch}${q.context !== undefined ? `, context ${q.context}` : ''}${q.seq !== undefined ? `, seq ${q.seq}` : ''}`,
+    },
     description: `quant tradeoff: ${rows.length} formats`,
     data: { values: rows },
     config: CONFIG,

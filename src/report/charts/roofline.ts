@@ -69,8 +69,10 @@ export function rooflineData(run: RunForRoofline): RooflineData {
     }
     drawn++;
     const n = o.count ?? 1;
-    const mi = o.flops / modelBytes, mf = o.flops / o.seconds;
-    const ri = o.roofline.intensity, rf = o.flops / o.roofline.seconds;
+    const mi = o.flops / modelBytes,
+      mf = o.flops / o.seconds;
+    const ri = o.roofline.intensity,
+      rf = o.flops / o.roofline.seconds;
     // Same class and the same spot (to 4 significant digits) for both estimates: one group.
     const key = [o.cls, mi, mf, ri, rf, o.bound, o.dtype ?? o.roofline.dtype].map((v) => (typeof v === 'number' ? v.toPrecision(4) : v)).join('|');
     const g = groups.get(key);
@@ -85,8 +87,26 @@ export function rooflineData(run: RunForRoofline): RooflineData {
     const common = { op: o.id, cls: o.cls, shape: o.shape ?? o.kind, count: n };
     groups.set(key, {
       names: new Set([o.name]),
-      model: { series: 'cycle model', ...common, name: o.name, intensity: mi, flopsPerSecond: mf, seconds: o.seconds, bound: o.bound, dtype: o.dtype ?? o.roofline.dtype },
-      roof: { series: 'roofline', ...common, name: o.name, intensity: ri, flopsPerSecond: rf, seconds: o.roofline.seconds, bound: o.roofline.bound, dtype: o.roofline.dtype },
+      model: {
+        series: 'cycle model',
+        ...common,
+        name: o.name,
+        intensity: mi,
+        flopsPerSecond: mf,
+        seconds: o.seconds,
+        bound: o.bound,
+        dtype: o.dtype ?? o.roofline.dtype,
+      },
+      roof: {
+        series: 'roofline',
+        ...common,
+        name: o.name,
+        intensity: ri,
+        flopsPerSecond: rf,
+        seconds: o.roofline.seconds,
+        bound: o.roofline.bound,
+        dtype: o.roofline.dtype,
+      },
     });
   }
   const points: RooflineOpPoint[] = [];
@@ -97,12 +117,15 @@ export function rooflineData(run: RunForRoofline): RooflineData {
     g.model.name = name;
     g.roof.name = name;
     points.push(g.model, g.roof);
-    if (!sameSpot(g.model, g.roof)) links.push({ op: g.model.op, x: g.roof.intensity, y: g.roof.flopsPerSecond, x2: g.model.intensity, y2: g.model.flopsPerSecond });
+    if (!sameSpot(g.model, g.roof))
+      links.push({ op: g.model.op, x: g.roof.intensity, y: g.roof.flopsPerSecond, x2: g.model.intensity, y2: g.model.flopsPerSecond });
   }
 
   const c = run.arch.ceilings;
   if (!(c.vector > 0 || Object.values(c.matrix).some((v) => typeof v === 'number' && v > 0)) || !c.memory.some((m) => m.bandwidthBps > 0)) {
-    throw new AccelscopeError('schema', `arch '${run.arch.name}' reports no compute peak or no memory bandwidth: a roofline needs both`, { pointer: '/arch/ceilings' });
+    throw new AccelscopeError('schema', `arch '${run.arch.name}' reports no compute peak or no memory bandwidth: a roofline needs both`, {
+      pointer: '/arch/ceilings',
+    });
   }
   // Dtypes with the same peak (fp16 and bf16 on most GPUs) share one ceiling, named after all.
   const byPeak = new Map<number, string[]>();
@@ -140,8 +163,16 @@ function sameSpot(a: RooflineOpPoint, b: RooflineOpPoint): boolean {
 
 export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.arch.name}`): VlSpec {
   const d = rooflineData(run);
-  const x = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.x, clamp: true }, axis: { title: 'arithmetic intensity (FLOP/byte)', labelExpr: vegaLogLabelExpr() } };
-  const y = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: d.domain.y, clamp: true }, axis: { title: 'achieved throughput (FLOP/s)', labelExpr: vegaLogLabelExpr('FLOP/s') } };
+  const x = {
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, domain: d.domain.x, clamp: true },
+    axis: { title: 'arithmetic intensity (FLOP/byte)', labelExpr: vegaLogLabelExpr() },
+  };
+  const y = {
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, domain: d.domain.y, clamp: true },
+    axis: { title: 'achieved throughput (FLOP/s)', labelExpr: vegaLogLabelExpr('FLOP/s') },
+  };
   return {
     $schema: VL_SCHEMA,
     title: { text: title, subtitle: d.excluded ? `${d.excluded} op(s) with no FLOPs or no bytes are not drawn` : '' },
@@ -155,10 +186,27 @@ export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.ar
         data: { values: d.ceilings },
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
-          x: { field: 'x', ...x }, y: { field: 'y', ...y }, x2: { field: 'x2' }, y2: { field: 'y2' },
+          x: { field: 'x', ...x },
+          y: { field: 'y', ...y },
+          x2: { field: 'x2' },
+          y2: { field: 'y2' },
           color: { field: 'ceiling', type: 'nominal', title: 'ceiling', scale: { scheme: 'dark2' } },
-          strokeDash: { field: 'kind', type: 'nominal', title: 'ceiling kind', scale: { domain: ['compute', 'memory'], range: [[1, 0], [6, 3]] } },
-          tooltip: [{ field: 'ceiling', type: 'nominal' }, { field: 'peakText', type: 'nominal', title: 'peak' }],
+          strokeDash: {
+            field: 'kind',
+            type: 'nominal',
+            title: 'ceiling kind',
+            scale: {
+              domain: ['compute', 'memory'],
+              range: [
+                [1, 0],
+                [6, 3],
+              ],
+            },
+          },
+          tooltip: [
+            { field: 'ceiling', type: 'nominal' },
+            { field: 'peakText', type: 'nominal', title: 'peak' },
+          ],
         },
         transform: [{ calculate: vegaFormatExpr('FLOP/s', 'datum.y2'), as: 'peakText' }],
       },
@@ -167,7 +215,8 @@ export function rooflineSpec(run: RunForRoofline, title = `Roofline — ${run.ar
         data: { values: d.ceilings },
         mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 10, color: '#555' },
         encoding: {
-          x: { field: 'x2', ...x }, y: { field: 'y2', ...y },
+          x: { field: 'x2', ...x },
+          y: { field: 'y2', ...y },
           text: { field: 'ceiling', type: 'nominal' },
         },
         transform: [{ filter: "datum.kind === 'compute'" }],

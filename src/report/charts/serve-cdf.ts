@@ -11,7 +11,9 @@ export function serveCdfSpec(series: Record<string, number[]>, slo: Record<strin
     for (let i = 0; i < n; i += step) values.push({ metric, seconds: sig6(Math.max(s[i]!, 1e-9)), fraction: sig6((i + 1) / n) });
     if (n) values.push({ metric, seconds: sig6(Math.max(s[n - 1]!, 1e-9)), fraction: 1 });
   }
-  const rules = Object.entries(slo).filter(([, v]) => v !== undefined).map(([metric, v]) => ({ metric, seconds: v }));
+  const rules = Object.entries(slo)
+    .filter(([, v]) => v !== undefined)
+    .map(([metric, v]) => ({ metric, seconds: v }));
   return {
     $schema: VL_SCHEMA,
     title: { text: 'Latency CDF over requests', subtitle: rules.length ? `dashed: SLO (${rules.map((r) => `${r.metric} ${r.seconds} s`).join(', ')})` : '' },
@@ -29,12 +31,16 @@ export function serveCdfSpec(series: Record<string, number[]>, slo: Record<strin
           color: { field: 'metric', type: 'nominal', title: null },
         },
       },
-      ...(rules.length ? [{
-        name: 'slo',
-        data: { values: rules },
-        mark: { type: 'rule' as const, strokeDash: [4, 4] },
-        encoding: { x: { field: 'seconds', type: 'quantitative' as const }, color: { field: 'metric', type: 'nominal' as const } },
-      }] : []),
+      ...(rules.length
+        ? [
+            {
+              name: 'slo',
+              data: { values: rules },
+              mark: { type: 'rule' as const, strokeDash: [4, 4] },
+              encoding: { x: { field: 'seconds', type: 'quantitative' as const }, color: { field: 'metric', type: 'nominal' as const } },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -29,8 +29,18 @@ function attentionOp(ctx: BuildContext, l: number, fields: Pick<AttentionOp, 'he
   const s = ctx.spec;
   const span = s.layerAttention[l]!;
   const op: Omit<AttentionOp, 'phase' | 'deps'> & { deps: string[] } = {
-    id: `L${l}.attn`, name: 'self_attn', kind: 'attention', cls: 'attention', layer: l, batch: ctx.batch,
-    qLen: ctx.qLen, kvLen: ctx.kvLen, causal: true, window: span.window, ...fields, deps,
+    id: `L${l}.attn`,
+    name: 'self_attn',
+    kind: 'attention',
+    cls: 'attention',
+    layer: l,
+    batch: ctx.batch,
+    qLen: ctx.qLen,
+    kvLen: ctx.kvLen,
+    causal: true,
+    window: span.window,
+    ...fields,
+    deps,
   };
   if (span.chunk > 0) op.chunk = span.chunk;
   if (s.attnLogitSoftcap > 0) op.logitSoftcap = s.attnLogitSoftcap;
@@ -59,12 +69,44 @@ function standardBlock(ctx: BuildContext, l: number, input: string[]): void {
   if (qkNorm !== 'none') {
     // 'head': RMSNorm over each head's headDim; 'full': over all of q / all of k; 'l2': weightless.
     const perHead = qkNorm !== 'full';
-    q = ctx.add({ id: `${p}q_norm`, name: qkNorm === 'l2' ? 'q_l2_norm' : 'q_norm', kind: 'norm', cls: 'norm', layer: l, norm: 'rms', rows: perHead ? T * s.heads : T, dim: perHead ? s.headDim : qDim(s), deps: [q] });
-    k = ctx.add({ id: `${p}k_norm`, name: qkNorm === 'l2' ? 'k_l2_norm' : 'k_norm', kind: 'norm', cls: 'norm', layer: l, norm: 'rms', rows: perHead ? T * s.kvHeads : T, dim: perHead ? s.headDim : kvDim(s), deps: [k] });
+    q = ctx.add({
+      id: `${p}q_norm`,
+      name: qkNorm === 'l2' ? 'q_l2_norm' : 'q_norm',
+      kind: 'norm',
+      cls: 'norm',
+      layer: l,
+      norm: 'rms',
+      rows: perHead ? T * s.heads : T,
+      dim: perHead ? s.headDim : qDim(s),
+      deps: [q],
+    });
+    k = ctx.add({
+      id: `${p}k_norm`,
+      name: qkNorm === 'l2' ? 'k_l2_norm' : 'k_norm',
+      kind: 'norm',
+      cls: 'norm',
+      layer: l,
+      norm: 'rms',
+      rows: perHead ? T * s.kvHeads : T,
+      dim: perHead ? s.headDim : kvDim(s),
+      deps: [k],
+    });
   }
   let qk = q === k ? [q] : [q, k];
   if (rope) {
-    qk = [ctx.add({ id: `${p}rotary`, name: 'rotary_emb', kind: 'elementwise', cls: 'rotary', layer: l, fn: 'rotary', elements: T * (qDim(s) + kvDim(s)), inputs: 1, deps: qk })];
+    qk = [
+      ctx.add({
+        id: `${p}rotary`,
+        name: 'rotary_emb',
+        kind: 'elementwise',
+        cls: 'rotary',
+        layer: l,
+        fn: 'rotary',
+        elements: T * (qDim(s) + kvDim(s)),
+        inputs: 1,
+        deps: qk,
+      }),
+    ];
   }
   attentionOp(ctx, l, { heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim }, [...new Set([...qk, v])]);
   ctx.gemm(`${p}o_proj`, s.modelType === 'falcon' ? 'dense' : 'o_proj', 'o_proj', l, T, h, qDim(s), 'layer', s.oBias);
@@ -88,16 +130,31 @@ function mlaBlock(ctx: BuildContext, l: number, input: string[], form: MlaForm):
   }
   ctx.gemm(`${p}kv_a_proj_with_mqa`, 'kv_a_proj_with_mqa', 'qkv_proj', l, T, m.kvLoraRank + m.qkRopeHeadDim, h, 'layer', false, input);
   const kvA = ctx.add({ id: `${p}kv_a_layernorm`, name: 'kv_a_layernorm', kind: 'norm', cls: 'norm', layer: l, norm: 'rms', rows: T, dim: m.kvLoraRank });
-  const rot = ctx.add({ id: `${p}rotary`, name: 'rotary_emb', kind: 'elementwise', cls: 'rotary', layer: l, fn: 'rotary', elements: T * (H + 1) * m.qkRopeHeadDim, inputs: 1, deps: [q, kvA] });
+  const rot = ctx.add({
+    id: `${p}rotary`,
+    name: 'rotary_emb',
+    kind: 'elementwise',
+    cls: 'rotary',
+    layer: l,
+    fn: 'rotary',
+    elements: T * (H + 1) * m.qkRopeHeadDim,
+    inputs: 1,
+    deps: [q, kvA],
+  });
   if (form === 'naive') {
     // Expand every attended token's latent into per-head k_nope and v.
-    const kv = ctx.gemm(`${p}kv_b_proj`, 'kv_b_proj', 'qkv_proj', l, ctx.batch * ctx.kvLen, H * (m.qkNopeHeadDim + m.vHeadDim), m.kvLoraRank, 'layer', false, [kvA]);
+    const kv = ctx.gemm(`${p}kv_b_proj`, 'kv_b_proj', 'qkv_proj', l, ctx.batch * ctx.kvLen, H * (m.qkNopeHeadDim + m.vHeadDim), m.kvLoraRank, 'layer', false, [
+      kvA,
+    ]);
     attentionOp(ctx, l, { heads: H, kvHeads: H, headDim: qk, vHeadDim: m.vHeadDim, name: 'self_attn.naive' }, [rot, kv]);
     ctx.gemm(`${p}o_proj`, 'o_proj', 'o_proj', l, T, h, H * m.vHeadDim, 'layer', false);
   } else {
     // Per head: q_nope (qk_nope) · W_UK (qk_nope × kv_lora) → a query in latent space.
     const qLat = ctx.gemm(`${p}q_absorb`, 'q_absorb(W_UK)', 'qkv_proj', l, T, m.kvLoraRank, m.qkNopeHeadDim, 'layer', false, [q], H);
-    attentionOp(ctx, l, { heads: H, kvHeads: 1, headDim: m.kvLoraRank + m.qkRopeHeadDim, vHeadDim: m.kvLoraRank, latentKv: true, name: 'self_attn.absorbed' }, [qLat, rot]);
+    attentionOp(ctx, l, { heads: H, kvHeads: 1, headDim: m.kvLoraRank + m.qkRopeHeadDim, vHeadDim: m.kvLoraRank, latentKv: true, name: 'self_attn.absorbed' }, [
+      qLat,
+      rot,
+    ]);
     ctx.gemm(`${p}v_up`, 'v_up(W_UV)', 'o_proj', l, T, m.vHeadDim, m.kvLoraRank, 'layer', false, undefined, H);
     ctx.gemm(`${p}o_proj`, 'o_proj', 'o_proj', l, T, h, H * m.vHeadDim, 'layer', false);
   }

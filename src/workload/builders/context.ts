@@ -20,13 +20,31 @@ export interface BuildContext {
   /** ids of the ops the next op depends on by default. */
   last: string[];
   add(op: OpInput): string;
-  gemm(id: string, name: string, cls: OpClass, layer: number, m: number, n: number, k: number,
-    weight: WeightRole, bias: boolean, deps?: string[], count?: number): string;
+  gemm(
+    id: string,
+    name: string,
+    cls: OpClass,
+    layer: number,
+    m: number,
+    n: number,
+    k: number,
+    weight: WeightRole,
+    bias: boolean,
+    deps?: string[],
+    count?: number,
+  ): string;
 }
 
 export function newContext(spec: ModelSpec, phase: Phase, batch: number, qLen: number, kvLen: number): BuildContext {
   const ctx: BuildContext = {
-    spec, phase, batch, qLen, kvLen, T: batch * qLen, ops: [], last: [],
+    spec,
+    phase,
+    batch,
+    qLen,
+    kvLen,
+    T: batch * qLen,
+    ops: [],
+    last: [],
     add(op) {
       const full = { ...op, phase, deps: op.deps ?? ctx.last };
       ctx.ops.push(full);

@@ -43,12 +43,14 @@ export function buildGraph(specIn: ModelSpec, opts: BuildOptions): OpGraph {
   let kvLen: number;
   if (phase === 'prefill') {
     const seq = opts.seq;
-    if (seq === undefined || !Number.isInteger(seq) || seq < 1) throw AccelscopeError.withParams('bad-flag', (n) => `prefill needs ${n('seq')}, a positive integer (got ${seq})`);
+    if (seq === undefined || !Number.isInteger(seq) || seq < 1)
+      throw AccelscopeError.withParams('bad-flag', (n) => `prefill needs ${n('seq')}, a positive integer (got ${seq})`);
     qLen = seq;
     kvLen = seq;
   } else {
     const ctx = opts.context;
-    if (ctx === undefined || !Number.isInteger(ctx) || ctx < 0) throw AccelscopeError.withParams('bad-flag', (n) => `decode needs ${n('context')}, a non-negative integer (got ${ctx})`);
+    if (ctx === undefined || !Number.isInteger(ctx) || ctx < 0)
+      throw AccelscopeError.withParams('bad-flag', (n) => `decode needs ${n('context')}, a non-negative integer (got ${ctx})`);
     qLen = 1;
     kvLen = ctx + 1;
   }
@@ -67,10 +69,31 @@ export function buildGraph(specIn: ModelSpec, opts: BuildOptions): OpGraph {
   if (spec.embedDim !== h) ctx.gemm('project_in', 'project_in', 'embedding', -1, T, h, spec.embedDim, 'layer', false);
   if (spec.learnedPositions > 0) {
     const tok = ctx.last;
-    const pos = ctx.add({ id: 'embed_pos', name: 'embed_positions', kind: 'embedding', cls: 'embedding', layer: -1, tokens: T, dim: h, vocab: spec.learnedPositions, deps: [] });
-    ctx.add({ id: 'embed_add', name: 'embed_add', kind: 'elementwise', cls: 'residual', layer: -1, fn: 'add', elements: T * h, inputs: 2, deps: [...tok, pos] });
+    const pos = ctx.add({
+      id: 'embed_pos',
+      name: 'embed_positions',
+      kind: 'embedding',
+      cls: 'embedding',
+      layer: -1,
+      tokens: T,
+      dim: h,
+      vocab: spec.learnedPositions,
+      deps: [],
+    });
+    ctx.add({
+      id: 'embed_add',
+      name: 'embed_add',
+      kind: 'elementwise',
+      cls: 'residual',
+      layer: -1,
+      fn: 'add',
+      elements: T * h,
+      inputs: 2,
+      deps: [...tok, pos],
+    });
   }
-  if (spec.embedScale) ctx.add({ id: 'embed_scale', name: 'embed_scale(sqrt(hidden))', kind: 'elementwise', cls: 'embedding', layer: -1, fn: 'mul', elements: T * h, inputs: 1 });
+  if (spec.embedScale)
+    ctx.add({ id: 'embed_scale', name: 'embed_scale(sqrt(hidden))', kind: 'elementwise', cls: 'embedding', layer: -1, fn: 'mul', elements: T * h, inputs: 1 });
 
   for (let l = 0; l < spec.layers; l++) {
     if (spec.parallelBlock) parallelLayer(ctx, l, mlaForm);
@@ -82,7 +105,16 @@ export function buildGraph(specIn: ModelSpec, opts: BuildOptions): OpGraph {
   if (spec.embedDim !== h) ctx.gemm('project_out', 'project_out', 'lm_head', -1, logitRows, spec.embedDim, h, 'layer', false);
   ctx.gemm('lm_head', 'lm_head', 'lm_head', -1, logitRows, spec.vocab, spec.embedDim, 'aux', false);
   if (spec.finalLogitSoftcap > 0) {
-    ctx.add({ id: 'final_softcap', name: 'final_logit_softcapping', kind: 'elementwise', cls: 'lm_head', layer: -1, fn: 'softcap', elements: logitRows * spec.vocab, inputs: 1 });
+    ctx.add({
+      id: 'final_softcap',
+      name: 'final_logit_softcapping',
+      kind: 'elementwise',
+      cls: 'lm_head',
+      layer: -1,
+      fn: 'softcap',
+      elements: logitRows * spec.vocab,
+      inputs: 1,
+    });
   }
 
   const params = paramCounts(spec);
@@ -106,7 +138,17 @@ function norm(ctx: BuildContext, l: number, id: string, name: string): string {
 }
 
 function residual(ctx: BuildContext, l: number, id: string, from: string[], inputs = 2): void {
-  ctx.add({ id: `L${l}.${id}`, name: id, kind: 'elementwise', cls: 'residual', layer: l, fn: 'add', elements: ctx.T * ctx.spec.hidden, inputs, deps: [...ctx.last, ...from] });
+  ctx.add({
+    id: `L${l}.${id}`,
+    name: id,
+    kind: 'elementwise',
+    cls: 'residual',
+    layer: l,
+    fn: 'add',
+    elements: ctx.T * ctx.spec.hidden,
+    inputs,
+    deps: [...ctx.last, ...from],
+  });
 }
 
 function sequentialLayer(ctx: BuildContext, l: number, mlaForm: MlaForm): void {

@@ -32,8 +32,18 @@ export function mlpBlock(ctx: BuildContext, l: number, input: string[]): void {
 }
 
 /** One dense MLP on m tokens; `count` instances (MoE experts) when given. Returns its output op. */
-function denseMlp(ctx: BuildContext, l: number, p: string, prefix: string, m: number, inter: number, input: string[],
-  count?: number, bias = ctx.spec.mlpBias, slots = m): string {
+function denseMlp(
+  ctx: BuildContext,
+  l: number,
+  p: string,
+  prefix: string,
+  m: number,
+  inter: number,
+  input: string[],
+  count?: number,
+  bias = ctx.spec.mlpBias,
+  slots = m,
+): string {
   const s = ctx.spec;
   const h = s.hidden;
   if (s.gatedMlp) {
@@ -47,13 +57,32 @@ function denseMlp(ctx: BuildContext, l: number, p: string, prefix: string, m: nu
       ];
     }
     const fn = s.act === 'silu' ? 'silu_mul' : s.act === 'relu' ? 'mul' : 'gelu';
-    ctx.add({ id: `${p}${prefix}act`, name: `${prefix}act_mul`, kind: 'elementwise', cls: 'activation', layer: l, fn, elements: slots * inter, inputs: 2, deps: gu });
+    ctx.add({
+      id: `${p}${prefix}act`,
+      name: `${prefix}act_mul`,
+      kind: 'elementwise',
+      cls: 'activation',
+      layer: l,
+      fn,
+      elements: slots * inter,
+      inputs: 2,
+      deps: gu,
+    });
     return ctx.gemm(`${p}${prefix}down_proj`, `${prefix}down_proj`, 'mlp', l, m, h, inter, 'layer', bias, undefined, count);
   }
   const fc1 = s.modelType === 'falcon' ? 'dense_h_to_4h' : 'fc1';
   const fc2 = s.modelType === 'falcon' ? 'dense_4h_to_h' : 'fc2';
   ctx.gemm(`${p}${prefix}fc1`, `${prefix}${fc1}`, 'mlp', l, m, inter, h, 'layer', bias, input, count);
-  ctx.add({ id: `${p}${prefix}act`, name: `${prefix}${s.act}`, kind: 'elementwise', cls: 'activation', layer: l, fn: s.act === 'relu' ? 'relu' : s.act === 'gelu' ? 'gelu' : 'silu', elements: slots * inter, inputs: 1 });
+  ctx.add({
+    id: `${p}${prefix}act`,
+    name: `${prefix}${s.act}`,
+    kind: 'elementwise',
+    cls: 'activation',
+    layer: l,
+    fn: s.act === 'relu' ? 'relu' : s.act === 'gelu' ? 'gelu' : 'silu',
+    elements: slots * inter,
+    inputs: 1,
+  });
   return ctx.gemm(`${p}${prefix}fc2`, `${prefix}${fc2}`, 'mlp', l, m, h, inter, 'layer', bias, undefined, count);
 }
 
@@ -76,8 +105,28 @@ function moeBlock(ctx: BuildContext, l: number, input: string[]): void {
     let shared = denseMlp(ctx, l, p, 'shared_expert.', T, e.sharedIntermediate, input);
     if (e.sharedGate) {
       const g = ctx.gemm(`${p}shared_expert_gate`, 'shared_expert_gate', 'moe_router', l, T, 1, h, 'aux', false, input);
-      shared = ctx.add({ id: `${p}shared_expert.gated`, name: 'shared_expert.sigmoid_gate_mul', kind: 'elementwise', cls: 'mlp', layer: l, fn: 'mul', elements: T * h, inputs: 2, deps: [shared, g] });
+      shared = ctx.add({
+        id: `${p}shared_expert.gated`,
+        name: 'shared_expert.sigmoid_gate_mul',
+        kind: 'elementwise',
+        cls: 'mlp',
+        layer: l,
+        fn: 'mul',
+        elements: T * h,
+        inputs: 2,
+        deps: [shared, g],
+      });
     }
-    ctx.add({ id: `${p}moe_sum`, name: 'routed_plus_shared', kind: 'elementwise', cls: 'mlp', layer: l, fn: 'add', elements: T * h, inputs: 2, deps: [...out, shared] });
+    ctx.add({
+      id: `${p}moe_sum`,
+      name: 'routed_plus_shared',
+      kind: 'elementwise',
+      cls: 'mlp',
+      layer: l,
+      fn: 'add',
+      elements: T * h,
+      inputs: 2,
+      deps: [...out, shared],
+    });
   }
 }

@@ -32,7 +32,11 @@ export function deepseek(get: KeyReader, name: string, modelType: 'deepseek_v2' 
   const intermediate = get.int('intermediate_size');
   const routed = get.countOr('n_routed_experts', 0);
   const spec = baseSpec({
-    name, modelType, hidden, layers, heads,
+    name,
+    modelType,
+    hidden,
+    layers,
+    heads,
     kvHeads: heads,
     headDim: nope + rope,
     intermediate,

@@ -18,7 +18,12 @@ export function falcon(get: KeyReader, name: string): ModelSpec {
   const parallel = newArch || get.boolOr('parallel_attn', true);
   const bias = get.boolOr('bias', false);
   const spec = baseSpec({
-    name, modelType: 'falcon', hidden, layers, heads, kvHeads,
+    name,
+    modelType: 'falcon',
+    hidden,
+    layers,
+    heads,
+    kvHeads,
     headDim: get.headDim(hidden, heads, '/num_attention_heads'),
     intermediate: get.intOr('ffn_hidden_size', 4 * hidden),
     vocab: get.int('vocab_size'),
@@ -26,7 +31,9 @@ export function falcon(get: KeyReader, name: string): ModelSpec {
     norm: 'layer',
     act: activationOf(get.strOr('activation', 'gelu')),
     gatedMlp: false,
-    qkvBias: bias, oBias: bias, mlpBias: bias,
+    qkvBias: bias,
+    oBias: bias,
+    mlpBias: bias,
     rotary: !get.boolOr('alibi', false),
     tieEmbeddings: get.boolOr('tie_word_embeddings', true),
     fusedQkv: true,

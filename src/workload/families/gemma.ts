@@ -17,9 +17,18 @@ import { baseSpec, type LayerAttention, type ModelSpec } from './spec.ts';
 
 /** transformers' Gemma3TextConfig defaults (configuration_gemma3.py), used inside `text_config`. */
 export const GEMMA3_TEXT_DEFAULTS: Record<string, unknown> = {
-  vocab_size: 262_208, hidden_size: 2304, intermediate_size: 9216, num_hidden_layers: 26,
-  num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, max_position_embeddings: 131_072,
-  sliding_window: 4096, sliding_window_pattern: 6, hidden_activation: 'gelu_pytorch_tanh', tie_word_embeddings: true,
+  vocab_size: 262_208,
+  hidden_size: 2304,
+  intermediate_size: 9216,
+  num_hidden_layers: 26,
+  num_attention_heads: 8,
+  num_key_value_heads: 4,
+  head_dim: 256,
+  max_position_embeddings: 131_072,
+  sliding_window: 4096,
+  sliding_window_pattern: 6,
+  hidden_activation: 'gelu_pytorch_tanh',
+  tie_word_embeddings: true,
 };
 
 export function gemma(get: KeyReader, name: string, modelType: 'gemma2' | 'gemma3_text'): ModelSpec {
@@ -31,12 +40,16 @@ export function gemma(get: KeyReader, name: string, modelType: 'gemma2' | 'gemma
   const pattern = modelType === 'gemma3_text' ? get.intOr('sliding_window_pattern', 6) : 2;
   const layerAttention: LayerAttention[] = [];
   for (let l = 0; l < layers; l++) {
-    const sliding = types ? types[l] === 'sliding_attention'
-      : modelType === 'gemma2' ? l % 2 === 0 : (l + 1) % pattern !== 0;
+    const sliding = types ? types[l] === 'sliding_attention' : modelType === 'gemma2' ? l % 2 === 0 : (l + 1) % pattern !== 0;
     layerAttention.push({ window: sliding ? window : 0, chunk: 0 });
   }
   const spec = baseSpec({
-    name, modelType, hidden, layers, heads, kvHeads,
+    name,
+    modelType,
+    hidden,
+    layers,
+    heads,
+    kvHeads,
     headDim: get.int('head_dim'),
     intermediate: get.int('intermediate_size'),
     vocab: get.int('vocab_size'),
@@ -72,7 +85,13 @@ export function gemma3(get: KeyReader, name: string): ModelSpec {
 
 function textObject(r: KeyReader): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(GEMMA3_TEXT_DEFAULTS).concat(['layer_types', 'attn_logit_softcapping', 'final_logit_softcapping', 'attention_bias', 'hidden_act'])) {
+  for (const k of Object.keys(GEMMA3_TEXT_DEFAULTS).concat([
+    'layer_types',
+    'attn_logit_softcapping',
+    'final_logit_softcapping',
+    'attention_bias',
+    'hidden_act',
+  ])) {
     if (r.has(k)) out[k] = r.raw(k);
   }
   return out;

@@ -21,7 +21,12 @@ export function gptOss(get: KeyReader, name: string): ModelSpec {
   const bias = get.boolOr('attention_bias', true);
   const experts = get.int('num_local_experts');
   return baseSpec({
-    name, modelType: 'gpt_oss', hidden, layers, heads, kvHeads,
+    name,
+    modelType: 'gpt_oss',
+    hidden,
+    layers,
+    heads,
+    kvHeads,
     headDim: get.int('head_dim'),
     intermediate,
     vocab: get.int('vocab_size'),

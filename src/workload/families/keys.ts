@@ -15,7 +15,11 @@ export const MAX_MODEL_EXPERTS = 4096;
 
 export class KeyReader {
   /** `prefix` is the JSON pointer of the object read (Gemma 3 reads '/text_config'). */
-  constructor(private readonly c: Json, readonly file?: string, private readonly prefix = '') {}
+  constructor(
+    private readonly c: Json,
+    readonly file?: string,
+    private readonly prefix = '',
+  ) {}
   fail(pointer: string, message: string): never {
     throw new AccelscopeError('schema', message, { file: this.file, pointer: this.prefix + pointer });
   }
@@ -33,7 +37,8 @@ export class KeyReader {
   }
   /** hidden / heads, which must be a whole number when the config gives no head_dim. */
   headDim(hidden: number, heads: number, pointer: string): number {
-    if (hidden % heads !== 0) this.fail(pointer, `must divide the hidden size (${hidden}) when the config gives no head_dim (${hidden}/${heads} is not a whole head)`);
+    if (hidden % heads !== 0)
+      this.fail(pointer, `must divide the hidden size (${hidden}) when the config gives no head_dim (${hidden}/${heads} is not a whole head)`);
     return hidden / heads;
   }
   /** `head_dim` when the config gives it, else hidden / heads (which must divide). */
@@ -105,7 +110,9 @@ export class KeyReader {
     if (!this.has(key)) return undefined;
     const v = this.c[key];
     if (!Array.isArray(v)) this.fail(`/${key}`, 'must be array');
-    v.forEach((x, i) => { if (typeof x !== 'string') this.fail(`/${key}/${i}`, 'must be string'); });
+    v.forEach((x, i) => {
+      if (typeof x !== 'string') this.fail(`/${key}/${i}`, 'must be string');
+    });
     return v as string[];
   }
   /** An array of non-negative integers (`mlp_only_layers`, `no_rope_layers`), or undefined. */

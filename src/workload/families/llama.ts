@@ -16,13 +16,19 @@ export function llamaLike(get: KeyReader, name: string, modelType: string): Mode
   const intermediate = get.int('intermediate_size');
   const act = activationOf(get.strOr('hidden_act', 'silu'));
   const sliding = get.optionalInt('sliding_window');
-  const useSliding = modelType === 'mistral' || modelType === 'mixtral' || modelType === 'phi3'
-    ? sliding ?? 0
-    : get.boolOr('use_sliding_window', false) ? sliding ?? 0 : 0;
+  const useSliding =
+    modelType === 'mistral' || modelType === 'mixtral' || modelType === 'phi3' ? (sliding ?? 0) : get.boolOr('use_sliding_window', false) ? (sliding ?? 0) : 0;
   const qwen2Bias = modelType === 'qwen2' || modelType === 'qwen2_moe';
   const attnBias = get.boolOr('attention_bias', false);
   const spec = baseSpec({
-    name, modelType, hidden, layers, heads, kvHeads, headDim, intermediate,
+    name,
+    modelType,
+    hidden,
+    layers,
+    heads,
+    kvHeads,
+    headDim,
+    intermediate,
     vocab: get.int('vocab_size'),
     maxPositions: get.intOr('max_position_embeddings', 0),
     act,
@@ -50,7 +56,10 @@ export function llamaLike(get: KeyReader, name: string, modelType: string): Mode
       for (let l = 0; l < layers; l++) if (only.includes(l) || (l + 1) % step !== 0) dense.push(l);
       const shared = modelType === 'qwen2_moe' ? get.countOr('shared_expert_intermediate_size', 0) : 0;
       spec.moe = plainMoe(experts, get.topK(experts, 'num_experts'), get.int('moe_intermediate_size'), {
-        sharedIntermediate: shared, sharedGate: shared > 0, denseLayers: dense, denseIntermediate: intermediate,
+        sharedIntermediate: shared,
+        sharedGate: shared > 0,
+        denseLayers: dense,
+        denseIntermediate: intermediate,
       });
       if (modelType === 'qwen3_moe') spec.qkNorm = 'head';
       break;

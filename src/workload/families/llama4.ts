@@ -14,7 +14,7 @@ export function llama4Text(get: KeyReader, name: string): ModelSpec {
   const { heads, kvHeads } = get.heads();
   const layers = get.layers('num_hidden_layers');
   const noRope = get.layerList('no_rope_layers', get.intArray('no_rope_layers'), layers);
-  const ropeLayers = Array.from({ length: layers }, (_, l) => noRope ? noRope[l] !== 0 : (l + 1) % 4 !== 0);
+  const ropeLayers = Array.from({ length: layers }, (_, l) => (noRope ? noRope[l] !== 0 : (l + 1) % 4 !== 0));
   const chunk = get.intOr('attention_chunk_size', 0);
   const layerAttention: LayerAttention[] = ropeLayers.map((r) => ({ window: 0, chunk: r ? chunk : 0 }));
   const step = get.intOr('interleave_moe_layer_step', 1);
@@ -24,7 +24,12 @@ export function llama4Text(get: KeyReader, name: string): ModelSpec {
   const expertInter = get.int('intermediate_size');
   const experts = get.int('num_local_experts');
   const spec = baseSpec({
-    name, modelType: 'llama4_text', hidden, layers, heads, kvHeads,
+    name,
+    modelType: 'llama4_text',
+    hidden,
+    layers,
+    heads,
+    kvHeads,
     headDim: get.headDimOr(hidden, heads),
     intermediate: expertInter,
     vocab: get.int('vocab_size'),

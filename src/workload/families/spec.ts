@@ -106,7 +106,9 @@ export interface ModelSpec {
   ropeLayers?: boolean[];
 }
 
-export function baseSpec(fields: Pick<ModelSpec, 'name' | 'modelType' | 'hidden' | 'layers' | 'heads' | 'kvHeads' | 'headDim' | 'intermediate' | 'vocab'> & Partial<ModelSpec>): ModelSpec {
+export function baseSpec(
+  fields: Pick<ModelSpec, 'name' | 'modelType' | 'hidden' | 'layers' | 'heads' | 'kvHeads' | 'headDim' | 'intermediate' | 'vocab'> & Partial<ModelSpec>,
+): ModelSpec {
   const layers = fields.layers;
   const window = fields.slidingWindow ?? 0;
   return {
@@ -143,9 +145,17 @@ export function baseSpec(fields: Pick<ModelSpec, 'name' | 'modelType' | 'hidden'
 /** A MoE spec with no shared expert, biases or dense layers (Mixtral-style). */
 export function plainMoe(experts: number, topK: number, intermediate: number, extra: Partial<MoeSpec> = {}): MoeSpec {
   return {
-    experts, topK, intermediate,
-    sharedIntermediate: 0, sharedGate: false, routerBias: false, expertBias: false, scoreCorrectionBias: false,
-    denseLayers: [], denseIntermediate: 0, capacityFactor: 0,
+    experts,
+    topK,
+    intermediate,
+    sharedIntermediate: 0,
+    sharedGate: false,
+    routerBias: false,
+    expertBias: false,
+    scoreCorrectionBias: false,
+    denseLayers: [],
+    denseIntermediate: 0,
+    capacityFactor: 0,
     ...extra,
   };
 }

@@ -39,7 +39,9 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
   const table = ops.find((o) => o.body.kind === 'embedding');
   const vocab = table && table.body.kind === 'embedding' ? table.body.vocab : undefined;
   let lmHead = -1;
-  ops.forEach((o, i) => { if (vocab !== undefined && o.body.kind === 'gemm' && o.body.n === vocab && o.body.weight !== 'none') lmHead = i; });
+  ops.forEach((o, i) => {
+    if (vocab !== undefined && o.body.kind === 'gemm' && o.body.n === vocab && o.body.weight !== 'none') lmHead = i;
+  });
   const attn = kinds.flatMap((k, i) => (k === 'attention' ? [i] : []));
   const isNorm = (i: number) => kinds[i] === 'norm';
 
@@ -48,7 +50,11 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
   attn.forEach((a, l) => {
     const lo = l === 0 ? -1 : attn[l - 1]!;
     let s = -1;
-    for (let i = a - 1; i > lo; i--) if (isNorm(i)) { s = i; break; }
+    for (let i = a - 1; i > lo; i--)
+      if (isNorm(i)) {
+        s = i;
+        break;
+      }
     if (s < 0) {
       // No norm: the layer starts at its first weight GEMM after the previous attention's o_proj.
       s = a;
@@ -70,7 +76,9 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
   const layerOf = (i: number): number => {
     if (!attn.length || i < starts[0]! || i >= finalStart) return -1;
     let l = 0;
-    starts.forEach((s, k) => { if (i >= s) l = k; });
+    starts.forEach((s, k) => {
+      if (i >= s) l = k;
+    });
     return l;
   };
 
@@ -89,11 +97,19 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
     const expertCounts = new Set(idx.map((i) => ops[i]!.experts).filter((e): e is number => e !== undefined));
     for (const i of idx) {
       const o = ops[i]!;
-      if (o.role === 'moe_expert') { slots[i]!.cls = 'mlp'; slots[i]!.name = o.expertName ?? 'experts'; }
-      else if (o.role === 'moe_act') { slots[i]!.cls = 'activation'; slots[i]!.name = 'experts.act_mul'; }
-      else if (o.role === 'moe_combine') { slots[i]!.cls = 'mlp'; slots[i]!.name = 'experts.weighted_sum'; }
-      else if (a !== undefined && i > a && o.body.kind === 'gemm' && o.body.weight !== 'none' && expertCounts.has(o.body.n)) {
-        slots[i]!.cls = 'moe_router'; slots[i]!.name = 'router'; o.body.weight = 'aux';
+      if (o.role === 'moe_expert') {
+        slots[i]!.cls = 'mlp';
+        slots[i]!.name = o.expertName ?? 'experts';
+      } else if (o.role === 'moe_act') {
+        slots[i]!.cls = 'activation';
+        slots[i]!.name = 'experts.act_mul';
+      } else if (o.role === 'moe_combine') {
+        slots[i]!.cls = 'mlp';
+        slots[i]!.name = 'experts.weighted_sum';
+      } else if (a !== undefined && i > a && o.body.kind === 'gemm' && o.body.weight !== 'none' && expertCounts.has(o.body.n)) {
+        slots[i]!.cls = 'moe_router';
+        slots[i]!.name = 'router';
+        o.body.weight = 'aux';
       }
     }
     const gemms = idx.filter((i) => isLayerGemm(ops[i]!) && i !== lmHead && !slots[i]!.name);
@@ -110,30 +126,58 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
         slots[i]!.name = list.length === three.length ? three[k]! : list.length === two.length ? two[k]! : list.length === 1 ? base : `${base}.${k}`;
       });
     };
-    qkv.forEach((i) => { slots[i]!.cls = 'qkv_proj'; });
+    qkv.forEach((i) => {
+      slots[i]!.cls = 'qkv_proj';
+    });
     names(qkv, ['q_proj', 'k_proj', 'v_proj'], ['q_proj', 'kv_proj'], 'qkv_proj');
-    if (oProj !== undefined) { slots[oProj]!.cls = 'o_proj'; slots[oProj]!.name = 'o_proj'; }
-    mlp.forEach((i) => { slots[i]!.cls = 'mlp'; });
+    if (oProj !== undefined) {
+      slots[oProj]!.cls = 'o_proj';
+      slots[oProj]!.name = 'o_proj';
+    }
+    mlp.forEach((i) => {
+      slots[i]!.cls = 'mlp';
+    });
     names(mlp, ['gate_proj', 'up_proj', 'down_proj'], ['fc1', 'fc2'], 'mlp');
     const mlpSpan = idx.filter((i) => kinds[i] === 'gemm' && slots[i]!.cls === 'mlp');
     // Eager attention's kvHeads: the K projection's width over the head size.
-    if (a !== undefined) fixKvHeads(ops[a]!, qkv.map((i) => ops[i]!));
+    if (a !== undefined)
+      fixKvHeads(
+        ops[a]!,
+        qkv.map((i) => ops[i]!),
+      );
     let norms = 0;
     for (const i of idx) {
       const s = slots[i]!;
       const b = s.imp.body;
       if (s.name) continue;
-      if (i === lmHead) { s.cls = 'lm_head'; s.name = 'lm_head'; continue; }
+      if (i === lmHead) {
+        s.cls = 'lm_head';
+        s.name = 'lm_head';
+        continue;
+      }
       switch (b.kind) {
-        case 'embedding': s.cls = 'embedding'; s.name = 'embed_tokens'; break;
-        case 'attention': s.cls = 'attention'; s.name = 'self_attn'; break;
+        case 'embedding':
+          s.cls = 'embedding';
+          s.name = 'embed_tokens';
+          break;
+        case 'attention':
+          s.cls = 'attention';
+          s.name = 'self_attn';
+          break;
         case 'norm':
           s.cls = 'norm';
-          s.name = layer < 0 ? (i >= finalStart ? 'norm' : 'norm_in') : norms === 0 ? 'input_layernorm' : norms === 1 ? 'post_attention_layernorm' : `norm.${norms}`;
+          s.name =
+            layer < 0 ? (i >= finalStart ? 'norm' : 'norm_in') : norms === 0 ? 'input_layernorm' : norms === 1 ? 'post_attention_layernorm' : `norm.${norms}`;
           norms++;
           break;
-        case 'softmax': s.cls = 'other'; s.name = 'softmax'; break;
-        case 'gemm': s.cls = b.weight === 'none' ? 'other' : layer < 0 && i < (starts[0] ?? 0) ? 'embedding' : 'other'; s.name = 'matmul'; break;
+        case 'softmax':
+          s.cls = 'other';
+          s.name = 'softmax';
+          break;
+        case 'gemm':
+          s.cls = b.weight === 'none' ? 'other' : layer < 0 && i < (starts[0] ?? 0) ? 'embedding' : 'other';
+          s.name = 'matmul';
+          break;
         case 'elementwise': {
           const role = s.imp.role;
           s.name = role ?? shortName(s.imp.source.ops[0] ?? b.fn);
@@ -186,7 +230,10 @@ export function assemble(ops: ImportedOp[], info: PhaseInfo, opts: AssembleOptio
 }
 
 function shortName(op: string): string {
-  return op.replace(/^aten::/, '').replace(/_$/, '').toLowerCase();
+  return op
+    .replace(/^aten::/, '')
+    .replace(/_$/, '')
+    .toLowerCase();
 }
 
 function fixKvHeads(attn: ImportedOp, qkv: ImportedOp[]): void {

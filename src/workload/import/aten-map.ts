@@ -43,7 +43,8 @@ names('bmm', 'bmm', 'baddbmm');
 names('grouped_mm', '_grouped_mm');
 // Fused MoE kernels of serving stacks: (hidden_states [T, H], w1 [E, N1, H], w2 [E, H, I],
 // topk_weights [T, k], topk_ids [T, k], …); w1 is gate+up (N1 = 2·I) for gated activations.
-for (const n of ['vllm::inplace_fused_experts', 'vllm::outplace_fused_experts', 'sglang::inplace_fused_experts', 'sglang::outplace_fused_experts']) TABLE[n] = 'fused_moe';
+for (const n of ['vllm::inplace_fused_experts', 'vllm::outplace_fused_experts', 'sglang::inplace_fused_experts', 'sglang::outplace_fused_experts'])
+  TABLE[n] = 'fused_moe';
 for (const n of Object.keys(SDPA_SIGNATURES)) TABLE[n] = 'sdpa';
 names('embedding', 'embedding');
 names('layer_norm', 'layer_norm', 'native_layer_norm');
@@ -56,9 +57,38 @@ names('pow', 'pow', 'pow_');
 names('rsqrt', 'rsqrt', 'rsqrt_');
 names('sqrt', 'sqrt', 'sqrt_');
 names('reciprocal', 'reciprocal', 'reciprocal_');
-names('unary', 'exp', 'exp_', 'log', 'sin', 'cos', 'tanh', 'abs', 'clamp', 'clamp_', 'clamp_min', 'clamp_max',
-  'minimum', 'maximum', 'where', 'masked_fill', 'masked_fill_', 'triu', 'tril', 'erf', 'eq', 'ne', 'gt', 'lt', 'ge', 'le',
-  'bitwise_and', 'bitwise_or', 'logical_and', 'logical_not');
+names(
+  'unary',
+  'exp',
+  'exp_',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'abs',
+  'clamp',
+  'clamp_',
+  'clamp_min',
+  'clamp_max',
+  'minimum',
+  'maximum',
+  'where',
+  'masked_fill',
+  'masked_fill_',
+  'triu',
+  'tril',
+  'erf',
+  'eq',
+  'ne',
+  'gt',
+  'lt',
+  'ge',
+  'le',
+  'bitwise_and',
+  'bitwise_or',
+  'logical_and',
+  'logical_not',
+);
 names('silu', 'silu', 'silu_');
 names('sigmoid', 'sigmoid', 'sigmoid_');
 names('gelu', 'gelu', 'gelu_');
@@ -69,16 +99,89 @@ names('topk', 'topk', 'sort', 'argsort', 'multinomial');
 names('cat', 'cat', 'stack');
 names('copy', 'copy_', 'clone', 'index_select', 'gather', 'index', 'index_put_', 'scatter', 'scatter_', '_to_copy', 'index_copy_', 'slice_scatter');
 // Metadata only: a view, a transpose, a shape query moves no data.
-names('view', 'view', 'reshape', '_unsafe_view', '_reshape_alias', 'transpose', 't', 'permute', 'expand', 'expand_as',
-  'unsqueeze', 'squeeze', 'slice', 'select', 'as_strided', 'alias', 'detach', 'detach_', 'lift_fresh', 'unbind', 'split',
-  'split_with_sizes', 'chunk', 'narrow', 'flatten', 'unflatten', 'view_as', 'numpy_T', 'result_type', 'resize_',
-  'is_nonzero', 'item', '_local_scalar_dense', 'size', 'stride', 'dim', 'is_floating_point', 'broadcast_to', 'movedim',
-  'diagonal', 'real', 'view_as_real', 'view_as_complex', 'unfold', 'set_', 'record_stream', 'dropout', 'feature_dropout',
-  'native_dropout', 'requires_grad_', 'retain_grad');
+names(
+  'view',
+  'view',
+  'reshape',
+  '_unsafe_view',
+  '_reshape_alias',
+  'transpose',
+  't',
+  'permute',
+  'expand',
+  'expand_as',
+  'unsqueeze',
+  'squeeze',
+  'slice',
+  'select',
+  'as_strided',
+  'alias',
+  'detach',
+  'detach_',
+  'lift_fresh',
+  'unbind',
+  'split',
+  'split_with_sizes',
+  'chunk',
+  'narrow',
+  'flatten',
+  'unflatten',
+  'view_as',
+  'numpy_T',
+  'result_type',
+  'resize_',
+  'is_nonzero',
+  'item',
+  '_local_scalar_dense',
+  'size',
+  'stride',
+  'dim',
+  'is_floating_point',
+  'broadcast_to',
+  'movedim',
+  'diagonal',
+  'real',
+  'view_as_real',
+  'view_as_complex',
+  'unfold',
+  'set_',
+  'record_stream',
+  'dropout',
+  'feature_dropout',
+  'native_dropout',
+  'requires_grad_',
+  'retain_grad',
+);
 // Allocations and factories: they allocate or fill small index tensors (position ids, masks).
-names('alloc', 'empty', 'empty_like', 'empty_strided', 'new_empty', 'new_empty_strided', 'zeros', 'zeros_like', 'new_zeros',
-  'ones', 'ones_like', 'new_ones', 'full', 'full_like', 'new_full', 'arange', 'randint', 'random_', 'rand', 'randn',
-  'normal_', 'uniform_', 'fill_', 'zero_', 'scalar_tensor', 'lift_fresh_copy', 'linspace');
+names(
+  'alloc',
+  'empty',
+  'empty_like',
+  'empty_strided',
+  'new_empty',
+  'new_empty_strided',
+  'zeros',
+  'zeros_like',
+  'new_zeros',
+  'ones',
+  'ones_like',
+  'new_ones',
+  'full',
+  'full_like',
+  'new_full',
+  'arange',
+  'randint',
+  'random_',
+  'rand',
+  'randn',
+  'normal_',
+  'uniform_',
+  'fill_',
+  'zero_',
+  'scalar_tensor',
+  'lift_fresh_copy',
+  'linspace',
+);
 // Ops that only dispatch (no kernel of their own) when they contain nothing: to(self dtype) is self.
 const NOOP_WHEN_LEAF = new Set(['aten::to', 'aten::contiguous', 'aten::type_as', 'aten::clone', 'aten::dropout']);
 
@@ -212,9 +315,23 @@ export function primFromNode(n: OpNode, timeUs: number): Prim {
 export function outputShape(p: Prim): Shape | undefined {
   const ins = p.inputs;
   switch (p.op) {
-    case 'add': case 'mul': case 'neg': case 'pow': case 'rsqrt': case 'sqrt': case 'reciprocal': case 'unary':
-    case 'silu': case 'sigmoid': case 'gelu': case 'relu': case 'cast': case 'copy': case 'softmax':
-    case 'layer_norm': case 'rms_norm':
+    case 'add':
+    case 'mul':
+    case 'neg':
+    case 'pow':
+    case 'rsqrt':
+    case 'sqrt':
+    case 'reciprocal':
+    case 'unary':
+    case 'silu':
+    case 'sigmoid':
+    case 'gelu':
+    case 'relu':
+    case 'cast':
+    case 'copy':
+    case 'softmax':
+    case 'layer_norm':
+    case 'rms_norm':
       if (p.op === 'copy') {
         // Copies whose output is not their first input's shape.
         if (p.name === 'aten::copy_') return ins[0];
@@ -227,8 +344,14 @@ export function outputShape(p: Prim): Shape | undefined {
           return out;
         }
         if (p.name === 'aten::gather') return ins[ins.length - 1];
-        if (p.name === 'aten::index' || p.name === 'aten::index_put_' || p.name === 'aten::scatter' || p.name === 'aten::scatter_'
-          || p.name === 'aten::index_copy_' || p.name === 'aten::slice_scatter') {
+        if (
+          p.name === 'aten::index' ||
+          p.name === 'aten::index_put_' ||
+          p.name === 'aten::scatter' ||
+          p.name === 'aten::scatter_' ||
+          p.name === 'aten::index_copy_' ||
+          p.name === 'aten::slice_scatter'
+        ) {
           return p.name === 'aten::index' ? undefined : ins[0];
         }
       }
@@ -243,10 +366,11 @@ export function outputShape(p: Prim): Shape | undefined {
       out[d] = nonEmpty.reduce((a, s) => a + (s[d] ?? 0), 0);
       return out;
     }
-    case 'mean': case 'reduce': {
+    case 'mean':
+    case 'reduce': {
       const x = ins[0];
       if (!x) return undefined;
-      const dims = Array.isArray(p.args?.['dims']) ? (p.args['dims']).map((d) => (d < 0 ? d + x.length : d)) : x.map((_, i) => i);
+      const dims = Array.isArray(p.args?.['dims']) ? p.args['dims'].map((d) => (d < 0 ? d + x.length : d)) : x.map((_, i) => i);
       const keep = p.args?.['keepdim'] === true;
       const out: Shape = [];
       x.forEach((v, i) => {
@@ -260,7 +384,9 @@ export function outputShape(p: Prim): Shape | undefined {
       if (!x || !w || w.length !== 2) return undefined;
       return [...x.slice(0, -1), w[0]!];
     }
-    case 'matmul': case 'bmm': case 'addmm': {
+    case 'matmul':
+    case 'bmm':
+    case 'addmm': {
       const [a, b] = ins;
       if (!a || !b || a.length < 1 || b.length < 1) return undefined;
       if (b.length === 1) return a.slice(0, -1);

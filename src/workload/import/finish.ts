@@ -31,7 +31,10 @@ export interface FinishInput {
 }
 
 export function baseName(file: string): string {
-  return file.replace(/^.*[\\/]/, '').replace(/\.(json|onnx|gz)$/i, '').replace(/\.pt\.trace$/, '');
+  return file
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.(json|onnx|gz)$/i, '')
+    .replace(/\.pt\.trace$/, '');
 }
 
 export function finishImport(inp: FinishInput): ImportResult {
@@ -61,11 +64,13 @@ export function finishImport(inp: FinishInput): ImportResult {
     }
     passes.push({ index, phase: info.phase, phaseEvidence: info.evidence, ops });
     passTime.push(seg.prims.reduce((a, p) => a + p.timeUs, 0));
-    graphs.push(assemble(ops, info, {
-      model,
-      modelType: inp.modelType ?? (format === 'onnx' ? 'onnx' : 'torch-trace'),
-      ...(inp.maxPositionEmbeddings ? { maxPositionEmbeddings: inp.maxPositionEmbeddings } : {}),
-    }));
+    graphs.push(
+      assemble(ops, info, {
+        model,
+        modelType: inp.modelType ?? (format === 'onnx' ? 'onnx' : 'torch-trace'),
+        ...(inp.maxPositionEmbeddings ? { maxPositionEmbeddings: inp.maxPositionEmbeddings } : {}),
+      }),
+    );
   });
 
   const totalTimeUs = prims.reduce((a, p) => a + p.timeUs, 0);
@@ -91,8 +96,13 @@ export function finishImport(inp: FinishInput): ImportResult {
     warnings,
   };
   if (opts.strict && unknownList.length) {
-    const list = unknownList.slice(0, 5).map((e) => `${e.op} ×${e.count}${e.share !== null ? ` (${(100 * e.share).toFixed(1)}% of time)` : ''}`).join(', ');
-    throw new AccelscopeError('unknown-op', `--strict: ${unknownList.length} op kind(s) not understood: ${list}${unknownList.length > 5 ? ', …' : ''}`, { file });
+    const list = unknownList
+      .slice(0, 5)
+      .map((e) => `${e.op} ×${e.count}${e.share !== null ? ` (${(100 * e.share).toFixed(1)}% of time)` : ''}`)
+      .join(', ');
+    throw new AccelscopeError('unknown-op', `--strict: ${unknownList.length} op kind(s) not understood: ${list}${unknownList.length > 5 ? ', …' : ''}`, {
+      file,
+    });
   }
   if (graphs.length === 0) {
     throw new AccelscopeError('unsupported', 'found no forward pass (no embedding or attention op) to import', { file });

@@ -32,7 +32,11 @@ export function detectFormat(file: string): ImportFormat {
     readSync(fd, buf, 0, 1, 0);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AccelscopeError('file-not-found', code === 'EISDIR' ? 'is a directory, not a trace or ONNX file' : `cannot read file (${code ?? 'unknown error'})`, { file });
+    throw new AccelscopeError(
+      'file-not-found',
+      code === 'EISDIR' ? 'is a directory, not a trace or ONNX file' : `cannot read file (${code ?? 'unknown error'})`,
+      { file },
+    );
   } finally {
     closeSync(fd);
   }

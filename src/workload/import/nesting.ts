@@ -20,7 +20,7 @@ export function buildForest(trace: TraceData): OpNode[] {
   const stack: OpNode[] = [];
   for (const ev of trace.cpuOps) {
     while (stack.length && stack[stack.length - 1]!.ev.ts + stack[stack.length - 1]!.ev.dur <= ev.ts) stack.pop();
-    const node: OpNode = { ev, children: [], selfGpuUs: ev.externalId !== undefined ? trace.gpuUsByExternalId.get(ev.externalId) ?? 0 : 0 };
+    const node: OpNode = { ev, children: [], selfGpuUs: ev.externalId !== undefined ? (trace.gpuUsByExternalId.get(ev.externalId) ?? 0) : 0 };
     if (stack.length) stack[stack.length - 1]!.children.push(node);
     else roots.push(node);
     stack.push(node);

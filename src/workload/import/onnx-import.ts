@@ -32,24 +32,88 @@ export interface OnnxImportOptions extends ImportOptions {
 }
 
 const TABLE: Record<string, PrimOp> = ownTable({
-  MatMul: 'matmul', Gemm: 'addmm',
-  Add: 'add', Sub: 'add', Mul: 'mul', Div: 'mul', Neg: 'neg', Pow: 'pow', Sqrt: 'sqrt', Reciprocal: 'reciprocal',
-  Exp: 'unary', Log: 'unary', Sin: 'unary', Cos: 'unary', Tanh: 'unary', Abs: 'unary', Erf: 'unary', Where: 'unary',
-  Clip: 'unary', Max: 'unary', Min: 'unary', Equal: 'unary', Less: 'unary', Greater: 'unary', LessOrEqual: 'unary',
-  GreaterOrEqual: 'unary', Not: 'unary', And: 'unary', Or: 'unary', Mod: 'unary', IsNaN: 'unary', Trilu: 'unary',
-  Floor: 'unary', Ceil: 'unary', Round: 'unary', Sign: 'unary',
-  Sigmoid: 'sigmoid', Relu: 'relu', Gelu: 'gelu', FastGelu: 'gelu',
-  Softmax: 'softmax', LogSoftmax: 'softmax',
-  ReduceMean: 'mean', ReduceSum: 'reduce', ReduceMax: 'reduce', ReduceMin: 'reduce', ReduceProd: 'reduce', ReduceL2: 'reduce',
-  ReduceSumSquare: 'reduce', ArgMax: 'reduce', ArgMin: 'reduce', CumSum: 'reduce',
+  MatMul: 'matmul',
+  Gemm: 'addmm',
+  Add: 'add',
+  Sub: 'add',
+  Mul: 'mul',
+  Div: 'mul',
+  Neg: 'neg',
+  Pow: 'pow',
+  Sqrt: 'sqrt',
+  Reciprocal: 'reciprocal',
+  Exp: 'unary',
+  Log: 'unary',
+  Sin: 'unary',
+  Cos: 'unary',
+  Tanh: 'unary',
+  Abs: 'unary',
+  Erf: 'unary',
+  Where: 'unary',
+  Clip: 'unary',
+  Max: 'unary',
+  Min: 'unary',
+  Equal: 'unary',
+  Less: 'unary',
+  Greater: 'unary',
+  LessOrEqual: 'unary',
+  GreaterOrEqual: 'unary',
+  Not: 'unary',
+  And: 'unary',
+  Or: 'unary',
+  Mod: 'unary',
+  IsNaN: 'unary',
+  Trilu: 'unary',
+  Floor: 'unary',
+  Ceil: 'unary',
+  Round: 'unary',
+  Sign: 'unary',
+  Sigmoid: 'sigmoid',
+  Relu: 'relu',
+  Gelu: 'gelu',
+  FastGelu: 'gelu',
+  Softmax: 'softmax',
+  LogSoftmax: 'softmax',
+  ReduceMean: 'mean',
+  ReduceSum: 'reduce',
+  ReduceMax: 'reduce',
+  ReduceMin: 'reduce',
+  ReduceProd: 'reduce',
+  ReduceL2: 'reduce',
+  ReduceSumSquare: 'reduce',
+  ArgMax: 'reduce',
+  ArgMin: 'reduce',
+  CumSum: 'reduce',
   TopK: 'topk',
-  Gather: 'copy', Concat: 'cat', Cast: 'cast', CastLike: 'cast', ScatterND: 'copy', ScatterElements: 'copy', GatherND: 'copy',
-  GatherElements: 'copy', Tile: 'copy', Pad: 'copy',
-  LayerNormalization: 'layer_norm', SimplifiedLayerNormalization: 'rms_norm', RMSNormalization: 'rms_norm',
+  Gather: 'copy',
+  Concat: 'cat',
+  Cast: 'cast',
+  CastLike: 'cast',
+  ScatterND: 'copy',
+  ScatterElements: 'copy',
+  GatherND: 'copy',
+  GatherElements: 'copy',
+  Tile: 'copy',
+  Pad: 'copy',
+  LayerNormalization: 'layer_norm',
+  SimplifiedLayerNormalization: 'rms_norm',
+  RMSNormalization: 'rms_norm',
   Attention: 'sdpa',
-  Identity: 'view', Reshape: 'view', Transpose: 'view', Unsqueeze: 'view', Squeeze: 'view', Flatten: 'view',
-  Slice: 'view', Expand: 'view', Split: 'view', Dropout: 'view',
-  Shape: 'alloc', Constant: 'alloc', ConstantOfShape: 'alloc', Range: 'alloc', Size: 'alloc',
+  Identity: 'view',
+  Reshape: 'view',
+  Transpose: 'view',
+  Unsqueeze: 'view',
+  Squeeze: 'view',
+  Flatten: 'view',
+  Slice: 'view',
+  Expand: 'view',
+  Split: 'view',
+  Dropout: 'view',
+  Shape: 'alloc',
+  Constant: 'alloc',
+  ConstantOfShape: 'alloc',
+  Range: 'alloc',
+  Size: 'alloc',
 });
 
 export function importOnnx(file: string, opts: OnnxImportOptions = {}): ImportResult {
@@ -76,7 +140,12 @@ export function importOnnx(file: string, opts: OnnxImportOptions = {}): ImportRe
  */
 export function inlineFunctions(model: OnnxModel, depth = 0, file?: string): OnnxNode[] {
   const fns = model.functions;
-  const tooMany = () => new AccelscopeError('unsupported', `more than ${MAX_ONNX_NODES} nodes${depth ? ' once its local functions are inlined' : ''} (the bound on an ONNX graph; docs/trace-import.md)`, { file });
+  const tooMany = () =>
+    new AccelscopeError(
+      'unsupported',
+      `more than ${MAX_ONNX_NODES} nodes${depth ? ' once its local functions are inlined' : ''} (the bound on an ONNX graph; docs/trace-import.md)`,
+      { file },
+    );
   if (model.nodes.length > MAX_ONNX_NODES) throw tooMany();
   if (!Object.keys(fns).length || depth > 16) return model.nodes;
   let changed = false;
@@ -92,7 +161,7 @@ export function inlineFunctions(model: OnnxModel, depth = 0, file?: string): Onn
     const rename = new Map<string, string>();
     f.inputs.forEach((x, k) => rename.set(x, n.inputs[k] ?? ''));
     f.outputs.forEach((x, k) => rename.set(x, n.outputs[k] ?? `${prefix}${x}`));
-    const r = (x: string) => (x === '' ? '' : rename.get(x) ?? `${prefix}${x}`);
+    const r = (x: string) => (x === '' ? '' : (rename.get(x) ?? `${prefix}${x}`));
     if (out.length + f.nodes.length > MAX_ONNX_NODES) throw tooMany();
     for (const b of f.nodes) out.push({ ...b, name: `${prefix}${b.name}`, inputs: b.inputs.map(r), outputs: b.outputs.map(r) });
   });
@@ -125,7 +194,7 @@ function nodePrim(n: OnnxNode, index: number, t: ShapeTable): Prim {
   const name = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType;
   const inputs: Shape[] = n.inputs.filter((x) => x).map((x) => t.shapes.get(x) ?? []);
   const prim: Prim = { op: 'unknown', name, inputs, timeUs: 0, ref: n.name || index };
-  const known = (!n.domain || n.domain === 'ai.onnx' || n.domain === 'com.microsoft') ? TABLE[n.opType] : undefined;
+  const known = !n.domain || n.domain === 'ai.onnx' || n.domain === 'com.microsoft' ? TABLE[n.opType] : undefined;
   let op: PrimOp = known ?? 'unknown';
   // A node computable from constants alone is folded ahead of time: no work per token.
   const present = n.inputs.filter((x) => x);
@@ -160,7 +229,8 @@ function nodePrim(n: OnnxNode, index: number, t: ShapeTable): Prim {
       if (e && e.length === 1) prim.args = { exponent: e[0]! };
       break;
     }
-    case 'mean': case 'reduce': {
+    case 'mean':
+    case 'reduce': {
       const axes = v(1) ?? n.attrs['axes']?.ints ?? (n.attrs['axis']?.i !== undefined ? [n.attrs['axis'].i] : undefined);
       prim.args = { ...(axes ? { dims: axes } : {}), keepdim: (n.attrs['keepdims']?.i ?? 1) === 1 };
       prim.inputs = inputs.slice(0, 1);
@@ -176,7 +246,8 @@ function nodePrim(n: OnnxNode, index: number, t: ShapeTable): Prim {
       prim.args = { causal: (n.attrs['is_causal']?.i ?? 0) === 1, mask: inputs.length > 3 && (inputs[3]?.length ?? 0) > 0, layout: 'bhld' };
       break;
     }
-    case 'layer_norm': case 'rms_norm':
+    case 'layer_norm':
+    case 'rms_norm':
       prim.inputs = inputs.slice(0, 1);
       break;
     default:

@@ -228,12 +228,23 @@ function tensorValues(t: RawTensor, dims: number[]): number[] | undefined {
   for (let i = 0; i < n; i++) {
     const o = i * w;
     switch (dt) {
-      case 1: out.push(view.getFloat32(o, true)); break;
-      case 6: out.push(view.getInt32(o, true)); break;
-      case 7: out.push(Number(view.getBigInt64(o, true))); break;
-      case 11: out.push(view.getFloat64(o, true)); break;
-      case 3: out.push(view.getInt8(o)); break;
-      default: out.push(view.getUint8(o));
+      case 1:
+        out.push(view.getFloat32(o, true));
+        break;
+      case 6:
+        out.push(view.getInt32(o, true));
+        break;
+      case 7:
+        out.push(Number(view.getBigInt64(o, true)));
+        break;
+      case 11:
+        out.push(view.getFloat64(o, true));
+        break;
+      case 3:
+        out.push(view.getInt8(o));
+        break;
+      default:
+        out.push(view.getUint8(o));
     }
   }
   return out;
@@ -252,13 +263,26 @@ function node(n: RawNode): OnnxNode {
     // STRING 3, TENSOR 4, FLOATS 6, INTS 7.
     const at: OnnxAttribute = { name: a.name };
     switch (num(a.type)) {
-      case 1: at.f = a.f; break;
-      case 2: at.i = num(a.i); break;
-      case 3: at.s = Buffer.from(a.s ?? []).toString('utf8'); break;
-      case 4: if (a.t) at.t = tensor(a.t); break;
-      case 6: at.floats = [...(a.floats ?? [])]; break;
-      case 7: at.ints = (a.ints ?? []).map(num); break;
-      default: break;
+      case 1:
+        at.f = a.f;
+        break;
+      case 2:
+        at.i = num(a.i);
+        break;
+      case 3:
+        at.s = Buffer.from(a.s ?? []).toString('utf8');
+        break;
+      case 4:
+        if (a.t) at.t = tensor(a.t);
+        break;
+      case 6:
+        at.floats = [...(a.floats ?? [])];
+        break;
+      case 7:
+        at.ints = (a.ints ?? []).map(num);
+        break;
+      default:
+        break;
     }
     attrs[a.name] = at;
   }

@@ -20,13 +20,65 @@ export interface ShapeTable {
 }
 
 const SAME_AS_INPUT = new Set([
-  'Identity', 'Cast', 'CastLike', 'Neg', 'Sqrt', 'Reciprocal', 'Exp', 'Log', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Gelu',
-  'FastGelu', 'QuickGelu', 'Erf', 'Abs', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'SimplifiedLayerNormalization',
-  'RMSNormalization', 'Dropout', 'Not', 'IsNaN', 'Clip', 'Trilu', 'Softplus', 'HardSigmoid', 'LeakyRelu', 'Elu', 'Floor',
-  'Ceil', 'Round', 'Sign', 'CumSum',
+  'Identity',
+  'Cast',
+  'CastLike',
+  'Neg',
+  'Sqrt',
+  'Reciprocal',
+  'Exp',
+  'Log',
+  'Sin',
+  'Cos',
+  'Tanh',
+  'Sigmoid',
+  'Relu',
+  'Gelu',
+  'FastGelu',
+  'QuickGelu',
+  'Erf',
+  'Abs',
+  'Softmax',
+  'LogSoftmax',
+  'LayerNormalization',
+  'SimplifiedLayerNormalization',
+  'RMSNormalization',
+  'Dropout',
+  'Not',
+  'IsNaN',
+  'Clip',
+  'Trilu',
+  'Softplus',
+  'HardSigmoid',
+  'LeakyRelu',
+  'Elu',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'CumSum',
 ]);
-const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'Max', 'Min', 'Equal', 'Less', 'Greater', 'LessOrEqual',
-  'GreaterOrEqual', 'And', 'Or', 'Xor', 'Mod', 'BitwiseAnd', 'BitwiseOr']);
+const BROADCAST = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Where',
+  'Max',
+  'Min',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'And',
+  'Or',
+  'Xor',
+  'Mod',
+  'BitwiseAnd',
+  'BitwiseOr',
+]);
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceL1', 'ReduceSumSquare', 'ReduceLogSumExp']);
 
 function bindShape(v: OnnxValueInfo, dims: Record<string, number>): Shape | undefined {
@@ -57,9 +109,13 @@ export function buildShapeTable(m: OnnxModel, dims: Record<string, number> = {},
     const s = bindShape(inp, dims);
     if (!s) {
       const free = (inp.shape ?? []).filter((d) => typeof d === 'string' && dims[d] === undefined);
-      throw new AccelscopeError('bad-flag',
-        free.length ? `input '${inp.name}' has symbolic dimension(s) ${free.map((d) => `'${d}'`).join(', ')}: bind each with --dim NAME=VALUE`
-          : `input '${inp.name}' has no static shape`, { file });
+      throw new AccelscopeError(
+        'bad-flag',
+        free.length
+          ? `input '${inp.name}' has symbolic dimension(s) ${free.map((d) => `'${d}'`).join(', ')}: bind each with --dim NAME=VALUE`
+          : `input '${inp.name}' has no static shape`,
+        { file },
+      );
     }
     shapes.set(inp.name, s);
   }
@@ -190,7 +246,10 @@ function inferNode(n: OnnxNode, t: ShapeTable): void {
     case 'Squeeze': {
       if (!x) return;
       const axes = (constInt(t, n.inputs[1]) ?? attrInts(n, 'axes'))?.map((a) => axis(a, x.length));
-      return set(x.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)), vals[0]);
+      return set(
+        x.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)),
+        vals[0],
+      );
     }
     case 'Concat': {
       const shapes = ins.filter((s): s is Shape => s !== undefined);
@@ -242,7 +301,8 @@ function inferNode(n: OnnxNode, t: ShapeTable): void {
       });
       return;
     }
-    case 'ArgMax': case 'ArgMin': {
+    case 'ArgMax':
+    case 'ArgMin': {
       if (!x) return;
       const ax = axis(attrInt(n, 'axis', 0), x.length);
       const keep = attrInt(n, 'keepdims', 1) === 1;
@@ -252,14 +312,21 @@ function inferNode(n: OnnxNode, t: ShapeTable): void {
       const k = constInt(t, n.inputs[1]);
       if (!x || !k) return;
       const ax = axis(attrInt(n, 'axis', -1), x.length);
-      for (const o of n.outputs) t.shapes.set(o, x.map((d, i) => (i === ax ? k[0]! : d)));
+      for (const o of n.outputs)
+        t.shapes.set(
+          o,
+          x.map((d, i) => (i === ax ? k[0]! : d)),
+        );
       return;
     }
     case 'Range': {
       const [s0, l, d] = [vals[0]?.[0], vals[1]?.[0], vals[2]?.[0]];
       if (s0 === undefined || l === undefined || d === undefined) return;
       const len = Math.max(0, Math.ceil((l - s0) / d));
-      return set([len], Array.from({ length: len }, (_, i) => s0 + i * d));
+      return set(
+        [len],
+        Array.from({ length: len }, (_, i) => s0 + i * d),
+      );
     }
     case 'Attention': {
       // ai.onnx Attention (opset 23): Q [B, H, q, D] or [B, q, H·D]; output like Q with V's head size.

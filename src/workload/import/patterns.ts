@@ -109,8 +109,17 @@ function matchSilu(ps: Prim[], i: number, format: string): Match {
 /** LayerNorm spelled out (ONNX opsets < 17): mean · sub · pow 2 · mean · add eps · sqrt · div · [mul w] · [add b]. */
 function matchLayerNorm(ps: Prim[], i: number, format: string): Match {
   const [m1, sub, pow, m2, add, sqrt, div] = ps.slice(i, i + 7);
-  if (m1?.op !== 'mean' || sub?.op !== 'add' || pow?.op !== 'pow' || pow.args?.['exponent'] !== 2 || m2?.op !== 'mean'
-    || add?.op !== 'add' || sqrt?.op !== 'sqrt' || div?.op !== 'mul') return null;
+  if (
+    m1?.op !== 'mean' ||
+    sub?.op !== 'add' ||
+    pow?.op !== 'pow' ||
+    pow.args?.['exponent'] !== 2 ||
+    m2?.op !== 'mean' ||
+    add?.op !== 'add' ||
+    sqrt?.op !== 'sqrt' ||
+    div?.op !== 'mul'
+  )
+    return null;
   const x = m1.inputs[0];
   if (!x || !sameShape(sub.output, x) || !sameShape(div.output, x)) return null;
   const D = last(x);
@@ -162,8 +171,10 @@ function matchEagerAttention(ps: Prim[], i: number, format: string): Match {
     const p = ps[j]!;
     if (p.op === 'softmax') break;
     if (p.op === 'mul' && p.inputs.some(isScalarLike)) j++;
-    else if (p.op === 'add') { mask = true; j++; }
-    else if (p.op === 'cast') j++;
+    else if (p.op === 'add') {
+      mask = true;
+      j++;
+    } else if (p.op === 'cast') j++;
     else return null;
   }
   if (ps[j]?.op !== 'softmax') return null;
@@ -177,8 +188,13 @@ function matchEagerAttention(ps: Prim[], i: number, format: string): Match {
   const used = ps.slice(i, j);
   const causal = mask && qLen > 1;
   return {
-    op: imported({ kind: 'attention', batch: B, heads: H, kvHeads: H, headDim: D, qLen, kvLen, causal, window: 0 }, used, format,
-      { role: 'eager_attention' }, mask ? 'additive mask taken as causal' : undefined),
+    op: imported(
+      { kind: 'attention', batch: B, heads: H, kvHeads: H, headDim: D, qLen, kvLen, causal, window: 0 },
+      used,
+      format,
+      { role: 'eager_attention' },
+      mask ? 'additive mask taken as causal' : undefined,
+    ),
     used: j - i,
   };
 }
@@ -191,21 +207,34 @@ const PATTERNS = [matchRmsNorm, matchLayerNorm, matchRotary, matchSilu, matchGel
 function gemmBody(p: Prim): { body: OpBody; role?: string } | null {
   const [a, b] = p.inputs;
   if (!a || !b) return null;
-  let m: number; let n: number; let k: number; let batch = 1;
+  let m: number;
+  let n: number;
+  let k: number;
+  let batch = 1;
   let weight: 'layer' | 'none';
   const bias = p.args?.['bias'] === true;
   if (p.op === 'linear') {
     if (b.length !== 2) return null;
-    k = b[1]!; n = b[0]!; m = numel(a) / k; weight = 'layer';
+    k = b[1]!;
+    n = b[0]!;
+    m = numel(a) / k;
+    weight = 'layer';
   } else if (p.op === 'addmm') {
-    k = b[0]!; n = b[1]!; m = numel(a) / k; weight = 'layer';
+    k = b[0]!;
+    n = b[1]!;
+    m = numel(a) / k;
+    weight = 'layer';
   } else if (b.length === 2) {
     // A 2-D right operand is a stored weight (activations carry batch and sequence dims) unless
     // the format says otherwise (ONNX names its initializers).
-    k = b[0]!; n = b[1]!; m = numel(a) / k;
+    k = b[0]!;
+    n = b[1]!;
+    m = numel(a) / k;
     weight = p.weightInputs ? (p.weightInputs[1] ? 'layer' : 'none') : 'layer';
   } else {
-    k = last(a); n = last(b); m = a[a.length - 2] ?? 1;
+    k = last(a);
+    n = last(b);
+    m = a[a.length - 2] ?? 1;
     const out = p.output;
     batch = out ? numel(out) / (m * n) : numel(a) / (m * k);
     weight = p.weightInputs?.[1] ? 'layer' : 'none';
@@ -229,7 +258,18 @@ function attentionBody(p: Prim): OpBody | null {
 }
 
 /** An expert GEMM: `slots` routed rows over `experts` experts (expected distinct experts hit). */
-function expertGemm(p: Prim, format: string, name: string, slots: number, active: number, experts: number, n: number, k: number, bias: boolean, note?: string): ImportedOp {
+function expertGemm(
+  p: Prim,
+  format: string,
+  name: string,
+  slots: number,
+  active: number,
+  experts: number,
+  n: number,
+  k: number,
+  bias: boolean,
+  note?: string,
+): ImportedOp {
   const body: OpBody = { kind: 'gemm', m: slots / active, n, k, batch: 1, weight: 'layer', bias, count: active };
   return imported(body, [p], format, { role: 'moe_expert', experts, expertName: name }, note);
 }
@@ -244,8 +284,20 @@ export function moeOps(p: Prim, format: string): ImportedOp[] {
     if (a.length === 2) {
       const rows = a[0]!;
       if (!(rows >= 1)) return [];
-      return [expertGemm(p, format, 'experts.grouped_mm', rows, expectedActiveExperts(rows, E, 1), E, N, K, bias,
-        `${rows} routed rows over ${E} experts; experts hit: uniform expectation`)];
+      return [
+        expertGemm(
+          p,
+          format,
+          'experts.grouped_mm',
+          rows,
+          expectedActiveExperts(rows, E, 1),
+          E,
+          N,
+          K,
+          bias,
+          `${rows} routed rows over ${E} experts; experts hit: uniform expectation`,
+        ),
+      ];
     }
     if (a.length === 3 && a[0] === E) return [expertGemm(p, format, 'experts.grouped_mm', E * a[1]!, E, E, N, K, bias)];
     return [];
@@ -263,7 +315,9 @@ export function moeOps(p: Prim, format: string): ImportedOp[] {
     const note = `${T} tokens, top-${topK} of ${E} experts; experts hit: uniform expectation`;
     const slots = T * topK;
     const untimed = { ...p, timeUs: 0 }; // the kernel time stays on the first op
-    const act = imported({ kind: 'elementwise', fn: gated ? 'silu_mul' : 'silu', elements: slots * I, inputs: gated ? 2 : 1 }, [untimed], format, { role: 'moe_act' });
+    const act = imported({ kind: 'elementwise', fn: gated ? 'silu_mul' : 'silu', elements: slots * I, inputs: gated ? 2 : 1 }, [untimed], format, {
+      role: 'moe_act',
+    });
     return [
       expertGemm(p, format, gated ? 'experts.gate_up_proj' : 'experts.up_proj', slots, active, E, N1, H, false, note),
       act,
@@ -279,7 +333,10 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
     body ? imported(body, [p], format, extra, note) : null;
   const x = p.inputs[0];
   switch (p.op) {
-    case 'linear': case 'matmul': case 'addmm': case 'bmm': {
+    case 'linear':
+    case 'matmul':
+    case 'addmm':
+    case 'bmm': {
       const g = gemmBody(p);
       if (!g) return null;
       return one(g.body, {
@@ -288,7 +345,8 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
       });
     }
     case 'sdpa': {
-      const note = p.args?.['mask'] === true && p.args?.['causal'] !== true && (p.inputs[0]?.[2] ?? 1) > 1 ? 'explicit attention mask taken as causal' : undefined;
+      const note =
+        p.args?.['mask'] === true && p.args?.['causal'] !== true && (p.inputs[0]?.[2] ?? 1) > 1 ? 'explicit attention mask taken as causal' : undefined;
       return one(attentionBody(p), {}, note);
     }
     case 'embedding': {
@@ -296,7 +354,8 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
       if (!w || w.length !== 2 || !idx || numel(idx) < 1) return null;
       return one({ kind: 'embedding', tokens: numel(idx), dim: w[1]!, vocab: w[0]! }, p.initializerNames?.[0] ? { tableName: p.initializerNames[0] } : {});
     }
-    case 'layer_norm': case 'rms_norm': {
+    case 'layer_norm':
+    case 'rms_norm': {
       if (!x || numel(x) < 1) return null;
       return one({ kind: 'norm', norm: p.op === 'rms_norm' ? 'rms' : 'layer', rows: numel(x) / last(x), dim: last(x) });
     }
@@ -304,13 +363,25 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
       if (!x || numel(x) < 1) return null;
       return one({ kind: 'softmax', rows: numel(x) / last(x), dim: last(x) });
     }
-    case 'add': return one(elementwise('add', p));
-    case 'mul': case 'neg': case 'pow': case 'rsqrt': case 'sqrt': case 'reciprocal': case 'unary':
+    case 'add':
+      return one(elementwise('add', p));
+    case 'mul':
+    case 'neg':
+    case 'pow':
+    case 'rsqrt':
+    case 'sqrt':
+    case 'reciprocal':
+    case 'unary':
       return one(elementwise('mul', p));
-    case 'silu': case 'sigmoid': return one(elementwise('silu', p));
-    case 'gelu': return one(elementwise('gelu', p));
-    case 'relu': return one(elementwise('relu', p));
-    case 'mean': case 'reduce':
+    case 'silu':
+    case 'sigmoid':
+      return one(elementwise('silu', p));
+    case 'gelu':
+      return one(elementwise('gelu', p));
+    case 'relu':
+      return one(elementwise('relu', p));
+    case 'mean':
+    case 'reduce':
       return x && numel(x) >= 1 ? one({ kind: 'elementwise', fn: 'add', elements: numel(x), inputs: 1 }) : null;
     case 'topk':
       return x && numel(x) >= 1 ? one({ kind: 'elementwise', fn: 'topk', elements: numel(x), inputs: 1 }) : null;
@@ -322,9 +393,10 @@ export function mapPrim(p: Prim, format: string): ImportedOp | null {
       const kv = out.length === 4 && (dim === -2 || dim === 2) && p.inputs.length === 2;
       return one({ kind: 'elementwise', fn: 'copy', elements: numel(out), inputs: 1 }, kv ? { role: 'kv_cache' } : {});
     }
-    case 'copy': case 'cast': {
+    case 'copy':
+    case 'cast': {
       // A copy whose output shape is unknown (advanced indexing) is not guessed: reported.
-      const out = p.op === 'copy' ? p.output : p.output ?? x;
+      const out = p.op === 'copy' ? p.output : (p.output ?? x);
       return out && numel(out) >= 1 ? one({ kind: 'elementwise', fn: 'copy', elements: numel(out), inputs: 1 }) : null;
     }
     default:
@@ -342,7 +414,7 @@ export function foldPrims(ps: Prim[], format: string): { ops: ImportedOp[]; empt
   const ops: ImportedOp[] = [];
   const empty: Prim[] = [];
   const unmapped: Prim[] = [];
-  for (let i = 0; i < ps.length;) {
+  for (let i = 0; i < ps.length; ) {
     let matched: Match = null;
     for (const pat of PATTERNS) {
       matched = pat(ps, i, format);

@@ -32,7 +32,9 @@ export function splitPasses(prims: Prim[], annotations: Annotation[] = []): Segm
       let k = marks.findIndex((a) => ts >= a.ts && ts < a.ts + a.dur);
       if (k < 0) {
         k = 0;
-        marks.forEach((a, idx) => { if (a.ts <= ts) k = idx; });
+        marks.forEach((a, idx) => {
+          if (a.ts <= ts) k = idx;
+        });
       }
       segs[k]!.prims.push(p);
     }
@@ -76,7 +78,10 @@ export function detectPhase(ops: ImportedOp[], annotation?: string): PhaseInfo |
     const { qLen, kvLen, batch } = attn;
     const phase: Phase = qLen === kvLen ? 'prefill' : 'decode';
     info = {
-      phase, batch, qLen, kvLen,
+      phase,
+      batch,
+      qLen,
+      kvLen,
       evidence: qLen === kvLen ? `attention qLen ${qLen} = kvLen ${kvLen}` : `attention qLen ${qLen} < kvLen ${kvLen}`,
     };
   } else if (emb && emb.body.kind === 'embedding') {

@@ -61,7 +61,11 @@ export function readTrace(file: string): TraceData {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new AccelscopeError('unsupported', `inflates to more than ${MAX_TRACE_INFLATED_BYTES / 2 ** 20} MiB (the bound on a gzip trace; docs/trace-import.md)`, { file });
+      throw new AccelscopeError(
+        'unsupported',
+        `inflates to more than ${MAX_TRACE_INFLATED_BYTES / 2 ** 20} MiB (the bound on a gzip trace; docs/trace-import.md)`,
+        { file },
+      );
     }
     throw new AccelscopeError('file-not-found', code === 'ENOENT' ? 'no such file' : `cannot read gzip trace (${code ?? (e as Error).message})`, { file });
   }
@@ -136,7 +140,10 @@ export function parseTrace(doc: unknown, file?: string): TraceData {
     if (list.length > main.length) main = list;
   }
   if (main.length === 0) {
-    throw new AccelscopeError('schema', "no CPU ops in the trace (events with \"cat\": \"cpu_op\"); record it with torch.profiler", { file, pointer: '/traceEvents' });
+    throw new AccelscopeError('schema', 'no CPU ops in the trace (events with "cat": "cpu_op"); record it with torch.profiler', {
+      file,
+      pointer: '/traceEvents',
+    });
   }
   if (!anyShapes) {
     throw new AccelscopeError('schema', "the trace has no input shapes ('Input Dims'): record it with record_shapes=True", { file, pointer: '/traceEvents' });

@@ -15,20 +15,43 @@ export type Shape = number[];
 /** Canonical op names both importers map onto; anything else is 'unknown'. */
 export type PrimOp =
   // matrix work
-  | 'linear' | 'matmul' | 'addmm' | 'bmm' | 'sdpa'
+  | 'linear'
+  | 'matmul'
+  | 'addmm'
+  | 'bmm'
+  | 'sdpa'
   // mixture-of-experts: grouped GEMMs over experts, fused expert kernels (vLLM / SGLang)
-  | 'grouped_mm' | 'fused_moe'
+  | 'grouped_mm'
+  | 'fused_moe'
   // tables, norms, softmax
-  | 'embedding' | 'layer_norm' | 'rms_norm' | 'softmax'
+  | 'embedding'
+  | 'layer_norm'
+  | 'rms_norm'
+  | 'softmax'
   // elementwise arithmetic and activations
-  | 'add' | 'mul' | 'neg' | 'pow' | 'rsqrt' | 'sqrt' | 'reciprocal' | 'unary'
-  | 'silu' | 'sigmoid' | 'gelu' | 'relu'
+  | 'add'
+  | 'mul'
+  | 'neg'
+  | 'pow'
+  | 'rsqrt'
+  | 'sqrt'
+  | 'reciprocal'
+  | 'unary'
+  | 'silu'
+  | 'sigmoid'
+  | 'gelu'
+  | 'relu'
   // reductions, selection
-  | 'mean' | 'reduce' | 'topk'
+  | 'mean'
+  | 'reduce'
+  | 'topk'
   // data movement
-  | 'cat' | 'copy' | 'cast'
+  | 'cat'
+  | 'copy'
+  | 'cast'
   // no work: views and metadata; allocations and factories
-  | 'view' | 'alloc'
+  | 'view'
+  | 'alloc'
   | 'unknown';
 
 export type PrimSource = {

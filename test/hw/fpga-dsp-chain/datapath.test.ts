@@ -13,7 +13,21 @@ import { makeCases } from '../../../src/numeric/cases.ts';
 const w4a8 = loadQuant(resolve(ROOT, 'workloads/quant/flightllm-w4a8.json'));
 const w8a8 = parseQuantScheme('w8a8');
 const arch = (over: object = {}) => makeArch<FpgaArchConfig>('fpga/u280-flightllm', over);
-const prefill: GemmOp = { id: 'g', name: 'v_proj', kind: 'gemm', cls: 'qkv_proj', layer: 0, phase: 'prefill', deps: [], m: 256, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false };
+const prefill: GemmOp = {
+  id: 'g',
+  name: 'v_proj',
+  kind: 'gemm',
+  cls: 'qkv_proj',
+  layer: 0,
+  phase: 'prefill',
+  deps: [],
+  m: 256,
+  n: 4096,
+  k: 4096,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
+};
 
 describe('claimed DSP48E2 datapath', () => {
   it('U280 under W4A8 claims WP486 packing on a cascade of 16, and the numeric model computes it exactly', () => {

@@ -62,7 +62,7 @@ describe('knownGap: FlightLLM U280 vs V100S energy efficiency (published 6×)', 
     expect(impliedW).toBeLessThan(tdpW);
   });
 
-  it('DSP energy is not the lever: compute is under 1% of the U280\'s decode energy', () => {
+  it("DSP energy is not the lever: compute is under 1% of the U280's decode energy", () => {
     const e = fpga.totals.energyPj;
     expect(e.compute / (e.compute + e.onChip + e.offChip + e.static)).toBeLessThan(0.01);
   });

@@ -24,14 +24,17 @@ describe('FlightLLM fidelity (±25%)', () => {
     expect(Math.abs(t / 55 - 1)).toBeLessThanOrEqual(0.25);
   });
 
-  it('PROJECTED: VHK158 decode, ~92.5 token/s from the authors\' profiler', () => {
+  it("PROJECTED: VHK158 decode, ~92.5 token/s from the authors' profiler", () => {
     const t = tokensPerSecond('fpga/vhk158-flightllm', 1024);
     expect(Math.abs(t / 92.5 - 1)).toBeLessThanOrEqual(0.25);
   });
 
   it("PROJECTED: VHK158 prefill of 128 and 512 tokens, the artifact's profiler output (289.9 and 1181.4 ms)", () => {
     const arch = loadArch(archPath('fpga/vhk158-flightllm'));
-    for (const [seq, ms] of [[128, 289.9], [512, 1181.4]] as const) {
+    for (const [seq, ms] of [
+      [128, 289.9],
+      [512, 1181.4],
+    ] as const) {
       const s = run(buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq }), arch, q).totals.seconds;
       expect(Math.abs((s * 1e3) / ms - 1)).toBeLessThanOrEqual(0.25);
     }
@@ -41,7 +44,10 @@ describe('FlightLLM fidelity (±25%)', () => {
     // The profiler times one core's instruction stream and divides by 3.2 with SLR_NUM = 4 cores;
     // this model splits every op over the 4 cores with only tile quantization and a barrier.
     const arch = loadArch(archPath('fpga/vhk158-flightllm'));
-    for (const [seq, ms] of [[128, 289.9], [512, 1181.4]] as const) {
+    for (const [seq, ms] of [
+      [128, 289.9],
+      [512, 1181.4],
+    ] as const) {
       const s = run(buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq }), arch, q).totals.seconds;
       expect(Math.abs((s * 1e3) / ms / (3.2 / 4) - 1)).toBeLessThanOrEqual(0.03);
     }

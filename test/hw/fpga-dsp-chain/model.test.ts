@@ -18,7 +18,22 @@ const QUANT = resolve(ROOT, 'workloads/quant/flightllm-w4a8.json');
 const q = loadQuant(QUANT);
 
 function gemm(over: Partial<GemmOp> = {}): GemmOp {
-  return { id: 'g', name: 'v_proj', kind: 'gemm', cls: 'qkv_proj', layer: 0, phase: 'decode', deps: [], m: 1, n: 4096, k: 4096, batch: 1, weight: 'layer', bias: false, ...over };
+  return {
+    id: 'g',
+    name: 'v_proj',
+    kind: 'gemm',
+    cls: 'qkv_proj',
+    layer: 0,
+    phase: 'decode',
+    deps: [],
+    m: 1,
+    n: 4096,
+    k: 4096,
+    batch: 1,
+    weight: 'layer',
+    bias: false,
+    ...over,
+  };
 }
 function norm(dim: number): NormOp {
   return { id: 'n', name: 'input_layernorm', kind: 'norm', cls: 'norm', layer: 0, phase: 'decode', deps: [], norm: 'rms', rows: 1, dim };
@@ -37,9 +52,20 @@ describe('presets', () => {
 describe('hand derivation (docs/models/fpga-dsp-chain.md)', () => {
   // LLaMA-2-7B decode, batch 1, context 511 (kvLen 512), flightllm-w4a8, U280 preset: layer 0.
   const HAND: Record<string, number> = {
-    input_layernorm: 267, q_proj: 11026, k_proj: 11026, v_proj: 7900, rotary_emb: 267, self_attn: 4052,
-    o_proj: 7900, attn_residual: 182, post_attention_layernorm: 267, gate_proj: 21089, up_proj: 21089,
-    act_mul: 326, down_proj: 21089, mlp_residual: 182,
+    input_layernorm: 267,
+    q_proj: 11026,
+    k_proj: 11026,
+    v_proj: 7900,
+    rotary_emb: 267,
+    self_attn: 4052,
+    o_proj: 7900,
+    attn_residual: 182,
+    post_attention_layernorm: 267,
+    gate_proj: 21089,
+    up_proj: 21089,
+    act_mul: 326,
+    down_proj: 21089,
+    mlp_residual: 182,
   };
   it('gives exactly the cycles derived by hand, op by op and in total (106,662)', () => {
     const r = run(buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 511 }), loadArch(archPath(U280)), q);
@@ -99,12 +125,16 @@ describe('sparse DSP chain', () => {
     expect(s.breakdown!['skippedMacs']).toBe(opMacs(op) / 2);
     expect(s.breakdown!['streamCycles']).toBe(dense.breakdown!['streamCycles']! / 2);
     // 4-bit weights: dense 0.5 B/weight; 2:4 keeps half at 0.5 B plus a 2-bit index each.
-    expect(s.breakdown!['indexBytes']).toBe(4096 * 4096 * 0.5 * 2 / 8);
+    expect(s.breakdown!['indexBytes']).toBe((4096 * 4096 * 0.5 * 2) / 8);
     expect(s.breakdown!['hbmBytes']).toBe(dense.breakdown!['hbmBytes']! * 0.75);
   });
 
   it('block sparsity: index per block, work by block density', () => {
-    const s = simulateFpga(gemm(), arch({ fpga: { accelerator: { sparsity: [{ ops: ['v_proj'], pattern: 'block', blockSize: 64, density: 0.5, indexBitsPerBlock: 1 }] } } }), q);
+    const s = simulateFpga(
+      gemm(),
+      arch({ fpga: { accelerator: { sparsity: [{ ops: ['v_proj'], pattern: 'block', blockSize: 64, density: 0.5, indexBitsPerBlock: 1 }] } } }),
+      q,
+    );
     expect(s.breakdown!['indexBytes']).toBe((64 * 64) / 8);
     expect(s.breakdown!['usefulMacs']).toBe(4096 * 4096 * 0.5);
   });
@@ -150,7 +180,23 @@ describe('memory system and always-on-chip decode', () => {
   });
 
   it('placing the KV cache in DDR moves its bytes there', () => {
-    const op: Op = { id: 'a', name: 'self_attn', kind: 'attention', cls: 'attention', layer: 0, phase: 'decode', deps: [], batch: 1, heads: 32, kvHeads: 32, headDim: 128, qLen: 1, kvLen: 512, causal: true, window: 0 };
+    const op: Op = {
+      id: 'a',
+      name: 'self_attn',
+      kind: 'attention',
+      cls: 'attention',
+      layer: 0,
+      phase: 'decode',
+      deps: [],
+      batch: 1,
+      heads: 32,
+      kvHeads: 32,
+      headDim: 128,
+      qLen: 1,
+      kvLen: 512,
+      causal: true,
+      window: 0,
+    };
     const r = simulateFpga(op, arch({ fpga: { accelerator: { placement: { kv: 'ddr' } } } }), q);
     expect(r.breakdown!['ddrBytes']).toBe(opTraffic(op, q).kv);
     expect(r.breakdown!['hbmBytes']).toBe(0);
@@ -162,7 +208,9 @@ describe('resources', () => {
     expect(() => fpgaDspChainModel.validate(arch({ fpga: { accelerator: { mpe: { chains: 188 } } } }))).not.toThrow();
     const e = catchErr(() => fpgaDspChainModel.validate(arch({ fpga: { accelerator: { mpe: { chains: 189 } } } }), 'x.json'));
     expect(e).toBeInstanceOf(InfeasibleError);
-    expect(e.toLine()).toBe('error: x.json: /fpga/accelerator/mpe/chains: DSP slices over-subscribed: 3 cores × 189 chains × 16 DSPs = 9072 but XCU280 has 9024 DSP48E2');
+    expect(e.toLine()).toBe(
+      'error: x.json: /fpga/accelerator/mpe/chains: DSP slices over-subscribed: 3 cores × 189 chains × 16 DSPs = 9072 but XCU280 has 9024 DSP48E2',
+    );
   });
 
   it('uramThatJustFits: 3 × 320 URAM blocks = 960 fit; one byte more needs a block more', () => {
@@ -181,20 +229,39 @@ describe('resources', () => {
 
   it('inputBufferThatJustFits: the 4096-element INT8 activation row fits 4096 B, not 4095 B', () => {
     expect(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { input: { bytes: 4096 } } } } }), q)).not.toThrow();
-    expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { input: { bytes: 4095 } } } } }), q)).message)
-      .toBe('the input buffer (4095 B) cannot hold the 4096 B activation row');
+    expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { buffers: { input: { bytes: 4095 } } } } }), q)).message).toBe(
+      'the input buffer (4095 B) cannot hold the 4096 B activation row',
+    );
   });
 
   it('more cores than SLRs is an error naming /fpga/accelerator/cores', () => {
-    expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { cores: 4, hbmChannelsPerCore: 8 } } }), q)).pointer).toBe('/fpga/accelerator/cores');
+    expect(catchErr(() => simulateFpga(gemm(), arch({ fpga: { accelerator: { cores: 4, hbmChannelsPerCore: 8 } } }), q)).pointer).toBe(
+      '/fpga/accelerator/cores',
+    );
   });
 
   it('the CLI reports an over-subscribed config as file: pointer: message, exit 2', async () => {
     const dir = mkdtempSync(resolve(tmpdir(), 'fpga-'));
     const file = resolve(dir, 'big.json');
     writeFileSync(file, JSON.stringify({ extends: archPath(U280), overrides: { fpga: { accelerator: { mpe: { chains: 200 } } } } }));
-    const r = await cli('simulate', '--arch', file, '--model', resolve(ROOT, 'workloads/models/llama-2-7b.json'), '--phase', 'decode', '--batch', '1', '--context', '64', '--quant', QUANT);
+    const r = await cli(
+      'simulate',
+      '--arch',
+      file,
+      '--model',
+      resolve(ROOT, 'workloads/models/llama-2-7b.json'),
+      '--phase',
+      'decode',
+      '--batch',
+      '1',
+      '--context',
+      '64',
+      '--quant',
+      QUANT,
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: ${file}: /fpga/accelerator/mpe/chains: DSP slices over-subscribed: 3 cores × 200 chains × 16 DSPs = 9600 but XCU280 has 9024 DSP48E2\n`);
+    expect(r.stderr).toBe(
+      `error: ${file}: /fpga/accelerator/mpe/chains: DSP slices over-subscribed: 3 cores × 200 chains × 16 DSPs = 9600 but XCU280 has 9024 DSP48E2\n`,
+    );
   });
 });

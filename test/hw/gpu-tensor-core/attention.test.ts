@@ -80,9 +80,9 @@ describe('softmax overlap (FlashAttention-3 on Hopper)', () => {
     expect(off.seconds / on.seconds).toBeGreaterThan(1.3);
   });
 
-  it('H100 FP16 non-causal 16k prefill (head dim 128) within 10 % of FlashAttention-3\'s published 740 TFLOPS (Shah et al. 2024)', () => {
+  it("H100 FP16 non-causal 16k prefill (head dim 128) within 10 % of FlashAttention-3's published 740 TFLOPS (Shah et al. 2024)", () => {
     const r = sim(op, h100(), bf16);
     const tflops = opFlops(op) / r.seconds / 1e12;
-    expect(Math.abs(tflops / 740 - 1)).toBeLessThan(0.10);
+    expect(Math.abs(tflops / 740 - 1)).toBeLessThan(0.1);
   });
 });

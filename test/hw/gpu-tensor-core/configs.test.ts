@@ -25,7 +25,8 @@ describe('GPU arch presets', () => {
       const src = c.sources ?? {};
       const sourced = (ptr: string) => Object.keys(src).some((k) => ptr === k || ptr.startsWith(`${k}/`) || k.startsWith(`${ptr}/`));
       for (const key of Object.keys(c.gpu)) expect(sourced(`/gpu/${key}`), `/gpu/${key} has no source`).toBe(true);
-      for (const ptr of ['/memory', '/compute/matrixOpsPerSecond', '/power/tdpW', '/power/idleW', '/onChip/0']) expect(sourced(ptr), `${ptr} has no source`).toBe(true);
+      for (const ptr of ['/memory', '/compute/matrixOpsPerSecond', '/power/tdpW', '/power/idleW', '/onChip/0'])
+        expect(sourced(ptr), `${ptr} has no source`).toBe(true);
       for (const { name } of GPU_CALIBRATION) expect(c.calibration?.[name]?.source, name).toBeTruthy();
       // The structural tensor rate reproduces the datasheet peak within 2 % for fp16.
       const peak = c.gpu.tensorFmaPerClockPerSm.fp16! * 2 * c.gpu.sms * c.gpu.clockHz;

@@ -25,7 +25,7 @@ describe('GPU operand-delivery energy', () => {
     expect(t.bytes.smem).toBe(steps * (128 * 64 * 2 + 64 * 128 * 2));
     // fp32 accumulators read and written once per 16-deep bf16 MMA instruction; no fragments.
     expect(t.issuedMacs).toBe(1024 ** 3);
-    expect(t.bytes.register).toBe(1024 ** 3 * (2 * 4) / 16);
+    expect(t.bytes.register).toBe((1024 ** 3 * (2 * 4)) / 16);
   });
 
   it('mma.sync tiles (operands through registers) re-read A per 64-column warp and pay the fragments twice', () => {
@@ -34,7 +34,7 @@ describe('GPU operand-delivery energy', () => {
     const steps = 8 * 8 * 16;
     const read = steps * (128 * 64 * 2 * 2 + 64 * 128 * 2 * 2);
     expect(t.bytes.smemRead).toBe(read);
-    expect(t.bytes.register).toBe(1024 ** 3 * (2 * 4) / 16 + 2 * read);
+    expect(t.bytes.register).toBe((1024 ** 3 * (2 * 4)) / 16 + 2 * read);
   });
 
   it('padding rows of an edge tile are issued (and pay accumulators) but not loaded from L2', () => {
@@ -70,7 +70,9 @@ describe('GPU operand-delivery energy', () => {
   });
 
   it('a weight-only GEMM pays register traffic for the converted operand', () => {
-    const arch = h100({ gpu: { tiles: [{ m: 16, n: 128, k: 128, stages: 4, kernels: ['mixed-input'], dequant: 'overlapped', warpM: 16, warpN: 64 }], splitK: noSplit } });
+    const arch = h100({
+      gpu: { tiles: [{ m: 16, n: 128, k: 128, stages: 4, kernels: ['mixed-input'], dequant: 'overlapped', warpM: 16, warpN: 64 }], splitK: noSplit },
+    });
     const t = gemmTiming(gemm(16, 1024, 1024), arch, w4, 'cold');
     const steps = 8 * 8;
     const read = steps * (16 * 128 * 2 * 2 + 128 * 128 * (w4.weights.bitsPerElement / 8) * 1);

@@ -7,7 +7,10 @@ import { h100 } from './fixtures.ts';
 
 describe('whole-model runs on the GPU model', () => {
   const arch = h100();
-  for (const [phase, opts] of [['decode', { context: 2048 }], ['prefill', { seq: 1024 }]] as const) {
+  for (const [phase, opts] of [
+    ['decode', { context: 2048 }],
+    ['prefill', { seq: 1024 }],
+  ] as const) {
     it(`llama-2-7b ${phase}: every GEMM carries its tile plan, and no unfused op beats its roofline`, () => {
       const r = run(buildFor('llama-2-7b', { phase, batch: 4, ...opts }), arch, parseQuantScheme('w16a16'));
       const gemms = r.ops.filter((o) => o.kind === 'gemm');

@@ -23,7 +23,24 @@ export function gemm(m: number, n: number, k: number, o: Partial<GemmOp> = {}): 
 }
 
 export function attention(o: Partial<AttentionOp> = {}): AttentionOp {
-  return { id: 'a', name: 'attn', cls: 'attention', layer: 0, phase: 'prefill', deps: [], kind: 'attention', batch: 1, heads: 32, kvHeads: 32, headDim: 128, qLen: 4096, kvLen: 4096, causal: true, window: 0, ...o };
+  return {
+    id: 'a',
+    name: 'attn',
+    cls: 'attention',
+    layer: 0,
+    phase: 'prefill',
+    deps: [],
+    kind: 'attention',
+    batch: 1,
+    heads: 32,
+    kvHeads: 32,
+    headDim: 128,
+    qLen: 4096,
+    kvLen: 4096,
+    causal: true,
+    window: 0,
+    ...o,
+  };
 }
 
 export function norm(rows: number, dim: number): NormOp {

@@ -66,8 +66,9 @@ describe('GEMM through tiles and waves', () => {
   it('a dtype the device has no tensor rate for (nor a wider one) is infeasible, naming what it has', () => {
     const arch = h100();
     arch.gpu.tensorFmaPerClockPerSm = { fp16: 2048 };
-    expect(() => sim(gemm(64, 64, 64), arch, { ...bf16, activations: { ...bf16.activations, computeDtype: 'tf32' } }))
-      .toThrow(/has no tensor-core rate for tf32 \(has fp16\)/);
+    expect(() => sim(gemm(64, 64, 64), arch, { ...bf16, activations: { ...bf16.activations, computeDtype: 'tf32' } })).toThrow(
+      /has no tensor-core rate for tf32 \(has fp16\)/,
+    );
   });
 
   it('weight-only int4: decode is faster than fp16 (a quarter of the weight bytes), large-M prefill pays dequantization', () => {
@@ -110,7 +111,13 @@ describe('GEMM through tiles and waves', () => {
 });
 
 describe('monotonicity', () => {
-  const shapes: [number, number, number][] = [[1, 4096, 4096], [16, 11008, 4096], [256, 4096, 11008], [1000, 5000, 3000], [4096, 12288, 4096]];
+  const shapes: [number, number, number][] = [
+    [1, 4096, 4096],
+    [16, 11008, 4096],
+    [256, 4096, 11008],
+    [1000, 5000, 3000],
+    [4096, 12288, 4096],
+  ];
 
   it('more SMs never slow a GEMM (at one clock: under a fixed board limit more SMs may clock lower)', () => {
     for (const [m, n, k] of shapes) {

@@ -53,7 +53,11 @@ describe('H100 board power under GEMMs', () => {
     const r = sim(big, arch, bf16);
     const f = r.breakdown!['clockHz']!;
     // the same kernel with f as the top of the DVFS range at f's voltage and no limit to meet
-    const pinned = { ...arch, power: { ...arch.power, tdpW: 1e9 }, gpu: { ...arch.gpu, power: { ...p, maxClockHz: f, maxVoltageV: voltageAt(p, f) } } } as GpuArchConfig;
+    const pinned = {
+      ...arch,
+      power: { ...arch.power, tdpW: 1e9 },
+      gpu: { ...arch.gpu, power: { ...p, maxClockHz: f, maxVoltageV: voltageAt(p, f) } },
+    } as GpuArchConfig;
     const atF = sim(big, pinned, bf16);
     expect(atF.breakdown!['clockHz']).toBe(f);
     expect(r.seconds).toBe(atF.seconds);
@@ -85,7 +89,8 @@ describe('H100 board power under GEMMs', () => {
         const r = sim(op, limited(w), bf16);
         expect(r.seconds, `${op.kind} ${JSON.stringify(op)} at ${w} W`).toBeGreaterThanOrEqual(prev);
         prev = r.seconds;
-        if (r.breakdown!['powerLimited'] === 1 && !r.notes!.some((n) => /even at the lowest clock/.test(n))) expect(r.breakdown!['powerW']).toBeLessThanOrEqual(w);
+        if (r.breakdown!['powerLimited'] === 1 && !r.notes!.some((n) => /even at the lowest clock/.test(n)))
+          expect(r.breakdown!['powerW']).toBeLessThanOrEqual(w);
       }
     }
   });
@@ -123,7 +128,10 @@ describe('the power components', () => {
     expect(leakageExtraW(arch, { ...p, leakage: { ...l, junctionTempC: l.idleTempC } })).toBe(0);
     // a hotter die leaks more: doubling every doublingC
     const hot = leakageExtraW(arch, { ...p, leakage: { ...l, junctionTempC: l.junctionTempC + l.doublingC } });
-    expect(hot + 132 * l.wattsPerSm * 2 ** ((l.idleTempC - l.referenceTempC) / l.doublingC)).toBeCloseTo(2 * (want + 132 * l.wattsPerSm * 2 ** ((l.idleTempC - l.referenceTempC) / l.doublingC)), 9);
+    expect(hot + 132 * l.wattsPerSm * 2 ** ((l.idleTempC - l.referenceTempC) / l.doublingC)).toBeCloseTo(
+      2 * (want + 132 * l.wattsPerSm * 2 ** ((l.idleTempC - l.referenceTempC) / l.doublingC)),
+      9,
+    );
   });
 
   it('kernelPower: dynamic energy × (V/V_table)², MMA delivery per MAC × operand bytes / 2, clock tree per active SM-cycle, DRAM unscaled', () => {

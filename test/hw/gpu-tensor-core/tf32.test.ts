@@ -17,7 +17,14 @@ import { bf16, gemm, h100 } from './fixtures.ts';
 const tf = getFormat('tf32');
 const tf32: QuantScheme = { name: 'tf32', weights: tf, activations: tf, kv: tf, embeddings: getFormat('fp16') };
 
-interface Point { shape: string; M: number; N: number; K: number; dtype: string; median_s: number }
+interface Point {
+  shape: string;
+  M: number;
+  N: number;
+  K: number;
+  dtype: string;
+  median_s: number;
+}
 const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-int8-tf32.json'), 'utf8')) as { results: Point[] };
 
 describe('TF32 GEMMs on tensor-core GPUs', () => {
@@ -44,14 +51,18 @@ describe('TF32 GEMMs on tensor-core GPUs', () => {
     const one = (m: number, smem: number) => h100({ gpu: { tiles: [{ m, n: 128, k: 64, stages: 6 }], sharedMemoryBytesPerSm: smem } });
     const r = gpuTensorCoreModel.simulate(gemm(1024, 1024, 1024), one(128, 196608), tf32);
     expect(r.breakdown!['ctasPerSm']).toBe(1);
-    expect(() => gpuTensorCoreModel.simulate(gemm(1024, 1024, 1024), one(128, 196607), tf32)).toThrow(/no CTA tile for dense kernels .* fits its 196607 B .*smallest needs 196608 B/);
+    expect(() => gpuTensorCoreModel.simulate(gemm(1024, 1024, 1024), one(128, 196607), tf32)).toThrow(
+      /no CTA tile for dense kernels .* fits its 196607 B .*smallest needs 196608 B/,
+    );
     expect(() => gpuTensorCoreModel.simulate(gemm(1024, 1024, 1024), one(129, 196608), tf32)).toThrow(/smallest needs 197376 B/);
   });
 
   it('measured H100 TF32 rows: median |error| ≤ 6 %, p90 ≤ 20 %', () => {
     const rows = measured.results.filter((p) => p.dtype === 'tf32');
     expect(rows).toHaveLength(32);
-    const abs = rows.map((p) => Math.abs(gpuTensorCoreModel.simulate(gemm(p.M, p.N, p.K), h100(), tf32, { l2State: 'flushed' }).seconds / p.median_s - 1)).sort((a, b) => a - b);
+    const abs = rows
+      .map((p) => Math.abs(gpuTensorCoreModel.simulate(gemm(p.M, p.N, p.K), h100(), tf32, { l2State: 'flushed' }).seconds / p.median_s - 1))
+      .sort((a, b) => a - b);
     const median = (abs[15]! + abs[16]!) / 2;
     const p90 = abs[Math.ceil(0.9 * abs.length) - 1]!;
     expect(median).toBeLessThanOrEqual(0.06);

@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { archPath, cli } from '../../helpers.ts';
 
-interface Report { pass: boolean; datapaths: { datapath: string; pass: boolean; exact: boolean; maxAbsErr: number }[] }
+interface Report {
+  pass: boolean;
+  datapaths: { datapath: string; pass: boolean; exact: boolean; maxAbsErr: number }[];
+}
 
 describe('accelscope check on LUT configs', () => {
   it('the LUT Tensor Core design: tables, symmetrization and bit-plane recombination pass; integer activations bit-exact', async () => {

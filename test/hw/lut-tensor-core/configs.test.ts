@@ -22,7 +22,11 @@ function schemaError(doc: unknown): AccelscopeError {
 describe('arch-configs/lut', () => {
   it('holds the LUT Tensor Core design and the four T-MAC CPUs', () => {
     expect(files.sort()).toEqual([
-      'lut-tensor-core-a100.json', 'tmac-jetson-agx-orin-cpu.json', 'tmac-m2-ultra.json', 'tmac-raspberry-pi-5.json', 'tmac-surface-laptop-7.json',
+      'lut-tensor-core-a100.json',
+      'tmac-jetson-agx-orin-cpu.json',
+      'tmac-m2-ultra.json',
+      'tmac-raspberry-pi-5.json',
+      'tmac-surface-laptop-7.json',
     ]);
   });
   for (const f of files) {
@@ -32,7 +36,10 @@ describe('arch-configs/lut', () => {
       const sources = Object.keys(c.sources ?? {});
       for (const key of Object.keys(c['lut'] as object)) {
         if (key === 'variant') continue;
-        expect(sources.some((p) => p === `/lut/${key}` || p.startsWith(`/lut/${key}/`)), `${f}: /lut/${key} has no source`).toBe(true);
+        expect(
+          sources.some((p) => p === `/lut/${key}` || p.startsWith(`/lut/${key}/`)),
+          `${f}: /lut/${key} has no source`,
+        ).toBe(true);
       }
       expect(sources.some((p) => p.startsWith('/memory'))).toBe(true);
       // Unverified values say so.
@@ -72,7 +79,7 @@ describe('lut section schema', () => {
     const e = schemaError({ ...cpu, lut: { ...lut, table: { ...(lut['table'] as object), groupSize: 9 } } });
     expect(e.pointer).toBe('/lut/table/groupSize');
   });
-  it('a per-core bandwidth needs a measurement or all three Little\'s-law fields', () => {
+  it("a per-core bandwidth needs a measurement or all three Little's-law fields", () => {
     const mem = lut['memory'] as Record<string, unknown>;
     const { outstandingLinesPerCore: _o, ...partial } = mem;
     const e = schemaError({ ...cpu, lut: { ...lut, memory: partial } });
@@ -81,7 +88,9 @@ describe('lut section schema', () => {
     expect(() => validateArch({ ...cpu, lut: { ...lut, memory: { ...partial, perCoreBandwidthBps: 10e9 } } }, 'x.json')).not.toThrow();
   });
   it('rejects an unknown sync field and a negative latency', () => {
-    expect(schemaError({ ...cpu, lut: { ...lut, sync: { coreToCoreLatencySeconds: 1e-7, barrierSeconds: 1 } } }).message).toMatch(/unknown property 'barrierSeconds'/);
+    expect(schemaError({ ...cpu, lut: { ...lut, sync: { coreToCoreLatencySeconds: 1e-7, barrierSeconds: 1 } } }).message).toMatch(
+      /unknown property 'barrierSeconds'/,
+    );
     expect(schemaError({ ...cpu, lut: { ...lut, sync: { coreToCoreLatencySeconds: -1 } } }).pointer).toBe('/lut/sync/coreToCoreLatencySeconds');
   });
   it('the tensor-core variant needs the tile shape', () => {

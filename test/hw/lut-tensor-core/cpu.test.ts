@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { barrierSeconds, cpuBandwidthBps, littlesLawBandwidthBps, opsPerLookupInstruction, perCoreBandwidthBps, simulateCpu, threadsOf, type CpuArch } from '../../../src/hw/lut-tensor-core/cpu.ts';
+import {
+  barrierSeconds,
+  cpuBandwidthBps,
+  littlesLawBandwidthBps,
+  opsPerLookupInstruction,
+  perCoreBandwidthBps,
+  simulateCpu,
+  threadsOf,
+  type CpuArch,
+} from '../../../src/hw/lut-tensor-core/cpu.ts';
 import { energyOf } from '../../../src/energy/account.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { AccelscopeError, InfeasibleError } from '../../../src/util/errors.ts';
@@ -34,7 +43,7 @@ describe('threads', () => {
 /** Little's law figure of the Pi 5 preset: 20 lines × 64 B in flight for 110 ns. */
 const PI5_CORE_BPS = (20 * 64) / 110e-9;
 
-describe('per-core bandwidth from memory-level parallelism (Little\'s law)', () => {
+describe("per-core bandwidth from memory-level parallelism (Little's law)", () => {
   it('lines in flight × line bytes / loaded latency, exactly', () => {
     expect(littlesLawBandwidthBps(20, 64, 110e-9)).toBe(PI5_CORE_BPS);
     expect(perCoreBandwidthBps(pi5)).toBe(PI5_CORE_BPS);
@@ -44,7 +53,7 @@ describe('per-core bandwidth from memory-level parallelism (Little\'s law)', () 
     expect(perCoreBandwidthBps(makeArch<CpuArch>('lut/tmac-raspberry-pi-5', { lut: { memory: { outstandingLinesPerCore: 40 } } }))).toBeCloseTo(2 * base, 0);
     expect(perCoreBandwidthBps(makeArch<CpuArch>('lut/tmac-raspberry-pi-5', { lut: { memory: { loadedLatencySeconds: 220e-9 } } }))).toBeCloseTo(base / 2, 0);
   });
-  it('a measured per-core figure caps Little\'s law, and Little\'s law caps a measurement', () => {
+  it("a measured per-core figure caps Little's law, and Little's law caps a measurement", () => {
     // M2 preset: measured 102 GB/s only. Adding 28 lines × 128 B / 110 ns (31.7 GB/s) lowers it.
     expect(perCoreBandwidthBps(m2)).toBe(102e9);
     const mlp = makeArch<CpuArch>('lut/tmac-m2-ultra', { lut: { memory: { outstandingLinesPerCore: 28, lineBytes: 128, loadedLatencySeconds: 110e-9 } } });
@@ -66,7 +75,7 @@ describe('per-core bandwidth from memory-level parallelism (Little\'s law)', () 
 });
 
 describe('bandwidth per core, per cluster and shared', () => {
-  it('one thread gets one core\'s bandwidth', () => {
+  it("one thread gets one core's bandwidth", () => {
     expect(cpuBandwidthBps(m2, 1)).toBe(102e9);
     expect(cpuBandwidthBps(pi5, 1)).toBe(PI5_CORE_BPS);
   });
@@ -125,7 +134,11 @@ describe('LUT GEMM on the CPU', () => {
   it('lookup time is linear in weight bits (up to the per-output scale epilogue, < 3%)', () => {
     const t = (s: string) => simulateCpu(op, m2, parseQuantScheme(s), { threads: 1 }).breakdown!['lookupSeconds']!;
     const t1 = t('w1a16-g128');
-    for (const [s, b] of [['w2a16-g128', 2], ['w3a16-g128', 3], ['w4a16-g128', 4]] as const) {
+    for (const [s, b] of [
+      ['w2a16-g128', 2],
+      ['w3a16-g128', 3],
+      ['w4a16-g128', 4],
+    ] as const) {
       expect(t(s) / t1).toBeLessThanOrEqual(b);
       expect(t(s) / t1).toBeGreaterThan(0.97 * b);
     }

@@ -19,15 +19,28 @@ const WORKLOAD: Record<string, { model: string; quant: string }> = {
   'Llama-2-7B (W2)': { model: 'llama-2-7b', quant: 'w2a16-g128' },
   'Llama-2-7B (W4)': { model: 'llama-2-7b', quant: 'w4a16-g128' },
 };
-interface Point { workload: string; threads: number; published: number; context: number }
+interface Point {
+  workload: string;
+  threads: number;
+  published: number;
+  context: number;
+}
 
 /** The multi-thread measured points behind each config's envelope, from the reference file. */
 function points(): Record<string, Point[]> {
   const table = param('decode_throughput_table') as { model: string; device: string; threads: number; tmac_tokens_per_s: number }[];
-  const from = (device: string) => table.filter((r) => r.device === device && r.threads > 1).map((r) => ({ workload: r.model, threads: r.threads, published: r.tmac_tokens_per_s, context: 128 }));
+  const from = (device: string) =>
+    table
+      .filter((r) => r.device === device && r.threads > 1)
+      .map((r) => ({ workload: r.model, threads: r.threads, published: r.tmac_tokens_per_s, context: 128 }));
   const snap = (param('snapdragon_x_elite') as { framework: string; model: string; threads?: number; tokens_per_s: number }[])
     .filter((r) => r.framework === 'T-MAC CPU' && r.threads! > 1)
-    .map((r) => ({ workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)', threads: r.threads!, published: r.tokens_per_s, context: 1536 }));
+    .map((r) => ({
+      workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
+      threads: r.threads!,
+      published: r.tokens_per_s,
+      context: 1536,
+    }));
   const orin = (param('orin_energy_llama2_7b_w2') as { framework: string; tokens_per_s: number }[]).find((r) => r.framework === 'T-MAC CPU')!;
   return {
     'lut/tmac-m2-ultra': from('M2-Ultra'),
@@ -50,7 +63,8 @@ describe('each LUT-CPU config carries its multi-thread validation envelope', () 
       expect(pts.length).toBeGreaterThan(0);
       const errors = pts.map((p) => {
         const w = WORKLOAD[p.workload]!;
-        const tps = run(buildFor(w.model, { phase: 'decode', batch: 1, context: p.context }), arch, loadQuant(w.quant), { threads: p.threads }).totals.tokensPerSecond;
+        const tps = run(buildFor(w.model, { phase: 'decode', batch: 1, context: p.context }), arch, loadQuant(w.quant), { threads: p.threads }).totals
+          .tokensPerSecond;
         return 100 * (tps / p.published - 1);
       });
       expect(Math.abs(Math.min(...errors) - env.measuredErrorPct.min)).toBeLessThanOrEqual(1);
@@ -67,7 +81,9 @@ describe('envelopeWarnings', () => {
     expect(envelopeWarnings(m2, { ...at, threads: 1 })).toEqual([]);
     const two = envelopeWarnings(m2, { ...at, threads: 2 });
     expect(two).toHaveLength(1);
-    expect(two[0]).toMatch(/^threads 2 is outside the validated envelope of Apple M2 Ultra CPU \(T-MAC\) \(threads ≤ 1\): .*decode tokens\/s was off by \+57% to \+94% .*profiling_data\.md/);
+    expect(two[0]).toMatch(
+      /^threads 2 is outside the validated envelope of Apple M2 Ultra CPU \(T-MAC\) \(threads ≤ 1\): .*decode tokens\/s was off by \+57% to \+94% .*profiling_data\.md/,
+    );
     expect(envelopeWarnings(m2, at)[0]).toMatch(/^threads 16 \(default \/lut\/cores\) is outside/);
   });
   it('a single measured point prints one figure, a negative bound its sign', () => {
@@ -75,16 +91,32 @@ describe('envelopeWarnings', () => {
     expect(envelopeWarnings(loadArch(archPath('lut/tmac-raspberry-pi-5')), { ...at, threads: 2 })[0]).toMatch(/off by −4% to \+3% against/);
   });
   it('an envelope without threads never warns about threads', () => {
-    expect(envelopeWarnings(loadArch(archPath('gpu/h100-sxm')), { modelType: 'llama', phase: 'decode', batch: 1, context: 512, quant: 'w16a16', threads: 64 })).toEqual([]);
+    expect(
+      envelopeWarnings(loadArch(archPath('gpu/h100-sxm')), { modelType: 'llama', phase: 'decode', batch: 1, context: 512, quant: 'w16a16', threads: 64 }),
+    ).toEqual([]);
   });
   it('a malformed gap is a schema error naming its JSON pointer', () => {
     const bad = makeArch('lut/tmac-m2-ultra', { validation: { gaps: [{ when: { threads: { min: 2 } }, metric: 'x', errorPct: { min: 1, max: 2 } }] } });
-    expect(userError(() => validateArch(bad, 'm2.json'))).toMatchObject({ file: 'm2.json', pointer: '/validation/gaps/0', message: expect.stringMatching(/required property 'source'/) });
+    expect(userError(() => validateArch(bad, 'm2.json'))).toMatchObject({
+      file: 'm2.json',
+      pointer: '/validation/gaps/0',
+      message: expect.stringMatching(/required property 'source'/),
+    });
   });
 });
 
 describe('simulate prints the envelope warning on stderr, once, and keeps stdout clean', () => {
-  const args = ['simulate', '--arch', 'arch-configs/lut/tmac-m2-ultra.json', '--model', 'workloads/models/llama-2-7b.json', '--quant', 'w2a16-g128', '--context', '128'];
+  const args = [
+    'simulate',
+    '--arch',
+    'arch-configs/lut/tmac-m2-ultra.json',
+    '--model',
+    'workloads/models/llama-2-7b.json',
+    '--quant',
+    'w2a16-g128',
+    '--context',
+    '128',
+  ];
   it('--threads 8 warns; --threads 1 does not', async () => {
     const eight = await cli(...args, '--threads', '8');
     expect(eight.code).toBe(0);

@@ -16,7 +16,12 @@ const TOLERANCE = 0.25;
 /** Decode at a short context (T-MAC's e2e runs generate from a short prompt). */
 const CONTEXT = 128;
 
-interface Row { model: string; device: string; threads: number; tmac_tokens_per_s: number }
+interface Row {
+  model: string;
+  device: string;
+  threads: number;
+  tmac_tokens_per_s: number;
+}
 const ref = JSON.parse(readFileSync(resolve(DATA, 'reference/lut.json'), 'utf8')) as { t_mac: { param: string; value: unknown }[] };
 const rows = ref.t_mac.find((e) => e.param === 'decode_throughput_table')!.value as Row[];
 
@@ -47,9 +52,18 @@ function tokensPerSecond(device: string, workload: string, threads: number, cont
  * change that moves them shows up here.
  */
 const KNOWN_GAPS: Record<string, { maxRatio: number; why: string }> = {
-  'BitNet-3B|M2-Ultra|1': { maxRatio: 1.45, why: 'BitNet runs ~1.5× slower per weight than Llama W2 on one M2 core in T-MAC; not explained by lookups, bytes, table builds or barriers' },
-  'BitNet-3B|M2-Ultra|4': { maxRatio: 2.0, why: 'a fixed ~8 ms per token the model lacks; not bandwidth: the M2 Ultra CPU is measured copying 179 GB/s with 4 threads (whisper.cpp bench)' },
-  'Llama-2-7B (W2)|M2-Ultra|8': { maxRatio: 2.1, why: 'a fixed ~10 ms per token the model lacks, the same as W4 (per token, not per byte); barriers add 0.6 ms of it' },
+  'BitNet-3B|M2-Ultra|1': {
+    maxRatio: 1.45,
+    why: 'BitNet runs ~1.5× slower per weight than Llama W2 on one M2 core in T-MAC; not explained by lookups, bytes, table builds or barriers',
+  },
+  'BitNet-3B|M2-Ultra|4': {
+    maxRatio: 2.0,
+    why: 'a fixed ~8 ms per token the model lacks; not bandwidth: the M2 Ultra CPU is measured copying 179 GB/s with 4 threads (whisper.cpp bench)',
+  },
+  'Llama-2-7B (W2)|M2-Ultra|8': {
+    maxRatio: 2.1,
+    why: 'a fixed ~10 ms per token the model lacks, the same as W4 (per token, not per byte); barriers add 0.6 ms of it',
+  },
   'Llama-2-7B (W4)|M2-Ultra|8': { maxRatio: 1.7, why: 'a fixed ~10 ms per token the model lacks, the same as W2 (per token, not per byte)' },
 };
 
@@ -96,7 +110,11 @@ describe('M2 Ultra multi-thread gap: per token, not per byte', () => {
 
 describe('cost scales linearly with weight bits, as published', () => {
   // Published W2/W4 throughput ratio at the same thread count, against the model's.
-  for (const [device, threads] of [['M2-Ultra', 1], ['Raspberry Pi 5', 1], ['Raspberry Pi 5', 2]] as const) {
+  for (const [device, threads] of [
+    ['M2-Ultra', 1],
+    ['Raspberry Pi 5', 1],
+    ['Raspberry Pi 5', 2],
+  ] as const) {
     it(`${device}, ${threads} thread(s): tok/s(W2) / tok/s(W4) within ${TOLERANCE * 100}%`, () => {
       const pub = (m: string) => rows.find((r) => r.model === m && r.device === device && r.threads === threads)!.tmac_tokens_per_s;
       const published = pub('Llama-2-7B (W2)') / pub('Llama-2-7B (W4)');
@@ -122,12 +140,14 @@ describe('Snapdragon X Elite (Surface Laptop 7 class)', () => {
   const cases: { workload: string; threads: number; published: number; context: number }[] = [
     { workload: 'BitNet-3B', threads: 1, published: 20, context: CONTEXT },
     { workload: 'BitNet-3B', threads: 4, published: 48, context: CONTEXT },
-    ...snap.filter((r) => r.framework === 'T-MAC CPU').map((r) => ({
-      workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
-      threads: r.threads!,
-      published: r.tokens_per_s,
-      context: 1536,
-    })),
+    ...snap
+      .filter((r) => r.framework === 'T-MAC CPU')
+      .map((r) => ({
+        workload: r.model === 'llama-2-7b W4' ? 'Llama-2-7B (W4)' : 'Llama-2-7B (W2)',
+        threads: r.threads!,
+        published: r.tokens_per_s,
+        context: 1536,
+      })),
   ];
   it('covers the published rows', () => expect(cases).toHaveLength(6));
   for (const c of cases) {

@@ -11,7 +11,25 @@ const LUT = archPath('lut/lut-tensor-core-a100');
 const WEIGHTS: Record<number, string> = { 1: 'binary', 2: 'int2-g128', 3: 'int3-g128', 4: 'int4-g128' };
 
 async function compare(bits: number, dtype: string, m: string): Promise<OpRow[]> {
-  const r = await cli('op', 'gemm', '--m', m, '--n', '4096', '--k', '4096', '--dtype', dtype, '--weights', WEIGHTS[bits]!, '--arch', GPU, '--arch', LUT, '--json');
+  const r = await cli(
+    'op',
+    'gemm',
+    '--m',
+    m,
+    '--n',
+    '4096',
+    '--k',
+    '4096',
+    '--dtype',
+    dtype,
+    '--weights',
+    WEIGHTS[bits]!,
+    '--arch',
+    GPU,
+    '--arch',
+    LUT,
+    '--json',
+  );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as OpRow[];
 }

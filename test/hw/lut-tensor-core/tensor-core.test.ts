@@ -39,7 +39,7 @@ describe('LUT unit cycles', () => {
     // 64 tiles on 432 units: split K 6 ways; 1024 k-steps → ⌈1024/6⌉ = 171 cycles per plane.
     expect(bd(gemm(1, 4096, 4096), 'w1a16')).toMatchObject({ items: 64, splitK: 6, waves: 1, lutCycles: 171 });
   });
-  it('operands beyond the unit\'s port stall it in proportion', () => {
+  it("operands beyond the unit's port stall it in proportion", () => {
     // W1: 64 columns × 4 bits = 32 B of weights + 2 × 8 fp16 entries = 32 B of tables per cycle.
     expect(bd(gemm(2, 64, 4), 'w1a16')['operandStall']).toBe(1);
     const narrow = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { operandBytesPerCyclePerUnit: 63 } });
@@ -109,14 +109,15 @@ describe('published gains over a MAC tensor core (W1 × A16)', () => {
     expect(ratio).toBeGreaterThan(1);
     expect(withinOrderOfMagnitude(ratio, published('int1_fp16_energy_efficiency_vs_mac_tensor_core'))).toBe(true);
   });
-  it('compute density: LUT INT1 peak per unit area vs the MAC tensor cores\' fp16 peak', () => {
+  it("compute density: LUT INT1 peak per unit area vs the MAC tensor cores' fp16 peak", () => {
     const c = tensorCoreCeilings(ltc);
     const density = c.matrix.int1! / ltc.compute!.matrixOpsPerSecond.fp16! / ltc.lut.areaRelativeToMacTensorCore!;
     expect(density).toBeGreaterThan(1);
     expect(withinOrderOfMagnitude(density, published('int1_fp16_compute_density_vs_mac_tensor_core'))).toBe(true);
   });
   it('the energy gain shrinks with every extra weight bit (bit-serial cost is linear in bits)', () => {
-    const ratio = (q: string) => simulateTensorCore(op, macOnly, parseQuantScheme(q)).energyPj.compute / simulateTensorCore(op, ltc, parseQuantScheme(q)).energyPj.compute;
+    const ratio = (q: string) =>
+      simulateTensorCore(op, macOnly, parseQuantScheme(q)).energyPj.compute / simulateTensorCore(op, ltc, parseQuantScheme(q)).energyPj.compute;
     const r = [1, 2, 3, 4].map((b) => ratio(`w${b}a16`));
     for (let i = 1; i < r.length; i++) expect(r[i]).toBeLessThan(r[i - 1]!);
   });
@@ -139,7 +140,9 @@ describe('table storage in the unit', () => {
   it('tables in SRAM cost more energy per lookup than in registers', () => {
     const sram = makeArch<TensorCoreArch>('lut/lut-tensor-core-a100', { lut: { table: { storage: 'sram' } } });
     const op = gemm(256, 4096, 4096);
-    expect(simulateTensorCore(op, sram, parseQuantScheme('w2a16')).energyPj.onChip).toBeGreaterThan(simulateTensorCore(op, ltc, parseQuantScheme('w2a16')).energyPj.onChip);
+    expect(simulateTensorCore(op, sram, parseQuantScheme('w2a16')).energyPj.onChip).toBeGreaterThan(
+      simulateTensorCore(op, ltc, parseQuantScheme('w2a16')).energyPj.onChip,
+    );
   });
 });
 

@@ -13,16 +13,25 @@ describe('scheduleChains (two resources, earliest start first)', () => {
     expect(scheduleChains([[h(2), p(3), h(2)]], true).seconds).toBe(7);
   });
 
-  it('two sub-batches overlap one\'s PIM stage with the other\'s host stage: 10 instead of 14', () => {
+  it("two sub-batches overlap one's PIM stage with the other's host stage: 10 instead of 14", () => {
     // A host 0–2, B host 2–4, A pim 2–5, A host 5–7, B pim 5–8, B host 8–10.
-    const r = scheduleChains([[h(2), p(3), h(2)], [h(2), p(3), h(2)]], true);
+    const r = scheduleChains(
+      [
+        [h(2), p(3), h(2)],
+        [h(2), p(3), h(2)],
+      ],
+      true,
+    );
     expect(r.seconds).toBe(10);
     expect(r.host).toBe(8);
     expect(r.pim).toBe(6);
   });
 
-  it('without dual row buffers a host stage\'s memory time also holds the PIM resource', () => {
-    const chains = [[h(2, 2), p(3), h(2, 2)], [h(2, 2), p(3), h(2, 2)]];
+  it("without dual row buffers a host stage's memory time also holds the PIM resource", () => {
+    const chains = [
+      [h(2, 2), p(3), h(2, 2)],
+      [h(2, 2), p(3), h(2, 2)],
+    ];
     expect(scheduleChains(chains, false).seconds).toBeGreaterThan(scheduleChains(chains, true).seconds);
   });
 });
@@ -33,7 +42,7 @@ describe('scheduleGraph on a decode step', () => {
   const neu = makeArch<PimArchConfig>('pim/neupims');
   const off: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
 
-  it('blocked mode equals the engine\'s sum of op times', () => {
+  it("blocked mode equals the engine's sum of op times", () => {
     const s = scheduleGraph(g, off, q);
     const r = run(g, off, q, { ignoreCapacity: true });
     expect(s.seconds).toBeCloseTo(r.totals.seconds, 12);
@@ -54,7 +63,7 @@ describe('scheduleGraph on a decode step', () => {
   });
 });
 
-describe('the engine reports the model\'s step schedule (HardwareModel.schedule)', () => {
+describe("the engine reports the model's step schedule (HardwareModel.schedule)", () => {
   const q = parseQuantScheme('fp16');
   const neu = makeArch<PimArchConfig>('pim/neupims');
   const off: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
@@ -79,7 +88,11 @@ describe('the engine reports the model\'s step schedule (HardwareModel.schedule)
   });
 
   it('dual row buffers alone never make a step slower than blocked', () => {
-    for (const [batch, context] of [[1, 128], [8, 2048], [64, 512]] as const) {
+    for (const [batch, context] of [
+      [1, 128],
+      [8, 2048],
+      [64, 512],
+    ] as const) {
       const s = scheduleGraph(buildFor('llama-2-7b', { phase: 'decode', batch, context }), dualOnly, q);
       expect(s.seconds).toBeLessThanOrEqual(s.blockedSeconds * (1 + 1e-12));
     }
@@ -87,7 +100,13 @@ describe('the engine reports the model\'s step schedule (HardwareModel.schedule)
 
   it('interleaving never takes longer than running the two sub-batches back to back, so it is never slower than blocked where the sub-batches cost no more than the whole batch', () => {
     let overlapped = 0;
-    for (const [batch, context] of [[2, 128], [16, 1024], [128, 2048], [256, 128], [256, 512]] as const) {
+    for (const [batch, context] of [
+      [2, 128],
+      [16, 1024],
+      [128, 2048],
+      [256, 128],
+      [256, 512],
+    ] as const) {
       const s = scheduleGraph(buildFor('llama-2-7b', { phase: 'decode', batch, context }), neu, q);
       const chains = s.breakdown['subBatchChainsSeconds']!;
       expect(s.seconds).toBeLessThanOrEqual(chains * (1 + 1e-12));
@@ -101,7 +120,19 @@ describe('the engine reports the model\'s step schedule (HardwareModel.schedule)
 
   it('simulate prints the sequential sum beside the overlapped total', async () => {
     const { cli } = await import('../../helpers.ts');
-    const out = await cli('simulate', '--arch', 'arch-configs/pim/neupims.json', '--model', 'workloads/models/llama-2-7b.json', '--phase', 'decode', '--batch', '16', '--context', '512');
+    const out = await cli(
+      'simulate',
+      '--arch',
+      'arch-configs/pim/neupims.json',
+      '--model',
+      'workloads/models/llama-2-7b.json',
+      '--phase',
+      'decode',
+      '--batch',
+      '16',
+      '--context',
+      '512',
+    );
     expect(out.stdout).toMatch(/overlap\s+ops one after another .*subBatchSavedSeconds/);
   });
 });

@@ -20,11 +20,18 @@ describe('per-bank precision and reduction order of the PIM configs', () => {
 
   it('a narrow GEMV split over channels shows as banks = kSplit in the reduction order', () => {
     // Per-channel output tiles (the kSplit mapping); Aquabolt's own 'system' tile never splits K.
-    const o = pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { kernel: { outputTile: 'channel' } } }), { groups: 1, inputs: 4096, outputs: 64, vectors: 1, weightBits: 16, inputBits: 16 });
+    const o = pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { kernel: { outputTile: 'channel' } } }), {
+      groups: 1,
+      inputs: 4096,
+      outputs: 64,
+      vectors: 1,
+      weightBits: 16,
+      inputBits: 16,
+    });
     expect(o.banks).toBe(32);
   });
 
-  it('the configs\' datapaths pass the numeric check within their bounds', () => {
+  it("the configs' datapaths pass the numeric check within their bounds", () => {
     for (const f of ['pim/hbm-pim-aquabolt-xl', 'pim/gddr6-aim', 'pim/neupims']) {
       const r = runCheck([pimDatapath(pimDatapathOptions(makeArch<PimArchConfig>(f)))]);
       expect(r.pass, f).toBe(true);
@@ -32,7 +39,9 @@ describe('per-bank precision and reduction order of the PIM configs', () => {
   });
 
   it('int8 units have no numeric datapath: a coded error', () => {
-    expect(() => pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { unit: { dtype: 'int8' } } }))).toThrow(/no numeric PIM datapath for int8 units/);
+    expect(() => pimDatapathOptions(makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { unit: { dtype: 'int8' } } }))).toThrow(
+      /no numeric PIM datapath for int8 units/,
+    );
   });
 
   it('`accelscope check --arch` on a PIM config runs the pim datapaths and passes', async () => {

@@ -19,12 +19,33 @@ import { run } from '../../../src/engine/run.ts';
 
 const TOL = 0.3;
 const ref = JSON.parse(readFileSync(resolve(DATA, 'reference/pim.json'), 'utf8'));
-const peer = ref.peer_simulator_pimsimulator.results as { op: string; pim_cycles: number; nonpim_cycles: number; nonpim_bytes_moved: number; pim_cycles_incl_result_readback?: number; elements?: number }[];
+const peer = ref.peer_simulator_pimsimulator.results as {
+  op: string;
+  pim_cycles: number;
+  nonpim_cycles: number;
+  nonpim_bytes_moved: number;
+  pim_cycles_incl_result_readback?: number;
+  elements?: number;
+}[];
 const fp16 = parseQuantScheme('fp16');
 const within = (model: number, published: number) => expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOL);
 
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
-const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
+const gemv = (n: number, k: number, m = 1): GemmOp => ({
+  id: 'g',
+  name: 'g',
+  cls: 'mlp',
+  layer: 0,
+  phase: 'decode',
+  deps: [],
+  kind: 'gemm',
+  m,
+  n,
+  k,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
+});
 
 describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30%', () => {
   const c = aquabolt({ pim: { dispatch: { gemm: 'pim', elementwise: 'pim' } } });
@@ -40,10 +61,25 @@ describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30
     expect(host / pim).toBeGreaterThan(2); // shape: PIM wins at batch 1
   });
 
-  for (const [op, fn, inputs] of [['ADD', 'add', 2], ['MUL', 'mul', 2], ['RELU', 'relu', 1]] as const) {
+  for (const [op, fn, inputs] of [
+    ['ADD', 'add', 2],
+    ['MUL', 'mul', 2],
+    ['RELU', 'relu', 1],
+  ] as const) {
     it(`${op} in the banks: PIM cycles and speedup over the host streaming the operands`, () => {
       const r = peer.find((x) => x.op === op)!;
-      const e: Op = { id: 'e', name: 'e', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn: fn as ElementwiseFn, elements: r.elements!, inputs };
+      const e: Op = {
+        id: 'e',
+        name: 'e',
+        cls: 'residual',
+        layer: 0,
+        phase: 'decode',
+        deps: [],
+        kind: 'elementwise',
+        fn: fn as ElementwiseFn,
+        elements: r.elements!,
+        inputs,
+      };
       const pim = simulatePim(e, c, fp16).cycles;
       const host = hostStream(d, r.nonpim_bytes_moved).cycles;
       within(pim, r.pim_cycles);
@@ -54,7 +90,7 @@ describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30
 });
 
 describe('Aquabolt-XL vendor figures', () => {
-  it('peak 1.2 TFLOPS per stack at the product\'s 2.4 Gb/s (tCK 833 ps): 16 pseudo-channels × 8 PCUs × 16 lanes per nCCDL, within 30%', () => {
+  it("peak 1.2 TFLOPS per stack at the product's 2.4 Gb/s (tCK 833 ps): 16 pseudo-channels × 8 PCUs × 16 lanes per nCCDL, within 30%", () => {
     const published = (ref.samsung_hbm_pim_aquabolt_xl as { param: string; value: number }[]).find((e) => e.param === 'peak_throughput')!.value;
     const stack = makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { dram: { channels: 16, timingOverrides: { tCK_ps: 833 } } } });
     within(pimPeakFlops(stack) / 1e12, published);
@@ -81,7 +117,10 @@ describe('the batch size where the host GEMM overtakes PIM', () => {
 describe('NeuPIMs (ASPLOS 2024) gains at one chosen point, b256 ctx128 (the exception: neupims-sweep.test.ts tests the operating points and the knownGap)', () => {
   const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
   const neu = makeArch<PimArchConfig>('pim/neupims');
-  const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
+  const npuOnly: PimArchConfig = {
+    ...neu,
+    pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } },
+  };
   const naive: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
   const published = Object.fromEntries((ref.neupims as { param: string; value: unknown }[]).map((e) => [e.param, e.value]));
   const graph = (batch: number, context: number) => buildGraph(spec, { phase: 'decode', batch, context });
@@ -96,7 +135,7 @@ describe('NeuPIMs (ASPLOS 2024) gains at one chosen point, b256 ctx128 (the exce
   const [BATCH, CONTEXT] = [256, 128];
   const atPoint = step(BATCH, CONTEXT);
 
-  it('the operating point fits in NeuPIMs\' memory, and batch 128 × context 512 does not', () => {
+  it("the operating point fits in NeuPIMs' memory, and batch 128 × context 512 does not", () => {
     expect(run(graph(BATCH, CONTEXT), neu, fp16).memory.fits).toBe(true);
     expect(run(graph(BATCH, 2 * CONTEXT), neu, fp16, { ignoreCapacity: true }).memory.fits).toBe(false);
     expect(run(graph(128, 512), neu, fp16, { ignoreCapacity: true }).memory.fits).toBe(false);
@@ -112,7 +151,7 @@ describe('NeuPIMs (ASPLOS 2024) gains at one chosen point, b256 ctx128 (the exce
     within(atPoint.naive / atPoint.neupims, published['throughput_vs_naive_npu_pim'] as number);
   });
 
-  it('shape: sub-batches narrower than the NPU\'s 128 columns cost a whole batch\'s GEMM time each, so at batch 128 the scheduler keeps the batch whole and gains nothing over naive', () => {
+  it("shape: sub-batches narrower than the NPU's 128 columns cost a whole batch's GEMM time each, so at batch 128 the scheduler keeps the batch whole and gains nothing over naive", () => {
     const b128 = step(128, 256);
     expect(b128.naive / b128.neupims).toBeGreaterThanOrEqual(0.999);
     expect(b128.naive / b128.neupims).toBeLessThan(1.05);

@@ -16,7 +16,21 @@ import { cli } from '../../helpers.ts';
 
 const fp16 = parseQuantScheme('fp16');
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
-const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
+const gemv = (n: number, k: number, m = 1): GemmOp => ({
+  id: 'g',
+  name: 'g',
+  cls: 'mlp',
+  layer: 0,
+  phase: 'decode',
+  deps: [],
+  kind: 'gemm',
+  m,
+  n,
+  k,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
+});
 const onPim = { pim: { dispatch: { gemm: 'pim', attention: 'pim', elementwise: 'pim' } } };
 /** The schedule without the kernel program (per-channel tiles, no padding, no mode switches): test/hw/pim-dram/tiling.test.ts covers it. */
 const bare = { outputTile: 'channel', padTiles: false, modeSwitchesPerKernel: 0, modeSwitchesPerPass: 0 };
@@ -82,7 +96,7 @@ describe('GEMV mapping and command schedule', () => {
     expect(simulatePim(add, c, fp16).seconds).toBe(0);
   });
 
-  it('row-buffer hits: a unit\'s slice that just fills one row opens 1 row; one more input opens 2', () => {
+  it("row-buffer hits: a unit's slice that just fills one row opens 1 row; one more input opens 2", () => {
     const c = aquabolt(onPimBare);
     // 8 outputs per PCU × 64 inputs × 2 B = 1 KB = one row per bank.
     const fits = simulatePim(gemv(4096, 64), c, fp16);
@@ -182,9 +196,10 @@ describe('dispatch between PIM and the host', () => {
     const r = simulatePim(gemv(4096, 4096), c, fp16);
     // 64 channels × 64 all-bank ACTs × 8 banks × 1 KB rows.
     const opened = 64 * 64 * 8 * 1024;
-    const want = r.bytes['pim-bank']! * memoryEnergy('pim-bank-column', c).appliedPj
-      + opened * memoryEnergy('dram-activate', c).appliedPj
-      + r.bytes['dram']! * memoryEnergy('dram', c).appliedPj;
+    const want =
+      r.bytes['pim-bank']! * memoryEnergy('pim-bank-column', c).appliedPj +
+      opened * memoryEnergy('dram-activate', c).appliedPj +
+      r.bytes['dram']! * memoryEnergy('dram', c).appliedPj;
     expect(r.energyPj.offChip).toBeCloseTo(want, 3);
   });
 
@@ -197,8 +212,25 @@ describe('dispatch between PIM and the host', () => {
 });
 
 describe('attention on PIM and NeuPIMs concurrency options', () => {
-  const att: AttentionOp = { id: 'a', name: 'a', cls: 'attention', layer: 0, phase: 'decode', deps: [], kind: 'attention', batch: 64, heads: 32, kvHeads: 32, headDim: 128, qLen: 1, kvLen: 1024, causal: true, window: 0 };
-  const neu = (dual: boolean, sub: boolean) => makeArch<PimArchConfig>('pim/neupims', { pim: { concurrency: { dualRowBuffer: dual, subBatchInterleave: sub } } });
+  const att: AttentionOp = {
+    id: 'a',
+    name: 'a',
+    cls: 'attention',
+    layer: 0,
+    phase: 'decode',
+    deps: [],
+    kind: 'attention',
+    batch: 64,
+    heads: 32,
+    kvHeads: 32,
+    headDim: 128,
+    qLen: 1,
+    kvLen: 1024,
+    causal: true,
+    window: 0,
+  };
+  const neu = (dual: boolean, sub: boolean) =>
+    makeArch<PimArchConfig>('pim/neupims', { pim: { concurrency: { dualRowBuffer: dual, subBatchInterleave: sub } } });
 
   it('blocked: QKᵀ and PV on PIM, softmax and the KV append on the host, in sequence', () => {
     const r = simulatePim(att, neu(false, false), fp16);
@@ -215,7 +247,7 @@ describe('attention on PIM and NeuPIMs concurrency options', () => {
     expect(dual.breakdown!['dualRowBufferSavedSeconds']).toBeCloseTo(blocked.seconds - dual.seconds, 12);
   });
 
-  it('sub-batch interleaving overlaps one sub-batch\'s softmax with the other\'s PIM work', () => {
+  it("sub-batch interleaving overlaps one sub-batch's softmax with the other's PIM work", () => {
     const dual = simulatePim(att, neu(true, false), fp16);
     const both = simulatePim(att, neu(true, true), fp16);
     expect(both.breakdown!['subBatchSavedSeconds']).toBeGreaterThanOrEqual(0);
@@ -243,7 +275,19 @@ describe('attention on PIM and NeuPIMs concurrency options', () => {
 
 describe('CLI', () => {
   it('simulate runs a decode step on a PIM config', async () => {
-    const r = await cli('simulate', '--arch', 'arch-configs/pim/hbm-pim-aquabolt-xl.json', '--model', 'workloads/models/llama-2-7b.json', '--phase', 'decode', '--batch', '1', '--context', '512');
+    const r = await cli(
+      'simulate',
+      '--arch',
+      'arch-configs/pim/hbm-pim-aquabolt-xl.json',
+      '--model',
+      'workloads/models/llama-2-7b.json',
+      '--phase',
+      'decode',
+      '--batch',
+      '1',
+      '--context',
+      '512',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\[pim-dram\]/);
   });

@@ -40,7 +40,10 @@ const pub = Object.fromEntries(ref.neupims.map((e) => [e.param, e.value])) as un
 const fp16 = parseQuantScheme('fp16');
 const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
 const neu = makeArch<PimArchConfig>('pim/neupims');
-const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
+const npuOnly: PimArchConfig = {
+  ...neu,
+  pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } },
+};
 const naive: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
 
 const TP = pub['evaluation_model_sharding']['GPT3-7B'].n_tp;
@@ -56,7 +59,15 @@ function deviceGraph(batch: number, context: number): OpGraph {
   return { ...g, ops, meta: deviceMeta({ graph: g, ops, plan, layers: stageLayers(spec.layers, 1)[0]!, firstStage: true, lastStage: true, kvHeads }) };
 }
 
-interface Point { batch: number; context: number; fits: boolean; vsNpuOnly: number; vsNaive: number; interleaved: boolean; pimOverNpu: number }
+interface Point {
+  batch: number;
+  context: number;
+  fits: boolean;
+  vsNpuOnly: number;
+  vsNaive: number;
+  interleaved: boolean;
+  pimOverNpu: number;
+}
 const BATCHES = [32, 64, 128, 256, 512];
 const CONTEXTS = [64, 128, SHAREGPT, 512, 1024];
 const grid: Point[] = [];
@@ -65,7 +76,8 @@ for (const batch of BATCHES) {
     const g = deviceGraph(batch, context);
     const full = scheduleGraph(g, neu, fp16);
     grid.push({
-      batch, context,
+      batch,
+      context,
       fits: run(g, neu, fp16, { ignoreCapacity: true, totalsOnly: true }).memory.fits,
       vsNpuOnly: scheduleGraph(g, npuOnly, fp16).seconds / full.seconds,
       vsNaive: scheduleGraph(g, naive, fp16).seconds / full.seconds,
@@ -116,7 +128,7 @@ describe('NeuPIMs in its evaluation setting (GPT-3 7B, TP 4 per device, ShareGPT
     for (const c of [128, SHAREGPT, 512]) expect(within15(at(256, c).vsNaive, pub['throughput_vs_naive_npu_pim']), `ctx${c}`).toBe(true);
   });
 
-  it('knownGap: at batch 512 the gain over naive is ≤ 1.13× at every context (published 1.6×): PIM is busy under a tenth of the NPU\'s time at the ShareGPT context, and the overlap of two resources can save at most the smaller one', () => {
+  it("knownGap: at batch 512 the gain over naive is ≤ 1.13× at every context (published 1.6×): PIM is busy under a tenth of the NPU's time at the ShareGPT context, and the overlap of two resources can save at most the smaller one", () => {
     for (const p of grid.filter((q) => q.batch === 512)) expect(p.vsNaive, `ctx${p.context}`).toBeLessThan(1.14);
     const p = at(512, SHAREGPT);
     expect(p.pimOverNpu).toBeLessThan(0.1);

@@ -20,11 +20,21 @@ import { run } from '../../../src/engine/run.ts';
 const fp16 = parseQuantScheme('fp16');
 const spec = loadModel(resolve(import.meta.dirname, 'fixtures/gpt3-7b.json'));
 const neu = makeArch<PimArchConfig>('pim/neupims');
-const npuOnly: PimArchConfig = { ...neu, pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
+const npuOnly: PimArchConfig = {
+  ...neu,
+  pim: { ...neu.pim, dispatch: { gemm: 'host', attention: 'host', elementwise: 'host' }, concurrency: { dualRowBuffer: false, subBatchInterleave: false } },
+};
 const naive: PimArchConfig = { ...neu, pim: { ...neu.pim, concurrency: { dualRowBuffer: false, subBatchInterleave: false } } };
 const PUBLISHED = { vsNpuOnly: 2.4, vsNaive: 1.6, npuUtil: 0.65, pimUtil: 0.26 };
 
-interface Point { batch: number; context: number; vsNpuOnly: number; vsNaive: number; interleaved: number; pimOverNpuBusy: number }
+interface Point {
+  batch: number;
+  context: number;
+  vsNpuOnly: number;
+  vsNaive: number;
+  interleaved: number;
+  pimOverNpuBusy: number;
+}
 const BATCHES = [32, 64, 128, 256, 512];
 const CONTEXTS = [64, 128, 256, 512, 1024];
 const points: Point[] = [];
@@ -34,7 +44,8 @@ for (const batch of BATCHES) {
     if (!run(g, neu, fp16, { ignoreCapacity: true, totalsOnly: true }).memory.fits) continue;
     const full = scheduleGraph(g, neu, fp16);
     points.push({
-      batch, context,
+      batch,
+      context,
       vsNpuOnly: scheduleGraph(g, npuOnly, fp16).seconds / full.seconds,
       vsNaive: scheduleGraph(g, naive, fp16).seconds / full.seconds,
       interleaved: full.breakdown['subBatchInterleaved'] ?? 0,
@@ -76,7 +87,7 @@ describe('NeuPIMs over its operating points (GPT-3 7B decode, the batch × conte
     expect(points.filter((p) => p.batch <= 128).every((p) => p.interleaved === 0)).toBe(true);
   });
 
-  it('knownGap (the cause): PIM is busy under a fifth of the NPU\'s busy time at every point, where the paper\'s utilizations (26% PIM / 65% NPU) put it at 0.4 — too little PIM work to hide behind the NPU for a 1.6× overlap gain', () => {
+  it("knownGap (the cause): PIM is busy under a fifth of the NPU's busy time at every point, where the paper's utilizations (26% PIM / 65% NPU) put it at 0.4 — too little PIM work to hide behind the NPU for a 1.6× overlap gain", () => {
     const published = PUBLISHED.pimUtil / PUBLISHED.npuUtil;
     expect(published).toBeCloseTo(0.4, 5);
     for (const p of points) expect(p.pimOverNpuBusy, `b${p.batch} ctx${p.context}`).toBeLessThan(published / 2);

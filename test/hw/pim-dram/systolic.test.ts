@@ -63,7 +63,21 @@ describe('systolic host GEMM timing', () => {
 
   it('graph ops: a weight matrix is shared by the whole batch; weight-free matmuls are batch separate GEMMs', () => {
     const q = parseQuantScheme('fp16');
-    const op: GemmOp = { id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m: 1, n: 128, k: 128, batch: 128, weight: 'layer', bias: false };
+    const op: GemmOp = {
+      id: 'g',
+      name: 'g',
+      cls: 'mlp',
+      layer: 0,
+      phase: 'decode',
+      deps: [],
+      kind: 'gemm',
+      m: 1,
+      n: 128,
+      k: 128,
+      batch: 128,
+      weight: 'layer',
+      bias: false,
+    };
     expect(systolicGemmOp(op, npu, q).breakdown['npuCycles']).toBe(398);
     expect(systolicGemmOp({ ...op, weight: 'none', m: 128, batch: 3 }, npu, q).breakdown['npuCycles']).toBe(3 * 398);
     expect(systolicGemmOp({ ...op, count: 2 }, npu, q).computeSeconds).toBeCloseTo(2 * 398e-9, 15);
@@ -72,7 +86,21 @@ describe('systolic host GEMM timing', () => {
   it('the NeuPIMs host runs GEMMs on the arrays: compute-bound at batch 128 where the roofline says memory-bound', () => {
     const c = makeArch<PimArchConfig>('pim/neupims');
     const q = parseQuantScheme('fp16');
-    const op: GemmOp = { id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m: 1, n: 16384, k: 4096, batch: 128, weight: 'layer', bias: false };
+    const op: GemmOp = {
+      id: 'g',
+      name: 'g',
+      cls: 'mlp',
+      layer: 0,
+      phase: 'decode',
+      deps: [],
+      kind: 'gemm',
+      m: 1,
+      n: 16384,
+      k: 4096,
+      batch: 128,
+      weight: 'layer',
+      bias: false,
+    };
     const d = resolveDram(c);
     const sys = hostPart(op, c, q, d);
     const { systolic: _drop, ...plainHost } = c.pim.host;

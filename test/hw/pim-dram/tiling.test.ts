@@ -23,8 +23,33 @@ const ref = JSON.parse(readFileSync(resolve(ROOT, 'data/reference/pim.json'), 'u
 const peer = ref.peer_simulator_pimsimulator.results as { op: string; pim_cycles: number; pim_cycles_incl_result_readback?: number; elements?: number }[];
 const onPim = { dispatch: { gemm: 'pim', elementwise: 'pim' } };
 const aquabolt = (kernel: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { ...onPim, kernel } });
-const gemv = (n: number, k: number, m = 1): GemmOp => ({ id: 'g', name: 'g', cls: 'mlp', layer: 0, phase: 'decode', deps: [], kind: 'gemm', m, n, k, batch: 1, weight: 'layer', bias: false });
-const elementwise = (fn: ElementwiseFn, elements: number, inputs: number): Op => ({ id: 'e', name: 'e', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn, elements, inputs });
+const gemv = (n: number, k: number, m = 1): GemmOp => ({
+  id: 'g',
+  name: 'g',
+  cls: 'mlp',
+  layer: 0,
+  phase: 'decode',
+  deps: [],
+  kind: 'gemm',
+  m,
+  n,
+  k,
+  batch: 1,
+  weight: 'layer',
+  bias: false,
+});
+const elementwise = (fn: ElementwiseFn, elements: number, inputs: number): Op => ({
+  id: 'e',
+  name: 'e',
+  cls: 'residual',
+  layer: 0,
+  phase: 'decode',
+  deps: [],
+  kind: 'elementwise',
+  fn,
+  elements,
+  inputs,
+});
 const mac = (n: number, k: number, c = aquabolt()) => simulatePim(gemv(n, k), c, fp16).breakdown!['pimMacCycles']!;
 
 describe('the shipped Aquabolt-XL config declares the PIMSimulator kernel program', () => {
@@ -56,8 +81,18 @@ describe('a mode switch by hand (HBM2_PIMSIM timing)', () => {
 describe('output tiles span all 64 channels: 64 × 8 PCUs × 8 GRF_B = 4,096 outputs per pass', () => {
   it('4,096 outputs run one pass, one output more runs two (MAC cycles exactly double)', () => {
     const d = resolveDram(aquabolt());
-    expect(mapGemv({ groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }, aquabolt(), d)).toMatchObject({ outputTiles: 1, passes: 1, kSplit: 1, outputsPerChannel: 64 });
-    expect(mapGemv({ groups: 1, inputs: 4096, outputs: 4097, vectors: 1, weightBits: 16, inputBits: 16 }, aquabolt(), d)).toMatchObject({ outputTiles: 2, passes: 2, kSplit: 1, outputsPerChannel: 128 });
+    expect(mapGemv({ groups: 1, inputs: 4096, outputs: 4096, vectors: 1, weightBits: 16, inputBits: 16 }, aquabolt(), d)).toMatchObject({
+      outputTiles: 1,
+      passes: 1,
+      kSplit: 1,
+      outputsPerChannel: 64,
+    });
+    expect(mapGemv({ groups: 1, inputs: 4096, outputs: 4097, vectors: 1, weightBits: 16, inputBits: 16 }, aquabolt(), d)).toMatchObject({
+      outputTiles: 2,
+      passes: 2,
+      kSplit: 1,
+      outputsPerChannel: 128,
+    });
     expect(mac(4096, 4096)).toBe(2048 * 4);
     expect(mac(4097, 4096)).toBe(2 * 2048 * 4);
   });
@@ -106,7 +141,7 @@ describe('elementwise ops run whole groups of GRF bursts in every bank', () => {
     const over = simulatePim(elementwise('add', group + 1, 2), aquabolt(), fp16).breakdown!['pimMacCycles']!;
     expect(over).toBe(2 * one);
   });
-  it('the shipped config runs large elementwise ops in the banks and one token\'s residual add on the host (auto dispatch)', () => {
+  it("the shipped config runs large elementwise ops in the banks and one token's residual add on the host (auto dispatch)", () => {
     const c = makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl');
     expect(c.pim.dispatch.elementwise).toBe('auto');
     expect(planOp(elementwise('add', 1 << 20, 2), c, fp16).unit).toBe('pim');
@@ -127,10 +162,14 @@ describe('against PIMSimulator @b464dde on its stock test sizes and the shapes i
     const g = peer.find((r) => r.op === 'GEMV')!;
     within10(simulatePim(gemv(1024, 4096), aquabolt(), fp16).cycles, g.pim_cycles_incl_result_readback!);
   });
-  it('GEMV 4096×1024 (KernelTestCases gemv shape): ≈3,540 cycles, issue 26\'s PIMSimulator run (the model\'s former 3,002 was 18% fast)', () => {
+  it("GEMV 4096×1024 (KernelTestCases gemv shape): ≈3,540 cycles, issue 26's PIMSimulator run (the model's former 3,002 was 18% fast)", () => {
     within10(simulatePim(gemv(4096, 1024), aquabolt(), fp16).cycles, 3002 * 1.18);
   });
-  for (const [op, fn, inputs] of [['ADD', 'add', 2], ['MUL', 'mul', 2], ['RELU', 'relu', 1]] as const) {
+  for (const [op, fn, inputs] of [
+    ['ADD', 'add', 2],
+    ['MUL', 'mul', 2],
+    ['RELU', 'relu', 1],
+  ] as const) {
     it(`${op} (PIMBenchTestCases ${fn})`, () => {
       const r = peer.find((x) => x.op === op)!;
       within10(simulatePim(elementwise(fn, r.elements!, inputs), aquabolt(), fp16).cycles, r.pim_cycles);

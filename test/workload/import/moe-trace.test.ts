@@ -16,20 +16,44 @@ import { expectedActiveExperts } from '../../../src/workload/builders/decoder.ts
 import type { GemmOp, OpGraph } from '../../../src/workload/graph.ts';
 import { traceOf, type Ev } from './synthetic.ts';
 
-const h = 64; const H = 4; const d = h / H; const V = 100; const E = 8; const K_TOP = 2; const I = 96; const LAYERS = 2;
+const h = 64;
+const H = 4;
+const d = h / H;
+const V = 100;
+const E = 8;
+const K_TOP = 2;
+const I = 96;
+const LAYERS = 2;
 
 type Experts = 'grouped_mm' | 'vllm';
 
 /** A Mixtral-shaped decoder pass: attention, then a router, top-k and the experts. */
 function moePass(T: number, past: number, experts: Experts): Ev[] {
   const kv = past + T;
-  const lin = (n: number, k: number, rows = T): Ev => ({ name: 'aten::linear', dims: [[1, rows, k], [n, k], []], children: [{ name: 'aten::mm', dims: [[rows, k], [k, n]], gpuUs: 3 }] });
+  const lin = (n: number, k: number, rows = T): Ev => ({
+    name: 'aten::linear',
+    dims: [[1, rows, k], [n, k], []],
+    children: [
+      {
+        name: 'aten::mm',
+        dims: [
+          [rows, k],
+          [k, n],
+        ],
+        gpuUs: 3,
+      },
+    ],
+  });
   const ops: Ev[] = [{ name: 'aten::embedding', dims: [[V, h], [1, T], [], [], []], gpuUs: 2 }];
   for (let l = 0; l < LAYERS; l++) {
     ops.push({ name: 'aten::layer_norm', dims: [[1, T, h], [], [h], [h], []], gpuUs: 1 });
     ops.push(lin(h, h), lin(h, h), lin(h, h));
-    ops.push({ name: 'aten::scaled_dot_product_attention', dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], [], []],
-      concrete: ['', '', '', '', '0.', T > 1 ? 'True' : 'False', '', 'False'], gpuUs: 4 });
+    ops.push({
+      name: 'aten::scaled_dot_product_attention',
+      dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], [], []],
+      concrete: ['', '', '', '', '0.', T > 1 ? 'True' : 'False', '', 'False'],
+      gpuUs: 4,
+    });
     ops.push(lin(h, h));
     ops.push({ name: 'aten::add', dims: [[1, T, h], [1, T, h], []], gpuUs: 1 });
     ops.push({ name: 'aten::layer_norm', dims: [[1, T, h], [], [h], [h], []], gpuUs: 1 });
@@ -39,11 +63,22 @@ function moePass(T: number, past: number, experts: Experts): Ev[] {
     if (experts === 'grouped_mm') {
       ops.push({ name: 'aten::_grouped_mm', dims: [[R, h], [E, h, 2 * I], [E], [], []], gpuUs: 6 });
       ops.push({ name: 'aten::silu', dims: [[R, I]], gpuUs: 1 });
-      ops.push({ name: 'aten::mul', dims: [[R, I], [R, I]], gpuUs: 1 });
+      ops.push({
+        name: 'aten::mul',
+        dims: [
+          [R, I],
+          [R, I],
+        ],
+        gpuUs: 1,
+      });
       ops.push({ name: 'aten::_grouped_mm', dims: [[R, I], [E, I, h], [E], [], []], gpuUs: 6 });
     } else {
-      ops.push({ name: 'vllm::outplace_fused_experts', dims: [[T, h], [E, 2 * I, h], [E, h, I], [T, K_TOP], [T, K_TOP], [], [], []],
-        concrete: ['', '', '', '', '', 'silu', '', ''], gpuUs: 12 });
+      ops.push({
+        name: 'vllm::outplace_fused_experts',
+        dims: [[T, h], [E, 2 * I, h], [E, h, I], [T, K_TOP], [T, K_TOP], [], [], []],
+        concrete: ['', '', '', '', '', 'silu', '', ''],
+        gpuUs: 12,
+      });
     }
     ops.push({ name: 'aten::add', dims: [[1, T, h], [1, T, h], []], gpuUs: 1 });
   }
@@ -88,7 +123,10 @@ for (const experts of ['grouped_mm', 'vllm'] as const) {
     });
 
     it('graph GEMM FLOPs equal the count from the trace Input Dims (within 1%; here exactly)', () => {
-      for (const [g, ops] of [[prefill, prefillOps], [decode, decodeOps]] as const) {
+      for (const [g, ops] of [
+        [prefill, prefillOps],
+        [decode, decodeOps],
+      ] as const) {
         const expected = flopsFromDims(ops);
         expect(Math.abs(gemmFlops(g) - expected) / expected).toBeLessThan(0.01);
         expect(gemmFlops(g)).toBeCloseTo(expected, 3);
@@ -104,7 +142,10 @@ for (const experts of ['grouped_mm', 'vllm'] as const) {
         expect(g.m * g.count!).toBeCloseTo(16 * K_TOP, 9);
         expect(g.cls).toBe('mlp');
       }
-      expect(ex.map((g) => [g.n, g.k])).toEqual([[2 * I, h], [h, I]]);
+      expect(ex.map((g) => [g.n, g.k])).toEqual([
+        [2 * I, h],
+        [h, I],
+      ]);
       const router = prefill.ops.find((o) => o.layer === 0 && o.name === 'router') as GemmOp;
       expect([router.cls, router.n, router.weight]).toEqual(['moe_router', E, 'aux']);
       // Decode: one token, top-2 → two experts' worth of rows.
@@ -112,7 +153,7 @@ for (const experts of ['grouped_mm', 'vllm'] as const) {
       expect(dg.m * dg.count!).toBeCloseTo(K_TOP, 12);
     });
 
-    it('params count every expert\'s weights once', () => {
+    it("params count every expert's weights once", () => {
       const layer = LAYERS * (4 * h * h + E * (h * 2 * I + I * h));
       expect(prefill.meta.params.layer).toBe(layer);
       expect(prefill.meta.params.other).toBe(LAYERS * (2 * 2 * h + E * h) + 2 * h);

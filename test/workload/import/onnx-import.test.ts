@@ -69,11 +69,21 @@ describe('ONNX import errors and dynamic shapes', () => {
     expect(() => importOnnx(resolve(dir, 'missing.onnx'))).toThrow(/no such file/);
   });
 
-  const node = (opType: string, inputs: string[], outputs: string[], attrs: OnnxNode['attrs'] = {}): OnnxNode =>
-    ({ name: outputs[0]!, opType, domain: '', inputs, outputs, attrs });
+  const node = (opType: string, inputs: string[], outputs: string[], attrs: OnnxNode['attrs'] = {}): OnnxNode => ({
+    name: outputs[0]!,
+    opType,
+    domain: '',
+    inputs,
+    outputs,
+    attrs,
+  });
   /** A one-layer decode-step export with a KV cache: past keys concatenated before QKᵀ. */
   const decodeModel = (): OnnxModel => ({
-    producer: 'test', opset: 18, graphName: 'g', functions: {}, valueInfo: [],
+    producer: 'test',
+    opset: 18,
+    graphName: 'g',
+    functions: {},
+    valueInfo: [],
     inputs: [
       { name: 'ids', elemType: 7, shape: ['batch', 1] },
       { name: 'past_k', elemType: 1, shape: ['batch', 2, 'past', 8] },
@@ -91,13 +101,21 @@ describe('ONNX import errors and dynamic shapes', () => {
     ],
     nodes: [
       node('Gather', ['emb', 'ids'], ['x']),
-      node('MatMul', ['x', 'wq'], ['q0']), node('Reshape', ['q0', 'shape4'], ['q1']), node('Transpose', ['q1'], ['q'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
-      node('MatMul', ['x', 'wk'], ['k0']), node('Reshape', ['k0', 'shape4'], ['k1']), node('Transpose', ['k1'], ['k'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
-      node('MatMul', ['x', 'wv'], ['v0']), node('Reshape', ['v0', 'shape4'], ['v1']), node('Transpose', ['v1'], ['v'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
+      node('MatMul', ['x', 'wq'], ['q0']),
+      node('Reshape', ['q0', 'shape4'], ['q1']),
+      node('Transpose', ['q1'], ['q'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
+      node('MatMul', ['x', 'wk'], ['k0']),
+      node('Reshape', ['k0', 'shape4'], ['k1']),
+      node('Transpose', ['k1'], ['k'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
+      node('MatMul', ['x', 'wv'], ['v0']),
+      node('Reshape', ['v0', 'shape4'], ['v1']),
+      node('Transpose', ['v1'], ['v'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
       node('Concat', ['past_k', 'k'], ['kc'], { axis: { name: 'axis', i: -2 } }),
       node('Concat', ['past_v', 'v'], ['vc'], { axis: { name: 'axis', i: -2 } }),
       node('Transpose', ['kc'], ['kt'], { perm: { name: 'perm', ints: [0, 1, 3, 2] } }),
-      node('MatMul', ['q', 'kt'], ['s']), node('Mul', ['s', 'scale'], ['s2']), node('Softmax', ['s2'], ['p'], { axis: { name: 'axis', i: -1 } }),
+      node('MatMul', ['q', 'kt'], ['s']),
+      node('Mul', ['s', 'scale'], ['s2']),
+      node('Softmax', ['s2'], ['p'], { axis: { name: 'axis', i: -1 } }),
       node('MatMul', ['p', 'vc'], ['o']),
       node('Transpose', ['o'], ['o1'], { perm: { name: 'perm', ints: [0, 2, 1, 3] } }),
       node('Reshape', ['o1', 'shape4'], ['o2']),
@@ -124,11 +142,17 @@ describe('ONNX import errors and dynamic shapes', () => {
     const m = decodeModel();
     // Move the q projection into a function 'QProj' of domain 'pkg.mod' and call it.
     const qNodes = m.nodes.splice(1, 3);
-    m.functions = { QProj: { inputs: ['a', 'w', 's'], outputs: ['out'], nodes: [
-      { ...qNodes[0]!, inputs: ['a', 'w'], outputs: ['t0'] },
-      { ...qNodes[1]!, inputs: ['t0', 's'], outputs: ['t1'] },
-      { ...qNodes[2]!, inputs: ['t1'], outputs: ['out'] },
-    ] } };
+    m.functions = {
+      QProj: {
+        inputs: ['a', 'w', 's'],
+        outputs: ['out'],
+        nodes: [
+          { ...qNodes[0]!, inputs: ['a', 'w'], outputs: ['t0'] },
+          { ...qNodes[1]!, inputs: ['t0', 's'], outputs: ['t1'] },
+          { ...qNodes[2]!, inputs: ['t1'], outputs: ['out'] },
+        ],
+      },
+    };
     m.nodes.splice(1, 0, { name: 'call_q', opType: 'QProj', domain: 'pkg.mod', inputs: ['x', 'wq', 'shape4'], outputs: ['q'], attrs: {} });
     const g = importOnnxModel(m, 'm.onnx', { dims: { batch: 1, past: 4 } }).graphs[0]!;
     expect(g.ops.filter((o) => o.kind === 'gemm').map((o) => o.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'lm_head']);
@@ -138,25 +162,56 @@ describe('ONNX import errors and dynamic shapes', () => {
   it('recognises a spelled-out LayerNorm, MatMul + bias Add as one GEMM, and the tanh GELU of GPT-2 exports', () => {
     const f = (name: string, dims: number[], values?: number[]) => ({ name, dims, dataType: 1, ...(values ? { values } : {}) });
     const m: OnnxModel = {
-      producer: 'test', opset: 13, graphName: 'g', functions: {}, valueInfo: [], outputs: [],
+      producer: 'test',
+      opset: 13,
+      graphName: 'g',
+      functions: {},
+      valueInfo: [],
+      outputs: [],
       inputs: [{ name: 'ids', elemType: 7, shape: [1, 4] }],
-      initializers: [f('wte', [50, 16]), f('g', [16]), f('b', [16]), f('w1', [16, 64]), f('b1', [64]), f('w2', [16, 50]),
-        { name: 'ax', dims: [1], dataType: 7, values: [-1] }, f('two', [], [2]), f('three', [], [3]), f('eps', [], [1e-5]),
-        f('half', [], [0.5]), f('c', [], [0.044715]), f('k', [], [0.79788]), f('one', [], [1])],
+      initializers: [
+        f('wte', [50, 16]),
+        f('g', [16]),
+        f('b', [16]),
+        f('w1', [16, 64]),
+        f('b1', [64]),
+        f('w2', [16, 50]),
+        { name: 'ax', dims: [1], dataType: 7, values: [-1] },
+        f('two', [], [2]),
+        f('three', [], [3]),
+        f('eps', [], [1e-5]),
+        f('half', [], [0.5]),
+        f('c', [], [0.044715]),
+        f('k', [], [0.79788]),
+        f('one', [], [1]),
+      ],
       nodes: [
         node('Gather', ['wte', 'ids'], ['x']),
-        node('ReduceMean', ['x', 'ax'], ['mu']), node('Sub', ['x', 'mu'], ['d']), node('Pow', ['d', 'two'], ['d2']),
-        node('ReduceMean', ['d2', 'ax'], ['var']), node('Add', ['var', 'eps'], ['ve']), node('Sqrt', ['ve'], ['sd']),
-        node('Div', ['d', 'sd'], ['nx']), node('Mul', ['nx', 'g'], ['gx']), node('Add', ['gx', 'b'], ['ln']),
-        node('MatMul', ['ln', 'w1'], ['h0']), node('Add', ['h0', 'b1'], ['h']),
-        node('Mul', ['h', 'half'], ['g0']), node('Pow', ['h', 'three'], ['g1']), node('Mul', ['g1', 'c'], ['g2']), node('Add', ['h', 'g2'], ['g3']),
-        node('Mul', ['g3', 'k'], ['g4']), node('Tanh', ['g4'], ['g5']), node('Add', ['g5', 'one'], ['g6']), node('Mul', ['g0', 'g6'], ['act']),
+        node('ReduceMean', ['x', 'ax'], ['mu']),
+        node('Sub', ['x', 'mu'], ['d']),
+        node('Pow', ['d', 'two'], ['d2']),
+        node('ReduceMean', ['d2', 'ax'], ['var']),
+        node('Add', ['var', 'eps'], ['ve']),
+        node('Sqrt', ['ve'], ['sd']),
+        node('Div', ['d', 'sd'], ['nx']),
+        node('Mul', ['nx', 'g'], ['gx']),
+        node('Add', ['gx', 'b'], ['ln']),
+        node('MatMul', ['ln', 'w1'], ['h0']),
+        node('Add', ['h0', 'b1'], ['h']),
+        node('Mul', ['h', 'half'], ['g0']),
+        node('Pow', ['h', 'three'], ['g1']),
+        node('Mul', ['g1', 'c'], ['g2']),
+        node('Add', ['h', 'g2'], ['g3']),
+        node('Mul', ['g3', 'k'], ['g4']),
+        node('Tanh', ['g4'], ['g5']),
+        node('Add', ['g5', 'one'], ['g6']),
+        node('Mul', ['g0', 'g6'], ['act']),
         node('MatMul', ['ln', 'w2'], ['logits']),
       ],
     };
     const r = importOnnxModel(m, 'm.onnx');
     const g = r.graphs[0]!;
-    expect(g.ops.map((o) => o.kind === 'elementwise' ? `${o.kind}:${o.fn}` : o.kind)).toEqual(['embedding', 'norm', 'gemm', 'elementwise:gelu', 'gemm']);
+    expect(g.ops.map((o) => (o.kind === 'elementwise' ? `${o.kind}:${o.fn}` : o.kind))).toEqual(['embedding', 'norm', 'gemm', 'elementwise:gelu', 'gemm']);
     expect(g.ops[1]).toMatchObject({ norm: 'layer', rows: 4, dim: 16 });
     expect(g.ops[2]).toMatchObject({ m: 4, n: 64, k: 16, bias: true });
     expect(g.ops[3]).toMatchObject({ elements: 256 });

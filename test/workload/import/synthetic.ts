@@ -50,19 +50,67 @@ export function tinyDecoderOps(opts: { tokens: number; past: number; hidden?: nu
   for (let l = 0; l < (opts.layers ?? 1); l++) {
     ops.push({ name: 'aten::layer_norm', dims: [[1, T, h], [], [h], [h], []], gpuUs: 1 });
     for (let i = 0; i < 3; i++) {
-      ops.push({ name: 'aten::linear', dims: [[1, T, h], [h, h], []], children: [
-        { name: 'aten::t', dims: [[h, h]] },
-        { name: 'aten::matmul', dims: [[1, T, h], [h, h]], children: [{ name: 'aten::mm', dims: [[T, h], [h, h]], gpuUs: 5 }] },
-      ] });
+      ops.push({
+        name: 'aten::linear',
+        dims: [[1, T, h], [h, h], []],
+        children: [
+          { name: 'aten::t', dims: [[h, h]] },
+          {
+            name: 'aten::matmul',
+            dims: [
+              [1, T, h],
+              [h, h],
+            ],
+            children: [
+              {
+                name: 'aten::mm',
+                dims: [
+                  [T, h],
+                  [h, h],
+                ],
+                gpuUs: 5,
+              },
+            ],
+          },
+        ],
+      });
     }
-    ops.push({ name: 'aten::scaled_dot_product_attention', dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], [], []],
-      concrete: ['', '', '', '', '0.', T > 1 ? 'True' : 'False', '', 'False'], children: [
-        { name: 'aten::_scaled_dot_product_flash_attention', dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], []], gpuUs: 4 },
-      ] });
-    ops.push({ name: 'aten::linear', dims: [[1, T, h], [h, h], []], children: [{ name: 'aten::mm', dims: [[T, h], [h, h]], gpuUs: 5 }] });
+    ops.push({
+      name: 'aten::scaled_dot_product_attention',
+      dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], [], []],
+      concrete: ['', '', '', '', '0.', T > 1 ? 'True' : 'False', '', 'False'],
+      children: [{ name: 'aten::_scaled_dot_product_flash_attention', dims: [[1, H, T, d], [1, H, kv, d], [1, H, kv, d], [], [], [], []], gpuUs: 4 }],
+    });
+    ops.push({
+      name: 'aten::linear',
+      dims: [[1, T, h], [h, h], []],
+      children: [
+        {
+          name: 'aten::mm',
+          dims: [
+            [T, h],
+            [h, h],
+          ],
+          gpuUs: 5,
+        },
+      ],
+    });
     ops.push({ name: 'aten::add', dims: [[1, T, h], [1, T, h], []], gpuUs: 1 });
   }
   ops.push({ name: 'aten::layer_norm', dims: [[1, T, h], [], [h], [h], []], gpuUs: 1 });
-  ops.push({ name: 'aten::linear', dims: [[1, T, h], [V, h], []], children: [{ name: 'aten::mm', dims: [[T, h], [h, V]], gpuUs: 6 }] });
+  ops.push({
+    name: 'aten::linear',
+    dims: [[1, T, h], [V, h], []],
+    children: [
+      {
+        name: 'aten::mm',
+        dims: [
+          [T, h],
+          [h, V],
+        ],
+        gpuUs: 6,
+      },
+    ],
+  });
   return ops;
 }

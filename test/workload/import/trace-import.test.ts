@@ -51,14 +51,19 @@ describe('PyTorch profiler trace of the 2-layer TinyLlama fixture', () => {
   });
 
   it('recognises RMSNorm and rotary patterns and classes the ops', () => {
-    expect(prefill.ops.filter((o) => o.kind === 'norm').map((o) => o.id)).toEqual(
-      ['L0.input_layernorm', 'L0.post_attention_layernorm', 'L1.input_layernorm', 'L1.post_attention_layernorm', 'norm']);
+    expect(prefill.ops.filter((o) => o.kind === 'norm').map((o) => o.id)).toEqual([
+      'L0.input_layernorm',
+      'L0.post_attention_layernorm',
+      'L1.input_layernorm',
+      'L1.post_attention_layernorm',
+      'norm',
+    ]);
     expect(prefill.ops.filter((o) => o.cls === 'rotary' && o.kind === 'elementwise' && o.fn === 'rotary')).toHaveLength(4);
     const lm = prefill.ops.find((o) => o.id === 'lm_head');
     expect(lm).toMatchObject({ kind: 'gemm', m: 64, n: 32000, k: 2048, weight: 'aux', layer: -1 });
   });
 
-  it('derives params from the imported weights equal to the config\'s parameter count', () => {
+  it("derives params from the imported weights equal to the config's parameter count", () => {
     for (const g of r.graphs) expect(g.meta.params).toEqual(paramCounts(spec));
   });
 
@@ -80,7 +85,20 @@ describe('trace import on synthetic traces', () => {
 
   it('descends into an unknown wrapper that holds understood ops, and lists an unknown leaf with count and share of GPU time', () => {
     const ops = tinyDecoderOps({ tokens: 8, past: 0 });
-    ops.splice(2, 0, { name: 'my::wrapper', dims: [], children: [{ name: 'aten::mm', dims: [[8, 64], [64, 64]], gpuUs: 5 }] });
+    ops.splice(2, 0, {
+      name: 'my::wrapper',
+      dims: [],
+      children: [
+        {
+          name: 'aten::mm',
+          dims: [
+            [8, 64],
+            [64, 64],
+          ],
+          gpuUs: 5,
+        },
+      ],
+    });
     ops.splice(3, 0, { name: 'aten::weird_op', dims: [[8, 64]], gpuUs: 10 }, { name: 'aten::weird_op', dims: [[8, 64]], gpuUs: 10 });
     const r = fromDoc(traceOf(ops));
     expect(r.graphs[0]!.ops.filter((o) => o.kind === 'gemm')).toHaveLength(6);
@@ -100,13 +118,22 @@ describe('trace import on synthetic traces', () => {
   it('splits passes at each token embedding and reads decode context from the attention', () => {
     const ops = [...tinyDecoderOps({ tokens: 8, past: 0 }), ...tinyDecoderOps({ tokens: 1, past: 8 }), ...tinyDecoderOps({ tokens: 1, past: 9 })];
     const r = fromDoc(traceOf(ops));
-    expect(r.graphs.map((g) => [g.meta.phase, g.meta.seq ?? g.meta.context])).toEqual([['prefill', 8], ['decode', 8], ['decode', 9]]);
+    expect(r.graphs.map((g) => [g.meta.phase, g.meta.seq ?? g.meta.context])).toEqual([
+      ['prefill', 8],
+      ['decode', 8],
+      ['decode', 9],
+    ]);
   });
 
   it('phase annotations (record_function) win over the attention shapes', () => {
     const ops = [...tinyDecoderOps({ tokens: 8, past: 0 }), ...tinyDecoderOps({ tokens: 1, past: 8 })];
     const half = ops.length / 2;
-    const doc = traceOf(ops, { annotations: [{ name: 'accelscope:prefill', from: 0, to: half - 1 }, { name: 'accelscope:decode', from: half, to: ops.length - 1 }] });
+    const doc = traceOf(ops, {
+      annotations: [
+        { name: 'accelscope:prefill', from: 0, to: half - 1 },
+        { name: 'accelscope:decode', from: half, to: ops.length - 1 },
+      ],
+    });
     const r = fromDoc(doc);
     expect(r.report.passes.map((p) => p.evidence.split(';')[0])).toEqual(["annotation 'accelscope:prefill'", "annotation 'accelscope:decode'"]);
     expect(r.graphs.map((g) => g.meta.phase)).toEqual(['prefill', 'decode']);
@@ -116,7 +143,8 @@ describe('trace import on synthetic traces', () => {
     const base = tinyDecoderOps({ tokens: 4, past: 0 });
     const noop: Ev = { name: 'aten::to', dims: [[1, 4, 64], [], [], [], []] };
     const cast: Ev = { name: 'aten::to', dims: [[1, 4, 64], [], [], [], []], children: [{ name: 'aten::_to_copy', dims: [[1, 4, 64]], gpuUs: 1 }] };
-    const count = (extra: Ev) => fromDoc(traceOf([base[0]!, extra, ...base.slice(1)])).graphs[0]!.ops.filter((o) => o.kind === 'elementwise' && o.fn === 'copy').length;
+    const count = (extra: Ev) =>
+      fromDoc(traceOf([base[0]!, extra, ...base.slice(1)])).graphs[0]!.ops.filter((o) => o.kind === 'elementwise' && o.fn === 'copy').length;
     expect(count(noop)).toBe(0);
     expect(count(cast)).toBe(1);
   });
@@ -127,11 +155,18 @@ describe('trace import on synthetic traces', () => {
       { name: 'aten::mean', dims: [[1, 4, 64], [], [], []], concrete: ['', '[-1]', 'True', ''] },
       { name: 'aten::add', dims: [[1, 4, 1], [], []] },
       { name: 'aten::rsqrt', dims: [[1, 4, 1]] },
-      { name: 'aten::mul', dims: [[1, 4, 64], [1, 4, 1]] },
+      {
+        name: 'aten::mul',
+        dims: [
+          [1, 4, 64],
+          [1, 4, 1],
+        ],
+      },
       { name: 'aten::mul', dims: [[64], [1, 4, 64]] },
     ];
     const base = tinyDecoderOps({ tokens: 4, past: 0 });
-    const norms = (exp: string) => fromDoc(traceOf([base[0]!, ...rms(exp), ...base.slice(1)])).graphs[0]!.ops.filter((o) => o.kind === 'norm' && o.norm === 'rms');
+    const norms = (exp: string) =>
+      fromDoc(traceOf([base[0]!, ...rms(exp), ...base.slice(1)])).graphs[0]!.ops.filter((o) => o.kind === 'norm' && o.norm === 'rms');
     expect(norms('2')).toHaveLength(1);
     expect(norms('2')[0]).toMatchObject({ rows: 4, dim: 64 });
     expect(norms('3')).toHaveLength(0);
@@ -140,9 +175,27 @@ describe('trace import on synthetic traces', () => {
   it('maps flash-attention forward (B, L, H, D layout) and a k = 1 matmul as an outer product', () => {
     const ops: Ev[] = [
       { name: 'aten::embedding', dims: [[100, 64], [2, 8], [], [], []] },
-      { name: 'aten::matmul', dims: [[1, 32, 1], [1, 1, 8]], children: [{ name: 'aten::bmm', dims: [[1, 32, 1], [1, 1, 8]] }] },
-      { name: 'aten::_flash_attention_forward', dims: [[2, 8, 4, 16], [2, 8, 2, 16], [2, 8, 2, 16], [], [], [], [], [], [], [], []],
-        concrete: ['', '', '', '', '', '8', '8', '0.', 'True', 'False', ''] },
+      {
+        name: 'aten::matmul',
+        dims: [
+          [1, 32, 1],
+          [1, 1, 8],
+        ],
+        children: [
+          {
+            name: 'aten::bmm',
+            dims: [
+              [1, 32, 1],
+              [1, 1, 8],
+            ],
+          },
+        ],
+      },
+      {
+        name: 'aten::_flash_attention_forward',
+        dims: [[2, 8, 4, 16], [2, 8, 2, 16], [2, 8, 2, 16], [], [], [], [], [], [], [], []],
+        concrete: ['', '', '', '', '', '8', '8', '0.', 'True', 'False', ''],
+      },
     ];
     const g = fromDoc(traceOf(ops)).graphs[0]!;
     expect(g.ops.find((o) => o.kind === 'attention')).toMatchObject({ batch: 2, heads: 4, kvHeads: 2, headDim: 16, qLen: 8, kvLen: 8, causal: true });
@@ -158,22 +211,64 @@ describe('trace import on synthetic traces', () => {
     const ops: Ev[] = [
       { name: 'aten::embedding', dims: [[100, h], [B, T], [], [], []] },
       { name: 'aten::layer_norm', dims: [[B, T, h], [], [h], [h], []] },
-      lin(h), lin(kvDim), lin(kvDim),
-      { name: 'aten::matmul', dims: [[B, H, T, d], [B, H, d, T]], children: [{ name: 'aten::bmm', dims: [[B * H, T, d], [B * H, d, T]] }] },
+      lin(h),
+      lin(kvDim),
+      lin(kvDim),
+      {
+        name: 'aten::matmul',
+        dims: [
+          [B, H, T, d],
+          [B, H, d, T],
+        ],
+        children: [
+          {
+            name: 'aten::bmm',
+            dims: [
+              [B * H, T, d],
+              [B * H, d, T],
+            ],
+          },
+        ],
+      },
       { name: 'aten::div', dims: [[B, H, T, T], []] },
       { name: 'aten::add', dims: [[B, H, T, T], [B, 1, T, T], []] },
       { name: 'aten::softmax', dims: [[B, H, T, T], [], []], concrete: ['', '-1', '6'], children: [{ name: 'aten::_softmax', dims: [[B, H, T, T], [], []] }] },
       { name: 'aten::to', dims: [[B, H, T, T], [], [], [], []], children: [{ name: 'aten::_to_copy', dims: [[B, H, T, T]] }] },
       { name: 'aten::dropout', dims: [[B, H, T, T], [], []] },
-      { name: 'aten::matmul', dims: [[B, H, T, T], [B, H, T, d]], children: [{ name: 'aten::bmm', dims: [[B * H, T, T], [B * H, T, d]] }] },
+      {
+        name: 'aten::matmul',
+        dims: [
+          [B, H, T, T],
+          [B, H, T, d],
+        ],
+        children: [
+          {
+            name: 'aten::bmm',
+            dims: [
+              [B * H, T, T],
+              [B * H, T, d],
+            ],
+          },
+        ],
+      },
       lin(h),
       { name: 'aten::layer_norm', dims: [[B, T, h], [], [h], [h], []] },
       { name: 'aten::linear', dims: [[B, T, h], [100, h], []] },
     ];
     const g = fromDoc(traceOf(ops)).graphs[0]!;
-    expect(g.ops.filter((o) => o.kind === 'attention')).toEqual([expect.objectContaining({
-      batch: B, heads: H, kvHeads: 2, headDim: d, qLen: T, kvLen: T, causal: true, cls: 'attention', layer: 0,
-    })]);
+    expect(g.ops.filter((o) => o.kind === 'attention')).toEqual([
+      expect.objectContaining({
+        batch: B,
+        heads: H,
+        kvHeads: 2,
+        headDim: d,
+        qLen: T,
+        kvLen: T,
+        causal: true,
+        cls: 'attention',
+        layer: 0,
+      }),
+    ]);
     expect(g.ops.filter((o) => o.kind === 'gemm').map((o) => o.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'lm_head']);
     expect(g.meta).toMatchObject({ phase: 'prefill', batch: B, seq: T, tokens: B * T, kv: { kvHeads: 2, layers: 1 } });
   });
