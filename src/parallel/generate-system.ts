@@ -33,12 +33,12 @@ export function simulateSystemGenerate(
   ignoreCapacity = false,
 ): SystemGenerateResult {
   const { batch, prompt: P, output: O } = req;
-  if (!Number.isInteger(O) || O < 1) throw new AccelscopeError('bad-flag', `--output must be a positive integer (got ${O})`);
-  if (!Number.isInteger(P) || P < 1) throw new AccelscopeError('bad-flag', `--prompt must be a positive integer (got ${P})`);
+  if (!Number.isInteger(O) || O < 1) throw AccelscopeError.withParams('bad-flag', (f) => `${f('output')} must be a positive integer (got ${O})`);
+  if (!Number.isInteger(P) || P < 1) throw AccelscopeError.withParams('bad-flag', (f) => `${f('prompt')} must be a positive integer (got ${P})`);
   const warnings: string[] = [];
   if (spec.maxPositions > 0 && P + O > spec.maxPositions) {
     const msg = `prompt + output = ${P + O} tokens exceeds the model's max_position_embeddings (${spec.maxPositions})`;
-    if (req.strict) throw new AccelscopeError('bad-flag', `${msg} (--strict)`);
+    if (req.strict) throw AccelscopeError.withParams('bad-flag', (f) => `${msg} (${f('strict')})`);
     warnings.push(msg);
   }
   const step = (phase: 'prefill' | 'decode', x: number, ic: boolean): SystemRunResult =>

@@ -21,7 +21,8 @@ export function layerCount(g: OpGraph): number {
 }
 
 export function stageLayers(layers: number, pp: number): [number, number][] {
-  if (pp > layers) throw new AccelscopeError('bad-flag', `--pp ${pp}: the model has only ${layers} layers (num_hidden_layers), fewer than the stages`);
+  if (pp > layers)
+    throw AccelscopeError.withParams('bad-flag', (f) => `${f('pp')} ${pp}: the model has only ${layers} layers (num_hidden_layers), fewer than the stages`);
   const base = Math.floor(layers / pp);
   const extra = layers % pp;
   const spans: [number, number][] = [];

@@ -37,7 +37,7 @@ export function checkPlan(p: ParallelPlan, sys: SystemConfig, systemFile?: strin
     if (!Number.isInteger(p[k]) || p[k] < 1) throw new AccelscopeError('bad-flag', `--${k} must be a positive integer (got ${p[k]})`);
   }
   if (p.microBatches !== undefined && (!Number.isInteger(p.microBatches) || p.microBatches < 1)) {
-    throw new AccelscopeError('bad-flag', `--micro-batches must be a positive integer (got ${p.microBatches})`);
+    throw AccelscopeError.withParams('bad-flag', (f) => `${f('microBatches')} must be a positive integer (got ${p.microBatches})`);
   }
   const devices = sys.devicesPerNode * sys.nodes;
   const need = planDevices(p);
@@ -49,18 +49,19 @@ export function checkPlan(p: ParallelPlan, sys: SystemConfig, systemFile?: strin
     );
   }
   if (p.tp > sys.devicesPerNode && p.tp % sys.devicesPerNode !== 0) {
-    throw new AccelscopeError(
+    throw AccelscopeError.withParams(
       'bad-flag',
-      `--tp ${p.tp} spans nodes of ${sys.devicesPerNode} devices unevenly: use a divisor or a multiple of ${sys.devicesPerNode}`,
+      (f) => `${f('tp')} ${p.tp} spans nodes of ${sys.devicesPerNode} devices unevenly: use a divisor or a multiple of ${sys.devicesPerNode}`,
     );
   }
   if (p.ep > 1 && p.ep !== p.tp * p.dp) {
-    throw new AccelscopeError(
+    throw AccelscopeError.withParams(
       'bad-flag',
-      `--ep ${p.ep}: expert parallelism spreads the experts over every device of a pipeline stage, so --ep must be 1 or tp × dp = ${p.tp * p.dp}`,
+      (f) =>
+        `${f('ep')} ${p.ep}: expert parallelism spreads the experts over every device of a pipeline stage, so ${f('ep')} must be 1 or tp × dp = ${p.tp * p.dp}`,
     );
   }
-  if (p.sequenceParallel && p.tp === 1) throw new AccelscopeError('bad-flag', '--sp (sequence parallelism) needs --tp > 1');
+  if (p.sequenceParallel && p.tp === 1) throw AccelscopeError.withParams('bad-flag', (f) => `${f('sp')} (sequence parallelism) needs ${f('tp')} > 1`);
 }
 
 export function describePlan(p: ParallelPlan): string {

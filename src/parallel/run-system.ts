@@ -109,18 +109,24 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const arch = system.arch;
   checkPlan(plan, sys, system.file);
   if (input.batch % plan.dp !== 0)
-    throw new AccelscopeError('bad-flag', `--dp ${plan.dp}: --batch ${input.batch} is not divisible by ${plan.dp} (each replica takes batch / dp sequences)`);
+    throw AccelscopeError.withParams(
+      'bad-flag',
+      (f) => `${f('dp')} ${plan.dp}: ${f('batch')} ${input.batch} is not divisible by ${plan.dp} (each replica takes batch / dp sequences)`,
+    );
   const replicaBatch = input.batch / plan.dp;
-  if (plan.microBatches !== undefined && plan.microBatches > 1 && plan.pp === 1) throw new AccelscopeError('bad-flag', '--micro-batches goes with --pp > 1');
+  if (plan.microBatches !== undefined && plan.microBatches > 1 && plan.pp === 1)
+    throw AccelscopeError.withParams('bad-flag', (f) => `${f('microBatches')} goes with ${f('pp')} > 1`);
   const m = plan.microBatches ?? (plan.pp > 1 ? largestDivisorAtMost(replicaBatch, plan.pp) : 1);
-  if (replicaBatch % m !== 0) throw new AccelscopeError('bad-flag', `--micro-batches ${m}: the replica batch ${replicaBatch} is not divisible by ${m}`);
+  if (replicaBatch % m !== 0)
+    throw AccelscopeError.withParams('bad-flag', (f) => `${f('microBatches')} ${m}: the replica batch ${replicaBatch} is not divisible by ${m}`);
   const mbBatch = replicaBatch / m;
   const graph = input.build(mbBatch);
   const wireBytes = Math.max(16, quant.activations.bitsPerElement) / 8;
   const dModel = graph.ops.find((o) => o.kind === 'norm')?.dim ?? graph.ops.find((o) => o.kind === 'embedding')?.dim ?? 0;
   const router = graph.ops.find((o) => o.kind === 'gemm' && o.cls === 'moe_router');
   const experts = router && router.kind === 'gemm' ? router.n : undefined;
-  if (plan.ep > 1 && !experts) throw new AccelscopeError('bad-flag', `--ep ${plan.ep}: ${graph.meta.model} has no experts (num_local_experts) to spread`);
+  if (plan.ep > 1 && !experts)
+    throw AccelscopeError.withParams('bad-flag', (f) => `${f('ep')} ${plan.ep}: ${graph.meta.model} has no experts (num_local_experts) to spread`);
   const tokens = graph.meta.phase === 'prefill' ? mbBatch * (graph.meta.seq ?? 1) : mbBatch;
 
   const evaluate = sharedOpEvaluator(arch, quant);
@@ -301,7 +307,9 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     const mm = worst.memory;
     const msg = `workload does not fit per device under ${describePlan(plan)}: stage ${worst.stage} (layers ${worst.layers[0]}–${worst.layers[1] - 1}) needs ${formatBytes(mm.totalBytes)} per device (weights ${formatBytes(mm.weightsBytes)} + KV cache ${formatBytes(mm.kvCacheBytes)} + activations ${formatBytes(mm.activationBytes)}) but ${arch.name} has ${formatBytes(mm.capacityBytes)}, ${formatBytes(mm.totalBytes - mm.capacityBytes)} over`;
     if (!input.ignoreCapacity)
-      throw new AccelscopeError('does-not-fit', `${msg}; raise --tp or --pp (--ignore-capacity reports the timing anyway)`, { file: system.file });
+      throw AccelscopeError.withParams('does-not-fit', (f) => `${msg}; raise ${f('tp')} or ${f('pp')} (${f('ignoreCapacity')} reports the timing anyway)`, {
+        file: system.file,
+      });
     warnings.add(msg);
   }
 

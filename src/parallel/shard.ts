@@ -18,7 +18,7 @@
  */
 import type { GemmOp, Op } from '../workload/graph.ts';
 import type { CollectiveKind } from '../collective/types.ts';
-import { AccelscopeError } from '../util/errors.ts';
+import { AccelscopeError, type ParamNamer } from '../util/errors.ts';
 import type { ParallelPlan } from './plan.ts';
 
 /** A communication step of the per-device program. */
@@ -60,19 +60,21 @@ interface HeadInfo {
   headDim: number;
 }
 
-function fail(msg: string): never {
-  throw new AccelscopeError('bad-flag', msg);
+function fail(phrase: (n: ParamNamer) => string): never {
+  throw AccelscopeError.withParams('bad-flag', phrase);
 }
 
 /** Local KV heads per device at tensor-parallel degree t. */
 export function localKvHeads(kvHeads: number, t: number): number {
   if (kvHeads % t === 0) return kvHeads / t;
   if (t % kvHeads === 0) return 1;
-  return fail(`--tp ${t}: num_key_value_heads ${kvHeads} neither divides nor is divided by ${t}, so the KV heads cannot be split or replicated evenly`);
+  return fail(
+    (f) => `${f('tp')} ${t}: num_key_value_heads ${kvHeads} neither divides nor is divided by ${t}, so the KV heads cannot be split or replicated evenly`,
+  );
 }
 
 function splitCols(n: number, t: number, what: string): number {
-  if (n % t !== 0) fail(`--tp ${t}: ${what} ${n} is not divisible by ${t}`);
+  if (n % t !== 0) fail((f) => `${f('tp')} ${t}: ${what} ${n} is not divisible by ${t}`);
   return n / t;
 }
 
@@ -98,7 +100,7 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
   }
   const T = ctx.tokens;
   const sp = plan.sequenceParallel;
-  if (sp && T % t !== 0) fail(`--sp --tp ${t}: the step's ${T} tokens (batch × seq) are not divisible by ${t}`);
+  if (sp && T % t !== 0) fail((f) => `${f('sp')} ${f('tp')} ${t}: the step's ${T} tokens (batch × seq) are not divisible by ${t}`);
   const wire = ctx.wireBytes;
   const actBytes = T * dModel * wire;
   const comm = (c: Omit<CommOp, 'name'> & { name?: string }) => comms.push({ name: c.name ?? c.id.replace(/^.*\./, ''), ...c });
@@ -114,7 +116,7 @@ export function shardStage(ops: Op[], ctx: ShardContext): ShardResult {
 
   for (const op of ops) {
     const h = heads.get(op.layer);
-    if (h && h.heads % t !== 0) fail(`--tp ${t}: num_attention_heads ${h.heads} is not divisible by ${t}`);
+    if (h && h.heads % t !== 0) fail((f) => `${f('tp')} ${t}: num_attention_heads ${h.heads} is not divisible by ${t}`);
     const kvl = h ? localKvHeads(h.kvHeads, t) : 0;
     if (sp && firstAttnGemm.get(op.layer) === op.id)
       comm({
@@ -258,9 +260,9 @@ type Dispatch = { Td: number; topK: number; slots: number; localExperts: number;
  */
 function expertGemm(op: GemmOp, ctx: ShardContext, set: (d: Dispatch) => void, have?: Dispatch): GemmOp {
   const E = ctx.experts;
-  if (!E) return fail(`--ep ${ctx.plan.ep}: the model has no experts (num_local_experts)`);
+  if (!E) return fail((f) => `${f('ep')} ${ctx.plan.ep}: the model has no experts (num_local_experts)`);
   const ep = ctx.plan.ep;
-  if (E % ep !== 0) fail(`--ep ${ep}: num_local_experts ${E} is not divisible by ${ep}`);
+  if (E % ep !== 0) fail((f) => `${f('ep')} ${ep}: num_local_experts ${E} is not divisible by ${ep}`);
   let d = have;
   if (!d) {
     const T = ctx.tokens;

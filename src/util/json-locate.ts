@@ -9,8 +9,8 @@ export function locateJsonError(text: string): number {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   // The scanner unwinds with the offset itself (caught below), not an Error: nothing else is thrown here.
-  // eslint-disable-next-line @typescript-eslint/only-throw-error
   const fail = (): never => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw i;
   };
   const lit = (s: string) => {

@@ -181,7 +181,7 @@ describe('pipeline parallelism', () => {
     const t = r.system.stages.map((s) => s.seconds + s.sendSeconds);
     expect(r.totals.seconds).toBeCloseTo(t.reduce((a, b) => a + b) + 3 * Math.max(...t), 12);
     expect(at(8).system.pipeline.bubbleFraction).toBeLessThan(at(2).system.pipeline.bubbleFraction);
-    expect(userError(() => at(3)).message).toMatch(/--micro-batches 3: the replica batch 8 is not divisible by 3/);
+    expect(userError(() => at(3)).message).toMatch(/^microBatches 3: the replica batch 8 is not divisible by 3/);
   });
 
   it('more stages than layers is an error naming the dimension', () => {
@@ -228,7 +228,7 @@ describe('expert parallelism', () => {
     expect(two.memory.weightsBytes).toBeLessThan(mixtral({ tp: 2, dp: 4 }).memory.weightsBytes);
   });
   it('bad EP degrees are errors naming what is wrong', () => {
-    expect(userError(() => mixtral({ tp: 8, ep: 4 })).message).toMatch(/--ep must be 1 or tp × dp = 8/);
+    expect(userError(() => mixtral({ tp: 8, ep: 4 })).message).toMatch(/ep must be 1 or tp × dp = 8/);
     expect(userError(() => sim('llama-3-8b', 'dgx-h100', { tp: 8, ep: 8 }, { phase: 'decode', context: 8 }, 8)).message).toMatch(/no experts/);
     expect(userError(() => sim('mixtral-8x7b', 'dgx-h100-2node-ib', { tp: 16, ep: 16 }, { phase: 'decode', context: 8 }, 16)).message).toMatch(
       /num_local_experts 8 is not divisible by 16/,
@@ -243,7 +243,7 @@ describe('data parallelism', () => {
     expect(four.totals.seconds).toBeCloseTo(one.totals.seconds, 12);
     expect(four.totals.tokensPerSecond).toBeCloseTo(4 * one.totals.tokensPerSecond, 6);
     expect(userError(() => sim('llama-3-8b', 'dgx-h100', { dp: 4 }, { phase: 'decode', context: 8 }, 6)).message).toMatch(
-      /--dp 4: --batch 6 is not divisible by 4/,
+      /^dp 4: batch 6 is not divisible by 4/,
     );
   });
 });
