@@ -10,7 +10,7 @@ import { buildGraph } from '../src/workload/builders/decoder.ts';
 import { run } from '../src/engine/run.ts';
 import { parseQuantScheme } from '../src/quant/scheme.ts';
 import { gpuTensorCoreModel, type GpuArchConfig } from '../src/hw/gpu-tensor-core/model.ts';
-import type { GemmOp } from '../src/workload/graph.ts';
+import { gemmOp } from '../src/compare/stack-fidelity.ts';
 import { timeIt } from './timing.ts';
 import { getFormat } from '../src/quant/formats.ts';
 import type { QuantScheme } from '../src/quant/types.ts';
@@ -25,22 +25,6 @@ interface Point {
   M_padded_to?: number;
 }
 
-const gemm = (m: number, n: number, k: number): GemmOp => ({
-  id: 'g',
-  name: 'gemm',
-  cls: 'other',
-  layer: 0,
-  phase: 'prefill',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
-
 export default function bench(): void {
   const arch = loadArch('arch-configs/gpu/h100-sxm.json') as GpuArchConfig;
   const measured = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-fp16-bf16.json', import.meta.url), 'utf8')) as { results: Point[] };
@@ -48,7 +32,7 @@ export default function bench(): void {
   console.log('shape                    M      N      K  dtype  measured    model   error  bound    tile       splitK');
   const errs: number[] = [];
   for (const p of measured.results) {
-    const r = gpuTensorCoreModel.simulate(gemm(p.M, p.N, p.K), arch, parseQuantScheme(p.dtype), { l2State: 'flushed' });
+    const r = gpuTensorCoreModel.simulate(gemmOp(p.M, p.N, p.K), arch, parseQuantScheme(p.dtype), { l2State: 'flushed' });
     const e = r.seconds / p.median_s - 1;
     errs.push(Math.abs(e));
     const b = r.breakdown!;
@@ -69,7 +53,7 @@ export default function bench(): void {
   const byDtype = new Map<string, number[]>();
   for (const p of [...measured.results, ...other.results]) {
     const qd = p.dtype === 'tf32' ? tf32 : p.dtype === 'int8' ? parseQuantScheme('w8a8') : parseQuantScheme(p.dtype);
-    const r = gpuTensorCoreModel.simulate(gemm(Math.max(p.M, p.M_padded_to ?? 0), p.N, p.K), arch, qd, { l2State: 'flushed' });
+    const r = gpuTensorCoreModel.simulate(gemmOp(Math.max(p.M, p.M_padded_to ?? 0), p.N, p.K), arch, qd, { l2State: 'flushed' });
     const list = byDtype.get(p.dtype) ?? [];
     list.push(Math.abs(r.seconds / p.median_s - 1));
     byDtype.set(p.dtype, list);
@@ -93,7 +77,7 @@ export default function bench(): void {
     [16384, 4096, 4096, 'tf32'],
     [1, 4096, 4096, 'bf16'],
   ] as const) {
-    const r = gpuTensorCoreModel.simulate(gemm(m, n, k), arch, d === 'tf32' ? tf32 : parseQuantScheme(d));
+    const r = gpuTensorCoreModel.simulate(gemmOp(m, n, k), arch, d === 'tf32' ? tf32 : parseQuantScheme(d));
     const b = r.breakdown!;
     console.log(
       `  ${`${m}x${n}x${k} ${d}`.padEnd(24)} ${((2 * m * n * k) / r.seconds / 1e12).toFixed(0).padStart(5)} TFLOPS  clock ${(b['clockHz']! / 1e6).toFixed(0)} MHz  ${b['powerW']!.toFixed(0)} W (MMA delivery ${b['mmaDeliveryW']!.toFixed(0)}, SM clock tree ${b['activeSmClockW']!.toFixed(0)}, hot-die leakage +${b['leakageExtraW']!.toFixed(0)})`,
@@ -102,7 +86,7 @@ export default function bench(): void {
 
   const q = parseQuantScheme('bf16');
   let i = 0;
-  const shapes = [gemm(1, 4096, 4096), gemm(4096, 11008, 4096), gemm(256, 4096, 11008), gemm(16384, 12288, 4096)];
+  const shapes = [gemmOp(1, 4096, 4096), gemmOp(4096, 11008, 4096), gemmOp(256, 4096, 11008), gemmOp(16384, 12288, 4096)];
   const one = timeIt(() => {
     for (let j = 0; j < 100; j++) gpuTensorCoreModel.simulate(shapes[i++ % shapes.length]!, arch, q);
   });
@@ -121,8 +105,8 @@ export default function bench(): void {
   for (const file of ['arch-configs/gpu/h100-sxm.json', 'arch-configs/gpu/a100-sxm-80gb.json']) {
     const a = loadArch(file) as GpuArchConfig;
     const cells = [1, 16, 32, 64, 128, 1024, 8192].map((m) => {
-      const f = gpuTensorCoreModel.simulate(gemm(m, 28672, 8192), a, w16, { l2State: 'cold' });
-      const q4 = gpuTensorCoreModel.simulate(gemm(m, 28672, 8192), a, parseQuantScheme('w4a16-g128'), { l2State: 'cold' });
+      const f = gpuTensorCoreModel.simulate(gemmOp(m, 28672, 8192), a, w16, { l2State: 'cold' });
+      const q4 = gpuTensorCoreModel.simulate(gemmOp(m, 28672, 8192), a, parseQuantScheme('w4a16-g128'), { l2State: 'cold' });
       return `M=${m} ${(f.seconds / q4.seconds).toFixed(2)}x (${q4.bound}, tile m${q4.breakdown!['tileM']})`;
     });
     console.log(`  ${a.name}: ${cells.join(' · ')}`);
