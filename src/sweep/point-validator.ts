@@ -16,7 +16,7 @@ import { compile } from '../config/ajv.ts';
 import { isObject } from '../config/merge.ts';
 import { getModel } from '../hw/registry.ts';
 import { isAccelscopeError } from '../util/errors.ts';
-import type { ValidateFunction } from 'ajv';
+import { leafCheck } from './leaf-check.ts';
 
 /** Schema keywords that constrain an object only through the listed property schemas. */
 const PLAIN = new Set(['type', 'properties', 'additionalProperties', 'required', 'description', 'title', 'default', 'examples', '$schema', '$comment']);
@@ -45,8 +45,8 @@ interface BaseCheck {
   /** The base passes the full check on its own. */
   valid: boolean;
   kind?: string;
-  /** Compiled sub-schema per swept pointer; undefined: that pointer needs the full check. */
-  validators: Map<string, ValidateFunction | undefined>;
+  /** The sub-schema's check per swept pointer (leaf-check.ts, else ajv-compiled); undefined: that pointer needs the full check. */
+  validators: Map<string, ((v: unknown) => boolean) | undefined>;
 }
 
 export class PointValidator {
@@ -74,12 +74,12 @@ export class PointValidator {
       if (!isAccelscopeError(e)) throw e;
       valid = false;
     }
-    const validators = new Map<string, ValidateFunction | undefined>();
+    const validators = new Map<string, ((v: unknown) => boolean) | undefined>();
     if (valid && kind !== undefined) {
       const schema = getModel(kind).schema;
       for (const p of this.pointers) {
         const sub = p === '/kind' || p.startsWith('/calibration/') ? undefined : plainSubSchema(schema, doc, p);
-        validators.set(p, sub ? compile(sub) : undefined);
+        validators.set(p, sub ? (leafCheck(sub) ?? compile(sub)) : undefined);
       }
     }
     b = { valid, ...(kind !== undefined ? { kind } : {}), validators };
