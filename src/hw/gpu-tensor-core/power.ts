@@ -43,9 +43,16 @@ export interface KernelPower {
   leakageExtraW: number;
 }
 
-/** The config with every SM-clocked term at `clockHz`. */
+/** The last view withClock made: every op of a design point asks first for the same config at the same top clock. */
+let lastClockView: { c: GpuArchConfig; clockHz: number; view: GpuArchConfig } | undefined;
+
+/** The config with every SM-clocked term at `clockHz` (configs are not modified once validated, so a view is reused). */
 export function withClock(c: GpuArchConfig, clockHz: number): GpuArchConfig {
-  return clockHz === c.gpu.clockHz ? c : { ...c, gpu: { ...c.gpu, clockHz } };
+  if (clockHz === c.gpu.clockHz) return c;
+  if (lastClockView?.c === c && lastClockView.clockHz === clockHz) return lastClockView.view;
+  const view = { ...c, gpu: { ...c.gpu, clockHz } };
+  lastClockView = { c, clockHz, view };
+  return view;
 }
 
 /** Core voltage at clock f on the config's linear DVFS curve (clamped to the range). */
