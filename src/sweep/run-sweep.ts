@@ -14,6 +14,7 @@ import { acquireLock } from '../util/file-lock.ts';
 import { objectiveDef, type ObjectiveDef } from './objectives.ts';
 import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
+import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
 
@@ -108,7 +109,8 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     ...workerEntry(),
     minThreads: opts.workers,
     maxThreads: opts.workers,
-    workerData: { spec },
+    // The base archs are checked once here (the spec loader has the validator loaded and warm), not in every worker.
+    workerData: { spec, bases: baseVerdicts(spec) },
     idleTimeout: 60_000,
   });
   let evaluated = 0;

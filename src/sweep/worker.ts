@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads'; // piscina hands its workerData option to the thread
 import { SweepContext, evaluatePoint } from './evaluate.ts';
+import type { BaseVerdicts } from './point-validator.ts';
 import type { ResolvedSpec } from './spec.ts';
 
 export interface ChunkResult {
@@ -17,7 +18,8 @@ export interface ChunkResult {
 let ctx: SweepContext | undefined;
 
 export default function evaluateChunk(indices: number[]): ChunkResult {
-  ctx ??= new SweepContext((workerData as { spec: ResolvedSpec }).spec);
+  const data = workerData as { spec: ResolvedSpec; bases?: BaseVerdicts };
+  ctx ??= new SweepContext(data.spec, data.bases);
   let text = '';
   let infeasible = 0;
   for (const i of indices) {

@@ -116,3 +116,24 @@ describe('op-result check', () => {
     expect(bad({ utilization: 1.01 })).toThrow(ImplausibleResultError);
   });
 });
+
+describe('base verdicts handed to the workers', () => {
+  it('a known verdict is used as it is (no full check of the base); an unknown base is checked', async () => {
+    const { PointValidator, checkBase, baseVerdicts } = await import('../../src/sweep/point-validator.ts');
+    const { resolveArchDocument } = await import('../../src/config/load.ts');
+    const { archPath } = await import('../helpers.ts');
+    const gpu = resolveArchDocument(archPath('gpu/h100-sxm'));
+    expect(checkBase(gpu)).toEqual({ valid: true, kind: 'gpu-tensor-core' });
+    expect(checkBase({ ...(gpu as object), name: 3 })).toEqual({ valid: false });
+    expect(baseVerdicts({ archDocument: gpu })).toEqual({ single: { valid: true, kind: 'gpu-tensor-core' } });
+    expect(baseVerdicts({ archDocument: undefined, archDocuments: { a: gpu } })).toEqual({ byArch: { a: { valid: true, kind: 'gpu-tensor-core' } } });
+    // A verdict 'invalid' given for a valid base: every point takes the full check (counted).
+    const v = new PointValidator(['/gpu/sms'], new Map([[gpu, { valid: false }]]));
+    const { setPointer } = await import('../../src/config/merge.ts');
+    v.validate(gpu, setPointer(gpu, '/gpu/sms', 66), { '/gpu/sms': 66 });
+    expect(v.fullChecks).toBe(1);
+    const w = new PointValidator(['/gpu/sms']);
+    w.validate(gpu, setPointer(gpu, '/gpu/sms', 66), { '/gpu/sms': 66 });
+    expect(w.fullChecks).toBe(0);
+  });
+});
