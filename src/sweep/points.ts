@@ -136,6 +136,8 @@ export class PointSpace {
   }
 }
 
+const POINT_KEYS = new Set(['arch', 'params', 'quant', 'stack', 'workload']);
+
 /** canonicalJson of the workload objects the point space shares between points (computed once each). */
 const workloadJson = new WeakMap<ConcreteWorkload, string>();
 
@@ -144,6 +146,8 @@ const workloadJson = new WeakMap<ConcreteWorkload, string>();
  * arch, params, quant, stack, workload (an undefined one is left out, as canonicalJson does).
  */
 export function canonicalPointJson(p: Point): string {
+  // A point with any other field (one a later spec feature adds) takes the general path.
+  for (const k in p) if (!POINT_KEYS.has(k)) return canonicalJson(p);
   let w = workloadJson.get(p.workload);
   if (w === undefined) workloadJson.set(p.workload, (w = canonicalJson(p.workload)));
   return (
