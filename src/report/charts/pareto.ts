@@ -21,7 +21,7 @@ export interface ParetoPoint {
   x: number;
   y: number;
   status: ParetoStatus;
-  /** Value of the parameter the points are coloured by (quant, else batch, else arch), if any varies. */
+  /** Value of the parameter the points are coloured by (quant, else batch, arch, system, stack), if any varies. */
   group?: string;
 }
 
@@ -33,13 +33,13 @@ export interface ParetoData {
   front: ParetoPoint[];
   /** Drawable points missing either objective. */
   missing: number;
-  /** The swept parameter the points are coloured by (quant, workload.batch, arch or spec), if any. */
+  /** The swept parameter the points are coloured by (quant, workload.batch, arch, system, stack or spec), if any. */
   colourBy?: string;
 }
 
-/** What the scatter colours points by: the first of quant, batch, arch, spec that the sweep varies. */
+/** What the scatter colours points by: the first of quant, batch, arch, system, stack, spec that the sweep varies. */
 export function colourParam(t: SweepTable): SweepTable['params'][number] | undefined {
-  for (const label of ['quant', 'workload.batch', 'arch', 'spec']) {
+  for (const label of ['quant', 'workload.batch', 'arch', 'system', 'stack', 'spec']) {
     const p = t.params.find((q) => q.label === label);
     if (p) return p;
   }
@@ -104,7 +104,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
     { field: 'status', type: 'nominal' },
   ];
   if (d.colourBy) tooltip.splice(2, 0, { field: 'group', type: 'nominal', title: d.colourBy });
-  // Points coloured by quant (else batch, arch, spec) when the sweep varies it, else by status.
+  // Points coloured by quant (else batch, arch, system, stack, spec) when the sweep varies it, else by status.
   const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const color = d.colourBy
     ? { field: 'group', type: 'nominal', title: d.colourBy, scale: { domain: groups, range: classPalette().range.slice(0, Math.max(groups.length, 1)) } }
