@@ -77,6 +77,19 @@ describe('a sweep spec listing several systems', () => {
     expect(one.point(0).system).toBeUndefined();
   });
 
+  it('theShippedExampleListsTwoPresets: 2 systems × 4 TP × 2 PP', () => {
+    const spec = loadSweepSpec(join(ROOT, 'workloads/sweeps/systems-compare-plans.json'));
+    const space = new PointSpace(spec);
+    expect(space.dims.map((d) => [d.name, d.values.length])).toEqual([
+      ['/plan/tp', 4],
+      ['/plan/pp', 2],
+      ['quant', 1],
+      ['workload', 1],
+      ['system', 2],
+    ]);
+    expect(space.size).toBe(16);
+  });
+
   it('eachPointEqualsTheSingleSystemSweepByteForByte, with 1 and 2 workers alike', async () => {
     const lines = await sweep(two, join(dir, 'two.jsonl'));
     expect(lines).toHaveLength(12);
