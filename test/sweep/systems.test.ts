@@ -12,7 +12,7 @@ import { ROOT, archPath, cli, modelPath } from '../helpers.ts';
 import { loadSweepSpec } from '../../src/sweep/spec.ts';
 import { PointSpace } from '../../src/sweep/points.ts';
 import { sweepTable } from '../../src/report/sweep-table.ts';
-import { colourParam } from '../../src/report/charts/pareto.ts';
+import { colourParam, frontSubtitle, paretoData } from '../../src/report/charts/pareto.ts';
 import type { SweepLine } from '../../src/report/inputs.ts';
 
 // Sweeps start worker pools (a TypeScript loader per worker): generous timeouts for loaded CI machines.
@@ -222,6 +222,16 @@ describe('a sweep spec listing several systems', () => {
     expect(t.params.map((p) => p.label)).toEqual(['system']);
     expect(colourParam(t)?.label).toBe('system');
     expect(t.rows[1]!.label).toBe('system=hgx-h200');
+    // Points over capacity are drawn but not counted feasible in the scatter's subtitle.
+    const over: SweepLine = {
+      ...mk('hgx-h200', 1, 2),
+      ok: false,
+      reason: 'does not fit',
+      objectives: { latencySeconds: 0.5, energyPerTokenJ: 0.5, fits: false },
+    };
+    const d = paretoData(sweepTable([mk('dgx-h100', 1, 0), mk('hgx-h200', 1, 1), over]), { x: 'latencySeconds', y: 'energyPerTokenJ' });
+    expect(d.points).toHaveLength(3);
+    expect(frontSubtitle(d)).toBe('2 of 2 feasible points on the front (1 over memory capacity drawn apart)');
     // Batch, when it varies, still comes first (as before arch).
     expect(colourParam(sweepTable([mk('dgx-h100', 1, 0), mk('hgx-h200', 8, 1)]))?.label).toBe('workload.batch');
   });

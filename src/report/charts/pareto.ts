@@ -86,6 +86,12 @@ function axis(info: ObjectiveInfo, values: number[]) {
   };
 }
 
+/** `5 of 112 feasible points on the front (32 over memory capacity drawn apart)`: points that do not fit are not counted as feasible. */
+export function frontSubtitle(d: ParetoData): string {
+  const over = d.points.filter((p) => p.status === 'does not fit').length;
+  return `${d.front.length} of ${d.points.length - over} feasible points on the front${over ? ` (${over} over memory capacity drawn apart)` : ''}`;
+}
+
 export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const d = paretoData(t, o);
   const x = axis(
@@ -113,7 +119,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const big = d.points.length > 2000;
   return {
     $schema: VL_SCHEMA,
-    title: { text: `Pareto front: ${d.x.name} vs ${d.y.name}`, subtitle: `${d.front.length} of ${d.points.length} feasible points on the front` },
+    title: { text: `Pareto front: ${d.x.name} vs ${d.y.name}`, subtitle: frontSubtitle(d) },
     description: `pareto: ${d.points.length} points, ${d.front.length} on the front`,
     width: WIDTH,
     height: HEIGHT,
