@@ -12,6 +12,7 @@ import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, spansDecades, type VlSpec } from './c
 import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
 import { axisUnit } from '../objectives.ts';
 import { classPalette } from '../palette.ts';
+import { textField, textOf } from './tooltip-text.ts';
 
 export type ParetoStatus = 'front' | 'dominated' | 'does not fit';
 
@@ -105,10 +106,11 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const tooltip = [
     { field: 'id', type: 'nominal' },
     { field: 'label', type: 'nominal', title: 'point' },
-    { field: 'x', type: 'quantitative', title: d.x.title, format: '.4~s' },
-    { field: 'y', type: 'quantitative', title: d.y.title, format: '.4~s' },
+    { field: textField('x'), type: 'nominal', title: d.x.title },
+    { field: textField('y'), type: 'nominal', title: d.y.title },
     { field: 'status', type: 'nominal' },
   ];
+  const texts = [textOf('x', axisUnit(d.x)), textOf('y', axisUnit(d.y))];
   if (d.colourBy) tooltip.splice(2, 0, { field: 'group', type: 'nominal', title: d.colourBy });
   // Points coloured by quant (else batch, arch, system, stack, spec) when the sweep varies it, else by status.
   const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
@@ -127,6 +129,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
     layer: [
       {
         name: 'points',
+        transform: texts,
         data: { values: d.points.filter((p) => p.status !== 'front') },
         mark: { type: 'point', filled: true, size: big ? 12 : 40, opacity: big ? 0.35 : 0.6 },
         encoding: {
@@ -150,6 +153,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
       },
       {
         name: 'front',
+        transform: texts,
         data: { values: d.front },
         mark: { type: 'point', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
         encoding: {
