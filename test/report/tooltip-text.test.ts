@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { sweepTable } from '../../src/report/sweep-table.ts';
 import { paretoData, paretoSpec } from '../../src/report/charts/pareto.ts';
 import { paramsSpec } from '../../src/report/charts/params.ts';
-import { formatQuantity, formatSeconds } from '../../src/util/format.ts';
+import { formatNumber, formatQuantity, formatSeconds } from '../../src/util/format.ts';
 import type { VlSpec } from '../../src/report/charts/common.ts';
-import { sweepFixture } from './fixtures.ts';
+import { quantFixture, sweepFixture } from './fixtures.ts';
+import { quantTradeoffSpec, tradeoffRows } from '../../src/report/charts/quant-tradeoff.ts';
 
 interface Item {
   tooltip?: Record<string, unknown>;
@@ -65,6 +66,19 @@ describe('sweep tooltips', () => {
       const text = Object.entries(tip).find(([k]) => k.startsWith('latency'))![1];
       expect(text).toBe(formatSeconds(v));
       expect(text).toMatch(/ (µs|ms|s)$/);
+    }
+  });
+
+  it('quantTradeoffTooltipsUseTheFormatterNoExponent', async () => {
+    const q = quantFixture();
+    const rows = tradeoffRows(q);
+    const tips = await tooltips(quantTradeoffSpec(q), 'latencySeconds_points_marks');
+    expect(tips).toHaveLength(rows.filter((r) => typeof r.latencySeconds === 'number').length);
+    for (const tip of tips) {
+      const r = rows.find((x) => x.format === tip['format'] && x.archName === tip['arch'])!;
+      expect(Object.values(tip)).toContain(formatSeconds(r.latencySeconds!));
+      if (typeof r.relError === 'number') expect(tip['relative error']).toBe(formatNumber(r.relError));
+      for (const v of Object.values(tip)) expect(String(v)).not.toMatch(/\de[+-]\d/);
     }
   });
 });
