@@ -52,7 +52,22 @@ function keyBlocksVisited(op: AttentionOp, q0: number, q1: number, blockKv: numb
   return ceilDiv(hi, blockKv) - Math.floor(lo / blockKv);
 }
 
-export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State): AttentionTiming {
+/**
+ * Bytes of the new keys and values the op appends to the cache (one op instance): written by the
+ * attention kernel unless the software stack writes them with its own copy kernels
+ * (`kvCacheWrite.kernels` > 0, src/stack/kernel-graph.ts), which then carry those bytes.
+ */
+export function kvAppendBytes(op: AttentionOp, q: QuantScheme): number {
+  const dV = op.vHeadDim ?? op.headDim;
+  const rowElems = op.latentKv ? op.headDim : op.headDim + dV;
+  return (op.batch * op.kvHeads * op.qLen * rowElems * q.kv.bitsPerElement) / 8;
+}
+
+/**
+ * `kvWrittenByStack`: the stack's copy kernels write the new keys and values (the attention kernel
+ * only reads the cache), so the op's DRAM traffic leaves the append out (no double count).
+ */
+export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, kvWrittenByStack = false): AttentionTiming {
   const g = c.gpu;
   const want = opComputeDtype(op, q) as ComputeDtype;
   const dtype = resolveDtype(g.tensorFmaPerClockPerSm, want) ?? want;
@@ -75,7 +90,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const kvBytesPerElem = q.kv.bitsPerElement / 8;
   const act = activationStorageBytes(q);
   // DRAM: compulsory traffic (Q, O, K/V read once; K/V per KV head stay in L2 across its heads).
-  const compulsory = opTraffic({ ...op, count: 1 }, q).total;
+  const compulsory = opTraffic({ ...op, count: 1 }, q).total - (kvWrittenByStack ? kvAppendBytes(op, q) : 0);
 
   const decode = op.qLen * group <= mmaRows(c) || op.qLen <= 16;
   let ctas: number;
