@@ -35,8 +35,12 @@ export interface AttentionTiming {
   peakMacsPerSecond: number;
 }
 
-/** Smallest tile height of the dense (same-dtype) kernels: wgmma m64 on Hopper (FlashAttention-3). */
+/**
+ * Rows the attention kernel's MMA pads the query rows of a KV head to: the backend's (`attention.mmaRows`,
+ * 16 for an mma.sync backend) or the smallest tile height of the dense kernels (wgmma m64 on Hopper).
+ */
 function mmaRows(c: GpuArchConfig): number {
+  if (c.gpu.attention?.mmaRows !== undefined) return c.gpu.attention.mmaRows;
   const dense = tilesFor(c, 'dense');
   return Math.min(...(dense.length ? dense : c.gpu.tiles).map((t) => t.m));
 }
@@ -123,7 +127,8 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     l2Bytes = totalBlocks * blockKv * rowElems * kvBytesPerElem + heads * op.qLen * pairMacs * act;
   } else {
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
-    const rows = Math.max(mmaRows(c), op.qLen * group);
+    // The rows are padded to whole MMA tiles (a GQA group of 17 on m16 tiles: 32 rows).
+    const rows = ceilDiv(op.qLen * group, mmaRows(c)) * mmaRows(c);
     const units = op.batch * op.kvHeads;
     const span = op.window > 0 ? op.window : (op.chunk ?? 0);
     const keys = span > 0 ? Math.min(op.kvLen, span + op.qLen - 1) : op.kvLen;
