@@ -12,7 +12,8 @@ import { run } from '../src/engine/run.ts';
 import { buildGraph } from '../src/workload/builders/decoder.ts';
 import { parseQuantScheme } from '../src/quant/scheme.ts';
 import { opQuantScheme } from '../src/cli/commands/op.ts';
-import { gpuTensorCoreModel } from '../src/hw/gpu-tensor-core/model.ts';
+import { gpuTensorCoreModel, type GpuArchConfig } from '../src/hw/gpu-tensor-core/model.ts';
+import type { AttentionOp } from '../src/workload/graph.ts';
 import { errorStats, gemmRows, stepRows, type ErrorRow, type GemmPoint, type StepPoint } from '../src/compare/stack-fidelity.ts';
 
 const json = <T>(rel: string): T => JSON.parse(readFileSync(new URL(`../${rel}`, import.meta.url), 'utf8')) as T;
@@ -87,4 +88,49 @@ export default function bench(): void {
     bareRows.push({ label: `${t.gpu} ${t.model}`, measuredS: t.int4_s, modelS: b.totals.seconds, error: b.totals.seconds / t.int4_s - 1 });
   }
   table('', rows, bareRows);
+
+  // Attention backends against the FlashAttention-3 paper's figure (data/reference/attention-h100.json).
+  const fa = json<{ seq: number[]; rows: { backend: string; causal: boolean; tflops: number[] }[] }>('data/reference/attention-h100.json');
+  const backendStack: Record<string, string> = { 'flash-attention-2': 'tinychat', cudnn: 'pytorch', 'flash-attention-3': 'vllm' };
+  const attRows: ErrorRow[] = [];
+  for (const row of fa.rows) {
+    const st = stack(backendStack[row.backend]!);
+    fa.seq.forEach((seq, i) => {
+      const op = {
+        ...attentionOp(16384 / seq, seq, row.causal),
+      };
+      const r = gpuTensorCoreModel.simulate(op, h100 as GpuArchConfig, bf16, { stack: st });
+      const flops = (4 * seq * seq * 128 * 16 * (16384 / seq)) / (row.causal ? 2 : 1);
+      const measuredS = flops / (row.tflops[i]! * 1e12);
+      attRows.push({
+        label: `${row.backend} ${row.causal ? 'causal' : 'full'} seq ${seq}`,
+        measuredS,
+        modelS: r.seconds,
+        error: r.seconds / measuredS - 1,
+        note: `--stack ${st.name}`,
+      });
+    });
+  }
+  table('\nattention forward on H100, bf16, head dim 128, B·S = 16k (FlashAttention-3 paper fig. 5; the stack whose prefill backend it is)', attRows);
+}
+
+/** One attention op as the FlashAttention-3 paper's benchmark runs it: 16 heads of 128, seq queries over seq keys. */
+function attentionOp(batch: number, seq: number, causal: boolean): AttentionOp {
+  return {
+    id: 'a',
+    name: 'self_attn',
+    kind: 'attention',
+    cls: 'attention',
+    layer: 0,
+    phase: 'prefill',
+    deps: [],
+    batch,
+    heads: 16,
+    kvHeads: 16,
+    headDim: 128,
+    qLen: seq,
+    kvLen: seq,
+    causal,
+    window: 0,
+  };
 }

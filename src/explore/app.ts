@@ -4,7 +4,7 @@
  * the simulator itself (workload builder, hardware models, engine/run) runs in the browser on
  * the configs the page carries. Changing a control rebuilds the graph, reruns the step and
  * redraws the summary, the per-class table and the charts; the time of each recompute is shown
- * and recorded in `data-compute-ms` on <html>. Numbers are printed by util/format.ts, the same
+ * and recorded in `data-compute-ms` on <html> (`data-redraw-ms`: until the charts are drawn again). Numbers are printed by util/format.ts, the same
  * formatter as `accelscope simulate`, so the page and the CLI agree digit for digit.
  */
 import { buildGraph } from '../workload/builders/decoder.ts';
@@ -15,8 +15,9 @@ import { latencySpec } from '../report/charts/latency.ts';
 import { rooflineSpec } from '../report/charts/roofline.ts';
 import { formatBytes, formatPercent, formatQuantity, formatSeconds, formatNumber } from '../util/format.ts';
 import type { ExploreCatalog } from './catalog.ts';
+import { ChartSlot, type Embed } from './chart-slot.ts';
 
-declare const vegaEmbed: (el: string | HTMLElement, spec: unknown, opts: unknown) => Promise<{ view: { finalize(): void } }>;
+declare const vegaEmbed: Embed;
 
 interface State {
   arch: number;
@@ -76,7 +77,9 @@ function main(): void {
   const llama = cat.models.findIndex((m) => /llama-3-8b/.test(m.file));
   modelSel.value = String(llama >= 0 ? llama : 0);
 
-  let views: { finalize(): void }[] = [];
+  const opts = { actions: false, renderer: 'svg', mode: 'vega-lite', loader: { load: () => Promise.reject(new Error('offline')) } };
+  const latencyChart = new ChartSlot('#chart-latency', vegaEmbed, opts);
+  const rooflineChart = new ChartSlot('#chart-roofline', vegaEmbed, opts);
   let generation = 0;
   const redraw = () => {
     const s: State = {
@@ -109,16 +112,16 @@ function main(): void {
     $('timing').textContent = `recomputed in ${formatNumber(ms)} ms (${r.ops.length} ops simulated in this page)`;
     document.documentElement.setAttribute('data-compute-ms', String(ms));
     const g = ++generation;
-    views.forEach((v) => v.finalize());
-    views = [];
-    const opts = { actions: false, renderer: 'svg', mode: 'vega-lite', loader: { load: () => Promise.reject(new Error('offline')) } };
-    Promise.all([vegaEmbed('#chart-latency', latencySpec([r]), opts), vegaEmbed('#chart-roofline', rooflineSpec(r, `Roofline — ${r.arch.name}`), opts)]).then(
-      (res) => {
-        if (g !== generation) {
-          res.forEach((x) => x.view.finalize());
-          return;
-        }
-        views = res.map((x) => x.view);
+    // The latency chart's row names the design, not the workload (the line above says that), so a
+    // batch or context change swaps the chart's data instead of building it anew (chart-slot.ts).
+    Promise.all([
+      latencyChart.draw(latencySpec([r], [`${r.arch.name} · ${r.quant.name}`])),
+      rooflineChart.draw(rooflineSpec(r, `Roofline — ${r.arch.name}`)),
+    ]).then(
+      () => {
+        if (g !== generation) return; // a later change is drawing
+        // Recompute and redraw: from the control's change until both charts are drawn (bench/explore-browser.bench.ts).
+        document.documentElement.setAttribute('data-redraw-ms', String(performance.now() - t0));
         document.documentElement.setAttribute('data-state', `ready-${g}`);
       },
       (e) => {

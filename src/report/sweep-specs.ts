@@ -1,7 +1,7 @@
 /**
  * Sweep results of several specs in one report (`merge`d or passed together): what each spec
  * swept and what differs between them — per spec, the values each point field takes (arch,
- * pointers, quant, workload fields); a field whose value sets differ between specs is what
+ * system, stack, pointers, quant, workload fields); a field whose value sets differ between specs is what
  * differs. Read from the result lines only.
  */
 import type { SweepLine } from './inputs.ts';
@@ -16,6 +16,8 @@ export interface SpecSummary {
 function fields(l: SweepLine): [string, unknown][] {
   const out: [string, unknown][] = [];
   if (l.point.arch !== undefined) out.push(['arch', l.point.arch]);
+  if (l.point.system !== undefined) out.push(['system', l.point.system]);
+  if (l.point.stack !== undefined) out.push(['stack', l.point.stack]);
   out.push(...Object.entries(l.point.params ?? {}));
   if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
   for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);

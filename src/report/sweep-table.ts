@@ -38,11 +38,13 @@ export function objectiveField(name: string): string {
 }
 
 function pointValues(l: SweepLine): [string, unknown][] {
-  // Lines of several specs (merged) name their spec; a sweep over several archs names the arch.
+  // Lines of several specs (merged) name their spec; a sweep over several archs, systems or stacks names them.
   const out: [string, unknown][] = [];
   const spec = (l as { spec?: unknown }).spec;
   if (typeof spec === 'string') out.push(['spec', spec]);
   if (typeof l.point.arch === 'string') out.push(['arch', l.point.arch]);
+  if (typeof l.point.system === 'string') out.push(['system', l.point.system]);
+  if (typeof l.point.stack === 'string') out.push(['stack', l.point.stack]);
   out.push(...Object.entries(l.point.params ?? {}));
   if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
   for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);

@@ -91,6 +91,11 @@ export const attentionBackendSchema = Type.Object(
     softmaxOverlap: Type.Boolean({ description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 ping-pong); false: in turn.' }),
     splitKv: Type.Optional(Type.Boolean({ description: 'decode: the KV sequence is split across CTAs with a combine kernel (flash-decoding); default true.' })),
     minKeysPerSplit: Type.Optional(posInt('decode: fewest keys one KV split processes.')),
+    mmaRows: Type.Optional(
+      posInt(
+        "decode: rows of the backend's MMA tile that a KV head's query rows are padded to (16 for a kernel whose warps each own an m16n8k16 mma.sync tile); absent: the device's smallest dense tile height (wgmma m64 on Hopper).",
+      ),
+    ),
   },
   { additionalProperties: false },
 );

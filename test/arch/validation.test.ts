@@ -63,7 +63,7 @@ describe('inside and outside the H100 envelope (batch 1–8, context 512, seq 51
   });
   it('a known gap covering the run gives its measured error and source (INT8 GEMMs)', () => {
     expect(envelopeWarning(h100, { ...inside, quant: 'w8a8' })).toMatch(
-      /^quant w8a8 is outside .*: there the model's INT8 GEMM kernel time \(torch\._int_mm.*\) was off by −53\.9% to \+18% \(median \|error\| 22\.7%, p90 50\.8%\) against measurements \(32 measured shapes/,
+      /^quant w8a8 is outside .*: there the model's INT8 GEMM kernel time \(torch\._int_mm.*\) was off by −55\.7% to \+18% \(median \|error\| 22\.8%, p90 53\.6%\) against measurements \(32 measured shapes/,
     );
   });
   it('outsideDimensions ignores dimensions the run does not have (a prefill has no context)', () => {

@@ -140,10 +140,16 @@ suite('interactive reports in headless Chromium', () => {
       expect(second.totals.seconds).toBeLessThan(first.totals.seconds);
       await change(() => page.selectOption('#c-quant', 'w4a16-g128'));
       await check(H200, 'w4a16-g128', 1, 2048);
+      const latencySvg = () => page.locator('#chart-latency svg').innerHTML();
+      const rooflineSvg = () => page.locator('#chart-roofline svg').innerHTML();
+      const [latencyBefore, rooflineBefore] = [await latencySvg(), await rooflineSvg()];
       await change(() => page.fill('#c-batch', '16'));
       await change(() => page.fill('#c-tokens', '4096'));
       await check(H200, 'w4a16-g128', 16, 4096);
       // The latency chart was redrawn for the new design (its bars carry the new times).
+      // (batch and context swap the charts' data in the drawn views: src/explore/chart-slot.ts)
+      expect(await latencySvg()).not.toBe(latencyBefore);
+      expect(await rooflineSvg()).not.toBe(rooflineBefore);
       const bars = await page.locator('#chart-latency svg g.role-mark path').count();
       expect(bars).toBeGreaterThan(0);
       for (const t of times) expect(t).toBeLessThan(200);

@@ -35,8 +35,12 @@ export interface AttentionTiming {
   peakMacsPerSecond: number;
 }
 
-/** Smallest tile height of the dense (same-dtype) kernels: wgmma m64 on Hopper (FlashAttention-3). */
+/**
+ * Rows the attention kernel's MMA pads the query rows of a KV head to: the backend's (`attention.mmaRows`,
+ * 16 for an mma.sync backend) or the smallest tile height of the dense kernels (wgmma m64 on Hopper).
+ */
 function mmaRows(c: GpuArchConfig): number {
+  if (c.gpu.attention?.mmaRows !== undefined) return c.gpu.attention.mmaRows;
   const dense = tilesFor(c, 'dense');
   return Math.min(...(dense.length ? dense : c.gpu.tiles).map((t) => t.m));
 }
@@ -52,7 +56,22 @@ function keyBlocksVisited(op: AttentionOp, q0: number, q1: number, blockKv: numb
   return ceilDiv(hi, blockKv) - Math.floor(lo / blockKv);
 }
 
-export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State): AttentionTiming {
+/**
+ * Bytes of the new keys and values the op appends to the cache (one op instance): written by the
+ * attention kernel unless the software stack writes them with its own copy kernels
+ * (`kvCacheWrite.kernels` > 0, src/stack/kernel-graph.ts), which then carry those bytes.
+ */
+export function kvAppendBytes(op: AttentionOp, q: QuantScheme): number {
+  const dV = op.vHeadDim ?? op.headDim;
+  const rowElems = op.latentKv ? op.headDim : op.headDim + dV;
+  return (op.batch * op.kvHeads * op.qLen * rowElems * q.kv.bitsPerElement) / 8;
+}
+
+/**
+ * `kvWrittenByStack`: the stack's copy kernels write the new keys and values (the attention kernel
+ * only reads the cache), so the op's DRAM traffic leaves the append out (no double count).
+ */
+export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, kvWrittenByStack = false): AttentionTiming {
   const g = c.gpu;
   const want = opComputeDtype(op, q) as ComputeDtype;
   const dtype = resolveDtype(g.tensorFmaPerClockPerSm, want) ?? want;
@@ -75,7 +94,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const kvBytesPerElem = q.kv.bitsPerElement / 8;
   const act = activationStorageBytes(q);
   // DRAM: compulsory traffic (Q, O, K/V read once; K/V per KV head stay in L2 across its heads).
-  const compulsory = opTraffic({ ...op, count: 1 }, q).total;
+  const compulsory = opTraffic({ ...op, count: 1 }, q).total - (kvWrittenByStack ? kvAppendBytes(op, q) : 0);
 
   const decode = op.qLen * group <= mmaRows(c) || op.qLen <= 16;
   let ctas: number;
@@ -108,7 +127,8 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     l2Bytes = totalBlocks * blockKv * rowElems * kvBytesPerElem + heads * op.qLen * pairMacs * act;
   } else {
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
-    const rows = Math.max(mmaRows(c), op.qLen * group);
+    // The rows are padded to whole MMA tiles (a GQA group of 17 on m16 tiles: 32 rows).
+    const rows = ceilDiv(op.qLen * group, mmaRows(c)) * mmaRows(c);
     const units = op.batch * op.kvHeads;
     const span = op.window > 0 ? op.window : (op.chunk ?? 0);
     const keys = span > 0 ? Math.min(op.kvLen, span + op.qLen - 1) : op.kvLen;

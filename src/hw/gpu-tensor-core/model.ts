@@ -215,7 +215,8 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
       return r;
     }
     case 'attention': {
-      const t = attentionTiming(op, c, q, l2);
+      // A stack that writes the KV cache with its own copy kernels: the attention kernel only reads it.
+      const t = attentionTiming(op, c, q, l2, (options?.stack?.kvCacheWrite.kernels ?? 0) > 0);
       const energyPj = energyOf(
         {
           compute: [

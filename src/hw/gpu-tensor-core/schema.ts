@@ -214,6 +214,13 @@ export const gpuSectionSchema = Type.Object(
                 "Fraction of tensorFmaPerClockPerSm the attention kernel's MMA instruction sustains (default 1; a software stack's mma.sync backend on Hopper sets mmaSyncRateScale here).",
             }),
           ),
+          mmaRows: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              description:
+                "Rows of the attention kernel's smallest MMA tile: decode pads the query rows of a KV head to it (default: the smallest dense GEMM tile height, wgmma m64 on Hopper; a software stack's decode backend may set its own, e.g. 16 for m16n8k16 mma.sync warps).",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -81,6 +81,8 @@ export function stackArch(op: Op, c: GpuArchConfig, stack: Stack | undefined): G
             ? { decodeSplitMinKeys: b.minKeysPerSplit }
             : {}),
         ...(rate !== 1 ? { tensorRateScale: rate } : {}),
+        // The rows a KV head's queries are padded to (an m16n8k16 mma.sync kernel: 16), when the backend says.
+        ...(b.mmaRows !== undefined ? { mmaRows: b.mmaRows } : {}),
       },
     };
   }
