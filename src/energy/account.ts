@@ -230,15 +230,24 @@ export function memoryEnergy(level: string, arch: EnergyArch, opts: { sramBytes?
 /**
  * Resolved entries per arch object (an arch config is not modified once validated): the
  * simulation of one design point resolves the same few entries for every op, so each is
- * resolved once per point instead of once per op (no object per lookup).
+ * resolved once per point instead of once per op (no object per lookup). An entry depends only
+ * on the arch's `energy` overrides, `process.nodeNm` and `memory.type` (apply, dramTech), so arch
+ * objects that agree on those — the points of a sweep, which copy only the swept paths and keep
+ * the base's `energy` object — share one map: each entry is resolved once per sweep, not per point.
  */
-const resolved = new WeakMap<EnergyArch, Map<string, EnergySourceUse>>();
+const byInputs = new WeakMap<object, Map<string, Map<string, EnergySourceUse>>>();
+const NO_OVERRIDES = {};
+/** The arch of the previous call: the ops of one point (or one clock view of it) come one after another. */
+let last: { arch: EnergyArch; map: Map<string, EnergySourceUse> } | undefined;
 function resolvedFor(arch: EnergyArch): Map<string, EnergySourceUse> {
-  let m = resolved.get(arch);
-  if (!m) {
-    m = new Map();
-    resolved.set(arch, m);
-  }
+  if (last?.arch === arch) return last.map;
+  const ov = arch.energy ?? NO_OVERRIDES;
+  let shared = byInputs.get(ov);
+  if (!shared) byInputs.set(ov, (shared = new Map<string, Map<string, EnergySourceUse>>()));
+  const inputs = `${arch.process?.nodeNm}|${arch.memory.type}`;
+  let m = shared.get(inputs);
+  if (!m) shared.set(inputs, (m = new Map<string, EnergySourceUse>()));
+  last = { arch, map: m };
   return m;
 }
 

@@ -116,21 +116,27 @@ export type OpEvaluator = (op: Op) => { r: OpResult; p: RooflinePoint; energySou
 /** Footprints of (graph, scheme) pairs already seen: graphs and schemes are not mutated once built. */
 const cachedFootprint = weakMemo2(footprint);
 
-export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}): OpEvaluator {
+/**
+ * `sources: false` (a totals-only run: sweeps) skips recording which energy entries each op used
+ * (no map, closure and list per op); the results are the same numbers either way.
+ */
+export function createEvaluator(arch: ArchConfig, quant: QuantScheme, simOptions: SimOptions = {}, { sources = true } = {}): OpEvaluator {
   const model = getModel(arch.kind);
   const ceilings = model.ceilings(arch);
-  const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources: EnergySourceUse[] }>();
+  const memo = new Map<string, { r: OpResult; p: RooflinePoint; energySources?: EnergySourceUse[] }>();
   return (op) => {
     const key = cachedShapeKey(op) + (model.memoKey?.(op, arch) ?? '');
     let hit = memo.get(key);
     if (!hit) {
       assertGroupsFit(op, quant);
-      const used = new Map<string, EnergySourceUse>();
-      hit = {
-        r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)),
-        p: rooflinePoint(op, ceilings, quant),
-        energySources: [...used.values()],
-      };
+      if (sources) {
+        const used = new Map<string, EnergySourceUse>();
+        hit = {
+          r: collectEnergySources(used, () => model.simulate(op, arch, quant, simOptions)),
+          p: rooflinePoint(op, ceilings, quant),
+          energySources: [...used.values()],
+        };
+      } else hit = { r: model.simulate(op, arch, quant, simOptions), p: rooflinePoint(op, ceilings, quant) };
       assertOpResult(op, arch.kind, hit.r);
       memo.set(key, hit);
     }
@@ -179,7 +185,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   }
 
   const ceilings = model.ceilings(arch);
-  const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions);
+  const evaluate = evaluator ?? createEvaluator(arch, quant, simOptions, { sources: !totalsOnly });
   const ops: OpRecord[] = [];
   const energySources = new Map<string, EnergySourceUse>();
   const sums = emptySums();

@@ -28,21 +28,33 @@ function check(ok: boolean, what: string, field: string, value: unknown, need: s
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 const nonNegative = (v: number) => Number.isFinite(v) && v >= 0;
 
-/** Checks one op's result from a hardware model (kind names the model). */
+function opFailure(op: Op, kind: string, field: string, value: unknown, need: string): never {
+  check(false, `op '${op.id}' (${op.kind}) on ${kind}`, field, value, need);
+  throw new Error('unreachable');
+}
+
+/**
+ * Checks one op's result from a hardware model (kind names the model). It runs for every op of
+ * every sweep point, so the passing path builds nothing: no entry arrays (for…in over the plain
+ * objects), no message strings (`fail` builds them only for a violation).
+ */
 export function assertOpResult(op: Op, kind: string, r: OpResult): void {
-  const what = `op '${op.id}' (${op.kind}) on ${kind}`;
-  check(positive(r.seconds), what, 'seconds', r.seconds, 'finite and > 0');
-  check(nonNegative(r.cycles), what, 'cycles', r.cycles, 'finite and ≥ 0');
-  check(nonNegative(r.flops), what, 'flops', r.flops, 'finite and ≥ 0');
-  for (const [level, b] of Object.entries(r.bytes)) check(nonNegative(b), what, `bytes.${level}`, b, 'finite and ≥ 0');
+  const fail = (field: string, value: unknown, need: string) => opFailure(op, kind, field, value, need);
+  if (!positive(r.seconds)) fail('seconds', r.seconds, 'finite and > 0');
+  if (!nonNegative(r.cycles)) fail('cycles', r.cycles, 'finite and ≥ 0');
+  if (!nonNegative(r.flops)) fail('flops', r.flops, 'finite and ≥ 0');
+  const bytes = r.bytes;
+  for (const level in bytes) if (!nonNegative(bytes[level]!)) fail(`bytes.${level}`, bytes[level], 'finite and ≥ 0');
   let energy = 0;
-  for (const [k, e] of Object.entries(r.energyPj) as [string, number][]) {
-    check(nonNegative(e), what, `energyPj.${k}`, e, 'finite and ≥ 0');
-    energy += e;
+  const pj = r.energyPj as unknown as Record<string, number>;
+  for (const k in pj) {
+    if (!nonNegative(pj[k]!)) fail(`energyPj.${k}`, pj[k], 'finite and ≥ 0');
+    energy += pj[k]!;
   }
-  check(positive(energy), what, 'energyPj (total)', energy, 'finite and > 0');
-  check(Number.isFinite(r.utilization) && r.utilization >= 0 && r.utilization <= 1 + UTILIZATION_SLACK, what, 'utilization', r.utilization, 'in [0, 1]');
-  for (const [k, v] of Object.entries(r.breakdown ?? {})) check(Number.isFinite(v), what, `breakdown.${k}`, v, 'finite');
+  if (!positive(energy)) fail('energyPj (total)', energy, 'finite and > 0');
+  if (!(Number.isFinite(r.utilization) && r.utilization >= 0 && r.utilization <= 1 + UTILIZATION_SLACK)) fail('utilization', r.utilization, 'in [0, 1]');
+  const b = r.breakdown;
+  if (b) for (const k in b) if (!Number.isFinite(b[k])) fail(`breakdown.${k}`, b[k], 'finite');
 }
 
 /** Checks a step's or request's totals: every field finite, times/energies/rates > 0. */

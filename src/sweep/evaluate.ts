@@ -6,7 +6,7 @@
  * Pure and deterministic: the same point gives the same line in any worker.
  */
 import { setPointer, getPointer } from '../config/merge.ts';
-import { PointValidator } from './point-validator.ts';
+import { PointValidator, type BaseVerdict, type BaseVerdicts } from './point-validator.ts';
 import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import type { OpGraph } from '../workload/graph.ts';
@@ -39,9 +39,19 @@ export class SweepContext {
   private readonly quants = new Map<string, QuantScheme>();
   /** Checks only the swept values per point (the base arch is checked once). */
   readonly validator: PointValidator;
-  constructor(readonly spec: ResolvedSpec) {
+  /** `bases`: the base archs' verdicts (baseVerdicts) reached by the main thread, so a worker does not re-validate them. */
+  constructor(
+    readonly spec: ResolvedSpec,
+    bases?: BaseVerdicts,
+  ) {
     this.space = new PointSpace(spec);
-    this.validator = new PointValidator(spec.parameters.map((p) => p.pointer).filter((p) => !isPlanPointer(p)));
+    const known = new Map<unknown, BaseVerdict>();
+    if (bases?.single && spec.archDocument !== undefined) known.set(spec.archDocument, bases.single);
+    for (const [label, v] of Object.entries(bases?.byArch ?? {})) if (spec.archDocuments?.[label] !== undefined) known.set(spec.archDocuments[label], v);
+    this.validator = new PointValidator(
+      spec.parameters.map((p) => p.pointer).filter((p) => !isPlanPointer(p)),
+      known,
+    );
     const keys = modelKeys(spec.workloads.map((w) => w.model));
     for (const [file, doc] of Object.entries(spec.models)) this.models.set(keys.get(file)!, normalizeModelConfig(doc, file));
   }

@@ -16,7 +16,8 @@ import { compile } from '../config/ajv.ts';
 import { isObject } from '../config/merge.ts';
 import { getModel } from '../hw/registry.ts';
 import { isAccelscopeError } from '../util/errors.ts';
-import type { ValidateFunction } from 'ajv';
+import { leafCheck } from './leaf-check.ts';
+import type { ResolvedSpec } from './spec.ts';
 
 /** Schema keywords that constrain an object only through the listed property schemas. */
 const PLAIN = new Set(['type', 'properties', 'additionalProperties', 'required', 'description', 'title', 'default', 'examples', '$schema', '$comment']);
@@ -41,19 +42,56 @@ export function plainSubSchema(schema: object, doc: unknown, pointer: string): o
   return s;
 }
 
+/** What the full check says of a base arch document on its own: valid, and its kind. Plain JSON (a sweep's main thread hands it to its workers). */
+export interface BaseVerdict {
+  valid: boolean;
+  kind?: string;
+}
+
+/** The full check of a base document (its kind's schema, calibration, magnitudes). */
+export function checkBase(doc: unknown): BaseVerdict {
+  try {
+    const a = validateArchSchema(doc);
+    assertCalibrationPositive(a);
+    assertMagnitudes(a, undefined);
+    return { valid: true, kind: a.kind };
+  } catch (e) {
+    if (!isAccelscopeError(e)) throw e;
+    return { valid: false };
+  }
+}
+
+/** The full check's verdict on each base arch of a spec (plain JSON for the workers). */
+export interface BaseVerdicts {
+  single?: BaseVerdict;
+  byArch?: Record<string, BaseVerdict>;
+}
+
+export function baseVerdicts(spec: Pick<ResolvedSpec, 'archDocument' | 'archDocuments'>): BaseVerdicts {
+  if (spec.archDocuments) return { byArch: Object.fromEntries(Object.entries(spec.archDocuments).map(([k, d]) => [k, checkBase(d)])) };
+  return spec.archDocument !== undefined ? { single: checkBase(spec.archDocument) } : {};
+}
+
 interface BaseCheck {
   /** The base passes the full check on its own. */
   valid: boolean;
   kind?: string;
-  /** Compiled sub-schema per swept pointer; undefined: that pointer needs the full check. */
-  validators: Map<string, ValidateFunction | undefined>;
+  /** The sub-schema's check per swept pointer (leaf-check.ts, else ajv-compiled); undefined: that pointer needs the full check. */
+  validators: Map<string, ((v: unknown) => boolean) | undefined>;
 }
 
 export class PointValidator {
   private readonly bases = new Map<unknown, BaseCheck>();
   /** Points that took the full check (a value its sub-schema rejects, or a pointer without a plain sub-schema). */
   fullChecks = 0;
-  constructor(private readonly pointers: string[]) {}
+  /**
+   * `known`: verdicts of checkBase already reached for base documents (by object), e.g. by the
+   * sweep's main thread: a worker then neither loads nor runs the full validator for them.
+   */
+  constructor(
+    private readonly pointers: string[],
+    private readonly known: Map<unknown, BaseVerdict> = new Map(),
+  ) {}
 
   private full(doc: unknown): ArchConfig {
     this.fullChecks++;
@@ -63,23 +101,13 @@ export class PointValidator {
   private base(doc: unknown): BaseCheck {
     let b = this.bases.get(doc);
     if (b) return b;
-    let valid = true;
-    let kind: string | undefined;
-    try {
-      const a = validateArchSchema(doc);
-      assertCalibrationPositive(a);
-      assertMagnitudes(a, undefined);
-      kind = a.kind;
-    } catch (e) {
-      if (!isAccelscopeError(e)) throw e;
-      valid = false;
-    }
-    const validators = new Map<string, ValidateFunction | undefined>();
+    const { valid, kind } = this.known.get(doc) ?? checkBase(doc);
+    const validators = new Map<string, ((v: unknown) => boolean) | undefined>();
     if (valid && kind !== undefined) {
       const schema = getModel(kind).schema;
       for (const p of this.pointers) {
         const sub = p === '/kind' || p.startsWith('/calibration/') ? undefined : plainSubSchema(schema, doc, p);
-        validators.set(p, sub ? compile(sub) : undefined);
+        validators.set(p, sub ? (leafCheck(sub) ?? compile(sub)) : undefined);
       }
     }
     b = { valid, ...(kind !== undefined ? { kind } : {}), validators };

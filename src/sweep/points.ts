@@ -146,8 +146,28 @@ export class PointSpace {
   }
 }
 
+const POINT_KEYS = new Set(['arch', 'params', 'quant', 'stack', 'workload']);
+
+/** canonicalJson of the workload objects the point space shares between points (computed once each). */
+const workloadJson = new WeakMap<ConcreteWorkload, string>();
+
+/**
+ * canonicalJson(p), the shared workload's text computed once: a Point's keys in sorted order are
+ * arch, params, quant, stack, workload (an undefined one is left out, as canonicalJson does).
+ */
+export function canonicalPointJson(p: Point): string {
+  // A point with any other field (one a later spec feature adds) takes the general path.
+  for (const k in p) if (!POINT_KEYS.has(k)) return canonicalJson(p);
+  let w = workloadJson.get(p.workload);
+  if (w === undefined) workloadJson.set(p.workload, (w = canonicalJson(p.workload)));
+  return (
+    `{${p.arch !== undefined ? `"arch":${JSON.stringify(p.arch)},` : ''}"params":${canonicalJson(p.params)},"quant":${JSON.stringify(p.quant)},` +
+    `${p.stack !== undefined ? `"stack":${JSON.stringify(p.stack)},` : ''}"workload":${w}}`
+  );
+}
+
 export function pointId(p: Point): string {
-  return createHash('sha256').update(canonicalJson(p)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalPointJson(p)).digest('hex').slice(0, 16);
 }
 
 /** mulberry32: a small seeded PRNG (deterministic across platforms). */

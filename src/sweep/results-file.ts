@@ -3,7 +3,7 @@
  * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
  * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
  */
-import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
 import { DEFAULT_SORT_RUN_BYTES, sortResultsFile } from './sort-results.ts';
@@ -59,6 +59,13 @@ export function assertResultsPath(out: string): void {
 
 export class ResultsWriter {
   private fd: number;
+  /**
+   * True while every line written is in ascending point order after the last (a grid's chunks
+   * written in submission order): then the finished file needs no sort, the partial file is
+   * renamed. A resumed file (lines already there) or a chunk out of order clears it.
+   */
+  private sorted: boolean;
+  private lastIndex = -1;
   /** sortRunBytes: bytes of lines sorted in memory at once when the sweep finishes (sort-results.ts). */
   constructor(
     private readonly out: string,
@@ -66,6 +73,7 @@ export class ResultsWriter {
     private readonly sortRunBytes = DEFAULT_SORT_RUN_BYTES,
   ) {
     assertResultsPath(out);
+    this.sorted = !append || !existsSync(partialPath(out)) || statSync(partialPath(out)).size === 0;
     try {
       mkdirSync(dirname(out), { recursive: true });
       this.fd = openSync(partialPath(out), append ? 'a' : 'w');
@@ -76,8 +84,24 @@ export class ResultsWriter {
   /** One write call per chunk of whole lines; a failed write (a full disk) is a one-line error, the file stays resumable. */
   write(lines: string[]): void {
     if (!lines.length) return;
+    this.sorted = false;
+    this.writeText(lines.join('\n') + '\n');
+  }
+
+  /**
+   * A chunk's lines as one text (each line ended by '\n'); `order`: the chunk's first and last
+   * point index when its indices ascend (else the finished file is sorted on close).
+   */
+  writeChunk(text: string, order?: { first: number; last: number }): void {
+    if (!text) return;
+    if (!order || order.first <= this.lastIndex) this.sorted = false;
+    else this.lastIndex = order.last;
+    this.writeText(text);
+  }
+
+  private writeText(text: string): void {
     try {
-      writeSync(this.fd, lines.join('\n') + '\n');
+      writeSync(this.fd, text);
     } catch (e) {
       throw new AccelscopeError(
         'write-failed',
@@ -94,6 +118,8 @@ export class ResultsWriter {
     closeSync(this.fd);
     if (!finished) return;
     const partial = partialPath(this.out);
+    // Lines already in index order: the partial file becomes the results file (one rename).
+    if (this.sorted) return renameSync(partial, this.out);
     // An external merge sort in bounded memory, to a temporary file + rename (removed again if
     // the write fails): a full disk leaves the partial file, resumable.
     sortResultsFile(partial, this.out, this.sortRunBytes);

@@ -14,6 +14,8 @@ import { acquireLock } from '../util/file-lock.ts';
 import { objectiveDef, type ObjectiveDef } from './objectives.ts';
 import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
+import { baseVerdicts } from './point-validator.ts';
+import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
 
 export interface SweepOptions {
@@ -107,10 +109,10 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     ...workerEntry(),
     minThreads: opts.workers,
     maxThreads: opts.workers,
-    workerData: { spec },
+    // The base archs are checked once here (the spec loader has the validator loaded and warm), not in every worker.
+    workerData: { spec, bases: baseVerdicts(spec) },
     idleTimeout: 60_000,
   });
-  const chunk = opts.chunkSize ?? 32;
   let evaluated = 0;
   let infeasible = 0;
   let stopped = false;
@@ -136,21 +138,38 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  /** Evaluates the given indices with bounded chunks in flight; calls back with each line. */
+  /**
+   * Evaluates the given indices with bounded chunks in flight; calls back with each line. Chunks
+   * are written in the order they were submitted (a finished chunk waits for the ones before it;
+   * at most `limit` are held), so a grid's partial file is already in index order and needs no
+   * sort when it finishes (results-file.ts).
+   */
   const evaluateAll = async (indices: Iterable<number>, total: number, onLine?: (l: ResultLine) => void): Promise<void> => {
     const inFlight = new Set<Promise<void>>();
     const limit = opts.workers * 2;
+    const chunk = opts.chunkSize ?? autoChunkSize(total, opts.workers);
+    const ready = new Map<number, { text: string; order?: { first: number; last: number } }>();
+    let nextSeq = 0;
+    let nextWrite = 0;
+    const flush = () => {
+      for (let r = ready.get(nextWrite); r; r = ready.get(nextWrite)) {
+        ready.delete(nextWrite++);
+        writer.writeChunk(r.text, r.order);
+      }
+    };
     let batch: number[] = [];
-    const submit = (b: number[]) => {
-      const p = (pool.run(b) as Promise<string[]>).then(
-        (lines) => {
+    let ascending = true;
+    const submit = (b: number[], asc: boolean) => {
+      const seq = nextSeq++;
+      const order = asc ? { first: b[0]!, last: b[b.length - 1]! } : undefined;
+      const p = (pool.run(b) as Promise<ChunkResult>).then(
+        (res) => {
           if (aborted) return;
-          writer.write(lines);
-          evaluated += lines.length;
-          for (const l of lines) {
-            if (l.includes('"ok":false')) infeasible++;
-            if (onLine) onLine(JSON.parse(l) as ResultLine);
-          }
+          ready.set(seq, { text: res.text, ...(order ? { order } : {}) });
+          flush();
+          evaluated += res.lines;
+          infeasible += res.infeasible;
+          if (onLine) for (const l of res.text.split('\n')) if (l) onLine(JSON.parse(l) as ResultLine);
           opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
         },
         (e: unknown) => {
@@ -160,22 +179,31 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
       const tracked = p.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     };
-    for (const i of indices) {
-      if (stopped) break;
-      if (existing.done.has(i)) continue;
-      batch.push(i);
-      if (batch.length >= chunk) {
-        submit(batch);
-        batch = [];
-        while (inFlight.size >= limit && !aborted) await untilOrAbort(Promise.race(inFlight));
-        if (opts.shouldStop?.()) {
-          stopped = true;
-          break;
+    try {
+      for (const i of indices) {
+        if (stopped) break;
+        if (existing.done.has(i)) continue;
+        if (batch.length && i <= batch[batch.length - 1]!) ascending = false;
+        batch.push(i);
+        if (batch.length >= chunk) {
+          submit(batch, ascending);
+          batch = [];
+          ascending = true;
+          while (inFlight.size >= limit && !aborted) await untilOrAbort(Promise.race(inFlight));
+          if (opts.shouldStop?.()) {
+            stopped = true;
+            break;
+          }
         }
       }
+      if (!stopped && batch.length) submit(batch, ascending);
+      await untilOrAbort(Promise.all(inFlight));
+    } finally {
+      // Chunks that finished behind one still running (an abort, a failed chunk): written out of
+      // order rather than lost (the file is then sorted when it finishes).
+      for (const seq of [...ready.keys()].sort((a, b) => a - b)) writer.writeChunk(ready.get(seq)!.text);
+      ready.clear();
     }
-    if (!stopped && batch.length) submit(batch);
-    await untilOrAbort(Promise.all(inFlight));
     if (opts.shouldStop?.()) stopped = true;
   };
 
@@ -199,6 +227,15 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   const finished = !stopped && evaluated + [...existing.done].filter(inShard).length >= total;
   writer.close(finished);
   return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
+}
+
+/**
+ * Points per task when the caller gives none: about 32 tasks per worker (so the last tasks of a
+ * sweep leave little idle time), at least 32 points (a task's message and scheduling cost is then
+ * small beside its points) and at most 512 (the chunks held for in-order writing stay small).
+ */
+export function autoChunkSize(total: number, workers: number): number {
+  return Math.min(512, Math.max(32, Math.ceil(total / (workers * 32))));
 }
 
 function* gridIndices(n: number, shard?: { index: number; count: number }): Generator<number> {

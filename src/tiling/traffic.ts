@@ -60,8 +60,9 @@ export function cachedOperandBytes(
   concurrentTiles: number,
   cacheBytes: number,
 ): { a: number; b: number } {
-  const comp = compulsoryBytes(e, o);
-  if (comp.a + comp.b <= cacheBytes) return { a: comp.a, b: comp.b };
+  // compulsoryBytes' a and b, without its object: this runs for every tile candidate of every GEMM plan.
+  const comp = { a: e.batch * e.m * e.k * o.a, b: (o.bShared ? 1 : e.batch) * e.k * e.n * o.b };
+  if (comp.a + comp.b <= cacheBytes) return comp;
   const stream = tileStreamBytes(e, tm, tn, o);
   const rows = tilesAlong(e.m, tm);
   const cols = tilesAlong(e.n, tn);

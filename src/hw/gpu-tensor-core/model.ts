@@ -37,7 +37,7 @@ export function gpuCeilings(c: GpuArchConfig): Ceilings {
 /** The fused-GEMM role of a projection under the config's fusion flags. */
 export function gemmFusionOf(op: GemmOp, c: GpuArchConfig): GemmFusion & { fusedInto?: string } {
   const f = c.gpu.fusion ?? {};
-  const base = op.name.replace(/^experts\./, '');
+  const base = op.name.startsWith('experts.') ? op.name.slice(8) : op.name;
   if (f.fusedQkv && (base === 'k_proj' || base === 'v_proj')) return { noLaunch: true, noARead: true, fusedInto: 'fusedQkv' };
   if (f.fusedGateUp && base === 'up_proj') return { noLaunch: true, noARead: true, fusedInto: 'fusedGateUp' };
   return {};

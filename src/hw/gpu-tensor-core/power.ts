@@ -43,9 +43,16 @@ export interface KernelPower {
   leakageExtraW: number;
 }
 
-/** The config with every SM-clocked term at `clockHz`. */
+/** The last view withClock made: every op of a design point asks first for the same config at the same top clock. */
+let lastClockView: { c: GpuArchConfig; clockHz: number; view: GpuArchConfig } | undefined;
+
+/** The config with every SM-clocked term at `clockHz` (configs are not modified once validated, so a view is reused). */
 export function withClock(c: GpuArchConfig, clockHz: number): GpuArchConfig {
-  return clockHz === c.gpu.clockHz ? c : { ...c, gpu: { ...c.gpu, clockHz } };
+  if (clockHz === c.gpu.clockHz) return c;
+  if (lastClockView?.c === c && lastClockView.clockHz === clockHz) return lastClockView.view;
+  const view = { ...c, gpu: { ...c.gpu, clockHz } };
+  lastClockView = { c, clockHz, view };
+  return view;
 }
 
 /** Core voltage at clock f on the config's linear DVFS curve (clamped to the range). */
@@ -119,9 +126,12 @@ function firstGuessHz(p: GpuPowerSection, topW: number, fixedW: number, limitW: 
 export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity): OpResult {
   const p = c.gpu.power;
   const limitW = c.power?.tdpW;
+  // `simulateAt` returns a fresh result each call: the chosen one is completed in place (same keys
+  // in the same order as a copy would have; no second object of ~30 keys per op and point).
   if (!p) {
     const r = simulateAt(c).result;
-    return { ...r, breakdown: { ...(r.breakdown ?? {}), clockHz: c.gpu.clockHz } };
+    (r.breakdown ??= {})['clockHz'] = c.gpu.clockHz;
+    return r;
   }
   const at = (f: number) => {
     const a = simulateAt(withClock(c, f));
@@ -169,20 +179,16 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   }
   const r = chosen.a.result;
   const pw = chosen.power;
-  return {
-    ...r,
-    cycles: Math.ceil(r.seconds * pw.clockHz),
-    energyPj: chosen.energyPj,
-    breakdown: {
-      ...(r.breakdown ?? {}),
-      clockHz: pw.clockHz,
-      voltageV: pw.voltageV,
-      powerW: pw.powerW,
-      powerLimited: note ? 1 : 0,
-      mmaDeliveryW: pw.mmaW,
-      activeSmClockW: pw.activeSmW,
-      leakageExtraW: pw.leakageExtraW,
-    },
-    ...(note ? { notes: [...(r.notes ?? []), note] } : {}),
-  };
+  r.cycles = Math.ceil(r.seconds * pw.clockHz);
+  r.energyPj = chosen.energyPj;
+  const b = (r.breakdown ??= {});
+  b['clockHz'] = pw.clockHz;
+  b['voltageV'] = pw.voltageV;
+  b['powerW'] = pw.powerW;
+  b['powerLimited'] = note ? 1 : 0;
+  b['mmaDeliveryW'] = pw.mmaW;
+  b['activeSmClockW'] = pw.activeSmW;
+  b['leakageExtraW'] = pw.leakageExtraW;
+  if (note) r.notes = [...(r.notes ?? []), note];
+  return r;
 }
