@@ -6,36 +6,15 @@ import { simulateSystem } from '../../src/parallel/run-system.ts';
 import type { ParallelPlan } from '../../src/parallel/plan.ts';
 import { SystemStepCost, pipelineSeconds, splitStep } from '../../src/serve/system-step-cost.ts';
 import { EngineStepCost } from '../../src/serve/step-cost.ts';
-import { blocksPerDevice, simulateServing, type ServeOptions } from '../../src/serve/simulate.ts';
-import type { SchedulerConfig } from '../../src/serve/scheduler.ts';
+import { blocksPerDevice, simulateServing } from '../../src/serve/simulate.ts';
 import type { ServeRequest } from '../../src/serve/types.ts';
 import { archPath, cli, modelPath } from '../helpers.ts';
+import { burst, serveOptions as opts } from './setup.ts';
 
 const quant = loadQuant('w16a16');
 const qwen = loadModel(modelPath('qwen2-0.5b'));
 const dgx = loadSystem('dgx-h100');
 const plan = (o: Partial<ParallelPlan> = {}): ParallelPlan => ({ tp: 1, pp: 1, ep: 1, dp: 1, sequenceParallel: false, overlap: false, ...o });
-const sched = (o: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
-  policy: 'continuous',
-  maxRunning: 256,
-  maxBatchedTokens: 8192,
-  chunkedPrefill: false,
-  priority: 'prefill-first',
-  blockTokens: 16,
-  preemption: 'recompute',
-  prefixCaching: false,
-  swapBlocks: 0,
-  watermark: 0,
-  ...o,
-});
-const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({
-  scheduler: sched(o),
-  slo: { ttftS: 1, tpotS: 0.05 },
-  swapBytesPerSecond: 64e9,
-  ...extra,
-});
-const burst = (n: number, P: number, O: number): ServeRequest[] =>
-  Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
 const systemStep = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
   simulateSystem({
     build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
