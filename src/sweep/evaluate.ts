@@ -94,7 +94,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       if (ctx.spec.systemDocument !== undefined)
         throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
       fits = true;
-      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload));
+      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload, stack));
     } else if (ctx.spec.systemDocument !== undefined) {
       const r = evaluateSystemPoint(
         { config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) },
@@ -103,6 +103,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
         q,
         point.workload,
         planOfPoint(point.params),
+        stack,
       );
       Object.assign(objectives, r.objectives);
       fits = r.fits;
