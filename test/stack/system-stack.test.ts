@@ -145,6 +145,64 @@ describe('simulate --system with --stack', () => {
   });
 });
 
+describe('op and quant on a system with --stack', () => {
+  it("op gemm --system --tp 2 --stack: one device's share runs the stack's kernel family, as op --arch <device> --stack on the split shape", async () => {
+    const g = ['--dtype', 'int8', '--stack', 'pytorch', '--json'];
+    const sys = await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '2', '--m', '512', '--n', '4096', '--k', '4096', ...g);
+    const one = await cli('op', 'gemm', '--arch', 'h100-sxm', '--m', '512', '--n', '2048', '--k', '4096', ...g);
+    const bare = await cli('op', 'gemm', '--system', 'dgx-h100', '--tp', '2', '--m', '512', '--n', '4096', '--k', '4096', '--dtype', 'int8', '--json');
+    expect([sys.code, one.code, bare.code]).toEqual([0, 0, 0]);
+    const [r] = JSON.parse(sys.stdout);
+    const [o] = JSON.parse(one.stdout);
+    const [b] = JSON.parse(bare.stdout);
+    expect(r.stack).toBe('pytorch');
+    expect(r.seconds).toBe(o.seconds);
+    // torch._int_mm's cuBLASLt IMMA kernels (mma.sync tiles, int32 out) are not the arch's own kernels.
+    expect(r.seconds).not.toBe(b.seconds);
+  });
+  it('quant --system --stack: each format is the system step under the stack; the comparison names the stack', async () => {
+    const r = await cli(
+      'quant',
+      '--system',
+      'dgx-h100',
+      '--tp',
+      '2',
+      '--model',
+      'qwen2-0.5b',
+      '--formats',
+      'w16a16',
+      '--phase',
+      'decode',
+      '--context',
+      '256',
+      '--stack',
+      'vllm',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stack).toBe('vllm');
+    expect(doc.rows[0].latencySeconds).toBe(step(plan({ tp: 2 }), 'decode', 1, 256, stack('vllm')).totals.seconds);
+    const bad = await cli(
+      'quant',
+      '--system',
+      'u280-4x-qsfp-ring',
+      '--model',
+      'qwen2-0.5b',
+      '--formats',
+      'w16a16',
+      '--phase',
+      'decode',
+      '--context',
+      '64',
+      '--stack',
+      'vllm',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: .*vllm\.json: \/kinds: software stack 'vllm' runs on gpu-tensor-core, not on fpga-dsp-chain\n$/);
+  });
+});
+
 describe('serve --system with --stack', () => {
   for (const p of [plan({ tp: 2 }), plan({ tp: 2, pp: 2 })]) {
     it(`at vanishing load TTFT / TPOT are the system's prefill / decode steps under the stack (${p.tp}×${p.pp})`, () => {
