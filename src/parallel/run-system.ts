@@ -103,7 +103,8 @@ export interface SystemRunInput {
    * Software stack every device runs under (src/stack/): each stage's per-device graph becomes the
    * stack's kernel graph, its kernels use the stack's GEMM families and attention backend, and the
    * stage's compute time carries the stack's launch terms (graph gaps, host launches, host step).
-   * Collectives keep the collective model's costs (nccl-tests-style α–β: a launch is inside α).
+   * Collectives keep the collective model's costs; the stack's launch terms are not charged to the
+   * collective kernels (docs/models/software-stacks.md, known gap).
    */
   stack?: Stack;
   /** The stack's file, for results and messages. */
