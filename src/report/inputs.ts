@@ -35,6 +35,8 @@ export interface SweepPoint {
   params: Record<string, unknown>;
   quant?: string;
   workload?: { model?: string; phase?: string; batch?: number; seq?: number; context?: number };
+  /** The software stack, in a sweep whose spec names stacks. */
+  stack?: string;
 }
 
 export type SweepLine =
