@@ -137,6 +137,26 @@ describe('simulate --system with --stack', () => {
     expect(r.stdout).toMatch(/^system {12}NVIDIA DGX H100: 2 of 8/m);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(html, 'utf8')).toMatch(/software stack.*vllm \(cuda-graph\)/);
+    const gen = await cli(
+      'simulate',
+      '--system',
+      'dgx-h100',
+      '--tp',
+      '2',
+      '--model',
+      'qwen2-0.5b',
+      '--phase',
+      'generate',
+      '--prompt',
+      '64',
+      '--output',
+      '4',
+      '--stack',
+      'vllm',
+    );
+    expect(gen.code).toBe(0);
+    expect(gen.stdout.split('\n')[1]).toMatch(/^on NVIDIA DGX H100: 2× .* · stack vllm \(cuda-graph\)$/);
+    expect(gen.stdout).toMatch(/\nfirst decode step under the stack:\nstack {13}vllm .*: cuda-graph, \d+ kernels/);
   });
   it("a stack that does not run on the system's device kind is a one-line error naming the stack file", async () => {
     const r = await cli('simulate', '--system', 'u280-4x-qsfp-ring', '--model', 'qwen2-0.5b', '--phase', 'decode', '--context', '64', '--stack', 'pytorch');
