@@ -1,30 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel, loadQuant } from '../../src/config/load.ts';
 import { loadSystem } from '../../src/system/load.ts';
-import { buildGraph } from '../../src/workload/builders/decoder.ts';
-import { simulateSystem } from '../../src/parallel/run-system.ts';
 import type { ParallelPlan } from '../../src/parallel/plan.ts';
 import { SystemStepCost, pipelineSeconds, splitStep } from '../../src/serve/system-step-cost.ts';
 import { EngineStepCost } from '../../src/serve/step-cost.ts';
 import { blocksPerDevice, simulateServing } from '../../src/serve/simulate.ts';
 import type { ServeRequest } from '../../src/serve/types.ts';
 import { archPath, cli, modelPath } from '../helpers.ts';
-import { burst, serveOptions as opts } from './setup.ts';
+import { burst, dgx, qwen, serveOptions as opts, systemStep } from './setup.ts';
 
 const quant = loadQuant('w16a16');
-const qwen = loadModel(modelPath('qwen2-0.5b'));
-const dgx = loadSystem('dgx-h100');
 const plan = (o: Partial<ParallelPlan> = {}): ParallelPlan => ({ tp: 1, pp: 1, ep: 1, dp: 1, sequenceParallel: false, overlap: false, ...o });
-const systemStep = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
-  simulateSystem({
-    build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
-    batch,
-    system: dgx,
-    quant,
-    plan: p,
-    ignoreCapacity: true,
-    totalsOnly: true,
-  }).totals.seconds;
+const stepSeconds = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
+  systemStep(p, phase, batch, x, { totalsOnly: true }).totals.seconds;
 
 describe('serve on a multi-device system: TP 2 holds a model one GPU cannot', () => {
   const model = modelPath('llama-2-13b'); // 13 B parameters, 26 GB in fp16: more than one 24 GiB RTX 4090
@@ -56,8 +44,8 @@ describe('serve on a system at vanishing load', () => {
       const r = simulateServing([{ id: 0, arrivalS: 1, promptTokens: P, outputTokens: 2 }], cost, opts());
       const rec = r.records[0]!;
       expect(rec.queueS).toBe(0);
-      expect(rec.ttftS / systemStep(p, 'prefill', 1, P)).toBeCloseTo(1, 12);
-      expect(rec.tpotS / systemStep(p, 'decode', 1, P)).toBeCloseTo(1, 12);
+      expect(rec.ttftS / stepSeconds(p, 'prefill', 1, P)).toBeCloseTo(1, 12);
+      expect(rec.tpotS / stepSeconds(p, 'decode', 1, P)).toBeCloseTo(1, 12);
     });
   }
   it('a TP 2 step is not a single-device step: it pays two all-reduces per layer and halves the weight reads', () => {

@@ -7,12 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, loadQuant } from '../../src/config/load.ts';
+import { loadQuant } from '../../src/config/load.ts';
 import { loadStack } from '../../src/config/load-stack.ts';
-import { loadSystem } from '../../src/system/load.ts';
 import { shippedFiles } from '../../src/catalog/shipped.ts';
 import { buildGraph } from '../../src/workload/builders/decoder.ts';
-import { simulateSystem } from '../../src/parallel/run-system.ts';
 import { simulateSystemGenerate } from '../../src/parallel/generate-system.ts';
 import { SINGLE_DEVICE_PLAN, type ParallelPlan } from '../../src/parallel/plan.ts';
 import { evaluateGraph, orThrow } from '../../src/engine/evaluate.ts';
@@ -22,24 +20,13 @@ import { loadSweepSpec } from '../../src/sweep/spec.ts';
 import { SweepContext, evaluatePoint } from '../../src/sweep/evaluate.ts';
 import type { Stack } from '../../src/stack/schema.ts';
 import { ROOT, cli, modelPath } from '../helpers.ts';
-import { serveOptions } from '../serve/setup.ts';
+import { dgx, qwen, serveOptions, systemStep } from '../serve/setup.ts';
 
 const stackFile = (name: string) => shippedFiles('stacks').find((f) => f.name === name)!.path;
 const stack = (name: string) => loadStack(stackFile(name));
 const quant = loadQuant('w16a16');
-const qwen = loadModel(modelPath('qwen2-0.5b'));
-const dgx = loadSystem('dgx-h100');
 const plan = (o: Partial<ParallelPlan> = {}): ParallelPlan => ({ ...SINGLE_DEVICE_PLAN, ...o });
-const step = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number, st?: Stack) =>
-  simulateSystem({
-    build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
-    batch,
-    system: dgx,
-    quant,
-    plan: p,
-    ignoreCapacity: true,
-    ...(st ? { stack: st } : {}),
-  });
+const step = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number, st?: Stack) => systemStep(p, phase, batch, x, st ? { stack: st } : {});
 
 describe('simulate --system with --stack', () => {
   const args = ['--model', 'llama-2-7b', '--phase', 'decode', '--batch', '8', '--context', '1024', '--json'];
@@ -115,45 +102,14 @@ describe('simulate --system with --stack', () => {
   it('the text output and the HTML report show the stack of a system run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sys-stack-'));
     const html = join(dir, 'r.html');
-    const r = await cli(
-      'simulate',
-      '--system',
-      'dgx-h100',
-      '--tp',
-      '2',
-      '--model',
-      'qwen2-0.5b',
-      '--phase',
-      'decode',
-      '--context',
-      '64',
-      '--stack',
-      'vllm',
-      '--html',
-      html,
-    );
+    const tp2 = ['simulate', '--system', 'dgx-h100', '--tp', '2', '--model', 'qwen2-0.5b', '--stack', 'vllm'];
+    const r = await cli(...tp2, '--phase', 'decode', '--context', '64', '--html', html);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^stack {13}vllm \(.*vllm\.json\): cuda-graph, \d+ kernels/m);
     expect(r.stdout).toMatch(/^system {12}NVIDIA DGX H100: 2 of 8/m);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(html, 'utf8')).toMatch(/software stack.*vllm \(cuda-graph\)/);
-    const gen = await cli(
-      'simulate',
-      '--system',
-      'dgx-h100',
-      '--tp',
-      '2',
-      '--model',
-      'qwen2-0.5b',
-      '--phase',
-      'generate',
-      '--prompt',
-      '64',
-      '--output',
-      '4',
-      '--stack',
-      'vllm',
-    );
+    const gen = await cli(...tp2, '--phase', 'generate', '--prompt', '64', '--output', '4');
     expect(gen.code).toBe(0);
     expect(gen.stdout.split('\n')[1]).toMatch(/^on NVIDIA DGX H100: 2× .* · stack vllm \(cuda-graph\)$/);
     expect(gen.stdout).toMatch(/\nfirst decode step under the stack:\nstack {13}vllm .*: cuda-graph, \d+ kernels/);
