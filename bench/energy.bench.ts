@@ -141,10 +141,12 @@ function flightllm(all: Preset[]): void {
       const pub = Number(published?.value ?? 6);
       const fpgaMeasuredJ = Number(power?.value ?? 45) / 55;
       const gpuImpliedJ = pub * fpgaMeasuredJ;
+      const fpgaSide = rf.totals.energyPerTokenJ / fpgaMeasuredJ;
+      const gpuSide = rg16.totals.energyPerTokenJ / gpuImpliedJ;
       console.log(
-        `  ratio split: U280 modeled ${rf.totals.energyPerTokenJ.toFixed(3)} J/token vs measured ${fpgaMeasuredJ.toFixed(3)} (×${(rf.totals.energyPerTokenJ / fpgaMeasuredJ).toFixed(2)}); ` +
-          `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${(rg16.totals.energyPerTokenJ / gpuImpliedJ).toFixed(2)}): ` +
-          `the GPU side holds the gap; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`,
+        `  ratio split: U280 modeled ${rf.totals.energyPerTokenJ.toFixed(3)} J/token vs measured ${fpgaMeasuredJ.toFixed(3)} (×${fpgaSide.toFixed(2)}); ` +
+          `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${gpuSide.toFixed(2)}): ` +
+          `the ${Math.abs(Math.log(gpuSide)) > Math.abs(Math.log(fpgaSide)) ? 'GPU' : 'FPGA'} side is further off; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`,
       );
     }
   }

@@ -31,12 +31,14 @@ export type RunInput = RunResult & { generate?: GenerateSeries };
 export interface SweepPoint {
   /** The base arch, in a sweep over several archs. */
   arch?: string;
+  /** The multi-device system, in a sweep over several systems. */
+  system?: string;
+  /** The software stack, in a sweep whose spec names stacks. */
+  stack?: string;
   /** JSON pointer into the arch config → value used at this point. */
   params: Record<string, unknown>;
   quant?: string;
   workload?: { model?: string; phase?: string; batch?: number; seq?: number; context?: number };
-  /** The software stack, in a sweep whose spec names stacks. */
-  stack?: string;
 }
 
 export type SweepLine =

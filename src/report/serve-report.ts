@@ -4,7 +4,7 @@ import { serveCdfSpec } from './charts/serve-cdf.ts';
 import { serveTimelineSpec } from './charts/serve-timeline.ts';
 import { sig6 } from './charts/common.ts';
 import type { ServeReport } from '../serve/report-data.ts';
-import { formatSeconds } from '../util/units.ts';
+import { formatNumber, formatPercent, formatQuantity, formatSeconds } from '../util/format.ts';
 
 export function renderServeReport(r: ServeReport, records: { ttftS: number; tpotS: number; e2eS: number; outputTokens: number }[]): string {
   const s = r.summary;
@@ -12,16 +12,16 @@ export function renderServeReport(r: ServeReport, records: { ttftS: number; tpot
   const d = (x: { p50: number; p90: number; p99: number; mean: number }) =>
     `p50 ${formatSeconds(x.p50)} · p90 ${formatSeconds(x.p90)} · p99 ${formatSeconds(x.p99)} · mean ${formatSeconds(x.mean)}`;
   const summaryHtml = `<table>${[
-    row('requests', `${s.requests} (offered ${s.offeredRate.toPrecision(4)} req/s)`),
-    row('throughput', `${s.requestsPerSecond.toPrecision(4)} req/s · ${s.outputTokensPerSecond.toPrecision(4)} output tok/s`),
-    row('goodput', `${s.goodputRps.toPrecision(4)} req/s (${(100 * s.sloAttainment).toFixed(1)}% meet the SLO)`),
+    row('requests', `${s.requests} (offered ${formatQuantity(s.offeredRate, 'req/s')})`),
+    row('throughput', `${formatQuantity(s.requestsPerSecond, 'req/s')} · ${formatQuantity(s.outputTokensPerSecond, 'output tokens/s')}`),
+    row('goodput', `${formatQuantity(s.goodputRps, 'req/s')} (${formatPercent(s.sloAttainment)} meet the SLO)`),
     row('TTFT', d(s.ttftS)),
     row('TPOT', d(s.tpotS)),
     row('end-to-end', d(s.e2eS)),
     row('queueing', d(s.queueS)),
-    row('energy', `${s.energyPerRequestJ.toPrecision(3)} J per request · ${(s.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token`),
-    row('batch', `mean ${s.batch.mean.toFixed(1)} · max ${s.batch.max}`),
-    row('KV cache use', `mean ${(100 * s.kvUse.mean).toFixed(1)}% · max ${(100 * s.kvUse.max).toFixed(1)}% of ${r.kv.blocksPerDevice} blocks`),
+    row('energy', `${formatQuantity(s.energyPerRequestJ, 'J')} per request · ${formatQuantity(s.energyPerOutputTokenJ, 'J')} per output token`),
+    row('batch', `mean ${formatNumber(s.batch.mean)} · max ${s.batch.max}`),
+    row('KV cache use', `mean ${formatPercent(s.kvUse.mean)} · max ${formatPercent(s.kvUse.max)} of ${r.kv.blocksPerDevice} blocks`),
     row('preemptions', String(s.preemptions)),
   ].join('')}</table>`;
   const series = (f: (p: ServeReport['timeline'][number]) => number) => r.timeline.map((p) => ({ t: sig6(p.t), value: sig6(f(p)), device: `${p.device}` }));

@@ -1,7 +1,7 @@
 /**
  * Sweep results of several specs in one report (`merge`d or passed together): what each spec
  * swept and what differs between them — per spec, the values each point field takes (arch,
- * pointers, quant, workload fields); a field whose value sets differ between specs is what
+ * system, stack, pointers, quant, workload fields); a field whose value sets differ between specs is what
  * differs. Read from the result lines only.
  */
 import type { SweepLine } from './inputs.ts';

@@ -37,14 +37,15 @@ export function objectiveField(name: string): string {
   return `o_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-/** A point's fields as a report names them: arch (several archs swept), the pointers, quant, workload fields, stack (stacks swept). */
+/** A point's fields as a report names them: arch, system and stack (when several are swept), the pointers, quant, workload fields. */
 export function pointFields(l: SweepLine): [string, unknown][] {
   const out: [string, unknown][] = [];
   if (typeof l.point.arch === 'string') out.push(['arch', l.point.arch]);
+  if (typeof l.point.system === 'string') out.push(['system', l.point.system]);
+  if (typeof l.point.stack === 'string') out.push(['stack', l.point.stack]);
   out.push(...Object.entries(l.point.params ?? {}));
   if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
   for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
-  if (typeof l.point.stack === 'string') out.push(['stack', l.point.stack]);
   return out;
 }
 

@@ -14,7 +14,7 @@ import { loadQuant } from '../config/load.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { evaluateGraph, evaluateRequest, type Infeasible } from '../engine/evaluate.ts';
 import { AccelscopeError, isAccelscopeError } from '../util/errors.ts';
-import type { ResolvedSpec } from './spec.ts';
+import { systemLabel, type ResolvedSpec } from './spec.ts';
 import { PointSpace, pointId, modelKeys, type Point } from './points.ts';
 import { evaluateSystemPoint, isPlanPointer, planOfPoint } from './system-point.ts';
 import type { SystemConfig } from '../system/types.ts';
@@ -75,7 +75,14 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
   const point = ctx.space.point(index);
   const base = { id: pointId(point), index, spec: ctx.spec.hash, point };
   try {
-    const baseDoc = point.arch !== undefined ? ctx.spec.archDocuments![point.arch] : ctx.spec.archDocument;
+    const sys = pointSystem(ctx.spec, point);
+    // An arch replaces the system's device; without one, a point of a multi-system sweep runs its system's device.
+    const baseDoc =
+      point.arch !== undefined
+        ? ctx.spec.archDocuments![point.arch]
+        : point.system !== undefined && ctx.spec.systemArchDocuments
+          ? ctx.spec.systemArchDocuments[point.system]
+          : ctx.spec.archDocument;
     let doc = baseDoc;
     const set: Record<string, unknown> = {};
     for (const [ptr, v] of Object.entries(point.params)) {
@@ -91,20 +98,11 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     const objectives: Record<string, number | boolean> = {};
     let fits: boolean;
     if (point.workload.phase === 'serve') {
-      if (ctx.spec.systemDocument !== undefined)
-        throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
+      if (sys !== undefined) throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
       fits = true;
       Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload, stack));
-    } else if (ctx.spec.systemDocument !== undefined) {
-      const r = evaluateSystemPoint(
-        { config: ctx.spec.systemDocument as SystemConfig, ...(ctx.spec.system ? { file: ctx.spec.system } : {}) },
-        arch,
-        ctx.model(point.workload.model),
-        q,
-        point.workload,
-        planOfPoint(point.params),
-        stack,
-      );
+    } else if (sys !== undefined) {
+      const r = evaluateSystemPoint(sys, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params), stack);
       Object.assign(objectives, r.objectives);
       fits = r.fits;
     } else if (point.workload.phase === 'generate') {
@@ -150,6 +148,16 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     if (isAccelscopeError(e)) return { ...base, ok: false, reason: e.pointer !== undefined ? `${e.pointer}: ${e.message}` : e.message };
     throw e;
   }
+}
+
+/** The system a point runs on: its own in a multi-system sweep, else the spec's one (undefined: no system). */
+function pointSystem(spec: ResolvedSpec, point: Point): { config: SystemConfig; file?: string } | undefined {
+  if (point.system !== undefined) {
+    const file = spec.systems!.find((f) => systemLabel(f) === point.system);
+    return { config: spec.systemDocuments![point.system] as SystemConfig, ...(file ? { file } : {}) };
+  }
+  if (spec.systemDocument === undefined) return undefined;
+  return { config: spec.systemDocument as SystemConfig, ...(spec.system ? { file: spec.system } : {}) };
 }
 
 function infeasible(base: Pick<ResultLine, 'id' | 'index' | 'spec' | 'point'>, e: Infeasible): ResultLine {

@@ -1,12 +1,12 @@
 /**
  * The design points of a sweep: the cartesian product of parameter values × quant schemes ×
- * concrete workloads, addressed by index (mixed radix, first parameter fastest) so that a grid
+ * concrete workloads (× archs × systems × stacks when the spec lists them), addressed by index (mixed radix, first parameter fastest) so that a grid
  * is enumerated lazily, sharded by index, and resumed by index without holding the points.
  */
 import { createHash } from 'node:crypto';
 import { basename, dirname, relative } from 'node:path';
 import type { ResolvedSpec, WorkloadSpec } from './spec.ts';
-import { archLabel, canonicalJson } from './spec.ts';
+import { archLabel, canonicalJson, systemLabel } from './spec.ts';
 import { serveWorkloads } from './serve-point.ts';
 
 export type { ConcreteWorkload } from './concrete-workload.ts';
@@ -15,6 +15,8 @@ import type { ConcreteWorkload } from './concrete-workload.ts';
 export interface Point {
   /** The base arch (its file name without .json), only in a sweep over several archs. */
   arch?: string;
+  /** The multi-device system (its file name without .json), only in a sweep over several systems. */
+  system?: string;
   /** The software stack (its name), only in a sweep whose spec names stacks. */
   stack?: string;
   params: Record<string, number | string | boolean>;
@@ -69,10 +71,15 @@ export class PointSpace {
   readonly size: number;
   /** True when the spec lists several base archs: the last dimension is 'arch'. */
   readonly multiArch: boolean;
+  /** True when the spec lists several systems: a dimension 'system' after 'arch'. */
+  readonly multiSystem: boolean;
   /** True when the spec names stacks: the last dimension is 'stack'. */
   readonly withStack: boolean;
-  constructor(spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[]; stackDocuments?: Record<string, unknown> }) {
+  constructor(
+    spec: Pick<ResolvedSpec, 'parameters' | 'quant' | 'workloads'> & { archs?: string[]; systems?: string[]; stackDocuments?: Record<string, unknown> },
+  ) {
     this.multiArch = (spec.archs?.length ?? 0) > 1;
+    this.multiSystem = (spec.systems?.length ?? 0) > 1;
     this.withStack = spec.stackDocuments !== undefined;
     this.dims = [
       ...spec.parameters.map((p) => ({ name: p.pointer, values: parameterValues(p) })),
@@ -80,6 +87,7 @@ export class PointSpace {
       { name: 'workload', values: concreteWorkloads(spec.workloads) },
       // Slowest-varying, so a single-arch sweep's points and ids are unchanged.
       ...(this.multiArch ? [{ name: 'arch', values: spec.archs!.map(archLabel) }] : []),
+      ...(this.multiSystem ? [{ name: 'system', values: spec.systems!.map(systemLabel) }] : []),
       ...(this.withStack ? [{ name: 'stack', values: Object.keys(spec.stackDocuments!) }] : []),
     ];
     this.size = this.dims.reduce((s, d) => s * d.values.length, 1);
@@ -108,10 +116,12 @@ export class PointSpace {
   point(index: number): Point {
     const dg = this.digits(index);
     const params: Point['params'] = {};
-    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0) - (this.withStack ? 1 : 0);
+    const nParams = this.dims.length - 2 - (this.multiArch ? 1 : 0) - (this.multiSystem ? 1 : 0) - (this.withStack ? 1 : 0);
     for (let i = 0; i < nParams; i++) params[this.dims[i]!.name] = this.dims[i]!.values[dg[i]!] as number;
+    const sys = nParams + 2 + (this.multiArch ? 1 : 0);
     return {
       ...(this.multiArch ? { arch: this.dims[nParams + 2]!.values[dg[nParams + 2]!] as string } : {}),
+      ...(this.multiSystem ? { system: this.dims[sys]!.values[dg[sys]!] as string } : {}),
       ...(this.withStack ? { stack: this.dims[this.dims.length - 1]!.values[dg[this.dims.length - 1]!] as string } : {}),
       params,
       quant: this.dims[nParams]!.values[dg[nParams]!] as string,

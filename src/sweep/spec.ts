@@ -1,5 +1,6 @@
 /**
- * A sweep spec: a base arch config (or several, compared in one sweep: `"arch": [a, b]`), parameters varied by JSON pointer (lists, linear ranges,
+ * A sweep spec: a base arch config (or several, compared in one sweep: `"arch": [a, b]`), or a
+ * multi-device system (or several: `"system": [a, b]`), parameters varied by JSON pointer (lists, linear ranges,
  * log ranges), quant schemes, workloads (model × phase × batch × seq/context, or generate
  * requests) and objectives; a strategy (grid, seeded random, Pareto-directed search).
  * Paths in a spec are relative to the spec file. The spec hash covers the resolved spec and
@@ -21,6 +22,7 @@ import { checkPlanParameters, isPlanPointer } from './system-point.ts';
 import { loadStack } from '../config/load-stack.ts';
 import { looksLikePath, resolveShippedName } from '../catalog/resolve-name.ts';
 import type { Stack } from '../stack/schema.ts';
+import type { System } from '../system/types.ts';
 
 /** The most points a random sample or a Pareto budget may ask for (they are held in memory). */
 export const MAX_SAMPLES = 1_000_000;
@@ -68,8 +70,10 @@ export interface SweepSpec {
   name: string;
   /** The (first) base arch config. */
   arch: string;
-  /** A multi-device system (preset or path): every point runs on it; `/plan/…` parameters sweep the plan. */
+  /** The (first) multi-device system file: every point runs on it; `/plan/…` parameters sweep the plan. */
   system?: string;
+  /** Every system file when the spec lists several (each point names its `system`; src/sweep/systems.ts). */
+  systems?: string[];
   /** Every base arch config when the spec lists several (each point names its `arch`). */
   archs?: string[];
   /** Software stack files (docs/models/software-stacks.md): every point runs under each, a dimension named stack. */
@@ -85,8 +89,12 @@ export interface SweepSpec {
 export interface ResolvedSpec extends SweepSpec {
   file: string;
   archDocument: unknown;
-  /** The validated system file, when the spec names a system. */
+  /** The validated system file, when the spec names a system (the first, when it lists several). */
   systemDocument?: unknown;
+  /** System label (file name without .json) → validated system, when the spec lists several. */
+  systemDocuments?: Record<string, unknown>;
+  /** System label → its device's resolved arch document, when the spec lists several systems and no arch. */
+  systemArchDocuments?: Record<string, unknown>;
   /** Arch label (file name without .json) → resolved document, when the spec lists several. */
   archDocuments?: Record<string, unknown>;
   /** Stack label (its name) → the validated stack, when the spec names stacks. */
@@ -112,7 +120,11 @@ export const sweepSpecSchema = {
         'base arch config, relative to the spec file (with a system: replaces its device); a list of configs sweeps every one (a dimension named arch)',
       oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
     },
-    system: { type: 'string', description: 'multi-device system: a preset name or a file relative to the spec file' },
+    system: {
+      description:
+        'multi-device system: a preset name or a file relative to the spec file; a list sweeps every one (a dimension named system; with arch, every arch runs on every system)',
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+    },
     stack: {
       description:
         'software stack (a shipped name such as pytorch-cudagraph, or a file relative to the spec file); a list sweeps every one (a dimension named stack); docs/models/software-stacks.md',
@@ -223,11 +235,17 @@ export const sweepSpecSchema = {
 
 export function loadSweepSpec(file: string): ResolvedSpec {
   const raw = readJsonFile(file);
+  assertNoRepeatedEntries(raw, file);
   validateOrThrow(sweepSpecSchema, raw, file);
-  const doc = raw as Omit<Partial<SweepSpec>, 'arch'> & { arch?: string | string[]; stack?: string | string[]; workloads: WorkloadSpec[] };
+  const doc = raw as Omit<Partial<SweepSpec>, 'arch' | 'system'> & {
+    arch?: string | string[];
+    system?: string | string[];
+    stack?: string | string[];
+    workloads: WorkloadSpec[];
+  };
   const dir = dirname(resolve(file));
-  const system =
-    doc.system !== undefined ? inSpec(file, '/system', () => loadSystem(/[/.]/.test(doc.system!) ? resolve(dir, doc.system!) : doc.system!)) : undefined;
+  const systemList = doc.system !== undefined ? loadSpecSystems(doc.system, dir, file) : undefined;
+  const system = systemList?.[0];
   const archFiles = doc.arch !== undefined ? [doc.arch].flat().map((a) => resolve(dir, a)) : [system!.archFile];
   const archFile = archFiles[0]!;
   const labels = archFiles.map(archLabel);
@@ -241,6 +259,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     name: doc.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''),
     arch: archFile,
     ...(system ? { system: system.file! } : {}),
+    ...(systemList && systemList.length > 1 ? { systems: systemList.map((x) => x.file!) } : {}),
     ...(archFiles.length > 1 ? { archs: archFiles } : {}),
     ...(doc.stack !== undefined
       ? {
@@ -335,7 +354,11 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     throw new AccelscopeError('schema', 'two stacks share a name (points name their stack by it)', { file, pointer: '/stack' });
   const size = spec.parameters.reduce(
     (n, p) => n * parameterValueCount(p),
-    spec.quant.length * countWorkloads(spec.workloads) * Math.max(1, spec.archs?.length ?? 1) * (spec.stacks?.length ?? 1),
+    spec.quant.length *
+      countWorkloads(spec.workloads) *
+      Math.max(1, spec.archs?.length ?? 1) *
+      Math.max(1, spec.systems?.length ?? 1) *
+      (spec.stacks?.length ?? 1),
   );
   if (size > Number.MAX_SAFE_INTEGER)
     throw new AccelscopeError('schema', `the space has ${size.toExponential(3)} points; at most 2^53 − 1 can be addressed (docs/sweeps.md)`, {
@@ -346,10 +369,16 @@ export function loadSweepSpec(file: string): ResolvedSpec {
   if (spec.strategy.kind === 'pareto') spec.strategy.seed ??= 1;
   const archDocument = resolveArchDocument(archFile);
   const archDocuments = spec.archs ? Object.fromEntries(spec.archs.map((f, i) => [labels[i]!, i === 0 ? archDocument : resolveArchDocument(f)])) : undefined;
+  // Several systems and no arch: each system runs its own device, the base its points' parameters set.
+  const several = systemList && systemList.length > 1 ? systemList : undefined;
+  const systemArchDocuments =
+    several && doc.arch === undefined
+      ? Object.fromEntries(several.map((x, i) => [systemLabel(x.file!), i === 0 ? archDocument : resolveArchDocument(x.archFile)]))
+      : undefined;
   spec.parameters.forEach((p, i) => {
     if (isPlanPointer(p.pointer)) return; // /plan/… parameters are checked by checkPlanParameters
-    // With several archs, a pointer must exist in at least one of them (the others' points are infeasible).
-    const docs = archDocuments ? Object.values(archDocuments) : [archDocument];
+    // With several archs (or systems' devices), a pointer must exist in at least one of them (the others' points are infeasible).
+    const docs = archDocuments ? Object.values(archDocuments) : systemArchDocuments ? Object.values(systemArchDocuments) : [archDocument];
     let first: unknown;
     for (const d of docs) {
       try {
@@ -368,6 +397,7 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     models[w.model] ??= readJsonFile(w.model);
   });
   const systemDocument = system?.config;
+  const systemDocuments = several ? Object.fromEntries(several.map((x) => [systemLabel(x.file!), x.config])) : undefined;
   const hash = createHash('sha256')
     .update(
       canonicalJson({
@@ -376,13 +406,15 @@ export function loadSweepSpec(file: string): ResolvedSpec {
           arch: undefined,
           archs: undefined,
           system: undefined,
+          systems: undefined,
           stacks: undefined,
           workloads: spec.workloads.map((w) => ({ ...w, model: undefined })),
         },
-        archDocument: archDocuments ? undefined : archDocument,
+        archDocument: archDocuments || systemArchDocuments ? undefined : archDocument,
         archDocuments,
+        ...(systemArchDocuments ? { systemArchDocuments } : {}),
         models: Object.values(models),
-        ...(systemDocument ? { systemDocument } : {}),
+        ...(systemDocuments ? { systemDocuments } : systemDocument ? { systemDocument } : {}),
         ...(stackDocuments ? { stackDocuments } : {}),
       }),
     )
@@ -394,10 +426,30 @@ export function loadSweepSpec(file: string): ResolvedSpec {
     archDocument,
     ...(archDocuments ? { archDocuments } : {}),
     ...(systemDocument ? { systemDocument } : {}),
+    ...(systemDocuments ? { systemDocuments } : {}),
+    ...(systemArchDocuments ? { systemArchDocuments } : {}),
     ...(stackDocuments ? { stackDocuments } : {}),
     models,
     hash,
   };
+}
+
+/**
+ * A design listed twice (`"system": ["dgx-h100", "dgx-h100"]`) names the repeat, where the schema's
+ * uniqueItems inside a oneOf would only say the field is not a string.
+ */
+function assertNoRepeatedEntries(raw: unknown, file: string): void {
+  if (!raw || typeof raw !== 'object') return;
+  for (const key of ['arch', 'system', 'stack']) {
+    const list = (raw as Record<string, unknown>)[key];
+    if (!Array.isArray(list)) continue;
+    const i = list.findIndex((v, j) => list.indexOf(v) !== j);
+    if (i >= 0)
+      throw new AccelscopeError('schema', `${JSON.stringify(list[i])} is listed twice (also at /${key}/${list.indexOf(list[i])})`, {
+        file,
+        pointer: `/${key}/${i}`,
+      });
+  }
 }
 
 /** A loader error without a file is re-pointed at the spec's field. */
@@ -413,6 +465,36 @@ function inSpec<T>(file: string, pointer: string, f: () => T): T {
 /** How a point names its arch in a multi-arch sweep: the config's file name without .json. */
 export function archLabel(file: string): string {
   return file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+}
+
+/** How a point names its system in a multi-system sweep: the system file's name without .json (a preset's name). */
+export function systemLabel(file: string): string {
+  return archLabel(file);
+}
+
+/**
+ * The systems a spec names (`"system": "dgx-h100"` or a list): presets by name, files relative to
+ * the spec. Loader errors point at `/system` (`/system/i` in a list); two systems with one label
+ * (points name their system by it) are an error at the second.
+ */
+function loadSpecSystems(value: string | string[], dir: string, file: string): System[] {
+  const list = [value].flat();
+  const at = (i: number) => (Array.isArray(value) ? `/system/${i}` : '/system');
+  const systems = list.map((s, i) => {
+    const path = looksLikePath(s) ? resolve(dir, s) : undefined;
+    // A missing file is the spec's mistake: name the spec and the entry, as for a missing model.
+    if (path !== undefined && !existsSync(path)) throw new AccelscopeError('file-not-found', `system file not found: ${path}`, { file, pointer: at(i) });
+    return inSpec(file, at(i), () => loadSystem(path ?? resolveShippedName('systems', s, 'system')));
+  });
+  const labels = systems.map((s) => systemLabel(s.file!));
+  const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
+  if (dup >= 0)
+    throw new AccelscopeError(
+      'schema',
+      `two systems share the name '${labels[dup]}' (points name their system by file name): ${list[labels.indexOf(labels[dup]!)]} and ${list[dup]}`,
+      { file, pointer: at(dup) },
+    );
+  return systems;
 }
 
 /** Concrete workloads a spec's workload list expands to, counted without making them. */

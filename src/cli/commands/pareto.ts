@@ -42,12 +42,15 @@ export const paretoCommand = {
       `Pareto front over ${defs.map((d) => `${d.key} (${d.goal})`).join(', ')}: ${front.length} of ${items.length} feasible points (${lines.length - items.length} infeasible or missing)\n\n`,
     );
     const paramKeys = [...new Set(front.flatMap((f) => Object.keys(f.line.point.params)))];
+    // The design a point names in a sweep over several archs, systems or stacks.
+    const designKeys = (['arch', 'system', 'stack'] as const).filter((k) => front.some((f) => f.line.point[k] !== undefined));
     io.out(
       renderTable(
-        ['index', ...defs.map((d) => d.key), ...paramKeys, 'quant', 'workload'],
+        ['index', ...defs.map((d) => d.key), ...designKeys, ...paramKeys, 'quant', 'workload'],
         front.map((f) => [
           f.index,
           ...defs.map((d) => formatObjective(d.key, Number(f.line.objectives![d.key]))),
+          ...designKeys.map((k) => f.line.point[k] ?? ''),
           ...paramKeys.map((k) => String(f.line.point.params[k] ?? '')),
           f.line.point.quant,
           Object.entries(f.line.point.workload)

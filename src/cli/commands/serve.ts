@@ -6,6 +6,7 @@ import { loadArch, loadModel, loadQuant } from '../../config/load.ts';
 import { DEFAULT_QUANT } from '../../quant/scheme.ts';
 import { AccelscopeError, inArchFile } from '../../util/errors.ts';
 import { formatBytes, formatSeconds, GiB } from '../../util/units.ts';
+import { formatNumber, formatPercent, formatQuantity } from '../../util/format.ts';
 import { writeFileAtomic } from '../../util/json-file.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 import { parseRequestSpec } from '../../serve/requests.ts';
@@ -243,27 +244,27 @@ export function renderServe(r: ServeReport): string {
   t += `scheduler ${sc.policy}${sc.policy === 'continuous' ? ` · ${sc.priority}${sc.chunkedPrefill ? ' · chunked prefill' : ''}${sc.prefixCaching ? ' · prefix caching' : ''} · preempt by ${sc.preemption}` : ''} · max ${sc.maxRunning} seqs, ${sc.maxBatchedTokens} tokens per step\n`;
   t += `KV cache  ${r.kv.blocksPerDevice} blocks × ${r.kv.blockTokens} tokens per device (${formatBytes(r.kv.bytesPerToken)} per token; ${formatBytes(r.kv.usableBytes)} usable − weights ${formatBytes(r.kv.weightsBytes)} − activations ${formatBytes(r.kv.activationBytes)})\n\n`;
   if (r.maxRate)
-    t += `max rate  ${r.maxRate.rate.toPrecision(4)} req/s keeps ${(100 * r.maxRate.attainment).toFixed(1)}% of requests within the SLO (target ${(100 * r.maxRate.target).toFixed(0)}%; ${r.maxRate.tried.length} rates tried)\n\n`;
+    t += `max rate  ${formatQuantity(r.maxRate.rate, 'req/s')} keeps ${formatPercent(r.maxRate.attainment)} of requests within the SLO (target ${formatPercent(r.maxRate.target, 0)}; ${r.maxRate.tried.length} rates tried)\n\n`;
   t += `                  p50       p90       p99      mean\n`;
   t += `TTFT        ${dist(s.ttftS)}\n`;
   t += `TPOT        ${dist(s.tpotS)}\n`;
   t += `end-to-end  ${dist(s.e2eS)}\n`;
   t += `queueing    ${dist(s.queueS)}\n\n`;
-  t += `requests      ${s.requests} in ${formatSeconds(s.makespanS)} (offered ${s.offeredRate.toPrecision(4)} req/s)\n`;
-  t += `throughput    ${s.requestsPerSecond.toPrecision(4)} req/s · ${s.outputTokensPerSecond.toPrecision(4)} output tok/s · ${s.inputTokensPerSecond.toPrecision(4)} prompt tok/s\n`;
+  t += `requests      ${s.requests} in ${formatSeconds(s.makespanS)} (offered ${formatQuantity(s.offeredRate, 'req/s')})\n`;
+  t += `throughput    ${formatQuantity(s.requestsPerSecond, 'req/s')} · ${formatQuantity(s.outputTokensPerSecond, 'output tokens/s')} · ${formatQuantity(s.inputTokensPerSecond, 'prompt tokens/s')}\n`;
   const slo = Object.entries(s.slo)
     .map(([k, v]) => `${k.replace(/S$/, '')} ≤ ${formatSeconds(v as number)}`)
     .join(', ');
-  t += `goodput       ${slo ? `${s.goodputRps.toPrecision(4)} req/s meet ${slo} (${(100 * s.sloAttainment).toFixed(1)}%)` : 'no --slo given'}\n`;
-  t += `energy        ${s.energyPerRequestJ.toPrecision(3)} J per request · ${(s.energyPerOutputTokenJ * 1e3).toPrecision(3)} mJ per output token (steps only)\n`;
-  t += `batch         mean ${s.batch.mean.toFixed(1)} · max ${s.batch.max} sequences over ${s.steps} steps\n`;
-  t += `KV cache use  mean ${(100 * s.kvUse.mean).toFixed(1)}% · max ${(100 * s.kvUse.max).toFixed(1)}%\n`;
+  t += `goodput       ${slo ? `${formatQuantity(s.goodputRps, 'req/s')} meet ${slo} (${formatPercent(s.sloAttainment)})` : 'no --slo given'}\n`;
+  t += `energy        ${formatQuantity(s.energyPerRequestJ, 'J')} per request · ${formatQuantity(s.energyPerOutputTokenJ, 'J')} per output token (steps only)\n`;
+  t += `batch         mean ${formatNumber(s.batch.mean)} · max ${s.batch.max} sequences over ${s.steps} steps\n`;
+  t += `KV cache use  mean ${formatPercent(s.kvUse.mean)} · max ${formatPercent(s.kvUse.max)}\n`;
   if (r.saturation) {
     const z = r.saturation;
-    t += `saturation    ${z.requestsPerSecond.toPrecision(4)} req/s · ${z.outputTokensPerSecond.toPrecision(4)} output tok/s: step model in waves of ${z.batch} (${z.limit}) at the mean lengths ${z.promptTokens} + ${z.outputTokens}\n`;
+    t += `saturation    ${formatQuantity(z.requestsPerSecond, 'req/s')} · ${formatQuantity(z.outputTokensPerSecond, 'output tokens/s')}: step model in waves of ${z.batch} (${z.limit}) at the mean lengths ${z.promptTokens} + ${z.outputTokens}\n`;
   }
   t += `preemptions   ${s.preemptions}${sc.prefixCaching ? ` · ${s.cachedPromptTokens} prompt tokens from the prefix cache` : ''}\n`;
-  t += `Little's law  L = ${s.little.L.toPrecision(4)} requests in system, λ·W = ${(s.little.lambda * s.little.W).toPrecision(4)}\n`;
+  t += `Little's law  L = ${formatNumber(s.little.L)} requests in system, λ·W = ${formatNumber(s.little.lambda * s.little.W)}\n`;
   t += `step model    ${Object.entries(r.stepModel.evaluations)
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${v} ${k}`)

@@ -32,7 +32,8 @@ export const sweepCommand = {
   handler: async (a: SweepArgs, io: Io): Promise<number> => {
     assertOutputNotInput(a.out, [a.spec], '--out', [partialPath(a.out)]);
     const spec = loadSweepSpec(a.spec);
-    assertOutputNotInput(a.out, [spec.arch, ...spec.workloads.map((w) => w.model), ...spec.quant.filter((q) => q.endsWith('.json'))], '--out', [
+    const inputs = [spec.arch, ...(spec.archs ?? []), ...(spec.system ? [spec.system] : []), ...(spec.systems ?? []), ...(spec.stacks ?? [])];
+    assertOutputNotInput(a.out, [...inputs, ...spec.workloads.map((w) => w.model), ...spec.quant.filter((q) => q.endsWith('.json'))], '--out', [
       partialPath(a.out),
     ]);
     const shard = a.shard ? parseShard(a.shard) : undefined;
@@ -53,7 +54,7 @@ export const sweepCommand = {
     let lastPrint = 0;
     const space = new PointSpace(spec);
     io.err(
-      `sweep ${spec.name}: ${space.size} points in the space, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
+      `sweep ${spec.name}: ${space.size} points in the space${designDimensions(space)}, strategy ${spec.strategy.kind}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
     );
     const summary = await runSweep(spec, {
       out: a.out,
@@ -93,3 +94,9 @@ export const sweepCommand = {
     return 0;
   },
 };
+
+/** The design dimensions a sweep compares (arch, system, stack lists), for its first line: ` over 2 systems (dgx-h100, hgx-h200)`. */
+function designDimensions(space: PointSpace): string {
+  const dims = space.dims.filter((d) => ['arch', 'system', 'stack'].includes(d.name) && d.values.length > 1);
+  return dims.length ? ` over ${dims.map((d) => `${d.values.length} ${d.name}s (${d.values.join(', ')})`).join(' × ')}` : '';
+}

@@ -4,10 +4,14 @@
  *      half prefetches the next: double buffering); the largest dimension is halved (rounded up)
  *      until the tile, padded to the array's rows/cols, fits.
  *   2. Stationary tiles: a rows × cols slice of the stationary operand (K × tokens for
- *      'activations', K × N for 'weights') is preloaded into the PEs — `rows` cycles, not hidden
- *      (one weight register per PE) — then the other operand's rows stream through, one per cycle.
+ *      'activations', K × N for 'weights') is preloaded into the PEs — `rows` cycles — then the
+ *      other operand's rows stream through, one per cycle.
  *      'broadcast': every array holds the same stationary tile and takes 1/arrays of the streamed
- *      rows; 'independent': stationary tiles spread over the arrays in waves.
+ *      rows, issued as instructions of `cols` rows; as in NeuPIMs' `issue_ex_inst`, the next
+ *      preload starts `rows` cycles after the previous instruction's start, so the last
+ *      instruction's stream (⌈cols / arrays⌉ cycles at most) hides under it: a tile costs
+ *      rows + ⌈S / arrays⌉ − min(⌈S / arrays⌉, ⌈cols / arrays⌉), and the GEMM's last tile pays
+ *      its hidden part once. 'independent': stationary tiles spread over the arrays in waves.
  *   3. Pipeline fill and drain (rows + cols − 2) once per GEMM.
  *   4. Memory: every L2 tile loads its x and W slices (loop order tokens → N → K, partial sums kept
  *      in the accumulator), so W is read once per token tile and x once per N tile; y is written
@@ -76,9 +80,15 @@ export function systolicGemm(g: SystolicGemm, s: SystolicHost): SystolicResult {
   const statOther = s.stationary === 'activations' ? mi : ni;
   const streamed = s.stationary === 'activations' ? ni : mi;
   const perL2Stationary = Math.ceil(ki / s.rows) * Math.ceil(statOther / s.cols);
+  // Broadcast: the streamed rows issue as instructions of `cols` rows (⌈cols / arrays⌉ cycles each);
+  // the next tile's preload starts `rows` cycles after the last instruction's start, so that
+  // instruction's stream hides under it — paid once, by the GEMM's last tile.
+  const streamCycles = Math.ceil(streamed / s.arrays);
+  const hiddenCycles = Math.min(streamCycles, Math.ceil(s.cols / s.arrays));
   const perL2Cycles =
-    s.arrayMode === 'broadcast' ? perL2Stationary * (s.rows + Math.ceil(streamed / s.arrays)) : Math.ceil(perL2Stationary / s.arrays) * (s.rows + streamed);
-  const cycles = l2Tiles * perL2Cycles + s.rows + s.cols - 2;
+    s.arrayMode === 'broadcast' ? perL2Stationary * (s.rows + streamCycles - hiddenCycles) : Math.ceil(perL2Stationary / s.arrays) * (s.rows + streamed);
+  const lastStream = s.arrayMode === 'broadcast' ? hiddenCycles : 0;
+  const cycles = l2Tiles * perL2Cycles + lastStream + s.rows + s.cols - 2;
   const bytes = g.k * g.n * g.weightBytes * mo + g.m * g.k * g.actBytes * no + g.m * g.n * g.actBytes;
   const macs = g.m * g.k * g.n;
   return {

@@ -5,6 +5,7 @@
 import { CONFIG, VL_SCHEMA, WIDTH, HEIGHT, decadeCeil, decadeFloor, sig6, type VlSpec } from './common.ts';
 import { classColorScale } from '../palette.ts';
 import { vegaLogLabelExpr } from '../../util/format.ts';
+import { textField, textOf } from './tooltip-text.ts';
 
 export interface MeasuredSimulatedPoint {
   op: string;
@@ -48,6 +49,7 @@ export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpe
       {
         name: 'ops',
         data: { values },
+        transform: [textOf('measuredSeconds', 's'), textOf('simulatedSeconds', 's')],
         mark: { type: 'point', filled: true, size: 40, tooltip: true },
         encoding: {
           x: { field: 'measuredSeconds', type: 'quantitative', ...axis('measured (s)') },
@@ -58,8 +60,8 @@ export function measuredVsSimulatedSpec(points: MeasuredSimulatedPoint[]): VlSpe
             { field: 'op', type: 'nominal' },
             { field: 'phase', type: 'nominal' },
             { field: 'shape', type: 'nominal' },
-            { field: 'measuredSeconds', type: 'quantitative', format: '.3s', title: 'measured (s)' },
-            { field: 'simulatedSeconds', type: 'quantitative', format: '.3s', title: 'simulated (s)' },
+            { field: textField('measuredSeconds'), type: 'nominal', title: 'measured' },
+            { field: textField('simulatedSeconds'), type: 'nominal', title: 'simulated' },
             { field: 'errorPct', type: 'quantitative', format: '+.1f', title: 'error (%)' },
           ],
         },

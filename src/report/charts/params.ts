@@ -9,10 +9,11 @@
  * parameters with many distinct values are binned), the range of the objective (a rule from min to
  * max) and its best value (points joined by a line), aggregated here rather than in the page.
  */
-import { axisUnit, objectiveInfo, paramTitle } from '../objectives.ts';
+import { axisUnit, objectiveInfo, paramTitle, type ObjectiveInfo } from '../objectives.ts';
 import { objectiveField, type SweepParam, type SweepTable } from '../sweep-table.ts';
 import { CONFIG, VL_SCHEMA, spansDecades, type VlSpec } from './common.ts';
 import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
+import { textField, textOf } from './tooltip-text.ts';
 
 export interface ParamsOptions {
   objectives: string[];
@@ -133,6 +134,7 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
           layer: [
             {
               name: `${of}_${p.field}_points`,
+              transform: [textOf(of, axisUnit(info))],
               mark: { type: 'point', filled: true, size: 25, opacity: 0.55 },
               encoding: {
                 x,
@@ -141,7 +143,7 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
                 tooltip: [
                   { field: 'id', type: 'nominal' },
                   { field: p.field, title: p.label },
-                  { field: of, type: 'quantitative', title: info.title, format: '.4~s' },
+                  { field: textField(of), type: 'nominal', title: info.title },
                 ],
               },
             },
@@ -175,16 +177,7 @@ export function paramsSpec(t: SweepTable, o: ParamsOptions): VlSpec {
 type Axis = Record<string, unknown>;
 
 /** A summary panel: its own small dataset (one row per parameter value or bin). */
-function summaryPanel(
-  p: SweepParam,
-  info: { direction: 'min' | 'max' },
-  of: string,
-  x: Axis,
-  y: Axis,
-  values: Record<string, unknown>[],
-  xlog: boolean,
-  bins: number,
-) {
+function summaryPanel(p: SweepParam, info: ObjectiveInfo, of: string, x: Axis, y: Axis, values: Record<string, unknown>[], xlog: boolean, bins: number) {
   const pairs = values
     .filter((v) => v['fits'] === 'fits' && v[p.field] !== undefined && typeof v[of] === 'number')
     .map((v) => ({ x: v[p.field] as number | string, y: v[of] as number }));
@@ -202,15 +195,16 @@ function summaryPanel(
       },
       {
         name: `${of}_${p.field}_best`,
+        transform: ['best', 'min', 'max'].map((f) => textOf(f, axisUnit(info))),
         mark: { type: 'line', color: '#d62728', strokeWidth: 1.5, point: { color: '#d62728', size: 20 } },
         encoding: {
           x: xs,
           y: { ...y, field: 'best' },
           tooltip: [
             { field: 'x', title: p.label },
-            { field: 'best', type: 'quantitative', format: '.4~s' },
-            { field: 'min', type: 'quantitative', format: '.4~s' },
-            { field: 'max', type: 'quantitative', format: '.4~s' },
+            { field: textField('best'), type: 'nominal', title: 'best' },
+            { field: textField('min'), type: 'nominal', title: 'min' },
+            { field: textField('max'), type: 'nominal', title: 'max' },
             { field: 'n', type: 'quantitative', title: 'points' },
           ],
         },

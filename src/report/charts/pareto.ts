@@ -12,6 +12,7 @@ import { CONFIG, HEIGHT, VL_SCHEMA, WIDTH, spansDecades, type VlSpec } from './c
 import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
 import { axisUnit } from '../objectives.ts';
 import { classPalette } from '../palette.ts';
+import { textField, textOf } from './tooltip-text.ts';
 
 export type ParetoStatus = 'front' | 'dominated' | 'does not fit';
 
@@ -21,7 +22,7 @@ export interface ParetoPoint {
   x: number;
   y: number;
   status: ParetoStatus;
-  /** Value of the parameter the points are coloured by (quant, else batch, else arch), if any varies. */
+  /** Value of the parameter the points are coloured by (quant, else batch, arch, system, stack), if any varies. */
   group?: string;
 }
 
@@ -33,13 +34,13 @@ export interface ParetoData {
   front: ParetoPoint[];
   /** Drawable points missing either objective. */
   missing: number;
-  /** The swept parameter the points are coloured by (quant, workload.batch, arch or spec), if any. */
+  /** The swept parameter the points are coloured by (quant, workload.batch, arch, system, stack or spec), if any. */
   colourBy?: string;
 }
 
-/** What the scatter colours points by: the first of quant, batch, arch, spec that the sweep varies. */
+/** What the scatter colours points by: the first of quant, batch, arch, system, stack, spec that the sweep varies. */
 export function colourParam(t: SweepTable): SweepTable['params'][number] | undefined {
-  for (const label of ['quant', 'workload.batch', 'arch', 'spec']) {
+  for (const label of ['quant', 'workload.batch', 'arch', 'system', 'stack', 'spec']) {
     const p = t.params.find((q) => q.label === label);
     if (p) return p;
   }
@@ -86,6 +87,12 @@ function axis(info: ObjectiveInfo, values: number[]) {
   };
 }
 
+/** `5 of 112 feasible points on the front (32 over memory capacity drawn apart)`: points that do not fit are not counted as feasible. */
+export function frontSubtitle(d: ParetoData): string {
+  const over = d.points.filter((p) => p.status === 'does not fit').length;
+  return `${d.front.length} of ${d.points.length - over} feasible points on the front${over ? ` (${over} over memory capacity drawn apart)` : ''}`;
+}
+
 export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const d = paretoData(t, o);
   const x = axis(
@@ -99,12 +106,13 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const tooltip = [
     { field: 'id', type: 'nominal' },
     { field: 'label', type: 'nominal', title: 'point' },
-    { field: 'x', type: 'quantitative', title: d.x.title, format: '.4~s' },
-    { field: 'y', type: 'quantitative', title: d.y.title, format: '.4~s' },
+    { field: textField('x'), type: 'nominal', title: d.x.title },
+    { field: textField('y'), type: 'nominal', title: d.y.title },
     { field: 'status', type: 'nominal' },
   ];
+  const texts = [textOf('x', axisUnit(d.x)), textOf('y', axisUnit(d.y))];
   if (d.colourBy) tooltip.splice(2, 0, { field: 'group', type: 'nominal', title: d.colourBy });
-  // Points coloured by quant (else batch, arch, spec) when the sweep varies it, else by status.
+  // Points coloured by quant (else batch, arch, system, stack, spec) when the sweep varies it, else by status.
   const groups = [...new Set(d.points.map((p) => p.group ?? ''))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const color = d.colourBy
     ? { field: 'group', type: 'nominal', title: d.colourBy, scale: { domain: groups, range: classPalette().range.slice(0, Math.max(groups.length, 1)) } }
@@ -113,7 +121,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
   const big = d.points.length > 2000;
   return {
     $schema: VL_SCHEMA,
-    title: { text: `Pareto front: ${d.x.name} vs ${d.y.name}`, subtitle: `${d.front.length} of ${d.points.length} feasible points on the front` },
+    title: { text: `Pareto front: ${d.x.name} vs ${d.y.name}`, subtitle: frontSubtitle(d) },
     description: `pareto: ${d.points.length} points, ${d.front.length} on the front`,
     width: WIDTH,
     height: HEIGHT,
@@ -121,6 +129,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
     layer: [
       {
         name: 'points',
+        transform: texts,
         data: { values: d.points.filter((p) => p.status !== 'front') },
         mark: { type: 'point', filled: true, size: big ? 12 : 40, opacity: big ? 0.35 : 0.6 },
         encoding: {
@@ -144,6 +153,7 @@ export function paretoSpec(t: SweepTable, o: ParetoOptions): VlSpec {
       },
       {
         name: 'front',
+        transform: texts,
         data: { values: d.front },
         mark: { type: 'point', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
         encoding: {

@@ -7,6 +7,7 @@
 import type { QuantComparison, QuantRow } from '../inputs.ts';
 import { CONFIG, VL_SCHEMA, spansDecades, type VlSpec } from './common.ts';
 import { vegaLabelExpr, vegaLogLabelExpr } from '../../util/format.ts';
+import { textField, textOf } from './tooltip-text.ts';
 
 export function tradeoffRows(q: QuantComparison): QuantRow[] {
   const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
@@ -34,6 +35,7 @@ export function quantTradeoffSpec(q: QuantComparison): VlSpec {
       layer: [
         {
           name: `${field}_points`,
+          transform: [textOf(field, field === 'latencySeconds' ? 's' : 'J'), textOf('relError', '')],
           mark: { type: 'point', filled: true, size: 80 },
           encoding: {
             x,
@@ -45,8 +47,8 @@ export function quantTradeoffSpec(q: QuantComparison): VlSpec {
               { field: 'archName', type: 'nominal', title: 'arch' },
               { field: 'bitsPerWeight', type: 'quantitative', title: 'bits per weight', format: '.3~f' },
               { field: 'sqnrDb', type: 'quantitative', title: 'SQNR (dB)', format: '.1f' },
-              { field: 'relError', type: 'quantitative', title: 'relative error', format: '.2e' },
-              { field, type: 'quantitative', title, format: '.3~s' },
+              { field: textField('relError'), type: 'nominal', title: 'relative error' },
+              { field: textField(field), type: 'nominal', title },
               { field: 'bound', type: 'nominal' },
             ],
           },

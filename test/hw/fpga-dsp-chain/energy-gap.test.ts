@@ -1,9 +1,11 @@
 /**
- * FlightLLM's 6× energy efficiency over a V100S (FPGA'24 abstract; data/reference/flightllm.json)
- * is not reproduced (modeled ≈ 2.2×): a known gap. These tests pin WHERE it sits, so a model
- * change that moves it shows up here (docs/models/fpga-dsp-chain.md "Energy: FlightLLM's 6×").
- * Split against the U280's MEASURED energy per token (45 W board power at 55 token/s, AccLLM
- * Table VII and the artifact README) and the V100S energy per token the 6× implies.
+ * FlightLLM's 6× energy efficiency over a V100S (FPGA'24 abstract; data/reference/flightllm.json).
+ * Since the V100S preset carries the GPU board-power components (`gpu.power`: AccelWattch's own
+ * V100 clock-tree and leakage figures, issue 26), the modeled V100S draws 71% of its 250 W board
+ * power decoding at batch 1 and the modeled ratio is 5.4×, within 25% of 6×. These tests pin both
+ * sides against the U280's MEASURED energy per token (45 W board power at 55 token/s, AccLLM
+ * Table VII and the artifact README) and the V100S energy per token the 6× implies, so the part
+ * of the agreement that rests on placeholders shows (docs/models/fpga-dsp-chain.md "Energy").
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -12,49 +14,74 @@ import { ROOT, buildFor, makeArch } from '../../helpers.ts';
 import { loadQuant } from '../../../src/config/load.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { run } from '../../../src/engine/run.ts';
+import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/config.ts';
 
 const ref = JSON.parse(readFileSync(resolve(ROOT, 'data/reference/flightllm.json'), 'utf8')) as { flightllm: { param: string; value: unknown }[] };
 const pub = (p: string) => Number(ref.flightllm.find((e) => e.param === p)!.value);
 const W4A8 = loadQuant(resolve(ROOT, 'workloads/quant/flightllm-w4a8.json'));
+const fp16 = parseQuantScheme('w16a16');
 const g = () => buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });
+const within25 = (x: number, p: number) => Math.abs(x / p - 1) <= 0.25;
 
-describe('knownGap: FlightLLM U280 vs V100S energy efficiency (published 6×)', () => {
+describe('FlightLLM U280 vs V100S energy efficiency (published 6×)', () => {
+  const v100s = makeArch<GpuArchConfig>('gpu/v100s');
+  const tdpW = v100s.power!.tdpW!;
   const fpga = run(g(), makeArch('fpga/u280-flightllm'), W4A8);
-  const gpu = run(g(), makeArch('gpu/v100s'), parseQuantScheme('w16a16'), { ignoreCapacity: true });
+  const gpu = run(g(), v100s, fp16, { ignoreCapacity: true });
   const ratio = gpu.totals.energyPerTokenJ / fpga.totals.energyPerTokenJ;
+  const published = pub('energy_efficiency_vs_V100S_U280');
   const fpgaMeasuredJ = pub('u280_power_w') / pub('llama2_7b_decode_tokens_per_s_u280');
-  const gpuImpliedJ = pub('energy_efficiency_vs_V100S_U280') * fpgaMeasuredJ;
+  const gpuImpliedJ = published * fpgaMeasuredJ;
 
-  it('the modeled ratio has the published direction but stays outside 25% of 6× (between 1.5× and 4.5×)', () => {
-    expect(ratio).toBeGreaterThan(1.5);
-    expect(ratio).toBeLessThan(0.75 * pub('energy_efficiency_vs_V100S_U280'));
+  it('the modeled ratio (modeled V100S over modeled U280) is within 25% of the published 6×', () => {
+    expect(within25(ratio, published)).toBe(true);
+    expect(ratio).toBeGreaterThan(5);
+    expect(ratio).toBeLessThan(6);
   });
 
-  it('FPGA side: the modeled U280 spends less per token than the board measured (0.4–1×), so no higher FPGA static power can close the gap', () => {
+  it('mechanism: without the board-power components (no gpu.power: table energies + idle only) the same V100S gives 2.15×, outside 25%', () => {
+    const bare: GpuArchConfig = { ...v100s, gpu: { ...v100s.gpu, power: undefined } };
+    const r = run(g(), bare, fp16, { ignoreCapacity: true });
+    expect(r.totals.tokensPerSecond).toBeCloseTo(gpu.totals.tokensPerSecond, 6); // decode stays under 250 W: same clock, same time
+    const bareRatio = r.totals.energyPerTokenJ / fpga.totals.energyPerTokenJ;
+    expect(bareRatio).toBeGreaterThan(2);
+    expect(bareRatio).toBeLessThan(0.75 * published);
+    // What the section adds: active-SM clock power and the leakage of a hot die.
+    expect(gpu.totals.averagePowerW - r.totals.averagePowerW).toBeGreaterThan(80);
+  });
+
+  it('GPU side: the V100S decodes at 60–80% of its 250 W board power (Samsi et al. found V100s near their cap decoding LLaMA), at its boost clock', () => {
+    expect(gpu.totals.averagePowerW / tdpW).toBeGreaterThan(0.6);
+    expect(gpu.totals.averagePowerW / tdpW).toBeLessThan(0.8);
+    for (const o of gpu.ops) expect(o.breakdown?.['powerLimited'] ?? 0, o.name).toBe(0);
+    expect(gpu.ops.some((o) => o.breakdown?.['clockHz'] === v100s.gpu.clockHz)).toBe(true);
+  });
+
+  it('the voltage placeholder is not what lands the ratio: maxVoltageV 0.9–1.1 V keeps it within 25% of 6×', () => {
+    for (const maxVoltageV of [0.9, 1.1]) {
+      const a: GpuArchConfig = { ...v100s, gpu: { ...v100s.gpu, power: { ...v100s.gpu.power!, maxVoltageV } } };
+      const r = run(g(), a, fp16, { ignoreCapacity: true });
+      expect(within25(r.totals.energyPerTokenJ / fpga.totals.energyPerTokenJ, published), `${maxVoltageV} V`).toBe(true);
+    }
+  });
+
+  it("what the agreement rests on: both sides sit under their references by similar factors — the U280 at 0.6× the measured board's J/token (32 W vs 45 W: the 25 W idle placeholder), the V100S at ~0.54× the J/token the 6× implies — so against the measured U280 the modeled V100S gives only 3.3×", () => {
     const side = fpga.totals.energyPerTokenJ / fpgaMeasuredJ;
-    expect(side).toBeGreaterThan(0.4);
-    expect(side).toBeLessThan(1);
+    expect(side).toBeGreaterThan(0.5);
+    expect(side).toBeLessThan(0.7);
+    const vsMeasured = gpu.totals.energyPerTokenJ / fpgaMeasuredJ;
+    expect(vsMeasured).toBeGreaterThan(3);
+    expect(vsMeasured).toBeLessThan(0.75 * published);
+    // The V100S side: the modeled J/token is about half the 4.9 J the 6× implies against the measured U280.
+    expect(gpu.totals.energyPerTokenJ / gpuImpliedJ).toBeGreaterThan(0.45);
+    expect(gpu.totals.energyPerTokenJ / gpuImpliedJ).toBeLessThan(0.65);
   });
 
-  it('GPU side: the modeled V100S spends under a third of the J/token the 6× implies (4.9 J), at an average power far below its 250 W board power', () => {
-    expect(gpu.totals.energyPerTokenJ / gpuImpliedJ).toBeLessThan(1 / 3);
-    // The implied figure at the modeled token rate would need more than the V100S board power.
-    expect(gpuImpliedJ * gpu.totals.tokensPerSecond).toBeGreaterThan(makeArch('gpu/v100s').power!.tdpW!);
-    expect(gpu.totals.averagePowerW).toBeLessThan(0.4 * makeArch('gpu/v100s').power!.tdpW!);
-  });
-
-  it('the gap is the V100S power accounting, with numbers: at its 250 W board power and the modeled token rate the ratio against the measured U280 is within 25% of 6×; measured GPU LLaMA decode (3–4 J/token) gives 3.7–4.9×', () => {
-    const tdpW = makeArch('gpu/v100s').power!.tdpW!;
-    const atBoardPower = tdpW / gpu.totals.tokensPerSecond / fpgaMeasuredJ;
-    expect(Math.abs(atBoardPower / pub('energy_efficiency_vs_V100S_U280') - 1)).toBeLessThanOrEqual(0.25);
-    // The modeled V100S's own power is the lever: its average is far below the board power.
-    expect(gpu.totals.averagePowerW / tdpW).toBeLessThan(0.4);
+  it('the 6× is consistent with the measured U280 against a V100S on an HF-naive stack (the artifact GPU-naive, ~45 token/s) drawing 80–100% of its board power; measured GPU LLaMA decode (3–4 J/token) gives 3.7–4.9×', () => {
     const samsi = ref.flightllm.find((e) => e.param === 'gpu_llama_decode_energy_per_token_measured')!.value as number[];
     const [lo, hi] = samsi.map((j) => j / fpgaMeasuredJ) as [number, number];
     expect(lo).toBeGreaterThan(3.5);
-    expect(hi).toBeLessThan(pub('energy_efficiency_vs_V100S_U280'));
-    // The 6× is consistent with an HF-naive stack (the artifact's GPU-naive, ~45 token/s) drawing
-    // 80–100% of the board power: 4.91 J/token × 45 token/s ≈ 221 W.
+    expect(hi).toBeLessThan(published);
     const naive = ref.flightllm.find((e) => e.param === 'artifact_gpu_profile_llama2_7b_batch1')!.value as { rows: [string, number, number, number, number][] };
     const naiveTokS = Math.min(...naive.rows.map((r) => r[3]));
     const impliedW = gpuImpliedJ * naiveTokS;

@@ -26,7 +26,17 @@ describe('systolic host GEMM timing', () => {
     expect(systolicGemm(g(128, 128, 128), { ...npu, arrayMode: 'independent' }).cycles).toBe(128 + 128 + FILL);
     // 4 stationary tiles (K = 512, one L2 tile) spread over 8 arrays take one wave; in lockstep, four.
     expect(systolicGemm(g(128, 512, 128), { ...npu, arrayMode: 'independent' }).cycles).toBe(128 + 128 + FILL);
-    expect(systolicGemm(g(128, 512, 128), npu).cycles).toBe(4 * (128 + 16) + FILL);
+    // In lockstep: four tiles, each next preload hiding the previous tile's one 128-row instruction.
+    expect(systolicGemm(g(128, 512, 128), npu).cycles).toBe(4 * 128 + 16 + FILL);
+  });
+
+  it("broadcast: the next tile's preload starts `rows` cycles after the previous instruction's start (NeuPIMs issue_ex_inst), hiding the last 128-row instruction's 16 cycles — 128 streamed rows per tile hide whole, 129 leave one cycle", () => {
+    // K = 1024 (8 stationary tiles), 128 outputs streamed per tile: 8 × 128 + the last tile's 16 once.
+    expect(systolicGemm(g(128, 1024, 128), npu).cycles).toBe(8 * 128 + 16 + FILL);
+    // 129 outputs: ⌈129 / 8⌉ = 17 cycles per tile, 16 of them hidden.
+    expect(systolicGemm(g(128, 1024, 129), npu).cycles).toBe(8 * (128 + 1) + 16 + FILL);
+    // 512 outputs (4 instructions): 64 cycles per tile, the last 16 hidden.
+    expect(systolicGemm(g(128, 1024, 512), npu).cycles).toBe(8 * (128 + 48) + 16 + FILL);
   });
 
   it('a token tile narrower than the array costs the same cycles (half the batch, half the utilization)', () => {
@@ -47,7 +57,7 @@ describe('systolic host GEMM timing', () => {
     expect(l2Tile(g(128, 128, 960), npu).outer).toEqual([1, 1, 1]);
     expect(systolicGemm(g(128, 128, 960), npu).cycles).toBe(128 + 120 + FILL);
     expect(l2Tile(g(128, 128, 961), npu)).toEqual({ inner: [128, 128, 481], outer: [1, 1, 2] });
-    expect(systolicGemm(g(128, 128, 961), npu).cycles).toBe(2 * (128 + 61) + FILL);
+    expect(systolicGemm(g(128, 128, 961), npu).cycles).toBe(2 * (128 + 61 - 16) + 16 + FILL);
   });
 
   it('weights are re-read once per token L2 tile, activations once per output L2 tile', () => {
