@@ -13,6 +13,7 @@ import { describePlan, type ParallelPlan } from '../parallel/plan.ts';
 import type { System } from '../system/types.ts';
 import { isAccelscopeError } from '../util/errors.ts';
 import { dominantBound, type ErrorProxy, type QuantRow } from './quant-compare.ts';
+import type { Stack } from '../stack/schema.ts';
 
 export interface SystemCompareInput {
   spec: ModelSpec;
@@ -23,6 +24,8 @@ export interface SystemCompareInput {
   batch: number;
   seq?: number;
   context?: number;
+  /** Software stack every device runs under (parallel/run-system.ts SystemRunInput.stack). */
+  stack?: Stack;
 }
 
 export function compareQuantOnSystem(input: SystemCompareInput, errorProxy: ErrorProxy): QuantRow[] {
@@ -48,6 +51,7 @@ export function compareQuantOnSystem(input: SystemCompareInput, errorProxy: Erro
         quant: q,
         plan,
         ignoreCapacity: true,
+        ...(input.stack ? { stack: input.stack } : {}),
       });
       const weightGemm = r.ops.find((o) => o.kind === 'gemm' && o.layer === 0);
       return {

@@ -23,6 +23,7 @@ import { resolveCalibration } from '../arch/calibration.ts';
 import { getModel } from '../hw/registry.ts';
 import { createEvaluator, run, type OpEvaluator, type RunOptions, type RunResult } from './run.ts';
 import { weakMemo2 } from '../util/weak-memo.ts';
+import type { Stack } from '../stack/schema.ts';
 import { simulateGenerate, type GenerateRequest, type GenerateResult } from './generate.ts';
 
 /** A design point the hardware model cannot run, with the model's reason and the arch pointer it concerns. */
@@ -93,10 +94,18 @@ export function opEvaluator(arch: ArchConfig, quant: QuantScheme, options: SimOp
   return createEvaluator(arch, quant, options);
 }
 
+const sharedPlain = weakMemo2((arch: ArchConfig, quant: QuantScheme) => createEvaluator(arch, quant));
+const sharedByStack = weakMemo2((_arch: ArchConfig, _quant: QuantScheme) => new WeakMap<Stack, OpEvaluator>());
+
 /**
- * One op evaluator per (arch, quant) pair, kept while both objects live: the stages,
- * micro-batch sizes and sweep points of one system share their op shapes.
+ * One op evaluator per (arch, quant) pair — and per software stack when one is given (its GEMM
+ * families and attention backends change op results: SimOptions.stack) — kept while the objects
+ * live: the stages, micro-batch sizes and sweep points of one system share their op shapes.
  */
-export const sharedOpEvaluator: (arch: ArchConfig, quant: QuantScheme) => OpEvaluator = weakMemo2((arch: ArchConfig, quant: QuantScheme) =>
-  createEvaluator(arch, quant),
-);
+export function sharedOpEvaluator(arch: ArchConfig, quant: QuantScheme, stack?: Stack): OpEvaluator {
+  if (!stack) return sharedPlain(arch, quant);
+  const byStack = sharedByStack(arch, quant);
+  let e = byStack.get(stack);
+  if (!e) byStack.set(stack, (e = createEvaluator(arch, quant, { stack })));
+  return e;
+}

@@ -3,7 +3,7 @@
  * schemes) as JSON, the vega runtime (html.ts) and the bundled simulator. Same CSP as the reports:
  * no network request is possible.
  */
-import { CSP, escapeHtml, inlineRuntime, scriptJson } from '../report/html.ts';
+import { escapeHtml, inlineRuntime, pageHead, scriptJson } from '../report/html.ts';
 import type { ExploreCatalog } from './catalog.ts';
 import { explorerBundle } from './bundle.ts';
 
@@ -18,18 +18,7 @@ th{background:#f6f6f6;font-weight:600}td.num{text-align:right;font-variant-numer
 
 export async function renderExplorer(cat: ExploreCatalog): Promise<string> {
   const app = await explorerBundle();
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>accelscope explorer</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>accelscope explorer</h1>
-<p class="sub">The simulator runs in this page: ${cat.archs.length} archs, ${cat.models.length} models, ${cat.quants.length} quant schemes. Every figure is computed here from the configs, as <code>accelscope simulate</code> computes it. Offline; no server.</p>
+  return `${pageHead('accelscope explorer', STYLE)}<p class="sub">The simulator runs in this page: ${cat.archs.length} archs, ${cat.models.length} models, ${cat.quants.length} quant schemes. Every figure is computed here from the configs, as <code>accelscope simulate</code> computes it. Offline; no server.</p>
 <form id="controls" onsubmit="return false">
 <label>arch<select id="c-arch"></select></label>
 <label>model<select id="c-model"></select></label>

@@ -14,7 +14,7 @@ import type { RunResult } from '../engine/run.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { System } from '../system/types.ts';
 import type { ParallelPlan } from './plan.ts';
-import { simulateSystem, type SystemRunResult } from './run-system.ts';
+import { simulateSystem, type SystemRunInput, type SystemRunResult } from './run-system.ts';
 
 export type SystemGenerateResult = SystemRunResult & { generate: GenerateBlock };
 
@@ -31,6 +31,8 @@ export function simulateSystemGenerate(
   plan: ParallelPlan,
   req: GenerateRequest,
   ignoreCapacity = false,
+  /** Software stack every step runs under (SystemRunInput.stack). */
+  stack?: Pick<SystemRunInput, 'stack' | 'stackFile'>,
 ): SystemGenerateResult {
   const { batch, prompt: P, output: O } = req;
   if (!Number.isInteger(O) || O < 1) throw AccelscopeError.withParams('bad-flag', (f) => `${f('output')} must be a positive integer (got ${O})`);
@@ -49,6 +51,7 @@ export function simulateSystemGenerate(
       quant,
       plan,
       ignoreCapacity: ic,
+      ...stack,
     });
   // The last step holds the largest KV cache (P + O tokens): the capacity check.
   const last = step('decode', P + O - 1, ignoreCapacity);

@@ -27,6 +27,9 @@ import { partition } from './partition.ts';
 import { shardStage, type CommOp } from './shard.ts';
 import { deviceMeta } from './device-meta.ts';
 import { runStage } from './stage-run.ts';
+import type { Stack } from '../stack/schema.ts';
+import type { StackUse } from '../stack/use.ts';
+import { assertStackRunsOn } from '../config/load-stack.ts';
 
 /** The overlap of a collective with its GEMM when the system does not calibrate it. */
 export const DEFAULT_OVERLAP_CHUNKS = {
@@ -96,6 +99,16 @@ export interface SystemRunInput {
   ignoreCapacity?: boolean;
   /** Totals only (sweeps). */
   totalsOnly?: boolean;
+  /**
+   * Software stack every device runs under (src/stack/): each stage's per-device graph becomes the
+   * stack's kernel graph, its kernels use the stack's GEMM families and attention backend, and the
+   * stage's compute time carries the stack's launch terms (graph gaps, host launches, host step).
+   * Collectives keep the collective model's costs; the stack's launch terms are not charged to the
+   * collective kernels (docs/models/software-stacks.md, known gap).
+   */
+  stack?: Stack;
+  /** The stack's file, for results and messages. */
+  stackFile?: string;
 }
 
 function largestDivisorAtMost(n: number, cap: number): number {
@@ -129,7 +142,10 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     throw AccelscopeError.withParams('bad-flag', (f) => `${f('ep')} ${plan.ep}: ${graph.meta.model} has no experts (num_local_experts) to spread`);
   const tokens = graph.meta.phase === 'prefill' ? mbBatch * (graph.meta.seq ?? 1) : mbBatch;
 
-  const evaluate = sharedOpEvaluator(arch, quant);
+  if (input.stack) assertStackRunsOn(input.stack, arch.kind, input.stackFile);
+  const evaluate = sharedOpEvaluator(arch, quant, input.stack);
+  const stackRun = input.stack ? { stack: input.stack, ...(input.stackFile !== undefined ? { stackFile: input.stackFile } : {}) } : undefined;
+  let stackUse: StackUse | undefined;
   const stages = partition(graph, plan.pp);
   const linkMemo = new Map<string, GroupLinks>();
   const links = (ranks: number[]): GroupLinks => {
@@ -179,8 +195,9 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     });
     const stageGraph: OpGraph = { meta, ops };
     const pre = plan.pp > 1 ? `S${s}.` : '';
-    const r = runStage(stageGraph, arch, quant, evaluate, input.totalsOnly === true, pre);
+    const r = runStage(stageGraph, arch, quant, evaluate, input.totalsOnly === true, pre, stackRun);
     firstResult ??= r;
+    if (r.stack) stackUse = stackUse ? { ...stackUse, step: addStackSteps(stackUse.step, r.stack.step) } : r.stack;
     for (const w of r.warnings) if (!w.startsWith('workload does not fit')) warnings.add(w);
     if (!input.totalsOnly && r.energySources.length > energySources.length) energySources = r.energySources;
     addWork(sums, r.totals.flops, r.totals.bytes, r.totals.energyPj, replicas);
@@ -267,7 +284,14 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     if (!input.totalsOnly) {
       for (const o of r.ops) {
         allOps.push(o);
-        for (const c of commsAfter.get(o.id) ?? []) allOps.push(commRecord(c));
+        // A kernel the stack fused from several ops (`a+b+c`) carries the collectives placed after any of them.
+        const parts = o.id.includes('+')
+          ? o.id
+              .slice(pre.length)
+              .split('+')
+              .map((p) => pre + p)
+          : [o.id];
+        for (const id of parts) for (const c of commsAfter.get(id) ?? []) allOps.push(commRecord(c));
       }
     }
     const computeSeconds = r.totals.seconds;
@@ -329,6 +353,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
     arch: { ...base.arch, name: `${sys.name}: ${devicesUsed}× ${arch.name}` },
     quant: base.quant,
     totals,
+    ...(stackUse ? { stack: stackUse } : {}),
     memory: worst.memory,
     classes: input.totalsOnly ? [] : aggregateClasses(allOps),
     ops: allOps,
@@ -353,6 +378,17 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       communicationShare: computeSeconds + communicationSeconds > 0 ? communicationSeconds / (computeSeconds + communicationSeconds) : 0,
       collectives,
     },
+  };
+}
+
+/** The launch-mode terms of the stages, summed (one micro-batch through every stage, as `computeSeconds`). */
+function addStackSteps(a: StackUse['step'], b: StackUse['step']): StackUse['step'] {
+  return {
+    deviceSeconds: a.deviceSeconds + b.deviceSeconds,
+    kernels: a.kernels + b.kernels,
+    hostSeconds: a.hostSeconds + b.hostSeconds,
+    gapSeconds: a.gapSeconds + b.gapSeconds,
+    hostWaitSeconds: a.hostWaitSeconds + b.hostWaitSeconds,
   };
 }
 

@@ -14,6 +14,7 @@ import type { OpRecord, RunResult } from '../engine/run.ts';
 import { evaluateGraph, orThrow, type OpEvaluator } from '../engine/evaluate.ts';
 import { addOp, stepTotals, type StepSums } from '../engine/totals.ts';
 import { getModel } from '../hw/registry.ts';
+import type { Stack } from '../stack/schema.ts';
 
 const NOT_SHAPE = new Set(['id', 'name', 'layer', 'deps', 'source']);
 
@@ -28,14 +29,26 @@ function sameShape(a: Op, b: Op): boolean {
   return true;
 }
 
-/** `prefix` goes in front of every record's id (the stage, `S1.`, when there are several). */
-export function runStage(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, evaluate: OpEvaluator, totalsOnly: boolean, prefix = ''): RunResult {
-  const opts = { ignoreCapacity: true, evaluator: evaluate, totalsOnly };
+/**
+ * `prefix` goes in front of every record's id (the stage, `S1.`, when there are several). With a
+ * software stack the device runs the stack's kernel graph and launch mode (src/stack/): its step
+ * time is not a sum of per-layer parts (eager host launches race the device), so the stage runs whole.
+ */
+export function runStage(
+  graph: OpGraph,
+  arch: ArchConfig,
+  quant: QuantScheme,
+  evaluate: OpEvaluator,
+  totalsOnly: boolean,
+  prefix = '',
+  stack?: { stack: Stack; stackFile?: string },
+): RunResult {
+  const opts = { ignoreCapacity: true, evaluator: evaluate, totalsOnly, ...stack };
   const whole = (): RunResult => {
     const r = orThrow(evaluateGraph(graph, arch, quant, opts)).run;
     return prefix ? { ...r, ops: r.ops.map((o) => ({ ...o, id: prefix + o.id })) } : r;
   };
-  if (getModel(arch.kind).schedule) return whole();
+  if (getModel(arch.kind).schedule || stack) return whole();
   const byLayer = new Map<number, Op[]>();
   const before: Op[] = [];
   const after: Op[] = [];

@@ -18,7 +18,7 @@
 import { AccelscopeError } from '../util/errors.ts';
 import { e8m0Decode, e8m0FromExponent, E8M0_NAN } from './e8m0.ts';
 import { mustMinifloat, rne, type Minifloat } from './minifloat.ts';
-import type { QuantizedTensor } from './tensor.ts';
+import { groupedTensor, tensorBuffers, type QuantizedTensor } from './tensor.ts';
 import type { FormatSpec } from './spec.ts';
 import { forEachGroup, groupLayout } from './int.ts';
 
@@ -44,10 +44,8 @@ const MXINT8_MAX = 127;
 
 export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: MxSpec): QuantizedTensor {
   const layout = groupLayout(rows, cols, 'group', s.blockSize);
-  const codes = new Int32Array(rows * cols);
-  const values = new Float64Array(rows * cols);
-  const scales = new Float64Array(layout.count);
-  const scaleCodes = new Int32Array(layout.count);
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values, scales, scaleCodes } = buf;
   const mf: Minifloat | undefined = s.element === 'int8' ? undefined : mustMinifloat(s.element);
   const table = mf && mf.bits <= 16 ? mf.decodeTable() : undefined;
   const B = s.blockSize;
@@ -93,20 +91,7 @@ export function quantizeMx(x: ArrayLike<number>, rows: number, cols: number, s: 
       }
     }
   }
-  return {
-    format: s.name,
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: layout.perTensor,
-    groupCols: layout.groupCols,
-    groupsPerRow: layout.groupsPerRow,
-    scales,
-    scaleCodes,
-    scaleFormat: 'e8m0',
-    tensorScale: 1,
-  };
+  return groupedTensor(s.name, rows, cols, layout, buf, 'e8m0');
 }
 
 /** MXINT8 element code (−128..127) → value. */
@@ -131,10 +116,8 @@ export function quantizeNvfp4(x: ArrayLike<number>, rows: number, cols: number, 
   for (let i = 0; i < rows * cols; i++) amaxT = Math.max(amaxT, Math.abs(x[i]!));
   if (amaxT !== amaxT) throw new AccelscopeError('unsupported', 'nvfp4: cannot encode NaN or infinity');
   const st = nvfp4TensorScale(amaxT);
-  const codes = new Int32Array(rows * cols);
-  const values = new Float64Array(rows * cols);
-  const scales = new Float64Array(layout.count);
-  const scaleCodes = new Int32Array(layout.count);
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values, scales, scaleCodes } = buf;
   forEachGroup(rows, cols, layout, (g, ranges) => {
     // NVFP4 groups are 16 contiguous values of one row: one range per group.
     const [a, b] = ranges[0]!;
@@ -150,18 +133,5 @@ export function quantizeNvfp4(x: ArrayLike<number>, rows: number, cols: number, 
       values[i] = e2m1.decode(c);
     }
   });
-  return {
-    format: name,
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: layout.perTensor,
-    groupCols: layout.groupCols,
-    groupsPerRow: layout.groupsPerRow,
-    scales,
-    scaleCodes,
-    scaleFormat: 'fp8-e4m3',
-    tensorScale: st,
-  };
+  return groupedTensor(name, rows, cols, layout, buf, 'fp8-e4m3', { tensorScale: st });
 }

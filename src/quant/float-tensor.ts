@@ -7,7 +7,7 @@
  *   recipes cast (the element format's own non-saturating rule applies to unscaled `encode`).
  */
 import { mustMinifloat } from './minifloat.ts';
-import type { QuantizedTensor } from './tensor.ts';
+import { groupedTensor, tensorBuffers, type QuantizedTensor } from './tensor.ts';
 import type { FormatSpec } from './spec.ts';
 import { forEachGroup, groupLayout } from './int.ts';
 
@@ -16,10 +16,8 @@ type FloatSpec = Extract<FormatSpec, { kind: 'float' }>;
 export function quantizeFloat(x: ArrayLike<number>, rows: number, cols: number, s: FloatSpec): QuantizedTensor {
   const mf = mustMinifloat(s.element);
   const layout = groupLayout(rows, cols, s.scale === 'channel' ? 'channel' : 'tensor');
-  const codes = new Int32Array(rows * cols);
-  const values = new Float64Array(rows * cols);
-  const scales = new Float64Array(layout.count);
-  const scaleCodes = new Int32Array(layout.count);
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values, scales, scaleCodes } = buf;
   const fp32 = mustMinifloat('fp32');
   forEachGroup(rows, cols, layout, (g, ranges) => {
     let scale = 1;
@@ -40,18 +38,5 @@ export function quantizeFloat(x: ArrayLike<number>, rows: number, cols: number, 
       }
     }
   });
-  return {
-    format: s.name,
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: layout.perTensor,
-    groupCols: layout.groupCols,
-    groupsPerRow: layout.groupsPerRow,
-    scales,
-    scaleCodes,
-    scaleFormat: s.scale === 'none' ? 'none' : 'fp32',
-    tensorScale: 1,
-  };
+  return groupedTensor(s.name, rows, cols, layout, buf, s.scale === 'none' ? 'none' : 'fp32');
 }

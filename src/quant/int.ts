@@ -15,18 +15,13 @@
  */
 import { AccelscopeError } from '../util/errors.ts';
 import { mustMinifloat, rne } from './minifloat.ts';
-import type { QuantizedTensor } from './tensor.ts';
+import { groupedTensor, tensorBuffers, type GroupLayout, type QuantizedTensor } from './tensor.ts';
 import type { FormatSpec } from './spec.ts';
 
 type IntSpec = Extract<FormatSpec, { kind: 'int' }>;
 
 /** Scale groups of a [rows × cols] tensor: per tensor, per row, or G consecutive columns. */
-export function groupLayout(
-  rows: number,
-  cols: number,
-  granularity: 'tensor' | 'channel' | 'group',
-  groupSize?: number,
-): { perTensor: boolean; groupCols: number; groupsPerRow: number; count: number } {
+export function groupLayout(rows: number, cols: number, granularity: 'tensor' | 'channel' | 'group', groupSize?: number): GroupLayout {
   if (granularity === 'tensor') return { perTensor: true, groupCols: cols, groupsPerRow: 1, count: 1 };
   const groupCols = granularity === 'channel' ? cols : groupSize!;
   const groupsPerRow = Math.ceil(cols / groupCols);
@@ -60,10 +55,8 @@ export function intRange(bits: number, symmetric: boolean): { qmin: number; qmax
 export function quantizeInt(x: ArrayLike<number>, rows: number, cols: number, s: IntSpec): QuantizedTensor {
   const layout = groupLayout(rows, cols, s.granularity, s.groupSize);
   const scaleFmt = mustMinifloat(s.scaleFormat);
-  const codes = new Int32Array(rows * cols);
-  const values = new Float64Array(rows * cols);
-  const scales = new Float64Array(layout.count);
-  const scaleCodes = new Int32Array(layout.count);
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values, scales, scaleCodes } = buf;
   const zeros = s.symmetric ? undefined : new Int32Array(layout.count);
   const { qmin, qmax } = intRange(s.bits, s.symmetric);
   forEachGroup(rows, cols, layout, (g, ranges) => {
@@ -101,19 +94,5 @@ export function quantizeInt(x: ArrayLike<number>, rows: number, cols: number, s:
       }
     }
   });
-  return {
-    format: s.name,
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: layout.perTensor,
-    groupCols: layout.groupCols,
-    groupsPerRow: layout.groupsPerRow,
-    scales,
-    scaleCodes,
-    scaleFormat: s.scaleFormat,
-    ...(zeros ? { zeros, zeroFormat: s.floatZero ? s.scaleFormat : 'int' } : {}),
-    tensorScale: 1,
-  };
+  return groupedTensor(s.name, rows, cols, layout, buf, s.scaleFormat, zeros ? { zeros, zeroFormat: s.floatZero ? s.scaleFormat : 'int' } : {});
 }

@@ -33,6 +33,59 @@ export interface QuantizedTensor {
   tensorScale: number;
 }
 
+/** How a [rows × cols] tensor is cut into scale groups (int.ts `groupLayout`). */
+export interface GroupLayout {
+  perTensor: boolean;
+  groupCols: number;
+  groupsPerRow: number;
+  /** Scale groups: 1 per tensor, else rows × groupsPerRow. */
+  count: number;
+}
+
+/** The arrays a codec fills: a code and a value per element, a scale and its code per group. */
+export interface TensorBuffers {
+  codes: Int32Array;
+  values: Float64Array;
+  scales: Float64Array;
+  scaleCodes: Int32Array;
+}
+
+export function tensorBuffers(rows: number, cols: number, layout: GroupLayout): TensorBuffers {
+  return {
+    codes: new Int32Array(rows * cols),
+    values: new Float64Array(rows * cols),
+    scales: new Float64Array(layout.count),
+    scaleCodes: new Int32Array(layout.count),
+  };
+}
+
+/** The QuantizedTensor of filled buffers (fields in one order for every codec; zeros only for asymmetric integers). */
+export function groupedTensor(
+  format: string,
+  rows: number,
+  cols: number,
+  layout: GroupLayout,
+  b: TensorBuffers,
+  scaleFormat: QuantizedTensor['scaleFormat'],
+  rest: { zeros?: Int32Array; zeroFormat?: NonNullable<QuantizedTensor['zeroFormat']>; tensorScale?: number } = {},
+): QuantizedTensor {
+  return {
+    format,
+    rows,
+    cols,
+    codes: b.codes,
+    values: b.values,
+    perTensor: layout.perTensor,
+    groupCols: layout.groupCols,
+    groupsPerRow: layout.groupsPerRow,
+    scales: b.scales,
+    scaleCodes: b.scaleCodes,
+    scaleFormat,
+    ...(rest.zeros ? { zeros: rest.zeros, zeroFormat: rest.zeroFormat! } : {}),
+    tensorScale: rest.tensorScale ?? 1,
+  };
+}
+
 export function scaleIndex(q: QuantizedTensor, r: number, c: number): number {
   return q.perTensor ? 0 : r * q.groupsPerRow + Math.floor(c / q.groupCols);
 }

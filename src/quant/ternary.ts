@@ -9,7 +9,7 @@
  */
 import { AccelscopeError } from '../util/errors.ts';
 import { rne } from './minifloat.ts';
-import type { QuantizedTensor } from './tensor.ts';
+import { groupedTensor, tensorBuffers, type QuantizedTensor } from './tensor.ts';
 import { forEachGroup, groupLayout } from './int.ts';
 
 export const BITNET_EPS = 1e-5;
@@ -26,35 +26,23 @@ export function quantizeTernary(x: ArrayLike<number>, rows: number, cols: number
   let sum = 0;
   for (let i = 0; i < n; i++) sum += Math.abs(x[i]!);
   const gamma = Math.fround(n ? sum / n : 0);
-  const codes = new Int32Array(n);
-  const values = new Float64Array(n);
+  const layout = groupLayout(rows, cols, 'tensor');
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values } = buf;
   for (let i = 0; i < n; i++) {
     const q = Math.min(1, Math.max(-1, rne(x[i]! / (gamma + BITNET_EPS))));
     codes[i] = q;
     values[i] = q;
   }
-  return {
-    format: 'ternary',
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: true,
-    groupCols: cols,
-    groupsPerRow: 1,
-    scales: Float64Array.of(gamma),
-    scaleCodes: Int32Array.of(0),
-    scaleFormat: 'fp32',
-    tensorScale: 1,
-  };
+  buf.scales[0] = gamma;
+  return groupedTensor('ternary', rows, cols, layout, buf, 'fp32');
 }
 
 export function quantizeBinary(x: ArrayLike<number>, rows: number, cols: number, groupSize?: number, name = 'binary'): QuantizedTensor {
   finite(x, name);
   const layout = groupLayout(rows, cols, groupSize ? 'group' : 'tensor', groupSize);
-  const codes = new Int32Array(rows * cols);
-  const values = new Float64Array(rows * cols);
-  const scales = new Float64Array(layout.count);
+  const buf = tensorBuffers(rows, cols, layout);
+  const { codes, values, scales } = buf;
   forEachGroup(rows, cols, layout, (g, ranges) => {
     let sum = 0;
     let n = 0;
@@ -72,18 +60,5 @@ export function quantizeBinary(x: ArrayLike<number>, rows: number, cols: number,
       }
     }
   });
-  return {
-    format: name,
-    rows,
-    cols,
-    codes,
-    values,
-    perTensor: layout.perTensor,
-    groupCols: layout.groupCols,
-    groupsPerRow: layout.groupsPerRow,
-    scales,
-    scaleCodes: new Int32Array(layout.count),
-    scaleFormat: 'fp32',
-    tensorScale: 1,
-  };
+  return groupedTensor(name, rows, cols, layout, buf, 'fp32');
 }

@@ -28,7 +28,7 @@ export function renderServeReport(r: ServeReport, records: { ttftS: number; tpot
   const multi = records.filter((x) => x.outputTokens > 1);
   return renderHtml({
     title: `Serving ${r.model} on ${r.arch}`,
-    subtitle: `${r.requestsSpec} · ${r.scheduler.policy} batching${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices}P:${r.disagg.decodeDevices}D over ${r.disagg.link}` : ''}`,
+    subtitle: `${r.requestsSpec} · ${r.scheduler.policy} batching${r.stack ? ` · stack ${r.stack.name} (${r.stack.launch})` : ''}${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices}P:${r.disagg.decodeDevices}D over ${r.disagg.link}` : ''}`,
     summaryHtml,
     sections: [
       {

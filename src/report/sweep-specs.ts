@@ -5,23 +5,13 @@
  * differs. Read from the result lines only.
  */
 import type { SweepLine } from './inputs.ts';
+import { pointFields } from './sweep-table.ts';
 
 export interface SpecSummary {
   spec: string;
   points: number;
   /** Field → sorted distinct values (as text) over the spec's points. */
   values: Record<string, string[]>;
-}
-
-function fields(l: SweepLine): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  if (l.point.arch !== undefined) out.push(['arch', l.point.arch]);
-  if (l.point.system !== undefined) out.push(['system', l.point.system]);
-  if (l.point.stack !== undefined) out.push(['stack', l.point.stack]);
-  out.push(...Object.entries(l.point.params ?? {}));
-  if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
-  for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
-  return out;
 }
 
 export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
@@ -31,7 +21,7 @@ export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
     const s = by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
     by.set(spec, s);
     s.points++;
-    for (const [k, v] of fields(l)) {
+    for (const [k, v] of pointFields(l)) {
       const set = s.values.get(k) ?? new Set<string>();
       s.values.set(k, set);
       set.add(typeof v === 'string' ? v : JSON.stringify(v));

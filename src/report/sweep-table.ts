@@ -37,11 +37,9 @@ export function objectiveField(name: string): string {
   return `o_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-function pointValues(l: SweepLine): [string, unknown][] {
-  // Lines of several specs (merged) name their spec; a sweep over several archs, systems or stacks names them.
+/** A point's fields as a report names them: arch, system and stack (when several are swept), the pointers, quant, workload fields. */
+export function pointFields(l: SweepLine): [string, unknown][] {
   const out: [string, unknown][] = [];
-  const spec = (l as { spec?: unknown }).spec;
-  if (typeof spec === 'string') out.push(['spec', spec]);
   if (typeof l.point.arch === 'string') out.push(['arch', l.point.arch]);
   if (typeof l.point.system === 'string') out.push(['system', l.point.system]);
   if (typeof l.point.stack === 'string') out.push(['stack', l.point.stack]);
@@ -49,6 +47,12 @@ function pointValues(l: SweepLine): [string, unknown][] {
   if (l.point.quant !== undefined) out.push(['quant', l.point.quant]);
   for (const [k, v] of Object.entries(l.point.workload ?? {})) if (v !== undefined) out.push([`workload.${k}`, v]);
   return out;
+}
+
+function pointValues(l: SweepLine): [string, unknown][] {
+  // Lines of several specs (merged) name their spec.
+  const spec = (l as { spec?: unknown }).spec;
+  return typeof spec === 'string' ? [['spec', spec], ...pointFields(l)] : pointFields(l);
 }
 
 function show(v: unknown): string {

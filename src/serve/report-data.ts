@@ -13,6 +13,8 @@ export interface ServeReport {
   /** `serve --system`: the system, the plan of each replica and how requests are routed. */
   system?: { name: string; file?: string; device: string; devices: number; devicesPerReplica: number; replicas: number; plan: string; router: string };
   quant: string;
+  /** `--stack`: the software stack every step ran under (its factors are in `calibration`, named `<stack>.<factor>`). */
+  stack?: { name: string; file?: string; launch: string };
   requestsSpec: string;
   scheduler: SchedulerConfig;
   disagg?: DisaggConfig;

@@ -6,6 +6,8 @@
  * lengths and the same arrival pattern scaled in time).
  */
 import type { Stack } from '../stack/schema.ts';
+import { STACK_FACTORS } from '../stack/factors.ts';
+import { resolveCalibration } from '../arch/calibration.ts';
 import type { ArchConfig } from '../config/arch.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
@@ -41,6 +43,8 @@ export interface ServeSetup {
   threads?: number;
   /** Software stack the steps run under (src/stack/). */
   stack?: Stack;
+  /** The stack's file, for the report. */
+  stackFile?: string;
   /** Serve on a multi-device system: each replica runs the plan's tp × pp devices; plan.dp replicas (or the disaggregated pools) side by side. */
   system?: { system: System; plan: ParallelPlan };
   /** How arrivals pick a replica or prefill device (default least-loaded). */
@@ -65,6 +69,7 @@ export function makeStepCost(s: ServeSetup): StepModel {
     return new SystemStepCost(s.spec, system, s.quant, plan, {
       maxBatchedTokens: s.scheduler.maxBatchedTokens,
       replicas: s.disagg ? s.disagg.prefillDevices + s.disagg.decodeDevices : plan.dp,
+      ...(s.stack ? { stack: s.stack } : {}),
       ...(s.memoryUtilization !== undefined ? { memoryUtilization: s.memoryUtilization } : {}),
       ...(s.knotsPerOctave !== undefined ? { knotsPerOctave: s.knotsPerOctave } : {}),
     });
@@ -168,6 +173,7 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
         }
       : {}),
     quant: s.quant.name,
+    ...(s.stack ? { stack: { name: s.stack.name, ...(s.stackFile !== undefined ? { file: s.stackFile } : {}), launch: s.stack.launch } } : {}),
     requestsSpec: s.requestsText,
     scheduler: s.scheduler,
     ...(s.disagg ? { disagg: s.disagg } : {}),
@@ -204,6 +210,7 @@ export function runServe(setup: ServeSetup, opts: { maxRate?: { target: number }
     calibration: [
       ...Object.entries(s.arch.calibration ?? {}).map(([name, c]) => ({ name, ...c })),
       ...(s.system ? systemCalibration(s.system.system.config).map((c) => ({ ...c, name: `system.${c.name}` })) : []),
+      ...(s.stack ? resolveCalibration(s.stack, STACK_FACTORS).map((c) => ({ ...c, name: `${s.stack!.name}.${c.name}` })) : []),
     ],
   };
   return { report, run };

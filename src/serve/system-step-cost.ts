@@ -38,6 +38,7 @@ import { checkPlan, describePlan, type ParallelPlan } from '../parallel/plan.ts'
 import { simulateSystem, type SystemRunResult } from '../parallel/run-system.ts';
 import { composeStepGraph, knotsOf } from './step-cost.ts';
 import type { StepCost, StepCostModel, StepShape } from './step-shape.ts';
+import type { Stack } from '../stack/schema.ts';
 
 export interface SystemStepCostOptions {
   /** Interpolation knots per octave of the decode context (0 = exact). Default 16. */
@@ -48,6 +49,8 @@ export interface SystemStepCostOptions {
   maxBatchedTokens?: number;
   /** Replicas the system must hold side by side (data parallel, or prefill + decode pools). */
   replicas?: number;
+  /** Software stack every device runs under (parallel/run-system.ts SystemRunInput.stack). */
+  stack?: Stack;
 }
 
 /** Where a replica's devices sit: replica r takes ranks r·tp·pp … (r+1)·tp·pp − 1. */
@@ -116,6 +119,7 @@ export class SystemStepCost implements StepCostModel {
   readonly stageMemory: { stage: number; weightsBytes: number; activationBytes: number; kvBytesPerToken: number; kvTokens: number }[];
   private readonly memo = new Map<string, PartCost>();
   private readonly microBatches: number;
+  private readonly stack: Stack | undefined;
 
   constructor(
     readonly spec: ModelSpec,
@@ -125,6 +129,7 @@ export class SystemStepCost implements StepCostModel {
     options: SystemStepCostOptions = {},
   ) {
     const { knotsPerOctave = 16, memoryUtilization = 0.9, maxBatchedTokens = 8192, replicas = 1 } = options;
+    this.stack = options.stack;
     if (!Number.isInteger(knotsPerOctave) || knotsPerOctave < 0 || (knotsPerOctave & (knotsPerOctave - 1)) !== 0)
       throw new AccelscopeError('bad-flag', `--knots-per-octave must be 0 (exact) or a power of two (got ${knotsPerOctave})`);
     if (!(memoryUtilization > 0 && memoryUtilization <= 1))
@@ -227,6 +232,7 @@ export class SystemStepCost implements StepCostModel {
       plan: replicaPlan(this.plan),
       ignoreCapacity: true,
       totalsOnly: true,
+      ...(this.stack ? { stack: this.stack } : {}),
     });
   }
 

@@ -110,9 +110,9 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
     if (point.workload.phase === 'serve') {
       if (sys !== undefined) throw new AccelscopeError('unsupported', 'serve workloads run on one arch; serving on a system is not supported yet');
       fits = true;
-      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload));
+      Object.assign(objectives, evaluateServePoint(ctx.model(point.workload.model), arch, q, point.workload, stack));
     } else if (sys !== undefined) {
-      const r = evaluateSystemPoint(sys, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params));
+      const r = evaluateSystemPoint(sys, arch, ctx.model(point.workload.model), q, point.workload, planOfPoint(point.params), stack);
       Object.assign(objectives, r.objectives);
       fits = r.fits;
     } else if (point.workload.phase === 'generate') {

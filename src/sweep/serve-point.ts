@@ -16,6 +16,7 @@ import { runServe } from '../serve/run-serve.ts';
 import type { SchedulerConfig } from '../serve/scheduler.ts';
 import type { ConcreteWorkload } from './concrete-workload.ts';
 import type { WorkloadSpec } from './spec.ts';
+import type { Stack } from '../stack/schema.ts';
 
 export function serveWorkloads(w: WorkloadSpec, model: string, batch: number): ConcreteWorkload[] {
   const out: ConcreteWorkload[] = [];
@@ -42,7 +43,8 @@ export function serveWorkloads(w: WorkloadSpec, model: string, batch: number): C
   return out;
 }
 
-export function evaluateServePoint(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, w: ConcreteWorkload): Record<string, number> {
+/** `stack`: the point's software stack (a spec's `stack`), the steps run under it. */
+export function evaluateServePoint(spec: ModelSpec, arch: ArchConfig, quant: QuantScheme, w: ConcreteWorkload, stack?: Stack): Record<string, number> {
   let requests = parseRequestSpec(w.requests!);
   if (w.rate !== undefined && requests.kind !== 'trace') requests = { ...requests, rate: w.rate };
   const scheduler: SchedulerConfig = {
@@ -58,7 +60,17 @@ export function evaluateServePoint(spec: ModelSpec, arch: ArchConfig, quant: Qua
     watermark: 0.01,
   };
   const slo = w.slo !== undefined ? parseSlo(w.slo) : {};
-  const { report } = runServe({ spec, arch, quant, requests, requestsText: w.requests!, scheduler, slo, swapBytesPerSecond: 64e9 });
+  const { report } = runServe({
+    spec,
+    arch,
+    quant,
+    requests,
+    requestsText: w.requests!,
+    scheduler,
+    slo,
+    swapBytesPerSecond: 64e9,
+    ...(stack ? { stack } : {}),
+  });
   const s = report.summary;
   return {
     latencySeconds: s.e2eS.mean,

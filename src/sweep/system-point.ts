@@ -15,6 +15,7 @@ import { simulateSystemGenerate } from '../parallel/generate-system.ts';
 import { SINGLE_DEVICE_PLAN, type ParallelPlan } from '../parallel/plan.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ConcreteWorkload } from './concrete-workload.ts';
+import type { Stack } from '../stack/schema.ts';
 
 export const PLAN_POINTER = /^\/plan\/(tp|pp|ep|dp|microBatches|sequenceParallel|overlap)$/;
 
@@ -46,10 +47,13 @@ export function evaluateSystemPoint(
   q: QuantScheme,
   w: ConcreteWorkload,
   plan: ParallelPlan,
+  /** The point's software stack (a spec's `stack`): every device runs under it. */
+  stack?: Stack,
 ): SystemObjectives {
   const sys = { config: system.config, ...(system.file ? { file: system.file } : {}), arch, archFile: '' };
+  const stackOpt = stack ? { stack } : {};
   if (w.phase === 'generate') {
-    const r = simulateSystemGenerate(spec, sys, q, plan, { batch: w.batch, prompt: w.prompt!, output: w.output! }, true);
+    const r = simulateSystemGenerate(spec, sys, q, plan, { batch: w.batch, prompt: w.prompt!, output: w.output! }, true, stackOpt);
     const g = r.generate;
     return {
       fits: g.fits,
@@ -75,6 +79,7 @@ export function evaluateSystemPoint(
     plan,
     ignoreCapacity: true,
     totalsOnly: true,
+    ...stackOpt,
   });
   return {
     fits: r.memory.fits,

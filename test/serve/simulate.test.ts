@@ -3,12 +3,12 @@ import { loadModel, loadQuant } from '../../src/config/load.ts';
 import { buildGraph } from '../../src/workload/builders/decoder.ts';
 import { run } from '../../src/engine/run.ts';
 import { EngineStepCost } from '../../src/serve/step-cost.ts';
-import { simulateServing, type ServeOptions } from '../../src/serve/simulate.ts';
+import { simulateServing } from '../../src/serve/simulate.ts';
 import { generateRequests, parseRequestSpec } from '../../src/serve/requests.ts';
-import type { SchedulerConfig } from '../../src/serve/scheduler.ts';
 import type { ServeRequest } from '../../src/serve/types.ts';
 import { saturation } from '../../src/serve/saturation.ts';
 import { makeArch, modelPath } from '../helpers.ts';
+import { burst, schedulerConfig as sched, serveOptions as opts } from './setup.ts';
 
 const spec = loadModel(modelPath('qwen2-0.5b'));
 const arch = makeArch('gpu/h100-sxm');
@@ -16,27 +16,6 @@ const quant = loadQuant('w16a16');
 const exact = new EngineStepCost(spec, arch, quant, { knotsPerOctave: 0 });
 const fast = new EngineStepCost(spec, arch, quant);
 
-const sched = (o: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
-  policy: 'continuous',
-  maxRunning: 256,
-  maxBatchedTokens: 8192,
-  chunkedPrefill: false,
-  priority: 'prefill-first',
-  blockTokens: 16,
-  preemption: 'recompute',
-  prefixCaching: false,
-  swapBlocks: 0,
-  watermark: 0,
-  ...o,
-});
-const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({
-  scheduler: sched(o),
-  slo: { ttftS: 1, tpotS: 0.05 },
-  swapBytesPerSecond: 64e9,
-  ...extra,
-});
-const burst = (n: number, P: number, O: number): ServeRequest[] =>
-  Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
 const stepSeconds = (phase: 'prefill' | 'decode', batch: number, x: number) =>
   run(buildGraph(spec, phase === 'prefill' ? { phase, batch, seq: x } : { phase, batch, context: x }), arch, quant, { totalsOnly: true }).totals.seconds;
 

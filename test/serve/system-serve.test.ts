@@ -1,51 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel, loadQuant } from '../../src/config/load.ts';
 import { loadSystem } from '../../src/system/load.ts';
-import { buildGraph } from '../../src/workload/builders/decoder.ts';
-import { simulateSystem } from '../../src/parallel/run-system.ts';
 import type { ParallelPlan } from '../../src/parallel/plan.ts';
 import { SystemStepCost, pipelineSeconds, splitStep } from '../../src/serve/system-step-cost.ts';
 import { EngineStepCost } from '../../src/serve/step-cost.ts';
-import { blocksPerDevice, simulateServing, type ServeOptions } from '../../src/serve/simulate.ts';
-import type { SchedulerConfig } from '../../src/serve/scheduler.ts';
+import { blocksPerDevice, simulateServing } from '../../src/serve/simulate.ts';
 import type { ServeRequest } from '../../src/serve/types.ts';
 import { archPath, cli, modelPath } from '../helpers.ts';
+import { burst, dgx, qwen, serveOptions as opts, systemStep } from './setup.ts';
 
 const quant = loadQuant('w16a16');
-const qwen = loadModel(modelPath('qwen2-0.5b'));
-const dgx = loadSystem('dgx-h100');
 const plan = (o: Partial<ParallelPlan> = {}): ParallelPlan => ({ tp: 1, pp: 1, ep: 1, dp: 1, sequenceParallel: false, overlap: false, ...o });
-const sched = (o: Partial<SchedulerConfig> = {}): SchedulerConfig => ({
-  policy: 'continuous',
-  maxRunning: 256,
-  maxBatchedTokens: 8192,
-  chunkedPrefill: false,
-  priority: 'prefill-first',
-  blockTokens: 16,
-  preemption: 'recompute',
-  prefixCaching: false,
-  swapBlocks: 0,
-  watermark: 0,
-  ...o,
-});
-const opts = (o: Partial<SchedulerConfig> = {}, extra: Partial<ServeOptions> = {}): ServeOptions => ({
-  scheduler: sched(o),
-  slo: { ttftS: 1, tpotS: 0.05 },
-  swapBytesPerSecond: 64e9,
-  ...extra,
-});
-const burst = (n: number, P: number, O: number): ServeRequest[] =>
-  Array.from({ length: n }, (_, id) => ({ id, arrivalS: 0, promptTokens: P, outputTokens: O }));
-const systemStep = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
-  simulateSystem({
-    build: (b) => buildGraph(qwen, phase === 'prefill' ? { phase, batch: b, seq: x } : { phase, batch: b, context: x }),
-    batch,
-    system: dgx,
-    quant,
-    plan: p,
-    ignoreCapacity: true,
-    totalsOnly: true,
-  }).totals.seconds;
+const stepSeconds = (p: ParallelPlan, phase: 'prefill' | 'decode', batch: number, x: number) =>
+  systemStep(p, phase, batch, x, { totalsOnly: true }).totals.seconds;
 
 describe('serve on a multi-device system: TP 2 holds a model one GPU cannot', () => {
   const model = modelPath('llama-2-13b'); // 13 B parameters, 26 GB in fp16: more than one 24 GiB RTX 4090
@@ -77,8 +44,8 @@ describe('serve on a system at vanishing load', () => {
       const r = simulateServing([{ id: 0, arrivalS: 1, promptTokens: P, outputTokens: 2 }], cost, opts());
       const rec = r.records[0]!;
       expect(rec.queueS).toBe(0);
-      expect(rec.ttftS / systemStep(p, 'prefill', 1, P)).toBeCloseTo(1, 12);
-      expect(rec.tpotS / systemStep(p, 'decode', 1, P)).toBeCloseTo(1, 12);
+      expect(rec.ttftS / stepSeconds(p, 'prefill', 1, P)).toBeCloseTo(1, 12);
+      expect(rec.tpotS / stepSeconds(p, 'decode', 1, P)).toBeCloseTo(1, 12);
     });
   }
   it('a TP 2 step is not a single-device step: it pays two all-reduces per layer and halves the weight reads', () => {

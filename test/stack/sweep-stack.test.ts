@@ -7,6 +7,9 @@ import { ROOT } from '../helpers.ts';
 import { loadSweepSpec } from '../../src/sweep/spec.ts';
 import { PointSpace } from '../../src/sweep/points.ts';
 import { SweepContext, evaluatePoint } from '../../src/sweep/evaluate.ts';
+import { sweepTable } from '../../src/report/sweep-table.ts';
+import { specSummaries } from '../../src/report/sweep-specs.ts';
+import type { SweepLine } from '../../src/report/inputs.ts';
 
 function spec(extra: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-stack-'));
@@ -33,6 +36,17 @@ describe('sweep spec stack', () => {
     const [a, b] = [evaluatePoint(ctx, 0), evaluatePoint(ctx, 1)];
     expect(a.ok && b.ok).toBe(true);
     expect(a.objectives!['latencySeconds']).not.toBe(b.objectives!['latencySeconds']);
+  });
+  it('the sweep report shows the stack: a varying parameter of the table, a field of the spec summary', () => {
+    const s = loadSweepSpec(spec({ stack: ['pytorch-cudagraph', 'vllm'] }));
+    const ctx = new SweepContext(s);
+    const lines = [evaluatePoint(ctx, 0), evaluatePoint(ctx, 1)] as unknown as SweepLine[];
+    const t = sweepTable(lines);
+    expect(t.params.find((p) => p.label === 'stack')).toMatchObject({ distinct: 2, numeric: false });
+    expect(t.rows.map((r) => r[t.params.find((p) => p.label === 'stack')!.field])).toEqual(['pytorch-cudagraph', 'vllm']);
+    expect(specSummaries(lines)[0]!.values['stack']).toEqual(['pytorch-cudagraph', 'vllm']);
+    const one = sweepTable([evaluatePoint(new SweepContext(loadSweepSpec(spec({ stack: 'vllm' }))), 0)] as unknown as SweepLine[]);
+    expect(one.constants).toContainEqual({ label: 'stack', value: 'vllm' });
   });
   it('without a stack the points and their ids are those of before (no stack dimension)', () => {
     const s = loadSweepSpec(spec({}));

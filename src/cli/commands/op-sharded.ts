@@ -36,7 +36,16 @@ function shard(op: Op, tp: number, split: string): Op {
   return { ...a, heads: a.heads / tp, kvHeads: localKvHeads(a.kvHeads, tp) };
 }
 
-export function shardedOpRows(ops: Op[], systemName: string, tp: number, split: string | undefined, q: QuantScheme, l2: string): ShardedOpRow[] {
+/** `stackFile`: the device runs its share under that software stack (its kernel family / attention backend), as `op --arch --stack` does. */
+export function shardedOpRows(
+  ops: Op[],
+  systemName: string,
+  tp: number,
+  split: string | undefined,
+  q: QuantScheme,
+  l2: string,
+  stackFile?: string,
+): ShardedOpRow[] {
   const system = loadSystem(systemName);
   const devices = system.config.devicesPerNode * system.config.nodes;
   if (!Number.isInteger(tp) || tp < 1 || tp > devices)
@@ -57,6 +66,7 @@ export function shardedOpRows(ops: Op[], systemName: string, tp: number, split: 
     [system.archFile],
     q,
     l2,
+    stackFile,
   );
   return rows.map((r, i) => {
     const op = ops[i]!;
@@ -79,8 +89,13 @@ export function renderShardedRows(rows: ShardedOpRow[]): string {
   return s;
 }
 
-export function shardedOpHandler(ops: Op[], a: { system?: string; tp?: number; split?: string; json: boolean; l2: string }, q: QuantScheme, io: Io): number {
-  const rows = shardedOpRows(ops, a.system!, a.tp ?? 1, a.split, q, a.l2);
+export function shardedOpHandler(
+  ops: Op[],
+  a: { system?: string; tp?: number; split?: string; json: boolean; l2: string; stack?: string },
+  q: QuantScheme,
+  io: Io,
+): number {
+  const rows = shardedOpRows(ops, a.system!, a.tp ?? 1, a.split, q, a.l2, a.stack);
   io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderShardedRows(rows));
   return 0;
 }

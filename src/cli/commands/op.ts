@@ -204,7 +204,6 @@ export const opCommand = {
       ops = attentionOps(a);
     }
     const q = opQuantScheme(a.dtype, a.weights);
-    if (sharded && a.stack !== undefined) throw new AccelscopeError('bad-flag', '--stack goes with --arch, not --system');
     if (sharded) return shardedOpHandler(ops, a, q, io);
     const rows = simulateRows(ops, archFiles, q, a.l2, a.stack);
     io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderOpRows(rows));

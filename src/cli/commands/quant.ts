@@ -75,8 +75,9 @@ export const quantCommand = {
       return { sqnrDb: e.sqnrDb, relError: e.relFrobeniusError };
     };
     const archs = (a.arch ?? []).map((file) => ({ file, config: loadArch(file) }));
-    if (a.stack !== undefined && onSystem) throw new AccelscopeError('bad-flag', '--stack goes with --arch, not --system');
-    const stack = archs.map(({ config }) => stackRunOptions(a.stack, config).stack)[0];
+    const system = plan ? loadSystem(a.system!) : undefined;
+    // The stack must run on every arch and on the system's device (a one-line error naming the stack file otherwise).
+    const stack = [...archs.map(({ config }) => config), ...(system ? [system.arch] : [])].map((config) => stackRunOptions(a.stack, config).stack)[0];
     const cmp = compareQuant(
       {
         spec,
@@ -93,7 +94,10 @@ export const quantCommand = {
     );
     if (plan)
       cmp.rows.push(
-        ...compareQuantOnSystem({ spec, system: loadSystem(a.system!), plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context }, proxy),
+        ...compareQuantOnSystem(
+          { spec, system: system!, plan, schemes, phase, batch: a.batch, seq: a.seq, context: a.context, ...(stack ? { stack } : {}) },
+          proxy,
+        ),
       );
     if (a.html) writeFileAtomic(a.html, renderQuantReport(cmp));
     io.out(a.json ? JSON.stringify(cmp, null, 2) + '\n' : renderComparison(cmp));

@@ -145,7 +145,6 @@ export const serveCommand = {
     if (!onSystem && !a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config JSON) or --system (a multi-device system)');
     if (!['least-loaded', 'round-robin'].includes(a.router))
       throw new AccelscopeError('bad-flag', `--router must be least-loaded or round-robin (got '${a.router}')`);
-    if (onSystem && a.stack !== undefined) throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); serve --system does not take it yet');
     if (onSystem && a['kv-link'] !== undefined)
       throw new AccelscopeError('bad-flag', "--kv-link goes with --arch: on a --system the KV cache moves over the system's interconnect");
     if (!a.model) throw new AccelscopeError('bad-flag', 'missing --model (a HF config.json)');
@@ -238,7 +237,7 @@ const dist = (d: Dist) =>
 export function renderServe(r: ServeReport): string {
   const s = r.summary;
   const sc = r.scheduler;
-  let t = `${r.model} · ${r.quant} · serving on ${r.arch} [${r.archKind}]${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices} prefill : ${r.disagg.decodeDevices} decode devices over ${r.disagg.link}` : ''}\n`;
+  let t = `${r.model} · ${r.quant}${r.stack ? ` · stack ${r.stack.name} (${r.stack.launch})` : ''} · serving on ${r.arch} [${r.archKind}]${r.disagg ? ` · disaggregated ${r.disagg.prefillDevices} prefill : ${r.disagg.decodeDevices} decode devices over ${r.disagg.link}` : ''}\n`;
   if (r.system)
     t += `system    ${r.system.name}: ${r.system.replicas} replica(s) × ${r.system.devicesPerReplica} device(s) (${r.system.plan}) of ${r.system.devices}; requests routed ${r.system.router}\n`;
   t += `requests  ${r.requestsSpec}\n`;

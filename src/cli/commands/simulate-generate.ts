@@ -8,6 +8,7 @@ import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
 import { stackRunOptions } from '../stack-args.ts';
+import { renderStackUse } from '../stack-line.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
   checkGenerateArgs(a);
@@ -44,7 +45,7 @@ export function renderGenerate(r: GenerateResult): string {
   const g = r.generate;
   const w = r.workload;
   let s = `${w.model} · generate · batch ${w.batch} · prompt ${g.prompt} · output ${g.output} · ${r.quant.name}\n`;
-  s += `on ${r.arch.name} [${r.arch.kind}]\n\n`;
+  s += `on ${r.arch.name} [${r.arch.kind}]${r.stack ? ` · stack ${r.stack.name} (${r.stack.launch})` : ''}\n\n`;
   s += `time to first token   ${formatSeconds(g.ttftSeconds)}\n`;
   s += `time per output token ${formatSeconds(g.tpotSeconds.mean)} mean (first step ${formatSeconds(g.tpotSeconds.first)}, last ${formatSeconds(g.tpotSeconds.last)})\n`;
   s += `end-to-end latency    ${formatSeconds(g.e2eSeconds)} (prefill ${formatSeconds(g.ttftSeconds)} + decode ${formatSeconds(g.decodeSeconds)})\n`;
@@ -52,5 +53,7 @@ export function renderGenerate(r: GenerateResult): string {
   s += `energy                ${formatQuantity(g.energyPerRequestJ, 'J')} per request, ${formatQuantity(g.energyPerOutputTokenJ, 'J')} per output token, ${formatQuantity(r.totals.averagePowerW, 'W')} average\n`;
   s += `peak memory           ${formatBytes(g.peakMemoryBytes)} of ${formatBytes(g.capacityBytes)} (weights + KV cache at ${g.prompt + g.output} tokens)${g.fits ? '' : ' — DOES NOT FIT'}\n`;
   s += `decode-step model     ${g.interpolation.method}, ${g.interpolation.evaluations} context points, max interpolation error ${formatPercent(g.interpolation.maxRelError, 3)}\n`;
+  // The stack's terms as the first decode step ran them (the later steps add the same launch terms).
+  if (r.stack) s += `\nfirst decode step under the stack:\n${renderStackUse(r.stack)}`;
   return s;
 }

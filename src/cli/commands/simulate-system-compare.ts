@@ -1,7 +1,7 @@
 /**
- * `simulate --system A --system B [--arch X …] [--quant Y …] --model M --tp …`: every combination
- * of the repeated flags is one design (a system, its device replaced by --arch when given, a quant
- * scheme), run under the same parallelism plan on the same workload. One table with a column per
+ * `simulate --system A --system B [--arch X …] [--quant Y …] [--stack S …] --model M --tp …`: every
+ * combination of the repeated flags is one design (a system, its device replaced by --arch when
+ * given, a quant scheme, a software stack every device runs under), run under the same parallelism plan on the same workload. One table with a column per
  * design headed by what differs (system, device, quant), with the system rows (devices, plan,
  * communication, pipeline bubble); `--json` prints the design comparison of
  * simulate-compare.ts; `--html` one run report with the designs on shared axes.
@@ -12,13 +12,15 @@ import { runSystemDesign } from './simulate-system.ts';
 import { designComparison, renderDesignComparison } from './simulate-compare.ts';
 import { writeRunHtml } from '../../report/write.ts';
 
-export function compareSystemDesigns(args: SimulateArgs, systems: string[], archs: string[], quants: string[], io: Io): number {
+export function compareSystemDesigns(args: SimulateArgs, systems: string[], archs: string[], quants: string[], stacks: (string | undefined)[], io: Io): number {
   const runs = [];
   for (const system of systems) {
     for (const arch of archs.length ? archs : [undefined]) {
       for (const quant of quants) {
-        const one: OneDesignArgs = { ...args, system, arch, quant, stack: undefined, json: true, html: undefined };
-        runs.push(runSystemDesign(one));
+        for (const stack of stacks) {
+          const one: OneDesignArgs = { ...args, system, arch, quant, stack, json: true, html: undefined };
+          runs.push(runSystemDesign(one));
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ import { writeRunHtml } from '../../report/write.ts';
 import { loadModel } from '../../config/load.ts';
 import { buildGraph } from '../../workload/builders/decoder.ts';
 import type { System } from '../../system/types.ts';
+import { stackRunOptions } from '../stack-args.ts';
 
 export function loadSystemWithDevice(a: SimulateArgs): System {
   const system = loadSystem(a.system!);
@@ -37,16 +38,28 @@ export function runSystemDesign(a: SimulateArgs): SystemRunResult | SystemGenera
   const system = loadSystemWithDevice(a);
   const quant = loadQuant(a.quant);
   if (a.threads !== undefined) throw new AccelscopeError('bad-flag', '--threads applies to single-device CPU models, not to --system');
+  // --stack: every device of the system runs under it (parallel/run-system.ts SystemRunInput.stack).
+  const stack = stackRunOptions(a.stack, system.arch);
   if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
     checkGenerateArgs(a);
     const spec = loadModel(a.model!);
     return inArchFile(system.archFile, () =>
-      simulateSystemGenerate(spec, system, quant, plan, { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict }, a['ignore-capacity']),
+      simulateSystemGenerate(
+        spec,
+        system,
+        quant,
+        plan,
+        { batch: a.batch, prompt: a.prompt!, output: a.output!, strict: a.strict },
+        a['ignore-capacity'],
+        stack,
+      ),
     );
   }
   if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
   const build = systemBuilder(a);
-  return inArchFile(system.archFile, () => simulateSystem({ build: build.fn, batch: build.batch, system, quant, plan, ignoreCapacity: a['ignore-capacity'] }));
+  return inArchFile(system.archFile, () =>
+    simulateSystem({ build: build.fn, batch: build.batch, system, quant, plan, ignoreCapacity: a['ignore-capacity'], ...stack }),
+  );
 }
 
 /** The step's graph at any batch: rebuilt from --model, or the --graph file at its own batch only. */

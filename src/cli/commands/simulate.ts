@@ -65,17 +65,14 @@ export const simulateCommand = {
     const systems = args.system === undefined ? [] : [args.system].flat();
     const stacks = stackList(args.stack);
     if (args.html) assertOutputNotInput(args.html, [...archs, args.model, args.graph, ...quants, ...systems, ...stacks], '--html');
-    if (systems.length > 0 && stacks.some((st) => st !== undefined))
-      throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); simulate --system does not take it yet');
-    if (systems.length > 1 || (systems.length === 1 && (archs.length > 1 || quants.length > 1))) return compareSystemDesigns(args, systems, archs, quants, io);
+    if (systems.length > 1 || (systems.length === 1 && (archs.length > 1 || quants.length > 1 || stacks.length > 1)))
+      return compareSystemDesigns(args, systems, archs, quants, stacks, io);
     if (archs.length > 1 || quants.length > 1 || stacks.length > 1) {
       if (wantsSystem({ ...args, system: systems[0] }))
         throw new AccelscopeError('bad-flag', 'compare designs with repeated --arch/--quant/--stack, or simulate one --system; not both');
       return compareDesigns(args, archs, quants, stacks, io);
     }
     const a: OneDesignArgs & { arch: string } = { ...args, arch: archs[0]!, quant: quants[0]!, system: systems[0], stack: stacks[0] };
-    if (a.stack !== undefined && wantsSystem(a))
-      throw new AccelscopeError('bad-flag', '--stack goes with --arch (one device); simulate --system does not take it yet');
     if (wantsSystem(a)) return simulateSystemFromArgs(a, io);
     if (!a.arch) throw new AccelscopeError('bad-flag', 'missing --arch (an arch config) or --system (a multi-device system)');
     if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1)) {

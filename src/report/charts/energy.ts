@@ -3,7 +3,8 @@
  * off-chip and static (the energy/ accounting every model reports), stacked; one facet row per run.
  */
 import type { RunResult } from '../../engine/run.ts';
-import { CONFIG, ENERGY_COMPONENTS, VL_SCHEMA, WIDTH, type EnergyComponent, type VlSpec } from './common.ts';
+import { ENERGY_COMPONENTS, type EnergyComponent, type VlSpec } from './common.ts';
+import { runFacetBars } from './run-facet.ts';
 import { runLabel } from './latency.ts';
 import { vegaFormatExpr, vegaLabelExpr } from '../../util/format.ts';
 
@@ -45,41 +46,36 @@ export function energyRows(runs: RunForEnergy[], labels = runs.map(runLabel)): E
 
 export function energySpec(runs: RunForEnergy[], labels = runs.map(runLabel)): VlSpec {
   const rows = energyRows(runs, labels);
-  return {
-    $schema: VL_SCHEMA,
+  return runFacetBars({
     title: 'Energy per step by op class and component',
     description: `energy breakdown: ${rows.length} bar segments`,
-    data: { values: rows },
-    config: CONFIG,
-    facet: { row: { field: 'run', type: 'nominal', title: null, sort: labels, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
-    spec: {
-      name: 'energy',
-      width: WIDTH - 120,
-      height: { step: 18 },
-      mark: { type: 'bar' },
-      transform: [
-        { calculate: vegaFormatExpr('J', 'datum.energyJ'), as: 'energyText' },
-        { calculate: vegaFormatExpr('J', 'datum.perTokenJ'), as: 'perTokenText' },
-      ],
-      encoding: {
-        y: { field: 'cls', type: 'nominal', title: 'op class' },
-        x: { field: 'energyJ', type: 'quantitative', stack: 'zero', title: 'energy per step (J)', axis: { labelExpr: vegaLabelExpr('J') } },
-        color: {
-          field: 'component',
-          type: 'nominal',
-          title: 'component',
-          scale: { domain: [...ENERGY_COMPONENTS], range: ['#4c78a8', '#72b7b2', '#f58518', '#bab0ac'] },
-        },
-        order: { field: 'component' },
-        tooltip: [
-          { field: 'run', type: 'nominal' },
-          { field: 'cls', type: 'nominal', title: 'op class' },
-          { field: 'component', type: 'nominal' },
-          { field: 'energyText', type: 'nominal', title: 'energy per step' },
-          { field: 'perTokenText', type: 'nominal', title: 'energy per token' },
-        ],
+    rows,
+    labels,
+    runs,
+    name: 'energy',
+    barStep: 18,
+    mark: { type: 'bar' },
+    transform: [
+      { calculate: vegaFormatExpr('J', 'datum.energyJ'), as: 'energyText' },
+      { calculate: vegaFormatExpr('J', 'datum.perTokenJ'), as: 'perTokenText' },
+    ],
+    encoding: {
+      y: { field: 'cls', type: 'nominal', title: 'op class' },
+      x: { field: 'energyJ', type: 'quantitative', stack: 'zero', title: 'energy per step (J)', axis: { labelExpr: vegaLabelExpr('J') } },
+      color: {
+        field: 'component',
+        type: 'nominal',
+        title: 'component',
+        scale: { domain: [...ENERGY_COMPONENTS], range: ['#4c78a8', '#72b7b2', '#f58518', '#bab0ac'] },
       },
+      order: { field: 'component' },
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'cls', type: 'nominal', title: 'op class' },
+        { field: 'component', type: 'nominal' },
+        { field: 'energyText', type: 'nominal', title: 'energy per step' },
+        { field: 'perTokenText', type: 'nominal', title: 'energy per token' },
+      ],
     },
-    resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
-  };
+  });
 }

@@ -4,7 +4,8 @@
  * facet, each with its own time axis, since a prefill step can take 100× a decode step.
  */
 import type { RunResult } from '../../engine/run.ts';
-import { CONFIG, VL_SCHEMA, WIDTH, type VlSpec } from './common.ts';
+import type { VlSpec } from './common.ts';
+import { runFacetBars } from './run-facet.ts';
 import { classColorScale } from '../palette.ts';
 import { vegaFormatExpr, vegaLabelExpr } from '../../util/format.ts';
 
@@ -48,35 +49,28 @@ export function latencyRows(runs: RunForLatency[], labels = runs.map(runLabel)):
 
 export function latencySpec(runs: RunForLatency[], labels = runs.map(runLabel)): VlSpec {
   const rows = latencyRows(runs, labels);
-  return {
-    $schema: VL_SCHEMA,
+  return runFacetBars({
     title: 'Latency per step by op class',
     description: `latency breakdown: ${rows.length} bar segments`,
-    data: { values: rows },
-    config: CONFIG,
-    facet: { row: { field: 'run', type: 'nominal', title: null, sort: labels, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
-    spec: {
-      name: 'latency',
-      width: WIDTH - 120,
-      height: { step: 28 },
-      mark: { type: 'bar', tooltip: true },
-      transform: [{ calculate: vegaFormatExpr('s', 'datum.seconds'), as: 'timeText' }],
-      encoding: {
-        y: { field: 'estimate', type: 'nominal', title: null, sort: ['cycle model', 'roofline'] },
-        x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'latency per step (s)', axis: { labelExpr: vegaLabelExpr('s') } },
-        color: { field: 'cls', type: 'nominal', title: 'op class', scale: classColorScale() },
-        order: { field: 'cls' },
-        tooltip: [
-          { field: 'run', type: 'nominal' },
-          { field: 'estimate', type: 'nominal' },
-          { field: 'cls', type: 'nominal', title: 'op class' },
-          { field: 'timeText', type: 'nominal', title: 'time' },
-          { field: 'share', type: 'quantitative', title: 'share of step', format: '.1%' },
-        ],
-      },
+    rows,
+    labels,
+    runs,
+    name: 'latency',
+    barStep: 28,
+    mark: { type: 'bar', tooltip: true },
+    transform: [{ calculate: vegaFormatExpr('s', 'datum.seconds'), as: 'timeText' }],
+    encoding: {
+      y: { field: 'estimate', type: 'nominal', title: null, sort: ['cycle model', 'roofline'] },
+      x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'latency per step (s)', axis: { labelExpr: vegaLabelExpr('s') } },
+      color: { field: 'cls', type: 'nominal', title: 'op class', scale: classColorScale() },
+      order: { field: 'cls' },
+      tooltip: [
+        { field: 'run', type: 'nominal' },
+        { field: 'estimate', type: 'nominal' },
+        { field: 'cls', type: 'nominal', title: 'op class' },
+        { field: 'timeText', type: 'nominal', title: 'time' },
+        { field: 'share', type: 'quantitative', title: 'share of step', format: '.1%' },
+      ],
     },
-    // One time axis for runs of one phase (designs compared: a 5 ms and a 26 ms bar differ in
-    // length); prefill and decode in one report keep their own (a prefill step can be 100× longer).
-    resolve: { scale: { x: new Set(runs.map((r) => r.workload.phase)).size > 1 ? 'independent' : 'shared' } },
-  };
+  });
 }
