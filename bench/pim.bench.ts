@@ -12,27 +12,14 @@ import { scheduleGraph } from '../src/hw/pim-dram/concurrency.ts';
 import { systolicGemm } from '../src/hw/pim-dram/systolic.ts';
 import type { PimArchConfig } from '../src/hw/pim-dram/schema.ts';
 import type { AttentionOp, GemmOp, Op } from '../src/workload/graph.ts';
+import { standaloneGemm } from '../src/workload/graph.ts';
 import { shardStage } from '../src/parallel/shard.ts';
 import { deviceMeta } from '../src/parallel/device-meta.ts';
 import { stageLayers } from '../src/parallel/partition.ts';
 import { SINGLE_DEVICE_PLAN } from '../src/parallel/plan.ts';
 import { timeIt } from './timing.ts';
 
-const gemv = (n: number, k: number, m = 1): GemmOp => ({
-  id: 'g',
-  name: 'g',
-  cls: 'mlp',
-  layer: 0,
-  phase: 'decode',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
+const gemv = (n: number, k: number, m = 1): GemmOp => standaloneGemm(m, n, k, { name: 'g', cls: 'mlp', phase: 'decode' });
 
 export default function bench(): void {
   const q = parseQuantScheme('fp16');

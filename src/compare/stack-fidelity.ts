@@ -7,6 +7,7 @@
 import type { ArchConfig } from '../arch/base.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
 import type { GemmOp } from '../workload/graph.ts';
+import { standaloneGemm } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { HardwareModel } from '../hw/model.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
@@ -38,21 +39,7 @@ export interface ErrorRow {
   note?: string;
 }
 
-export const gemmOp = (m: number, n: number, k: number): GemmOp => ({
-  id: 'g',
-  name: 'gemm',
-  cls: 'other',
-  layer: 0,
-  phase: 'prefill',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
+export const gemmOp = (m: number, n: number, k: number): GemmOp => standaloneGemm(m, n, k);
 
 /** One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads); `scheme` maps the measured dtype to the scheme both operands use. */
 export function gemmRows(points: GemmPoint[], model: HardwareModel, arch: ArchConfig, scheme: (dtype: string) => QuantScheme, stack?: Stack): ErrorRow[] {

@@ -76,6 +76,29 @@ export interface GemmOp extends OpCommon {
 }
 
 /**
+ * One GEMM outside any graph (single-op benchmarks, `op`-style checks, tests): layer 0, no
+ * dependencies, layer weights, no bias, batch 1 unless `fields` says otherwise.
+ */
+export function standaloneGemm(m: number, n: number, k: number, fields: Partial<Omit<GemmOp, 'kind' | 'm' | 'n' | 'k'>> = {}): GemmOp {
+  return {
+    id: 'g',
+    name: 'gemm',
+    cls: 'other',
+    layer: 0,
+    phase: 'prefill',
+    deps: [],
+    kind: 'gemm',
+    m,
+    n,
+    k,
+    batch: 1,
+    weight: 'layer',
+    bias: false,
+    ...fields,
+  };
+}
+
+/**
  * Scaled dot-product attention over a KV cache: QKᵀ, softmax, PV, plus appending the new keys
  * and values to the cache. kvLen counts every key attended (cached + new).
  */

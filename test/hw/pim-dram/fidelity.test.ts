@@ -12,6 +12,7 @@ import { hostStream, resolveDram } from '../../../src/hw/pim-dram/dram.ts';
 import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import type { ElementwiseFn, GemmOp, Op } from '../../../src/workload/graph.ts';
+import { standaloneGemm } from '../../../src/workload/graph.ts';
 import { loadModel } from '../../../src/config/load.ts';
 import { buildGraph } from '../../../src/workload/builders/decoder.ts';
 import { scheduleGraph } from '../../../src/hw/pim-dram/concurrency.ts';
@@ -31,21 +32,7 @@ const fp16 = parseQuantScheme('fp16');
 const within = (model: number, published: number) => expect(Math.abs(model / published - 1)).toBeLessThanOrEqual(TOL);
 
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
-const gemv = (n: number, k: number, m = 1): GemmOp => ({
-  id: 'g',
-  name: 'g',
-  cls: 'mlp',
-  layer: 0,
-  phase: 'decode',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
+const gemv = (n: number, k: number, m = 1): GemmOp => standaloneGemm(m, n, k, { name: 'g', cls: 'mlp', phase: 'decode' });
 
 describe('HBM-PIM vs Samsung PIMSimulator (64 pseudo-channels, 1 GHz), within 30%', () => {
   const c = aquabolt({ pim: { dispatch: { gemm: 'pim', elementwise: 'pim' } } });

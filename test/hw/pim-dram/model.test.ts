@@ -9,6 +9,7 @@ import { mapGemv } from '../../../src/hw/pim-dram/mapping.ts';
 import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import type { AttentionOp, GemmOp, Op } from '../../../src/workload/graph.ts';
+import { standaloneGemm } from '../../../src/workload/graph.ts';
 import { run } from '../../../src/engine/run.ts';
 import { getModel } from '../../../src/hw/registry.ts';
 import { memoryEnergy } from '../../../src/energy/account.ts';
@@ -16,21 +17,7 @@ import { cli } from '../../helpers.ts';
 
 const fp16 = parseQuantScheme('fp16');
 const aquabolt = (o: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', o);
-const gemv = (n: number, k: number, m = 1): GemmOp => ({
-  id: 'g',
-  name: 'g',
-  cls: 'mlp',
-  layer: 0,
-  phase: 'decode',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
+const gemv = (n: number, k: number, m = 1): GemmOp => standaloneGemm(m, n, k, { name: 'g', cls: 'mlp', phase: 'decode' });
 const onPim = { pim: { dispatch: { gemm: 'pim', attention: 'pim', elementwise: 'pim' } } };
 /** The schedule without the kernel program (per-channel tiles, no padding, no mode switches): test/hw/pim-dram/tiling.test.ts covers it. */
 const bare = { outputTile: 'channel', padTiles: false, modeSwitchesPerKernel: 0, modeSwitchesPerPass: 0 };

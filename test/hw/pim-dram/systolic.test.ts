@@ -7,6 +7,7 @@ import { hostPart } from '../../../src/hw/pim-dram/model.ts';
 import { resolveDram } from '../../../src/hw/pim-dram/dram.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import type { GemmOp } from '../../../src/workload/graph.ts';
+import { standaloneGemm } from '../../../src/workload/graph.ts';
 
 // NeuPIMs' NPU: 8 arrays of 128 × 128 at 1 GHz, 1 MiB scratchpad, token tile stationary, arrays in lockstep.
 const npu: SystolicHost = { arrays: 8, rows: 128, cols: 128, clockHz: 1e9, scratchpadBytes: 1 << 20, stationary: 'activations', arrayMode: 'broadcast' };
@@ -73,21 +74,7 @@ describe('systolic host GEMM timing', () => {
 
   it('graph ops: a weight matrix is shared by the whole batch; weight-free matmuls are batch separate GEMMs', () => {
     const q = parseQuantScheme('fp16');
-    const op: GemmOp = {
-      id: 'g',
-      name: 'g',
-      cls: 'mlp',
-      layer: 0,
-      phase: 'decode',
-      deps: [],
-      kind: 'gemm',
-      m: 1,
-      n: 128,
-      k: 128,
-      batch: 128,
-      weight: 'layer',
-      bias: false,
-    };
+    const op: GemmOp = standaloneGemm(1, 128, 128, { name: 'g', cls: 'mlp', phase: 'decode', batch: 128 });
     expect(systolicGemmOp(op, npu, q).breakdown['npuCycles']).toBe(398);
     expect(systolicGemmOp({ ...op, weight: 'none', m: 128, batch: 3 }, npu, q).breakdown['npuCycles']).toBe(3 * 398);
     expect(systolicGemmOp({ ...op, count: 2 }, npu, q).computeSeconds).toBeCloseTo(2 * 398e-9, 15);
@@ -96,21 +83,7 @@ describe('systolic host GEMM timing', () => {
   it('the NeuPIMs host runs GEMMs on the arrays: compute-bound at batch 128 where the roofline says memory-bound', () => {
     const c = makeArch<PimArchConfig>('pim/neupims');
     const q = parseQuantScheme('fp16');
-    const op: GemmOp = {
-      id: 'g',
-      name: 'g',
-      cls: 'mlp',
-      layer: 0,
-      phase: 'decode',
-      deps: [],
-      kind: 'gemm',
-      m: 1,
-      n: 16384,
-      k: 4096,
-      batch: 128,
-      weight: 'layer',
-      bias: false,
-    };
+    const op: GemmOp = standaloneGemm(1, 16384, 4096, { name: 'g', cls: 'mlp', phase: 'decode', batch: 128 });
     const d = resolveDram(c);
     const sys = hostPart(op, c, q, d);
     const { systolic: _drop, ...plainHost } = c.pim.host;

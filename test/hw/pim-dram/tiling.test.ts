@@ -17,27 +17,14 @@ import { DramChannel } from '../../../src/memory/bank-model.ts';
 import type { PimArchConfig } from '../../../src/hw/pim-dram/schema.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import type { ElementwiseFn, GemmOp, Op } from '../../../src/workload/graph.ts';
+import { standaloneGemm } from '../../../src/workload/graph.ts';
 
 const fp16 = parseQuantScheme('fp16');
 const ref = JSON.parse(readFileSync(resolve(ROOT, 'data/reference/pim.json'), 'utf8'));
 const peer = ref.peer_simulator_pimsimulator.results as { op: string; pim_cycles: number; pim_cycles_incl_result_readback?: number; elements?: number }[];
 const onPim = { dispatch: { gemm: 'pim', elementwise: 'pim' } };
 const aquabolt = (kernel: object = {}) => makeArch<PimArchConfig>('pim/hbm-pim-aquabolt-xl', { pim: { ...onPim, kernel } });
-const gemv = (n: number, k: number, m = 1): GemmOp => ({
-  id: 'g',
-  name: 'g',
-  cls: 'mlp',
-  layer: 0,
-  phase: 'decode',
-  deps: [],
-  kind: 'gemm',
-  m,
-  n,
-  k,
-  batch: 1,
-  weight: 'layer',
-  bias: false,
-});
+const gemv = (n: number, k: number, m = 1): GemmOp => standaloneGemm(m, n, k, { name: 'g', cls: 'mlp', phase: 'decode' });
 const elementwise = (fn: ElementwiseFn, elements: number, inputs: number): Op => ({
   id: 'e',
   name: 'e',
