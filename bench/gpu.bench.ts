@@ -10,24 +10,16 @@ import { buildGraph } from '../src/workload/builders/decoder.ts';
 import { run } from '../src/engine/run.ts';
 import { parseQuantScheme } from '../src/quant/scheme.ts';
 import { gpuTensorCoreModel, type GpuArchConfig } from '../src/hw/gpu-tensor-core/model.ts';
-import { gemmOp } from '../src/compare/stack-fidelity.ts';
+import { gemmOp, type GemmPoint } from '../src/compare/stack-fidelity.ts';
 import { timeIt } from './timing.ts';
 import { getFormat } from '../src/quant/formats.ts';
 import type { QuantScheme } from '../src/quant/types.ts';
 
-interface Point {
-  shape: string;
-  M: number;
-  N: number;
-  K: number;
-  dtype: string;
-  median_s: number;
-  M_padded_to?: number;
-}
-
 export default function bench(): void {
   const arch = loadArch('arch-configs/gpu/h100-sxm.json') as GpuArchConfig;
-  const measured = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-fp16-bf16.json', import.meta.url), 'utf8')) as { results: Point[] };
+  const measured = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-fp16-bf16.json', import.meta.url), 'utf8')) as {
+    results: GemmPoint[];
+  };
   console.log('H100 GEMM: model vs measured cuBLAS (l2State flushed, as measured)');
   console.log('shape                    M      N      K  dtype  measured    model   error  bound    tile       splitK');
   const errs: number[] = [];
@@ -49,7 +41,7 @@ export default function bench(): void {
   // Every measured dtype (issue 19): fp16/bf16 and the int8 (torch._int_mm, M padded) / tf32 file.
   const tf = getFormat('tf32');
   const tf32: QuantScheme = { name: 'tf32', weights: tf, activations: tf, kv: tf, embeddings: getFormat('fp16') };
-  const other = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-int8-tf32.json', import.meta.url), 'utf8')) as { results: Point[] };
+  const other = JSON.parse(readFileSync(new URL('../data/measured/h100-gemm-llama2-7b-int8-tf32.json', import.meta.url), 'utf8')) as { results: GemmPoint[] };
   const byDtype = new Map<string, number[]>();
   for (const p of [...measured.results, ...other.results]) {
     const qd = p.dtype === 'tf32' ? tf32 : p.dtype === 'int8' ? parseQuantScheme('w8a8') : parseQuantScheme(p.dtype);

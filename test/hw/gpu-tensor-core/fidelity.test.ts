@@ -5,17 +5,10 @@ import { resolve } from 'node:path';
 import { DATA } from '../../helpers.ts';
 import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
+import type { GemmPoint } from '../../../src/compare/stack-fidelity.ts';
 import { gemm, h100 } from './fixtures.ts';
 
-interface Point {
-  shape: string;
-  M: number;
-  N: number;
-  K: number;
-  dtype: string;
-  median_s: number;
-}
-const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-fp16-bf16.json'), 'utf8')) as { results: Point[] };
+const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-fp16-bf16.json'), 'utf8')) as { results: GemmPoint[] };
 
 describe('H100 GEMM fidelity against measured cuBLAS kernel times', () => {
   const arch = h100();

@@ -12,20 +12,13 @@ import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { tileForOperands } from '../../../src/hw/gpu-tensor-core/gemm.ts';
 import { getFormat } from '../../../src/quant/formats.ts';
 import type { QuantScheme } from '../../../src/quant/types.ts';
+import type { GemmPoint } from '../../../src/compare/stack-fidelity.ts';
 import { bf16, gemm, h100 } from './fixtures.ts';
 
 const tf = getFormat('tf32');
 const tf32: QuantScheme = { name: 'tf32', weights: tf, activations: tf, kv: tf, embeddings: getFormat('fp16') };
 
-interface Point {
-  shape: string;
-  M: number;
-  N: number;
-  K: number;
-  dtype: string;
-  median_s: number;
-}
-const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-int8-tf32.json'), 'utf8')) as { results: Point[] };
+const measured = JSON.parse(readFileSync(resolve(DATA, 'measured/h100-gemm-llama2-7b-int8-tf32.json'), 'utf8')) as { results: GemmPoint[] };
 
 describe('TF32 GEMMs on tensor-core GPUs', () => {
   it('a 4-byte operand halves the listed k; 16-bit and narrower operands keep it', () => {
