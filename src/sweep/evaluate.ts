@@ -5,6 +5,7 @@
  * hardware cannot run) come back as `ok: false` with the reason — never as a crash.
  * Pure and deterministic: the same point gives the same line in any worker.
  */
+import { generateObjectives } from './objectives.ts';
 import { setPointer, getPointer } from '../config/merge.ts';
 import { PointValidator, type BaseVerdict, type BaseVerdicts } from './point-validator.ts';
 import { normalizeModelConfig, type ModelSpec } from '../workload/model-config.ts';
@@ -121,16 +122,7 @@ export function evaluatePoint(ctx: SweepContext, index: number): ResultLine {
       if (!ev.feasible) return infeasible(base, ev);
       const r = ev.result;
       const g = r.generate;
-      Object.assign(objectives, {
-        latencySeconds: g.e2eSeconds,
-        tokensPerSecond: g.outputTokensPerSecond,
-        energyPerTokenJ: g.energyPerOutputTokenJ,
-        memoryBytes: g.peakMemoryBytes,
-        averagePowerW: r.totals.averagePowerW,
-        ttftSeconds: g.ttftSeconds,
-        tpotSeconds: g.tpotSeconds.mean,
-        energyPerRequestJ: g.energyPerRequestJ,
-      });
+      Object.assign(objectives, generateObjectives(g, r.totals.averagePowerW));
       fits = g.fits;
     } else {
       const ev = evaluateGraph(ctx.graph(point), arch, q, { ignoreCapacity: true, totalsOnly: true, ...stackOpt });

@@ -1,4 +1,5 @@
 import { ownTable } from '../util/own.ts';
+import type { GenerateBlock } from '../engine/generate.ts';
 /** Objectives a sweep records and optimizes; each names its result key and its goal. */
 export interface ObjectiveDef {
   key: string;
@@ -52,4 +53,18 @@ export function objectiveDef(name: string, custom: { name: string; goal: 'min' |
   if (byKey) return byKey;
   const c = custom.find((o) => o.name === name);
   return c ? { key: c.name, goal: c.goal, unit: '' } : undefined;
+}
+
+/** The objectives of a whole request (a `generate` workload), on one device or a system: one mapping for both. */
+export function generateObjectives(g: GenerateBlock, averagePowerW: number): Record<string, number> {
+  return {
+    latencySeconds: g.e2eSeconds,
+    tokensPerSecond: g.outputTokensPerSecond,
+    energyPerTokenJ: g.energyPerOutputTokenJ,
+    memoryBytes: g.peakMemoryBytes,
+    averagePowerW,
+    ttftSeconds: g.ttftSeconds,
+    tpotSeconds: g.tpotSeconds.mean,
+    energyPerRequestJ: g.energyPerRequestJ,
+  };
 }

@@ -5,6 +5,7 @@
  * A plan that cannot run (an indivisible split, more devices than the system has) or does not
  * fit is an infeasible point with its reason, so a grid over plans searches the ones that fit.
  */
+import { generateObjectives } from './objectives.ts';
 import type { ArchConfig } from '../config/arch.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { ModelSpec } from '../workload/model-config.ts';
@@ -58,14 +59,7 @@ export function evaluateSystemPoint(
     return {
       fits: g.fits,
       objectives: {
-        latencySeconds: g.e2eSeconds,
-        tokensPerSecond: g.outputTokensPerSecond,
-        energyPerTokenJ: g.energyPerOutputTokenJ,
-        memoryBytes: g.peakMemoryBytes,
-        averagePowerW: r.totals.averagePowerW,
-        ttftSeconds: g.ttftSeconds,
-        tpotSeconds: g.tpotSeconds.mean,
-        energyPerRequestJ: g.energyPerRequestJ,
+        ...generateObjectives(g, r.totals.averagePowerW),
         devices: r.system.devicesUsed,
         communicationShare: r.system.communicationShare,
       },
