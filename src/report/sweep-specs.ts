@@ -14,12 +14,20 @@ export interface SpecSummary {
   values: Record<string, string[]>;
 }
 
-export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
-  const by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
-  for (const l of lines) {
+export function specSummaries(lines: Iterable<SweepLine>): SpecSummary[] {
+  const tally = new SpecTally();
+  for (const l of lines) tally.add(l);
+  return tally.summaries();
+}
+
+/** Spec summaries gathered one line at a time (a results file streamed through once): counts and distinct values, never the lines. */
+export class SpecTally {
+  private readonly by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
+
+  add(l: SweepLine): void {
     const spec = (l as { spec?: string }).spec ?? '';
-    const s = by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
-    by.set(spec, s);
+    const s = this.by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
+    this.by.set(spec, s);
     s.points++;
     for (const [k, v] of pointFields(l)) {
       const set = s.values.get(k) ?? new Set<string>();
@@ -27,11 +35,14 @@ export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
       set.add(typeof v === 'string' ? v : JSON.stringify(v));
     }
   }
-  return [...by].map(([spec, s]) => ({
-    spec,
-    points: s.points,
-    values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))])),
-  }));
+
+  summaries(): SpecSummary[] {
+    return [...this.by].map(([spec, s]) => ({
+      spec,
+      points: s.points,
+      values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))])),
+    }));
+  }
 }
 
 /** Fields whose value sets differ between specs (a field one spec lacks differs too). */
