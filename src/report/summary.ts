@@ -114,7 +114,7 @@ export function sweepSummaryHtml(
     ['over memory capacity (drawn apart, never on the front)', num(String(counts.noFit))],
     ['infeasible', num(String(counts.points - counts.feasible))],
     [`on the Pareto front (${x} vs ${y})`, num(String(front))],
-    ['swept parameters', t.params.map((p) => `${p.label} (${p.distinct} values)`).join(', ') || '—'],
+    ['swept parameters', t.params.map((p) => `${p.label} (${p.capped ? 'more than ' : ''}${p.distinct} values)`).join(', ') || '—'],
     ['fixed', t.constants.map((c) => `${c.label}=${typeof c.value === 'string' ? c.value : JSON.stringify(c.value)}`).join(', ') || '—'],
   ];
   return table(['', ''], rows, 'summary');

@@ -5,12 +5,12 @@
  * differs. Read from the result lines only.
  */
 import type { SweepLine } from './inputs.ts';
-import { pointFields } from './sweep-table.ts';
+import { FIELD_VALUES_LIMIT, pointFields } from './sweep-table.ts';
 
 export interface SpecSummary {
   spec: string;
   points: number;
-  /** Field → sorted distinct values (as text) over the spec's points. */
+  /** Field → sorted distinct values (as text) over the spec's points; past FIELD_VALUES_LIMIT of them, the first ones and '…'. */
   values: Record<string, string[]>;
 }
 
@@ -22,17 +22,19 @@ export function specSummaries(lines: Iterable<SweepLine>): SpecSummary[] {
 
 /** Spec summaries gathered one line at a time (a results file streamed through once): counts and distinct values, never the lines. */
 export class SpecTally {
-  private readonly by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
+  private readonly by = new Map<string, { points: number; values: Map<string, Set<string>>; capped: Set<string> }>();
 
   add(l: SweepLine): void {
     const spec = (l as { spec?: string }).spec ?? '';
-    const s = this.by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
+    const s = this.by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>(), capped: new Set<string>() };
     this.by.set(spec, s);
     s.points++;
     for (const [k, v] of pointFields(l)) {
       const set = s.values.get(k) ?? new Set<string>();
       s.values.set(k, set);
-      set.add(typeof v === 'string' ? v : JSON.stringify(v));
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      if (set.size < FIELD_VALUES_LIMIT) set.add(text);
+      else if (!set.has(text)) s.capped.add(k);
     }
   }
 
@@ -40,7 +42,9 @@ export class SpecTally {
     return [...this.by].map(([spec, s]) => ({
       spec,
       points: s.points,
-      values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))])),
+      values: Object.fromEntries(
+        [...s.values].map(([k, set]) => [k, [...[...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)), ...(s.capped.has(k) ? ['…'] : [])]]),
+      ),
     }));
   }
 }

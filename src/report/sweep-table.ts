@@ -11,8 +11,13 @@ export interface SweepParam {
   /** What the user swept: a JSON pointer into the arch, 'quant', or 'workload.batch' …. */
   label: string;
   numeric: boolean;
+  /** Distinct values (at most FIELD_VALUES_LIMIT: then `capped`, and there are more). */
   distinct: number;
+  capped?: boolean;
 }
+
+/** Distinct values of one field a sweep table tracks at most (so a file of any size is read in bounded memory). */
+export const FIELD_VALUES_LIMIT = 10_000;
 
 export interface SweepRow {
   id: string;
@@ -73,11 +78,14 @@ export function sweepTable(lines: readonly SweepLine[]): SweepTable {
 /**
  * The columns of a sweep table gathered one line at a time (a results file streamed through
  * once, report/sweep-report.ts): which point fields vary and which numeric objectives exist.
- * It holds the distinct values of each field (a sweep's fields take the values its spec lists),
- * never the lines.
+ * It holds the distinct values of each field (a sweep's fields take the values its spec lists), up
+ * to FIELD_VALUES_LIMIT per field (beyond it the field counts as having more), never the lines.
  */
 export class SweepColumns {
   private readonly seen = new Map<string, Map<string, unknown>>();
+  /** Fields with a value that is not a number, and fields with more than FIELD_VALUES_LIMIT values. */
+  private readonly nonNumeric = new Set<string>();
+  private readonly capped = new Set<string>();
   private readonly order: string[] = [];
   private readonly objectiveNames: string[] = [];
   private readonly objSeen = new Set<string>();
@@ -89,7 +97,10 @@ export class SweepColumns {
         this.seen.set(k, (m = new Map<string, unknown>()));
         this.order.push(k);
       }
-      m.set(show(v), v);
+      if (typeof v !== 'number') this.nonNumeric.add(k);
+      const key = show(v);
+      if (m.size < FIELD_VALUES_LIMIT || m.has(key)) m.set(key, v);
+      else this.capped.add(k);
     }
     if (!l.objectives) return;
     for (const k in l.objectives) {
@@ -112,7 +123,14 @@ export class SweepColumns {
     for (const k of this.order) {
       const m = this.seen.get(k)!;
       if (m.size <= 1) constants.push({ label: k, value: [...m.values()][0] });
-      else params.push({ field: `p${params.length}`, label: k, numeric: [...m.values()].every((v) => typeof v === 'number'), distinct: m.size });
+      else
+        params.push({
+          field: `p${params.length}`,
+          label: k,
+          numeric: !this.nonNumeric.has(k),
+          distinct: m.size,
+          ...(this.capped.has(k) ? { capped: true } : {}),
+        });
     }
     const byLabel = new Map(params.map((p) => [p.label, p]));
     const objectives = [...this.objectiveNames];
