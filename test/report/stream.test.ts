@@ -2,10 +2,10 @@
  * `accelscope report` on a sweep results file reads it line by line (twice), never whole: the
  * running Pareto front equals the batch one, a file far past the point limit builds a bounded
  * report with the exact front and the sampling rule, a process whose heap is too small to hold
- * the file still writes the report, and a bad line deep in the file is a one-line error.
+ * the file still writes the report (and runs pareto and merge on it), and a bad line deep in the file is a one-line error.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,8 +170,27 @@ describe('sweep report streamed from its results file', () => {
     expect(r.status).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('480000 points are more than this report draws (5000)');
-    expect(frontTableIds(html)).toEqual(expectedFront(480_000));
+    const front = expectedFront(480_000);
+    expect(frontTableIds(html)).toEqual(front);
     expect(html.length).toBeLessThan(4 * 2 ** 20);
+    // pareto and merge stream too: the front with a running front, the merge through sorted runs on disk
+    const bin = join(ROOT, 'dist/accelscope.mjs');
+    const p = spawnSync(process.execPath, [heap, bin, 'pareto', file, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(0);
+    expect(
+      p.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id)
+        .sort(),
+    ).toEqual(front);
+    const merged = join(dir, 'huge-merged.jsonl');
+    const m = spawnSync(process.execPath, [heap, bin, 'merge', file, '-o', merged], { encoding: 'utf8' });
+    expect(m.status).toBe(0);
+    expect(m.stderr).toBe(`merged 480000 points from 1 file(s) → ${merged}\n`);
+    expect(statSync(merged).size).toBe(statSync(file).size);
+    rmSync(merged);
   }, 300_000);
 
   it('a bad line deep in the file is a one-line error naming the file and the line; no report is written', async () => {
