@@ -17,6 +17,7 @@ import type { ResultLine } from './evaluate.ts';
 import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
+import { workerError, workerResourceLimits } from './worker-limits.ts';
 
 export interface SweepOptions {
   out: string;
@@ -29,6 +30,8 @@ export interface SweepOptions {
   onProgress?: (p: { done: number; total: number; skipped: number }) => void;
   /** Polled between chunks: true stops submitting and closes cleanly. */
   shouldStop?: () => boolean;
+  /** Old-generation limit of each worker thread, MiB (default WORKER_HEAP_MIB, worker-limits.ts). */
+  workerHeapMiB?: number;
   /** Aborting stops at once: the pool's threads are terminated, the lines written so far stay resumable. */
   signal?: AbortSignal;
 }
@@ -67,6 +70,7 @@ export function shardCount(n: number, shard?: { index: number; count: number }):
 export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${opts.workers})`);
   assertResultsPath(opts.out);
+  workerResourceLimits(opts.workerHeapMiB); // a bad --worker-heap fails before anything is written
   // One writer per results file: a second sweep, --resume or merge on it fails naming this one.
   const release = acquireLock(opts.out, opts.resume ? 'sweep --resume' : 'sweep');
   try {
@@ -112,6 +116,8 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     // The base archs are checked once here (the spec loader has the validator loaded and warm), not in every worker.
     workerData: { spec, bases: baseVerdicts(spec) },
     idleTimeout: 60_000,
+    // A bounded heap per thread keeps a long sweep's memory flat (worker-limits.ts).
+    resourceLimits: workerResourceLimits(opts.workerHeapMiB),
   });
   let evaluated = 0;
   let infeasible = 0;
@@ -173,7 +179,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
           opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
         },
         (e: unknown) => {
-          if (!aborted) throw e; // an aborted pool rejects its tasks: their points are simply not done
+          if (!aborted) throw workerError(e, opts.workerHeapMiB); // an aborted pool rejects its tasks: their points are simply not done
         },
       );
       const tracked = p.finally(() => inFlight.delete(tracked));
