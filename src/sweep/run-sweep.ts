@@ -5,7 +5,7 @@
  * held in memory. Resume skips indices already in the partial file. Sharding keeps the
  * indices i (mod N). The set of lines is identical whatever the number of workers.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, sampleIndices } from './points.ts';
@@ -18,6 +18,8 @@ import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
 import { workerError, workerResourceLimits } from './worker-limits.ts';
+import { IndexSet } from '../util/index-set.ts';
+import { LineReader } from '../util/line-file.ts';
 
 export interface SweepOptions {
   out: string;
@@ -106,7 +108,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     }
     renameSync(opts.out, partialPath(opts.out));
   }
-  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
+  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new IndexSet(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
   const pool = new Piscina({
@@ -275,7 +277,7 @@ async function paretoSearch(
   spec: ResolvedSpec,
   space: PointSpace,
   budget: number,
-  done: Set<number>,
+  done: IndexSet,
   evaluateAll: (idx: Iterable<number>, total: number, onLine?: (l: ResultLine) => void) => Promise<void>,
   out: string,
   stopped: () => boolean,
@@ -285,10 +287,15 @@ async function paretoSearch(
   // Results on disk (a resumed run), then every result as it arrives.
   const known = new Map<number, number[] | undefined>();
   if (done.size) {
-    for (const line of readFileSync(partialPath(out), 'utf8').split('\n')) {
-      if (!line) continue;
-      const r = JSON.parse(line) as ResultLine;
-      known.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+    const reader = new LineReader(partialPath(out));
+    try {
+      for (let line = reader.next(); line !== undefined; line = reader.next()) {
+        if (!line) continue;
+        const r = JSON.parse(line) as ResultLine;
+        known.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+      }
+    } finally {
+      reader.close();
     }
   }
   const record = (l: ResultLine) => known.set(l.index, l.ok && l.objectives ? orient(l.objectives, defs) : undefined);
