@@ -20,6 +20,7 @@ import { BUNDLED } from '../build/build-info.ts';
 import { workerError, workerResourceLimits } from './worker-limits.ts';
 import { IndexSet } from '../util/index-set.ts';
 import { LineReader } from '../util/line-file.ts';
+import { tuneV8ForSweep } from './v8-tuning.ts';
 
 export interface SweepOptions {
   out: string;
@@ -111,12 +112,14 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new IndexSet(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
+  tuneV8ForSweep(opts.workers); // before the workers' isolates exist (sweep/v8-tuning.ts)
   const pool = new Piscina({
     ...workerEntry(),
     minThreads: opts.workers,
     maxThreads: opts.workers,
     // The base archs are checked once here (the spec loader has the validator loaded and warm), not in every worker.
-    workerData: { spec, bases: baseVerdicts(spec) },
+    // Warm-up probes (sweep/warm-up.ts) pay for themselves only over many points.
+    workerData: { spec, bases: baseVerdicts(spec), warmUp: expectedPoints(spec, space, opts.shard) >= WARM_UP_FROM_POINTS },
     idleTimeout: 60_000,
     // A bounded heap per thread keeps a long sweep's memory flat (worker-limits.ts).
     resourceLimits: workerResourceLimits(opts.workerHeapMiB),
@@ -235,6 +238,15 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   const finished = !stopped && evaluated + [...existing.done].filter(inShard).length >= total;
   writer.close(finished);
   return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
+}
+
+/** Sweeps of at least this many points warm each worker up before its first chunk (sweep/warm-up.ts). */
+const WARM_UP_FROM_POINTS = 1000;
+
+/** How many points a run evaluates, before it starts: a grid's shard, the random samples, the Pareto budget. */
+function expectedPoints(spec: ResolvedSpec, space: PointSpace, shard?: { index: number; count: number }): number {
+  const s = spec.strategy;
+  return s.kind === 'grid' ? shardCount(space.size, shard) : s.kind === 'random' ? s.samples : Math.min(s.budget, space.size);
 }
 
 /**
