@@ -4,10 +4,11 @@
  * live until the chunk returns. With V8's defaults for a thread (a young generation of up to
  * 32 MiB of semi-spaces, and an old generation that may grow up to 4× its live data before a
  * full collection, since the limit it is sized against is the machine's) a worker's heap kept
- * growing for the first ~10⁵ points: peak RSS of a 10⁵-point sweep was 1.3× that of a
- * 10⁴-point one. A small young generation (8 MiB) and an old-generation limit of 256 MiB (V8
- * grows a heap with a small limit by a small factor over its live data, a few tens of MiB here)
- * keep it at its steady size from the first chunks: 1.09× (docs/sweeps.md, `npm run bench --
+ * growing for the first ~10⁵ points: peak RSS of the bench's sweep (2 workers) was 184 MiB at 10⁴
+ * points, 263 MiB at 10⁵ and 273 MiB at 10⁶. A small young generation (8 MiB) and an
+ * old-generation limit of 256 MiB (V8 grows a heap with a small limit by a small factor over its
+ * live data, ~15 MiB here) hold each worker at ~30 MiB of heap from its first chunks: 123 MiB at
+ * 10⁴ points, 143–153 MiB at 10⁵, 162 MiB at 10⁶, flat within the 10⁶ run (docs/sweeps.md, `npm run bench --
  * sweep`). A worker that needs more is stopped by V8 with ERR_WORKER_OUT_OF_MEMORY, which
  * becomes a one-line error naming `--worker-heap`; the partial file stays resumable.
  */
