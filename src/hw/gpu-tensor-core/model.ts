@@ -186,16 +186,20 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
   const c = stackArch(op, arch, stack);
   if (op.kind === 'gemm') {
     const family = gemmFamilyOf(op, q, stack);
-    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf));
+    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC);
     // The plan is picked at the first clock tried (the top of the range) and kept at the others.
     let pin: GemmPin | undefined;
-    return powerLimited(c, (cf) => {
-      const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, family, pin);
-      pin ??= chosen;
-      return activityOf(result, cf);
-    });
+    return powerLimited(
+      c,
+      (cf) => {
+        const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, family, pin);
+        pin ??= chosen;
+        return activityOf(result, cf);
+      },
+      options?.dieTempC,
+    );
   }
-  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf));
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC);
 }
 
 function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {
