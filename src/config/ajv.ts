@@ -9,9 +9,10 @@ import { ajvClass, type AjvClass } from '../build/ajv-class.ts';
 import { AccelscopeError } from '../util/errors.ts';
 import { HAS_PRECOMPILED, precompiledValidator } from '../build/precompiled-validators.ts';
 import { schemaKey } from './schema-key.ts';
+import { withSharedSubschemas } from './shared-subschemas.ts';
 
-/** The options every validator is built with, at run time and by the build's code generation. */
-export const AJV_OPTIONS: Options = { strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true };
+/** The options every validator is built with, at run time and by the build's code generation (`inlineRefs: false`: config/shared-subschemas.ts). */
+export const AJV_OPTIONS: Options = { strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, inlineRefs: false };
 
 let ajv: InstanceType<AjvClass> | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
@@ -25,7 +26,7 @@ export function newAjv(extra: Options = {}): InstanceType<AjvClass> {
 export function compile(schema: object): ValidateFunction {
   let v = cache.get(schema);
   if (!v) {
-    v = (HAS_PRECOMPILED ? precompiledValidator(schemaKey(schema)) : undefined) ?? (ajv ??= newAjv()).compile(schema);
+    v = (HAS_PRECOMPILED ? precompiledValidator(schemaKey(schema)) : undefined) ?? (ajv ??= newAjv()).compile(withSharedSubschemas(schema));
     cache.set(schema, v);
   }
   return v;

@@ -256,7 +256,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
       tokens: graph.meta.tokens,
     },
     arch: { name: arch.name, kind: arch.kind, ceilings },
-    quant: { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement },
+    quant: quantSummary(quant),
     totals,
     ...(schedule ? { schedule: schedule.breakdown } : {}),
     ...(stack && stackStep
@@ -281,6 +281,22 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     energySources: sortedSources(energySources),
     warnings,
   };
+}
+
+const quantSummaries = new WeakMap<QuantScheme, RunResult['quant']>();
+
+/**
+ * The run's quant record, built once per scheme object. Formats are objects of several shapes:
+ * reading their fields in `run` itself made V8 deoptimize `run` on every point whose scheme
+ * differed from the one it was optimized for (~500 deopts in a 10,000-point four-scheme sweep).
+ */
+function quantSummary(quant: QuantScheme): RunResult['quant'] {
+  let q = quantSummaries.get(quant);
+  if (!q) {
+    q = { name: quant.name, weights: quant.weights.name, activations: quant.activations.name, kv: quant.kv.name, weightBits: quant.weights.bitsPerElement };
+    quantSummaries.set(quant, q);
+  }
+  return q;
 }
 
 /** Totals that must be > 0 (the rest ≥ 0). */
