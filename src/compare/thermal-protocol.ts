@@ -6,8 +6,8 @@
  * different powers; the leakage at that temperature moves the power-limited clock.
  *
  * Protocols (data/measured/*.json `method`), counted up to the median timed call, back to back
- * (the gaps between calls — an L2 flush, host synchronisation — are counted as heating too: an
- * upper bound on the temperature):
+ * (the gaps between calls — an L2 flush, host synchronisation — are left out: they would let the
+ * die cool, so this is an upper bound on the temperature):
  * - GEMM microbenchmarks: 5 warm-up calls, median of 20 (8 for the largest) → 5 + 10 (or 5 + 4) calls;
  * - decode step (CUDA graph replay): warm-up (taken as 1), median of 20 → 11 replays;
  * - eager prefill: warm-up (taken as 1), median of 3 → 3 forwards.
