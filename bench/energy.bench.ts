@@ -122,8 +122,9 @@ function flightllm(all: Preset[]): void {
       `  U280 anchor: 55 token/s at ${power?.value ?? 45} W = ${measuredTokPerJ.toFixed(2)} token/J (artifact README + AccLLM Table VII, secondary); modeled ${(1 / rf.totals.energyPerTokenJ).toFixed(2)} token/J, gap ${gap(1 / rf.totals.energyPerTokenJ, measuredTokPerJ)}`,
     );
     const idle = fpga!.arch.power?.idleW;
+    const idleTag = (fpga!.arch.sources?.['/power/idleW'] ?? 'placeholder').split(/[:(]/)[0]!.trim().toLowerCase();
     console.log(
-      `  U280 board power: modeled ${rf.totals.averagePowerW.toFixed(1)} W (idle ${idle ?? 0} W placeholder + ${(rf.totals.averagePowerW - (idle ?? 0)).toFixed(1)} W dynamic) vs measured ${power?.value ?? 45} W: gap ${gap(rf.totals.averagePowerW, Number(power?.value ?? 45))}`,
+      `  U280 board power: modeled ${rf.totals.averagePowerW.toFixed(1)} W (idle ${idle ?? 0} W ${idleTag} + ${(rf.totals.averagePowerW - (idle ?? 0)).toFixed(1)} W dynamic) vs measured ${power?.value ?? 45} W: gap ${gap(rf.totals.averagePowerW, Number(power?.value ?? 45))}`,
     );
     for (const [name, rg] of [
       ['fp16', rg16],
@@ -148,6 +149,15 @@ function flightllm(all: Preset[]): void {
           `V100S fp16 modeled ${rg16.totals.energyPerTokenJ.toFixed(3)} J/token vs ${gpuImpliedJ.toFixed(2)} implied by ${pub}× (×${gpuSide.toFixed(2)}): ` +
           `the ${Math.abs(Math.log(gpuSide)) > Math.abs(Math.log(fpgaSide)) ? 'GPU' : 'FPGA'} side is further off; the implied V100S figure needs ${(gpuImpliedJ * rg16.totals.tokensPerSecond).toFixed(0)} W at the modeled ${rg16.totals.tokensPerSecond.toFixed(1)} token/s (modeled average ${rg16.totals.averagePowerW.toFixed(1)} W)`,
       );
+      // The GPU-side bound (issue 26): the published ratio against the modeled U280 needs this
+      // V100S energy per token; at the V100S's board limit that caps its token rate.
+      const tdp = gpu!.arch.power?.tdpW;
+      if (tdp) {
+        const neededJ = pub * rf.totals.energyPerTokenJ;
+        console.log(
+          `  GPU-side bound: ${pub}× over the modeled U280 needs the V100S at ${neededJ.toFixed(2)} J/token = at its ${tdp} W limit ≤ ${(tdp / neededJ).toFixed(1)} token/s (modeled ${rg16.totals.tokensPerSecond.toFixed(1)}); at ${tdp} W and the modeled rate the ratio is ${(tdp / rg16.totals.tokensPerSecond / rf.totals.energyPerTokenJ).toFixed(2)}×`,
+        );
+      }
     }
   }
 }

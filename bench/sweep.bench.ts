@@ -43,7 +43,7 @@ interface Run {
 }
 
 /** One `accelscope sweep` process: wall time from spawn to exit, its CPU time and peak RSS. */
-function sweep(specFile: string, workers: number, tag: string): Promise<Run> {
+function sweep(specFile: string, workers: number, tag: string, env: Record<string, string> = {}): Promise<Run> {
   const out = join(dir, `out-${tag}.jsonl`);
   const usage = join(dir, `usage-${tag}.json`);
   const t0 = performance.now();
@@ -52,7 +52,7 @@ function sweep(specFile: string, workers: number, tag: string): Promise<Run> {
       process.execPath,
       ['--import', join(ROOT, 'bench/cpu-usage.mjs'), join(ROOT, 'bin/accelscope.js'), 'sweep', specFile, '--out', out, '--workers', String(workers)],
       {
-        env: { ...process.env, ACCELSCOPE_BENCH_USAGE: usage },
+        env: { ...process.env, ...env, ACCELSCOPE_BENCH_USAGE: usage },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
@@ -93,6 +93,11 @@ export default async function bench(): Promise<void> {
     `  speed-up 1→2 workers ${speedup.toFixed(2)}×; ceiling (two 1-worker processes at once vs one alone) ${ceiling.toFixed(2)}×; speed-up / ceiling ${((100 * speedup) / ceiling).toFixed(0)}% (target ≥ 90%) ${speedup / ceiling >= 0.9 ? 'OK' : 'MISSED'}`,
   );
   console.log(`  results with 1 and 2 workers byte-identical: ${same ? 'yes' : 'NO'}`);
+  // The sweep's V8 compiler settings (src/sweep/v8-tuning.ts) off, for comparison.
+  const plain = await sweep(s, 2, 'w2-plain', { ACCELSCOPE_SWEEP_V8_TUNING: '0' });
+  console.log(
+    `  2 workers without the sweep's V8 settings (ACCELSCOPE_SWEEP_V8_TUNING=0): ${f0(n / plain.seconds)} points/s, CPU ${(plain.cpuMs / n).toFixed(3)} ms/point, ${plain.seconds.toFixed(2)} s; same results: ${readFileSync(plain.out).equals(readFileSync(two.out)) ? 'yes' : 'NO'}`,
+  );
   const big = Number(process.env['ACCELSCOPE_BENCH_SWEEP_BIG'] ?? 1_000_000);
   const r4 = await sweep(s, 2, 'rss4');
   const rBig = await sweep(spec(big), 2, 'rssBig');

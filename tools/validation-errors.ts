@@ -65,6 +65,7 @@ for (const [label, stackFile] of [['no stack', undefined], ['stacks', 'x']] as c
 const fq = loadQuant('workloads/quant/flightllm-w4a8.json');
 const tps = (a: string, context: number) => run(buildGraph(spec, { phase: 'decode', batch: 1, context }), loadArch(`arch-configs/fpga/${a}.json`), fq).totals.tokensPerSecond;
 out['u280 decode ctx512 vs 55 tok/s (measured)'] = r1(100 * (tps('u280-flightllm', 512) / 55 - 1));
+out['u280 board power ctx512 vs 45 W (measured)'] = r1(100 * (run(buildGraph(spec, { phase: 'decode', batch: 1, context: 512 }), loadArch('arch-configs/fpga/u280-flightllm.json'), fq).totals.averagePowerW / 45 - 1));
 out['vhk158 decode ctx1024 vs 92.5 tok/s (projected)'] = r1(100 * (tps('vhk158-flightllm', 1024) / 92.5 - 1));
 const vhk = loadArch('arch-configs/fpga/vhk158-flightllm.json');
 out['vhk158 prefill 128/512 vs 289.9/1181.4 ms (projected)'] = [[128, 289.9], [512, 1181.4]].map(([seq, ms]) => r1(100 * (run(buildGraph(spec, { phase: 'prefill', batch: 1, seq: seq! }), vhk, fq).totals.seconds * 1e3 / ms! - 1)));

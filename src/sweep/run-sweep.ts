@@ -17,6 +17,7 @@ import type { ResultLine } from './evaluate.ts';
 import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
+import { tuneV8ForSweep } from './v8-tuning.ts';
 
 export interface SweepOptions {
   out: string;
@@ -105,12 +106,14 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
+  tuneV8ForSweep(opts.workers); // before the workers' isolates exist (sweep/v8-tuning.ts)
   const pool = new Piscina({
     ...workerEntry(),
     minThreads: opts.workers,
     maxThreads: opts.workers,
     // The base archs are checked once here (the spec loader has the validator loaded and warm), not in every worker.
-    workerData: { spec, bases: baseVerdicts(spec) },
+    // Warm-up probes (sweep/warm-up.ts) pay for themselves only over many points.
+    workerData: { spec, bases: baseVerdicts(spec), warmUp: expectedPoints(spec, space, opts.shard) >= WARM_UP_FROM_POINTS },
     idleTimeout: 60_000,
   });
   let evaluated = 0;
@@ -227,6 +230,15 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
   const finished = !stopped && evaluated + [...existing.done].filter(inShard).length >= total;
   writer.close(finished);
   return { total, evaluated, skipped: existing.done.size, infeasible, finished, truncatedBytes: existing.truncatedBytes, out: opts.out };
+}
+
+/** Sweeps of at least this many points warm each worker up before its first chunk (sweep/warm-up.ts). */
+const WARM_UP_FROM_POINTS = 1000;
+
+/** How many points a run evaluates, before it starts: a grid's shard, the random samples, the Pareto budget. */
+function expectedPoints(spec: ResolvedSpec, space: PointSpace, shard?: { index: number; count: number }): number {
+  const s = spec.strategy;
+  return s.kind === 'grid' ? shardCount(space.size, shard) : s.kind === 'random' ? s.samples : Math.min(s.budget, space.size);
 }
 
 /**

@@ -5,12 +5,16 @@
  * model (their 512-prompt/1024-decode case averages context ≈ 1024). Tolerance 25%.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT, archPath, buildFor } from '../../helpers.ts';
 import { loadArch, loadQuant } from '../../../src/config/load.ts';
 import { run } from '../../../src/engine/run.ts';
+import type { FpgaArchConfig } from '../../../src/hw/fpga-dsp-chain/config.ts';
 
 const q = loadQuant(resolve(ROOT, 'workloads/quant/flightllm-w4a8.json'));
+const ref = JSON.parse(readFileSync(resolve(ROOT, 'data/reference/flightllm.json'), 'utf8')) as { flightllm: { param: string; value: unknown }[] };
+const refValue = <T>(p: string) => ref.flightllm.find((e) => e.param === p)!.value as T;
 function tokensPerSecond(rel: string, context: number): number {
   return run(buildFor('llama-2-7b', { phase: 'decode', batch: 1, context }), loadArch(archPath(rel)), q).totals.tokensPerSecond;
 }
@@ -41,15 +45,18 @@ describe('FlightLLM fidelity (±25%)', () => {
   });
 
   it("PROJECTED prefill: the model is 0.8× the profiler's time at both lengths, the profiler's fixed 3.2 / 4-core scaling (profile/inst_gen/inst_profiler.py correction_factor), within 3%", () => {
-    // The profiler times one core's instruction stream and divides by 3.2 with SLR_NUM = 4 cores;
-    // this model splits every op over the 4 cores with only tile quantization and a barrier.
+    // The profiler times one core's instruction stream and divides by 3.2 with SLR_NUM = 4 cores
+    // (both read from the artifact: flightllm.json); this model splits every op over the 4 cores
+    // with only tile quantization and a barrier.
+    const correction = refValue<number>('vhk158_profiler_correction_factor');
+    const cores = refValue<{ SLR_NUM: number }>('vhk158_model_parallelism').SLR_NUM;
+    const rows = refValue<{ VHK158: [string, number, number, number, number][] }>('vhk158_fig12_profile').VHK158;
     const arch = loadArch(archPath('fpga/vhk158-flightllm'));
-    for (const [seq, ms] of [
-      [128, 289.9],
-      [512, 1181.4],
-    ] as const) {
+    expect((arch as FpgaArchConfig).fpga.accelerator.cores).toBe(cores);
+    for (const seq of [128, 512]) {
+      const ms = rows.find((r) => r[0].startsWith(`${seq}/`))![1];
       const s = run(buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq }), arch, q).totals.seconds;
-      expect(Math.abs((s * 1e3) / ms / (3.2 / 4) - 1)).toBeLessThanOrEqual(0.03);
+      expect(Math.abs((s * 1e3) / ms / (correction / cores) - 1)).toBeLessThanOrEqual(0.03);
     }
   });
 
