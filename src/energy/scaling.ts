@@ -33,9 +33,15 @@ function poly(node: number): number {
  * at 130 nm (no data).
  */
 export function relativeNodeEnergy(node: number): number {
-  if (!(node > 0) || !Number.isFinite(node)) throw new Error(`energy: process node must be a positive number of nm (got ${node})`);
-  return relative(node);
+  let e = byNode.get(node);
+  if (e === undefined) {
+    if (!(node > 0) || !Number.isFinite(node)) throw new Error(`energy: process node must be a positive number of nm (got ${node})`);
+    e = relative(node);
+    if (byNode.size < 256) byNode.set(node, e); // a config has a few nodes; every op of every point asks again
+  }
+  return e;
 }
+const byNode = new Map<number, number>();
 
 function relative(node: number): number {
   if (node <= 7) return poly(7) * Math.sqrt(Math.max(node, 1) / 7);

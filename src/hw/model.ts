@@ -51,6 +51,8 @@ export interface SimOptions {
   threads?: number;
   /** The software stack the ops run under (src/stack/; docs/models/software-stacks.md); absent: the arch's own kernel assumptions. */
   stack?: Stack;
+  /** Die temperature of the run, °C (GPU thermal state: set from the run's heating history, gpu-tensor-core/thermal.ts); absent: the arch's sustained junction temperature. */
+  dieTempC?: number;
   [key: string]: unknown;
 }
 

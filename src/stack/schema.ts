@@ -75,6 +75,13 @@ export const gemmFamilySchema = Type.Object(
     opsPerWeight: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, description: 'cuda-core-gemv: CUDA-core instructions per weight per activation row (unpack, convert, scale, FMA).' }),
     ),
+    dequantOpsPerWeight: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description:
+          'cuda-core-gemv: CUDA-core instructions per weight done once for all activation rows (a kernel that dequantizes a weight into registers before its loop over rows); opsPerWeight then counts the per-row work only. Absent: 0.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -154,7 +154,7 @@ describe('--version and list', () => {
     expect(names('archs')).toContain('h100-sxm');
     expect(names('archs')).toContain('h200'); // an `extends` config is a design of its own
     expect(names('models')).toEqual(shippedModelNames());
-    expect(names('quant')).toEqual(['flightllm-w4a8']);
+    expect(names('quant')).toEqual(['flightllm-w4a8', 'tinychat-awq-w4a16']);
     expect(names('sweeps')).toEqual(
       readdirSync(join(ROOT, 'workloads/sweeps'))
         .filter((f) => f.endsWith('.json'))
@@ -170,7 +170,7 @@ describe('--version and list', () => {
     expect(llama.description).toBe('llama: 32 layers, hidden 4096, 32 heads (32 KV), 6.74 G parameters');
     expect(llama.source).toBe('meta-llama/Llama-2-7b-hf');
     expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(
-      /^31 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/,
+      /^32 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/,
     );
   });
 

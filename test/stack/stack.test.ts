@@ -239,14 +239,15 @@ describe('GPU model under a stack', () => {
     const w4 = parseQuantScheme('w4a16-g128');
     const st = stack('tinychat');
     const r = gpuTensorCoreModel.simulate(gemmOp(1, 11008, 4096), arch, w4, { stack: st });
-    expect(r.notes![0]).toMatch(/CUDA-core GEMV, 4 instructions per weight/);
+    expect(r.notes![0]).toMatch(/CUDA-core GEMV, 2.28125 instructions per weight to dequantize \(once for all rows\) \+ 1.0625 per weight per row/);
     const aluS = r.breakdown!['aluS']!;
     // At the clock the board power allows (a GEMV is far below the H100's 700 W: boost clock).
     const clockHz = r.breakdown!['clockHz']!;
     expect(clockHz).toBe(1.98e9);
-    expect(aluS).toBeCloseTo((11008 * 4096 * 4) / ((256 / 2) * 132 * clockHz), 12);
-    // M = 9 is past the GEMV family's maxM 8: the tensor-core AWQ GEMM takes it
-    expect(gpuTensorCoreModel.simulate(gemmOp(9, 11008, 4096), arch, w4, { stack: st }).notes![0]).toMatch(/awq-gemm/);
+    expect(aluS).toBeCloseTo((11008 * 4096 * (2.28125 + 1.0625)) / ((256 / 2) * 132 * clockHz), 12);
+    // M = 8 is past the GEMV family's maxM 7 (TinyChat's WQLinear: GEMV while M < 8): the tensor-core AWQ GEMM takes it
+    expect(gpuTensorCoreModel.simulate(gemmOp(7, 11008, 4096), arch, w4, { stack: st }).notes![0]).toMatch(/awq-gemv/);
+    expect(gpuTensorCoreModel.simulate(gemmOp(8, 11008, 4096), arch, w4, { stack: st }).notes![0]).toMatch(/awq-gemm/);
   });
   it('no stack: run() results are those of the arch alone; with a stack the result names it', () => {
     const g = buildFor('llama-2-7b', { phase: 'decode', batch: 1, context: 512 });

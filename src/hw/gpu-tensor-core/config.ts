@@ -14,8 +14,15 @@ import type { GemmKernelClass, GpuSection, GpuTile } from './schema.ts';
 
 /** Tiles a kernel class may use. */
 export function tilesFor(c: GpuArchConfig, kernel: GemmKernelClass): GpuTile[] {
-  return c.gpu.tiles.filter((t) => !t.kernels || t.kernels.includes(kernel));
+  // Once per tile list (configs are not modified once validated; a sweep point copies only the
+  // swept paths, so its points share the base's list): no array per GEMM timing.
+  let byKernel = tilesByKernel.get(c.gpu.tiles);
+  if (!byKernel) tilesByKernel.set(c.gpu.tiles, (byKernel = new Map<GemmKernelClass, GpuTile[]>()));
+  let tiles = byKernel.get(kernel);
+  if (!tiles) byKernel.set(kernel, (tiles = c.gpu.tiles.filter((t) => !t.kernels || t.kernels.includes(kernel))));
+  return tiles;
 }
+const tilesByKernel = new WeakMap<readonly GpuTile[], Map<GemmKernelClass, GpuTile[]>>();
 
 export interface GpuArchConfig extends ArchConfig {
   compute: NonNullable<ArchConfig['compute']>;

@@ -3,8 +3,11 @@
  * `gemv_forward_cuda`, llama.cpp `mul_mat_vec_q`): every weight is unpacked, converted and scaled
  * in the inner loop, once per activation row, then multiply-accumulated — no tensor cores.
  *   time = launch + DRAM latency + max(bytes / achievable bandwidth,
- *                                     M·N·K · opsPerWeight / (CUDA-core lanes · SMs · clock))
+ *                                     N·K · (dequantOpsPerWeight + M·opsPerWeight) / (CUDA-core lanes · SMs · clock))
  * CUDA-core lanes = cudaCoreFlopsPerClockPerSm / 2 (an FMA is 2 FLOPs, one instruction).
+ * dequantOpsPerWeight: work a kernel does once per weight whatever the rows (TinyChat's
+ * gemv_forward_cuda_new dequantizes into registers before its loop over rows); 0 for a kernel
+ * that dequantizes once per row.
  */
 import type { GemmOp } from '../../workload/graph.ts';
 import type { QuantScheme } from '../../quant/types.ts';
@@ -19,7 +22,15 @@ export interface GemvTiming {
   bound: 'compute' | 'memory' | 'latency';
 }
 
-export function gemvTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State: L2State, opsPerWeight: number, noLaunch = false): GemvTiming {
+export function gemvTiming(
+  op: GemmOp,
+  c: GpuArchConfig,
+  q: QuantScheme,
+  l2State: L2State,
+  opsPerWeight: number,
+  noLaunch = false,
+  dequantOpsPerWeight = 0,
+): GemvTiming {
   const g = c.gpu;
   const w = op.weight === 'layer' ? q.weights : op.weight === 'aux' ? q.embeddings : q.activations;
   const act = activationStorageBytes(q);
@@ -29,7 +40,7 @@ export function gemvTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
   const writeback = l2State === 'flushed' ? Math.min(l2CapacityBytes(c), read + write) : 0;
   const dramBytes = read + write + writeback;
   const dram = dramBytes / (c.memory.bandwidthBps * cal(c, 'dramBandwidthEfficiency'));
-  const aluOps = op.batch * op.m * op.n * op.k * opsPerWeight;
+  const aluOps = op.batch * op.n * op.k * (dequantOpsPerWeight + op.m * opsPerWeight);
   const alu = aluOps / ((g.cudaCoreFlopsPerClockPerSm / 2) * g.sms * g.clockHz);
   const launch = noLaunch ? 0 : cal(c, 'kernelLaunchSeconds');
   const fill = g.dramLatencySeconds ?? STRUCTURE_DEFAULTS.dramLatencySeconds;

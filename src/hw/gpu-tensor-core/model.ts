@@ -149,7 +149,8 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
 /** A GEMV on the CUDA cores (a stack's cuda-core-gemv family: TinyChat/AWQ, llama.cpp). */
 function simulateGemv(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options: SimOptions | undefined, family: GemmFamily): OpResult {
   const opsPerWeight = family.opsPerWeight ?? (c.gpu.dequantOpsPerWeight ?? 2) + 1;
-  const t = gemvTiming(op, c, q, l2StateOf(options), opsPerWeight);
+  const dequantOpsPerWeight = family.dequantOpsPerWeight ?? 0;
+  const t = gemvTiming(op, c, q, l2StateOf(options), opsPerWeight, false, dequantOpsPerWeight);
   const inst = op.count ?? 1;
   const seconds = t.terms.launch + inst * (t.seconds - t.terms.launch);
   const dram = t.bytes.dram * inst;
@@ -170,9 +171,21 @@ function simulateGemv(op: GemmOp, c: GpuArchConfig, q: QuantScheme, options: Sim
     energyPj,
     bound: t.bound,
     utilization: Math.min(1, t.bound === 'compute' ? (t.aluOps * inst) / (seconds * aluRate) : dram / (seconds * c.memory.bandwidthBps)),
-    breakdown: { launchS: t.terms.launch, fillS: t.terms.fill, dramS: t.terms.dram, aluS: t.terms.alu, opsPerWeight, writebackBytes: t.bytes.writeback * inst },
+    breakdown: {
+      launchS: t.terms.launch,
+      fillS: t.terms.fill,
+      dramS: t.terms.dram,
+      aluS: t.terms.alu,
+      opsPerWeight,
+      dequantOpsPerWeight,
+      writebackBytes: t.bytes.writeback * inst,
+    },
     dtype: 'vector',
-    notes: [`kernel family ${family.family}: CUDA-core GEMV, ${opsPerWeight} instructions per weight per row (dequantized in the inner loop)`],
+    notes: [
+      dequantOpsPerWeight > 0
+        ? `kernel family ${family.family}: CUDA-core GEMV, ${dequantOpsPerWeight} instructions per weight to dequantize (once for all rows) + ${opsPerWeight} per weight per row`
+        : `kernel family ${family.family}: CUDA-core GEMV, ${opsPerWeight} instructions per weight per row (dequantized in the inner loop)`,
+    ],
   };
 }
 
@@ -186,16 +199,20 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
   const c = stackArch(op, arch, stack);
   if (op.kind === 'gemm') {
     const family = gemmFamilyOf(op, q, stack);
-    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf));
+    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC);
     // The plan is picked at the first clock tried (the top of the range) and kept at the others.
     let pin: GemmPin | undefined;
-    return powerLimited(c, (cf) => {
-      const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, family, pin);
-      pin ??= chosen;
-      return activityOf(result, cf);
-    });
+    return powerLimited(
+      c,
+      (cf) => {
+        const { pin: chosen, ...result } = simulateGemm(op, cf, q, options, family, pin);
+        pin ??= chosen;
+        return activityOf(result, cf);
+      },
+      options?.dieTempC,
+    );
   }
-  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf));
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC);
 }
 
 function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {

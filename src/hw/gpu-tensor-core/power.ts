@@ -41,6 +41,8 @@ export interface KernelPower {
   mmaW: number;
   activeSmW: number;
   leakageExtraW: number;
+  /** Die temperature the leakage was charged at, °C. */
+  dieTempC: number;
 }
 
 /** The last view withClock made: every op of a design point asks first for the same config at the same top clock. */
@@ -62,15 +64,24 @@ export function voltageAt(p: GpuPowerSection, clockHz: number): number {
   return p.minVoltageV + t * (p.maxVoltageV - p.minVoltageV);
 }
 
-/** Leakage added by a die at junctionTempC over the idle die's (already in power.idleW), W. */
-export function leakageExtraW(c: GpuArchConfig, p: GpuPowerSection): number {
+/**
+ * Leakage added by a die at `dieTempC` (default: the sustained junctionTempC) over the idle die's
+ * (already in power.idleW), W; a die cooler than idle adds none.
+ */
+export function leakageExtraW(c: GpuArchConfig, p: GpuPowerSection, dieTempC: number = p.leakage.junctionTempC): number {
   const l = p.leakage;
   const at = (tC: number) => 2 ** ((tC - l.referenceTempC) / l.doublingC);
-  return c.gpu.sms * l.wattsPerSm * Math.max(0, at(l.junctionTempC) - at(l.idleTempC));
+  return c.gpu.sms * l.wattsPerSm * Math.max(0, at(dieTempC) - at(l.idleTempC));
 }
 
 /** Energy and average power of a kernel simulated at `clockHz`. */
-export function kernelPower(c: GpuArchConfig, p: GpuPowerSection, a: KernelActivity, clockHz: number): { energyPj: EnergyBreakdownPj; power: KernelPower } {
+export function kernelPower(
+  c: GpuArchConfig,
+  p: GpuPowerSection,
+  a: KernelActivity,
+  clockHz: number,
+  dieTempC?: number,
+): { energyPj: EnergyBreakdownPj; power: KernelPower } {
   const v = voltageAt(p, clockHz);
   const s = (v / TABLE_VOLTAGE_V) ** 2;
   const node = c.process?.nodeNm;
@@ -80,7 +91,7 @@ export function kernelPower(c: GpuArchConfig, p: GpuPowerSection, a: KernelActiv
   const e = a.result.energyPj;
   const mmaPj = a.issuedMacs * p.mma.pjPerMac * (a.operandBytes / 2) * mmaScale * s;
   const smPj = a.activeSms * p.activeSm.pjPerCycle * smScale * s * clockHz * t;
-  const leakW = leakageExtraW(c, p);
+  const leakW = leakageExtraW(c, p, dieTempC);
   const energyPj: EnergyBreakdownPj = {
     compute: e.compute * s + mmaPj,
     onChip: e.onChip * s + smPj,
@@ -91,7 +102,15 @@ export function kernelPower(c: GpuArchConfig, p: GpuPowerSection, a: KernelActiv
   const watts = (pj: number) => (t > 0 ? (pj * 1e-12) / t : 0);
   return {
     energyPj,
-    power: { clockHz, voltageV: v, powerW: watts(total), mmaW: watts(mmaPj), activeSmW: watts(smPj), leakageExtraW: t > 0 ? leakW : 0 },
+    power: {
+      clockHz,
+      voltageV: v,
+      powerW: watts(total),
+      mmaW: watts(mmaPj),
+      activeSmW: watts(smPj),
+      leakageExtraW: t > 0 ? leakW : 0,
+      dieTempC: dieTempC ?? p.leakage.junctionTempC,
+    },
   };
 }
 
@@ -121,9 +140,10 @@ function firstGuessHz(p: GpuPowerSection, topW: number, fixedW: number, limitW: 
 /**
  * The kernel at the clock the board power allows: `simulateAt(config at f)` is the model's timing
  * and table energy at f. Without a `gpu.power` section or a `power.tdpW` limit: at clockHz,
- * unchanged. The result carries the clock, voltage and power in its breakdown.
+ * unchanged. The result carries the clock, voltage and power in its breakdown. `dieTempC`: the run's
+ * die temperature (thermal.ts); absent: leakage.junctionTempC.
  */
-export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity): OpResult {
+export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity, dieTempC?: number): OpResult {
   const p = c.gpu.power;
   const limitW = c.power?.tdpW;
   // `simulateAt` returns a fresh result each call: the chosen one is completed in place (same keys
@@ -135,7 +155,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   }
   const at = (f: number) => {
     const a = simulateAt(withClock(c, f));
-    return { a, ...kernelPower(c, p, a, f) };
+    return { a, ...kernelPower(c, p, a, f, dieTempC) };
   };
   const top = at(p.maxClockHz);
   let chosen = top;
@@ -189,6 +209,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   b['mmaDeliveryW'] = pw.mmaW;
   b['activeSmClockW'] = pw.activeSmW;
   b['leakageExtraW'] = pw.leakageExtraW;
+  b['dieTempC'] = pw.dieTempC;
   if (note) r.notes = [...(r.notes ?? []), note];
   return r;
 }

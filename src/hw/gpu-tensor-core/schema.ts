@@ -123,6 +123,33 @@ export const gpuPowerSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    thermal: Type.Optional(
+      Type.Object(
+        {
+          stages: Type.Array(
+            Type.Object(
+              {
+                name: Type.String({ minLength: 1, maxLength: 64, description: 'What the stage stands for (die and interface, heat sink, …).' }),
+                resistanceCPerW: Type.Number({ minimum: 0, maximum: 100, description: 'Thermal resistance of the stage, °C per W.' }),
+                timeConstantS: Type.Number({ exclusiveMinimum: 0, maximum: 1e5, description: 'Time constant R·C of the stage, s.' }),
+              },
+              { additionalProperties: false },
+            ),
+            {
+              minItems: 1,
+              maxItems: 8,
+              description:
+                'Foster RC network from the junction to the coolant: after t s at P W from the idle board the die is at leakage.idleTempC + Σ R_i·(1 − e^(−t/τ_i))·(P − power.idleW) °C (thermal.ts).',
+            },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Thermal state per run (docs/models/gpu-tensor-core.md § Thermal state): a run given a die temperature (SimOptions.dieTempC, set from its heating history) charges the leakage at that temperature instead of leakage.junctionTempC. Absent: every kernel at junctionTempC.',
+        },
+      ),
+    ),
     mma: Type.Object(
       {
         pjPerMac: Type.Number({
