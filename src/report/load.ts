@@ -4,20 +4,25 @@
  * `simulate --json` contract). Unreadable or malformed input is a one-line AccelscopeError naming
  * the file (and the line or JSON pointer).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
 import { runResultSchema } from '../config/schemas/run-result.ts';
 import type { QuantComparison, RunInput, SweepLine } from './inputs.ts';
+import { LineReader } from '../util/line-file.ts';
 
 export type ReportInput =
   | { kind: 'run'; file: string; run: RunInput }
-  | { kind: 'sweep'; file: string; lines: SweepLine[] }
+  /** A sweep results file, read line by line on each call of `lines` (never held whole: sweep-report.ts reads it twice). */
+  | { kind: 'sweep'; file: string; lines: () => Iterable<SweepLine> }
   | { kind: 'quant'; file: string; data: QuantComparison };
 
 export function loadReportInput(file: string): ReportInput {
-  if (file.endsWith('.jsonl')) return { kind: 'sweep', file, lines: parseSweepJsonl(readText(file), file) };
+  if (file.endsWith('.jsonl')) {
+    closeSync(openOrThrow(file)); // a missing file is an error now, not when the report reads it
+    return { kind: 'sweep', file, lines: () => readSweepJsonl(file) };
+  }
   const data = readJsonFile(file);
   if (isObject(data) && data['kind'] === 'quant-comparison') {
     if (!Array.isArray(data['rows'])) throw new AccelscopeError('schema', "a quant comparison needs a 'rows' array", { file, pointer: '/rows' });
@@ -34,14 +39,18 @@ export function loadReportInput(file: string): ReportInput {
   return { kind: 'run', file, run: data as unknown as RunInput };
 }
 
-function readText(file: string): string {
+function openOrThrow(file: string): number {
   try {
-    return readFileSync(file, 'utf8');
+    return openSync(file, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AccelscopeError('file-not-found', 'no such file', { file });
-    throw new AccelscopeError('file-not-found', `cannot read file (${code ?? 'unknown error'})`, { file });
+    throw readError(e, file);
   }
+}
+
+function readError(e: unknown, file: string): AccelscopeError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new AccelscopeError('file-not-found', 'no such file', { file });
+  return new AccelscopeError('file-not-found', `cannot read file (${code ?? 'unknown error'})`, { file });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -53,30 +62,74 @@ export function parseSweepJsonl(text: string, file = '<sweep>'): SweepLine[] {
   const lines: SweepLine[] = [];
   const raw = text.split('\n');
   for (let i = 0; i < raw.length; i++) {
-    const t = raw[i]!.trim();
-    if (!t) continue;
-    const where = `line ${i + 1}`;
-    let v: unknown;
-    try {
-      v = JSON.parse(t);
-    } catch (e) {
-      throw new AccelscopeError('malformed-json', `${where}: malformed JSON (${(e as Error).message.split('\n')[0]})`, { file });
-    }
-    if (!isObject(v)) throw new AccelscopeError('schema', `${where}: a sweep result must be a JSON object`, { file });
-    if (typeof v['id'] !== 'string') throw new AccelscopeError('schema', `${where}: missing string 'id'`, { file, pointer: '/id' });
-    if (typeof v['ok'] !== 'boolean') throw new AccelscopeError('schema', `${where}: missing boolean 'ok'`, { file, pointer: '/ok' });
-    if (!isObject(v['point'])) throw new AccelscopeError('schema', `${where}: missing object 'point'`, { file, pointer: '/point' });
-    if (v['ok'] && !isObject(v['objectives']))
-      throw new AccelscopeError('schema', `${where}: a feasible point needs an 'objectives' object`, { file, pointer: '/objectives' });
-    if (!v['ok'] && typeof v['reason'] !== 'string')
-      throw new AccelscopeError('schema', `${where}: an infeasible point needs a string 'reason'`, { file, pointer: '/reason' });
-    const point = v['point'];
-    lines.push({
-      ...(v as unknown as SweepLine),
-      index: typeof v['index'] === 'number' ? v['index'] : lines.length,
-      point: { ...point, params: isObject(point['params']) ? point['params'] : {} },
-    });
+    const line = parseSweepLine(raw[i]!, i + 1, lines.length, file);
+    if (line) lines.push(line);
   }
-  if (lines.length === 0) throw new AccelscopeError('schema', 'the sweep results file has no results', { file });
+  if (lines.length === 0) throw noResults(file);
   return lines;
+}
+
+/**
+ * The lines of a sweep results file, read in blocks one line at a time (util/line-file.ts), so a
+ * file of any size passes through in bounded memory; the same checks and messages as
+ * parseSweepJsonl (a bad line names its number; a file without results is an error at its end).
+ */
+export function* readSweepJsonl(file: string): Generator<SweepLine> {
+  let reader: LineReader;
+  try {
+    reader = new LineReader(file);
+  } catch (e) {
+    throw readError(e, file);
+  }
+  let n = 0;
+  try {
+    let lineNo = 0;
+    for (;;) {
+      let text: string | undefined;
+      try {
+        text = reader.next();
+      } catch (e) {
+        throw readError(e, file);
+      }
+      if (text === undefined) break;
+      const line = parseSweepLine(text, ++lineNo, n, file);
+      if (!line) continue;
+      n++;
+      yield line;
+    }
+  } finally {
+    reader.close();
+  }
+  if (n === 0) throw noResults(file);
+}
+
+function noResults(file: string): AccelscopeError {
+  return new AccelscopeError('schema', 'the sweep results file has no results', { file });
+}
+
+/** One line of a results file (number `lineNo`, 1-based): undefined when blank; `count`: results before it (the index of a line without one). */
+function parseSweepLine(text: string, lineNo: number, count: number, file: string): SweepLine | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const where = `line ${lineNo}`;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch (e) {
+    throw new AccelscopeError('malformed-json', `${where}: malformed JSON (${(e as Error).message.split('\n')[0]})`, { file });
+  }
+  if (!isObject(v)) throw new AccelscopeError('schema', `${where}: a sweep result must be a JSON object`, { file });
+  if (typeof v['id'] !== 'string') throw new AccelscopeError('schema', `${where}: missing string 'id'`, { file, pointer: '/id' });
+  if (typeof v['ok'] !== 'boolean') throw new AccelscopeError('schema', `${where}: missing boolean 'ok'`, { file, pointer: '/ok' });
+  if (!isObject(v['point'])) throw new AccelscopeError('schema', `${where}: missing object 'point'`, { file, pointer: '/point' });
+  if (v['ok'] && !isObject(v['objectives']))
+    throw new AccelscopeError('schema', `${where}: a feasible point needs an 'objectives' object`, { file, pointer: '/objectives' });
+  if (!v['ok'] && typeof v['reason'] !== 'string')
+    throw new AccelscopeError('schema', `${where}: an infeasible point needs a string 'reason'`, { file, pointer: '/reason' });
+  const point = v['point'];
+  return {
+    ...(v as unknown as SweepLine),
+    index: typeof v['index'] === 'number' ? v['index'] : count,
+    point: { ...point, params: isObject(point['params']) ? point['params'] : {} },
+  };
 }

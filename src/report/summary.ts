@@ -5,7 +5,7 @@
  * Every figure is read from the input; nothing is computed here beyond ratios and unit changes.
  */
 import { tpotOf, type QuantComparison, type RunInput } from './inputs.ts';
-import type { SweepTable } from './sweep-table.ts';
+import type { SweepRow, SweepTable } from './sweep-table.ts';
 import { escapeHtml as e } from './html.ts';
 import { formatBytes, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../util/format.ts';
 import { runLabel } from './charts/latency.ts';
@@ -100,32 +100,36 @@ export function calibrationHtml(runs: RunInput[]): string {
   );
 }
 
-export function sweepSummaryHtml(lines: readonly { ok: boolean }[], t: SweepTable, front: number, x: string, y: string): string {
-  const ok = lines.filter((l) => l.ok).length;
-  const noFit = t.rows.filter((r) => r.drawable && !r.fits).length;
+/** counts: of every point (points, feasible ones, drawable ones that do not fit); t: the sweep's columns. */
+export function sweepSummaryHtml(
+  counts: { points: number; feasible: number; noFit: number },
+  t: Pick<SweepTable, 'params' | 'constants'>,
+  front: number,
+  x: string,
+  y: string,
+): string {
   const rows: Cell[][] = [
-    ['points', num(String(lines.length))],
-    ['feasible', num(String(ok))],
-    ['over memory capacity (drawn apart, never on the front)', num(String(noFit))],
-    ['infeasible', num(String(lines.length - ok))],
+    ['points', num(String(counts.points))],
+    ['feasible', num(String(counts.feasible))],
+    ['over memory capacity (drawn apart, never on the front)', num(String(counts.noFit))],
+    ['infeasible', num(String(counts.points - counts.feasible))],
     [`on the Pareto front (${x} vs ${y})`, num(String(front))],
-    ['swept parameters', t.params.map((p) => `${p.label} (${p.distinct} values)`).join(', ') || '—'],
+    ['swept parameters', t.params.map((p) => `${p.label} (${p.capped ? 'more than ' : ''}${p.distinct} values)`).join(', ') || '—'],
     ['fixed', t.constants.map((c) => `${c.label}=${typeof c.value === 'string' ? c.value : JSON.stringify(c.value)}`).join(', ') || '—'],
   ];
   return table(['', ''], rows, 'summary');
 }
 
-/** Infeasible points with their reasons; long lists are cut with a count of the rest. */
-export function infeasibleHtml(t: SweepTable, limit = 200): string {
-  const bad = t.rows.filter((r) => !r.ok);
-  if (bad.length === 0) return '<p class="note">No infeasible points.</p>';
+/** Infeasible points with their reasons: the first `limit` rows of `bad` (of `total` infeasible points), then a count of the rest. */
+export function infeasibleHtml(bad: readonly SweepRow[], total = bad.length, limit = 200): string {
+  if (total === 0) return '<p class="note">No infeasible points.</p>';
   const shown = bad.slice(0, limit);
   let html = table(
     ['id', 'point', 'reason'],
     shown.map((r) => [r.id, r.label, r.reason ?? '']),
     'infeasible',
   );
-  if (bad.length > limit) html += `<p class="note">… and ${bad.length - limit} more infeasible points (see the results file).</p>`;
+  if (total > shown.length) html += `<p class="note">… and ${total - shown.length} more infeasible points (see the results file).</p>`;
   return html;
 }
 

@@ -21,16 +21,27 @@ export function sampleForReport(lines: readonly SweepLine[], frontIds: ReadonlyS
   if (lines.length <= limit) return { lines: [...lines] };
   const front = lines.filter((l) => frontIds.has(l.id));
   const rest = lines.filter((l) => !frontIds.has(l.id));
-  const room = Math.max(0, limit - front.length);
-  const stride = room > 0 ? Math.ceil(rest.length / room) : Infinity;
+  const stride = sampleStride(lines.length, front.length, limit);
   const keep = new Set(front);
   if (Number.isFinite(stride)) for (let i = 0; i < rest.length; i += stride) keep.add(rest[i]!);
   const shown = lines.filter((l) => keep.has(l));
-  const rule =
-    `${lines.length} points are more than this report draws (${limit}): it shows the ${front.length} points of the Pareto front` +
-    (Number.isFinite(stride) ? ` and every ${ordinal(stride)} other point in index order (${shown.length - front.length} of ${rest.length})` : '') +
-    `, ${shown.length} in all. The summary and the infeasible reasons count every point; the results file holds every line.`;
-  return { lines: shown, rule };
+  return { lines: shown, rule: sampleRule(lines.length, limit, front.length, shown.length) };
+}
+
+/** Every how many-th non-front point a sample of `total` points with `front` front points keeps (Infinity: none). */
+export function sampleStride(total: number, front: number, limit = REPORT_POINT_LIMIT): number {
+  const room = Math.max(0, limit - front);
+  return room > 0 ? Math.ceil((total - front) / room) : Infinity;
+}
+
+/** The sampling rule as the report states it: `shown` points drawn of `total`, `front` of them on the front. */
+export function sampleRule(total: number, limit: number, front: number, shown: number): string {
+  const stride = sampleStride(total, front, limit);
+  return (
+    `${total} points are more than this report draws (${limit}): it shows the ${front} points of the Pareto front` +
+    (Number.isFinite(stride) ? ` and every ${ordinal(stride)} other point in index order (${shown - front} of ${total - front})` : '') +
+    `, ${shown} in all. The summary and the infeasible reasons count every point; the results file holds every line.`
+  );
 }
 
 function ordinal(n: number): string {

@@ -5,33 +5,48 @@
  * differs. Read from the result lines only.
  */
 import type { SweepLine } from './inputs.ts';
-import { pointFields } from './sweep-table.ts';
+import { FIELD_VALUES_LIMIT, pointFields } from './sweep-table.ts';
 
 export interface SpecSummary {
   spec: string;
   points: number;
-  /** Field → sorted distinct values (as text) over the spec's points. */
+  /** Field → sorted distinct values (as text) over the spec's points; past FIELD_VALUES_LIMIT of them, the first ones and '…'. */
   values: Record<string, string[]>;
 }
 
-export function specSummaries(lines: readonly SweepLine[]): SpecSummary[] {
-  const by = new Map<string, { points: number; values: Map<string, Set<string>> }>();
-  for (const l of lines) {
+export function specSummaries(lines: Iterable<SweepLine>): SpecSummary[] {
+  const tally = new SpecTally();
+  for (const l of lines) tally.add(l);
+  return tally.summaries();
+}
+
+/** Spec summaries gathered one line at a time (a results file streamed through once): counts and distinct values, never the lines. */
+export class SpecTally {
+  private readonly by = new Map<string, { points: number; values: Map<string, Set<string>>; capped: Set<string> }>();
+
+  add(l: SweepLine): void {
     const spec = (l as { spec?: string }).spec ?? '';
-    const s = by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>() };
-    by.set(spec, s);
+    const s = this.by.get(spec) ?? { points: 0, values: new Map<string, Set<string>>(), capped: new Set<string>() };
+    this.by.set(spec, s);
     s.points++;
     for (const [k, v] of pointFields(l)) {
       const set = s.values.get(k) ?? new Set<string>();
       s.values.set(k, set);
-      set.add(typeof v === 'string' ? v : JSON.stringify(v));
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      if (set.size < FIELD_VALUES_LIMIT) set.add(text);
+      else if (!set.has(text)) s.capped.add(k);
     }
   }
-  return [...by].map(([spec, s]) => ({
-    spec,
-    points: s.points,
-    values: Object.fromEntries([...s.values].map(([k, set]) => [k, [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))])),
-  }));
+
+  summaries(): SpecSummary[] {
+    return [...this.by].map(([spec, s]) => ({
+      spec,
+      points: s.points,
+      values: Object.fromEntries(
+        [...s.values].map(([k, set]) => [k, [...[...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)), ...(s.capped.has(k) ? ['…'] : [])]]),
+      ),
+    }));
+  }
 }
 
 /** Fields whose value sets differ between specs (a field one spec lacks differs too). */

@@ -1,50 +1,57 @@
 /**
  * The results file: JSON lines streamed to `<out>.partial` while a sweep runs and renamed to
  * `<out>` when every point is done, so a finished file is never half-written. Resume reads the
- * partial file, drops a truncated last line (a kill mid-write), and returns the indices done.
+ * partial file line by line, drops a truncated last line (a kill mid-write), and returns the
+ * indices done.
  */
-import { existsSync, readFileSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync, renameSync } from 'node:fs';
+import { existsSync, truncateSync, openSync, writeSync, closeSync, mkdirSync, statSync, rmSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AccelscopeError } from '../util/errors.ts';
 import { DEFAULT_SORT_RUN_BYTES, sortResultsFile } from './sort-results.ts';
+import { IndexSet } from '../util/index-set.ts';
+import { LineReader } from '../util/line-file.ts';
 
 export function partialPath(out: string): string {
   return `${out}.partial`;
 }
 
 export interface ExistingResults {
-  done: Set<number>;
+  done: IndexSet;
   truncatedBytes: number;
 }
 
-/** Reads finished indices from a results file; drops an incomplete last line. */
+/**
+ * Reads finished indices from a results file, line by line (a file of any size, in bounded
+ * memory: the indices as a bitset); drops an incomplete last line.
+ */
 export function readExisting(file: string, specHash: string): ExistingResults {
-  const done = new Set<number>();
+  const done = new IndexSet();
   if (!existsSync(file)) return { done, truncatedBytes: 0 };
-  const text = readFileSync(file, 'utf8');
+  const reader = new LineReader(file);
   let goodEnd = 0;
-  let pos = 0;
-  let lineNo = 0;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0) break; // no newline: truncated
-    const line = text.slice(pos, nl);
-    lineNo++;
-    let rec: { index?: number; spec?: string } | undefined;
-    try {
-      rec = JSON.parse(line) as { index?: number; spec?: string };
-    } catch {
-      // A malformed line in the middle is corruption, not a kill mid-write.
-      if (text.indexOf('\n', nl + 1) >= 0) throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON`, { file });
-      break;
+  try {
+    let lineNo = 0;
+    for (let line = reader.next(); line !== undefined; line = reader.next()) {
+      if (!reader.complete) break; // no newline: truncated
+      lineNo++;
+      let rec: { index?: number; spec?: string } | undefined;
+      try {
+        rec = JSON.parse(line) as { index?: number; spec?: string };
+      } catch {
+        // A malformed line followed by a complete one is corruption, not a kill mid-write.
+        if (reader.next() !== undefined && reader.complete) throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON`, { file });
+        break;
+      }
+      if (rec?.spec !== specHash) throw new AccelscopeError('schema', `line ${lineNo} comes from another sweep spec (${rec?.spec} ≠ ${specHash})`, { file });
+      if (!Number.isInteger(rec.index) || rec.index! < 0) throw new AccelscopeError('schema', `line ${lineNo} has no point index`, { file });
+      done.add(rec.index!);
+      goodEnd = reader.offset;
     }
-    if (rec?.spec !== specHash) throw new AccelscopeError('schema', `line ${lineNo} comes from another sweep spec (${rec?.spec} ≠ ${specHash})`, { file });
-    done.add(rec.index!);
-    pos = nl + 1;
-    goodEnd = pos;
+  } finally {
+    reader.close();
   }
-  const truncatedBytes = Buffer.byteLength(text, 'utf8') - Buffer.byteLength(text.slice(0, goodEnd), 'utf8');
-  if (truncatedBytes > 0) truncateSync(file, Buffer.byteLength(text.slice(0, goodEnd), 'utf8'));
+  const truncatedBytes = statSync(file).size - goodEnd;
+  if (truncatedBytes > 0) truncateSync(file, goodEnd);
   return { done, truncatedBytes };
 }
 

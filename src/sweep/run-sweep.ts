@@ -5,7 +5,7 @@
  * held in memory. Resume skips indices already in the partial file. Sharding keeps the
  * indices i (mod N). The set of lines is identical whatever the number of workers.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
 import type { ResolvedSpec } from './spec.ts';
 import { PointSpace, sampleIndices } from './points.ts';
@@ -17,6 +17,9 @@ import type { ResultLine } from './evaluate.ts';
 import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
 import { BUNDLED } from '../build/build-info.ts';
+import { workerError, workerResourceLimits } from './worker-limits.ts';
+import { IndexSet } from '../util/index-set.ts';
+import { LineReader } from '../util/line-file.ts';
 import { tuneV8ForSweep } from './v8-tuning.ts';
 
 export interface SweepOptions {
@@ -30,6 +33,8 @@ export interface SweepOptions {
   onProgress?: (p: { done: number; total: number; skipped: number }) => void;
   /** Polled between chunks: true stops submitting and closes cleanly. */
   shouldStop?: () => boolean;
+  /** Old-generation limit of each worker thread, MiB (default WORKER_HEAP_MIB, worker-limits.ts). */
+  workerHeapMiB?: number;
   /** Aborting stops at once: the pool's threads are terminated, the lines written so far stay resumable. */
   signal?: AbortSignal;
 }
@@ -68,6 +73,7 @@ export function shardCount(n: number, shard?: { index: number; count: number }):
 export async function runSweep(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepSummary> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new AccelscopeError('bad-flag', `--workers must be a positive integer (got ${opts.workers})`);
   assertResultsPath(opts.out);
+  workerResourceLimits(opts.workerHeapMiB); // a bad --worker-heap fails before anything is written
   // One writer per results file: a second sweep, --resume or merge on it fails naming this one.
   const release = acquireLock(opts.out, opts.resume ? 'sweep --resume' : 'sweep');
   try {
@@ -103,7 +109,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     }
     renameSync(opts.out, partialPath(opts.out));
   }
-  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new Set<number>(), truncatedBytes: 0 };
+  const existing = opts.resume ? readExisting(partialPath(opts.out), spec.hash) : { done: new IndexSet(), truncatedBytes: 0 };
   const writer = new ResultsWriter(opts.out, Boolean(opts.resume), opts.sortRunBytes);
   const { Piscina } = await import('piscina'); // loaded only when a sweep runs
   tuneV8ForSweep(opts.workers); // before the workers' isolates exist (sweep/v8-tuning.ts)
@@ -115,6 +121,8 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     // Warm-up probes (sweep/warm-up.ts) pay for themselves only over many points.
     workerData: { spec, bases: baseVerdicts(spec), warmUp: expectedPoints(spec, space, opts.shard) >= WARM_UP_FROM_POINTS },
     idleTimeout: 60_000,
+    // A bounded heap per thread keeps a long sweep's memory flat (worker-limits.ts).
+    resourceLimits: workerResourceLimits(opts.workerHeapMiB),
   });
   let evaluated = 0;
   let infeasible = 0;
@@ -176,7 +184,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
           opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
         },
         (e: unknown) => {
-          if (!aborted) throw e; // an aborted pool rejects its tasks: their points are simply not done
+          if (!aborted) throw workerError(e, opts.workerHeapMiB); // an aborted pool rejects its tasks: their points are simply not done
         },
       );
       const tracked = p.finally(() => inFlight.delete(tracked));
@@ -281,7 +289,7 @@ async function paretoSearch(
   spec: ResolvedSpec,
   space: PointSpace,
   budget: number,
-  done: Set<number>,
+  done: IndexSet,
   evaluateAll: (idx: Iterable<number>, total: number, onLine?: (l: ResultLine) => void) => Promise<void>,
   out: string,
   stopped: () => boolean,
@@ -291,10 +299,15 @@ async function paretoSearch(
   // Results on disk (a resumed run), then every result as it arrives.
   const known = new Map<number, number[] | undefined>();
   if (done.size) {
-    for (const line of readFileSync(partialPath(out), 'utf8').split('\n')) {
-      if (!line) continue;
-      const r = JSON.parse(line) as ResultLine;
-      known.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+    const reader = new LineReader(partialPath(out));
+    try {
+      for (let line = reader.next(); line !== undefined; line = reader.next()) {
+        if (!line) continue;
+        const r = JSON.parse(line) as ResultLine;
+        known.set(r.index, r.ok && r.objectives ? orient(r.objectives, defs) : undefined);
+      }
+    } finally {
+      reader.close();
     }
   }
   const record = (l: ResultLine) => known.set(l.index, l.ok && l.objectives ? orient(l.objectives, defs) : undefined);

@@ -13,6 +13,10 @@ export class LineReader {
   private start = 0;
   private end = 0;
   private eof = false;
+  /** Bytes of the file read up to the end of the last line returned (its newline included). */
+  offset = 0;
+  /** Whether the last line returned ended with a newline (false: the file's last bytes, e.g. a line cut by a kill). */
+  complete = true;
   constructor(
     file: string,
     private readonly blockBytes = 1 << 16,
@@ -26,12 +30,16 @@ export class LineReader {
       const nl = this.buf.indexOf(NL, this.start);
       if (nl >= 0 && nl < this.end) {
         const line = this.buf.toString('utf8', this.start, nl);
+        this.offset += nl + 1 - this.start;
+        this.complete = true;
         this.start = nl + 1;
         return line;
       }
       if (this.eof) {
         if (this.start >= this.end) return undefined;
         const line = this.buf.toString('utf8', this.start, this.end);
+        this.offset += this.end - this.start;
+        this.complete = false;
         this.start = this.end;
         return line;
       }

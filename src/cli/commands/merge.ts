@@ -4,11 +4,10 @@
  */
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
-import { mergeResults } from '../../sweep/merge.ts';
-import { writeFileAtomic } from '../../util/json-file.ts';
+import { mergeResultFiles, type MergeSummary } from '../../sweep/merge.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 import { acquireLock } from '../../util/file-lock.ts';
-import { specDifferences, specSummaries } from '../../report/sweep-specs.ts';
+import { specDifferences, SpecTally } from '../../report/sweep-specs.ts';
 import type { SweepLine } from '../../report/inputs.ts';
 
 export const mergeCommand = {
@@ -22,17 +21,18 @@ export const mergeCommand = {
     assertOutputNotInput(a.o, a.files, '-o');
     // One writer per results file: not while a sweep (or another merge) writes it.
     const release = acquireLock(a.o, 'merge');
-    let merged: ReturnType<typeof mergeResults>;
+    let merged: MergeSummary;
+    // Streamed in bounded memory (sweep/merge.ts); the spec summaries are tallied as the lines pass.
+    const tally = new SpecTally();
     try {
-      merged = mergeResults(a.files);
-      writeFileAtomic(a.o, merged.lines.map((l) => JSON.stringify(l)).join('\n') + (merged.lines.length ? '\n' : ''));
+      merged = mergeResultFiles(a.files, a.o, (l) => tally.add(l as unknown as SweepLine));
     } finally {
       release();
     }
     const { lines, duplicates, specs } = merged;
-    io.err(`merged ${lines.length} points from ${a.files.length} file(s)${duplicates ? `, ${duplicates} duplicates dropped` : ''} → ${a.o}\n`);
+    io.err(`merged ${lines} points from ${a.files.length} file(s)${duplicates ? `, ${duplicates} duplicates dropped` : ''} → ${a.o}\n`);
     if (specs.length > 1) {
-      const diff = specDifferences(specSummaries(lines as unknown as SweepLine[]));
+      const diff = specDifferences(tally.summaries());
       io.err(
         `note: ${specs.length} sweep specs merged (${specs.map((s) => `${s.spec} from ${s.file}`).join(', ')}); they differ in: ${diff.join(', ') || 'nothing but their hash'}\n`,
       );

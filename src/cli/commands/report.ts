@@ -66,8 +66,11 @@ export const reportCommand = {
     }
     let html: string;
     if (first.kind === 'sweep')
+      // Streamed: each file is read line by line, twice (sweep-report.ts), never whole.
       html = renderSweepReport(
-        inputs.flatMap((i) => (i.kind === 'sweep' ? i.lines : [])),
+        function* () {
+          for (const i of inputs) if (i.kind === 'sweep') yield* i.lines();
+        },
         { x: a.x, y: a.y, maximize: a.maximize, title: a.title, file: first.file },
       );
     else if (first.kind === 'quant') html = renderQuantReport(first.data);

@@ -10,6 +10,7 @@ import { formatNumber, formatPercent, formatSeconds } from '../../util/format.ts
 import { AccelscopeError } from '../../util/errors.ts';
 import { assertOutputNotInput } from '../../util/output-path.ts';
 import { partialPath } from '../../sweep/results-file.ts';
+import { WORKER_HEAP_MIB } from '../../sweep/worker-limits.ts';
 
 interface SweepArgs {
   spec: string;
@@ -17,6 +18,7 @@ interface SweepArgs {
   workers?: number;
   resume: boolean;
   shard?: string;
+  'worker-heap'?: number;
 }
 
 export const sweepCommand = {
@@ -28,7 +30,8 @@ export const sweepCommand = {
       .option('out', { type: 'string', demandOption: true, describe: 'results file (JSON lines); streamed to <out>.partial, renamed when done' })
       .option('workers', { type: 'number', describe: 'worker threads (default: available cores)' })
       .option('resume', { type: 'boolean', default: false, describe: 'finish an interrupted sweep: every point exactly once' })
-      .option('shard', { type: 'string', describe: 'i/N: run the points with index ≡ i (mod N)' }),
+      .option('shard', { type: 'string', describe: 'i/N: run the points with index ≡ i (mod N)' })
+      .option('worker-heap', { type: 'number', describe: `heap limit of each worker thread, MiB (default ${WORKER_HEAP_MIB})` }),
   handler: async (a: SweepArgs, io: Io): Promise<number> => {
     assertOutputNotInput(a.out, [a.spec], '--out', [partialPath(a.out)]);
     const spec = loadSweepSpec(a.spec);
@@ -61,6 +64,7 @@ export const sweepCommand = {
       workers,
       resume: a.resume,
       shard,
+      workerHeapMiB: a['worker-heap'],
       signal: abort.signal,
       onProgress: ({ done, total, skipped }) => {
         const now = Date.now();
