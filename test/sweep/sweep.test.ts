@@ -156,7 +156,10 @@ describe('accelscope sweep', () => {
     await new Promise((r) => child.once('exit', r));
     // SIGKILL can land mid-write (results are written in chunks): count complete lines only.
     const killed = readFileSync(partial, 'utf8');
-    const before = killed.slice(0, killed.lastIndexOf('\n') + 1).split('\n').filter(Boolean).length;
+    const before = killed
+      .slice(0, killed.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter(Boolean).length;
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(20 * 11 * 2 * 4);
     appendFileSync(partial, '{"id":"deadbeef","index":'); // a kill mid-write
