@@ -10,7 +10,7 @@ import { readJsonFile } from '../util/json-file.ts';
 import { validateOrThrow } from '../config/ajv.ts';
 import { runResultSchema } from '../config/schemas/run-result.ts';
 import type { QuantComparison, RunInput, SweepLine } from './inputs.ts';
-import { LineReader } from '../util/line-file.ts';
+import { fileLines } from '../util/line-file.ts';
 
 export type ReportInput =
   | { kind: 'run'; file: string; run: RunInput }
@@ -75,30 +75,13 @@ export function parseSweepJsonl(text: string, file = '<sweep>'): SweepLine[] {
  * parseSweepJsonl (a bad line names its number; a file without results is an error at its end).
  */
 export function* readSweepJsonl(file: string): Generator<SweepLine> {
-  let reader: LineReader;
-  try {
-    reader = new LineReader(file);
-  } catch (e) {
-    throw readError(e, file);
-  }
   let n = 0;
-  try {
-    let lineNo = 0;
-    for (;;) {
-      let text: string | undefined;
-      try {
-        text = reader.next();
-      } catch (e) {
-        throw readError(e, file);
-      }
-      if (text === undefined) break;
-      const line = parseSweepLine(text, ++lineNo, n, file);
-      if (!line) continue;
-      n++;
-      yield line;
-    }
-  } finally {
-    reader.close();
+  let lineNo = 0;
+  for (const text of fileLines(file, (e) => readError(e, file))) {
+    const line = parseSweepLine(text, ++lineNo, n, file);
+    if (!line) continue;
+    n++;
+    yield line;
   }
   if (n === 0) throw noResults(file);
 }

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { AccelscopeError } from '../util/errors.ts';
-import { LineReader } from '../util/line-file.ts';
+import { fileLines } from '../util/line-file.ts';
 import type { ResultLine } from './evaluate.ts';
 
 /** Files up to this size are re-read whole to tell a JSON document from broken JSON lines. */
@@ -24,61 +24,45 @@ function readError(e: unknown, file: string): AccelscopeError {
 
 /** The result lines of `file` in file order (blank lines skipped). */
 export function* readResults(file: string): Generator<ResultLine> {
-  let reader: LineReader;
-  try {
-    reader = new LineReader(file);
-  } catch (e) {
-    throw readError(e, file);
-  }
-  const next = (): string | undefined => {
+  const lines = fileLines(file, (e) => readError(e, file));
+  let lineNo = 0;
+  let first = true;
+  for (const line of lines) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let rec: unknown;
     try {
-      return reader.next();
-    } catch (e) {
-      throw readError(e, file);
-    }
-  };
-  try {
-    let lineNo = 0;
-    let first = true;
-    for (let line = next(); line !== undefined; line = next()) {
-      lineNo++;
-      if (!line.trim()) continue;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        if (first && isJsonDocument(file)) {
-          throw new AccelscopeError(
-            'schema',
-            'not a sweep results file (JSON lines, one point per line) but one JSON document — simulate/quant --json output goes to `report`',
-            { file },
-          );
-        }
-        let last = true;
-        for (let rest = next(); rest !== undefined && last; rest = next()) if (rest.trim()) last = false;
-        const hint = last ? ' (a truncated file? finish it with sweep --resume)' : '';
-        throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON${hint}`, { file });
+      rec = JSON.parse(line);
+    } catch {
+      if (first && isJsonDocument(file)) {
+        throw new AccelscopeError(
+          'schema',
+          'not a sweep results file (JSON lines, one point per line) but one JSON document — simulate/quant --json output goes to `report`',
+          { file },
+        );
       }
-      first = false;
-      const r = rec as Partial<ResultLine> | null;
-      if (
-        !r ||
-        typeof r !== 'object' ||
-        Array.isArray(r) ||
-        typeof r.id !== 'string' ||
-        typeof r.spec !== 'string' ||
-        typeof r.index !== 'number' ||
-        typeof r.ok !== 'boolean' ||
-        !isPoint(r.point)
-      ) {
-        throw new AccelscopeError('schema', `line ${lineNo} is not a sweep result (an object with id, index, spec, ok, point{params, quant, workload})`, {
-          file,
-        });
-      }
-      yield r as ResultLine;
+      let last = true;
+      for (let rest = lines.next(); !rest.done && last; rest = lines.next()) if (rest.value.trim()) last = false;
+      const hint = last ? ' (a truncated file? finish it with sweep --resume)' : '';
+      throw new AccelscopeError('malformed-json', `line ${lineNo} is not valid JSON${hint}`, { file });
     }
-  } finally {
-    reader.close();
+    first = false;
+    const r = rec as Partial<ResultLine> | null;
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      Array.isArray(r) ||
+      typeof r.id !== 'string' ||
+      typeof r.spec !== 'string' ||
+      typeof r.index !== 'number' ||
+      typeof r.ok !== 'boolean' ||
+      !isPoint(r.point)
+    ) {
+      throw new AccelscopeError('schema', `line ${lineNo} is not a sweep result (an object with id, index, spec, ok, point{params, quant, workload})`, {
+        file,
+      });
+    }
+    yield r as ResultLine;
   }
 }
 

@@ -66,6 +66,33 @@ export class LineReader {
   }
 }
 
+/**
+ * The lines of `file` (LineReader), closed when the iteration ends, breaks or throws; a failure to
+ * open or read the file is thrown as `readError(e)` (each reader names its own kind of file).
+ */
+export function* fileLines(file: string, readError: (e: unknown) => Error): Generator<string, void, undefined> {
+  let reader: LineReader;
+  try {
+    reader = new LineReader(file);
+  } catch (e) {
+    throw readError(e);
+  }
+  try {
+    for (;;) {
+      let line: string | undefined;
+      try {
+        line = reader.next();
+      } catch (e) {
+        throw readError(e);
+      }
+      if (line === undefined) return;
+      yield line;
+    }
+  } finally {
+    reader.close();
+  }
+}
+
 /** Appends lines to a file through a block buffer of about `blockBytes`. */
 export class LineWriter {
   private readonly fd: number;
