@@ -1,5 +1,5 @@
 /**
- * V8 settings for sweep worker threads, applied before the pool starts (docs/sweeps.md § Speed).
+ * V8 settings for sweep worker threads, applied before the pool starts (docs/sweeps.md § Performance).
  *
  * A sweep worker is a fresh V8 isolate that evaluates thousands of points with the same few model
  * functions, so each worker pays for optimizing them itself. Profiled on the 10,000-point H100
