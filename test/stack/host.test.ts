@@ -97,6 +97,21 @@ describe('bad hosts', () => {
     expect(e.pointer).toBe('/calibration/hostLaunchSeconds/value');
     expect(userError(() => loadHost(writeHost({ ...base, calibration: {} }))).pointer).toBe('/calibration');
   });
+  it('CLI: --host reaches the --system and --phase generate paths (a TP 1 system equals --arch)', async () => {
+    const w = ['--model', 'llama-2-7b', '--stack', 'tinychat', '--quant', 'tinychat-awq-w4a16'];
+    const step = (r: { stdout: string }) => /time per step\s+(\S+ \S+)/.exec(r.stdout)?.[1];
+    const dec = ['--phase', 'decode', '--context', '4'];
+    const onArch = await cli('simulate', '--arch', 'a100-sxm-80gb', ...w, ...dec, '--host', 'tinychat-a100');
+    const onSystem = await cli('simulate', '--system', 'dgx-a100', '--tp', '1', ...w, ...dec, '--host', 'tinychat-a100');
+    const bare = await cli('simulate', '--system', 'dgx-a100', '--tp', '1', ...w, ...dec);
+    expect([onArch.code, onSystem.code, bare.code]).toEqual([0, 0, 0]);
+    expect(step(onSystem)).toBe(step(onArch));
+    expect(step(onSystem)).not.toBe(step(bare));
+    const gen = ['--phase', 'generate', '--prompt', '4', '--output', '4', '--json'];
+    const latency = async (...extra: string[]) =>
+      (JSON.parse((await cli('simulate', '--arch', 'a100-sxm-40gb', ...w, ...gen, ...extra)).stdout) as { totals: { seconds: number } }).totals.seconds;
+    expect(await latency('--host', 'tinychat-a100')).toBeGreaterThan(1.2 * (await latency()));
+  });
   it('CLI: --host without --stack, and an unknown host name, are one-line errors (exit 2)', async () => {
     const args = ['simulate', '--arch', 'rtx-4090', '--model', 'llama-2-7b', '--phase', 'decode', '--context', '4'];
     const a = await cli(...args, '--host', 'tinychat-rtx-4090');
