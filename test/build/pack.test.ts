@@ -16,7 +16,7 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
   it('has no runtime dependencies to fetch', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'dist/', 'arch-configs/', 'workloads/', 'data/']));
+    expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'dist/', 'arch-configs/', 'workloads/', 'systems/', 'stacks/', 'hosts/', 'data/']));
   });
 
   it('installs from the tarball offline and runs simulate and list by names', () => {
@@ -31,6 +31,8 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
     expect(files).toContain('arch-configs/gpu/h100-sxm.json');
     expect(files).toContain('workloads/models/llama-2-7b.json');
     expect(files).toContain('data/measured/h100-gemm-llama2-7b-fp16-bf16.json');
+    expect(files).toContain('stacks/gpu/pytorch-cudagraph.json');
+    expect(files).toContain('hosts/tinychat-rtx-4090.json');
     expect(files.filter((f) => /^(src|test|node_modules)\//.test(f))).toEqual([]);
 
     const project = join(work, 'project');
@@ -60,6 +62,26 @@ describe('npm pack → install offline → run', { timeout: 300_000 }, () => {
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/^ {2}h100-sxm +gpu-tensor-core: NVIDIA H100 SXM5 80GB/m);
     expect(list.stdout).toMatch(/^ {2}llama-2-7b +llama: 32 layers/m);
+    // Shipped software stacks and hosts resolve from the package too.
+    const stack = run([
+      'simulate',
+      '--arch',
+      'rtx-4090',
+      '--model',
+      'llama-2-7b',
+      '--phase',
+      'decode',
+      '--context',
+      '4',
+      '--stack',
+      'tinychat',
+      '--host',
+      'tinychat-rtx-4090',
+      '--quant',
+      'tinychat-awq-w4a16',
+    ]);
+    expect(stack.status, stack.stderr).toBe(0);
+    expect(stack.stdout).toMatch(/tinychat/);
     // Shipped systems resolve from the package, not the working directory.
     const sys = run(['simulate', '--system', 'dgx-h100', '--tp', '8', '--model', 'llama-3-70b', '--phase', 'decode', '--batch', '8', '--context', '1024']);
     expect(sys.status, sys.stderr).toBe(0);
