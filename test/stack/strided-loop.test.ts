@@ -16,6 +16,7 @@ import { stridedLoopTiming } from '../../src/hw/gpu-tensor-core/strided-loop.ts'
 import { gpuTensorCoreModel, type GpuArchConfig } from '../../src/hw/gpu-tensor-core/model.ts';
 import { run } from '../../src/engine/run.ts';
 import { parseQuantScheme } from '../../src/quant/scheme.ts';
+import { renderStackUse } from '../../src/cli/stack-line.ts';
 import { buildFor, makeArch } from '../helpers.ts';
 import type { ElementwiseOp, Op } from '../../src/workload/graph.ts';
 import type { Stack, StridedLoop } from '../../src/stack/schema.ts';
@@ -120,6 +121,15 @@ describe('the GPU model under a stack with a strided loop', () => {
     const extra = acts.reduce((s, o) => s + o.breakdown!['stridedLoopS']! - Math.max(o.breakdown!['dramS']!, o.breakdown!['computeS']!), 0);
     expect(extra).toBeGreaterThan(1e-3);
     expect(withLoop.stack!.step.deviceSeconds - without.stack!.step.deviceSeconds).toBeCloseTo(extra, 9);
+  });
+  it('the run names the loop (--json stack.stridedLoop, a text line); a stack without one does not', () => {
+    const g = buildFor('llama-2-7b', { phase: 'prefill', batch: 1, seq: 64 });
+    const r = run(g, c, bf16, { ignoreCapacity: true, stack: pytorch });
+    expect(r.stack!.stridedLoop).toEqual({ kernel: pytorch.elementwise!.strided.kernel, elementsInFlightPerThread: 1 });
+    expect(renderStackUse(r.stack!)).toMatch(
+      /strided views {3}at::native::elementwise_kernel<128, 4> \(launch_legacy_kernel\): 1 element's loads in flight per thread/,
+    );
+    expect(run(g, c, bf16, { ignoreCapacity: true, stack: stack('vllm') }).stack!.stridedLoop).toBeUndefined();
   });
 });
 
