@@ -8,8 +8,8 @@
  *     'separate' (eager PyTorch: F.silu(gate) * up);
  *   - `kvCacheWrite.kernels` copy kernels after each attention layer's projections (PyTorch slice
  *     assignment of K and V: two; vLLM reshape_and_cache: one), moving the new keys and values;
- *   - the activation kernels of a fused gate/up GEMM's output read strided views of it (`chunk`):
- *     `stridedInputs` on those ops (the GPU model's strided loop, when the stack describes one);
+ *   - the activation kernels of a fused gate/up GEMM's output read strided views of it (`chunk`),
+ *     and the KV-cache copies copy between strided views: `stridedInputs` on those ops (the GPU model's strided loop, when the stack describes one);
  *   - ops another kernel absorbs (residual add inside the next norm, activation in a GEMM
  *     epilogue, rotary inside attention) stay in the graph for their bytes but count 0 kernels.
  * `kernels` gives, per op id of the kernel graph, how many launches the op stands for.
@@ -104,7 +104,10 @@ function markStridedViews(ops: Op[], stack: Stack): Op[] {
   });
 }
 
-/** Copy kernels that write a layer's new keys and values into the cache (K, V or both in one). */
+/**
+ * Copy kernels that write a layer's new keys and values into the cache (K, V or both in one):
+ * a copy from a strided view of the projection output into a strided slice of the cache.
+ */
 function kvWrites(att: AttentionOp, kernels: number): ElementwiseOp[] {
   if (kernels === 0) return [];
   const dV = att.vHeadDim ?? att.headDim;
@@ -120,6 +123,9 @@ function kvWrites(att: AttentionOp, kernels: number): ElementwiseOp[] {
     fn: 'copy' as const,
     elements: total / kernels,
     inputs: 1,
+    // The new keys/values are a token-major view of the projection output ([B, S, heads, dim]) and
+    // go to a head-major cache ([B, heads, max_ctx, dim]): a copy between strided views.
+    stridedInputs: true,
     deps: att.deps,
   }));
 }
