@@ -17,6 +17,7 @@ import { gpuTensorCoreModel, type GpuArchConfig } from '../../src/hw/gpu-tensor-
 import { run } from '../../src/engine/run.ts';
 import { parseQuantScheme } from '../../src/quant/scheme.ts';
 import { renderStackUse } from '../../src/cli/stack-line.ts';
+import { runSummaryHtml } from '../../src/report/summary.ts';
 import { buildFor, makeArch } from '../helpers.ts';
 import type { ElementwiseOp, Op } from '../../src/workload/graph.ts';
 import type { Stack, StridedLoop } from '../../src/stack/schema.ts';
@@ -134,6 +135,7 @@ describe('the GPU model under a stack with a strided loop', () => {
       /strided views {3}at::native::elementwise_kernel<128, 4> \(launch_legacy_kernel\): 1 element's loads in flight per thread/,
     );
     expect(run(g, c, bf16, { ignoreCapacity: true, stack: stack('vllm') }).stack!.stridedLoop).toBeUndefined();
+    expect(runSummaryHtml([r])).toContain('strided views at::native::elementwise_kernel&lt;128, 4&gt;');
   });
 });
 
