@@ -96,19 +96,21 @@ export class ResultsWriter {
   }
 
   /**
-   * A chunk's lines as one text (each line ended by '\n'); `order`: the chunk's first and last
-   * point index when its indices ascend (else the finished file is sorted on close).
+   * A chunk's lines as one text or its UTF-8 bytes (each line ended by '\n'); `order`: the
+   * chunk's first and last point index when its indices ascend (else the finished file is
+   * sorted on close).
    */
-  writeChunk(text: string, order?: { first: number; last: number }): void {
-    if (!text) return;
+  writeChunk(text: string | Uint8Array, order?: { first: number; last: number }): void {
+    if (!text.length) return;
     if (!order || order.first <= this.lastIndex) this.sorted = false;
     else this.lastIndex = order.last;
     this.writeText(text);
   }
 
-  private writeText(text: string): void {
+  private writeText(text: string | Uint8Array): void {
     try {
-      writeSync(this.fd, text);
+      if (typeof text === 'string') writeSync(this.fd, text);
+      else for (let at = 0; at < text.length; ) at += writeSync(this.fd, text, at);
     } catch (e) {
       throw new AccelscopeError(
         'write-failed',

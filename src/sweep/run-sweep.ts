@@ -16,6 +16,7 @@ import { orient, paretoFront } from './pareto.ts';
 import type { ResultLine } from './evaluate.ts';
 import { baseVerdicts } from './point-validator.ts';
 import type { ChunkResult } from './worker.ts';
+import { ChunkBuffers, type ChunkTask, type ChunkText } from './chunk-buffers.ts';
 import { BUNDLED } from '../build/build-info.ts';
 import { workerError, workerResourceLimits } from './worker-limits.ts';
 import { IndexSet } from '../util/index-set.ts';
@@ -157,15 +158,21 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
    */
   const evaluateAll = async (indices: Iterable<number>, total: number, onLine?: (l: ResultLine) => void): Promise<void> => {
     const inFlight = new Set<Promise<void>>();
+    const buffers = new ChunkBuffers();
     const limit = opts.workers * 2;
     const chunk = opts.chunkSize ?? autoChunkSize(total, opts.workers);
-    const ready = new Map<number, { text: string; order?: { first: number; last: number } }>();
+    const ready = new Map<number, { buffer: SharedArrayBuffer; text: ChunkText; order?: { first: number; last: number } }>();
+    const utf8 = new TextDecoder();
+    const write = (r: { buffer: SharedArrayBuffer; text: ChunkText; order?: { first: number; last: number } }) => {
+      writer.writeChunk(buffers.bytes(r.buffer, r.text), r.order);
+      buffers.give(r.buffer, r.text);
+    };
     let nextSeq = 0;
     let nextWrite = 0;
     const flush = () => {
       for (let r = ready.get(nextWrite); r; r = ready.get(nextWrite)) {
         ready.delete(nextWrite++);
-        writer.writeChunk(r.text, r.order);
+        write(r);
       }
     };
     let batch: number[] = [];
@@ -173,14 +180,18 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     const submit = (b: number[], asc: boolean) => {
       const seq = nextSeq++;
       const order = asc ? { first: b[0]!, last: b[b.length - 1]! } : undefined;
-      const p = (pool.run(b) as Promise<ChunkResult>).then(
+      const buffer = buffers.take();
+      const task: ChunkTask = { indices: b, buffer };
+      const p = (pool.run(task) as Promise<ChunkResult>).then(
         (res) => {
           if (aborted) return;
-          ready.set(seq, { text: res.text, ...(order ? { order } : {}) });
+          // Parsed before the write: the buffer is reused once its bytes are in the file.
+          const parsed = onLine ? utf8.decode(buffers.bytes(buffer, res.text)) : '';
+          ready.set(seq, { buffer, text: res.text, ...(order ? { order } : {}) });
           flush();
           evaluated += res.lines;
           infeasible += res.infeasible;
-          if (onLine) for (const l of res.text.split('\n')) if (l) onLine(JSON.parse(l) as ResultLine);
+          if (onLine) for (const l of parsed.split('\n')) if (l) onLine(JSON.parse(l) as ResultLine);
           opts.onProgress?.({ done: evaluated + existing.done.size, total, skipped: existing.done.size });
         },
         (e: unknown) => {
@@ -212,7 +223,7 @@ async function runLocked(spec: ResolvedSpec, opts: SweepOptions): Promise<SweepS
     } finally {
       // Chunks that finished behind one still running (an abort, a failed chunk): written out of
       // order rather than lost (the file is then sorted when it finishes).
-      for (const seq of [...ready.keys()].sort((a, b) => a - b)) writer.writeChunk(ready.get(seq)!.text);
+      for (const seq of [...ready.keys()].sort((a, b) => a - b)) write(ready.get(seq)!);
       ready.clear();
     }
     if (opts.shouldStop?.()) stopped = true;
