@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { loadArch, loadModel, loadQuant } from '../src/config/load.ts';
 import { loadStack } from '../src/config/load-stack.ts';
+import { loadHost, stackOnHost } from '../src/config/load-host.ts';
+import { hostLaunchFromRun } from '../src/compare/host-bound.ts';
+import type { Stack } from '../src/stack/schema.ts';
 import { resolveShippedName } from '../src/catalog/resolve-name.ts';
 import { run } from '../src/engine/run.ts';
 import { buildGraph } from '../src/workload/builders/decoder.ts';
@@ -83,26 +86,40 @@ export default function bench(): void {
   // TinyChat 2.0's published decode tables (data/reference/tinychat.json `rows`: context 4, as the
   // README states), W4A16 as TinyChat stores it (fp16 scale and zero per group: 4.25 bits) and FP16.
   type TinyRow = { gpu: string; model: string; context: number; int4_s: number; fp16_s?: number };
-  const tinyFile = json<{ rows: TinyRow[]; superseded: { rows: TinyRow[] } }>('data/reference/tinychat.json');
+  type HostRow = { gpu: string; model: string; llm: string; context: number; int4_s: number };
+  const tinyFile = json<{ rows: TinyRow[]; host_rows: HostRow[]; superseded: { rows: TinyRow[] } }>('data/reference/tinychat.json');
   const awq = loadQuant('workloads/quant/tinychat-awq-w4a16.json');
   const fp16 = parseQuantScheme('w16a16');
   const tinychat = stack('tinychat');
-  const tinyRows = (list: TinyRow[], q: typeof awq, measured: (t: TinyRow) => number | undefined, withStack: boolean, runStack = tinychat): ErrorRow[] =>
+  // The host each table was measured on (hosts/*.json: derived from that table's NVILA-2B row, below).
+  const hostOf: Record<string, string> = { 'rtx-4090': 'tinychat-rtx-4090', 'jetson-agx-orin': 'tinychat-jetson-agx-orin', 'a100-sxm-40gb': 'tinychat-a100' };
+  const onHost = (st: Stack, gpu: string) => stackOnHost(st, resolveShippedName('hosts', hostOf[gpu]!, '--host'))!;
+  const decodeRun = (gpu: string, model: string, context: number, q: typeof awq, st?: Stack) =>
+    run(
+      buildGraph(loadModel(resolveShippedName('models', model, '--model')), { phase: 'decode', batch: 1, context }),
+      loadArch(resolveShippedName('archs', gpu, '--arch')),
+      q,
+      {
+        ignoreCapacity: true,
+        ...(st ? { stack: st } : {}),
+      },
+    );
+  type RowOpts = { stackOf?: (gpu: string) => Stack; gpu?: (gpu: string) => string };
+  const tinyRows = (list: TinyRow[], q: typeof awq, measured: (t: TinyRow) => number | undefined, o: RowOpts = {}): ErrorRow[] =>
     list.flatMap((t) => {
       const m = measured(t);
       if (m === undefined) return [];
-      let archFile: string;
+      const gpu = o.gpu ? o.gpu(t.gpu) : t.gpu;
       try {
-        archFile = resolveShippedName('archs', t.gpu, '--arch');
+        resolveShippedName('archs', gpu, '--arch');
       } catch {
         return [];
       }
-      const g = buildGraph(loadModel(resolveShippedName('models', t.model, '--model')), { phase: 'decode', batch: 1, context: t.context });
-      const r = run(g, loadArch(archFile), q, { ignoreCapacity: true, ...(withStack ? { stack: runStack } : {}) });
+      const r = decodeRun(gpu, t.model, t.context, q, o.stackOf?.(t.gpu));
       const st = r.stack?.step;
       return [
         {
-          label: `${t.gpu} ${t.model} ctx${t.context}`,
+          label: `${gpu} ${t.model} ctx${t.context}`,
           measuredS: m,
           modelS: r.totals.seconds,
           error: r.totals.seconds / m - 1,
@@ -112,36 +129,65 @@ export default function bench(): void {
         },
       ];
     });
+  const perGpu = (rows: ErrorRow[]) => {
+    for (const gpu of ['rtx-4090', 'jetson-agx-orin', 'a100']) {
+      const s = errorStats(rows.filter((r) => r.label.startsWith(gpu)));
+      if (s.n) console.log(`  ${gpu}: median |error| ${pct(s.median)} over ${s.n} rows`);
+    }
+  };
   const cur = tinyFile.rows;
-  const int4 = tinyRows(cur, awq, (t) => t.int4_s, true);
-  table(
-    '\nTinyChat 2.0 W4A16 decode (published, data/reference/tinychat.json rows: context 4), --stack tinychat --quant tinychat-awq-w4a16, batch 1',
-    int4,
-    tinyRows(cur, awq, (t) => t.int4_s, false),
+
+  // Hosts: each table's NVILA-2B row (Qwen2-1.5B language model) is host-bound; the host time per
+  // kernel it implies is the host file's value (src/compare/host-bound.ts, test/stack/host.test.ts).
+  console.log(
+    '\nTinyChat hosts from the NVILA-2B rows (data/reference/tinychat.json host_rows; --stack tinychat, W4A16): measured = kernels x hostLaunch + lm_head',
   );
-  for (const gpu of ['rtx-4090', 'jetson-agx-orin', 'a100-sxm-80gb']) {
-    const s = errorStats(int4.filter((r) => r.label.startsWith(gpu)));
-    console.log(`  ${gpu}: median |error| ${pct(s.median)} over ${s.n} rows`);
+  for (const h of tinyFile.host_rows) {
+    const d = hostLaunchFromRun(h.int4_s, decodeRun(h.gpu, h.llm, h.context, awq, tinychat));
+    const shipped = loadHost(resolveShippedName('hosts', hostOf[h.gpu]!, '--host')).calibration['hostLaunchSeconds']!.value;
+    console.log(
+      `  ${h.gpu.padEnd(16)} ${h.model} (${h.llm}, ctx ${h.context}): measured ${us(h.int4_s)}, model device ${us(d.deviceSeconds)} (host-bound), ${d.kernels} kernels, lm_head ${us(d.lastKernelSeconds)} -> ${us(d.hostLaunchSeconds)} per kernel; hosts/${hostOf[h.gpu]}.json ${us(shipped)}`,
+    );
   }
-  // A100 rows: the device finishes well before the measured time; a host-bound eager step takes
-  // kernels × host time per kernel, so the measured time over the kernel count is the host time per
-  // kernel it would need (tinychat hostLaunchSeconds is a 6 µs placeholder; published PyTorch eager
-  // dispatch costs are 5–25 µs per op, docs/models/software-stacks.md).
-  for (const r of int4.filter((x) => x.label.startsWith('a100'))) {
-    const kernels = Number(/\((\d+) kernels\)/.exec(r.note ?? '')?.[1]);
-    console.log(`  ${r.label}: host-bound would need ${((r.measuredS / kernels) * 1e6).toFixed(1)} µs of host time per kernel (${kernels} kernels)`);
-  }
-  const a4o = errorStats(int4.filter((r) => !r.label.startsWith('a100')));
-  console.log(`  4090 + Orin: median |error| ${pct(a4o.median)}, p90 ${pct(a4o.p90)} over ${a4o.n} rows`);
-  // The README's FP16 column is Hugging Face's default implementation (eager PyTorch), not TinyChat.
+
+  const int4Host = tinyRows(cur, awq, (t) => t.int4_s, { stackOf: (gpu) => onHost(tinychat, gpu) });
+  table(
+    "\nTinyChat 2.0 W4A16 decode (published, data/reference/tinychat.json rows: context 4), --stack tinychat --host <the table's host> --quant tinychat-awq-w4a16, batch 1",
+    int4Host,
+    tinyRows(cur, awq, (t) => t.int4_s),
+  );
+  perGpu(int4Host);
+  const int4 = tinyRows(cur, awq, (t) => t.int4_s, { stackOf: () => tinychat });
+  table("\nthe same without --host (the stack's 6 µs placeholder host cost)", int4);
+  perGpu(int4);
+  table(
+    '\nthe A100 rows on the 80 GB part instead (--arch a100-sxm-80gb), --stack tinychat --host tinychat-a100',
+    tinyRows(
+      cur.filter((t) => t.gpu.startsWith('a100')),
+      awq,
+      (t) => t.int4_s,
+      { stackOf: (gpu) => onHost(tinychat, gpu), gpu: () => 'a100-sxm-80gb' },
+    ),
+  );
+  // The README's FP16 column is Hugging Face's default implementation (eager PyTorch), not TinyChat:
+  // bandwidth-bound at batch 1, it tells which A100 the table ran on.
   table(
     '\nFP16 decode of the same tables (README: the default Hugging Face implementation, eager) ≈ --stack pytorch, batch 1',
-    tinyRows(cur, fp16, (t) => t.fp16_s, true, pytorch),
-    tinyRows(cur, fp16, (t) => t.fp16_s, false),
+    tinyRows(cur, fp16, (t) => t.fp16_s, { stackOf: () => pytorch }),
+    tinyRows(cur, fp16, (t) => t.fp16_s),
+  );
+  table(
+    '\nthe A100 FP16 rows on the 80 GB part (--arch a100-sxm-80gb), --stack pytorch',
+    tinyRows(
+      cur.filter((t) => t.gpu.startsWith('a100')),
+      fp16,
+      (t) => t.fp16_s,
+      { stackOf: () => pytorch, gpu: () => 'a100-sxm-80gb' },
+    ),
   );
   table(
     '\nsuperseded TinyChat rows (data/reference/tinychat.json superseded: three older releases, Llama-2-7B at > 500 prompt tokens), W4A16, --stack tinychat',
-    tinyRows(tinyFile.superseded.rows, awq, (t) => t.int4_s, true),
+    tinyRows(tinyFile.superseded.rows, awq, (t) => t.int4_s, { stackOf: () => tinychat }),
   );
 
   // Attention backends against the FlashAttention-3 paper's figure (data/reference/attention-h100.json).

@@ -12,7 +12,7 @@ import { resolveArchDocument, loadModel } from '../config/load.ts';
 import { paramCounts } from '../workload/params.ts';
 import { formatSi } from '../util/units.ts';
 
-export const CATEGORIES = ['archs', 'models', 'quant', 'sweeps', 'stacks', 'systems'] as const;
+export const CATEGORIES = ['archs', 'models', 'quant', 'sweeps', 'stacks', 'systems', 'hosts'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Where each category lives under the package root; `recursive` folders group by family. */
@@ -23,6 +23,7 @@ const FOLDERS: Record<Category, { dir: string; recursive: boolean; what: string 
   sweeps: { dir: 'workloads/sweeps', recursive: false, what: 'sweep spec' },
   stacks: { dir: 'stacks', recursive: true, what: 'software stack' },
   systems: { dir: 'systems', recursive: false, what: 'multi-device system' },
+  hosts: { dir: 'hosts', recursive: false, what: "host (a stack's launch costs on one CPU)" },
 };
 
 export interface ShippedFile {

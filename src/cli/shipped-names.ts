@@ -12,6 +12,7 @@ const FLAGS: { key: string; category: Category; flag: string; keep?: 'keep'; com
   { key: 'spec', category: 'sweeps', flag: 'sweep spec', command: 'sweep' },
   { key: 'system', category: 'systems', flag: '--system' },
   { key: 'stack', category: 'stacks', flag: '--stack' },
+  { key: 'host', category: 'hosts', flag: '--host' },
 ];
 
 /**

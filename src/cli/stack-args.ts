@@ -5,14 +5,21 @@
  */
 import type { ArchConfig } from '../arch/base.ts';
 import { assertStackRunsOn, loadStack } from '../config/load-stack.ts';
+import { stackOnHost } from '../config/load-host.ts';
 import type { Stack } from '../stack/schema.ts';
 
-/** The run options of one stack file on one arch: the loaded stack and its file, or nothing. */
-export function stackRunOptions(file: string | undefined, arch: ArchConfig): { stack?: Stack; stackFile?: string } {
-  if (file === undefined) return {};
+/**
+ * The run options of one stack file on one arch: the loaded stack and its file, or nothing. With
+ * `hostFile` (`--host`, src/stack/host.ts) the stack's host launch costs are the host's.
+ */
+export function stackRunOptions(file: string | undefined, arch: ArchConfig, hostFile?: string): { stack?: Stack; stackFile?: string } {
+  if (file === undefined) {
+    stackOnHost(undefined, hostFile);
+    return {};
+  }
   const stack = loadStack(file);
   assertStackRunsOn(stack, arch.kind, file);
-  return { stack, stackFile: file };
+  return { stack: stackOnHost(stack, hostFile)!, stackFile: file };
 }
 
 /** The --stack values as a list ([undefined] when none was given). */

@@ -10,6 +10,7 @@ import { quantSchemeFileSchema } from '../config/schemas/quant.ts';
 import { runResultSchema } from '../config/schemas/run-result.ts';
 import { sweepSpecSchema } from '../sweep/spec.ts';
 import { stackSchema } from '../stack/schema.ts';
+import { hostSchema } from '../stack/host.ts';
 
 export function schemaCatalog(): { name: string; schema: object }[] {
   return [
@@ -19,5 +20,6 @@ export function schemaCatalog(): { name: string; schema: object }[] {
     { name: 'run-result', schema: runResultSchema },
     { name: 'sweep-spec', schema: sweepSpecSchema },
     { name: 'stack', schema: stackSchema },
+    { name: 'host', schema: hostSchema },
   ];
 }

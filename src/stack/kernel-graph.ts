@@ -132,6 +132,7 @@ function kvWrites(att: AttentionOp, kernels: number): ElementwiseOp[] {
 
 /** Launches an op stands for under the stack's fusions (0: absorbed by a neighbouring kernel). */
 export function launchesOf(op: Op, stack: Stack): number {
+  if (op.kind === 'gemm' && op.bias && stack.fusions.bias === 'separate') return 2;
   if (op.kind !== 'elementwise') return 1;
   if (op.cls === 'residual' && op.fn === 'add' && stack.fusions.residualNorm) return 0;
   if (op.cls === 'activation' && stack.fusions.activation === 'gemm-epilogue') return 0;

@@ -127,6 +127,12 @@ export const stackSchema = Type.Object(
             "silu(gate)·up: 'separate' (an activation kernel and a multiply kernel), 'one-kernel' (silu_and_mul), 'gemm-epilogue' (inside the gate/up GEMM).",
         }),
         rotary: Enum(['kernels', 'attention'] as const, { description: 'rotary embedding: its own kernel(s), or applied inside the attention kernel.' }),
+        bias: Type.Optional(
+          Enum(['epilogue', 'separate'] as const, {
+            description:
+              "a projection's bias: added in the GEMM's epilogue (absent: the default), or 'separate': one more kernel after the GEMM (a framework add on its output, e.g. TinyChat's WQLinear: out + bias).",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -5,10 +5,12 @@
  * 32 MiB of semi-spaces, and an old generation that may grow up to 4× its live data before a
  * full collection, since the limit it is sized against is the machine's) a worker's heap kept
  * growing for the first ~10⁵ points: peak RSS of the bench's sweep (2 workers) was 184 MiB at 10⁴
- * points, 263 MiB at 10⁵ and 273 MiB at 10⁶. A small young generation (8 MiB) and an
- * old-generation limit of 256 MiB (V8 grows a heap with a small limit by a small factor over its
- * live data, ~15 MiB here) hold each worker at ~30 MiB of heap from its first chunks: 123 MiB at
- * 10⁴ points, 143–153 MiB at 10⁵, 162 MiB at 10⁶, flat within the 10⁶ run (docs/sweeps.md, `npm run bench --
+ * points, 263 MiB at 10⁵ and 273 MiB at 10⁶. A small young generation and an old-generation
+ * limit of 256 MiB (V8 grows a heap with a small limit by a small factor over its live data,
+ * ~15 MiB here) hold each worker at ~25 MiB of heap from its first chunks. Young generation, with
+ * the main thread's chunk buffers of sweep/chunk-buffers.ts (quiet machine, one run each, peak RSS
+ * at 10⁴ / 10⁵ points): 8 MiB 120 / 135 MiB, 4 MiB 110 / 123 MiB, 2 MiB 107 / 117 MiB, at the same
+ * speed; 4 MiB gives 126 MiB at 10⁶ (docs/sweeps.md, `npm run bench --
  * sweep`). A worker that needs more is stopped by V8 with ERR_WORKER_OUT_OF_MEMORY, which
  * becomes a one-line error naming `--worker-heap`; the partial file stays resumable.
  */
@@ -18,7 +20,7 @@ import { AccelscopeError } from '../util/errors.ts';
 export const WORKER_HEAP_MIB = 256;
 
 /** Young-generation size of a sweep worker thread, MiB. */
-export const WORKER_YOUNG_MIB = 8;
+export const WORKER_YOUNG_MIB = 4;
 
 export function workerResourceLimits(heapMiB = WORKER_HEAP_MIB): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
   if (!Number.isInteger(heapMiB) || heapMiB < 16) throw new AccelscopeError('bad-flag', `--worker-heap must be an integer ≥ 16 (MiB), got ${heapMiB}`);

@@ -28,7 +28,9 @@ describe('names resolve to the shipped files', () => {
     const h100 = join(ROOT, 'arch-configs/gpu/h100-sxm.json');
     expect(resolveShippedName('archs', 'h100-sxm', '--arch')).toBe(h100);
     expect(resolveShippedName('archs', 'h100', '--arch')).toBe(h100);
-    expect(resolveShippedName('archs', 'a100', '--arch')).toBe(join(ROOT, 'arch-configs/gpu/a100-sxm-80gb.json'));
+    expect(resolveShippedName('archs', 'a100-sxm-80gb', '--arch')).toBe(join(ROOT, 'arch-configs/gpu/a100-sxm-80gb.json'));
+    // two A100 parts ship (80 GB and 40 GB): 'a100' is ambiguous, like 'llama' below
+    expect(() => findShipped('archs', 'a100', '--arch')).toThrow(/ambiguous: it could be a100-sxm-40gb, a100-sxm-80gb/);
     expect(resolveShippedName('archs', 'arch-configs/gpu/h100-sxm.json', '--arch')).toBe('arch-configs/gpu/h100-sxm.json');
     expect(resolveShippedName('models', 'llama-2-7b', '--model')).toBe(join(ROOT, 'workloads/models/llama-2-7b.json'));
     expect(resolveShippedName('quant', 'flightllm-w4a8', '--quant', 'keep')).toBe(join(ROOT, 'workloads/quant/flightllm-w4a8.json'));
@@ -95,7 +97,7 @@ describe('unknown and ambiguous names are one-line errors with close matches', (
   it('an ambiguous model name lists every candidate', async () => {
     const r = await cli('simulate', '--arch', 'h100', '--model', 'qwen2');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: --model 'qwen2' is ambiguous: it could be qwen2-0.5b, qwen2-7b\n");
+    expect(r.stderr).toBe("error: --model 'qwen2' is ambiguous: it could be qwen2-0.5b, qwen2-1.5b, qwen2-7b\n");
   });
 
   it('a missing path is still "no such file" from the loader, naming the path', async () => {
@@ -188,7 +190,7 @@ describe('--version and list', () => {
     const r = await cli('list', 'gpus');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks", "systems"\n$/,
+      /^error: Invalid values: Argument: category, Given: "gpus", Choices: "archs", "models", "quant", "sweeps", "stacks", "systems", "hosts"\n$/,
     );
   });
 });

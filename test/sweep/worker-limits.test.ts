@@ -10,9 +10,9 @@ import { cli, ROOT } from '../helpers.ts';
 const dir = mkdtempSync(join(tmpdir(), 'accelscope-worker-limits-'));
 
 describe('sweep worker heap', () => {
-  it('256 MiB of old generation and 8 MiB of young by default; --worker-heap sets the old one, 16 at least', () => {
+  it('256 MiB of old generation and 4 MiB of young by default; --worker-heap sets the old one, 16 at least', () => {
     expect(workerResourceLimits()).toEqual({ maxOldGenerationSizeMb: WORKER_HEAP_MIB, maxYoungGenerationSizeMb: WORKER_YOUNG_MIB });
-    expect([WORKER_HEAP_MIB, WORKER_YOUNG_MIB]).toEqual([256, 8]);
+    expect([WORKER_HEAP_MIB, WORKER_YOUNG_MIB]).toEqual([256, 4]);
     expect(workerResourceLimits(16).maxOldGenerationSizeMb).toBe(16);
     expect(() => workerResourceLimits(15)).toThrow('--worker-heap must be an integer ≥ 16 (MiB), got 15');
     expect(() => workerResourceLimits(64.5)).toThrow(/--worker-heap must be an integer/);

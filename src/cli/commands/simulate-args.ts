@@ -17,6 +17,8 @@ export interface SimulateArgs extends WorkloadArgs, Omit<SystemArgs, 'system'> {
   html?: string;
   /** Software stack name or file; repeated compares stacks (docs/models/software-stacks.md). */
   stack?: string | string[];
+  /** Host name or file (hosts/*.json): the stack's host launch costs on that CPU (src/stack/host.ts). */
+  host?: string;
 }
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */

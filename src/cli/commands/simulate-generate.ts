@@ -23,7 +23,7 @@ export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quan
         ignoreCapacity: a['ignore-capacity'],
         archFile: a.arch,
         ...(a.threads !== undefined ? { threads: a.threads } : {}),
-        ...stackRunOptions(a.stack, arch),
+        ...stackRunOptions(a.stack, arch, a.host),
       },
     ),
   ).result;

@@ -39,7 +39,7 @@ export function runSystemDesign(a: SimulateArgs): SystemRunResult | SystemGenera
   const quant = loadQuant(a.quant);
   if (a.threads !== undefined) throw new AccelscopeError('bad-flag', '--threads applies to single-device CPU models, not to --system');
   // --stack: every device of the system runs under it (parallel/run-system.ts SystemRunInput.stack).
-  const stack = stackRunOptions(a.stack, system.arch);
+  const stack = stackRunOptions(a.stack, system.arch, a.host);
   if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
     checkGenerateArgs(a);
     const spec = loadModel(a.model!);

@@ -58,6 +58,11 @@ export const simulateCommand = {
         array: true,
         describe:
           "software stack (pytorch, pytorch-cudagraph, vllm, tensorrt-llm, tinychat, llama.cpp, or a stacks/*.json file; accelscope list stacks); repeat to compare; default none: the arch's own kernel assumptions (docs/models/software-stacks.md)",
+      })
+      .option('host', {
+        type: 'string',
+        describe:
+          "host the stack runs on (a hosts/*.json name or file; accelscope list hosts): its per-kernel and per-step host launch costs replace the stack's; needs --stack; default: the stack's own values (docs/models/software-stacks.md § Hosts)",
       }),
   handler: (args: SimulateArgs, io: Io): number => {
     const archs = args.arch === undefined ? [] : [args.arch].flat();
@@ -85,7 +90,7 @@ export const simulateCommand = {
     if (phaseOf(a.phase, ['prefill', 'decode', 'generate']) === 'generate') {
       const result = inArchFile(a.arch, () => simulateGenerateFromArgs(a, arch, quant));
       // The validation envelope (src/arch/validation.ts): one warning line, in --json warnings too.
-      addEnvelopeWarning(result, arch, a.threads, stackRunOptions(a.stack, arch).stack);
+      addEnvelopeWarning(result, arch, a.threads, stackRunOptions(a.stack, arch, a.host).stack);
       io.out(a.json ? JSON.stringify(result, null, 2) + '\n' : renderGenerate(result));
       if (a.html) writeRunHtml(a.html, result, io);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
@@ -94,7 +99,7 @@ export const simulateCommand = {
     if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
     if (a.strict) throw new AccelscopeError('bad-flag', '--strict goes with --phase generate');
     const graph = workloadGraph(a);
-    const stackOptions = stackRunOptions(a.stack, arch);
+    const stackOptions = stackRunOptions(a.stack, arch, a.host);
     const result = inArchFile(
       a.arch,
       () =>
@@ -130,12 +135,12 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], s
         const quant = loadQuant(q);
         if (phaseOf(one.phase, ['prefill', 'decode', 'generate']) === 'generate') {
           const r = inArchFile(archFile, () => simulateGenerateFromArgs(one, arch, quant));
-          for (const w of addEnvelopeWarning(r, arch, args.threads, stackRunOptions(st, arch).stack)) if (!envelope.includes(w)) envelope.push(w);
+          for (const w of addEnvelopeWarning(r, arch, args.threads, stackRunOptions(st, arch, args.host).stack)) if (!envelope.includes(w)) envelope.push(w);
           runs.push(r);
         } else {
           if (one.prompt !== undefined || one.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
           const graph = workloadGraph(one);
-          const stackOptions = stackRunOptions(st, arch);
+          const stackOptions = stackRunOptions(st, arch, args.host);
           const r = inArchFile(
             archFile,
             () =>
