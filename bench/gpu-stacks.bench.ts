@@ -69,6 +69,19 @@ export default function bench(): void {
   const stacked = stepRows(steps, spec, runStep, stack('pytorch-cudagraph'), pytorch);
   const bare = stepRows(steps, spec, runStep);
   table('\nwhole Llama-2-7B steps on H100 (decode: --stack pytorch-cudagraph, prefill: --stack pytorch; no rotary, as measured)', stacked, bare);
+  // Where the eager prefill's time goes in the model (docs/models/software-stacks.md § Where the prefill B8 error is).
+  for (const p of steps) {
+    const g = buildGraph(spec, { phase: 'prefill', batch: p.B, seq: p.context });
+    const r = runStep({ ...g, ops: g.ops.filter((o) => o.cls !== 'rotary') }, pytorch);
+    const ms = (x: number) => `${(x * 1e3).toFixed(2)} ms`;
+    const sum = (f: (o: (typeof r.ops)[number]) => boolean, v: (o: (typeof r.ops)[number]) => number = (o) => o.seconds) =>
+      r.ops.filter(f).reduce((t, o) => t + v(o), 0);
+    const strided = (o: (typeof r.ops)[number]) => (o.breakdown?.['stridedLoopS'] ?? 0) > 0;
+    const beyond = (o: (typeof r.ops)[number]) => Math.max(0, o.breakdown!['stridedLoopS']! - Math.max(o.breakdown!['dramS']!, o.breakdown!['computeS']!));
+    console.log(
+      `  prefill B${p.B} seq${p.context} model: GEMMs ${ms(sum((o) => o.kind === 'gemm'))}, strided-view kernels (act_fn, act_mul, KV copies) ${ms(sum(strided))} (latency chain beyond bandwidth ${ms(sum(strided, beyond))}), other kernels ${ms(sum((o) => o.kind !== 'gemm' && !strided(o)))}; measured − model ${ms(p.prefill_eager.median_s - r.totals.seconds)}`,
+    );
+  }
 
   // TinyChat 2.0's published decode tables (data/reference/tinychat.json `rows`: context 4, as the
   // README states), W4A16 as TinyChat stores it (fp16 scale and zero per group: 4.25 bits) and FP16.

@@ -13,6 +13,7 @@ export function renderStackUse(u: StackUse): string {
   s += `  fusions         qkv ${f.qkv ? 'one GEMM' : 'three'} · gate/up ${f.gateUp ? 'one GEMM' : 'two'} · residual+norm ${f.residualNorm ? 'fused' : 'apart'} · activation ${f.activation} · rotary ${f.rotary} · KV-cache write kernels ${u.kvCacheWriteKernels}\n`;
   if (u.attention) s += `  attention       prefill ${u.attention.prefill} · decode ${u.attention.decode}\n`;
   if (u.gemm) s += `  GEMM families   ${u.gemm.join(' → ')}\n`;
+  if (u.stridedLoop) s += `  strided views   ${u.stridedLoop.kernel}: ${u.stridedLoop.elementsInFlightPerThread} element's loads in flight per thread\n`;
   for (const c of u.calibration) s += `  ${calibrationLine(c)}\n`;
   return s;
 }

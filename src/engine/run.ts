@@ -269,6 +269,9 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
             kvCacheWriteKernels: stack.kvCacheWrite.kernels,
             ...(stack.attention ? { attention: { prefill: stack.attention.prefill.backend, decode: stack.attention.decode.backend } } : {}),
             ...(stack.gemm ? { gemm: stack.gemm.map((f) => f.family) } : {}),
+            ...(stack.elementwise
+              ? { stridedLoop: { kernel: stack.elementwise.strided.kernel, elementsInFlightPerThread: stack.elementwise.strided.elementsInFlightPerThread } }
+              : {}),
             calibration: resolveCalibration(stack, STACK_FACTORS),
             step: stackStep.breakdown,
           },

@@ -71,7 +71,7 @@ export function runSummaryHtml(runs: RunInput[], labels: string[] = runs.map(run
     rows.push(
       row('software stack', (r) =>
         r.stack
-          ? `${r.stack.name} (${r.stack.launch}): ${r.stack.step.kernels} kernels, device ${formatSeconds(r.stack.step.deviceSeconds)}${r.stack.launch === 'cuda-graph' ? ` + graph gaps ${formatSeconds(r.stack.step.gapSeconds)}` : ''} + waiting on the host ${formatSeconds(r.stack.step.hostWaitSeconds)}${r.stack.attention ? `; attention ${r.stack.attention.prefill} / ${r.stack.attention.decode}` : ''}${r.stack.gemm ? `; GEMMs ${r.stack.gemm.join(' → ')}` : ''}`
+          ? `${r.stack.name} (${r.stack.launch}): ${r.stack.step.kernels} kernels, device ${formatSeconds(r.stack.step.deviceSeconds)}${r.stack.launch === 'cuda-graph' ? ` + graph gaps ${formatSeconds(r.stack.step.gapSeconds)}` : ''} + waiting on the host ${formatSeconds(r.stack.step.hostWaitSeconds)}${r.stack.attention ? `; attention ${r.stack.attention.prefill} / ${r.stack.attention.decode}` : ''}${r.stack.gemm ? `; GEMMs ${r.stack.gemm.join(' → ')}` : ''}${r.stack.stridedLoop ? `; strided views ${r.stack.stridedLoop.kernel}` : ''}`
           : 'none',
       ),
     );

@@ -8,6 +8,8 @@
  *     'separate' (eager PyTorch: F.silu(gate) * up);
  *   - `kvCacheWrite.kernels` copy kernels after each attention layer's projections (PyTorch slice
  *     assignment of K and V: two; vLLM reshape_and_cache: one), moving the new keys and values;
+ *   - the activation kernels of a fused gate/up GEMM's output read strided views of it (`chunk`),
+ *     and the KV-cache copies copy between strided views: `stridedInputs` on those ops (the GPU model's strided loop, when the stack describes one);
  *   - ops another kernel absorbs (residual add inside the next norm, activation in a GEMM
  *     epilogue, rotary inside attention) stay in the graph for their bytes but count 0 kernels.
  * `kernels` gives, per op id of the kernel graph, how many launches the op stands for.
@@ -82,7 +84,30 @@ function splitActivation(op: ElementwiseOp): Op[] {
   return [act, mul];
 }
 
-/** Copy kernels that write a layer's new keys and values into the cache (K, V or both in one). */
+/**
+ * A gated activation whose gate and up come from one fused gate/up GEMM reads them as the two
+ * halves of its [M, 2·ffn] output (PyTorch: `gate, up = gate_up.chunk(2, -1)`): views with a row
+ * stride of 2·ffn elements, not contiguous tensors. Only kernels that take the halves as views do:
+ * separate activation and multiply kernels (a one-kernel silu_and_mul indexes the fused output
+ * itself, an epilogue never loads it).
+ */
+function markStridedViews(ops: Op[], stack: Stack): Op[] {
+  if (stack.fusions.activation !== 'separate') return ops;
+  const fusedGateUp = new Set(ops.filter((o) => o.kind === 'gemm' && baseName(o.name).base === 'gate_up_proj').map((o) => o.id));
+  if (fusedGateUp.size === 0) return ops;
+  // The activation kernel reads the gate half; the multiply reads the up half (and the activation's output).
+  const readers = new Set(ops.filter((o) => o.kind === 'elementwise' && o.cls === 'activation' && o.deps.some((d) => fusedGateUp.has(d))).map((o) => o.id));
+  return ops.map((o) => {
+    if (o.kind !== 'elementwise' || o.cls !== 'activation') return o;
+    const reads = readers.has(o.id) || o.deps.some((d) => readers.has(d) && o.inputs > 1);
+    return reads ? { ...o, stridedInputs: true } : o;
+  });
+}
+
+/**
+ * Copy kernels that write a layer's new keys and values into the cache (K, V or both in one):
+ * a copy from a strided view of the projection output into a strided slice of the cache.
+ */
 function kvWrites(att: AttentionOp, kernels: number): ElementwiseOp[] {
   if (kernels === 0) return [];
   const dV = att.vHeadDim ?? att.headDim;
@@ -98,6 +123,9 @@ function kvWrites(att: AttentionOp, kernels: number): ElementwiseOp[] {
     fn: 'copy' as const,
     elements: total / kernels,
     inputs: 1,
+    // The new keys/values are a token-major view of the projection output ([B, S, heads, dim]) and
+    // go to a head-major cache ([B, heads, max_ctx, dim]): a copy between strided views.
+    stridedInputs: true,
     deps: att.deps,
   }));
 }
@@ -125,6 +153,7 @@ export function kernelGraph(graph: OpGraph, stack: Stack): KernelGraph {
     if (op.kind === 'attention') return [...kvWrites(op, stack.kvCacheWrite.kernels), op];
     return [op];
   });
+  ops = markStridedViews(ops, stack);
   const kernels = new Map(ops.map((o) => [o.id, launchesOf(o, stack)]));
   const out = { graph: { meta: graph.meta, ops }, kernels };
   byStack.set(stack, out);

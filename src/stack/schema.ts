@@ -146,6 +146,31 @@ export const stackSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    elementwise: Type.Optional(
+      Type.Object(
+        {
+          strided: Type.Object(
+            {
+              kernel: Type.String({
+                minLength: 1,
+                description: "The framework's loop for elementwise ops on non-contiguous (strided) tensors, as it names it.",
+              }),
+              elementsPerThread: posInt('Elements one thread handles, one after another, when the output element is narrower than 4 bytes.'),
+              elementsPerThreadWide: posInt('The same for outputs of 4 bytes or more.'),
+              elementsInFlightPerThread: posInt(
+                "Elements whose loads one thread has outstanding at once (1: each element is loaded, computed and stored before the next one's loads issue).",
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "gpu-tensor-core: how the framework's elementwise kernels read strided views (the halves of a fused gate/up GEMM's output after chunk). Absent: every elementwise kernel streams at the device's bandwidth.",
+        },
+      ),
+    ),
     attention: Type.Optional(
       Type.Object(
         { prefill: attentionBackendSchema, decode: attentionBackendSchema },
@@ -171,3 +196,4 @@ export type Stack = Static<typeof stackSchema>;
 export type GemmFamily = Static<typeof gemmFamilySchema>;
 export type AttentionBackend = Static<typeof attentionBackendSchema>;
 export type StackTile = Static<typeof stackTileSchema>;
+export type StridedLoop = NonNullable<Stack['elementwise']>['strided'];

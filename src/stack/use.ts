@@ -14,6 +14,8 @@ export interface StackUse {
   attention?: { prefill: string; decode: string };
   /** GEMM kernel families in match order (GPU stacks). */
   gemm?: string[];
+  /** The loop that runs elementwise kernels on strided views, and its loads in flight per thread (GPU stacks that describe it). */
+  stridedLoop?: { kernel: string; elementsInFlightPerThread: number };
   /** Every stack factor the step used, marked config/default. */
   calibration: ResolvedCalibration[];
   /** The launch-mode terms of this step. */

@@ -151,6 +151,11 @@ export interface ElementwiseOp extends OpCommon {
   elements: number;
   /** Input tensors of `elements` each that the op reads. */
   inputs: number;
+  /**
+   * Set by a software stack's fusion pass (src/stack/kernel-graph.ts) when the kernel reads strided
+   * views instead of contiguous tensors (the halves of a fused gate/up GEMM's output after `chunk`).
+   */
+  stridedInputs?: boolean;
 }
 
 export interface SoftmaxOp extends OpCommon {

@@ -286,7 +286,7 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
     case 'norm':
     case 'elementwise':
     case 'softmax': {
-      const t = vectorTiming(op, c, q, l2);
+      const t = vectorTiming(op, c, q, l2, options?.stack?.elementwise?.strided);
       const flops = opFlops(op);
       // Every byte the kernel reads or writes passes the L2 on its way between DRAM and the SMs.
       const moved = t.bytes.dram - t.bytes.writeback;
@@ -307,9 +307,20 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
         energyPj,
         bound: t.bound,
         utilization: Math.min(1, util),
-        breakdown: { launchS: t.terms.launch, fillS: t.terms.fill, dramS: t.terms.dram, computeS: t.terms.compute, writebackBytes: t.bytes.writeback },
+        breakdown: {
+          launchS: t.terms.launch,
+          fillS: t.terms.fill,
+          dramS: t.terms.dram,
+          computeS: t.terms.compute,
+          ...(t.terms.strided > 0 ? { stridedLoopS: t.terms.strided } : {}),
+          writebackBytes: t.bytes.writeback,
+        },
         dtype: 'vector',
-        ...(t.fusedInto ? { notes: [`fused (${t.fusedInto}): no kernel of its own`] } : {}),
+        ...(t.fusedInto
+          ? { notes: [`fused (${t.fusedInto}): no kernel of its own`] }
+          : t.terms.strided > 0
+            ? { notes: [`strided views (${options?.stack?.elementwise?.strided.kernel ?? 'strided loop'}): loads limited by the threads resident`] }
+            : {}),
       };
     }
   }

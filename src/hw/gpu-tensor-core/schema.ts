@@ -16,6 +16,7 @@ export const STRUCTURE_DEFAULTS = {
   maxCtasPerSm: 1,
   l2BytesPerClockPerSm: 64,
   dramLatencySeconds: 600e-9,
+  maxThreadsPerSm: 2048,
   blockQ: 128,
   blockKv: 128,
   decodeSplitMinKeys: 256,
@@ -190,6 +191,14 @@ export const gpuSectionSchema = Type.Object(
         exclusiveMinimum: 0,
         default: STRUCTURE_DEFAULTS.dramLatencySeconds,
         description: 'Unloaded DRAM load latency, seconds (pipeline fill, memory-level parallelism).',
+      }),
+    ),
+    maxThreadsPerSm: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: STRUCTURE_DEFAULTS.maxThreadsPerSm,
+        description:
+          'Most threads resident per SM (CUDA C++ Programming Guide, technical specifications per compute capability: 2048 on 7.0, 8.0 and 9.0; 1536 on 8.6, 8.7 and 8.9). Bounds the loads in flight of a strided elementwise loop.',
       }),
     ),
     dram: Type.Optional(
