@@ -9,8 +9,8 @@
  * limit of 256 MiB (V8 grows a heap with a small limit by a small factor over its live data,
  * ~15 MiB here) hold each worker at ~25 MiB of heap from its first chunks. Young generation, with
  * the main thread's chunk buffers of sweep/chunk-buffers.ts (quiet machine, one run each, peak RSS
- * at 10⁴ / 10⁵ points): 8 MiB 120 / 135 MiB, 4 MiB 110 / 123 MiB, 2 MiB 107 / 117 MiB, at the same
- * speed; 4 MiB gives 126 MiB at 10⁶ (docs/sweeps.md, `npm run bench --
+ * at 10⁴ / 10⁵ points): 8 MiB 117 / 132 MiB, 4 MiB 108 / 121 MiB, 2 MiB 105 / 114 MiB, at the same
+ * speed; 4 MiB gives 124 MiB at 10⁶ (docs/sweeps.md, `npm run bench --
  * sweep`). A worker that needs more is stopped by V8 with ERR_WORKER_OUT_OF_MEMORY, which
  * becomes a one-line error naming `--worker-heap`; the partial file stays resumable.
  */
