@@ -269,6 +269,16 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
           dramS: t.terms.dram,
           l2S: t.terms.l2,
           combineS: t.terms.combine,
+          ...(t.schedule
+            ? {
+                ctaOverheadS: t.terms.cta,
+                pingPongWarpgroups: t.schedule.warpgroups,
+                diagonalBlocks: t.schedule.diagonalBlocks,
+                stepCycles: t.schedule.step.step,
+                stepTensorCycles: t.schedule.step.tensor,
+                stepChainCycles: t.schedule.step.chain,
+              }
+            : {}),
           ctas: t.ctas,
           kvSplits: t.kvSplits,
           issuedMacs: t.issuedMacs,
@@ -277,7 +287,7 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
         dtype: t.dtype,
         notes: [
           t.phase === 'prefill'
-            ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)`
+            ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)${t.schedule ? `; ping-pong of ${t.schedule.warpgroups} warpgroups, step ${t.schedule.step.step.toFixed(0)} cycles (${t.schedule.step.bound}-bound: tensor ${t.schedule.step.tensor.toFixed(0)}, one warpgroup's GEMM-I + softmax ${t.schedule.step.chain.toFixed(0)})` : ''}`
             : `flash-decoding: ${t.ctas} CTAs, KV split ${t.kvSplits} way(s)`,
         ],
       };
