@@ -95,6 +95,9 @@ export const attentionBackendSchema = Type.Object(
     instruction: Enum(MMA_INSTRUCTIONS, { description: 'MMA instruction the backend is built on.' }),
     blockQ: posInt('Query rows per CTA.'),
     blockKv: posInt('Keys per inner iteration.'),
+    blockKvNonCausal: Type.Optional(
+      posInt('prefill without a mask (no causal mask, window or chunk): keys per inner iteration when the kernel picks a wider block there; absent: blockKv.'),
+    ),
     softmaxOverlap: Type.Boolean({ description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 ping-pong); false: in turn.' }),
     splitKv: Type.Optional(Type.Boolean({ description: 'decode: the KV sequence is split across CTAs with a combine kernel (flash-decoding); default true.' })),
     minKeysPerSplit: Type.Optional(posInt('decode: fewest keys one KV split processes.')),

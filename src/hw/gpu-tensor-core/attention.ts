@@ -107,7 +107,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const fmaPerClk = tensorFma(c, dtype) * cal(c, 'tensorCoreEfficiency') * (g.attention?.tensorRateScale ?? 1);
   const clock = g.clockHz;
   const blockQ = g.attention?.blockQ ?? STRUCTURE_DEFAULTS.blockQ;
-  const blockKv = g.attention?.blockKv ?? STRUCTURE_DEFAULTS.blockKv;
+  const maskFree = !op.causal && op.window === 0 && !(op.chunk ?? 0);
   const sfu = g.attention?.sfuOpsPerClockPerSm ?? STRUCTURE_DEFAULTS.sfuOpsPerClockPerSm;
   const latency = g.dramLatencySeconds ?? STRUCTURE_DEFAULTS.dramLatencySeconds;
   const launch = cal(c, 'kernelLaunchSeconds');
@@ -126,6 +126,8 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   const compulsory = opTraffic({ ...op, count: 1 }, q).total - (kvWrittenByStack ? kvAppendBytes(op, q) : 0);
 
   const decode = op.qLen * group <= mmaRows(c) || op.qLen <= 16;
+  // A prefill without a mask may run wider key blocks (FlashAttention-3 head dim 128: 176, tile_size.h).
+  const blockKv = (!decode && maskFree ? g.attention?.blockKvNonCausal : undefined) ?? g.attention?.blockKv ?? STRUCTURE_DEFAULTS.blockKv;
   let ctas: number;
   let kvSplits = 1;
   let issuedMacs = 0;

@@ -227,6 +227,13 @@ export const gpuSectionSchema = Type.Object(
         {
           blockQ: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockQ, description: 'FlashAttention query rows per CTA (prefill).' })),
           blockKv: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockKv, description: 'Keys per inner iteration.' })),
+          blockKvNonCausal: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              description:
+                'Keys per inner iteration of a prefill without a mask (no causal mask, window or chunk), when the kernel picks a wider key block there (FlashAttention-3, head dim 128: 176); absent: blockKv.',
+            }),
+          ),
           decodeSplitMinKeys: Type.Optional(
             Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' }),
           ),

@@ -74,6 +74,7 @@ export function stackArch(op: Op, c: GpuArchConfig, stack: Stack | undefined): G
         ...c.gpu.attention,
         blockQ: b.blockQ,
         blockKv: b.blockKv,
+        ...(b.blockKvNonCausal !== undefined ? { blockKvNonCausal: b.blockKvNonCausal } : {}),
         softmaxOverlap: b.softmaxOverlap,
         ...(b.splitKv === false
           ? { decodeSplitMinKeys: Number.MAX_SAFE_INTEGER }
