@@ -272,7 +272,8 @@ function pingPongPrefill(
   const gemmPv = (rows * s.blockKv * s.dV) / s.fmaPerClk;
   const softmax = warpgroupSoftmaxCycles(softmaxCounts(rows, s.blockKv, s.dV), rates).total;
   const softmaxMasked = warpgroupSoftmaxCycles(softmaxCounts(rows, s.blockKv, s.dV, rows * s.blockKv), rates).total;
-  const step = (sm: number) => stepCycles({ gemmQk, gemmPv, softmax: sm, warpgroups, schedule: 'ping-pong', intraWarpgroupPipeline: true });
+  const intraWarpgroupPipeline = g.attention?.intraWarpgroupPipeline ?? true;
+  const step = (sm: number) => stepCycles({ gemmQk, gemmPv, softmax: sm, warpgroups, schedule: 'ping-pong', intraWarpgroupPipeline });
   const plain = step(softmax);
   const masked = step(softmaxMasked);
   const qBlocks = perHead.length;

@@ -249,6 +249,12 @@ export const gpuSectionSchema = Type.Object(
               description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).',
             }),
           ),
+          intraWarpgroupPipeline: Type.Optional(
+            Type.Boolean({
+              description:
+                "With softmaxOverlap (FlashAttention-3 ping-pong): each warpgroup issues GEMM-II (P·V) of the previous block beside GEMM-I of this one, so GEMM-II runs under its own softmax (FA3's IntraWGOverlap); default true. false: the paper's ablation 'no GEMM-softmax pipelining'.",
+            }),
+          ),
           tensorRateScale: Type.Optional(
             Type.Number({
               exclusiveMinimum: 0,
