@@ -69,6 +69,17 @@ export function softmaxCounts(rows: number, keys: number, dV: number, maskedScor
   };
 }
 
+/** All lane operations of a count (for energy: each reads and writes registers). */
+export function laneOps(n: SoftmaxCounts): number {
+  return n.exp + n.fp32Exp + n.fp32Rescale + n.minMax + n.convert + n.shuffle;
+}
+
+/**
+ * Register-file bytes one lane operation of the softmax moves: two 32-bit source operands read and
+ * one 32-bit result written (FFMA reads three, MUFU and F2FP one or two: two taken).
+ */
+export const REGISTER_BYTES_PER_LANE_OP = 12;
+
 /** Lane operations per clock per SM of each pipe. */
 export interface PipeRates {
   sfu: number;

@@ -18,7 +18,16 @@ import type { ComputeDtype, QuantScheme } from '../../quant/types.ts';
 import { activationStorageBytes, opComputeDtype, opTraffic } from '../../workload/ops.ts';
 import { resolveDtype } from '../roofline/roofline.ts';
 import { busiestUnitItems, ceilDiv } from '../../tiling/tiles.ts';
-import { heaviestUnitLoad, pipeRates, softmaxCounts, softmaxCycles as warpgroupSoftmaxCycles, stepCycles, type StepCycles } from './attention-schedule.ts';
+import {
+  heaviestUnitLoad,
+  laneOps,
+  MASK_OPS_PER_SCORE,
+  pipeRates,
+  softmaxCounts,
+  softmaxCycles as warpgroupSoftmaxCycles,
+  stepCycles,
+  type StepCycles,
+} from './attention-schedule.ts';
 import { cal, l2BandwidthBps, STRUCTURE_DEFAULTS, tensorFma, tilesFor, type GpuArchConfig, type L2State, l2CapacityBytes } from './config.ts';
 
 export interface AttentionTiming {
@@ -30,6 +39,8 @@ export interface AttentionTiming {
   /** MACs the tensor cores execute, masked and padded ones included. */
   issuedMacs: number;
   sfuOps: number;
+  /** Lane operations of the softmax on the SFU and CUDA-core pipes (attention-schedule.ts softmaxCounts, every block). */
+  softmaxLaneOps: number;
   terms: { launch: number; fill: number; compute: number; softmax: number; dram: number; l2: number; combine: number; cta: number };
   /** FlashAttention-3 ping-pong prefill: the per-step schedule (attention-schedule.ts). */
   schedule?: { warpgroups: number; diagonalBlocks: number; step: StepCycles; softmaxCycles: number; ctaOverheadCycles: number };
@@ -132,6 +143,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   let kvSplits = 1;
   let issuedMacs = 0;
   let sfuOps = 0;
+  let softmaxLaneOps = 0;
   let l2Bytes = 0;
   let perCtaMaxCycles = 0;
   let computeCycles = 0;
@@ -166,6 +178,11 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     }
     issuedMacs = totalBlocks * blockQ * blockKv * pairMacs;
     sfuOps = totalBlocks * blockQ * blockKv;
+    let maskedBlocks = 0;
+    for (let b = 0; b < qBlocks; b++) maskedBlocks += maskedBlocksVisited(op, b * blockQ, Math.min(op.qLen, (b + 1) * blockQ), blockKv);
+    // Every block's softmax, plus the mask's compare and select on the scores of the blocks it cuts.
+    softmaxLaneOps =
+      heads * (perHead.reduce((t, x) => t + x, 0) * laneOps(softmaxCounts(blockQ, blockKv, dV)) + maskedBlocks * MASK_OPS_PER_SCORE * blockQ * blockKv);
     l2Bytes = totalBlocks * blockKv * rowElems * kvBytesPerElem + heads * op.qLen * pairMacs * act;
   } else {
     // Flash-decoding: one CTA per (sequence, KV head, KV split); the query group is one tile.
@@ -186,6 +203,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     perCtaMaxCycles = cyclesPerBlock + softmaxPerBlock;
     issuedMacs = ctas * blocksPerCta * rows * blockKv * pairMacs;
     sfuOps = ctas * blocksPerCta * op.qLen * group * blockKv;
+    softmaxLaneOps = ctas * blocksPerCta * laneOps(softmaxCounts(op.qLen * group, blockKv, dV));
     l2Bytes = op.batch * op.kvHeads * keys * rowElems * kvBytesPerElem;
     if (kvSplits > 1) {
       // Partial outputs (fp32 O plus max and sum per row) written, read back and combined.
@@ -225,6 +243,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     kvSplits,
     issuedMacs: issuedMacs * inst,
     sfuOps: sfuOps * inst,
+    softmaxLaneOps: softmaxLaneOps * inst,
     terms: { launch, fill, compute: computeS, softmax: softmaxS, dram: dramS, l2: l2S, combine, cta: ctaS },
     ...(schedule ? { schedule } : {}),
     bytes: { dram: dramBytes * inst, l2: l2Bytes * inst, writeback: writeback * inst },
