@@ -155,17 +155,23 @@ export function stepCycles(s: StepInput): StepCycles {
 }
 
 /**
- * Heaviest SM's share when tiles of `work` (e.g. key blocks per CTA) are dealt to `units` SMs by a
- * persistent scheduler taking the longest remaining tile first (FA3's tile schedulers: static
- * round-robin for equal tiles, causal tiles in reverse query-block order, longest first): greedy
- * list scheduling onto the least-loaded SM. Tiles of equal work reduce to ⌈tiles / units⌉ · work.
+ * Heaviest SM's share when tiles of `work` (e.g. key blocks per CTA), each present `copies` times,
+ * are dealt to `units` SMs by a persistent scheduler taking the longest remaining tile first (FA3's
+ * tile schedulers: static round-robin for equal tiles, causal tiles in reverse query-block order,
+ * longest first): greedy list scheduling onto the least-loaded SM. Equal tiles reduce to
+ * ⌈tiles / units⌉ · work. Whole rounds of equal tiles are dealt at once (when the loads differ by
+ * no more than one tile, greedy gives every SM one tile per round), so a large grid costs
+ * O(distinct sizes · units), not O(tiles · log units).
  */
-export function heaviestUnitLoad(work: readonly number[], units: number): number {
-  if (work.length === 0) return 0;
-  const sorted = [...work].sort((a, b) => b - a);
-  if (sorted[0] === sorted[sorted.length - 1]) return Math.ceil(sorted.length / units) * sorted[0]!;
+export function heaviestUnitLoad(work: readonly number[], units: number, copies = 1): number {
+  const n = work.length * copies;
+  if (n === 0) return 0;
+  const counts = new Map<number, number>();
+  for (const w of work) counts.set(w, (counts.get(w) ?? 0) + copies);
+  const groups = [...counts.entries()].sort((a, b) => b[0] - a[0]);
+  if (groups.length === 1) return Math.ceil(n / units) * groups[0]![0];
   // Min-heap of SM loads.
-  const heap = new Array<number>(Math.min(units, sorted.length)).fill(0);
+  const heap = new Array<number>(Math.min(units, n)).fill(0);
   const down = (i: number) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -178,9 +184,18 @@ export function heaviestUnitLoad(work: readonly number[], units: number): number
       i = m;
     }
   };
-  for (const w of sorted) {
-    heap[0] = heap[0]! + w;
-    down(0);
+  for (const [w, k0] of groups) {
+    let k = k0;
+    const rounds = Math.floor(k / heap.length);
+    if (rounds > 0 && Math.max(...heap) - heap[0]! <= w) {
+      // Adding the same amount to every load keeps the heap order.
+      for (let i = 0; i < heap.length; i++) heap[i] = heap[i]! + rounds * w;
+      k -= rounds * heap.length;
+    }
+    for (; k > 0; k--) {
+      heap[0] = heap[0]! + w;
+      down(0);
+    }
   }
   return Math.max(...heap);
 }

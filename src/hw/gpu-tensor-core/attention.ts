@@ -152,7 +152,7 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
   let ctaCycles = 0;
   let schedule: AttentionTiming['schedule'];
   if (!decode) {
-    // One CTA per (sequence, head, query block); CTAs are dealt round-robin to SMs, heaviest first.
+    // One CTA per (sequence, head, query block), dealt to the SMs heaviest first.
     const qBlocks = ceilDiv(op.qLen, blockQ);
     const perHead: number[] = [];
     for (let b = 0; b < qBlocks; b++) perHead.push(keyBlocksVisited(op, b * blockQ, Math.min(op.qLen, (b + 1) * blockQ), blockKv));
@@ -160,9 +160,13 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     ctas = heads * qBlocks;
     const totalBlocks = perHead.reduce((s, x) => s + x, 0) * heads;
     const maxBlocks = Math.max(...perHead);
+    // Key blocks each query block visits that the mask cuts (compare and select on their scores).
+    const maskedPerHead: number[] = [];
+    for (let b = 0; b < qBlocks; b++) maskedPerHead.push(maskedBlocksVisited(op, b * blockQ, Math.min(op.qLen, (b + 1) * blockQ), blockKv));
+    const maskedBlocks = maskedPerHead.reduce((t, x) => t + x, 0);
     if (g.attention?.softmaxOverlap) {
       // FlashAttention-3: ping-pong warpgroups, persistent CTAs (attention-schedule.ts).
-      const pp = pingPongPrefill(op, c, perHead, heads, { blockQ, blockKv, dV, fmaPerClk, sfu, act, kvBytesPerElem, latency, bwPeak });
+      const pp = pingPongPrefill(op, c, perHead, maskedPerHead, heads, { blockQ, blockKv, dV, fmaPerClk, sfu, act, kvBytesPerElem, latency, bwPeak });
       schedule = pp.schedule;
       computeCycles = pp.tensorCycles;
       softmaxCycles = pp.softmaxCycles;
@@ -178,8 +182,6 @@ export function attentionTiming(op: AttentionOp, c: GpuArchConfig, q: QuantSchem
     }
     issuedMacs = totalBlocks * blockQ * blockKv * pairMacs;
     sfuOps = totalBlocks * blockQ * blockKv;
-    let maskedBlocks = 0;
-    for (let b = 0; b < qBlocks; b++) maskedBlocks += maskedBlocksVisited(op, b * blockQ, Math.min(op.qLen, (b + 1) * blockQ), blockKv);
     // Every block's softmax, plus the mask's compare and select on the scores of the blocks it cuts.
     softmaxLaneOps =
       heads * (perHead.reduce((t, x) => t + x, 0) * laneOps(softmaxCounts(blockQ, blockKv, dV)) + maskedBlocks * MASK_OPS_PER_SCORE * blockQ * blockKv);
@@ -280,6 +282,7 @@ function pingPongPrefill(
   op: AttentionOp,
   c: GpuArchConfig,
   perHead: number[],
+  maskedPerHead: number[],
   heads: number,
   s: PrefillShape,
 ): { tensorCycles: number; softmaxCycles: number; ctaCycles: number; schedule: NonNullable<AttentionTiming['schedule']> } {
@@ -296,8 +299,6 @@ function pingPongPrefill(
   const plain = step(softmax);
   const masked = step(softmaxMasked);
   const qBlocks = perHead.length;
-  const maskedPerHead: number[] = [];
-  for (let b = 0; b < qBlocks; b++) maskedPerHead.push(maskedBlocksVisited(op, b * s.blockQ, Math.min(op.qLen, (b + 1) * s.blockQ), s.blockKv));
   const activeSms = Math.min(g.sms, heads * qBlocks);
   const clock = g.clockHz;
   const prologueS =
@@ -306,10 +307,11 @@ function pingPongPrefill(
   const ctaOverhead = prologueS * clock + softmax + gemmPv + epilogue;
   const work = (b: number) => (perHead[b]! - maskedPerHead[b]!) * plain.step + maskedPerHead[b]! * masked.step + ctaOverhead;
   const perCta: number[] = [];
-  for (let h = 0; h < heads; h++) for (let b = 0; b < qBlocks; b++) perCta.push(work(b));
-  const heaviest = heaviestUnitLoad(perCta, g.sms);
+  for (let b = 0; b < qBlocks; b++) perCta.push(work(b));
+  // Every (sequence, head) has the same query blocks: each tile size `heads` times.
+  const heaviest = heaviestUnitLoad(perCta, g.sms, heads);
   // Split the heaviest SM's time in proportion: its CTAs' overheads, then the steps' tensor and exposed-softmax parts.
-  const ctaCount = Math.ceil(perCta.length / g.sms);
+  const ctaCount = Math.ceil((perCta.length * heads) / g.sms);
   const ctaCycles = Math.min(heaviest, ctaCount * ctaOverhead);
   const blocks = perHead.reduce((t, x) => t + x, 0);
   const maskedBlocks = maskedPerHead.reduce((t, x) => t + x, 0);

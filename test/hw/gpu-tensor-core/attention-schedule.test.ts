@@ -94,6 +94,22 @@ describe('persistent CTAs, longest first', () => {
   it('unequal tiles: greedy onto the least-loaded SM, longest first (LPT), never below the mean or the longest tile', () => {
     expect(heaviestUnitLoad([5, 4, 3, 3, 3], 2)).toBe(10); // 5+3 | 4+3+3 (LPT; the optimum 9 needs lookahead)
     expect(heaviestUnitLoad([7, 1, 1, 1], 2)).toBe(7);
+    // Copies: each size present `copies` times, dealt in whole rounds where greedy would.
+    expect(heaviestUnitLoad([2, 1], 3, 3)).toBe(heaviestUnitLoad([2, 2, 2, 1, 1, 1], 3));
+    // Against plain greedy (each tile onto the least-loaded SM, longest first), seeded sizes.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let t = 0; t < 20; t++) {
+      const sizes = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => 1 + Math.floor(rnd() * 40));
+      const copies = 1 + Math.floor(rnd() * 30);
+      const units = 1 + Math.floor(rnd() * 20);
+      const loads = new Array<number>(units).fill(0);
+      for (const w of sizes.flatMap((x) => new Array<number>(copies).fill(x)).sort((a, b) => b - a)) {
+        const i = loads.indexOf(Math.min(...loads));
+        loads[i] = loads[i]! + w;
+      }
+      expect(heaviestUnitLoad(sizes, units, copies), `case ${t}`).toBe(Math.max(...loads));
+    }
     const causal = Array.from({ length: 32 }, (_, b) => b + 1);
     const load = heaviestUnitLoad(causal, 8);
     expect(load).toBeGreaterThanOrEqual((32 * 33) / 2 / 8);
