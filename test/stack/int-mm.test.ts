@@ -21,11 +21,11 @@ const sim = (m: number, n: number, k: number, st: Stack = pytorch) =>
 const b = (r: ReturnType<typeof sim>, key: string) => r.breakdown![key]!;
 
 describe('torch._int_mm kernel family (cuBLASLt IMMA, CUTLASS sm80 int8 tiles)', () => {
-  it('ships the CUTLASS GenerateSM80_TensorOp_16832_TN tile set with warp tiles from its warp counts', () => {
+  it('ships the CUTLASS GenerateSM80_TensorOp_16832_TN tiles and the cuBLAS xmma IMMA kernels seen by name, with warp tiles from their warp counts', () => {
     const f = pytorch.gemm!.find((g) => g.activations?.includes('int8'))!;
-    expect(f.tiles!.map((t) => `${t.m}x${t.n}x${t.k}/${t.stages}`)).toContain('64x64x64/10');
-    // no tile narrower than CUTLASS's 64 rows/columns (the unsourced 32x64 tile is gone)
-    expect(Math.min(...f.tiles!.map((t) => Math.min(t.m, t.n)))).toBe(64);
+    const names = f.tiles!.map((t) => `${t.m}x${t.n}x${t.k}/${t.stages}`);
+    for (const n of ['64x64x64/10', '128x128x64/5', '256x128x64/3', '64x64x128/5']) expect(names, 'CUTLASS').toContain(n);
+    for (const n of ['32x64x64/6', '64x64x64/4', '128x128x64/3', '256x128x64/4']) expect(names, 'xmma').toContain(n);
     for (const t of f.tiles!) {
       expect(t.warpM, `${t.m}x${t.n}`).toBeDefined();
       expect(t.m % t.warpM! === 0 && t.n % t.warpN! === 0).toBe(true);
@@ -33,9 +33,9 @@ describe('torch._int_mm kernel family (cuBLASLt IMMA, CUTLASS sm80 int8 tiles)',
     }
   });
   it('64x64 tile: 2x2 warps of 32x32 re-read A and B twice per k-step (register bytes exact)', () => {
-    const r = sim(64, 4096, 4096);
+    const r = sim(128, 4096, 4096);
     expect(`${b(r, 'tileM')}x${b(r, 'tileN')}x${b(r, 'tileK')}`).toBe('64x64x64');
-    const steps = 64 * (4096 / 64); // CTAs x k-iterations
+    const steps = 128 * (4096 / 64); // CTAs x k-iterations
     const issuedMacs = steps * 64 * 64 * 64;
     const smemRead = steps * (64 * 64 * 1 * (64 / 32) + 64 * 64 * 1 * (64 / 32));
     // int32 accumulators read and written once per 32 bytes of K (0.25 B per int8 MAC) + fragments in and out of registers
@@ -44,16 +44,19 @@ describe('torch._int_mm kernel family (cuBLASLt IMMA, CUTLASS sm80 int8 tiles)',
     expect(r.bytes.register).toBeGreaterThan(issuedMacs * 0.25 + 2 * steps * (64 * 64 + 64 * 64));
   });
   it('CTA count: one column more than a whole number of 64-wide tiles adds a CTA', () => {
-    expect(b(sim(64, 4096, 4096), 'ctas')).toBe(64);
-    expect(b(sim(64, 4097, 4096), 'ctas')).toBe(65);
-    expect(b(sim(64, 4160, 4096), 'ctas')).toBe(65);
-    expect(b(sim(64, 4161, 4096), 'ctas')).toBe(66);
+    const tile = (n: number) => `${b(sim(32, n, 4096), 'tileM')}x${b(sim(32, n, 4096), 'tileN')}`;
+    expect(tile(4096)).toBe('32x64');
+    expect(b(sim(32, 4096, 4096), 'ctas')).toBe(64);
+    expect(b(sim(32, 4097, 4096), 'ctas')).toBe(65);
+    expect(b(sim(32, 4160, 4096), 'ctas')).toBe(65);
+    expect(b(sim(32, 4161, 4096), 'ctas')).toBe(66);
   });
-  it('tile at an M boundary: 64-row tiles through M = 128, 64x128 from M = 129', () => {
+  it('tile at an M boundary: 32-row tiles through M = 96, 64x64 at 128, 64x128 from M = 129', () => {
     const at = (m: number) => {
       const r = sim(m, 4096, 4096);
       return `${b(r, 'tileM')}x${b(r, 'tileN')} ${b(r, 'ctas')}`;
     };
+    expect(at(96)).toBe('32x64 192');
     expect(at(128)).toBe('64x64 128');
     expect(at(129)).toBe('64x128 96');
   });
@@ -79,6 +82,6 @@ describe('torch._int_mm kernel family (cuBLASLt IMMA, CUTLASS sm80 int8 tiles)',
       stack: { ...pytorch, gemm: pytorch.gemm!.map((f, i) => (i === 0 ? { ...f, outputBytes: 2 } : f)) },
     });
     const full = gpuTensorCoreModel.simulate(gemmOp(4096, 4096, 4096), h100, w8a8, { l2State: 'cold', stack: pytorch });
-    expect(full.bytes.dram - half.bytes.dram).toBe(4096 * 4096 * 2);
+    expect(full.bytes.dram! - half.bytes.dram!).toBe(4096 * 4096 * 2);
   });
 });
