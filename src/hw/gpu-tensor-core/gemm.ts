@@ -13,8 +13,9 @@
  *   DRAM     = (operands with the L2 reuse of a wave + C + split-K partials that spill
  *               + dirty-line write-back of a flushed L2) / achievable bandwidth
  *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
- *   pipeline = ⌈busiest SM's CTAs / ctasPerSm⌉ · k-iterations · DRAM latency / (stages − 1)
- *              (a k-step uses the stage requested stages − 1 steps earlier: Little's law per CTA)
+ *   pipeline = ⌈busiest SM's CTAs / ctasPerSm⌉ · ⌈k-iterations / (stages − 1)⌉ · DRAM latency
+ *              − the fill's latency (a k-step uses the stage requested stages − 1 steps earlier:
+ *              Little's law per CTA)
  *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2, pipeline)
  *              + epilogue (last C tile) + serial split-K reduction of the fp32 partials
  */
@@ -282,10 +283,11 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       // them back and writes C (in-kernel, no second launch), through L2 unless they spill.
       const splitKReduce = s > 1 ? (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw) + latency : 0;
       const loopS = overlapped ? Math.max(computeS, dequantS) : computeS + dequantS;
-      // Load pipeline depth (Little's law per CTA): a k-step's operands were requested stages − 1
-      // steps earlier, so a CTA cannot run its k-loop faster than one DRAM latency per stages − 1
-      // steps; the busiest SM runs its CTAs in rounds of ctasPerSm.
-      const pipelineS = ceilDiv(perSm, ctasPerSm) * kIters * (latency / Math.max(1, tile.stages - 1));
+      // Load pipeline depth (Little's law per CTA): the prologue requests stages − 1 k-steps, and
+      // each later k-step's operands are requested stages − 1 steps before it runs, so a CTA's
+      // k-loop is a chain of ⌈k-iterations / (stages − 1)⌉ DRAM round trips; the busiest SM runs
+      // its CTAs in rounds of ctasPerSm. The first round trip is the fill term's latency.
+      const pipelineS = Math.max(0, ceilDiv(perSm, ctasPerSm) * ceilDiv(kIters, Math.max(1, tile.stages - 1)) * latency - latency);
       const main = Math.max(loopS, dramS, l2S, pipelineS);
       const seconds = launch + fill + main + epilogue + splitKReduce;
       if (found && seconds >= b.seconds) continue;
