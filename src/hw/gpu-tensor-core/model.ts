@@ -199,7 +199,8 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
   const c = stackArch(op, arch, stack);
   if (op.kind === 'gemm') {
     const family = gemmFamilyOf(op, q, stack);
-    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC);
+    if (family?.kernel === 'cuda-core-gemv')
+      return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC, options?.loadedSeconds);
     // The plan is picked at the first clock tried (the top of the range) and kept at the others.
     let pin: GemmPin | undefined;
     return powerLimited(
@@ -210,9 +211,10 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
         return activityOf(result, cf);
       },
       options?.dieTempC,
+      options?.loadedSeconds,
     );
   }
-  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC);
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC, options?.loadedSeconds);
 }
 
 function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {

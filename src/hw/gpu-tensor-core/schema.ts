@@ -151,6 +151,24 @@ export const gpuPowerSchema = Type.Object(
         },
       ),
     ),
+    limiter: Type.Optional(
+      Type.Object(
+        {
+          windowSeconds: Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 1e4,
+            description:
+              'Time constant τ of the running average of board power the limiter holds at power.tdpW, s: a run that has loaded the board for t s from idle may average idleW + (tdpW − idleW)/(1 − e^(−t/τ)) W (limiter.ts).',
+          }),
+          source: Type.String({ minLength: 1, maxLength: 2000, description: 'Where the window comes from (a published measurement of this GPU).' }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Power-limiter dynamics (docs/models/gpu-tensor-core.md § Power-limiter dynamics): the board limit enforced on an average over the run's history (SimOptions.loadedSeconds) instead of every instant. Absent: every kernel at P ≤ tdpW.",
+        },
+      ),
+    ),
     mma: Type.Object(
       {
         pjPerMac: Type.Number({
