@@ -12,7 +12,9 @@
  *   P_allowed(t) = idleW + (tdpW − idleW) / (1 − e^(−t/τ))
  *
  * on average over the history: unbounded for t → 0 (a burst much shorter than τ runs at the top
- * clock), tdpW for t ≫ τ (a sustained run settles at the limit), and non-increasing in t. The run
+ * clock), tdpW for t ≫ τ (a sustained run settles at the limit), and non-increasing in t. With a
+ * `burstLimitW` (a short-term limit held at every instant, as the two-level schemes of CPUs hold
+ * PL2 over PL1) the allowed power is min(burstLimitW, P_allowed(t)). The run
  * is charged at its constant-power equivalent — a real controller runs at the top clock until ā
  * reaches the limit, then at the limit; both end at the same ā(t), the split differs.
  *
@@ -20,17 +22,21 @@
  * limit holds at every instant, as before.
  */
 import type { GpuPowerSection } from './schema.ts';
+import type { GpuArchConfig } from './config.ts';
+import { AccelscopeError } from '../../util/errors.ts';
 
 export type GpuLimiterSection = NonNullable<GpuPowerSection['limiter']>;
 
 /**
  * The average board power a run may draw after loading the board for `loadedSeconds` from idle, W:
- * idleW + (limitW − idleW) / (1 − e^(−t/τ)). Infinity for t ≤ 0; limitW for t = ∞.
+ * min(burstLimitW, idleW + (limitW − idleW) / (1 − e^(−t/τ))). burstLimitW (Infinity without one)
+ * for t ≤ 0; limitW for t = ∞.
  */
 export function allowedAveragePowerW(limiter: GpuLimiterSection, idleW: number, limitW: number, loadedSeconds: number): number {
-  if (!(loadedSeconds > 0)) return Infinity;
+  const burstW = limiter.burstLimitW ?? Infinity;
+  if (!(loadedSeconds > 0)) return burstW;
   if (loadedSeconds === Infinity) return limitW;
-  return idleW + (limitW - idleW) / -Math.expm1(-loadedSeconds / limiter.windowSeconds);
+  return Math.min(burstW, idleW + (limitW - idleW) / -Math.expm1(-loadedSeconds / limiter.windowSeconds));
 }
 
 /** Relative change in seconds the fixed point is settled to, and the most iterations it takes. */
@@ -54,4 +60,12 @@ export function settleLoadedSeconds(
     t = next;
   }
   return { loadedSeconds: t, iterations: SETTLE_STEPS };
+}
+
+/** A burst limit under the sustained board limit would lower the clock of a short run below a long one's: refused. */
+export function validateLimiter(c: GpuArchConfig, file?: string): void {
+  const burstW = c.gpu.power?.limiter?.burstLimitW;
+  const tdpW = c.power?.tdpW;
+  if (burstW !== undefined && tdpW !== undefined && burstW < tdpW)
+    throw new AccelscopeError('schema', `must be at least power.tdpW (${tdpW} W), got ${burstW}`, { file, pointer: '/gpu/power/limiter/burstLimitW' });
 }

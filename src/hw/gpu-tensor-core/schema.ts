@@ -160,7 +160,19 @@ export const gpuPowerSchema = Type.Object(
             description:
               'Time constant τ of the running average of board power the limiter holds at power.tdpW, s: a run that has loaded the board for t s from idle may average idleW + (tdpW − idleW)/(1 − e^(−t/τ)) W (limiter.ts).',
           }),
-          source: Type.String({ minLength: 1, maxLength: 2000, description: 'Where the window comes from (a published measurement of this GPU).' }),
+          burstLimitW: Type.Optional(
+            Type.Number({
+              exclusiveMinimum: 0,
+              maximum: 1e6,
+              description:
+                'Short-term limit held at every instant, W (≥ power.tdpW): a history shorter than the window runs at min(burstLimitW, the allowed average). Absent: a burst is bounded by the top clock only.',
+            }),
+          ),
+          source: Type.String({
+            minLength: 1,
+            maxLength: 2000,
+            description: 'Where the window (and burst limit) come from (a published measurement of this GPU).',
+          }),
         },
         {
           additionalProperties: false,

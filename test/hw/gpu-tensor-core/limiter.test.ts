@@ -86,6 +86,43 @@ describe('history → limit → clock', () => {
   });
 });
 
+describe('burst limit (a short-term limit held at every instant)', () => {
+  const burstW = 800;
+  const twoLevel = { ...windowed, gpu: { ...windowed.gpu, power: { ...p, limiter: { windowSeconds, burstLimitW: burstW, source: 'test' } } } } as GpuArchConfig;
+
+  it('caps the allowed average: a short history runs at the burst limit, a long one at the board limit', () => {
+    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 0)).toBe(burstW);
+    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 1e-4)).toBe(burstW);
+    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 1)).toBeCloseTo(tdpW, 4);
+    // between: the window's average, once it falls under the burst limit
+    const t = 0.1;
+    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, t)).toBeCloseTo(idleW + (tdpW - idleW) / (1 - Math.exp(-t / windowSeconds)), 9);
+  });
+
+  it('a 16384³ GEMM in a short burst is power-limited at the burst limit: faster than sustained, slower than unlimited', () => {
+    const burst = gpuTensorCoreModel.simulate(big, twoLevel, bf16, { loadedSeconds: 1e-4 });
+    const free = gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds: 1e-4 });
+    const sustained = gpuTensorCoreModel.simulate(big, twoLevel, bf16, { loadedSeconds: 10 });
+    expect(burst.breakdown!['powerLimited']).toBe(1);
+    expect(burst.breakdown!['powerW']!).toBeLessThanOrEqual(burstW + 1e-6);
+    expect(burst.breakdown!['powerW']!).toBeGreaterThan(burstW - 1);
+    expect(burst.seconds).toBeGreaterThan(free.seconds);
+    expect(burst.seconds).toBeLessThan(sustained.seconds);
+  });
+
+  it('a burst limit under the board limit is refused with its path', () => {
+    const c = structuredClone(shipped) as unknown as { gpu: { power: { limiter: unknown } } };
+    c.gpu.power.limiter = { windowSeconds: 0.05, burstLimitW: 600, source: 's' };
+    expect(() => validateArch(c, 'x.json')).toThrow(/must be at least power.tdpW \(700 W\), got 600/);
+    try {
+      validateArch(c, 'x.json');
+    } catch (e) {
+      expect((e as AccelscopeError).pointer).toBe('/gpu/power/limiter/burstLimitW');
+      expect((e as AccelscopeError).file).toBe('x.json');
+    }
+  });
+});
+
 describe('settled history of a repeated run', () => {
   it('is the fixed point loaded = calls × t(loaded), and a longer protocol is a longer, slower history', () => {
     const runAt = (loadedSeconds: number) => gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds }).seconds;
