@@ -116,6 +116,7 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
       l2S: t.terms.l2,
       epilogueS: t.terms.epilogue,
       splitKReduceS: t.terms.splitKReduce,
+      pipelineS: t.terms.pipeline,
       tileRateScale: p.tile.tensorRateScale ?? 1,
       issuedMacs: t.issuedMacs * inst,
       tileM: p.tile.m,
