@@ -53,6 +53,8 @@ export interface SimOptions {
   stack?: Stack;
   /** Die temperature of the run, °C (GPU thermal state: set from the run's heating history, gpu-tensor-core/thermal.ts); absent: the arch's sustained junction temperature. */
   dieTempC?: number;
+  /** How long the run had loaded the board when it is timed, s (its history, as for dieTempC); with a `gpu.power.limiter` the power limit is the average that history allows (gpu-tensor-core/limiter.ts). Absent: sustained (the limit itself). */
+  loadedSeconds?: number;
   [key: string]: unknown;
 }
 

@@ -13,7 +13,10 @@
  *   DRAM     = (operands with the L2 reuse of a wave + C + split-K partials that spill
  *               + dirty-line write-back of a flushed L2) / achievable bandwidth
  *   L2       = tile-stream bytes (less what cluster multicast shares) / L2→SM bandwidth
- *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2)
+ *   pipeline = ⌈busiest SM's CTAs / ctasPerSm⌉ · ⌈k-iterations / (stages − 1)⌉ · DRAM latency
+ *              − the fill's latency (a k-step uses the stage requested stages − 1 steps earlier:
+ *              Little's law per CTA)
+ *   time     = launch + fill (DRAM latency + first k-step) + max(compute, DRAM, L2, pipeline)
  *              + epilogue (last C tile) + serial split-K reduction of the fp32 partials
  */
 import type { GemmOp } from '../../workload/graph.ts';
@@ -61,6 +64,8 @@ export interface GemmTiming {
     l2: number;
     epilogue: number;
     splitKReduce: number;
+    /** Main loop bound by the load pipeline's depth: each k-step waits for a stage issued stages − 1 steps earlier. */
+    pipeline: number;
   };
   /**
    * Bytes per level. smem: tiles written into shared memory; smemRead: operand reads by the
@@ -213,6 +218,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     l2: 0,
     epilogue: 0,
     splitKReduce: 0,
+    pipeline: 0,
     dramBytes: 0,
     l2Bytes: 0,
     smem: 0,
@@ -277,12 +283,17 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       // them back and writes C (in-kernel, no second launch), through L2 unless they spill.
       const splitKReduce = s > 1 ? (partialBytes + cBytes) / (partialsSpill ? bwPeak : l2Bw) + latency : 0;
       const loopS = overlapped ? Math.max(computeS, dequantS) : computeS + dequantS;
-      const main = Math.max(loopS, dramS, l2S);
+      // Load pipeline depth (Little's law per CTA): the prologue requests stages − 1 k-steps, and
+      // each later k-step's operands are requested stages − 1 steps before it runs, so a CTA's
+      // k-loop is a chain of ⌈k-iterations / (stages − 1)⌉ DRAM round trips; the busiest SM runs
+      // its CTAs in rounds of ctasPerSm. The first round trip is the fill term's latency.
+      const pipelineS = Math.max(0, ceilDiv(perSm, ctasPerSm) * ceilDiv(kIters, Math.max(1, tile.stages - 1)) * latency - latency);
+      const main = Math.max(loopS, dramS, l2S, pipelineS);
       const seconds = launch + fill + main + epilogue + splitKReduce;
       if (found && seconds >= b.seconds) continue;
       found = true;
       const overhead = launch + fill + epilogue + splitKReduce;
-      b.bound = overhead > main ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
+      b.bound = overhead > main || pipelineS >= Math.max(loopS, dramS, l2S) ? 'latency' : loopS >= Math.max(dramS, l2S) ? 'compute' : 'memory';
       // Operand delivery: every k-step each warp (group) reads its rows of A and columns of B.
       const steps = ctas * kIters;
       const issuedMacs = steps * tile.m * tile.n * tile.k;
@@ -304,6 +315,7 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
       b.l2 = l2S;
       b.epilogue = epilogue;
       b.splitKReduce = splitKReduce;
+      b.pipeline = pipelineS;
       b.dramBytes = dramBytes;
       b.l2Bytes = streamBytes + partialBytes * 2;
       b.smem = steps * (Math.min(tile.m, op.m) * tile.k * o.a + tile.k * Math.min(tile.n, op.n) * o.b);
@@ -325,7 +337,17 @@ export function gemmTiming(op: GemmOp, c: GpuArchConfig, q: QuantScheme, l2State
     seconds: b.seconds,
     plan: { tile: b.tile, tileIndex: b.tileIndex, splits: b.splits, ctas: b.ctas, ctasPerSm: b.ctasPerSm, waves: w.waves, waveEfficiency: w.efficiency },
     dtype: mma,
-    terms: { launch, fill: b.fill, compute: b.compute, dequant: b.dequant, dram: b.dram, l2: b.l2, epilogue: b.epilogue, splitKReduce: b.splitKReduce },
+    terms: {
+      launch,
+      fill: b.fill,
+      compute: b.compute,
+      dequant: b.dequant,
+      dram: b.dram,
+      l2: b.l2,
+      epilogue: b.epilogue,
+      splitKReduce: b.splitKReduce,
+      pipeline: b.pipeline,
+    },
     bytes: { dram: b.dramBytes, l2: b.l2Bytes, smem: b.smem, smemRead: b.smemRead, register: b.register, writeback: b.writeback },
     kernel,
     issuedMacs: b.issuedMacs,

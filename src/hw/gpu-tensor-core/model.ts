@@ -21,6 +21,7 @@ import { gemvTiming } from './gemv.ts';
 import { familyArch, gemmFamilyOf, stackArch } from './stack-view.ts';
 import type { GemmFamily } from '../../stack/schema.ts';
 import { powerLimited, type KernelActivity } from './power.ts';
+import { validateLimiter } from './limiter.ts';
 
 export type { GpuArchConfig } from './config.ts';
 
@@ -116,6 +117,7 @@ function simulateGemm(op: GemmOp, arch: GpuArchConfig, q: QuantScheme, options?:
       l2S: t.terms.l2,
       epilogueS: t.terms.epilogue,
       splitKReduceS: t.terms.splitKReduce,
+      pipelineS: t.terms.pipeline,
       tileRateScale: p.tile.tensorRateScale ?? 1,
       issuedMacs: t.issuedMacs * inst,
       tileM: p.tile.m,
@@ -200,7 +202,8 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
   const c = stackArch(op, arch, stack);
   if (op.kind === 'gemm') {
     const family = gemmFamilyOf(op, q, stack);
-    if (family?.kernel === 'cuda-core-gemv') return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC);
+    if (family?.kernel === 'cuda-core-gemv')
+      return powerLimited(c, (cf) => activityOf(simulateGemv(op, cf, q, options, family), cf), options?.dieTempC, options?.loadedSeconds);
     // The plan is picked at the first clock tried (the top of the range) and kept at the others.
     let pin: GemmPin | undefined;
     return powerLimited(
@@ -211,9 +214,10 @@ function simulateOp(op: Op, arch: GpuArchConfig, q: QuantScheme, options?: SimOp
         return activityOf(result, cf);
       },
       options?.dieTempC,
+      options?.loadedSeconds,
     );
   }
-  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC);
+  return powerLimited(c, (cf) => activityOf(simulateAtClock(op, cf, q, options), cf), options?.dieTempC, options?.loadedSeconds);
 }
 
 function activityOf(result: OpResult, c: GpuArchConfig): KernelActivity {
@@ -356,4 +360,5 @@ export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   simulate: simulateOp,
   // Fusion roles depend on the op's name (GEMMs) and class (elementwise), not only its shape.
   memoKey: (op, c) => (op.kind === 'gemm' ? `|${gemmFusionOf(op, c).fusedInto ?? ''}` : op.kind === 'elementwise' ? `|${op.cls}` : ''),
+  validate: validateLimiter,
 };

@@ -21,6 +21,7 @@ import type { EnergyBreakdownPj } from '../../energy/account.ts';
 import { nodeEnergyScale, TABLE_VOLTAGE_V } from '../../energy/scaling.ts';
 import type { GpuArchConfig } from './config.ts';
 import type { GpuPowerSection } from './schema.ts';
+import { allowedAveragePowerW } from './limiter.ts';
 
 /** What the power model needs of a kernel simulated at one clock. */
 export interface KernelActivity {
@@ -138,14 +139,26 @@ function firstGuessHz(p: GpuPowerSection, topW: number, fixedW: number, limitW: 
 }
 
 /**
+ * The power limit a kernel runs under: power.tdpW, or with a `gpu.power.limiter` and a history of
+ * `loadedSeconds`, the average that history allows (limiter.ts; ≥ tdpW, → tdpW when sustained).
+ */
+export function runLimitW(c: GpuArchConfig, loadedSeconds?: number): number | undefined {
+  const tdpW = c.power?.tdpW;
+  const limiter = c.gpu.power?.limiter;
+  if (tdpW === undefined || !limiter || loadedSeconds === undefined) return tdpW;
+  return allowedAveragePowerW(limiter, c.power?.idleW ?? 0, tdpW, loadedSeconds);
+}
+
+/**
  * The kernel at the clock the board power allows: `simulateAt(config at f)` is the model's timing
  * and table energy at f. Without a `gpu.power` section or a `power.tdpW` limit: at clockHz,
  * unchanged. The result carries the clock, voltage and power in its breakdown. `dieTempC`: the run's
- * die temperature (thermal.ts); absent: leakage.junctionTempC.
+ * die temperature (thermal.ts); absent: leakage.junctionTempC. `loadedSeconds`: the run's history for
+ * a `gpu.power.limiter` (limiter.ts); absent: the limit is tdpW.
  */
-export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity, dieTempC?: number): OpResult {
+export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity, dieTempC?: number, loadedSeconds?: number): OpResult {
   const p = c.gpu.power;
-  const limitW = c.power?.tdpW;
+  const limitW = runLimitW(c, loadedSeconds);
   // `simulateAt` returns a fresh result each call: the chosen one is completed in place (same keys
   // in the same order as a copy would have; no second object of ~30 keys per op and point).
   if (!p) {
@@ -174,7 +187,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
       if (bottom.power.powerW <= limitW) lo = bottom;
       else {
         chosen = bottom;
-        note = `over the ${limitW} W board limit even at the lowest clock ${(p.minClockHz / 1e9).toFixed(2)} GHz: ${bottom.power.powerW.toFixed(0)} W`;
+        note = `over the ${Number(limitW.toFixed(1))} W board limit even at the lowest clock ${(p.minClockHz / 1e9).toFixed(2)} GHz: ${bottom.power.powerW.toFixed(0)} W`;
       }
     }
     if (lo) {
@@ -194,7 +207,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
         }
       }
       chosen = lo;
-      note = `power-limited clock ${(chosen.power.clockHz / 1e9).toFixed(3)} GHz (${chosen.power.voltageV.toFixed(3)} V): ${top.power.powerW.toFixed(0)} W at ${(p.maxClockHz / 1e9).toFixed(2)} GHz exceeds the ${limitW} W board limit`;
+      note = `power-limited clock ${(chosen.power.clockHz / 1e9).toFixed(3)} GHz (${chosen.power.voltageV.toFixed(3)} V): ${top.power.powerW.toFixed(0)} W at ${(p.maxClockHz / 1e9).toFixed(2)} GHz exceeds the ${Number(limitW.toFixed(1))} W ${limitW === c.power?.tdpW ? 'board limit' : `limit of a ${loadedSeconds} s history`}`;
     }
   }
   const r = chosen.a.result;
@@ -210,6 +223,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   b['activeSmClockW'] = pw.activeSmW;
   b['leakageExtraW'] = pw.leakageExtraW;
   b['dieTempC'] = pw.dieTempC;
+  if (limitW !== undefined && limitW !== c.power?.tdpW) b['powerLimitW'] = limitW;
   if (note) r.notes = [...(r.notes ?? []), note];
   return r;
 }
