@@ -191,7 +191,11 @@ export default function bench(): void {
   );
 
   // Attention backends against the FlashAttention-3 paper's figure (data/reference/attention-h100.json).
-  const fa = json<{ seq: number[]; rows: { backend: string; causal: boolean; tflops: number[] }[] }>('data/reference/attention-h100.json');
+  const fa = json<{
+    seq: number[];
+    rows: { backend: string; causal: boolean; tflops: number[] }[];
+    ablation: { batch: number; seq: number; heads: number; headDim: number; rows: { variant: string; tflops: number }[] };
+  }>('data/reference/attention-h100.json');
   const backendStack: Record<string, string> = { 'flash-attention-2': 'tinychat', cudnn: 'pytorch', 'flash-attention-3': 'vllm' };
   const attRows: ErrorRow[] = [];
   for (const row of fa.rows) {
@@ -213,6 +217,34 @@ export default function bench(): void {
     });
   }
   table('\nattention forward on H100, bf16, head dim 128, B·S = 16k (FlashAttention-3 paper fig. 5; the stack whose prefill backend it is)', attRows);
+
+  // The paper's pipelining ablation (data/reference/attention-h100.json `ablation`: Shah et al. 2024,
+  // table 2). A check, not an input: its third row (no warp specialization) is no variant of this model.
+  const vllm = stack('vllm');
+  const ab = fa.ablation;
+  const ablationOp = attentionOp(ab.batch, ab.seq, false);
+  const ablationFlops = 4 * ab.seq * ab.seq * ab.headDim * ab.heads * ab.batch;
+  const paperRow = (variant: string) => ab.rows.find((r) => r.variant === variant)!;
+  const variant = (name: string, prefill: Partial<NonNullable<Stack['attention']>['prefill']>, paper?: { variant: string; tflops: number }) => {
+    const st = { ...vllm, attention: { ...vllm.attention!, prefill: { ...vllm.attention!.prefill, ...prefill } } };
+    const r = gpuTensorCoreModel.simulate(ablationOp, h100 as GpuArchConfig, parseQuantScheme('fp16'), { stack: st });
+    const b = r.breakdown!;
+    const tf = ablationFlops / r.seconds / 1e12;
+    const step =
+      b['stepCycles'] !== undefined
+        ? `step ${b['stepCycles'].toFixed(0)} cycles (tensor ${b['stepTensorCycles']!.toFixed(0)}, warpgroup chain ${b['stepChainCycles']!.toFixed(0)})`
+        : 'in turn';
+    const vsPaper = paper ? `paper ${paper.tflops}, model time ${pct(paper.tflops / tf - 1)}` : 'paper —';
+    console.log(`  ${name.padEnd(52)} model ${tf.toFixed(0).padStart(4)} TFLOPS  ${vsPaper.padEnd(30)} ${step}, ${((b['clockHz'] ?? 0) / 1e9).toFixed(2)} GHz`);
+  };
+  console.log(
+    `\nFlashAttention-3 pipelining ablation (paper table 2: batch ${ab.batch}, seqlen ${ab.seq}, ${ab.heads} heads × ${ab.headDim}, non-causal, fp16), --stack vllm`,
+  );
+  variant('FlashAttention-3 (ping-pong + intra-warpgroup)', {}, paperRow('flash-attention-3'));
+  variant('no intra-warpgroup pipelining (ping-pong)', { intraWarpgroupPipeline: false }, paperRow('no gemm-softmax pipelining, warp specialization'));
+  variant('softmax in turn (no ping-pong; paper: no such row)', { softmaxOverlap: false });
+  const noWs = paperRow('gemm-softmax pipelining, no warp specialization');
+  console.log(`  (the paper's third row, ${noWs.tflops} TFLOPS ${noWs.variant}, is no variant of this model)`);
 }
 
 /** One attention op as the FlashAttention-3 paper's benchmark runs it: 16 heads of 128, seq queries over seq keys. */

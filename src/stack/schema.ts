@@ -95,7 +95,16 @@ export const attentionBackendSchema = Type.Object(
     instruction: Enum(MMA_INSTRUCTIONS, { description: 'MMA instruction the backend is built on.' }),
     blockQ: posInt('Query rows per CTA.'),
     blockKv: posInt('Keys per inner iteration.'),
+    blockKvNonCausal: Type.Optional(
+      posInt('prefill without a mask (no causal mask, window or chunk): keys per inner iteration when the kernel picks a wider block there; absent: blockKv.'),
+    ),
     softmaxOverlap: Type.Boolean({ description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 ping-pong); false: in turn.' }),
+    intraWarpgroupPipeline: Type.Optional(
+      Type.Boolean({
+        description:
+          "with softmaxOverlap: GEMM-II (P·V) of the previous block issued beside GEMM-I of this one, under the warpgroup's own softmax (FlashAttention-3 IntraWGOverlap); default true.",
+      }),
+    ),
     splitKv: Type.Optional(Type.Boolean({ description: 'decode: the KV sequence is split across CTAs with a combine kernel (flash-decoding); default true.' })),
     minKeysPerSplit: Type.Optional(posInt('decode: fewest keys one KV split processes.')),
     mmaRows: Type.Optional(

@@ -95,3 +95,27 @@ describe('decode: cuDNN unsplit mma.sync kernel (pytorch) vs FlashAttention-3 sp
     expect(r['issuedMacs']).toBe(1 * 1 * 32 * 64 * 256);
   });
 });
+
+describe('FlashAttention-3 prefill (vllm) on H100: its tile per mask and its ping-pong schedule', () => {
+  const arch = h100();
+  const st = stack('vllm');
+  const r = (a: AttentionOp) => gpuTensorCoreModel.simulate(a, arch, bf16, { stack: st }).breakdown!;
+  it('176-key blocks without a mask (tile_size.h, head dim 128), 128 with the causal mask: issued MACs exact', () => {
+    // 512 keys = ⌈512/176⌉ = 3 blocks of 176 for each of 4 query blocks of 128
+    expect(r(att({ qLen: 512, kvLen: 512, causal: false }))['issuedMacs']).toBe(16 * 4 * 3 * 128 * 176 * 256);
+    // causal 256: query blocks visit 1 + 2 key blocks of 128
+    expect(r(att({ qLen: 256, kvLen: 256 }))['issuedMacs']).toBe(16 * 3 * 128 * 128 * 256);
+  });
+  it('two consumer warpgroups in ping-pong; the tensor-bound step is their GEMMs: 2 × 64 rows × 176 keys × 256 MACs at the tensor rate', () => {
+    const b = r(att({ qLen: 8192, kvLen: 8192, causal: false }));
+    expect(b['pingPongWarpgroups']).toBe(2);
+    const fmaPerClk = arch.gpu.tensorFmaPerClockPerSm['bf16']! * arch.calibration!['tensorCoreEfficiency']!.value;
+    expect(b['stepTensorCycles']).toBeCloseTo((2 * 64 * 176 * 256) / fmaPerClk, 9);
+    expect(b['stepCycles']).toBe(b['stepTensorCycles']);
+    expect(b['stepChainCycles']).toBeLessThan(b['stepTensorCycles']!);
+  });
+  it('cuDNN (pytorch) keeps its in-turn schedule: no ping-pong breakdown', () => {
+    const b = gpuTensorCoreModel.simulate(att({ qLen: 4096, kvLen: 4096 }), arch, bf16, { stack: stack('pytorch') }).breakdown!;
+    expect(b['pingPongWarpgroups']).toBeUndefined();
+  });
+});

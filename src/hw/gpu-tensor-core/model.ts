@@ -15,6 +15,7 @@ import { gpuArchSchema } from './schema.ts';
 import { l2StateOf, type GpuArchConfig } from './config.ts';
 import { dtypeBytes, gemmTiming, type GemmFusion, type GemmPin } from './gemm.ts';
 import { attentionTiming } from './attention.ts';
+import { REGISTER_BYTES_PER_LANE_OP } from './attention-schedule.ts';
 import { vectorTiming } from './vector.ts';
 import { gemvTiming } from './gemv.ts';
 import { familyArch, gemmFamilyOf, stackArch } from './stack-view.ts';
@@ -242,7 +243,7 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
         {
           compute: [
             { key: `mac:${t.dtype}`, count: opMacs(op) },
-            { key: 'vector:fp32', count: t.sfuOps * 6 },
+            { key: 'vector:fp32', count: t.softmaxLaneOps },
           ],
           // K/V (and Q) blocks land in shared memory and are read once by the MMA per block; the
           // fp32 accumulators of S and O are read and written once per 32-byte-deep MMA instruction.
@@ -251,6 +252,8 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
             ...l2Traffic(c, t.bytes.l2),
             { level: 'smem', bytes: 2 * t.bytes.l2 },
             registerTraffic(c, (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32),
+            // The softmax's operands: each of its lane operations reads and writes the register file.
+            registerTraffic(c, t.softmaxLaneOps * REGISTER_BYTES_PER_LANE_OP),
           ],
           seconds: t.seconds,
         },
@@ -261,7 +264,12 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
         cycles: Math.ceil(t.seconds * clock),
         seconds: t.seconds,
         flops: opFlops(op),
-        bytes: { dram: t.bytes.dram, l2: t.bytes.l2, smem: 2 * t.bytes.l2, register: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 },
+        bytes: {
+          dram: t.bytes.dram,
+          l2: t.bytes.l2,
+          smem: 2 * t.bytes.l2,
+          register: (t.issuedMacs * 8 * dtypeBytes(t.dtype)) / 32 + t.softmaxLaneOps * REGISTER_BYTES_PER_LANE_OP,
+        },
         energyPj,
         bound: t.bound,
         utilization: Math.min(1, util),
@@ -273,15 +281,26 @@ function simulateAtClock(op: Op, c: GpuArchConfig, q: QuantScheme, options?: Sim
           dramS: t.terms.dram,
           l2S: t.terms.l2,
           combineS: t.terms.combine,
+          ...(t.schedule
+            ? {
+                ctaOverheadS: t.terms.cta,
+                pingPongWarpgroups: t.schedule.warpgroups,
+                diagonalBlocks: t.schedule.diagonalBlocks,
+                stepCycles: t.schedule.step.step,
+                stepTensorCycles: t.schedule.step.tensor,
+                stepChainCycles: t.schedule.step.chain,
+              }
+            : {}),
           ctas: t.ctas,
           kvSplits: t.kvSplits,
           issuedMacs: t.issuedMacs,
+          softmaxLaneOps: t.softmaxLaneOps,
           writebackBytes: t.bytes.writeback,
         },
         dtype: t.dtype,
         notes: [
           t.phase === 'prefill'
-            ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)`
+            ? `FlashAttention prefill: ${t.ctas} CTAs (sequence × head × query block)${t.schedule ? `; ping-pong of ${t.schedule.warpgroups} warpgroups, step ${t.schedule.step.step.toFixed(0)} cycles (${t.schedule.step.bound}-bound: tensor ${t.schedule.step.tensor.toFixed(0)}, one warpgroup's GEMM-I + softmax ${t.schedule.step.chain.toFixed(0)})` : ''}`
             : `flash-decoding: ${t.ctas} CTAs, KV split ${t.kvSplits} way(s)`,
         ],
       };

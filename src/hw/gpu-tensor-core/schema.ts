@@ -257,6 +257,13 @@ export const gpuSectionSchema = Type.Object(
         {
           blockQ: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockQ, description: 'FlashAttention query rows per CTA (prefill).' })),
           blockKv: Type.Optional(Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.blockKv, description: 'Keys per inner iteration.' })),
+          blockKvNonCausal: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              description:
+                'Keys per inner iteration of a prefill without a mask (no causal mask, window or chunk), when the kernel picks a wider key block there (FlashAttention-3, head dim 128: 176); absent: blockKv.',
+            }),
+          ),
           decodeSplitMinKeys: Type.Optional(
             Type.Integer({ minimum: 1, default: STRUCTURE_DEFAULTS.decodeSplitMinKeys, description: 'Flash-decoding: fewest keys one KV split processes.' }),
           ),
@@ -270,6 +277,12 @@ export const gpuSectionSchema = Type.Object(
           softmaxOverlap: Type.Optional(
             Type.Boolean({
               description: 'The softmax of one block runs beside the MMAs of another (FlashAttention-3 on Hopper); default false (FlashAttention-2: in turn).',
+            }),
+          ),
+          intraWarpgroupPipeline: Type.Optional(
+            Type.Boolean({
+              description:
+                "With softmaxOverlap (FlashAttention-3 ping-pong): each warpgroup issues GEMM-II (P·V) of the previous block beside GEMM-I of this one, so GEMM-II runs under its own softmax (FA3's IntraWGOverlap); default true. false: the paper's ablation 'no GEMM-softmax pipelining'.",
             }),
           ),
           tensorRateScale: Type.Optional(

@@ -74,7 +74,9 @@ export function stackArch(op: Op, c: GpuArchConfig, stack: Stack | undefined): G
         ...c.gpu.attention,
         blockQ: b.blockQ,
         blockKv: b.blockKv,
+        ...(b.blockKvNonCausal !== undefined ? { blockKvNonCausal: b.blockKvNonCausal } : {}),
         softmaxOverlap: b.softmaxOverlap,
+        ...(b.intraWarpgroupPipeline !== undefined ? { intraWarpgroupPipeline: b.intraWarpgroupPipeline } : {}),
         ...(b.splitKv === false
           ? { decodeSplitMinKeys: Number.MAX_SAFE_INTEGER }
           : b.minKeysPerSplit !== undefined

@@ -99,9 +99,14 @@ describe('GPU operand-delivery energy', () => {
 });
 
 describe('attention operand delivery', () => {
-  it('K/V blocks are written to and read from shared memory once each; accumulators per 16-deep bf16 MMA', () => {
+  it('K/V blocks are written to and read from shared memory once each; accumulators per 16-deep bf16 MMA, plus the softmax operands', () => {
     const r = sim(attention({ qLen: 2048, kvLen: 2048 }), h100(), bf16);
     expect(r.bytes['smem']).toBe(2 * r.bytes['l2']!);
-    expect(r.bytes['register']).toBe((r.breakdown!['issuedMacs']! * 8 * 2) / 32);
+    // 32 heads × 136 blocks of 128 × 128 (16 query blocks, causal), 94 720 softmax lane operations
+    // each (attention-schedule.ts softmaxCounts, 128 rows: exp 16 896, FFMA+FADD 32 768, rescale 18 432,
+    // max 17 408, F2FP 8 192, shuffles 1 024), + compare/select on the 16 diagonal blocks
+    const laneOps = 32 * (136 * 94720 + 16 * 2 * 128 * 128);
+    expect(r.breakdown!['softmaxLaneOps']).toBe(laneOps);
+    expect(r.bytes['register']).toBe((r.breakdown!['issuedMacs']! * 8 * 2) / 32 + laneOps * 12);
   });
 });
