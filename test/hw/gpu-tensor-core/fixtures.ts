@@ -2,6 +2,8 @@ import type { AttentionOp, GemmOp, NormOp, ElementwiseOp } from '../../../src/wo
 import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { makeArch } from '../../helpers.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
+import { validateArch } from '../../../src/config/load.ts';
+import type { AccelscopeError } from '../../../src/util/errors.ts';
 
 export const h100 = (o: object = {}) => makeArch<GpuArchConfig>('gpu/h100-sxm', o);
 /**
@@ -49,4 +51,20 @@ export function norm(rows: number, dim: number): NormOp {
 
 export function add(elements: number): ElementwiseOp {
   return { id: 'r', name: 'residual', cls: 'residual', layer: 0, phase: 'decode', deps: [], kind: 'elementwise', fn: 'add', elements, inputs: 2 };
+}
+
+/**
+ * The one-line error (`file: pointer: message`) of `base` with its `gpu.power[key]` section replaced
+ * by `value`, validated as x.json; 'accepted' when it validates.
+ */
+export function powerSectionError(base: GpuArchConfig, key: string, value: unknown): string {
+  const c = structuredClone(base) as unknown as { gpu: { power: Record<string, unknown> } };
+  c.gpu.power[key] = value;
+  try {
+    validateArch(c, 'x.json');
+  } catch (e) {
+    const err = e as AccelscopeError;
+    return `${err.file}: ${err.pointer}: ${err.message}`;
+  }
+  return 'accepted';
 }

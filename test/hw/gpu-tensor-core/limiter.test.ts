@@ -12,7 +12,7 @@ import { runLimitW } from '../../../src/hw/gpu-tensor-core/power.ts';
 import { validateArch } from '../../../src/config/load.ts';
 import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
 import type { AccelscopeError } from '../../../src/util/errors.ts';
-import { bf16, gemm, h100 } from './fixtures.ts';
+import { bf16, gemm, h100, powerSectionError } from './fixtures.ts';
 
 const shipped = h100();
 const windowSeconds = 0.05;
@@ -137,17 +137,7 @@ describe('settled history of a repeated run', () => {
 
 describe('schema', () => {
   it('a window of 0 s or without a source is a one-line error naming the path', () => {
-    const where = (limiter: unknown): string => {
-      const c = structuredClone(shipped) as unknown as { gpu: { power: { limiter: unknown } } };
-      c.gpu.power.limiter = limiter;
-      try {
-        validateArch(c, 'x.json');
-      } catch (e) {
-        const err = e as AccelscopeError;
-        return `${err.file}: ${err.pointer}: ${err.message}`;
-      }
-      return 'accepted';
-    };
+    const where = (limiter: unknown): string => powerSectionError(shipped, 'limiter', limiter);
     expect(where({ windowSeconds: 0, source: 's' })).toMatch(/^x\.json: \/gpu\/power\/limiter\/windowSeconds: /);
     expect(where({ windowSeconds: 0.05 })).toMatch(/^x\.json: \/gpu\/power\/limiter: .*source/);
     expect(where({ windowSeconds: 0.05, source: 's', extra: 1 })).toMatch(/^x\.json: \/gpu\/power\/limiter/);

@@ -10,9 +10,7 @@ import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
 import { dieTempC, settleDieTemp, thermalImpedanceCPerW } from '../../../src/hw/gpu-tensor-core/thermal.ts';
 import { leakageExtraW } from '../../../src/hw/gpu-tensor-core/power.ts';
 import { gemmDieTemp, MEASURED_HEATED_CALLS } from '../../../src/compare/thermal-protocol.ts';
-import { validateArch } from '../../../src/config/load.ts';
-import type { AccelscopeError } from '../../../src/util/errors.ts';
-import { bf16, gemm, h100 } from './fixtures.ts';
+import { bf16, gemm, h100, powerSectionError } from './fixtures.ts';
 
 const arch = h100();
 const p = arch.gpu.power!;
@@ -134,17 +132,7 @@ describe('settled temperature of a repeated run', () => {
 
 describe('schema', () => {
   it('a stage without a time constant, or with a negative resistance, is a one-line error naming the path', () => {
-    const where = (stages: unknown): string => {
-      const c = structuredClone(arch) as unknown as { gpu: { power: { thermal: unknown } } };
-      c.gpu.power.thermal = { stages };
-      try {
-        validateArch(c, 'x.json');
-      } catch (e) {
-        const err = e as AccelscopeError;
-        return `${err.file}: ${err.pointer}: ${err.message}`;
-      }
-      return 'accepted';
-    };
+    const where = (stages: unknown): string => powerSectionError(arch, 'thermal', { stages });
     expect(where([{ name: 'die', resistanceCPerW: 0.02 }])).toMatch(/^x\.json: \/gpu\/power\/thermal\/stages\/0: .*timeConstantS/);
     expect(where([{ name: 'die', resistanceCPerW: -1, timeConstantS: 1 }])).toMatch(/^x\.json: \/gpu\/power\/thermal\/stages\/0\/resistanceCPerW: /);
     expect(where([])).toMatch(/^x\.json: \/gpu\/power\/thermal\/stages: /);
