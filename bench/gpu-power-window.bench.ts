@@ -1,15 +1,16 @@
 /**
- * Sustained vs burst tensor-core work on the H100 (issue 19, power branch): what the shipped
- * measurements say about the power limiter, and the limiter candidate (gpu.power.limiter,
- * src/hw/gpu-tensor-core/limiter.ts) that would fit them — not shipped: its window has no H100
- * source. Prints figures only: `npm run bench -- gpu-power-window`.
+ * Sustained vs burst tensor-core work on the H100 (issue 19): what the shipped measurements say
+ * about the power limiter (src/hw/gpu-tensor-core/limiter.ts), how the H100 preset's two limiter
+ * factors (sustainedPowerFraction, powerLimitWindowSeconds) are calibrated from them, and the
+ * errors with and without them. Prints figures only: `npm run bench -- gpu-power-window`.
  *
  * 1. fp16 and bf16 run the same tensor-core rate on Hopper: a measured time that differs between them
  *    at the same shape is the power-limited clock (fp16's wider multiplier draws more).
  * 2. The board limit each measured run would need for the model to match it, against how long the
  *    run had loaded the board when it was timed (its protocol, src/compare/thermal-protocol.ts).
- * 3. The candidate limiter: a short-term limit where the short runs sit, a sustained limit where the
- *    long ones do, a window between them — and its errors on every shipped H100 measurement.
+ * 3. The calibration: the board limit where the short runs sit, a sustained limit where the long
+ *    ones do (the B8 prefill), a window between them (the B1 prefill) — and the errors of every
+ *    shipped H100 measurement timed as the engine times it (engine/power-history.ts).
  */
 import { readFileSync } from 'node:fs';
 import { loadArch, loadModel } from '../src/config/load.ts';
@@ -22,7 +23,7 @@ import { opQuantScheme } from '../src/cli/commands/op.ts';
 import { gpuTensorCoreModel, type GpuArchConfig } from '../src/hw/gpu-tensor-core/model.ts';
 import { errorStats, gemmOp, type ErrorRow, type GemmPoint, type StepPoint } from '../src/compare/stack-fidelity.ts';
 import { MEASURED_HEATED_CALLS } from '../src/compare/thermal-protocol.ts';
-import { settleLoadedSeconds } from '../src/hw/gpu-tensor-core/limiter.ts';
+import { evaluateGraph, evaluateOp, orThrow } from '../src/engine/evaluate.ts';
 import type { SimOptions } from '../src/hw/model.ts';
 
 const json = <T>(rel: string): T => JSON.parse(readFileSync(new URL(`../${rel}`, import.meta.url), 'utf8')) as T;
@@ -33,10 +34,10 @@ const median = (xs: number[]) => {
   return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
 };
 
-/** The H100 preset with another board limit (model watts) and, optionally, a limiter. */
-function variant(h100: GpuArchConfig, tdpW: number, limiter?: { windowSeconds: number; burstLimitW: number }): GpuArchConfig {
-  const power = limiter ? { ...h100.gpu.power!, limiter: { ...limiter, source: 'candidate (bench/gpu-power-window.bench.ts), not shipped' } } : h100.gpu.power!;
-  return { ...h100, power: { ...h100.power!, tdpW }, gpu: { ...h100.gpu, power } };
+/** The H100 preset with another board limit (model watts) held at every instant (no sustained limit). */
+function variant(h100: GpuArchConfig, tdpW: number): GpuArchConfig {
+  const calibration = { ...h100.calibration, sustainedPowerFraction: { value: 1, source: 'bench: the limit at every instant' } };
+  return { ...h100, power: { ...h100.power!, tdpW }, calibration };
 }
 
 /** The limit (W) at which `secondsAt(limit)` equals `measuredS`, by bisection on [lo, hi]; NaN when the run is faster than measured even at hi or slower at lo. */
@@ -161,64 +162,48 @@ export default function bench(): void {
     `  median need: ${shortW.toFixed(0)} W over ${short.length} runs with < 50 ms of history, ${longW.toFixed(0)} W over ${long.length} runs with ≥ 100 ms`,
   );
 
-  // 3. The candidate: burst limit where the short runs sit, sustained limit where the long ones do.
-  // From shipped data only: the sustained limit is the B8 prefill's need (the longest shipped history);
-  // the issue's Llama-3-70B figures and the B1 prefill are checks.
+  // 3. The shipped calibration (arch-configs/gpu/h100-sxm.json): the sustained limit is the B8 prefill's
+  // need (the longest shipped history), the window the one at which the B1 prefill's need is met;
+  // the isolated GEMMs and the issue's Llama-3-70B figures are checks.
   const b8 = rows.find((r) => r.label.startsWith('llama-2-7b eager prefill B8'))!;
-  const burstW = tdpW;
-  const sustainedW = Math.round(b8.needW);
+  const b1 = rows.find((r) => r.label.startsWith('llama-2-7b eager prefill B1'))!;
+  const sustainedW = b8.needW;
+  // allowed(t) = idle + (S − idle)/(1 − e^(−t/τ)) = W  ⇔  τ = t / ln((W − idle)/(W − S)).
+  const tauFor = (t: number, w: number) => t / Math.log((w - idleW) / (w - sustainedW));
   const burstRuns = rows.filter((r) => r.label.endsWith('GEMM') && Number.isFinite(r.needW));
   const tShort = Math.max(...burstRuns.map((r) => r.historyS));
-  const tLong = b8.historyS;
-  // allowed(t) = idle + (L − idle)/(1 − e^(−t/τ)) ≥ burst ⇔ τ ≥ t / ln((burst − idle)/(burst − L));
-  // allowed(t) ≤ 1.01·L ⇔ τ ≤ t / ln((1.01·L − idle)/(0.01·L)); a run that needs W between: τ = t / ln((W − idle)/(W − L)).
-  const tauFor = (t: number, w: number) => t / Math.log((w - idleW) / (w - sustainedW));
-  const tauMin = tauFor(tShort, burstW);
-  const tauMax = tauFor(tLong, 1.01 * sustainedW);
   console.log(
-    `\n3. candidate (NOT shipped): burst limit ${burstW} W (the isolated GEMMs' anchor), sustained ${sustainedW} W (the B8 prefill's need, the longest shipped history), model watts; window τ ≥ ${(1e3 * tauMin).toFixed(1)} ms (the isolated GEMMs, ≤ ${ms(tShort)} of history, at the burst limit) and ≤ ${(1e3 * tauMax).toFixed(1)} ms (the ${ms(tLong)} B8 prefill within 1% of the sustained limit)`,
+    `\n3. the calibration: sustainedPowerFraction = ${sustainedW.toFixed(0)} / ${tdpW} = ${(sustainedW / tdpW).toFixed(3)} (the B8 prefill's need, ${ms(b8.historyS)} of history); powerLimitWindowSeconds = ${(1e3 * tauFor(b1.historyS, b1.needW)).toFixed(1)} ms (B1's ${b1.needW.toFixed(0)} W at ${ms(b1.historyS)}); the isolated GEMMs (≤ ${ms(tShort)}) keep the board limit for τ ≥ ${(1e3 * tauFor(tShort, tdpW)).toFixed(1)} ms`,
   );
-  for (const r of rows.filter((x) => !x.label.endsWith('GEMM') && x !== b8 && Number.isFinite(x.needW) && x.needW > sustainedW && x.needW < burstW))
-    console.log(`  check: ${r.label} (${ms(r.historyS)}, needs ${r.needW.toFixed(0)} W) implies τ = ${(1e3 * tauFor(r.historyS, r.needW)).toFixed(1)} ms`);
-  const e = gpuTensorCoreModel.simulate(gemmOp(16384, 16384, 16384), h100, bf, gemmOpts);
-  const en = e.energyPj;
-  const fixedW = idleW + (e.breakdown?.['leakageExtraW'] ?? 0) + (en.offChip * 1e-12) / e.seconds;
-  const k = (tdpW - fixedW) / (sustainedW - fixedW);
+  const cal = h100.calibration!;
   console.log(
-    `  in board watts (16384³ bf16: ${fixedW.toFixed(0)} W of idle, DRAM and leakage that do not scale): either the board holds ${((100 * sustainedW) / burstW).toFixed(0)}% of a ${tdpW} W short-term limit when sustained, or its dynamic energy is ${k.toFixed(2)}× the modeled (${tdpW} W sustained) with a ~${(fixedW + k * (burstW - fixedW)).toFixed(0)} W short-term limit`,
+    `  shipped (arch-configs/gpu/h100-sxm.json): sustainedPowerFraction ${cal['sustainedPowerFraction']!.value} (${(cal['sustainedPowerFraction']!.value * tdpW).toFixed(0)} W), powerLimitWindowSeconds ${cal['powerLimitWindowSeconds']!.value} s; every run timed as the engine times it (--power-history bench)`,
   );
-  if (!(tauMin <= tauMax)) {
-    console.log('  no window satisfies both: the candidate does not fit');
-    return;
-  }
-  const tau = Math.sqrt(tauMin * tauMax);
-  const cand = variant(h100, sustainedW, { windowSeconds: tau, burstLimitW: burstW });
+  const noHistory = { ...h100, calibration: { ...cal, sustainedPowerFraction: { value: 1, source: 'bench: no sustained limit' } } } as GpuArchConfig;
   const table: ErrorRow[] = [];
-  const shipped: ErrorRow[] = [];
+  const before: ErrorRow[] = [];
   const all = [...f16, ...json<{ results: (GemmPoint & { reps: number })[] }>('data/measured/h100-gemm-llama2-7b-int8-tf32.json').results];
   for (const pt of all) {
     const op = gemmOp(pt.M, pt.N, pt.K);
     const q = opQuantScheme(pt.dtype);
-    const calls = MEASURED_HEATED_CALLS.gemm(pt.reps);
-    const runAt = (loadedSeconds: number) => gpuTensorCoreModel.simulate(op, cand, q, { ...gemmOpts, loadedSeconds }).seconds;
-    const { loadedSeconds } = settleLoadedSeconds(runAt, (s) => calls * s);
     const label = `${pt.shape} M=${pt.M} ${pt.dtype}`;
-    table.push({ label, measuredS: pt.median_s, modelS: runAt(loadedSeconds), error: runAt(loadedSeconds) / pt.median_s - 1 });
-    const s0 = gpuTensorCoreModel.simulate(op, h100, q, gemmOpts).seconds;
-    shipped.push({ label, measuredS: pt.median_s, modelS: s0, error: s0 / pt.median_s - 1 });
+    const s1 = orThrow(evaluateOp(op, h100, q, gemmOpts)).result.seconds;
+    const s0 = orThrow(evaluateOp(op, noHistory, q, gemmOpts)).result.seconds;
+    table.push({ label, measuredS: pt.median_s, modelS: s1, error: s1 / pt.median_s - 1 });
+    before.push({ label, measuredS: pt.median_s, modelS: s0, error: s0 / pt.median_s - 1 });
   }
-  const a = errorStats(shipped);
+  const a = errorStats(before);
   const b = errorStats(table);
-  console.log(`  window τ = ${(1e3 * tau).toFixed(1)} ms (geometric mean of the bounds); every run at its protocol's history:`);
-  console.log(`  GEMM table (${a.n} points): median |error| ${pct(a.median)} / p90 ${pct(a.p90)} shipped → ${pct(b.median)} / ${pct(b.p90)} candidate`);
+  console.log(
+    `  GEMM table (${a.n} points): median |error| ${pct(a.median)} / p90 ${pct(a.p90)} without the sustained limit → ${pct(b.median)} / ${pct(b.p90)} shipped`,
+  );
   for (const pt of steps) {
     const measured = pt.prefill_eager.median_s;
-    const { loadedSeconds } = settleLoadedSeconds(
-      (t) => prefillAt(pt, cand, { loadedSeconds: t }),
-      (s) => MEASURED_HEATED_CALLS.prefillStep * s,
-    );
+    const g0 = buildGraph(spec, { phase: 'prefill', batch: pt.B, seq: pt.context });
+    const g = { ...g0, ops: g0.ops.filter((op) => op.cls !== 'rotary') };
+    const r = orThrow(evaluateGraph(g, h100, bf16, { ignoreCapacity: true, stack: pytorch, totalsOnly: true })).run;
     console.log(
-      `  prefill B${pt.B} ${pt.context}: history ${ms(loadedSeconds)}, error ${pct(prefillAt(pt, h100) / measured - 1)} shipped → ${pct(prefillAt(pt, cand, { loadedSeconds }) / measured - 1)} candidate`,
+      `  prefill B${pt.B} ${pt.context}: history ${ms(r.powerHistory?.loadedSeconds ?? 0)}, limit ${r.powerHistory?.limitW.toFixed(0)} W, error ${pct(prefillAt(pt, noHistory) / measured - 1)} without → ${pct(r.totals.seconds / measured - 1)} shipped`,
     );
   }
   for (const [m, n, kk] of [
@@ -226,11 +211,10 @@ export default function bench(): void {
     [16384, 8192, 28672],
   ] as const) {
     const op = gemmOp(m, n, kk);
-    const runAt = (loadedSeconds: number) => gpuTensorCoreModel.simulate(op, cand, bf, { ...gemmOpts, loadedSeconds }).seconds;
-    const { loadedSeconds } = settleLoadedSeconds(runAt, (s) => MEASURED_HEATED_CALLS.gemm(8) * s);
-    const tf = (s: number) => ((2 * m * n * kk) / s / 1e12).toFixed(0);
+    const e = orThrow(evaluateOp(op, h100, bf, gemmOpts));
+    const tf = (sec: number) => ((2 * m * n * kk) / sec / 1e12).toFixed(0);
     console.log(
-      `  ${m}x${n}x${kk} bf16 (issue: 640–690 TFLOPS): ${tf(gpuTensorCoreModel.simulate(op, h100, bf, gemmOpts).seconds)} shipped → ${tf(runAt(loadedSeconds))} TFLOPS candidate (history ${ms(loadedSeconds)})`,
+      `  ${m}x${n}x${kk} bf16 (issue: 640–690 TFLOPS): ${tf(orThrow(evaluateOp(op, noHistory, bf, gemmOpts)).result.seconds)} without → ${tf(e.result.seconds)} TFLOPS shipped (history ${ms(e.powerHistory?.loadedSeconds ?? 0)}, limit ${e.powerHistory?.limitW.toFixed(0)} W)`,
     );
   }
 }

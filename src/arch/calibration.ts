@@ -33,6 +33,8 @@ export interface CalibrationFactor {
   source: string;
   /** When the factor applies only to some configs of the kind (e.g. one variant): absent = always. */
   usedBy?: (c: CalibratedConfig) => boolean;
+  /** false: `calibrate` fits it only when `--factors` names it (its effect needs what a trace does not record, e.g. how long the board was loaded). Absent: fitted by default. */
+  fitByDefault?: false;
 }
 
 /** A kind's factors by name (declared once, in the kind's folder). */

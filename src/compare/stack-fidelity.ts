@@ -9,7 +9,7 @@ import type { ModelSpec } from '../workload/model-config.ts';
 import type { GemmOp } from '../workload/graph.ts';
 import { standaloneGemm } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
-import type { HardwareModel } from '../hw/model.ts';
+import { evaluateOp, orThrow } from '../engine/evaluate.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import type { RunResult } from '../engine/run.ts';
 import type { Stack } from '../stack/schema.ts';
@@ -41,12 +41,16 @@ export interface ErrorRow {
 
 export const gemmOp = (m: number, n: number, k: number): GemmOp => standaloneGemm(m, n, k);
 
-/** One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads); `scheme` maps the measured dtype to the scheme both operands use. */
-export function gemmRows(points: GemmPoint[], model: HardwareModel, arch: ArchConfig, scheme: (dtype: string) => QuantScheme, stack?: Stack): ErrorRow[] {
+/**
+ * One row per measured GEMM (the shape as the framework called it: M unpadded, the family pads);
+ * `scheme` maps the measured dtype to the scheme both operands use. Each is evaluated as `op` does
+ * (engine/evaluate: timed as a microbenchmark where the arch has a sustained power limit).
+ */
+export function gemmRows(points: GemmPoint[], arch: ArchConfig, scheme: (dtype: string) => QuantScheme, stack?: Stack): ErrorRow[] {
   return points.map((p) => {
     const label = `${p.shape} M=${p.M} ${p.dtype}`;
     try {
-      const r = model.simulate(gemmOp(p.M, p.N, p.K), arch, scheme(p.dtype), { l2State: 'flushed', ...(stack ? { stack } : {}) });
+      const r = orThrow(evaluateOp(gemmOp(p.M, p.N, p.K), arch, scheme(p.dtype), { l2State: 'flushed', ...(stack ? { stack } : {}) })).result;
       return { label, measuredS: p.median_s, modelS: r.seconds, error: r.seconds / p.median_s - 1, note: r.notes?.[0] };
     } catch (e) {
       return { label, measuredS: p.median_s, modelS: NaN, error: NaN, note: (e as Error).message };

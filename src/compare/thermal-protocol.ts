@@ -18,12 +18,13 @@ import type { HardwareModel, SimOptions } from '../hw/model.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { GemmOp } from '../workload/graph.ts';
 import { settleDieTemp } from '../hw/gpu-tensor-core/thermal.ts';
+import { BENCH_REPETITIONS } from '../engine/power-history.ts';
 
 /** Calls (or replays) of the measured thing that heat the die up to the end of the median timed one. */
 export const MEASURED_HEATED_CALLS = {
   gemm: (reps: number) => 5 + Math.ceil(reps / 2),
-  decodeStep: 1 + 10,
-  prefillStep: 1 + 2,
+  decodeStep: BENCH_REPETITIONS.decodeStep,
+  prefillStep: BENCH_REPETITIONS.prefillStep,
 } as const;
 
 /** The settled die temperature of a run repeated `calls` times back to back from the idle board, °C; undefined without a thermal network. */

@@ -23,6 +23,7 @@ import { resolveCalibration } from '../arch/calibration.ts';
 import { getModel } from '../hw/registry.ts';
 import { createEvaluator, run, type OpEvaluator, type RunOptions, type RunResult } from './run.ts';
 import { weakMemo2 } from '../util/weak-memo.ts';
+import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
 import type { Stack } from '../stack/schema.ts';
 import { simulateGenerate, type GenerateRequest, type GenerateResult } from './generate.ts';
 
@@ -39,6 +40,8 @@ export interface OpEvaluation {
   roofline: RooflinePoint;
   energySources: EnergySourceUse[];
   calibration: CalibrationUse[];
+  /** The power history the op was timed with, where the model has a sustained power limit (engine/power-history.ts). */
+  powerHistory?: PowerHistoryUse;
 }
 
 export type Evaluated<T> = ({ feasible: true } & T) | Infeasible;
@@ -54,10 +57,34 @@ export function asFeasibility<T extends object>(f: () => T): Evaluated<T> {
 }
 
 /** One op on the arch's hardware model, with its roofline, energy entries and calibration factors. */
-export function evaluateOp(op: Op, arch: ArchConfig, quant: QuantScheme, options: SimOptions = {}): OpEvaluation | Infeasible {
+export function evaluateOp(
+  op: Op,
+  arch: ArchConfig,
+  quant: QuantScheme,
+  options: SimOptions & { powerHistory?: PowerHistory } = {},
+): OpEvaluation | Infeasible {
   return asFeasibility(() => {
-    const { r, p, energySources } = createEvaluator(arch, quant, options)(op);
-    return { result: r, roofline: p, energySources: energySources ?? [], calibration: resolveCalibration(arch, getModel(arch.kind).calibration) };
+    const { powerHistory, ...simOptions } = options;
+    const model = getModel(arch.kind);
+    const calibration = resolveCalibration(arch, model.calibration);
+    const once = (o: SimOptions) => createEvaluator(arch, quant, o)(op);
+    const curve = simOptions.loadedSeconds !== undefined ? undefined : model.powerHistory?.(arch);
+    if (!curve) {
+      const { r, p, energySources } = once(simOptions);
+      return { result: r, roofline: p, energySources: energySources ?? [], calibration };
+    }
+    // A kernel timed alone, repeated as a microbenchmark is (engine/power-history.ts).
+    const s = settlePowerHistory(
+      curve,
+      powerHistory ?? 'bench',
+      BENCH_REPETITIONS.op,
+      (loadedSeconds) => once({ ...simOptions, loadedSeconds }),
+      (h) => h.r.seconds,
+      (h) => h.r.breakdown?.['powerW'] ?? 0,
+      (h) => h.r.breakdown?.['powerLimited'] === 1,
+    );
+    const { r, p, energySources } = s.result;
+    return { result: r, roofline: p, energySources: energySources ?? [], calibration, powerHistory: s.use };
   });
 }
 

@@ -19,6 +19,7 @@ import type { ModelSpec } from '../workload/model-config.ts';
 import type { AttentionOp, Op } from '../workload/graph.ts';
 import { buildGraph } from '../workload/builders/decoder.ts';
 import { footprint, kvCacheBytes } from '../workload/footprint.ts';
+import { fixedLoadedSeconds } from './power-history.ts';
 import { createEvaluator, run, type RunOptions, type RunResult, type OpRecord } from './run.ts';
 import { mergeEnergySources } from '../energy/account.ts';
 import { energyJOf } from './totals.ts';
@@ -84,7 +85,11 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     warnings.push(msg);
   }
 
-  const evaluator = createEvaluator(arch, quant, options);
+  // The decode steps share one memo (their shapes repeat); a shared evaluator settles no history of
+  // its own, so it takes the one a non-bench --power-history fixes. The prefill is timed on its own
+  // (engine/power-history.ts: 'bench' settles it as a repeated prefill).
+  const fixedHistory = fixedLoadedSeconds(options.powerHistory);
+  const evaluator = createEvaluator(arch, quant, fixedHistory === undefined ? options : { ...options, loadedSeconds: fixedHistory });
   const runOpts: RunOptions = { ...options, evaluator, ignoreCapacity: true };
   const prefillGraph = buildGraph(spec, { phase: 'prefill', batch, seq: P });
   const decodeGraph = buildGraph(spec, { phase: 'decode', batch, context: P });
@@ -109,7 +114,7 @@ export function simulateGenerate(spec: ModelSpec, arch: ArchConfig, quant: Quant
     warnings.push(msg);
   }
 
-  const prefill = run(prefillGraph, arch, quant, runOpts);
+  const prefill = run(prefillGraph, arch, quant, { ...options, ignoreCapacity: true });
   const first = run(decodeGraph, arch, quant, runOpts);
 
   // Split a decode step into its context-independent part and the ops whose shape follows the context.

@@ -27,6 +27,7 @@ import { STACK_FACTORS } from '../stack/factors.ts';
 import type { StackUse } from '../stack/use.ts';
 import { addOp, emptySums, stepTotals } from './totals.ts';
 import { weakMemo2 } from '../util/weak-memo.ts';
+import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
 
 export interface OpRecord {
   id: string;
@@ -108,6 +109,8 @@ export interface RunResult {
   /** Every energy-table entry the model used, with its source and whether the arch overrode it. */
   energySources: EnergySourceUse[];
   warnings: string[];
+  /** The power history the run was timed with, where the model has a sustained power limit (engine/power-history.ts). */
+  powerHistory?: PowerHistoryUse;
 }
 
 /** Evaluates one op on the hardware model and the roofline, memoized by op shape. */
@@ -155,9 +158,34 @@ export interface RunOptions extends SimOptions {
   totalsOnly?: boolean;
   /** File of the stack (SimOptions.stack), for results and messages. */
   stackFile?: string;
+  /** How the run is timed where the model has a sustained power limit (engine/power-history.ts); default 'bench'. */
+  powerHistory?: PowerHistory;
 }
 
+/**
+ * One step. Where the arch's model has a sustained power limit (HardwareModel.powerHistory) and no
+ * history or shared evaluator is given, the step is timed as `options.powerHistory` says (default
+ * 'bench': repeated back to back as the shipped measurements were; engine/power-history.ts) and the
+ * result records it.
+ */
 export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions = {}): RunResult {
+  const { powerHistory, ...rest } = options;
+  const curve = rest.evaluator || rest.loadedSeconds !== undefined ? undefined : getModel(arch.kind).powerHistory?.(arch);
+  if (!curve) return runOnce(graph, arch, quant, rest).result;
+  const repetitions = graph.meta.phase === 'decode' ? BENCH_REPETITIONS.decodeStep : BENCH_REPETITIONS.prefillStep;
+  const s = settlePowerHistory(
+    curve,
+    powerHistory ?? 'bench',
+    repetitions,
+    (loadedSeconds) => runOnce(graph, arch, quant, { ...rest, loadedSeconds }),
+    (r) => r.result.totals.seconds,
+    (r) => r.maxPowerW,
+    (r) => r.limited,
+  );
+  return { ...s.result.result, powerHistory: s.use };
+}
+
+function runOnce(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions): { result: RunResult; maxPowerW: number; limited: boolean } {
   const model = getModel(arch.kind);
   const { ignoreCapacity, archFile, evaluator, totalsOnly, stackFile, ...simOptions } = options;
   // A stack turns the model's ops into the kernels its framework launches (src/stack/kernel-graph.ts).
@@ -196,6 +224,13 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const walked = kg ? kg.graph : graph;
   const { reps, seq } = opGroups(walked);
   const results = reps.map((op) => evaluate(op));
+  // The ops' power (the power-limited clock's breakdown) against a sustained limit (power-history.ts).
+  let maxPowerW = 0;
+  let limited = false;
+  for (const { r } of results) {
+    maxPowerW = Math.max(maxPowerW, r.breakdown?.['powerW'] ?? 0);
+    limited ||= r.breakdown?.['powerLimited'] === 1;
+  }
   for (let i = 0; i < seq.length; i++) {
     const { r, p, energySources: used } = results[seq[i]!]!;
     const op = walked.ops[i]!;
@@ -243,7 +278,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
 
   assertTotals(`the ${graph.meta.phase} step of ${graph.meta.model} on ${arch.name}`, totals, TOTALS_POSITIVE);
 
-  return {
+  const result: RunResult = {
     workload: {
       model: graph.meta.model,
       modelType: graph.meta.modelType,
@@ -284,6 +319,7 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
     energySources: sortedSources(energySources),
     warnings,
   };
+  return { result, maxPowerW, limited };
 }
 
 const quantSummaries = new WeakMap<QuantScheme, RunResult['quant']>();

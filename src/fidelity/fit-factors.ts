@@ -10,6 +10,8 @@
  *  - anything else (a time, 's') logarithmically over [max(min, 1e-4·max), max]: four decades
  *    (for kernelLaunchSeconds 0.1 µs … 1 ms; below 0.1 µs a cost cannot be told from none by
  *    kernel times recorded to the microsecond).
+ * A factor declared `fitByDefault: false` (the GPU's power-limiter factors) is fitted only when
+ * `--factors` names it.
  */
 import type { ArchConfig } from '../arch/base.ts';
 import { resolveCalibration } from '../arch/calibration.ts';
@@ -51,12 +53,13 @@ function fitFactor(d: CalibrationFactor, owner: 'arch' | 'stack', start: number)
 export function fittableFactors(arch: ArchConfig, only?: string[], stack?: Stack): FitFactor[] {
   const decl = getModel(arch.kind).calibration;
   const all = resolveCalibration(arch, decl).map((u) => fitFactor(decl.find((x) => x.name === u.name)!, 'arch', u.value));
+  const byDefault = (f: FitFactor) => f.owner === 'stack' || decl.find((x) => x.name === f.name)?.fitByDefault !== false;
   if (stack) {
     const used = STACK_FACTORS_USED[stack.launch];
     for (const u of resolveCalibration(stack, STACK_FACTORS))
       if (used.includes(u.name)) all.push(fitFactor(STACK_FACTORS.find((x) => x.name === u.name)!, 'stack', u.value));
   }
-  if (!only) return all;
+  if (!only) return all.filter(byDefault);
   for (const n of only) {
     if (!all.some((f) => f.name === n)) {
       throw new AccelscopeError(

@@ -53,7 +53,7 @@ export interface SimOptions {
   stack?: Stack;
   /** Die temperature of the run, °C (GPU thermal state: set from the run's heating history, gpu-tensor-core/thermal.ts); absent: the arch's sustained junction temperature. */
   dieTempC?: number;
-  /** How long the run had loaded the board when it is timed, s (its history, as for dieTempC); with a `gpu.power.limiter` the power limit is the average that history allows (gpu-tensor-core/limiter.ts). Absent: sustained (the limit itself). */
+  /** How long the run had loaded the board when it is timed, s (its history, as for dieTempC; Infinity: sustained); where the model has a sustained power limit the limit is the average that history allows (gpu-tensor-core/limiter.ts). Absent: no history (the board limit itself). The engine sets it (engine/power-history.ts). */
   loadedSeconds?: number;
   [key: string]: unknown;
 }
@@ -78,6 +78,14 @@ export interface StepSchedule {
   breakdown: Record<string, number>;
 }
 
+/** Where a run's history lowers a model's power limit (HardwareModel.powerHistory). */
+export interface PowerLimitCurve {
+  /** The average power a long history settles at, W. */
+  sustainedW: number;
+  /** The power limit after `loadedSeconds` of load, W (Infinity: sustained). */
+  limitW(loadedSeconds: number): number;
+}
+
 export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   kind: string;
   description: string;
@@ -93,6 +101,13 @@ export interface HardwareModel<C extends ArchConfig = ArchConfig> {
   clockHz(c: C): number;
   /** Extra memo-key text for ops whose result depends on more than their shape (e.g. per-op-name sparsity). */
   memoKey?(op: Op, c: C): string;
+  /**
+   * Optional: where a run's history lowers the power limit (the GPU's limiter,
+   * gpu-tensor-core/limiter.ts), the sustained limit and the limit after a history; absent or
+   * undefined: SimOptions.loadedSeconds changes nothing. The engine settles each run's history from
+   * how it is timed (engine/power-history.ts), comparing the ops' breakdown `powerW` with it.
+   */
+  powerHistory?(c: C): PowerLimitCurve | undefined;
   /** Checks a schema-valid config against the device (resources); throws an AccelscopeError naming `file` and a pointer. */
   validate?(c: C, file?: string): void;
   /**

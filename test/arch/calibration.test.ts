@@ -30,7 +30,7 @@ describe('unknown calibration names', () => {
 
   it('a name far from every valid one lists the valid names; a kind without factors says so', () => {
     expect(userError(() => loadArch(derived('gpu/h100-sxm', { calibration: { zzz: cal(1) } }))).message).toMatch(
-      /known: dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds$/,
+      /known: dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds, sustainedPowerFraction, powerLimitWindowSeconds$/,
     );
     expect(userError(() => loadArch(derived('pim/neupims', { calibration: { dramBandwidthEfficiency: cal(1) } }))).message).toMatch(
       /pim-dram has no calibration factors/,
@@ -84,6 +84,16 @@ describe('resolved calibration', () => {
       ['dramBandwidthEfficiency', 0.85, 'default'],
       ['tensorCoreEfficiency', 0.8, 'config'],
       ['kernelLaunchSeconds', 2e-6, 'default'],
+      ['sustainedPowerFraction', 1, 'default'],
+    ]);
+    // the window is read only under a sustained limit (fraction < 1)
+    const limited = resolveCalibration(a, getModel('gpu-tensor-core').calibration);
+    expect(limited.map((c) => [c.name, c.origin])).toEqual([
+      ['dramBandwidthEfficiency', 'config'],
+      ['tensorCoreEfficiency', 'config'],
+      ['kernelLaunchSeconds', 'config'],
+      ['sustainedPowerFraction', 'config'],
+      ['powerLimitWindowSeconds', 'config'],
     ]);
     expect(r[0]!.unit).toBe('fraction');
     expect(r[2]!.unit).toBe('s');
@@ -111,6 +121,8 @@ describe('resolved calibration', () => {
       'dramBandwidthEfficiency=0.8917:config',
       'tensorCoreEfficiency=0.8:config',
       'kernelLaunchSeconds=0.000002:default',
+      'sustainedPowerFraction=0.8:config',
+      'powerLimitWindowSeconds=0.021:config',
     ]);
     const t = await cli(...base);
     expect(t.stdout).toMatch(/kernelLaunchSeconds = 0.000002 s \[default\]/);

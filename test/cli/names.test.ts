@@ -172,7 +172,7 @@ describe('--version and list', () => {
     expect(llama.description).toBe('llama: 32 layers, hidden 4096, 32 heads (32 KV), 6.74 G parameters');
     expect(llama.source).toBe('meta-llama/Llama-2-7b-hf');
     expect(rows.find((x) => x.name === 'h100-sxm')!.source).toMatch(
-      /^32 cited values, 3 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/,
+      /^32 cited values, 5 calibration factors; \/compute\/matrixOpsPerSecond: NVIDIA H100 datasheet/,
     );
   });
 

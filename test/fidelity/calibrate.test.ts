@@ -68,12 +68,17 @@ describe('fittableFactors', () => {
   it('the GPU factors with their declared ranges; fractions linear over [0.01, 1], times logarithmic over 4 decades', () => {
     const f = fittableFactors(H100);
     expect(f.map((x) => x.name)).toEqual(['dramBandwidthEfficiency', 'tensorCoreEfficiency', 'kernelLaunchSeconds']);
+    // the power-limiter factors (fitByDefault: false) only when named
+    expect(fittableFactors(H100, ['sustainedPowerFraction', 'tensorCoreEfficiency']).map((x) => x.name)).toEqual([
+      'tensorCoreEfficiency',
+      'sustainedPowerFraction',
+    ]);
     expect(f[0]).toMatchObject({ lo: 0.01, hi: 1, scale: 'linear', start: 0.8917 });
     expect(f[2]).toMatchObject({ hi: 1e-3, scale: 'log' });
     expect(f[2]!.lo / 1e-7).toBeCloseTo(1, 12);
     expect(fromUnit(f[2]!, toUnit(f[2]!, 3.5e-6))).toBeCloseTo(3.5e-6, 18);
     expect(userError(() => fittableFactors(H100, ['tensorCoreEfficency'])).message).toMatch(
-      /'tensorCoreEfficency' is not a calibration factor of .* \(it has dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds\)/,
+      /'tensorCoreEfficency' is not a calibration factor of .* \(it has dramBandwidthEfficiency, tensorCoreEfficiency, kernelLaunchSeconds, sustainedPowerFraction, powerLimitWindowSeconds\)/,
     );
   });
 });

@@ -13,7 +13,6 @@ import { loadStack } from '../../src/config/load-stack.ts';
 import { shippedFiles } from '../../src/catalog/shipped.ts';
 import { run } from '../../src/engine/run.ts';
 import { parseQuantScheme } from '../../src/quant/scheme.ts';
-import { gpuTensorCoreModel } from '../../src/hw/gpu-tensor-core/model.ts';
 import { errorStats, gemmRows, stepRows, type GemmPoint, type StepPoint } from '../../src/compare/stack-fidelity.ts';
 import type { Stack } from '../../src/stack/schema.ts';
 import { opQuantScheme } from '../../src/cli/commands/op.ts';
@@ -47,8 +46,8 @@ describe('INT8 torch._int_mm GEMMs on H100 (data/measured/h100-gemm-llama2-7b-in
     (p) => p.dtype === 'int8',
   );
   it('under --stack pytorch: median |error| ≤ 13%, p90 ≤ 21% (no stack: median 23%, p90 51%)', () => {
-    const s = errorStats(gemmRows(pts, gpuTensorCoreModel, h100, () => parseQuantScheme('w8a8'), stack('pytorch')));
-    const b = errorStats(gemmRows(pts, gpuTensorCoreModel, h100, () => parseQuantScheme('w8a8')));
+    const s = errorStats(gemmRows(pts, h100, () => parseQuantScheme('w8a8'), stack('pytorch')));
+    const b = errorStats(gemmRows(pts, h100, () => parseQuantScheme('w8a8')));
     expect(s.n).toBe(32);
     expect(s.median).toBeLessThanOrEqual(0.13);
     expect(s.p90).toBeLessThanOrEqual(0.21);
@@ -65,7 +64,6 @@ describe('every measured H100 GEMM dtype under --stack pytorch (fp16, bf16, int8
   it('TF32 simulates under the stack (its own tiles for 4-byte operands) with median |error| ≤ 6%', () => {
     const rows = gemmRows(
       all.filter((p) => p.dtype === 'tf32'),
-      gpuTensorCoreModel,
       h100,
       scheme,
       stack('pytorch'),
@@ -77,7 +75,7 @@ describe('every measured H100 GEMM dtype under --stack pytorch (fp16, bf16, int8
     expect(rows[0]!.note).toMatch(/cublas tf32/);
   });
   it('all 128 points: median |error| ≤ 6%, p90 ≤ 20% (the issue-19 GEMM target, on the shipped data)', () => {
-    const s = errorStats(gemmRows(all, gpuTensorCoreModel, h100, scheme, stack('pytorch')));
+    const s = errorStats(gemmRows(all, h100, scheme, stack('pytorch')));
     expect(s.n).toBe(128);
     expect(s.median).toBeLessThanOrEqual(0.06);
     expect(s.p90).toBeLessThanOrEqual(0.2);

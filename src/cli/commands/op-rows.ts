@@ -1,4 +1,6 @@
 /** Rows of `accelscope op`: one op on each arch through the engine, and their text rendering. */
+import type { PowerHistory, PowerHistoryUse } from '../../engine/power-history.ts';
+import { renderPowerHistory } from '../power-history-option.ts';
 import { loadArch } from '../../config/load.ts';
 import { evaluateOp, orThrow } from '../../engine/evaluate.ts';
 import type { CalibrationUse } from '../../hw/model.ts';
@@ -31,6 +33,8 @@ export interface OpRow {
   calibration: CalibrationUse[];
   /** The software stack the op ran under (--stack). */
   stack?: string;
+  /** The power history the op was timed with (src/engine/power-history.ts), where the arch has a sustained power limit. */
+  powerHistory?: PowerHistoryUse;
 }
 
 function shapeOf(op: Op): Record<string, number | string | boolean> {
@@ -40,13 +44,15 @@ function shapeOf(op: Op): Record<string, number | string | boolean> {
   return {};
 }
 
-export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string, stackFile?: string): OpRow[] {
+export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2State: string, stackFile?: string, powerHistory?: PowerHistory): OpRow[] {
   const arches: { file: string; arch: ArchConfig }[] = archFiles.map((file) => ({ file, arch: loadArch(file) }));
   const rows: OpRow[] = [];
   for (const { file, arch } of arches) {
     const { stack } = stackRunOptions(stackFile, arch);
     for (const op of ops) {
-      const ev = inArchFile(file, () => orThrow(evaluateOp(op, arch, q, { l2State, ...(stack ? { stack } : {}) })));
+      const ev = inArchFile(file, () =>
+        orThrow(evaluateOp(op, arch, q, { l2State, ...(stack ? { stack } : {}), ...(powerHistory !== undefined ? { powerHistory } : {}) })),
+      );
       const r = ev.result;
       const p = ev.roofline;
       rows.push({
@@ -69,6 +75,7 @@ export function simulateRows(ops: Op[], archFiles: string[], q: QuantScheme, l2S
         ...(r.notes ? { notes: r.notes } : {}),
         calibration: ev.calibration,
         ...(stack ? { stack: stack.name } : {}),
+        ...(ev.powerHistory ? { powerHistory: ev.powerHistory } : {}),
       });
     }
   }
@@ -117,6 +124,8 @@ export function renderOpRows(rows: OpRow[]): string {
     s += 'calibration\n';
     for (const r of cal) for (const c of r.calibration) s += `  ${multiArch ? `${r.arch}: ` : ''}${c.name} = ${c.value} (${c.source})\n`;
   }
+  const timed = rows.filter((r) => r.powerHistory && !seen.has(`ph ${r.archFile}`) && seen.add(`ph ${r.archFile}`));
+  for (const r of timed) s += `power history   ${multiArch ? `${r.arch}: ` : ''}${renderPowerHistory(r.powerHistory!)}\n`;
   if (rows[0]?.stack) s += `stack ${rows[0].stack} (its kernel family / attention backend ran the op; docs/models/software-stacks.md)\n`;
   return s;
 }

@@ -3,6 +3,7 @@
  * and calls the registered model of each arch's kind (any kind); prints one row per
  * (shape, arch) — M varying fastest, then N, then K, then arch.
  */
+import { parsePowerHistory, POWER_HISTORY_OPTION } from '../power-history-option.ts';
 import type { Argv } from 'yargs';
 import type { Io } from '../io.ts';
 import { getFormat } from '../../quant/formats.ts';
@@ -40,6 +41,8 @@ export interface OpArgs extends Omit<CollectiveArgs, 'kind' | 'json'> {
   l2: string;
   json: boolean;
   stack?: string;
+  /** How the op is timed where the arch has a sustained power limit (src/engine/power-history.ts). */
+  'power-history'?: string;
 }
 
 /** A positive-integer list flag: "1,16,4096" → [1, 16, 4096] (min 0: non-negative integers). */
@@ -175,10 +178,11 @@ export const opCommand = {
         type: 'string',
         describe:
           'gemm/attention: software stack whose kernel family / attention backend runs the op (pytorch, vllm, tinychat …; docs/models/software-stacks.md); default none',
-      }),
+      })
+      .option('power-history', POWER_HISTORY_OPTION),
   handler: (a: OpArgs, io: Io): number => {
     if (isCollectiveKind(a.kind)) {
-      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split', 'stack'] as const)
+      for (const f of ['arch', 'm', 'n', 'k', 'heads', 'seq', 'context', 'weights', 'tp', 'split', 'stack', 'power-history'] as const)
         if (a[f] !== undefined) throw new AccelscopeError('bad-flag', `op ${a.kind} does not take --${f}`);
       return collectiveHandler(a, io);
     }
@@ -205,7 +209,7 @@ export const opCommand = {
     }
     const q = opQuantScheme(a.dtype, a.weights);
     if (sharded) return shardedOpHandler(ops, a, q, io);
-    const rows = simulateRows(ops, archFiles, q, a.l2, a.stack);
+    const rows = simulateRows(ops, archFiles, q, a.l2, a.stack, parsePowerHistory(a['power-history']));
     io.out(a.json ? JSON.stringify(rows, null, 2) + '\n' : renderOpRows(rows));
     return 0;
   },

@@ -3,6 +3,7 @@ import type { RunResult } from '../../engine/run.ts';
 import { renderTable } from '../table.ts';
 import { formatBytes, formatCount, formatNumber, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import { calibrationLine } from '../calibration-line.ts';
+import { renderPowerHistory } from '../power-history-option.ts';
 import { renderStackUse } from '../stack-line.ts';
 
 export function renderRun(r: RunResult): string {
@@ -58,6 +59,7 @@ export function renderRun(r: RunResult): string {
     s += `calibration\n`;
     for (const c of r.calibration) s += `  ${calibrationLine(c)}\n`;
   }
+  if (r.powerHistory) s += `power history     ${renderPowerHistory(r.powerHistory)}\n`;
   if (r.stack) s += renderStackUse(r.stack);
   return s;
 }

@@ -19,6 +19,8 @@ export interface SimulateArgs extends WorkloadArgs, Omit<SystemArgs, 'system'> {
   stack?: string | string[];
   /** Host name or file (hosts/*.json): the stack's host launch costs on that CPU (src/stack/host.ts). */
   host?: string;
+  /** How the run is timed where the arch has a sustained power limit: bench | sustained | idle | seconds (src/engine/power-history.ts). */
+  'power-history'?: string;
 }
 
 /** The flags of one design (one --arch, one --quant): what the single-design paths take. */

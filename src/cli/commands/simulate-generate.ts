@@ -8,6 +8,7 @@ import { AccelscopeError } from '../../util/errors.ts';
 import { formatBytes, formatPercent, formatQuantity, formatSeconds } from '../../util/format.ts';
 import type { OneDesignArgs as SimulateArgs } from './simulate-args.ts';
 import { stackRunOptions } from '../stack-args.ts';
+import { parsePowerHistory } from '../power-history-option.ts';
 import { renderStackUse } from '../stack-line.ts';
 
 export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quant: QuantScheme): GenerateResult {
@@ -24,6 +25,7 @@ export function simulateGenerateFromArgs(a: SimulateArgs, arch: ArchConfig, quan
         archFile: a.arch,
         ...(a.threads !== undefined ? { threads: a.threads } : {}),
         ...stackRunOptions(a.stack, arch, a.host),
+        powerHistory: parsePowerHistory(a['power-history']),
       },
     ),
   ).result;

@@ -23,6 +23,7 @@ import type { GenerateResult } from '../../engine/generate.ts';
 import { designComparison, renderDesignComparison } from './simulate-compare.ts';
 import { compareSystemDesigns } from './simulate-system-compare.ts';
 import { stackList, stackRunOptions } from '../stack-args.ts';
+import { parsePowerHistory, POWER_HISTORY_OPTION } from '../power-history-option.ts';
 
 export const simulateCommand = {
   command: 'simulate',
@@ -63,8 +64,10 @@ export const simulateCommand = {
         type: 'string',
         describe:
           "host the stack runs on (a hosts/*.json name or file; accelscope list hosts): its per-kernel and per-step host launch costs replace the stack's; needs --stack; default: the stack's own values (docs/models/software-stacks.md § Hosts)",
-      }),
+      })
+      .option('power-history', POWER_HISTORY_OPTION),
   handler: (args: SimulateArgs, io: Io): number => {
+    parsePowerHistory(args['power-history']);
     const archs = args.arch === undefined ? [] : [args.arch].flat();
     const quants = [args.quant].flat();
     const systems = args.system === undefined ? [] : [args.system].flat();
@@ -109,6 +112,7 @@ export const simulateCommand = {
             archFile: a.arch,
             ...(a.threads !== undefined ? { threads: a.threads } : {}),
             ...stackOptions,
+            powerHistory: parsePowerHistory(a['power-history']),
           }),
         ).run,
     );
@@ -150,6 +154,7 @@ function compareDesigns(args: SimulateArgs, archs: string[], quants: string[], s
                   archFile,
                   ...(one.threads !== undefined ? { threads: one.threads } : {}),
                   ...stackOptions,
+                  powerHistory: parsePowerHistory(one['power-history']),
                 }),
               ).run,
           );

@@ -21,7 +21,7 @@ import { gemvTiming } from './gemv.ts';
 import { familyArch, gemmFamilyOf, stackArch } from './stack-view.ts';
 import type { GemmFamily } from '../../stack/schema.ts';
 import { powerLimited, type KernelActivity } from './power.ts';
-import { validateLimiter } from './limiter.ts';
+import { powerLimitCurve } from './limiter.ts';
 
 export type { GpuArchConfig } from './config.ts';
 
@@ -360,5 +360,5 @@ export const gpuTensorCoreModel: HardwareModel<GpuArchConfig> = {
   simulate: simulateOp,
   // Fusion roles depend on the op's name (GEMMs) and class (elementwise), not only its shape.
   memoKey: (op, c) => (op.kind === 'gemm' ? `|${gemmFusionOf(op, c).fusedInto ?? ''}` : op.kind === 'elementwise' ? `|${op.cls}` : ''),
-  validate: validateLimiter,
+  powerHistory: powerLimitCurve,
 };

@@ -22,6 +22,7 @@ import { nodeEnergyScale, TABLE_VOLTAGE_V } from '../../energy/scaling.ts';
 import type { GpuArchConfig } from './config.ts';
 import type { GpuPowerSection } from './schema.ts';
 import { allowedAveragePowerW } from './limiter.ts';
+import { formatSeconds } from '../../util/format.ts';
 
 /** What the power model needs of a kernel simulated at one clock. */
 export interface KernelActivity {
@@ -139,14 +140,11 @@ function firstGuessHz(p: GpuPowerSection, topW: number, fixedW: number, limitW: 
 }
 
 /**
- * The power limit a kernel runs under: power.tdpW, or with a `gpu.power.limiter` and a history of
- * `loadedSeconds`, the average that history allows (limiter.ts; ≥ tdpW, → tdpW when sustained).
+ * The power limit a kernel runs under: power.tdpW, or after a history of `loadedSeconds` the average
+ * that history allows (limiter.ts; ≤ tdpW, → sustainedPowerFraction · tdpW when sustained).
  */
 export function runLimitW(c: GpuArchConfig, loadedSeconds?: number): number | undefined {
-  const tdpW = c.power?.tdpW;
-  const limiter = c.gpu.power?.limiter;
-  if (tdpW === undefined || !limiter || loadedSeconds === undefined) return tdpW;
-  return allowedAveragePowerW(limiter, c.power?.idleW ?? 0, tdpW, loadedSeconds);
+  return loadedSeconds === undefined ? c.power?.tdpW : allowedAveragePowerW(c, loadedSeconds);
 }
 
 /**
@@ -154,7 +152,7 @@ export function runLimitW(c: GpuArchConfig, loadedSeconds?: number): number | un
  * and table energy at f. Without a `gpu.power` section or a `power.tdpW` limit: at clockHz,
  * unchanged. The result carries the clock, voltage and power in its breakdown. `dieTempC`: the run's
  * die temperature (thermal.ts); absent: leakage.junctionTempC. `loadedSeconds`: the run's history for
- * a `gpu.power.limiter` (limiter.ts); absent: the limit is tdpW.
+ * the limiter (limiter.ts); absent: the limit is tdpW.
  */
 export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) => KernelActivity, dieTempC?: number, loadedSeconds?: number): OpResult {
   const p = c.gpu.power;
@@ -207,7 +205,7 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
         }
       }
       chosen = lo;
-      note = `power-limited clock ${(chosen.power.clockHz / 1e9).toFixed(3)} GHz (${chosen.power.voltageV.toFixed(3)} V): ${top.power.powerW.toFixed(0)} W at ${(p.maxClockHz / 1e9).toFixed(2)} GHz exceeds the ${Number(limitW.toFixed(1))} W ${limitW === c.power?.tdpW ? 'board limit' : `limit of a ${loadedSeconds} s history`}`;
+      note = `power-limited clock ${(chosen.power.clockHz / 1e9).toFixed(3)} GHz (${chosen.power.voltageV.toFixed(3)} V): ${top.power.powerW.toFixed(0)} W at ${(p.maxClockHz / 1e9).toFixed(2)} GHz exceeds the ${Number(limitW.toFixed(1))} W ${limitW === c.power?.tdpW ? 'board limit' : loadedSeconds === Infinity ? 'sustained limit' : `limit after ${formatSeconds(loadedSeconds ?? 0)} of load`}`;
     }
   }
   const r = chosen.a.result;

@@ -151,36 +151,6 @@ export const gpuPowerSchema = Type.Object(
         },
       ),
     ),
-    limiter: Type.Optional(
-      Type.Object(
-        {
-          windowSeconds: Type.Number({
-            exclusiveMinimum: 0,
-            maximum: 1e4,
-            description:
-              'Time constant τ of the running average of board power the limiter holds at power.tdpW, s: a run that has loaded the board for t s from idle may average idleW + (tdpW − idleW)/(1 − e^(−t/τ)) W (limiter.ts).',
-          }),
-          burstLimitW: Type.Optional(
-            Type.Number({
-              exclusiveMinimum: 0,
-              maximum: 1e6,
-              description:
-                'Short-term limit held at every instant, W (≥ power.tdpW): a history shorter than the window runs at min(burstLimitW, the allowed average). Absent: a burst is bounded by the top clock only.',
-            }),
-          ),
-          source: Type.String({
-            minLength: 1,
-            maxLength: 2000,
-            description: 'Where the window (and burst limit) come from (a published measurement of this GPU).',
-          }),
-        },
-        {
-          additionalProperties: false,
-          description:
-            "Power-limiter dynamics (docs/models/gpu-tensor-core.md § Power-limiter dynamics): the board limit enforced on an average over the run's history (SimOptions.loadedSeconds) instead of every instant. Absent: every kernel at P ≤ tdpW.",
-        },
-      ),
-    ),
     mma: Type.Object(
       {
         pjPerMac: Type.Number({

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { ROOT } from '../../helpers.ts';
 import { loadArch } from '../../../src/config/load.ts';
 import { gpuTensorCoreModel, type GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
+import { resolveCalibration } from '../../../src/arch/calibration.ts';
 import { GPU_CALIBRATION } from '../../../src/hw/gpu-tensor-core/calibration.ts';
 import { parseQuantScheme } from '../../../src/quant/scheme.ts';
 import { gemm } from './fixtures.ts';
@@ -27,7 +28,11 @@ describe('GPU arch presets', () => {
       for (const key of Object.keys(c.gpu)) expect(sourced(`/gpu/${key}`), `/gpu/${key} has no source`).toBe(true);
       for (const ptr of ['/memory', '/compute/matrixOpsPerSecond', '/power/tdpW', '/power/idleW', '/onChip/0'])
         expect(sourced(ptr), `${ptr} has no source`).toBe(true);
-      for (const { name } of GPU_CALIBRATION) expect(c.calibration?.[name]?.source, name).toBeTruthy();
+      // every factor the model reads for this config (the limiter's window only under a sustained limit) is set, with a source
+      for (const u of resolveCalibration(c, GPU_CALIBRATION)) {
+        expect(u.origin, u.name).toBe('config');
+        expect(c.calibration?.[u.name]?.source, u.name).toBeTruthy();
+      }
       // The structural tensor rate reproduces the datasheet peak within 2 % for fp16.
       const peak = c.gpu.tensorFmaPerClockPerSm.fp16! * 2 * c.gpu.sms * c.gpu.clockHz;
       expect(Math.abs(peak / c.compute.matrixOpsPerSecond.fp16! - 1)).toBeLessThan(0.02);

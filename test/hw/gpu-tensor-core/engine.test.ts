@@ -21,7 +21,13 @@ describe('whole-model runs on the GPU model', () => {
         expect(o.seconds, `${o.id}`).toBeGreaterThanOrEqual(o.roofline.seconds);
       }
       expect(r.totals.seconds).toBeGreaterThan(r.totals.rooflineSeconds);
-      expect(r.calibration.map((c) => c.name).sort()).toEqual(['dramBandwidthEfficiency', 'kernelLaunchSeconds', 'tensorCoreEfficiency']);
+      expect(r.calibration.map((c) => c.name).sort()).toEqual([
+        'dramBandwidthEfficiency',
+        'kernelLaunchSeconds',
+        'powerLimitWindowSeconds',
+        'sustainedPowerFraction',
+        'tensorCoreEfficiency',
+      ]);
     });
   }
 

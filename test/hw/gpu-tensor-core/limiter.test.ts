@@ -1,146 +1,234 @@
 /**
- * Power-limiter dynamics (issue 19, src/hw/gpu-tensor-core/limiter.ts): the limit held on a running
- * average of board power — a burst much shorter than the window runs at the top clock above the
- * board limit, a history much longer than it settles at the limit, and in between the clock falls
- * monotonically with the history; without a `gpu.power.limiter` (every shipped preset) a history
- * changes nothing; the repeated-run fixed point; the schema rejects bad input with its JSON path.
+ * Power-limiter dynamics (issue 19, src/hw/gpu-tensor-core/limiter.ts, src/engine/power-history.ts):
+ * the board limit held at every instant and a lower sustained limit on a running average of board
+ * power — a run much shorter than the window is limited at tdpW, one much longer at
+ * sustainedPowerFraction · tdpW, and between them the clock falls monotonically with the history;
+ * with the fraction at 1 a history changes nothing; the engine times a run as its `powerHistory`
+ * says (the bench fixed point, sustained, idle, a number of seconds); bad factors and flags are
+ * one-line errors naming their path.
  */
 import { describe, expect, it } from 'vitest';
 import { gpuTensorCoreModel } from '../../../src/hw/gpu-tensor-core/model.ts';
-import { allowedAveragePowerW, settleLoadedSeconds } from '../../../src/hw/gpu-tensor-core/limiter.ts';
+import { allowedAveragePowerW, powerLimitCurve, sustainedLimitW } from '../../../src/hw/gpu-tensor-core/limiter.ts';
 import { runLimitW } from '../../../src/hw/gpu-tensor-core/power.ts';
-import { validateArch } from '../../../src/config/load.ts';
-import type { GpuArchConfig } from '../../../src/hw/gpu-tensor-core/model.ts';
+import { BENCH_REPETITIONS, settlePowerHistory } from '../../../src/engine/power-history.ts';
+import { parsePowerHistory } from '../../../src/cli/power-history-option.ts';
+import { evaluateGraph, evaluateOp, orThrow } from '../../../src/engine/evaluate.ts';
+import { buildGraph } from '../../../src/workload/builders/decoder.ts';
+import { loadModel, validateArch } from '../../../src/config/load.ts';
 import type { AccelscopeError } from '../../../src/util/errors.ts';
-import { bf16, gemm, h100, powerSectionError } from './fixtures.ts';
+import { a100, bf16, gemm, h100 } from './fixtures.ts';
+import { cli, userError } from '../../helpers.ts';
 
 const shipped = h100();
-const windowSeconds = 0.05;
-/** The H100 preset with a limiter window (no shipped preset has one: the window is not published for it). */
-const windowed = { ...shipped, gpu: { ...shipped.gpu, power: { ...shipped.gpu.power!, limiter: { windowSeconds, source: 'test' } } } } as GpuArchConfig;
-const p = windowed.gpu.power!;
 const idleW = shipped.power!.idleW!;
 const tdpW = shipped.power!.tdpW!;
+const fraction = shipped.calibration!['sustainedPowerFraction']!.value;
+const tau = shipped.calibration!['powerLimitWindowSeconds']!.value;
+const sustainedW = fraction * tdpW;
+/** The H100 preset with the limiter's factors replaced. */
+const withFactors = (f: number, windowSeconds = tau) =>
+  h100({ calibration: { sustainedPowerFraction: { value: f, source: 'test' }, powerLimitWindowSeconds: { value: windowSeconds, source: 'test' } } });
 const big = gemm(16384, 16384, 16384);
 
 describe('allowed average power after a history', () => {
-  it('is idleW + (tdpW − idleW)/(1 − e^(−t/τ)): exact at t = τ, unbounded at t = 0, the limit when sustained', () => {
-    expect(allowedAveragePowerW(p.limiter!, idleW, tdpW, windowSeconds)).toBeCloseTo(70 + 630 / (1 - Math.exp(-1)), 9);
-    expect(allowedAveragePowerW(p.limiter!, idleW, tdpW, 0)).toBe(Infinity);
-    expect(allowedAveragePowerW(p.limiter!, idleW, tdpW, Infinity)).toBe(tdpW);
-    expect(allowedAveragePowerW(p.limiter!, idleW, tdpW, 100 * windowSeconds)).toBeCloseTo(tdpW, 9);
+  it('the H100 preset sets a sustained limit under its board limit', () => {
+    expect(fraction).toBeLessThan(1);
+    expect(sustainedLimitW(shipped)).toBeCloseTo(sustainedW, 9);
   });
 
-  it('never falls below the board limit and falls monotonically with the history', () => {
+  it('is min(tdpW, idleW + (S − idleW)/(1 − e^(−t/τ))): exact at t = 3τ, tdpW at t = 0 and while the average allows more, S when sustained', () => {
+    const at3 = idleW + (sustainedW - idleW) / (1 - Math.exp(-3));
+    expect(at3).toBeLessThan(tdpW);
+    expect(allowedAveragePowerW(shipped, 3 * tau)).toBeCloseTo(at3, 9);
+    expect(allowedAveragePowerW(shipped, 0)).toBe(tdpW);
+    expect(allowedAveragePowerW(shipped, tau / 10)).toBe(tdpW);
+    expect(allowedAveragePowerW(shipped, Infinity)).toBe(sustainedW);
+    expect(allowedAveragePowerW(shipped, 100 * tau)).toBeCloseTo(sustainedW, 9);
+  });
+
+  it('falls monotonically with the history, between the sustained and the board limit', () => {
     let last = Infinity;
-    for (const t of [1e-4, 1e-3, 0.01, 0.05, 0.1, 0.3, 1, 10]) {
-      const w = allowedAveragePowerW(p.limiter!, idleW, tdpW, t);
-      expect(w).toBeLessThan(last);
-      expect(w).toBeGreaterThanOrEqual(tdpW);
+    for (const t of [1e-4, 0.01, 0.03, 0.05, 0.1, 0.3, 1, 10]) {
+      const w = allowedAveragePowerW(shipped, t)!;
+      expect(w).toBeLessThanOrEqual(last);
+      expect(w).toBeGreaterThanOrEqual(sustainedW);
+      expect(w).toBeLessThanOrEqual(tdpW);
       last = w;
     }
+    expect(last).toBeLessThan(tdpW);
+  });
+
+  it('a fraction of 1 (every preset but the H100 family) has no curve: the limit is tdpW after any history', () => {
+    const one = withFactors(1);
+    expect(powerLimitCurve(one)).toBeUndefined();
+    expect(allowedAveragePowerW(one, 10)).toBe(tdpW);
+    expect(runLimitW(one, 10)).toBe(tdpW);
+    expect(powerLimitCurve(a100())).toBeUndefined();
+    const a = gpuTensorCoreModel.simulate(big, one, bf16, { loadedSeconds: 10 });
+    expect(a.seconds).toBe(gpuTensorCoreModel.simulate(big, one, bf16).seconds);
   });
 });
 
 describe('history → limit → clock', () => {
-  it('a burst much shorter than the window runs a 16384³ GEMM at the top clock, above the board limit', () => {
-    const r = gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds: 1e-4 });
-    expect(r.breakdown!['clockHz']).toBe(p.maxClockHz);
-    expect(r.breakdown!['powerLimited']).toBe(0);
-    expect(r.breakdown!['powerW']!).toBeGreaterThan(tdpW);
+  it('no history: a 16384³ GEMM is limited at the board limit, as without a limiter', () => {
+    const r = gpuTensorCoreModel.simulate(big, shipped, bf16);
+    expect(r.breakdown!['powerLimited']).toBe(1);
+    expect(r.breakdown!['powerW']!).toBeLessThanOrEqual(tdpW + 1e-6);
+    expect(r.breakdown!['powerW']!).toBeGreaterThan(tdpW - 1);
+    expect(r.seconds).toBe(gpuTensorCoreModel.simulate(big, withFactors(1), bf16).seconds);
   });
 
-  it('a history much longer than the window settles at the sustained limited clock, exactly', () => {
-    const sustained = gpuTensorCoreModel.simulate(big, shipped, bf16);
-    const long = gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds: 100 * windowSeconds });
-    expect(long.breakdown!['clockHz']).toBeCloseTo(sustained.breakdown!['clockHz']!, -3);
-    expect(long.seconds).toBeCloseTo(sustained.seconds, 9);
-    expect(long.breakdown!['powerW']!).toBeLessThanOrEqual(tdpW + 1e-6);
+  it('sustained: at the sustained limit, a lower clock and a longer time', () => {
+    const burst = gpuTensorCoreModel.simulate(big, shipped, bf16, { loadedSeconds: 0 });
+    const long = gpuTensorCoreModel.simulate(big, shipped, bf16, { loadedSeconds: Infinity });
+    expect(long.breakdown!['powerW']!).toBeLessThanOrEqual(sustainedW + 1e-6);
+    expect(long.breakdown!['powerW']!).toBeGreaterThan(sustainedW - 1);
+    expect(long.breakdown!['powerLimitW']).toBe(sustainedW);
+    expect(long.breakdown!['clockHz']!).toBeLessThan(burst.breakdown!['clockHz']!);
+    expect(long.seconds).toBeGreaterThan(burst.seconds);
+    expect(long.notes!.join(' ')).toMatch(/sustained limit/);
   });
 
   it('between them the clock falls and the time grows with the history; the power stays under the allowed average', () => {
     let lastClock = Infinity;
     let lastSeconds = 0;
     for (const t of [0.01, 0.03, 0.05, 0.1, 0.3]) {
-      const r = gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds: t });
+      const r = gpuTensorCoreModel.simulate(big, shipped, bf16, { loadedSeconds: t });
       const b = r.breakdown!;
       expect(b['clockHz']!).toBeLessThanOrEqual(lastClock);
       expect(r.seconds).toBeGreaterThanOrEqual(lastSeconds);
-      expect(b['powerW']!).toBeLessThanOrEqual(runLimitW(windowed, t)! + 1e-6);
-      if (b['powerLimited'] === 1) expect(b['powerLimitW']).toBe(runLimitW(windowed, t));
+      expect(b['powerW']!).toBeLessThanOrEqual(runLimitW(shipped, t)! + 1e-6);
       lastClock = b['clockHz']!;
       lastSeconds = r.seconds;
     }
-    expect(lastClock).toBeLessThan(p.maxClockHz);
   });
 
-  it('without a limiter section (every shipped preset) a history changes nothing; a GEMV under the limit keeps max boost', () => {
-    expect(shipped.gpu.power!.limiter).toBeUndefined();
-    expect(runLimitW(shipped, 1e-4)).toBe(tdpW);
-    const a = gpuTensorCoreModel.simulate(big, shipped, bf16, { loadedSeconds: 1e-4 });
-    expect(a.seconds).toBe(gpuTensorCoreModel.simulate(big, shipped, bf16).seconds);
+  it('a GEMV under the sustained limit keeps its clock after any history', () => {
     const gemv = gemm(1, 4096, 4096);
-    const g = gpuTensorCoreModel.simulate(gemv, windowed, bf16, { loadedSeconds: 10 });
-    expect(g.breakdown!['clockHz']).toBe(p.maxClockHz);
-    expect(g.seconds).toBe(gpuTensorCoreModel.simulate(gemv, windowed, bf16, { loadedSeconds: 1e-4 }).seconds);
+    const a = gpuTensorCoreModel.simulate(gemv, shipped, bf16, { loadedSeconds: 0 });
+    const b = gpuTensorCoreModel.simulate(gemv, shipped, bf16, { loadedSeconds: Infinity });
+    expect(a.breakdown!['powerW']!).toBeLessThan(sustainedW);
+    expect(b.seconds).toBe(a.seconds);
   });
 });
 
-describe('burst limit (a short-term limit held at every instant)', () => {
-  const burstW = 800;
-  const twoLevel = { ...windowed, gpu: { ...windowed.gpu, power: { ...p, limiter: { windowSeconds, burstLimitW: burstW, source: 'test' } } } } as GpuArchConfig;
+describe('the engine times a run as its power history says', () => {
+  const curve = powerLimitCurve(shipped)!;
+  const spec = loadModel('workloads/models/llama-2-7b.json');
+  const prefill = buildGraph(spec, { phase: 'prefill', batch: 1, seq: 512 });
+  const decode = buildGraph(spec, { phase: 'decode', batch: 8, context: 512 });
+  const seconds = (h: Parameters<typeof evaluateGraph>[3]) => orThrow(evaluateGraph(prefill, shipped, bf16, h)).run;
 
-  it('caps the allowed average: a short history runs at the burst limit, a long one at the board limit', () => {
-    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 0)).toBe(burstW);
-    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 1e-4)).toBe(burstW);
-    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, 1)).toBeCloseTo(tdpW, 4);
-    // between: the window's average, once it falls under the burst limit
-    const t = 0.1;
-    expect(allowedAveragePowerW(twoLevel.gpu.power!.limiter!, idleW, tdpW, t)).toBeCloseTo(idleW + (tdpW - idleW) / (1 - Math.exp(-t / windowSeconds)), 9);
+  it('bench: the fixed point history = repetitions × the step’s own time, slower than idle, faster than sustained', () => {
+    const r = seconds({});
+    const h = r.powerHistory!;
+    expect(h.mode).toBe('bench');
+    expect(h.repetitions).toBe(BENCH_REPETITIONS.prefillStep);
+    expect(h.limited).toBe(true);
+    expect(h.loadedSeconds!).toBeCloseTo(BENCH_REPETITIONS.prefillStep * r.totals.seconds, 6);
+    expect(h.limitW).toBeCloseTo(curve.limitW(h.loadedSeconds!), 9);
+    expect(h.iterations).toBeGreaterThan(1);
+    expect(h.iterations).toBeLessThan(30);
+    const idle = seconds({ powerHistory: 'idle' });
+    const sustained = seconds({ powerHistory: 'sustained' });
+    expect(idle.powerHistory).toMatchObject({ mode: 'idle', loadedSeconds: 0, limitW: tdpW, iterations: 1 });
+    expect(sustained.powerHistory).toMatchObject({ mode: 'sustained', loadedSeconds: null, limitW: sustainedW });
+    expect(r.totals.seconds).toBeGreaterThan(idle.totals.seconds);
+    expect(r.totals.seconds).toBeLessThan(sustained.totals.seconds);
+    // a given history is that history, once
+    const given = seconds({ powerHistory: h.loadedSeconds! });
+    expect(given.powerHistory).toMatchObject({ mode: 'seconds', loadedSeconds: h.loadedSeconds, iterations: 1 });
+    expect(given.totals.seconds).toBeCloseTo(r.totals.seconds, 6);
   });
 
-  it('a 16384³ GEMM in a short burst is power-limited at the burst limit: faster than sustained, slower than unlimited', () => {
-    const burst = gpuTensorCoreModel.simulate(big, twoLevel, bf16, { loadedSeconds: 1e-4 });
-    const free = gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds: 1e-4 });
-    const sustained = gpuTensorCoreModel.simulate(big, twoLevel, bf16, { loadedSeconds: 10 });
-    expect(burst.breakdown!['powerLimited']).toBe(1);
-    expect(burst.breakdown!['powerW']!).toBeLessThanOrEqual(burstW + 1e-6);
-    expect(burst.breakdown!['powerW']!).toBeGreaterThan(burstW - 1);
-    expect(burst.seconds).toBeGreaterThan(free.seconds);
-    expect(burst.seconds).toBeLessThan(sustained.seconds);
+  it('a decode step (no kernel above the sustained limit) is one pass and the same under any history', () => {
+    const r = orThrow(evaluateGraph(decode, shipped, bf16)).run;
+    expect(r.powerHistory).toMatchObject({ mode: 'bench', repetitions: BENCH_REPETITIONS.decodeStep, limited: false, iterations: 1 });
+    expect(orThrow(evaluateGraph(decode, shipped, bf16, { powerHistory: 'sustained' })).run.totals.seconds).toBe(r.totals.seconds);
   });
 
-  it('a burst limit under the board limit is refused with its path', () => {
-    const c = structuredClone(shipped) as unknown as { gpu: { power: { limiter: unknown } } };
-    c.gpu.power.limiter = { windowSeconds: 0.05, burstLimitW: 600, source: 's' };
-    expect(() => validateArch(c, 'x.json')).toThrow(/must be at least power.tdpW \(700 W\), got 600/);
-    try {
-      validateArch(c, 'x.json');
-    } catch (e) {
-      expect((e as AccelscopeError).pointer).toBe('/gpu/power/limiter/burstLimitW');
-      expect((e as AccelscopeError).file).toBe('x.json');
-    }
+  it('a preset without a sustained limit records no history', () => {
+    expect(orThrow(evaluateGraph(prefill, withFactors(1), bf16)).run.powerHistory).toBeUndefined();
+  });
+
+  it('an op alone is timed as a microbenchmark: 15 back-to-back calls', () => {
+    const e = orThrow(evaluateOp(big, shipped, bf16));
+    expect(e.powerHistory).toMatchObject({ mode: 'bench', repetitions: BENCH_REPETITIONS.op, limited: true });
+    expect(e.powerHistory!.loadedSeconds!).toBeCloseTo(15 * e.result.seconds, 6);
+    const idle = orThrow(evaluateOp(big, shipped, bf16, { powerHistory: 'idle' }));
+    expect(e.result.seconds).toBeGreaterThan(idle.result.seconds);
+  });
+
+  it('settle: a run that never exceeds the sustained limit is not repeated', () => {
+    let calls = 0;
+    const s = settlePowerHistory(
+      curve,
+      'bench',
+      3,
+      (t) => ({ s: 1 + t * 0, calls: ++calls }),
+      (r) => r.s,
+      () => sustainedW - 1,
+      () => false,
+    );
+    expect(calls).toBe(1);
+    expect(s.use).toMatchObject({ loadedSeconds: 3, limited: false, iterations: 1 });
   });
 });
 
-describe('settled history of a repeated run', () => {
-  it('is the fixed point loaded = calls × t(loaded), and a longer protocol is a longer, slower history', () => {
-    const runAt = (loadedSeconds: number) => gpuTensorCoreModel.simulate(big, windowed, bf16, { loadedSeconds }).seconds;
-    const s3 = settleLoadedSeconds(runAt, (sec) => 3 * sec);
-    const s15 = settleLoadedSeconds(runAt, (sec) => 15 * sec);
-    expect(s3.loadedSeconds).toBeCloseTo(3 * runAt(s3.loadedSeconds), 6);
-    expect(s15.loadedSeconds).toBeCloseTo(15 * runAt(s15.loadedSeconds), 6);
-    expect(runAt(s15.loadedSeconds)).toBeGreaterThan(runAt(s3.loadedSeconds));
-    expect(s15.iterations).toBeLessThan(30);
+describe('bad input', () => {
+  it('--power-history takes bench, sustained, idle or seconds ≥ 0', () => {
+    expect(parsePowerHistory(undefined)).toBe('bench');
+    expect(parsePowerHistory('sustained')).toBe('sustained');
+    expect(parsePowerHistory('0.25')).toBe(0.25);
+    expect(parsePowerHistory(0)).toBe(0);
+    for (const bad of ['-1', 'hot', '', 'Infinity'])
+      expect(userError(() => parsePowerHistory(bad)).message).toMatch(/--power-history must be bench, sustained, idle or a number of seconds ≥ 0/);
   });
-});
 
-describe('schema', () => {
-  it('a window of 0 s or without a source is a one-line error naming the path', () => {
-    const where = (limiter: unknown): string => powerSectionError(shipped, 'limiter', limiter);
-    expect(where({ windowSeconds: 0, source: 's' })).toMatch(/^x\.json: \/gpu\/power\/limiter\/windowSeconds: /);
-    expect(where({ windowSeconds: 0.05 })).toMatch(/^x\.json: \/gpu\/power\/limiter: .*source/);
-    expect(where({ windowSeconds: 0.05, source: 's', extra: 1 })).toMatch(/^x\.json: \/gpu\/power\/limiter/);
-    expect(where({ windowSeconds: 0.05, source: 's' })).toBe('accepted');
+  it('a fraction above 1 or a window of 0 s is a one-line error naming the path', () => {
+    const where = (name: string, value: number): AccelscopeError => {
+      const c = structuredClone(shipped) as unknown as { calibration: Record<string, { value: number }> };
+      c.calibration[name]!.value = value;
+      return userError(() => validateArch(c, 'x.json'));
+    };
+    expect(where('sustainedPowerFraction', 1.2).pointer).toBe('/calibration/sustainedPowerFraction/value');
+    expect(where('sustainedPowerFraction', 0).pointer).toBe('/calibration/sustainedPowerFraction/value');
+    expect(where('powerLimitWindowSeconds', 0).pointer).toBe('/calibration/powerLimitWindowSeconds/value');
+    expect(() => validateArch(structuredClone(shipped), 'x.json')).not.toThrow();
+  });
+
+  it('the CLI refuses a bad --power-history in one line and shows the history it used', async () => {
+    const bad = await cli(
+      'simulate',
+      '--model',
+      'workloads/models/llama-2-7b.json',
+      '--arch',
+      'arch-configs/gpu/h100-sxm.json',
+      '--phase',
+      'prefill',
+      '--seq',
+      '512',
+      '--power-history',
+      'warm',
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--power-history must be/);
+    const ok = await cli(
+      'simulate',
+      '--model',
+      'workloads/models/llama-2-7b.json',
+      '--arch',
+      'arch-configs/gpu/h100-sxm.json',
+      '--phase',
+      'prefill',
+      '--seq',
+      '512',
+      '--json',
+    );
+    expect(ok.code).toBe(0);
+    const doc = JSON.parse(ok.stdout) as { powerHistory?: { mode: string }; runs?: { powerHistory?: { mode: string } }[] };
+    expect(doc.powerHistory?.mode ?? doc.runs?.[0]?.powerHistory?.mode).toBe('bench');
   });
 });
