@@ -14,7 +14,9 @@ import type { OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { Footprint } from '../workload/footprint.ts';
 import { aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
-import { sharedOpEvaluator } from '../engine/evaluate.ts';
+import { opEvaluator, sharedOpEvaluator, type OpEvaluator } from '../engine/evaluate.ts';
+import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory } from '../engine/power-history.ts';
+import { getModel } from '../hw/registry.ts';
 import { addWork, emptySums, stepTotals } from '../engine/totals.ts';
 import type { System } from '../system/types.ts';
 import { groupLinks, systemCalibration, type GroupLinks } from '../system/topology.ts';
@@ -109,6 +111,8 @@ export interface SystemRunInput {
   stack?: Stack;
   /** The stack's file, for results and messages. */
   stackFile?: string;
+  /** How the step is timed where the device has a sustained power limit (engine/power-history.ts); default 'bench'. */
+  powerHistory?: PowerHistory;
 }
 
 function largestDivisorAtMost(n: number, cap: number): number {
@@ -116,7 +120,45 @@ function largestDivisorAtMost(n: number, cap: number): number {
   return 1;
 }
 
+/**
+ * The system step. Where the device's model has a sustained power limit (HardwareModel.powerHistory)
+ * the step is timed as `input.powerHistory` says (default 'bench': repeated back to back as a
+ * single-device step is; engine/power-history.ts), every device's kernels under the limit that
+ * history allows — so a TP 1 plan is the single-device step exactly.
+ */
 export function simulateSystem(input: SystemRunInput): SystemRunResult {
+  const { arch } = input.system;
+  const shared = () => sharedOpEvaluator(arch, input.quant, input.stack);
+  const curve = getModel(arch.kind).powerHistory?.(arch);
+  if (!curve) return simulateSystemWith(input, shared()).result;
+  const repetitions = input.build(1).meta.phase === 'decode' ? BENCH_REPETITIONS.decodeStep : BENCH_REPETITIONS.prefillStep;
+  const s = settlePowerHistory(
+    curve,
+    input.powerHistory ?? 'bench',
+    repetitions,
+    // no history is the shared evaluator's own limit (tdpW); a history needs its own evaluator
+    (loadedSeconds) =>
+      simulateSystemWith(
+        input,
+        loadedSeconds === 0 ? shared() : opEvaluator(arch, input.quant, { ...(input.stack ? { stack: input.stack } : {}), loadedSeconds }),
+      ),
+    (r) => r.result.totals.seconds,
+    (r) => r.maxPowerW,
+    (r) => r.limited,
+  );
+  return { ...s.result.result, powerHistory: s.use };
+}
+
+function simulateSystemWith(input: SystemRunInput, inner: OpEvaluator): { result: SystemRunResult; maxPowerW: number; limited: boolean } {
+  // The ops' power (the power-limited clock's breakdown) against a sustained limit (simulateSystem).
+  let maxPowerW = 0;
+  let limited = false;
+  const evaluate: OpEvaluator = (op) => {
+    const h = inner(op);
+    maxPowerW = Math.max(maxPowerW, h.r.breakdown?.['powerW'] ?? 0);
+    limited ||= h.r.breakdown?.['powerLimited'] === 1;
+    return h;
+  };
   const { system, quant, plan } = input;
   const sys = system.config;
   const arch = system.arch;
@@ -143,7 +185,6 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const tokens = graph.meta.phase === 'prefill' ? mbBatch * (graph.meta.seq ?? 1) : mbBatch;
 
   if (input.stack) assertStackRunsOn(input.stack, arch.kind, input.stackFile);
-  const evaluate = sharedOpEvaluator(arch, quant, input.stack);
   const stackRun = input.stack ? { stack: input.stack, ...(input.stackFile !== undefined ? { stackFile: input.stackFile } : {}) } : undefined;
   let stackUse: StackUse | undefined;
   const stages = partition(graph, plan.pp);
@@ -348,7 +389,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   if (tdp !== undefined && averagePowerW / devicesUsed > tdp)
     warnings.add(`average power per device ${(averagePowerW / devicesUsed).toFixed(0)} W exceeds the TDP of ${tdp} W`);
   warnings.add('interconnect energy is not modeled: energy covers the devices only');
-  return {
+  const result: SystemRunResult = {
     workload: { ...base.workload, model: graph.meta.model, params: graph.meta.params.total, batch: input.batch, tokens: stepTokens },
     arch: { ...base.arch, name: `${sys.name}: ${devicesUsed}× ${arch.name}` },
     quant: base.quant,
@@ -379,6 +420,7 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
       collectives,
     },
   };
+  return { result, maxPowerW, limited };
 }
 
 /** The launch-mode terms of the stages, summed (one micro-batch through every stage, as `computeSeconds`). */

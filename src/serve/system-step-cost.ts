@@ -233,6 +233,8 @@ export class SystemStepCost implements StepCostModel {
       ignoreCapacity: true,
       totalsOnly: true,
       ...(this.stack ? { stack: this.stack } : {}),
+      // serving steps take no history of their own, as on one device (serve/step-cost.ts): the board limit
+      powerHistory: 'idle',
     });
   }
 

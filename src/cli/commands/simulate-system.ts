@@ -1,4 +1,5 @@
 /** `simulate --system …`: a step of a model on a multi-device system under a parallelism plan. */
+import { parsePowerHistory } from '../power-history-option.ts';
 import type { Io } from '../io.ts';
 import { loadArch, loadQuant } from '../../config/load.ts';
 import { loadSystem } from '../../system/load.ts';
@@ -58,7 +59,16 @@ export function runSystemDesign(a: SimulateArgs): SystemRunResult | SystemGenera
   if (a.prompt !== undefined || a.output !== undefined) throw new AccelscopeError('bad-flag', '--prompt and --output go with --phase generate');
   const build = systemBuilder(a);
   return inArchFile(system.archFile, () =>
-    simulateSystem({ build: build.fn, batch: build.batch, system, quant, plan, ignoreCapacity: a['ignore-capacity'], ...stack }),
+    simulateSystem({
+      build: build.fn,
+      batch: build.batch,
+      system,
+      quant,
+      plan,
+      ignoreCapacity: a['ignore-capacity'],
+      ...stack,
+      powerHistory: parsePowerHistory(a['power-history']),
+    }),
   );
 }
 

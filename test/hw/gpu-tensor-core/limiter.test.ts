@@ -176,6 +176,22 @@ describe('the engine times a run as its power history says', () => {
   });
 });
 
+describe('a system step is timed as one device is', () => {
+  it('TP 1 on a DGX H100: a prefill above the sustained limit settles the same history, the same seconds (exact)', async () => {
+    const w = ['--model', 'llama-2-7b', '--phase', 'prefill', '--batch', '4', '--seq', '512', '--stack', 'pytorch', '--json'];
+    const one = await cli('simulate', '--arch', 'h100-sxm', ...w);
+    const sys = await cli('simulate', '--system', 'dgx-h100', '--tp', '1', ...w);
+    const idle = await cli('simulate', '--system', 'dgx-h100', '--tp', '1', ...w, '--power-history', 'idle');
+    expect([one.code, sys.code, idle.code]).toEqual([0, 0, 0]);
+    type Doc = { totals: { seconds: number }; powerHistory: { mode: string; limited: boolean; loadedSeconds: number } };
+    const [a, b, c] = [one, sys, idle].map((r) => JSON.parse(r.stdout) as Doc);
+    expect(a!.powerHistory).toMatchObject({ mode: 'bench', limited: true });
+    expect(b!.powerHistory).toEqual(a!.powerHistory);
+    expect(b!.totals.seconds).toBe(a!.totals.seconds);
+    expect(c!.totals.seconds).toBeLessThan(b!.totals.seconds);
+  });
+});
+
 describe('bad input', () => {
   it('--power-history takes bench, sustained, idle or seconds ≥ 0', () => {
     expect(parsePowerHistory(undefined)).toBe('bench');
