@@ -215,36 +215,15 @@ describe('bad input', () => {
   });
 
   it('the CLI refuses a bad --power-history in one line and shows the history it used', async () => {
-    const bad = await cli(
-      'simulate',
-      '--model',
-      'workloads/models/llama-2-7b.json',
-      '--arch',
-      'arch-configs/gpu/h100-sxm.json',
-      '--phase',
-      'prefill',
-      '--seq',
-      '512',
-      '--power-history',
-      'warm',
-    );
+    const prefill = ['simulate', '--model', 'llama-2-7b', '--arch', 'h100-sxm', '--phase', 'prefill', '--seq', '512'];
+    const bad = await cli(...prefill, '--power-history', 'warm');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--power-history must be/);
-    const ok = await cli(
-      'simulate',
-      '--model',
-      'workloads/models/llama-2-7b.json',
-      '--arch',
-      'arch-configs/gpu/h100-sxm.json',
-      '--phase',
-      'prefill',
-      '--seq',
-      '512',
-      '--json',
-    );
+    const ok = await cli(...prefill, '--json');
     expect(ok.code).toBe(0);
-    const doc = JSON.parse(ok.stdout) as { powerHistory?: { mode: string }; runs?: { powerHistory?: { mode: string } }[] };
-    expect(doc.powerHistory?.mode ?? doc.runs?.[0]?.powerHistory?.mode).toBe('bench');
+    expect((JSON.parse(ok.stdout) as { powerHistory: { mode: string } }).powerHistory.mode).toBe('bench');
+    const text = await cli(...prefill, '--power-history', 'sustained');
+    expect(text.stdout).toMatch(/^power history +sustained load → power limit 560 W \(sustained 560 W\) \(--power-history\)$/m);
   });
 });
