@@ -50,8 +50,8 @@ const SETTLE_PASSES = 30;
 
 /**
  * Runs `runAt(loadedSeconds)` under `history`: a given history once; 'bench' first with no history
- * (the short-term limit) and, when an op drew more than the sustained limit, to the fixed point
- * t = repetitions × seconds(runAt(t)) (it only grows: a longer history is a slower run).
+ * (the short-term limit) and, when an op drew more than the limit its own repetitions allow, to the
+ * fixed point t = repetitions × seconds(runAt(t)) (it only grows: a longer history is a slower run).
  */
 export function settlePowerHistory<T>(
   curve: PowerLimitCurve,
@@ -79,8 +79,9 @@ export function settlePowerHistory<T>(
   if (typeof history === 'number') return use('seconds', history, runAt(history), 1);
   let r = runAt(0);
   let t = repetitions * seconds(r);
-  // No op above the sustained limit: no history can slow it (a decode step, a memory-bound kernel).
-  if (!(maxPowerW(r) > curve.sustainedW)) return use('bench', t, r, 1);
+  // No op above the limit the shortest history (the run's own repetitions at the board limit)
+  // allows: that history changes nothing, so it is the fixed point (a decode step, a memory-bound kernel).
+  if (!(maxPowerW(r) > curve.limitW(t))) return use('bench', t, r, 1);
   let passes = 1;
   for (; passes < SETTLE_PASSES; ) {
     r = runAt(t);

@@ -173,11 +173,25 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   const curve = rest.evaluator || rest.loadedSeconds !== undefined ? undefined : getModel(arch.kind).powerHistory?.(arch);
   if (!curve) return runOnce(graph, arch, quant, rest).result;
   const repetitions = graph.meta.phase === 'decode' ? BENCH_REPETITIONS.decodeStep : BENCH_REPETITIONS.prefillStep;
+  const { evaluator: _none, ignoreCapacity: _ic, archFile: _af, totalsOnly, stackFile: _sf, ...simOptions } = rest;
+  const sources = { sources: !totalsOnly };
+  // No history: the board limit. An op under its limit there and drawing no more than a history
+  // allows is the same op after that history (power.ts), so later passes re-simulate only the others.
+  const atIdle = createEvaluator(arch, quant, { ...simOptions, loadedSeconds: 0 }, sources);
+  const evaluatorAt = (loadedSeconds: number): OpEvaluator => {
+    if (loadedSeconds === 0) return atIdle;
+    const at = createEvaluator(arch, quant, { ...simOptions, loadedSeconds }, sources);
+    const limitW = curve.limitW(loadedSeconds);
+    return (op) => {
+      const h = atIdle(op);
+      return h.r.breakdown?.['powerLimited'] !== 1 && (h.r.breakdown?.['powerW'] ?? 0) <= limitW ? h : at(op);
+    };
+  };
   const s = settlePowerHistory(
     curve,
     powerHistory ?? 'bench',
     repetitions,
-    (loadedSeconds) => runOnce(graph, arch, quant, { ...rest, loadedSeconds }),
+    (loadedSeconds) => runOnce(graph, arch, quant, { ...rest, loadedSeconds, evaluator: evaluatorAt(loadedSeconds) }),
     (r) => r.result.totals.seconds,
     (r) => r.maxPowerW,
     (r) => r.limited,

@@ -221,7 +221,8 @@ export function powerLimited(c: GpuArchConfig, simulateAt: (cf: GpuArchConfig) =
   b['activeSmClockW'] = pw.activeSmW;
   b['leakageExtraW'] = pw.leakageExtraW;
   b['dieTempC'] = pw.dieTempC;
-  if (limitW !== undefined && limitW !== c.power?.tdpW) b['powerLimitW'] = limitW;
+  // the limit a history set, where it lowered this kernel's clock (an op under it is the same at any history)
+  if (note && limitW !== undefined && limitW !== c.power?.tdpW) b['powerLimitW'] = limitW;
   if (note) r.notes = [...(r.notes ?? []), note];
   return r;
 }

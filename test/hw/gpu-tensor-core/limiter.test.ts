@@ -174,6 +174,29 @@ describe('the engine times a run as its power history says', () => {
     expect(calls).toBe(1);
     expect(s.use).toMatchObject({ loadedSeconds: 3, limited: false, iterations: 1 });
   });
+
+  it('settle: above the sustained limit but under what its own short history allows, one pass; a long run is repeated to the fixed point', () => {
+    const passes = (seconds: number) => {
+      let calls = 0;
+      const s = settlePowerHistory(
+        curve,
+        'bench',
+        3,
+        (t) => ({ s: seconds * (1 + Math.min(t, 1) * 0.01), calls: ++calls }),
+        (r) => r.s,
+        () => sustainedW + 90,
+        () => false,
+      );
+      return { calls, t: s.use.loadedSeconds! };
+    };
+    // 1 ms × 3: the limit after 3 ms is still tdpW (> S + 90 W)
+    expect(curve.limitW(0.003)).toBe(tdpW);
+    expect(passes(0.001)).toEqual({ calls: 1, t: 0.003 });
+    // 1 s × 3: the limit after 3 s is S, so the run is repeated until t = 3 × seconds(t)
+    const long = passes(1);
+    expect(long.calls).toBeGreaterThan(1);
+    expect(long.t).toBeCloseTo(3 * 1.01, 5);
+  });
 });
 
 describe('a system step is timed as one device is', () => {
