@@ -21,9 +21,9 @@ import type { RooflinePoint } from '../hw/roofline/roofline.ts';
 import { InfeasibleError } from '../util/errors.ts';
 import { resolveCalibration } from '../arch/calibration.ts';
 import { getModel } from '../hw/registry.ts';
-import { createEvaluator, run, type OpEvaluator, type RunOptions, type RunResult } from './run.ts';
+import { createEvaluator, historyEvaluators, run, type OpEvaluator, type RunOptions, type RunResult } from './run.ts';
 import { weakMemo2 } from '../util/weak-memo.ts';
-import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
+import { BENCH_REPETITIONS, opPower, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
 import type { Stack } from '../stack/schema.ts';
 import { simulateGenerate, type GenerateRequest, type GenerateResult } from './generate.ts';
 
@@ -80,8 +80,8 @@ export function evaluateOp(
       BENCH_REPETITIONS.op,
       (loadedSeconds) => once({ ...simOptions, loadedSeconds }),
       (h) => h.r.seconds,
-      (h) => h.r.breakdown?.['powerW'] ?? 0,
-      (h) => h.r.breakdown?.['powerLimited'] === 1,
+      (h) => opPower(h.r).powerW,
+      (h) => opPower(h.r).limited,
     );
     const { r, p, energySources } = s.result;
     return { result: r, roofline: p, energySources: energySources ?? [], calibration, powerHistory: s.use };
@@ -111,6 +111,7 @@ export function orThrow<T>(e: Evaluated<T>, file?: string): { feasible: true } &
 }
 
 export type { OpEvaluator };
+export { historyEvaluators };
 
 /**
  * The memoized op evaluator (by op shape + the model's memo key) that evaluateGraph uses; pass it

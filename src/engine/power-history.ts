@@ -15,7 +15,7 @@
  * Models without a sustained limit (every other kind, a GPU whose sustainedPowerFraction is 1)
  * ignore it: one pass, no record.
  */
-import type { PowerLimitCurve } from '../hw/model.ts';
+import type { OpResult, PowerLimitCurve } from '../hw/model.ts';
 
 export type PowerHistory = 'bench' | 'sustained' | 'idle' | number;
 
@@ -98,4 +98,20 @@ export function settlePowerHistory<T>(
 export function fixedLoadedSeconds(history: PowerHistory | undefined): number | undefined {
   if (history === undefined || history === 'bench') return undefined;
   return history === 'sustained' ? Infinity : history === 'idle' ? 0 : history;
+}
+
+/** An op's drawn power, W, and whether a power limit lowered its clock (the model's breakdown `powerW`, `powerLimited`; 0 / false for models without). */
+export function opPower(r: OpResult): { powerW: number; limited: boolean } {
+  return { powerW: r.breakdown?.['powerW'] ?? 0, limited: r.breakdown?.['powerLimited'] === 1 };
+}
+
+/** The most power any op of a run drew and whether a limit lowered any op's clock: what settlePowerHistory compares. */
+export class PowerTally {
+  maxPowerW = 0;
+  limited = false;
+  add(r: OpResult): void {
+    const p = opPower(r);
+    if (p.powerW > this.maxPowerW) this.maxPowerW = p.powerW;
+    if (p.limited) this.limited = true;
+  }
 }

@@ -9,7 +9,7 @@ import type { ArchConfig } from '../arch/base.ts';
 import type { Op, OpGraph, OpClass } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import { getModel } from '../hw/registry.ts';
-import type { Bound, CalibrationUse, Ceilings, EnergyBreakdownPj, OpResult, SimOptions } from '../hw/model.ts';
+import type { Bound, CalibrationUse, Ceilings, EnergyBreakdownPj, OpResult, PowerLimitCurve, SimOptions } from '../hw/model.ts';
 import { resolveCalibration } from '../arch/calibration.ts';
 import { rooflinePoint, type RooflinePoint } from '../hw/roofline/roofline.ts';
 import { opTraffic } from '../workload/ops.ts';
@@ -27,7 +27,7 @@ import { STACK_FACTORS } from '../stack/factors.ts';
 import type { StackUse } from '../stack/use.ts';
 import { addOp, emptySums, stepTotals } from './totals.ts';
 import { weakMemo2 } from '../util/weak-memo.ts';
-import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
+import { BENCH_REPETITIONS, opPower, PowerTally, settlePowerHistory, type PowerHistory, type PowerHistoryUse } from './power-history.ts';
 
 export interface OpRecord {
   id: string;
@@ -174,32 +174,48 @@ export function run(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, option
   if (!curve) return runOnce(graph, arch, quant, rest).result;
   const repetitions = graph.meta.phase === 'decode' ? BENCH_REPETITIONS.decodeStep : BENCH_REPETITIONS.prefillStep;
   const { evaluator: _none, ignoreCapacity: _ic, archFile: _af, totalsOnly, stackFile: _sf, ...simOptions } = rest;
-  const sources = { sources: !totalsOnly };
-  // No history: the board limit. An op under its limit there and drawing no more than a history
-  // allows is the same op after that history (power.ts), so later passes re-simulate only the others.
-  const atIdle = createEvaluator(arch, quant, { ...simOptions, loadedSeconds: 0 }, sources);
-  const evaluatorAt = (loadedSeconds: number): OpEvaluator => {
-    if (loadedSeconds === 0) return atIdle;
-    const at = createEvaluator(arch, quant, { ...simOptions, loadedSeconds }, sources);
-    const limitW = curve.limitW(loadedSeconds);
-    return (op) => {
-      const h = atIdle(op);
-      return h.r.breakdown?.['powerLimited'] !== 1 && (h.r.breakdown?.['powerW'] ?? 0) <= limitW ? h : at(op);
-    };
-  };
+  const evaluatorOptions = { sources: !totalsOnly };
+  const atIdle = createEvaluator(arch, quant, { ...simOptions, loadedSeconds: 0 }, evaluatorOptions);
+  const evaluatorAt = historyEvaluators(arch, quant, simOptions, curve, atIdle, evaluatorOptions);
   const s = settlePowerHistory(
     curve,
     powerHistory ?? 'bench',
     repetitions,
     (loadedSeconds) => runOnce(graph, arch, quant, { ...rest, loadedSeconds, evaluator: evaluatorAt(loadedSeconds) }),
     (r) => r.result.totals.seconds,
-    (r) => r.maxPowerW,
-    (r) => r.limited,
+    (r) => r.power.maxPowerW,
+    (r) => r.power.limited,
   );
   return { ...s.result.result, powerHistory: s.use };
 }
 
-function runOnce(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions): { result: RunResult; maxPowerW: number; limited: boolean } {
+/**
+ * The op evaluator after `loadedSeconds` of load, for each pass of a settled power history: `atIdle`
+ * (no history: the board limit) itself at 0; else an op that was under its limit at idle and draws
+ * no more than the history allows is that same op (power.ts sets nothing history-specific on it),
+ * and only the others are simulated again.
+ */
+export function historyEvaluators(
+  arch: ArchConfig,
+  quant: QuantScheme,
+  simOptions: SimOptions,
+  curve: PowerLimitCurve,
+  atIdle: OpEvaluator,
+  evaluatorOptions: { sources?: boolean } = {},
+): (loadedSeconds: number) => OpEvaluator {
+  return (loadedSeconds) => {
+    if (loadedSeconds === 0) return atIdle;
+    const at = createEvaluator(arch, quant, { ...simOptions, loadedSeconds }, evaluatorOptions);
+    const limitW = curve.limitW(loadedSeconds);
+    return (op) => {
+      const h = atIdle(op);
+      const p = opPower(h.r);
+      return !p.limited && p.powerW <= limitW ? h : at(op);
+    };
+  };
+}
+
+function runOnce(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: RunOptions): { result: RunResult; power: PowerTally } {
   const model = getModel(arch.kind);
   const { ignoreCapacity, archFile, evaluator, totalsOnly, stackFile, ...simOptions } = options;
   // A stack turns the model's ops into the kernels its framework launches (src/stack/kernel-graph.ts).
@@ -238,13 +254,9 @@ function runOnce(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: 
   const walked = kg ? kg.graph : graph;
   const { reps, seq } = opGroups(walked);
   const results = reps.map((op) => evaluate(op));
-  // The ops' power (the power-limited clock's breakdown) against a sustained limit (power-history.ts).
-  let maxPowerW = 0;
-  let limited = false;
-  for (const { r } of results) {
-    maxPowerW = Math.max(maxPowerW, r.breakdown?.['powerW'] ?? 0);
-    limited ||= r.breakdown?.['powerLimited'] === 1;
-  }
+  // The ops' power against a sustained limit (power-history.ts).
+  const power = new PowerTally();
+  for (const { r } of results) power.add(r);
   for (let i = 0; i < seq.length; i++) {
     const { r, p, energySources: used } = results[seq[i]!]!;
     const op = walked.ops[i]!;
@@ -333,7 +345,7 @@ function runOnce(graph: OpGraph, arch: ArchConfig, quant: QuantScheme, options: 
     energySources: sortedSources(energySources),
     warnings,
   };
-  return { result, maxPowerW, limited };
+  return { result, power };
 }
 
 const quantSummaries = new WeakMap<QuantScheme, RunResult['quant']>();

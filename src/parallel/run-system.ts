@@ -14,8 +14,8 @@ import type { OpGraph } from '../workload/graph.ts';
 import type { QuantScheme } from '../quant/types.ts';
 import type { Footprint } from '../workload/footprint.ts';
 import { aggregateClasses, type OpRecord, type RunResult } from '../engine/run.ts';
-import { opEvaluator, sharedOpEvaluator, type OpEvaluator } from '../engine/evaluate.ts';
-import { BENCH_REPETITIONS, settlePowerHistory, type PowerHistory } from '../engine/power-history.ts';
+import { historyEvaluators, sharedOpEvaluator, type OpEvaluator } from '../engine/evaluate.ts';
+import { BENCH_REPETITIONS, PowerTally, settlePowerHistory, type PowerHistory } from '../engine/power-history.ts';
 import { getModel } from '../hw/registry.ts';
 import { addWork, emptySums, stepTotals } from '../engine/totals.ts';
 import type { System } from '../system/types.ts';
@@ -132,31 +132,26 @@ export function simulateSystem(input: SystemRunInput): SystemRunResult {
   const curve = getModel(arch.kind).powerHistory?.(arch);
   if (!curve) return simulateSystemWith(input, shared()).result;
   const repetitions = input.build(1).meta.phase === 'decode' ? BENCH_REPETITIONS.decodeStep : BENCH_REPETITIONS.prefillStep;
+  // no history is the shared evaluator's own limit (tdpW); later passes reuse its ops under the limit
+  const evaluatorAt = historyEvaluators(arch, input.quant, input.stack ? { stack: input.stack } : {}, curve, shared());
   const s = settlePowerHistory(
     curve,
     input.powerHistory ?? 'bench',
     repetitions,
-    // no history is the shared evaluator's own limit (tdpW); a history needs its own evaluator
-    (loadedSeconds) =>
-      simulateSystemWith(
-        input,
-        loadedSeconds === 0 ? shared() : opEvaluator(arch, input.quant, { ...(input.stack ? { stack: input.stack } : {}), loadedSeconds }),
-      ),
+    (loadedSeconds) => simulateSystemWith(input, evaluatorAt(loadedSeconds)),
     (r) => r.result.totals.seconds,
-    (r) => r.maxPowerW,
-    (r) => r.limited,
+    (r) => r.power.maxPowerW,
+    (r) => r.power.limited,
   );
   return { ...s.result.result, powerHistory: s.use };
 }
 
-function simulateSystemWith(input: SystemRunInput, inner: OpEvaluator): { result: SystemRunResult; maxPowerW: number; limited: boolean } {
-  // The ops' power (the power-limited clock's breakdown) against a sustained limit (simulateSystem).
-  let maxPowerW = 0;
-  let limited = false;
+function simulateSystemWith(input: SystemRunInput, inner: OpEvaluator): { result: SystemRunResult; power: PowerTally } {
+  // The ops' power against a sustained limit (simulateSystem).
+  const power = new PowerTally();
   const evaluate: OpEvaluator = (op) => {
     const h = inner(op);
-    maxPowerW = Math.max(maxPowerW, h.r.breakdown?.['powerW'] ?? 0);
-    limited ||= h.r.breakdown?.['powerLimited'] === 1;
+    power.add(h.r);
     return h;
   };
   const { system, quant, plan } = input;
@@ -420,7 +415,7 @@ function simulateSystemWith(input: SystemRunInput, inner: OpEvaluator): { result
       collectives,
     },
   };
-  return { result, maxPowerW, limited };
+  return { result, power };
 }
 
 /** The launch-mode terms of the stages, summed (one micro-batch through every stage, as `computeSeconds`). */
